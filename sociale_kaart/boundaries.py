@@ -1,0 +1,318 @@
+"""Loading CBS Wijk- en Buurtkaart boundaries.
+
+Reads GeoPackage, GeoJSON or Shapefile with pyogrio, filtered to the chosen gemeenten at read time,
+and returns polygons in EPSG:28992 (RD New) with stable column names: ``buurtcode``, ``buurtnaam``,
+``wijkcode``, ``gemeentecode``, ``gemeentenaam`` (and ``wijknaam`` on the wijken layer).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from .codes import GEMEENTECODE
+from .errors import InputError
+from .values import to_number
+
+RD_NEW = "EPSG:28992"
+LEVELS = ("buurten", "wijken", "gemeenten")
+
+#: Column names of older CBS shapefiles and of other exports, mapped to the names used here.
+COLUMN_ALIASES = {
+    "bu_code": "buurtcode",
+    "bu_naam": "buurtnaam",
+    "wk_code": "wijkcode",
+    "wk_naam": "wijknaam",
+    "gm_code": "gemeentecode",
+    "gm_naam": "gemeentenaam",
+    "gemeenteco": "gemeentecode",  # shapefiles cut names at 10 characters
+    "gemeentena": "gemeentenaam",
+    "statcode": None,  # resolved per level below
+    "statnaam": None,
+}
+_CODE_COLUMN = {"buurten": "buurtcode", "wijken": "wijkcode", "gemeenten": "gemeentecode"}
+_NAME_COLUMN = {"buurten": "buurtnaam", "wijken": "wijknaam", "gemeenten": "gemeentenaam"}
+
+
+def read_boundaries(
+    path: str | Path,
+    gemeenten: Iterable[str] | None = None,
+    level: str = "buurten",
+    keep_water: bool = False,
+) -> gpd.GeoDataFrame:
+    """Read one level of a Wijk- en Buurtkaart for some or all gemeenten.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoPackage, GeoJSON or Shapefile. A GeoPackage with layers ``buurten``/``wijken``/
+        ``gemeenten`` (as CBS and PDOK publish it) or a single-layer file.
+    gemeenten : iterable of str, optional
+        Gemeentecodes (``GM0556``) or names (``Maassluis``); ``None`` reads the whole country.
+    level : {"buurten", "wijken", "gemeenten"}
+        Which layer to read.
+    keep_water : bool
+        Keep buurten that are only water (``water == "JA"``); they carry no residents.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In EPSG:28992, invalid geometries repaired; ``attrs["hersteld"]`` counts repairs and
+        ``attrs["bron"]`` names the file, ``attrs["gemeenten"]`` the resolved codes.
+
+    Examples
+    --------
+    >>> buurten = read_boundaries("wijkenbuurten_2016.gpkg", ["Maassluis"])  # doctest: +SKIP
+    >>> len(buurten)  # doctest: +SKIP
+    19
+    """
+    if level not in LEVELS:
+        raise InputError(f"onbekend niveau {level!r}; kies uit {', '.join(LEVELS)}")
+    path = _existing(path)
+    layer = _pick_layer(path, level)
+    info = pyogrio.read_info(path, layer=layer)
+    if not info.get("crs"):
+        raise InputError(
+            f"{path.name}: het bestand heeft geen coördinatenstelsel (CRS); "
+            "sla het op met een CRS, bijvoorbeeld EPSG:28992 (RD New)"
+        )
+    fields = [str(f) for f in info["fields"]]
+    renames = _renames(fields, level)
+    if level != "buurten" and "buurtcode" in {renames.get(f, f) for f in fields}:
+        raise InputError(f"{path.name}: geen laag {level!r}, alleen buurten (laag {layer!r})")
+    where, codes = None, None
+    if gemeenten is not None:
+        codes = resolve_gemeenten(path, gemeenten, layer=layer)
+        where = _where_gemeenten(fields, renames, codes)
+    try:
+        frame = pyogrio.read_dataframe(path, layer=layer, where=where)
+    except Exception as exc:  # pyogrio raises several GDAL error types
+        raise InputError(f"{path.name}: kan laag {layer!r} niet lezen: {exc}") from exc
+    frame = frame.rename(columns=renames)
+    code_col = _CODE_COLUMN[level]
+    if code_col not in frame.columns:
+        raise InputError(
+            f"{path.name}: laag {layer!r} heeft geen kolom {code_col!r} "
+            f"(gevonden: {', '.join(fields)})"
+        )
+    frame = _tidy_columns(frame, level)
+    if gemeenten is not None and "gemeentecode" not in frame.columns:
+        frame = frame[frame[code_col].str[2:6].isin([c[2:] for c in codes])]
+    if not keep_water and "water" in frame.columns:
+        frame = frame[frame["water"].astype("string").str.upper().ne("JA").fillna(True)]
+    if frame.crs is None:  # read_info saw one, but be safe with odd drivers
+        raise InputError(f"{path.name}: het bestand heeft geen coördinatenstelsel (CRS)")
+    _check_coordinates(frame, path)
+    if frame.crs.to_epsg() != 28992:
+        frame = frame.to_crs(RD_NEW)
+    if len(frame) and not _within_netherlands(frame.total_bounds):
+        raise InputError(
+            f"{path.name}: de grenzen liggen niet in Nederland na omzetting naar RD New; "
+            f"klopt het coördinatenstelsel ({frame.crs.to_string() if frame.crs else '?'})?"
+        )
+    frame, repaired = repair_geometries(frame)
+    frame = frame.reset_index(drop=True)
+    frame.attrs.update(bron=path.name, laag=layer, hersteld=repaired, jaar=year_from_name(path), gemeenten=codes)
+    return frame
+
+
+def repair_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    """Make invalid polygons valid, keeping only their polygonal parts.
+
+    Returns the frame and the number of geometries repaired. Empty results (a polygon that
+    collapses to a line) are dropped from the geometry but the row is kept.
+
+    Examples
+    --------
+    >>> bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    >>> fixed, n = repair_geometries(gpd.GeoDataFrame(geometry=[bowtie], crs=RD_NEW))
+    >>> n, bool(fixed.geometry.is_valid.all())
+    (1, True)
+    """
+    geoms = frame.geometry.values
+    invalid = ~shapely.is_valid(np.asarray(geoms))
+    n_invalid = int(invalid.sum())
+    if not n_invalid:
+        return frame, 0
+    fixed = shapely.make_valid(np.asarray(geoms)[invalid])
+    fixed = np.array([_polygonal(g) for g in fixed], dtype=object)
+    frame = frame.copy()
+    new = np.asarray(frame.geometry.values).copy()
+    new[invalid] = fixed
+    frame = frame.set_geometry(gpd.GeoSeries(new, index=frame.index, crs=frame.crs))
+    return frame, n_invalid
+
+
+def list_gemeenten(path: str | Path, layer: str | None = None) -> pd.DataFrame:
+    """Gemeentecode and -naam of every gemeente in a boundary file, sorted by name."""
+    path = _existing(path)
+    layer = layer or _pick_layer(path, "buurten")
+    fields = [str(f) for f in pyogrio.read_info(path, layer=layer)["fields"]]
+    renames = _renames(fields, "buurten")
+    wanted = [f for f in fields if renames.get(f, f) in ("gemeentecode", "gemeentenaam")]
+    if not wanted:
+        raise InputError(f"{path.name}: laag {layer!r} heeft geen kolom gemeentecode of gemeentenaam")
+    table = pyogrio.read_dataframe(path, layer=layer, columns=wanted, read_geometry=False)
+    table = table.rename(columns=renames)
+    for col in table.columns:
+        table[col] = table[col].astype("string").str.strip()
+    return table.drop_duplicates().sort_values(list(table.columns)[::-1]).reset_index(drop=True)
+
+
+def resolve_gemeenten(path: str | Path, selectors: Iterable[str], layer: str | None = None) -> list[str]:
+    """Turn gemeentecodes or -namen into codes present in the file, or raise naming the unknown one.
+
+    Examples
+    --------
+    >>> resolve_gemeenten("wijkenbuurten_2016.gpkg", ["maassluis", "GM0606"])  # doctest: +SKIP
+    ['GM0556', 'GM0606']
+    """
+    known = list_gemeenten(path, layer)
+    codes = set(known["gemeentecode"].dropna()) if "gemeentecode" in known else set()
+    by_name: dict[str, str] = {}
+    if {"gemeentecode", "gemeentenaam"} <= set(known.columns):
+        by_name = {str(n).casefold(): c for c, n in zip(known.gemeentecode, known.gemeentenaam) if pd.notna(n)}
+    resolved: list[str] = []
+    for raw in selectors:
+        sel = str(raw).strip()
+        if GEMEENTECODE.match(sel.upper()) and (not codes or sel.upper() in codes):
+            resolved.append(sel.upper())
+        elif sel.casefold() in by_name:
+            resolved.append(by_name[sel.casefold()])
+        else:
+            names = [str(n) for n in known.get("gemeentenaam", pd.Series(dtype=str)).dropna()]
+            hint = difflib.get_close_matches(sel, names, n=3, cutoff=0.6)
+            extra = f"; bedoelde u {' of '.join(hint)}?" if hint else ""
+            raise InputError(f"{Path(path).name}: gemeente {sel!r} komt niet voor in dit bestand{extra}")
+    return list(dict.fromkeys(resolved))
+
+
+def wijken_from_buurten(buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Dissolve buurten into wijken (for files that have no wijken layer)."""
+    keep = [c for c in ("wijkcode", "gemeentecode", "gemeentenaam") if c in buurten.columns]
+    wijken = buurten[keep + ["geometry"]].dissolve(by="wijkcode", as_index=False)
+    wijken["wijknaam"] = pd.NA
+    return wijken
+
+
+def label_wijken(wijken: pd.DataFrame) -> pd.Series:
+    """A readable wijknaam: the CBS name where it has one, else "Wijk 03" from the code.
+
+    CBS leaves many 2016 wijknamen empty and prefixes others with "Wijk 04 ...".
+    """
+    fallback = "Wijk " + wijken["wijkcode"].str[-2:]
+    names = wijken.get("wijknaam", pd.Series(pd.NA, index=wijken.index)).astype("string").str.strip()
+    return names.mask(names.isna() | names.eq(""), fallback).astype(object)
+
+
+def year_from_name(path: str | Path) -> int | None:
+    """A four-digit year (1990-2099) in a file name, as CBS names its files; ``None`` if absent."""
+    found = re.findall(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)", Path(path).stem)
+    return int(found[0]) if found else None
+
+
+# --- internals -------------------------------------------------------------------------------
+
+def _existing(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"bestand niet gevonden: {path}")
+    return path
+
+
+#: RD New bounds of the Netherlands with a wide margin (x min, y min, x max, y max).
+_NL_BOUNDS_RD = (-60_000, 250_000, 350_000, 700_000)
+
+
+def _within_netherlands(bounds) -> bool:
+    xmin, ymin, xmax, ymax = bounds
+    lo_x, lo_y, hi_x, hi_y = _NL_BOUNDS_RD
+    return xmin >= lo_x and ymin >= lo_y and xmax <= hi_x and ymax <= hi_y
+
+
+def _check_coordinates(frame: gpd.GeoDataFrame, path: Path) -> None:
+    # GeoJSON always claims WGS84; RD coordinates in it are a common mistake.
+    if frame.crs.is_geographic and len(frame):
+        xmin, ymin, xmax, ymax = frame.total_bounds
+        if max(abs(xmin), abs(xmax)) > 180 or max(abs(ymin), abs(ymax)) > 90:
+            raise InputError(
+                f"{path.name}: het bestand zegt lengte/breedtegraad ({frame.crs.to_string()}), maar de "
+                "coördinaten zijn meters (RD New?); sla het op met het juiste CRS, bijvoorbeeld EPSG:28992"
+            )
+
+
+def _pick_layer(path: Path, level: str) -> str:
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:
+        raise InputError(f"{path.name}: geen leesbaar geobestand ({exc})") from exc
+    if not layers:
+        raise InputError(f"{path.name}: het bestand bevat geen lagen")
+    if len(layers) == 1:
+        return layers[0]
+    stem = level.rstrip("n").rstrip("e")  # buurten -> buurt, wijken -> wijk, gemeenten -> gemeent
+    for name in layers:
+        if name.lower() == level:
+            return name
+    matches = [n for n in layers if stem in n.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    raise InputError(f"{path.name}: geen laag {level!r} gevonden (lagen: {', '.join(layers)})")
+
+
+def _renames(fields: list[str], level: str) -> dict[str, str]:
+    renames = {}
+    for field in fields:
+        key = field.lower()
+        if key in ("statcode", "statnaam"):
+            target = (_CODE_COLUMN if key == "statcode" else _NAME_COLUMN)[level]
+        else:
+            target = COLUMN_ALIASES.get(key, key)
+        if target != field and target is not None:
+            renames[field] = target
+    return renames
+
+
+def _where_gemeenten(fields: list[str], renames: dict[str, str], codes: list[str]) -> str | None:
+    # Codes passed GEMEENTECODE validation, so quoting them into SQL is safe.
+    quoted = ", ".join(f"'{c}'" for c in codes)
+    for field in fields:
+        if renames.get(field, field) == "gemeentecode":
+            return f'"{field}" IN ({quoted})'
+    return None  # filtered after reading, by code prefix
+
+
+def _tidy_columns(frame: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
+    frame = frame.copy()
+    for col in frame.columns:
+        if col == frame.geometry.name:
+            continue
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+            frame[col] = frame[col].astype("string").str.strip().astype(object)
+        elif pd.api.types.is_numeric_dtype(frame[col]):
+            frame[col] = to_number(frame[col])
+    code_col = _CODE_COLUMN[level]
+    frame[code_col] = frame[code_col].astype(str).str.upper()
+    if level == "buurten":
+        if "wijkcode" not in frame.columns:
+            frame["wijkcode"] = "WK" + frame["buurtcode"].str[2:8]
+        if "gemeentecode" not in frame.columns:
+            frame["gemeentecode"] = "GM" + frame["buurtcode"].str[2:6]
+    return frame
+
+
+def _polygonal(geom):
+    if geom is None or geom.is_empty:
+        return geom
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()

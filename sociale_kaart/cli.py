@@ -1,0 +1,169 @@
+"""The ``sociale-kaart`` command: a thin layer over the package's functions.
+
+Heavy libraries (geopandas, folium, matplotlib) are imported inside the commands, so that
+``sociale-kaart --help`` starts at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import InputError
+
+DEFAULT_OUT = "maps"
+
+
+class _Group(click.Group):
+    """Prints an :class:`InputError` as one Dutch line and exits with status 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.secho(f"fout: {exc}", fg="red", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sociale-kaart")
+def cli():
+    """Sociale kaart: CBS-grenzen en -kerncijfers en eigen registraties per buurt.
+
+    Begin met 'sociale-kaart demo' (voorbeeldgemeente, geen netwerk nodig).
+    """
+
+
+def data_options(func):
+    """Options shared by every command that builds the buurt table."""
+
+    @click.option("--grenzen", "grenzen", required=True, type=click.Path(path_type=Path),
+                  help="Wijk- en Buurtkaart van het CBS (GeoPackage, GeoJSON of Shapefile).")
+    @click.option("--kwb", "kwb", required=True, type=click.Path(path_type=Path),
+                  help="Kerncijfers Wijken en Buurten (CSV of XLSX van het CBS).")
+    @click.option("--gemeente", "gemeenten", multiple=True,
+                  help="Gemeentecode (GM0556) of naam (Maassluis); herhaal voor meer. Zonder: alle.")
+    @click.option("--registraties", multiple=True, type=click.Path(path_type=Path),
+                  help="Eigen registratie (CSV/XLSX) per buurtcode, adres of x/y; herhaal voor meer.")
+    @click.option("--adrestabel", type=click.Path(path_type=Path),
+                  help="CBS-tabel buurt per postcode en huisnummer (voor registraties met adres).")
+    @click.option("--min-noemer", default=50, show_default=True,
+                  help="Onderdruk cijfers op minder inwoners/woningen dan dit.")
+    @click.option("--min-aantal", default=5, show_default=True,
+                  help="Onderdruk cijfers op 1 tot dit aantal gevallen.")
+    @click.option("--uitvoer", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
+                  help="Map voor de uitvoer.")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal):
+    from .indicators import SmallNumbers
+    from .pipeline import build
+
+    if min_noemer < 1 or min_aantal < 1:
+        raise InputError("--min-noemer en --min-aantal moeten minstens 1 zijn")
+    return build(
+        grenzen, kwb, list(gemeenten) or None, list(registraties), adrestabel,
+        rule=SmallNumbers(min_denominator=min_noemer, min_count=min_aantal),
+    )
+
+
+def _echo_outputs(paths) -> None:
+    click.echo("Geschreven:")
+    for path in paths:
+        click.echo(f"  {path}")
+
+
+@cli.command()
+@data_options
+def join(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer):
+    """Koppel cijfers aan buurtgrenzen en bereken de indicatoren.
+
+    Schrijft een GeoPackage (buurten, wijken), CSV's per buurt, wijk en gemeente en het
+    koppelrapport naar de uitvoermap.
+    """
+    from .pipeline import write_outputs
+
+    data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal)
+    click.echo(data.report_text())
+    click.echo()
+    _echo_outputs(write_outputs(data, uitvoer))
+
+
+@cli.command()
+@click.option("--uitvoer", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path))
+def demo(uitvoer):
+    """Draai alles op de fictieve voorbeeldgemeente Voorbeeldstad (geen netwerk nodig)."""
+    from .pipeline import build, write_outputs
+    from .sample import FILES, NOTICE, sample_dir, write_sample
+
+    base = sample_dir()
+    if not (base / FILES["grenzen"]).exists():  # installed without the checkout's geodata/
+        base = Path(uitvoer) / "voorbeelddata"
+        write_sample(base)
+    click.secho(NOTICE, fg="yellow")
+    data = build(
+        base / FILES["grenzen"], base / FILES["kwb"], None,
+        [base / FILES["registraties"], base / FILES["meldingen"]],
+    )
+    click.echo(data.report_text())
+    click.echo()
+    _echo_outputs(write_outputs(data, uitvoer))
+
+
+@cli.command()
+@click.option("--grenzen", required=True, type=click.Path(path_type=Path), help="Wijk- en Buurtkaart.")
+def gemeenten(grenzen):
+    """Toon de gemeenten (code en naam) in een grenzenbestand."""
+    from .boundaries import list_gemeenten
+
+    table = list_gemeenten(grenzen)
+    for row in table.itertuples(index=False):
+        click.echo("  ".join(str(v) for v in row))
+    click.echo(f"{len(table)} gemeenten")
+
+
+@cli.command()
+def indicatoren():
+    """Toon de definities van de kernindicatoren."""
+    from .indicators import CORE_INDICATORS, DEFAULT_SMALL_NUMBERS
+
+    for ind in CORE_INDICATORS:
+        click.echo(f"{ind.key:<20} {ind.label} ({ind.unit})")
+        click.echo(f"{'':<20} {ind.description}")
+    rule = DEFAULT_SMALL_NUMBERS
+    click.echo(f"\nOnderdrukt: noemer < {rule.min_denominator} of teller 1 t/m {rule.min_count - 1}.")
+
+
+@cli.command()
+@click.option("--gemeente", "gemeenten", multiple=True, required=True, help="Gemeentecode, bijv. GM0556.")
+@click.option("--jaar", default=2024, show_default=True, help="Jaar van grenzen en kerncijfers.")
+@click.option("--cache", default=None, type=click.Path(path_type=Path),
+              help="Map voor downloads (standaard geodata/cache).")
+@click.option("--opnieuw", is_flag=True, help="Download opnieuw, ook als het bestand al in de cache staat.")
+def fetch(gemeenten, jaar, cache, opnieuw):
+    """Download grenzen (PDOK) en kerncijfers (CBS) voor gemeenten, met cache."""
+    from .fetch import fetch_boundaries, fetch_kwb
+    from .sample import sample_dir
+
+    cache = cache or sample_dir() / "cache"
+    say = lambda msg: click.echo(f"  {msg}", err=True)
+    grenzen = fetch_boundaries(list(gemeenten), jaar, cache, opnieuw, say)
+    kwb = fetch_kwb(list(gemeenten), jaar, cache, opnieuw, say)
+    click.echo(f"Grenzen:  {grenzen}\nCijfers:  {kwb}")
+    click.echo(f"Verder met: sociale-kaart join --grenzen {grenzen} --kwb {kwb}")
+
+
+def main() -> None:
+    cli(prog_name="sociale-kaart")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,250 @@
+"""Indicator definitions, rates with small-number protection, and aggregation to wijk and gemeente.
+
+Every indicator is a ratio of two counts, ``numerator / denominator * scale``. Keeping the counts
+makes aggregation honest: a wijk's rate is the sum of its buurten's numerators over the sum of
+their denominators, never an average of buurt rates.
+
+Each rate column ``<key>`` comes with ``<key>_status``:
+
+``"ok"``          a number;
+``"ontbreekt"``   the source has no figure (empty, ``.``, CBS sentinel);
+``"onderdrukt"``  suppressed because the numbers are too small to show (see :class:`SmallNumbers`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+OK, MISSING, SUPPRESSED = "ok", "ontbreekt", "onderdrukt"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: ``numerator / denominator * scale``.
+
+    Attributes
+    ----------
+    key : str
+        Column name of the rate.
+    label : str
+        Dutch label for maps and tables.
+    numerator, denominator : str
+        Count columns.
+    scale : float
+        100 for a percentage, 1000 for "per 1.000".
+    unit : str
+        Dutch unit text, e.g. ``"per 1.000 inwoners"``.
+    more_is_need : bool
+        True when a higher value signals more need for support.
+    description : str
+        How the figure is made, for the sources page.
+    """
+
+    key: str
+    label: str
+    numerator: str
+    denominator: str
+    scale: float
+    unit: str
+    more_is_need: bool = True
+    description: str = ""
+
+    def inputs_present(self, table: pd.DataFrame) -> bool:
+        return self.numerator in table.columns and self.denominator in table.columns
+
+
+#: The core indicators of the sociaal domein, in display order.
+CORE_INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "wmo_per_1000", "Wmo-cliënten", "wmo_clienten", "inwoners", 1000, "per 1.000 inwoners",
+        description="Personen met een Wmo-maatwerkvoorziening (CBS) per 1.000 inwoners.",
+    ),
+    Indicator(
+        "bijstand_per_1000", "Bijstand", "bijstand", "inwoners", 1000, "per 1.000 inwoners",
+        description="Personen met een bijstandsuitkering (CBS) per 1.000 inwoners.",
+    ),
+    Indicator(
+        "pct_huur", "Huurwoningen", "huurwoningen", "woningvoorraad", 100, "% van de woningen",
+        description="Huurwoningen als percentage van de woningvoorraad (CBS). Het aantal "
+        "huurwoningen is afgeleid uit het CBS-percentage maal de woningvoorraad.",
+    ),
+    Indicator(
+        "pct_65plus", "65 jaar en ouder", "inwoners_65plus", "inwoners", 100, "% van de inwoners",
+        description="Inwoners van 65 jaar en ouder als percentage van alle inwoners (CBS).",
+    ),
+    Indicator(
+        "pct_75plus", "75 jaar en ouder", "inwoners_75plus", "inwoners", 100, "% van de inwoners",
+        description="Inwoners van 75 jaar en ouder als percentage van alle inwoners, als de bron "
+        "dit aantal heeft.",
+    ),
+    Indicator(
+        "pct_jeugdzorg", "Jeugdzorg", "jeugdzorg", "jongeren_0_25", 100, "% van de jongeren 0-24 jaar",
+        description="Jongeren met jeugdzorg in natura (CBS) als percentage van de inwoners van 0 tot "
+        "25 jaar. Het CBS-eigen percentage gebruikt jongeren tot 23 jaar; die noemer staat niet in "
+        "de kerncijfers en kan dus niet per wijk worden opgeteld.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SmallNumbers:
+    """Small-number protection, after CBS practice for the Kerncijfers Wijken en Buurten.
+
+    A rate is suppressed when its denominator is below ``min_denominator`` (a rate on a few
+    residents is noise and can identify people) or its numerator is positive but below
+    ``min_count``. Registration counts from 1 to ``min_count - 1`` are never shown either.
+    """
+
+    min_denominator: int = 50
+    min_count: int = 5
+
+
+DEFAULT_SMALL_NUMBERS = SmallNumbers()
+
+
+def registry() -> dict[str, Indicator]:
+    """The core indicators by key."""
+    return {ind.key: ind for ind in CORE_INDICATORS}
+
+
+def registration_indicator(column: str, label: str) -> Indicator:
+    """An indicator "<registration count> per 1.000 inwoners" for a municipal registration column.
+
+    Examples
+    --------
+    >>> registration_indicator("reg_schuldhulp", "Schuldhulp").key
+    'reg_schuldhulp_per_1000'
+    """
+    return Indicator(
+        f"{column}_per_1000", label, column, "inwoners", 1000, "per 1.000 inwoners",
+        description=f"{label}: aantal uit de registratie van de gemeente per 1.000 inwoners (CBS).",
+    )
+
+
+def derive_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Add counts that the KWB gives only indirectly: ``huurwoningen`` and ``jongeren_0_25``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"pct_huurwoningen": [32.0], "woningvoorraad": [1372.0]})
+    >>> derive_counts(t)["huurwoningen"].round(2).tolist()
+    [439.04]
+    """
+    table = table.copy()
+    if {"pct_huurwoningen", "woningvoorraad"} <= set(table.columns) and "huurwoningen" not in table:
+        table["huurwoningen"] = table["pct_huurwoningen"] / 100 * table["woningvoorraad"]
+    if {"inwoners_0_15", "inwoners_15_25"} <= set(table.columns) and "jongeren_0_25" not in table:
+        table["jongeren_0_25"] = table["inwoners_0_15"] + table["inwoners_15_25"]
+    return table
+
+
+def available(table: pd.DataFrame, extra: list[Indicator] | None = None) -> list[Indicator]:
+    """The indicators (core plus `extra`) whose counts are columns of `table`."""
+    return [ind for ind in [*CORE_INDICATORS, *(extra or [])] if ind.inputs_present(table)]
+
+
+def compute_rates(
+    table: pd.DataFrame,
+    indicators: list[Indicator],
+    rule: SmallNumbers = DEFAULT_SMALL_NUMBERS,
+) -> pd.DataFrame:
+    """Add a rate column and a status column per indicator.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Counts per area (buurt, wijk or gemeente).
+    indicators : list of Indicator
+        What to compute; see :func:`available`.
+    rule : SmallNumbers
+        When to suppress.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wmo_clienten": [130.0, 5.0], "inwoners": [2915.0, 10.0]})
+    >>> out = compute_rates(t, [registry()["wmo_per_1000"]])
+    >>> out["wmo_per_1000"].round(2).tolist(), out["wmo_per_1000_status"].tolist()
+    ([44.6, nan], ['ok', 'onderdrukt'])
+    """
+    table = table.copy()
+    for ind in indicators:
+        num = table[ind.numerator].astype(float)
+        den = table[ind.denominator].astype(float)
+        known = num.notna() & den.notna() & (den > 0)
+        small = known & ((den < rule.min_denominator) | ((num > 0) & (num < rule.min_count)))
+        # A denominator below the minimum suppresses even when the numerator is unknown:
+        # "onderdrukt" tells the reader more than "ontbreekt" there.
+        small |= den.notna() & (den < rule.min_denominator)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = num / den * ind.scale
+        table[ind.key] = rate.where(known & ~small)
+        status = np.where(small, SUPPRESSED, np.where(known, OK, MISSING))
+        table[f"{ind.key}_status"] = status
+    return table
+
+
+def suppress_counts(
+    table: pd.DataFrame, columns: list[str], rule: SmallNumbers = DEFAULT_SMALL_NUMBERS
+) -> pd.DataFrame:
+    """Blank out counts from 1 to ``rule.min_count - 1`` in `columns` (for output of registrations).
+
+    Examples
+    --------
+    >>> suppress_counts(pd.DataFrame({"n": [0, 3, 12]}), ["n"])["n"].tolist()
+    [0.0, nan, 12.0]
+    """
+    table = table.copy()
+    for col in columns:
+        values = table[col].astype(float)
+        table[col] = values.mask((values > 0) & (values < rule.min_count))
+    return table
+
+
+def aggregate(
+    table: pd.DataFrame,
+    by: str,
+    indicators: list[Indicator],
+    rule: SmallNumbers = DEFAULT_SMALL_NUMBERS,
+) -> pd.DataFrame:
+    """Rates per group (``wijkcode`` or ``gemeentecode``) from summed counts.
+
+    Per indicator only the areas where numerator and denominator are both known are summed, so a
+    buurt without a figure does not pull the rate down. ``<key>_dekking`` tells what share of the
+    group's denominator that covers.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wijkcode": ["WK01", "WK01"], "wmo_clienten": [10.0, 30.0],
+    ...                   "inwoners": [100.0, 900.0]})
+    >>> aggregate(t, "wijkcode", [registry()["wmo_per_1000"]])["wmo_per_1000"].tolist()
+    [40.0]
+    """
+    groups = table[by]
+    parts = {}
+    for ind in indicators:
+        num = table[ind.numerator].astype(float)
+        den = table[ind.denominator].astype(float)
+        both = num.notna() & den.notna()
+        parts[ind.numerator] = num.where(both).groupby(groups).sum(min_count=1)
+        parts[f"__den_{ind.key}"] = den.where(both).groupby(groups).sum(min_count=1)
+        parts[f"__all_{ind.key}"] = den.groupby(groups).sum(min_count=1)
+    for col in ("inwoners", "woningvoorraad", "huishoudens"):
+        if col in table.columns and col not in parts:
+            parts[col] = table[col].astype(float).groupby(groups).sum(min_count=1)
+    sums = pd.DataFrame(parts)
+    out = pd.DataFrame(index=sums.index)
+    for col in ("inwoners", "woningvoorraad", "huishoudens"):
+        if col in sums:
+            out[col] = sums[col]
+    for ind in indicators:
+        block = pd.DataFrame({ind.numerator: sums[ind.numerator], ind.denominator: sums[f"__den_{ind.key}"]})
+        rated = compute_rates(block, [ind], rule)
+        out[ind.key] = rated[ind.key]
+        out[f"{ind.key}_status"] = rated[f"{ind.key}_status"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"{ind.key}_dekking"] = (sums[f"__den_{ind.key}"] / sums[f"__all_{ind.key}"]).round(3)
+    return out.reset_index()
+

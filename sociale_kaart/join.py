@@ -1,0 +1,128 @@
+"""Joining per-buurt figures to boundaries, with a report of everything that did not match.
+
+Boundaries and figures often come from different years (the Wijk- en Buurtkaart of 2016 with the
+KWB of 2024). Buurtcodes then differ, and a join that hides this draws wrong maps. The
+:class:`JoinReport` lists every code that matched, that exists on one side only, and that is
+duplicated, and the CLI prints and saves it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+#: Status per buurt in the ``koppeling`` column.
+MATCHED, NO_FIGURES, DUPLICATE = "gekoppeld", "geen cijfers", "dubbele code"
+
+
+@dataclass
+class JoinReport:
+    """What a join of figures to boundaries found; codes are listed, never only counted."""
+
+    bron_grenzen: str
+    bron_cijfers: str
+    jaar_grenzen: int | None
+    jaar_cijfers: int | None
+    gemeenten: list[str]
+    gekoppeld: list[str] = field(default_factory=list)
+    alleen_grenzen: list[str] = field(default_factory=list)
+    alleen_cijfers: list[str] = field(default_factory=list)
+    dubbel_grenzen: list[str] = field(default_factory=list)
+    dubbel_cijfers: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every buurt matched once on both sides."""
+        return not (self.alleen_grenzen or self.alleen_cijfers or self.dubbel_grenzen or self.dubbel_cijfers)
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"volledig": self.complete}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_text(self) -> str:
+        """The report in Dutch, as the CLI prints it."""
+        years = f"grenzen {self.jaar_grenzen or 'jaar onbekend'}, cijfers {self.jaar_cijfers or 'jaar onbekend'}"
+        lines = [
+            f"Koppeling {self.bron_cijfers} aan {self.bron_grenzen} ({years})",
+            f"  gemeente(n):                 {', '.join(self.gemeenten) or 'heel Nederland'}",
+            f"  gekoppeld:                   {len(self.gekoppeld)} buurten",
+            _listed("alleen in de grenzen:", self.alleen_grenzen, "geen cijfers, grijs op de kaart"),
+            _listed("alleen in de cijfers:", self.alleen_cijfers, "geen grens, niet op de kaart"),
+            _listed("dubbele codes (grenzen):", self.dubbel_grenzen, "niet gekoppeld"),
+            _listed("dubbele codes (cijfers):", self.dubbel_cijfers, "niet gekoppeld"),
+        ]
+        if self.jaar_grenzen and self.jaar_cijfers and self.jaar_grenzen != self.jaar_cijfers:
+            lines.append(
+                f"  Let op: grenzen en cijfers komen uit verschillende jaren ({self.jaar_grenzen} en "
+                f"{self.jaar_cijfers}). Gebruik bij voorkeur de Wijk- en Buurtkaart van het jaar van de cijfers."
+            )
+        return "\n".join(lines)
+
+
+def join_figures(
+    boundaries: gpd.GeoDataFrame,
+    figures: pd.DataFrame,
+    gemeenten: list[str] | None = None,
+) -> tuple[gpd.GeoDataFrame, JoinReport]:
+    """Left-join `figures` to `boundaries` on ``buurtcode`` and report every mismatch.
+
+    Parameters
+    ----------
+    boundaries : GeoDataFrame
+        Buurten with ``buurtcode`` (from :func:`sociale_kaart.boundaries.read_boundaries`).
+    figures : DataFrame
+        One row per buurtcode (from :func:`sociale_kaart.kwb.read_kwb` or registrations).
+    gemeenten : list of str, optional
+        Gemeentecodes of this run: figures of other gemeenten are not counted as unmatched.
+
+    Returns
+    -------
+    (GeoDataFrame, JoinReport)
+        Every boundary row, with the figures where the code matched once on both sides and a
+        column ``koppeling`` ("gekoppeld", "geen cijfers" or "dubbele code").
+
+    Examples
+    --------
+    >>> joined, report = join_figures(buurten, kwb, ["GM0556"])  # doctest: +SKIP
+    >>> len(report.gekoppeld), report.alleen_cijfers  # doctest: +SKIP
+    (19, [])
+    """
+    if gemeenten:
+        figures = figures[figures["buurtcode"].str[2:6].isin([g[2:] for g in gemeenten])]
+    left_codes = boundaries["buurtcode"]
+    right_codes = figures["buurtcode"]
+    dup_left = sorted(set(left_codes[left_codes.duplicated()]))
+    dup_right = sorted(set(right_codes[right_codes.duplicated()]))
+    report = JoinReport(
+        bron_grenzen=str(boundaries.attrs.get("bron", "grenzen")),
+        bron_cijfers=str(figures.attrs.get("bron", "cijfers")),
+        jaar_grenzen=boundaries.attrs.get("jaar"),
+        jaar_cijfers=figures.attrs.get("jaar"),
+        gemeenten=list(gemeenten or []),
+        gekoppeld=sorted((set(left_codes) & set(right_codes)) - set(dup_left) - set(dup_right)),
+        alleen_grenzen=sorted(set(left_codes) - set(right_codes)),
+        alleen_cijfers=sorted(set(right_codes) - set(left_codes)),
+        dubbel_grenzen=dup_left,
+        dubbel_cijfers=dup_right,
+    )
+    usable = figures[~figures["buurtcode"].isin(dup_left + dup_right)]
+    shared = [c for c in usable.columns if c in boundaries.columns and c != "buurtcode"]
+    joined = boundaries.merge(usable.drop(columns=shared), on="buurtcode", how="left", validate="m:1")
+    status = pd.Series(NO_FIGURES, index=joined.index)
+    status[joined["buurtcode"].isin(report.gekoppeld)] = MATCHED
+    status[joined["buurtcode"].isin(dup_left + dup_right)] = DUPLICATE
+    joined["koppeling"] = status
+    joined.attrs.update(boundaries.attrs)
+    return joined, report
+
+
+def _listed(title: str, codes: list[str], meaning: str, show: int = 12) -> str:
+    if not codes:
+        return f"  {title:<28} geen"
+    shown = ", ".join(codes[:show]) + (f" en {len(codes) - show} meer" if len(codes) > show else "")
+    return f"  {title:<28} {len(codes)} ({meaning}): {shown}"
