@@ -47,6 +47,7 @@ def read_boundaries(
     gemeenten: Iterable[str] | None = None,
     level: str = "buurten",
     keep_water: bool = False,
+    read_geometry: bool = True,
 ) -> gpd.GeoDataFrame:
     """Read one level of a Wijk- en Buurtkaart for some or all gemeenten.
 
@@ -61,6 +62,8 @@ def read_boundaries(
         Which layer to read.
     keep_water : bool
         Keep buurten that are only water (``water == "JA"``); they carry no residents.
+    read_geometry : bool
+        False reads the attributes only (a plain DataFrame, much faster for a whole country).
 
     Returns
     -------
@@ -93,7 +96,7 @@ def read_boundaries(
         codes = resolve_gemeenten(path, gemeenten, layer=layer)
         where = _where_gemeenten(fields, renames, codes)
     try:
-        frame = pyogrio.read_dataframe(path, layer=layer, where=where)
+        frame = pyogrio.read_dataframe(path, layer=layer, where=where, read_geometry=read_geometry)
     except Exception as exc:  # pyogrio raises several GDAL error types
         raise InputError(f"{path.name}: kan laag {layer!r} niet lezen: {exc}") from exc
     frame = frame.rename(columns=renames)
@@ -108,6 +111,9 @@ def read_boundaries(
         frame = frame[frame[code_col].str[2:6].isin([c[2:] for c in codes])]
     if not keep_water and "water" in frame.columns:
         frame = frame[frame["water"].astype("string").str.upper().ne("JA").fillna(True)]
+    if not read_geometry:
+        frame.attrs.update(bron=path.name, laag=layer, jaar=year_from_name(path), gemeenten=codes)
+        return frame.reset_index(drop=True)
     if frame.crs is None:  # read_info saw one, but be safe with odd drivers
         raise InputError(f"{path.name}: het bestand heeft geen coördinatenstelsel (CRS)")
     _check_coordinates(frame, path)
@@ -292,8 +298,9 @@ def _where_gemeenten(fields: list[str], renames: dict[str, str], codes: list[str
 
 def _tidy_columns(frame: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
     frame = frame.copy()
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     for col in frame.columns:
-        if col == frame.geometry.name:
+        if col == geometry:
             continue
         if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
             frame[col] = frame[col].astype("string").str.strip().astype(object)

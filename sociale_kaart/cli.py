@@ -63,7 +63,7 @@ def data_options(func):
     return wrapper
 
 
-def _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal):
+def _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, wijk_shapes=True):
     from .indicators import SmallNumbers
     from .pipeline import build
 
@@ -71,8 +71,9 @@ def _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aa
         raise InputError("--min-noemer en --min-aantal moeten minstens 1 zijn")
     return build(
         grenzen, kwb, list(gemeenten) or None, list(registraties), adrestabel,
-        rule=SmallNumbers(min_denominator=min_noemer, min_count=min_aantal),
+        rule=SmallNumbers(min_denominator=min_noemer, min_count=min_aantal), wijk_shapes=wijk_shapes,
     )
+
 
 
 def _echo_outputs(paths) -> None:
@@ -97,6 +98,81 @@ def join(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aant
     _echo_outputs(write_outputs(data, uitvoer))
 
 
+def _parse_breaks(values: tuple[str, ...]) -> dict[str, list[float]]:
+    breaks = {}
+    for item in values:
+        key, sep, numbers = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            breaks[key.strip()] = [float(v.replace(",", ".")) for v in numbers.split(";") if v.strip()]
+        except ValueError:
+            raise InputError(f"--grenswaarden {item!r}: schrijf als indicator=40;60;80 (bijv. wmo_per_1000=40;60;80)")
+    return breaks
+
+
+def _select_indicators(data, keys: tuple[str, ...]):
+    if not keys:
+        return data.indicators
+    known = {ind.key: ind for ind in data.indicators}
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise InputError(f"onbekende indicator {unknown[0]!r}; beschikbaar: {', '.join(known)}")
+    return [known[k] for k in keys]
+
+
+def _write_map(data, indicators, uitvoer, options, embed: bool, classifier=None):
+    from ._io import write_text
+    from .classes import classify
+    from .webmap import embed_snippet, render_html
+
+    html_path = Path(uitvoer) / f"{data.slug}_kaart.html"
+    page = render_html(data.buurten, indicators, options, classifier.classify if classifier else classify)
+    written = [write_text(html_path, page)]
+    if embed:
+        from .static import plot_map
+
+        png = Path(uitvoer) / f"{data.slug}_kaart.png"
+        written += plot_map(data, indicators[0], [png], scheme=options.scheme, k=options.k,
+                            breaks=options.breaks.get(indicators[0].key))
+        snippet = embed_snippet(html_path.name, png.name, options.title, options.subtitle)
+        written.append(write_text(Path(uitvoer) / f"{data.slug}_kaart_insluiten.html", snippet))
+    return written
+
+
+@cli.command(name="map")
+@data_options
+@click.option("--indicator", "indicator_keys", multiple=True,
+              help="Indicator om te tonen (zie 'sociale-kaart indicatoren'); herhaal. Standaard: alle.")
+@click.option("--indeling", type=click.Choice(["kwantielen", "natuurlijk", "gelijk", "handmatig"]),
+              default="kwantielen", show_default=True, help="Klasse-indeling (mapclassify).")
+@click.option("--klassen", default=5, show_default=True, help="Aantal klassen (3-7).")
+@click.option("--grenswaarden", multiple=True, help="Eigen klassegrenzen: indicator=40;60;80.")
+@click.option("--titel", default=None, help="Titel boven de kaart.")
+@click.option("--vereenvoudig", type=float, default=None, help="Vereenvoudiging in meters (standaard automatisch).")
+@click.option("--achtergrond", is_flag=True,
+              help="Voeg een OpenStreetMap-achtergrond toe. Let op: de kaart haalt dan tegels op bij openstreetmap.org.")
+@click.option("--insluiten", is_flag=True, help="Schrijf ook een PNG en een HTML-fragment (iframe) voor rapporten.")
+def map_command(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
+                indicator_keys, indeling, klassen, grenswaarden, titel, vereenvoudig, achtergrond, insluiten):
+    """Maak een interactieve kaart (één HTML-bestand dat ook offline werkt)."""
+    from .classes import ClassifierProcess
+
+    breaks = _parse_breaks(grenswaarden)
+    if indeling == "handmatig" and not breaks:
+        raise InputError("--indeling handmatig vraagt --grenswaarden, bijvoorbeeld wmo_per_1000=40;60;80")
+    with ClassifierProcess() as classifier:  # forked now, before the data take memory
+        from .webmap import MapOptions
+
+        data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, wijk_shapes=insluiten)
+        indicators = _select_indicators(data, indicator_keys)
+        options = MapOptions(titel or f"Sociale kaart {data.title}", data.subtitle, indeling, klassen, breaks,
+                             vereenvoudig, achtergrond)
+        click.echo(data.report_text())
+        click.echo()
+        _echo_outputs(_write_map(data, indicators, uitvoer, options, insluiten, classifier))
+
+
 @cli.command()
 @click.option("--uitvoer", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path))
 def demo(uitvoer):
@@ -113,9 +189,13 @@ def demo(uitvoer):
         base / FILES["grenzen"], base / FILES["kwb"], None,
         [base / FILES["registraties"], base / FILES["meldingen"]],
     )
+    data.bron = "Fictieve voorbeelddata: Voorbeeldstad bestaat niet"
     click.echo(data.report_text())
     click.echo()
-    _echo_outputs(write_outputs(data, uitvoer))
+    from .webmap import MapOptions
+
+    options = MapOptions(f"Sociale kaart {data.title}", data.subtitle)
+    _echo_outputs(write_outputs(data, uitvoer) + _write_map(data, data.indicators, uitvoer, options, embed=True))
 
 
 @cli.command()

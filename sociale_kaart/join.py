@@ -49,7 +49,7 @@ class JoinReport:
         years = f"grenzen {self.jaar_grenzen or 'jaar onbekend'}, cijfers {self.jaar_cijfers or 'jaar onbekend'}"
         lines = [
             f"Koppeling {self.bron_cijfers} aan {self.bron_grenzen} ({years})",
-            f"  gemeente(n):                 {', '.join(self.gemeenten) or 'heel Nederland'}",
+            f"  gemeente(n):                 {_gemeenten_text(self.gemeenten)}",
             f"  gekoppeld:                   {len(self.gekoppeld)} buurten",
             _listed("alleen in de grenzen:", self.alleen_grenzen, "geen cijfers, grijs op de kaart"),
             _listed("alleen in de cijfers:", self.alleen_cijfers, "geen grens, niet op de kaart"),
@@ -119,6 +119,14 @@ def join_figures(
     joined["koppeling"] = status
     joined.attrs.update(boundaries.attrs)
     return joined, report
+
+
+def _gemeenten_text(codes: list[str], show: int = 8) -> str:
+    if not codes:
+        return "alle in het bestand"
+    if len(codes) <= show:
+        return ", ".join(codes)
+    return f"{len(codes)} gemeenten ({', '.join(codes[:3])}, ...)"
 
 
 def _listed(title: str, codes: list[str], meaning: str, show: int = 12) -> str:

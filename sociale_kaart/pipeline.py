@@ -37,16 +37,34 @@ class BuurtData:
     jaar_grenzen: int | None = None
     jaar_cijfers: int | None = None
     gemeentenamen: list[str] = field(default_factory=list)
+    bron: str = "Bron: CBS/Kadaster (CC BY 4.0)"
+
+    #: Above this many gemeenten a title names the count instead of every name.
+    MAX_NAMES = 4
 
     @property
     def title(self) -> str:
-        """Gemeente names for titles: "Maassluis" or "Maassluis, Vlaardingen"."""
+        """Gemeente names for titles: "Maassluis", "Maassluis, Vlaardingen" or "390 gemeenten"."""
+        if len(self.gemeentenamen) > self.MAX_NAMES:
+            return f"{len(self.gemeentenamen)} gemeenten"
         return ", ".join(self.gemeentenamen) or "Nederland"
 
     @property
     def slug(self) -> str:
         """File-name stem for outputs: "maassluis" or "maassluis_vlaardingen"."""
         return re.sub(r"[^0-9a-z]+", "_", self.title.lower()).strip("_")[:60] or "kaart"
+
+    @property
+    def subtitle(self) -> str:
+        """Data years and source, for every map and print product."""
+        parts = []
+        if self.jaar_cijfers:
+            parts.append(f"Cijfers {self.jaar_cijfers}")
+        if self.jaar_grenzen:
+            parts.append(f"buurtgrenzen {self.jaar_grenzen}")
+        if self.registrations:
+            parts.append("met registraties van de gemeente")
+        return " · ".join(parts + [self.bron])
 
     def report_text(self) -> str:
         parts = [r.to_text() for r in self.reports] + [s.to_text() for s in self.registrations]
@@ -65,6 +83,7 @@ def build(
     adrestabel: str | Path | None = None,
     rule: ind.SmallNumbers = ind.DEFAULT_SMALL_NUMBERS,
     keep_water: bool = False,
+    wijk_shapes: bool = True,
 ) -> BuurtData:
     """Load, join and compute indicators for the chosen gemeenten.
 
@@ -82,6 +101,9 @@ def build(
         CBS postcode-huisnummer table for extracts with addresses.
     rule : SmallNumbers
         Small-number protection.
+    wijk_shapes : bool
+        Read wijk polygons (print products need them; the HTML map draws wijk borders from the
+        buurt arcs and skips this read).
 
     Examples
     --------
@@ -113,7 +135,7 @@ def build(
     joined = ind.derive_counts(joined)
     chosen = ind.available(joined, extra)
     joined = ind.compute_rates(joined, chosen, rule)
-    wijken = _wijken(grenzen, codes, joined, chosen, rule)
+    wijken = _wijken(grenzen, codes, joined, chosen, rule, wijk_shapes)
     gemeente_rates = ind.aggregate(joined, "gemeentecode", chosen, rule)
     names = joined.groupby("gemeentecode")["gemeentenaam"].first()
     gemeente_rates.insert(1, "gemeentenaam", gemeente_rates["gemeentecode"].map(names))
@@ -133,12 +155,12 @@ def build(
     )
 
 
-def _wijken(grenzen, codes, buurten, chosen, rule) -> gpd.GeoDataFrame:
+def _wijken(grenzen, codes, buurten, chosen, rule, shapes: bool = True) -> gpd.GeoDataFrame:
     """Wijk polygons (the file's wijken layer, else dissolved buurten) with rates from buurt counts."""
     try:
-        wijken = read_boundaries(grenzen, codes, "wijken")
+        wijken = read_boundaries(grenzen, codes, "wijken", read_geometry=shapes)
     except InputError:
-        wijken = wijken_from_buurten(buurten)
+        wijken = wijken_from_buurten(buurten) if shapes else buurten[["wijkcode", "gemeentecode"]].drop_duplicates()
     wijken = wijken[wijken["wijkcode"].isin(buurten["wijkcode"])].copy()
     wijken["wijknaam"] = label_wijken(wijken)
     rates = ind.aggregate(buurten, "wijkcode", chosen, rule)

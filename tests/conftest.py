@@ -53,3 +53,59 @@ def kwb_rows(kwb_2024) -> dict[str, dict[str, str]]:
 def raw_number(row: dict[str, str], column: str) -> float | None:
     text = row[column].strip()
     return None if text in ("", ".") else float(text)
+
+
+CHROMIUM = os.environ.get("SOCIALE_KAART_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (no browser download)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs chromium at {CHROMIUM} (scripts/install.sh --test installs it)")
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield chromium
+        chromium.close()
+
+
+class OpenedPage:
+    """A page opened from a file with every non-file request blocked and recorded."""
+
+    def __init__(self, browser, path: Path):
+        self.requests: list[str] = []
+        self.console: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1200, "height": 800})
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda msg: self.console.append(f"{msg.type}: {msg.text}") if msg.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+        self.page.on("dialog", lambda dialog: (self.console.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+        self.page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function("window.socialeKaartState !== undefined")
+
+    @property
+    def outside_requests(self) -> list[str]:
+        return [url for url in self.requests if not url.startswith("file://")]
+
+
+@pytest.fixture
+def open_page(browser):
+    pages = []
+
+    def opener(path: Path) -> OpenedPage:
+        opened = OpenedPage(browser, path)
+        pages.append(opened)
+        return opened
+
+    yield opener
+    for opened in pages:
+        opened.page.close()

@@ -1,0 +1,137 @@
+"""Static choropleths (matplotlib) for print: PNG at 300 dpi, SVG and PDF.
+
+The same classes and colours as the HTML map (:mod:`sociale_kaart.classes`); missing and
+suppressed buurten are hatched in grey so that they read in greyscale print too.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ._io import atomic_path
+from .classes import Classes, classify
+from .formatting import decimals_for
+from .indicators import SUPPRESSED, Indicator
+
+MISSING_STYLE = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#8c8c8c"}
+SUPPRESSED_STYLE = {"facecolor": "#ffffff", "hatch": "\\\\\\\\", "edgecolor": "#b0b0b0"}
+MAX_LABELS = 60  # beyond this many buurten, names no longer fit
+
+
+def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes, labels: bool = True,
+                    legend: bool = True, legend_loc: str = "lower left", fontsize: float = 7.0) -> None:
+    """Draw one indicator on `ax`: classes, hatched missing/suppressed, wijk borders, outlines.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> draw_choropleth(ax, data.buurten, data.wijken, ind, classify(data.buurten[ind.key]))  # doctest: +SKIP
+    """
+    import matplotlib.patches as mpatches
+    from matplotlib.lines import Line2D
+
+    status = buurten.get(f"{indicator.key}_status")
+    suppressed = (status == SUPPRESSED).to_numpy() if status is not None else np.zeros(len(buurten), bool)
+    cls = classes.classes
+    colours = classes.colours
+    has_class = cls >= 0
+    if has_class.any():
+        buurten[has_class].plot(ax=ax, color=[colours[c] for c in cls[has_class]], edgecolor="#6b6b6b", linewidth=0.4)
+    if (~has_class & suppressed).any():
+        buurten[~has_class & suppressed].plot(ax=ax, linewidth=0.4, **SUPPRESSED_STYLE)
+    if (~has_class & ~suppressed).any():
+        buurten[~has_class & ~suppressed].plot(ax=ax, linewidth=0.4, **MISSING_STYLE)
+    if wijken is not None and len(wijken):
+        wijken.boundary.plot(ax=ax, color="#1a1a1a", linewidth=1.1)
+    flagged = buurten["aandachtsbuurt"].fillna(False).astype(bool).to_numpy() if "aandachtsbuurt" in buurten else None
+    if flagged is not None and flagged.any():
+        buurten[flagged].boundary.plot(ax=ax, color="#000000", linewidth=2.6)
+    if labels and len(buurten) <= MAX_LABELS and "buurtnaam" in buurten:
+        _label_buurten(ax, buurten, fontsize)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    if legend:
+        decimals = decimals_for(indicator.unit)
+        handles = [mpatches.Patch(facecolor=c, edgecolor="#6b6b6b", label=label)
+                   for c, label in zip(colours, classes.labels(decimals))]
+        handles.append(mpatches.Patch(label="geen gegevens", **MISSING_STYLE))
+        handles.append(mpatches.Patch(label="onderdrukt (klein aantal)", **SUPPRESSED_STYLE))
+        if flagged is not None and flagged.any():
+            handles.append(mpatches.Patch(facecolor="white", edgecolor="black", linewidth=2.2, label="aandachtsbuurt"))
+        handles.append(Line2D([], [], color="#1a1a1a", linewidth=1.1, label="wijkgrens"))
+        ax.legend(handles=handles, title=f"{indicator.label}\n{indicator.unit}", loc=legend_loc, fontsize=fontsize + 0.5,
+                  title_fontsize=fontsize + 1.5, frameon=True, framealpha=0.95, edgecolor="#999999",
+                  bbox_to_anchor=(1.01, 0) if legend_loc == "lower left" else None)
+
+
+def add_scale_bar(ax, fontsize: float = 7.0) -> None:
+    """A metric scale bar of a round length, about a fifth of the map's width (RD New metres)."""
+    xmin, xmax = ax.get_xlim()
+    ymin, ymax = ax.get_ylim()
+    target = (xmax - xmin) / 5
+    magnitude = 10 ** math.floor(math.log10(target))
+    length = max(m * magnitude for m in (1, 2, 5) if m * magnitude <= target)
+    x0, y0 = xmin + (xmax - xmin) * 0.03, ymin + (ymax - ymin) * 0.03
+    height = (ymax - ymin) * 0.012
+    for i in range(2):
+        ax.add_patch(__import__("matplotlib.patches").patches.Rectangle(
+            (x0 + i * length / 2, y0), length / 2, height, facecolor="black" if i == 0 else "white",
+            edgecolor="black", linewidth=0.6, zorder=5))
+    text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    text = text.replace(".", ",")
+    ax.text(x0 + length / 2, y0 + height * 1.8, text, ha="center", va="bottom", fontsize=fontsize, zorder=5)
+
+
+def add_north_arrow(ax, fontsize: float = 9.0) -> None:
+    """An arrow with N in the top right; RD New grid north is within 2 degrees of true north."""
+    ax.annotate("N", xy=(0.96, 0.97), xytext=(0.96, 0.87), xycoords="axes fraction", ha="center", va="center",
+                fontsize=fontsize, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2})
+
+
+def plot_map(data, indicator: Indicator, paths: list[Path], scheme: str = "kwantielen", k: int = 5,
+             breaks: list[float] | None = None, title: str | None = None, size=(8.27, 6.3)) -> list[Path]:
+    """Write one choropleth of `indicator` to every path (format from the suffix: png, svg, pdf).
+
+    Parameters
+    ----------
+    data : sociale_kaart.pipeline.BuurtData
+        The run's buurten, wijken and metadata.
+    indicator : Indicator
+        What to map.
+    paths : list of Path
+        Outputs; PNG is written at 300 dpi.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    classes = classify(data.buurten[indicator.key], "handmatig" if breaks else scheme, k, breaks)
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    draw_choropleth(ax, data.buurten, data.wijken, indicator, classes)
+    add_scale_bar(ax)
+    add_north_arrow(ax)
+    fig.suptitle(title or f"{indicator.label} – {data.title}", fontsize=13, fontweight="bold")
+    fig.text(0.01, 0.005, data.subtitle, fontsize=7, color="#444444", ha="left", va="bottom")
+    written = []
+    for path in paths:
+        path = Path(path)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=300 if path.suffix.lower() == ".png" else None, format=path.suffix[1:].lower())
+        written.append(path)
+    plt.close(fig)
+    return written
+
+
+def _label_buurten(ax, buurten, fontsize: float) -> None:
+    import matplotlib.patheffects as pe
+
+    points = buurten.geometry.representative_point()
+    halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+    for name, point in zip(buurten["buurtnaam"], points):
+        if isinstance(name, str) and name:
+            ax.text(point.x, point.y, name, ha="center", va="center", fontsize=fontsize, path_effects=halo, zorder=6)
