@@ -42,9 +42,15 @@
     var active = 0;
     var PATTERN = { "-1": "sk-ontbreekt", "-2": "sk-onderdrukt" };
 
+    // Line weights follow the zoom, so that a whole-country map shows colours, not borders.
+    function buurtWeight() {
+      var z = map.getZoom();
+      return z < 9 ? 0.15 : (z < 11 ? 0.35 : 0.7);
+    }
+
     function styleFor(i) {
       var ind = indicators[active], cls = ind.klasse[i];
-      var style = { weight: 0.6, color: "#666666", opacity: 0.9, fillOpacity: 0.85 };
+      var style = { weight: buurtWeight(), color: "#666666", opacity: 0.9, fillOpacity: 0.85 };
       style.fillColor = cls >= 0 ? ind.kleuren[cls] : (cls === -2 ? data.kleur_onderdrukt : data.kleur_ontbreekt);
       if (f.aandacht && f.aandacht[i]) { style.weight = 3; style.color = "#1a1a1a"; style.dashArray = null; }
       return style;
@@ -98,8 +104,19 @@
       if (!refs.length) { return null; }
       return L.polyline(refs.map(function (r) { return arcs[r]; }), Object.assign({ renderer: renderer, interactive: false }, style)).addTo(map);
     }
-    lines(data.wijkgrenzen, { color: "#222222", weight: 1.6, opacity: 0.9 });
-    lines(data.gemeentegrenzen, { color: "#000000", weight: 2.6, opacity: 1 });
+    var wijkLines = lines(data.wijkgrenzen, { color: "#222222", weight: 1.6, opacity: 0.9 });
+    var gemeenteLines = lines(data.gemeentegrenzen, { color: "#000000", weight: 2.6, opacity: 1 });
+
+    function restyle() {
+      var z = map.getZoom();
+      shapes.forEach(function (shape, i) { if (shape) { shape.setStyle(styleFor(i)); } });
+      if (wijkLines) {
+        if (z < 10 && shapes.length > 500) { map.removeLayer(wijkLines); } else if (!map.hasLayer(wijkLines)) { wijkLines.addTo(map); }
+        wijkLines.setStyle({ weight: z < 12 ? 1.0 : 1.6 });
+      }
+      if (gemeenteLines) { gemeenteLines.setStyle({ weight: z < 9 ? 0.7 : (z < 11 ? 1.4 : 2.6) }); }
+      applyPatterns();
+    }
 
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
@@ -134,16 +151,17 @@
     L.control.layers(baseLayers, null, { collapsed: false, position: "topright" }).addTo(map);
     map.on("baselayerchange", function (event) {
       active = event.layer.skIndex;
-      shapes.forEach(function (shape, i) { if (shape) { shape.setStyle(styleFor(i)); } });
-      applyPatterns();
+      restyle();
       legend.update();
     });
+    map.on("zoomend", restyle);
 
     legend.update();
     applyPatterns();
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
     map.options.zoomSnap = 0.25;
     map.fitBounds(data.bounds, { padding: [20, 20] });
+    restyle();
     window.socialeKaartState = {
       shapes: shapes.filter(Boolean).length,
       active: function () { return indicators[active].key; }
