@@ -24,8 +24,9 @@ PALETTES = {
 }
 MISSING_COLOUR = "#d9d9d9"
 SUPPRESSED_COLOUR = "#f2f2f2"
-#: Values above which Fisher-Jenks is run on a sample (the exact method is O(n²): minutes on 11k).
-FISHER_JENKS_EXACT_MAX = 2000
+#: Above this many values Fisher-Jenks runs on a quantile-spaced sample of this size: the exact
+#: method is O(n²) (about 8 minutes on the 11,638 buurten of the Netherlands without numba).
+FISHER_JENKS_EXACT_MAX = 500
 
 
 @dataclass
@@ -105,8 +106,11 @@ def classify(
     elif scheme == "gelijk":
         result = mapclassify.EqualInterval(present, k=k)
     elif present.size > FISHER_JENKS_EXACT_MAX:
-        result = mapclassify.FisherJenksSampled(present, k=k, pct=FISHER_JENKS_EXACT_MAX / present.size, truncate=False)
-        result = mapclassify.UserDefined(present, list(result.bins[:-1]) + [present.max()])
+        # A quantile-spaced sample (deterministic, unlike FisherJenksSampled's random one) keeps the
+        # shape of the distribution; its breaks are then applied to all values.
+        sample = np.quantile(present, np.linspace(0, 1, FISHER_JENKS_EXACT_MAX))
+        breaks_ = mapclassify.FisherJenks(sample, k=k).bins
+        result = mapclassify.UserDefined(present, list(breaks_[:-1]) + [present.max()])
     else:
         result = mapclassify.FisherJenks(present, k=k)
     if result is None:

@@ -153,8 +153,9 @@ def _write_map(data, indicators, uitvoer, options, embed: bool, classifier=None)
 @click.option("--achtergrond", is_flag=True,
               help="Voeg een OpenStreetMap-achtergrond toe. Let op: de kaart haalt dan tegels op bij openstreetmap.org.")
 @click.option("--insluiten", is_flag=True, help="Schrijf ook een PNG en een HTML-fragment (iframe) voor rapporten.")
+@click.option("--aandacht", is_flag=True, help="Omlijn aandachtsbuurten (analyse zoals 'sociale-kaart flag', standaardregels).")
 def map_command(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
-                indicator_keys, indeling, klassen, grenswaarden, titel, vereenvoudig, achtergrond, insluiten):
+                indicator_keys, indeling, klassen, grenswaarden, titel, vereenvoudig, achtergrond, insluiten, aandacht):
     """Maak een interactieve kaart (één HTML-bestand dat ook offline werkt)."""
     from .classes import ClassifierProcess
 
@@ -166,11 +167,70 @@ def map_command(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, m
 
         data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, wijk_shapes=insluiten)
         indicators = _select_indicators(data, indicator_keys)
+        if aandacht:
+            from .need import analyse
+
+            data.buurten = analyse(data)
         options = MapOptions(titel or f"Sociale kaart {data.title}", data.subtitle, indeling, klassen, breaks,
                              vereenvoudig, achtergrond)
         click.echo(data.report_text())
         click.echo()
         _echo_outputs(_write_map(data, indicators, uitvoer, options, insluiten, classifier))
+
+
+def need_options(func):
+    """Options of the need analysis (flag, and map/plot/profiel/briefing with --aandacht)."""
+
+    @click.option("--regel", type=click.Choice(["marge", "kwintiel"]), default="marge", show_default=True,
+                  help="Wanneer is een indicator hoog: een marge boven de gemeente, of het hoogste kwintiel.")
+    @click.option("--marge", default=25.0, show_default=True, help="Marge boven de gemeente, in procent.")
+    @click.option("--min-stapeling", default=2, show_default=True, help="Hoge indicatoren voor een aandachtsbuurt.")
+    @click.option("--min-inwoners", default=200, show_default=True, help="Minimum aantal inwoners van een aandachtsbuurt.")
+    @click.option("--gewicht", multiple=True, help="Gewicht in de behoefte-index: indicator=2 (standaard 1).")
+    @click.option("--hotspot-indicator", default=None, help="Hot spots op deze indicator in plaats van de behoefte-index.")
+    @click.option("--permutaties", default=999, show_default=True, help="Permutaties voor de significantie.")
+    @click.option("--seed", default=12345, show_default=True, help="Startwaarde van de permutaties (reproduceerbaar).")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _need_settings(regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed):
+    from .need import NeedSettings
+
+    weights = {}
+    for item in gewicht:
+        key, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            weights[key.strip()] = float(value.replace(",", "."))
+        except ValueError:
+            raise InputError(f"--gewicht {item!r}: schrijf als indicator=2 (bijv. wmo_per_1000=2)")
+    if permutaties < 99:
+        raise InputError("--permutaties moet minstens 99 zijn")
+    return NeedSettings(regel, marge / 100, min_stapeling, min_inwoners, weights, hotspot_indicator, permutaties, seed)
+
+
+@cli.command()
+@data_options
+@need_options
+@click.option("--indicator", "indicator_keys", multiple=True,
+              help="Behoefte-indicator voor de stapeling; herhaal. Standaard: Wmo, bijstand, jeugdzorg en registraties.")
+def flag(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
+         regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, indicator_keys):
+    """Wijs aandachtsbuurten aan: stapeling, behoefte-index, hot spots en samenhang met wonen en vergrijzing."""
+    from .need import analyse, relations, summary_text, write_outputs
+
+    settings = _need_settings(regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed)
+    data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal)
+    table = analyse(data, settings, list(indicator_keys) or None)
+    related = relations(table, data.indicators)
+    click.echo(summary_text(table, related, data.indicators, settings))
+    click.echo()
+    _echo_outputs(write_outputs(table, related, data, uitvoer, settings))
 
 
 @cli.command()
@@ -192,10 +252,19 @@ def demo(uitvoer):
     data.bron = "Fictieve voorbeelddata: Voorbeeldstad bestaat niet"
     click.echo(data.report_text())
     click.echo()
+    from .need import analyse, relations, summary_text
+    from .need import write_outputs as write_need_outputs
     from .webmap import MapOptions
 
+    written = write_outputs(data, uitvoer)
+    table = analyse(data)
+    related = relations(table, data.indicators)
+    click.echo(summary_text(table, related, data.indicators))
+    click.echo()
+    written += write_need_outputs(table, related, data, uitvoer)
+    data.buurten = table
     options = MapOptions(f"Sociale kaart {data.title}", data.subtitle)
-    _echo_outputs(write_outputs(data, uitvoer) + _write_map(data, data.indicators, uitvoer, options, embed=True))
+    _echo_outputs(written + _write_map(data, data.indicators, uitvoer, options, embed=True))
 
 
 @cli.command()

@@ -39,6 +39,9 @@ class Indicator:
         Dutch unit text, e.g. ``"per 1.000 inwoners"``.
     more_is_need : bool
         True when a higher value signals more need for support.
+    role : {"behoefte", "context"}
+        "behoefte" (use of help and support) counts in stapeling and the need index; "context"
+        (housing, ageing) is what need is related to.
     description : str
         How the figure is made, for the sources page.
     """
@@ -51,6 +54,7 @@ class Indicator:
     unit: str
     more_is_need: bool = True
     description: str = ""
+    role: str = "behoefte"
 
     def inputs_present(self, table: pd.DataFrame) -> bool:
         return self.numerator in table.columns and self.denominator in table.columns
@@ -70,15 +74,18 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
         "pct_huur", "Huurwoningen", "huurwoningen", "woningvoorraad", 100, "% van de woningen",
         description="Huurwoningen als percentage van de woningvoorraad (CBS). Het aantal "
         "huurwoningen is afgeleid uit het CBS-percentage maal de woningvoorraad.",
+        role="context",
     ),
     Indicator(
         "pct_65plus", "65 jaar en ouder", "inwoners_65plus", "inwoners", 100, "% van de inwoners",
         description="Inwoners van 65 jaar en ouder als percentage van alle inwoners (CBS).",
+        role="context",
     ),
     Indicator(
         "pct_75plus", "75 jaar en ouder", "inwoners_75plus", "inwoners", 100, "% van de inwoners",
         description="Inwoners van 75 jaar en ouder als percentage van alle inwoners, als de bron "
         "dit aantal heeft.",
+        role="context",
     ),
     Indicator(
         "pct_jeugdzorg", "Jeugdzorg", "jeugdzorg", "jongeren_0_25", 100, "% van de jongeren 0-24 jaar",

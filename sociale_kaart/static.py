@@ -49,10 +49,10 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
     flagged = buurten["aandachtsbuurt"].fillna(False).astype(bool).to_numpy() if "aandachtsbuurt" in buurten else None
     if flagged is not None and flagged.any():
         buurten[flagged].boundary.plot(ax=ax, color="#000000", linewidth=2.6)
-    if labels and len(buurten) <= MAX_LABELS and "buurtnaam" in buurten:
-        _label_buurten(ax, buurten, fontsize)
     ax.set_axis_off()
     ax.set_aspect("equal")
+    if labels and len(buurten) <= MAX_LABELS and "buurtnaam" in buurten:
+        _label_buurten(ax, buurten, fontsize)
     if legend:
         decimals = decimals_for(indicator.unit)
         handles = [mpatches.Patch(facecolor=c, edgecolor="#6b6b6b", label=label)
@@ -116,6 +116,7 @@ def plot_map(data, indicator: Indicator, paths: list[Path], scheme: str = "kwant
     add_scale_bar(ax)
     add_north_arrow(ax)
     fig.suptitle(title or f"{indicator.label} – {data.title}", fontsize=13, fontweight="bold")
+    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
     fig.text(0.01, 0.005, data.subtitle, fontsize=7, color="#444444", ha="left", va="bottom")
     written = []
     for path in paths:
@@ -127,11 +128,92 @@ def plot_map(data, indicator: Indicator, paths: list[Path], scheme: str = "kwant
     return written
 
 
-def _label_buurten(ax, buurten, fontsize: float) -> None:
+def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = False) -> int:
+    """Place text labels greedily so that they do not overlap each other or leave the axes.
+
+    Each label tries a few offsets (points) around its anchor; a label that fits nowhere is put
+    at its first offset, or left out when `drop` is set. Returns the number of labels left out.
+    """
     import matplotlib.patheffects as pe
 
-    points = buurten.geometry.representative_point()
+    offsets = offsets or [(0, 0, "center", "center"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
+                          (6, 0, "left", "center"), (-6, 0, "right", "center")]
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axes_box = ax.get_window_extent(renderer)
     halo = [pe.withStroke(linewidth=2.2, foreground="white")]
-    for name, point in zip(buurten["buurtnaam"], points):
-        if isinstance(name, str) and name:
-            ax.text(point.x, point.y, name, ha="center", va="center", fontsize=fontsize, path_effects=halo, zorder=6)
+    placed, dropped = [], 0
+    for x, y, text in zip(xs, ys, texts):
+        chosen = None
+        for dx, dy, ha, va in offsets:
+            label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                                fontsize=fontsize, path_effects=halo, zorder=6)
+            box = label.get_window_extent(renderer).expanded(1.05, 1.15)
+            inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1 and box.y0 >= axes_box.y0 and box.y1 <= axes_box.y1)
+            if inside and not any(box.overlaps(other) for other in placed):
+                chosen = (label, box)
+                break
+            label.remove()
+        if chosen is None:
+            if drop:
+                dropped += 1
+                continue
+            dx, dy, ha, va = offsets[0]
+            label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                                fontsize=fontsize, path_effects=halo, zorder=6)
+            chosen = (label, label.get_window_extent(renderer))
+        placed.append(chosen[1])
+    return dropped
+
+
+def _label_buurten(ax, buurten, fontsize: float) -> None:
+    points = buurten.geometry.representative_point()
+    named = [(p.x, p.y, n) for n, p in zip(buurten["buurtnaam"], points) if isinstance(n, str) and n]
+    # Large buurten first: their labels matter most and have room.
+    order = np.argsort(-buurten.geometry.area.to_numpy()[[i for i, n in enumerate(buurten["buurtnaam"]) if isinstance(n, str) and n]])
+    named = [named[i] for i in order]
+    if named:
+        xs, ys, texts = zip(*named)
+        place_labels(ax, xs, ys, texts, fontsize)
+
+
+def plot_relation(table, need: Indicator, context: Indicator, stats, path: Path, source: str = "") -> Path:
+    """Scatter plot of a need indicator against a context indicator, buurten labelled by name."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    both = (table[f"{need.key}_status"] == "ok") & (table[f"{context.key}_status"] == "ok")
+    points = table[both]
+    fig, ax = plt.subplots(figsize=(7.5, 5.5), layout="constrained")
+    flagged = points["aandachtsbuurt"].to_numpy() if "aandachtsbuurt" in points else np.zeros(len(points), bool)
+    ax.scatter(points[context.key], points[need.key], s=28, c=np.where(flagged, "#b30000", "#4d4d4d"),
+               edgecolor="white", linewidth=0.5, zorder=3)
+    ax.margins(x=0.08, y=0.08)
+    label_all = len(points) <= 40
+    chosen = [(row[context.key], row[need.key], str(row.get("buurtnaam", row["buurtcode"])))
+              for (_, row), is_flagged in zip(points.iterrows(), flagged) if label_all or is_flagged]
+    ax.set_xlabel(f"{context.label} ({context.unit})")
+    ax.set_ylabel(f"{need.label} ({need.unit})")
+    ax.grid(color="#e0e0e0", linewidth=0.6, zorder=0)
+    p_value = stats["p"]
+    p_text = "p < 0,001" if p_value < 0.001 else f"p = {p_value:.3f}".replace(".", ",")
+    rho_text = f"{stats['rho']:.2f}".replace(".", ",")
+    ax.set_title(f"{need.label} en {context.label.lower()} per buurt\nSpearman rho = {rho_text}, n = {int(stats['n'])}, {p_text}",
+                 fontsize=11)
+    if flagged.any():
+        ax.scatter([], [], s=28, c="#b30000", label="aandachtsbuurt")
+        ax.legend(loc="best", fontsize=8)
+    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+    fig.text(0.01, 0.005, source, fontsize=6.5, color="#444444")
+    if chosen:
+        xs, ys, texts = zip(*chosen)
+        place_labels(ax, xs, ys, texts, 6.5, offsets=[(4, 3, "left", "bottom"), (4, -3, "left", "top"),
+                                                      (-4, 3, "right", "bottom"), (-4, -3, "right", "top"),
+                                                      (0, 8, "center", "bottom"), (0, -8, "center", "top")])
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=200, format="png")
+    plt.close(fig)
+    return Path(path)

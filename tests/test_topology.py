@@ -46,3 +46,18 @@ def test_zero_tolerance_keeps_every_vertex():
     square = shapely.box(0, 0, 10, 10)
     topo = build_topology([square], tolerance=0)
     assert shapely.equals(topo.to_geometries()[0], square)
+
+
+def test_queen_neighbours_match_libpysal_on_real_buurten(buurten_2016):
+    import warnings
+
+    import libpysal
+
+    from sociale_kaart.topology import queen_neighbours
+
+    area = read_boundaries(buurten_2016, ["GM0556", "GM0622"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = libpysal.weights.Queen.from_dataframe(area, use_index=False)
+    mine = queen_neighbours(area.geometry.values)
+    assert [n.tolist() for n in mine] == [sorted(reference.neighbors[i]) for i in range(len(area))]

@@ -1,0 +1,366 @@
+"""Clusters of need: stapeling, a composite need index, spatial hot spots and aandachtsbuurten.
+
+Every step is documented so that a flag can be explained to a wethouder:
+
+**Stapeling.** A need indicator is *hoog* in a buurt when (rule ``"marge"``) its rate lies more
+than ``margin`` above the rate of the buurt's own gemeente (computed from summed counts), or
+(rule ``"kwintiel"``) when the buurt is in the top fifth of its gemeente's buurten. The stapeling
+score is the number of high need indicators.
+
+**Need index.** Per need indicator the rate is standardised within the gemeente
+(z = (x - mean) / sd over the buurten with a value), turned so that higher means more need, and
+averaged with the chosen weights: ``index = sum(w_i * z_i) / sum(w_i)`` over the indicators the
+buurt has. A buurt with fewer than half of the indicators gets no index.
+
+**Hot spots.** Local Moran's I and Getis-Ord Gi* (esda) on the need index (or one indicator),
+Queen contiguity, 999 conditional permutations with a fixed seed, and the false discovery rate
+(Benjamini-Hochberg) over all buurten tested. Buurten without a value are left out before the
+neighbours are built; buurten without neighbours (islands) are not tested.
+
+**Aandachtsbuurt.** At least ``min_inwoners`` inhabitants, and a stapeling score of at least
+``min_stapeling`` or a significant HH cluster with at least one high indicator.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .formatting import decimals_for, nl_number
+from .indicators import OK, Indicator, aggregate
+
+RULES = ("marge", "kwintiel")
+LISA_LABELS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
+NOT_SIGNIFICANT, NO_NEIGHBOURS, NO_VALUE = "niet significant", "geen buren", "geen waarde"
+
+
+@dataclass(frozen=True)
+class NeedSettings:
+    """The configurable rules of the need analysis (defaults in brackets)."""
+
+    rule: str = "marge"  # "marge" or "kwintiel"
+    margin: float = 0.25  # "marge": 25 % above the gemeente
+    min_stapeling: int = 2
+    min_inwoners: int = 200
+    weights: dict[str, float] = field(default_factory=dict)  # indicator key -> weight (1)
+    hotspot_indicator: str | None = None  # None: the need index
+    permutations: int = 999
+    seed: int = 12345
+    alpha: float = 0.05
+
+    def describe(self) -> str:
+        """The rules in plain Dutch, for reports and sources pages."""
+        if self.rule == "marge":
+            high = f"meer dan {nl_number(self.margin * 100, 0)}% boven het cijfer van de gemeente"
+        else:
+            high = "bij de hoogste 20% van de buurten van de gemeente"
+        return (
+            f"Een indicator is hoog als de buurt {high} zit. Stapeling = aantal hoge indicatoren. "
+            f"Aandachtsbuurt: minstens {self.min_inwoners} inwoners en minstens {self.min_stapeling} hoge "
+            "indicatoren, of onderdeel van een significante hot spot (Local Moran's I, HH, "
+            f"{self.permutations} permutaties, FDR {nl_number(self.alpha * 100, 0)}%) met minstens één hoge indicator."
+        )
+
+
+def need_indicators(indicators: list[Indicator]) -> list[Indicator]:
+    """The indicators that count as need (role "behoefte")."""
+    return [ind for ind in indicators if ind.role == "behoefte"]
+
+
+def stapeling(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates: pd.DataFrame,
+              settings: NeedSettings = NeedSettings()) -> pd.DataFrame:
+    """Add ``hoog_<key>`` per need indicator, ``stapeling`` and ``stapeling_basis``.
+
+    Parameters
+    ----------
+    buurten : DataFrame
+        Rates and statuses per buurt, with ``gemeentecode``.
+    indicators : list of Indicator
+        Need indicators.
+    gemeente_rates : DataFrame
+        Rates per gemeente (:func:`sociale_kaart.indicators.aggregate`), the reference values.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"gemeentecode": ["GM1"] * 3, "wmo_per_1000": [50.0, 100.0, 80.0],
+    ...                   "wmo_per_1000_status": ["ok"] * 3})
+    >>> ref = pd.DataFrame({"gemeentecode": ["GM1"], "wmo_per_1000": [70.0]})
+    >>> ind = Indicator("wmo_per_1000", "Wmo", "n", "d", 1000, "per 1.000")
+    >>> stapeling(t, [ind], ref)["stapeling"].tolist()
+    [0, 1, 0]
+    """
+    if settings.rule not in RULES:
+        raise InputError(f"onbekende regel {settings.rule!r}; kies uit {', '.join(RULES)}")
+    out = buurten.copy()
+    reference = gemeente_rates.set_index("gemeentecode")
+    score = np.zeros(len(out), dtype=int)
+    basis = np.zeros(len(out), dtype=int)
+    for ind in indicators:
+        value = out[ind.key]
+        known = (out[f"{ind.key}_status"] == OK) & value.notna()
+        if settings.rule == "marge":
+            ref = out["gemeentecode"].map(reference[ind.key])
+            high = value > ref * (1 + settings.margin) if ind.more_is_need else value < ref * (1 - settings.margin)
+        else:
+            rank = value.where(known).groupby(out["gemeentecode"]).rank(pct=True, ascending=ind.more_is_need)
+            high = rank > 0.8
+        high = (high & known).fillna(False).astype(bool)
+        out[f"hoog_{ind.key}"] = high
+        score += high.to_numpy()
+        basis += known.to_numpy()
+    out["stapeling"] = score
+    out["stapeling_basis"] = basis
+    return out
+
+
+def need_index(buurten: pd.DataFrame, indicators: list[Indicator], settings: NeedSettings = NeedSettings()) -> pd.DataFrame:
+    """Add ``z_<key>`` per need indicator and ``behoefte_index`` (weighted mean of z-scores).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"gemeentecode": ["GM1"] * 3, "a": [1.0, 2.0, 3.0], "a_status": ["ok"] * 3})
+    >>> ind = Indicator("a", "A", "n", "d", 1, "eenheid")
+    >>> need_index(t, [ind])["behoefte_index"].round(2).tolist()
+    [-1.22, 0.0, 1.22]
+    """
+    out = buurten.copy()
+    unknown = set(settings.weights) - {ind.key for ind in indicators}
+    if unknown:
+        raise InputError(f"gewicht voor onbekende indicator {sorted(unknown)[0]!r}")
+    total = np.zeros(len(out))
+    weight_sum = np.zeros(len(out))
+    present = np.zeros(len(out), dtype=int)
+    for ind in indicators:
+        value = out[ind.key].where(out[f"{ind.key}_status"] == OK)
+        groups = value.groupby(out["gemeentecode"])
+        sd = groups.transform("std", ddof=0)
+        z = (value - groups.transform("mean")) / sd.where(sd > 0)
+        z = z if ind.more_is_need else -z
+        out[f"z_{ind.key}"] = z
+        weight = float(settings.weights.get(ind.key, 1.0))
+        has = z.notna().to_numpy()
+        total[has] += weight * z.to_numpy()[has]
+        weight_sum[has] += weight
+        present += has
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = total / weight_sum
+    index[(present * 2 < len(indicators)) | (weight_sum == 0)] = np.nan
+    out["behoefte_index"] = index
+    return out
+
+
+def hot_spots(buurten, column: str, settings: NeedSettings = NeedSettings()) -> pd.DataFrame:
+    """Local Moran's I and Getis-Ord Gi* on `column`, with FDR, as columns of a copy of `buurten`.
+
+    Adds ``lisa_i``, ``lisa_p``, ``lisa_klasse`` (HH, LL, HL, LH, "niet significant",
+    "geen buren", "geen waarde"), ``gi_z``, ``gi_p``, ``gi_klasse`` ("hot spot", "cold spot", ...).
+    ``attrs["eilanden"]`` counts the buurten without neighbours, ``attrs["fdr_drempel"]`` the
+    p-value threshold after the FDR correction.
+
+    Examples
+    --------
+    >>> result = hot_spots(data.buurten, "behoefte_index")  # doctest: +SKIP
+    >>> result["lisa_klasse"].value_counts()  # doctest: +SKIP
+    """
+    import esda
+    import libpysal
+
+    from .topology import queen_neighbours
+
+    out = buurten.copy()
+    values = out[column].to_numpy(dtype=float)
+    tested = ~np.isnan(values)
+    out["lisa_i"] = np.nan
+    out["lisa_p"] = np.nan
+    out["lisa_klasse"] = NO_VALUE
+    out["gi_z"] = np.nan
+    out["gi_p"] = np.nan
+    out["gi_klasse"] = NO_VALUE
+    subset = out[tested]
+    if len(subset) < 3:
+        raise InputError(
+            f"te weinig buurten met een waarde voor {column} ({len(subset)}) voor een hot-spotanalyse; minstens 3 nodig"
+        )
+    neighbours = queen_neighbours(subset.geometry.values)
+    islands = np.array([len(n) == 0 for n in neighbours])
+    positions = np.flatnonzero(tested)
+    connected = np.flatnonzero(~islands)
+    out.iloc[positions[islands], out.columns.get_loc("lisa_klasse")] = NO_NEIGHBOURS
+    out.iloc[positions[islands], out.columns.get_loc("gi_klasse")] = NO_NEIGHBOURS
+    out.attrs["eilanden"] = int(islands.sum())
+    out.attrs["fdr_drempel"] = None
+    if len(connected) < 3:
+        return out
+    remap = -np.ones(len(subset), dtype=int)
+    remap[connected] = np.arange(len(connected))
+    graph = {i: remap[neighbours[c]].tolist() for i, c in enumerate(connected)}
+    y = values[positions[connected]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = libpysal.weights.W(graph, silence_warnings=True)
+        w.transform = "r"
+        lisa = esda.Moran_Local(y, w, permutations=settings.permutations, seed=settings.seed, n_jobs=1)
+        w_star = libpysal.weights.fill_diagonal(libpysal.weights.W(graph, silence_warnings=True), 1.0)
+        gi = esda.G_Local(y, w_star, transform="B", star=None, permutations=settings.permutations,
+                          seed=settings.seed, n_jobs=1)
+    p_all = np.r_[lisa.p_sim, gi.p_sim]
+    threshold = float(esda.fdr(p_all, settings.alpha)) if len(p_all) else 0.0
+    out.attrs["fdr_drempel"] = threshold
+    rows = positions[connected]
+    lisa_class = np.where(lisa.p_sim <= threshold, [LISA_LABELS[q] for q in lisa.q], NOT_SIGNIFICANT)
+    gi_class = np.where(gi.p_sim > threshold, NOT_SIGNIFICANT, np.where(gi.Zs > 0, "hot spot", "cold spot"))
+    for column_name, values_ in (("lisa_i", lisa.Is), ("lisa_p", lisa.p_sim), ("lisa_klasse", lisa_class),
+                                 ("gi_z", gi.Zs), ("gi_p", gi.p_sim), ("gi_klasse", gi_class)):
+        out.iloc[rows, out.columns.get_loc(column_name)] = values_
+    return out
+
+
+def flag(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates: pd.DataFrame,
+         settings: NeedSettings = NeedSettings()) -> pd.DataFrame:
+    """Add ``aandachtsbuurt`` and ``reden`` (plain Dutch), from stapeling and hot spots.
+
+    Expects the columns of :func:`stapeling` and, optionally, of :func:`hot_spots`.
+    """
+    out = buurten.copy()
+    reference = gemeente_rates.set_index("gemeentecode")
+    inwoners = out.get("inwoners", pd.Series(np.nan, index=out.index))
+    big_enough = (inwoners >= settings.min_inwoners).fillna(False)
+    in_hotspot = out.get("lisa_klasse", pd.Series("", index=out.index)).eq("HH")
+    flagged = big_enough & ((out["stapeling"] >= settings.min_stapeling) | (in_hotspot & (out["stapeling"] >= 1)))
+    reasons = []
+    for position, (_, row) in enumerate(out.iterrows()):
+        if not flagged.iloc[position]:
+            reasons.append("")
+            continue
+        parts = []
+        for ind in indicators:
+            if row.get(f"hoog_{ind.key}", False):
+                ref = reference.at[row["gemeentecode"], ind.key] if row["gemeentecode"] in reference.index else np.nan
+                decimals = decimals_for(ind.unit)
+                text = f"{ind.label} {nl_number(row[ind.key], decimals)} {ind.unit} (gemeente {nl_number(ref, decimals)}"
+                if ref and not np.isnan(ref) and ref > 0:
+                    text += f"; {nl_number(row[ind.key] / ref, 1)}x"
+                parts.append(text + ")")
+        if in_hotspot.iloc[position]:
+            parts.append("onderdeel van een hot spot")
+        reasons.append("; ".join(parts))
+    out["aandachtsbuurt"] = flagged.to_numpy()
+    out["reden"] = reasons
+    return out
+
+
+def relations(buurten: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
+    """Spearman rank correlation of every need indicator with every context indicator.
+
+    Returns one row per pair: ``behoefte``, ``context``, ``rho``, ``p``, ``n`` (buurten with both
+    values, suppressed ones excluded).
+    """
+    from scipy.stats import spearmanr
+
+    rows = []
+    for need in need_indicators(indicators):
+        for context in [ind for ind in indicators if ind.role == "context"]:
+            both = (buurten[f"{need.key}_status"] == OK) & (buurten[f"{context.key}_status"] == OK)
+            n = int(both.sum())
+            rho, p = (np.nan, np.nan)
+            if n >= 3:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    rho, p = spearmanr(buurten.loc[both, need.key], buurten.loc[both, context.key])
+            rows.append({"behoefte": need.key, "context": context.key, "rho": float(rho), "p": float(p), "n": n})
+    return pd.DataFrame(rows, columns=["behoefte", "context", "rho", "p", "n"])
+
+
+def analyse(data, settings: NeedSettings = NeedSettings(), indicator_keys: list[str] | None = None):
+    """Run the whole analysis on a :class:`sociale_kaart.pipeline.BuurtData`; return a new buurt table.
+
+    Raises :class:`InputError` for input that cannot carry an analysis: no need indicators, all
+    values missing, fewer than three buurten.
+    """
+    chosen = need_indicators(data.indicators)
+    if indicator_keys:
+        known = {ind.key: ind for ind in data.indicators}
+        missing = [k for k in indicator_keys if k not in known]
+        if missing:
+            raise InputError(f"onbekende indicator {missing[0]!r}; beschikbaar: {', '.join(known)}")
+        chosen = [known[k] for k in indicator_keys]
+    if not chosen:
+        raise InputError("geen behoefte-indicatoren in de cijfers (zoals Wmo, bijstand of jeugdzorg)")
+    if len(data.buurten) < 3:
+        raise InputError(f"te weinig buurten ({len(data.buurten)}) voor een analyse van stapeling; minstens 3 nodig")
+    if all(data.buurten[ind.key].isna().all() for ind in chosen):
+        raise InputError(
+            "alle waarden van " + ", ".join(ind.label for ind in chosen) + " ontbreken of zijn onderdrukt; "
+            "er valt niets te vergelijken"
+        )
+    gemeente_rates = aggregate(data.buurten, "gemeentecode", chosen, data.rule)
+    table = stapeling(data.buurten, chosen, gemeente_rates, settings)
+    table = need_index(table, chosen, settings)
+    column = settings.hotspot_indicator or "behoefte_index"
+    if column not in table.columns:
+        raise InputError(f"onbekende indicator voor de hot-spotanalyse: {column!r}")
+    table = hot_spots(table, column, settings)
+    table = flag(table, chosen, gemeente_rates, settings)
+    table.attrs.update(data.buurten.attrs, hotspot_kolom=column, indicatoren=[i.key for i in chosen])
+    return table
+
+
+def summary_text(table: pd.DataFrame, related: pd.DataFrame, indicators: list[Indicator],
+                 settings: NeedSettings = NeedSettings()) -> str:
+    """The short summary the CLI prints, in Dutch."""
+    labels = {ind.key: ind.label for ind in indicators}
+    flagged = table[table["aandachtsbuurt"]]
+    lines = [f"Aandachtsbuurten: {len(flagged)} van {len(table)} buurten (regels: zie hieronder)"]
+    for _, row in flagged.sort_values("stapeling", ascending=False).iterrows():
+        lines.append(f"  {row.get('buurtnaam', '')} ({row['buurtcode']}, stapeling {row['stapeling']}): {row['reden']}")
+    counts = table["lisa_klasse"].value_counts()
+    clusters = ", ".join(f"{k} {counts[k]}" for k in ("HH", "LL", "HL", "LH") if k in counts) or "geen significante clusters"
+    threshold = table.attrs.get("fdr_drempel")
+    lines.append(
+        f"Hot spots ({labels.get(table.attrs.get('hotspot_kolom'), 'behoefte-index')}): {clusters}; "
+        f"eilanden (geen buren): {table.attrs.get('eilanden', 0)}; FDR-drempel p <= "
+        f"{'–' if threshold is None else f'{threshold:.4f}'.replace('.', ',')}"
+    )
+    if len(related):
+        lines.append("Samenhang (Spearman, per buurt):")
+        for _, row in related.iterrows():
+            if row["n"] >= 3:
+                p_text = "< 0,001" if row["p"] < 0.001 else f"= {row['p']:.3f}".replace(".", ",")
+                lines.append(f"  {labels.get(row['behoefte'], row['behoefte'])} ~ {labels.get(row['context'], row['context'])}: "
+                             f"rho {nl_number(row['rho'], 2)} (n = {row['n']}, p {p_text})")
+    lines.append("Regels: " + settings.describe())
+    return "\n".join(lines)
+
+
+def write_outputs(table, related: pd.DataFrame, data, outdir, settings: NeedSettings = NeedSettings()) -> list:
+    """Write the flag table (CSV and GeoPackage), the correlations and a scatter plot per pair."""
+    from pathlib import Path
+
+    from ._io import atomic_path
+    from .indicators import suppress_counts
+    from .static import plot_relation
+
+    outdir = Path(outdir)
+    stem = outdir / f"{data.slug}_aandachtsbuurten"
+    table = suppress_counts(table, data.registration_columns, data.rule)
+    written = []
+    with atomic_path(f"{stem}.gpkg") as tmp:
+        table.to_file(tmp, layer="buurten", driver="GPKG", engine="pyogrio")
+    written.append(Path(f"{stem}.gpkg"))
+    with atomic_path(f"{stem}.csv") as tmp:
+        pd.DataFrame(table.drop(columns="geometry")).to_csv(tmp, index=False, sep=";", decimal=",")
+    written.append(Path(f"{stem}.csv"))
+    relation_path = outdir / f"{data.slug}_samenhang.csv"
+    with atomic_path(relation_path) as tmp:
+        related.to_csv(tmp, index=False, sep=";", decimal=",")
+    written.append(relation_path)
+    by_key = {ind.key: ind for ind in data.indicators}
+    for _, row in related.iterrows():
+        if row["n"] >= 3:
+            path = outdir / f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png"
+            written.append(plot_relation(table, by_key[row["behoefte"]], by_key[row["context"]], row, path, data.subtitle))
+    return written
