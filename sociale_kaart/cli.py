@@ -121,13 +121,14 @@ def _select_indicators(data, keys: tuple[str, ...]):
     return [known[k] for k in keys]
 
 
-def _write_map(data, indicators, uitvoer, options, embed: bool, classifier=None):
+def _write_map(data, indicators, uitvoer, options, embed: bool, helper=None):
     from ._io import write_text
     from .classes import classify
     from .webmap import embed_snippet, render_html
 
     html_path = Path(uitvoer) / f"{data.slug}_kaart.html"
-    page = render_html(data.buurten, indicators, options, classifier.classify if classifier else classify)
+    classify_fn = functools.partial(helper.run, classify) if helper else classify
+    page = render_html(data.buurten, indicators, options, classify_fn)
     written = [write_text(html_path, page)]
     if embed:
         from .static import plot_map
@@ -157,12 +158,13 @@ def _write_map(data, indicators, uitvoer, options, embed: bool, classifier=None)
 def map_command(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
                 indicator_keys, indeling, klassen, grenswaarden, titel, vereenvoudig, achtergrond, insluiten, aandacht):
     """Maak een interactieve kaart (één HTML-bestand dat ook offline werkt)."""
-    from .classes import ClassifierProcess
+    from ._helper import HelperProcess
 
     breaks = _parse_breaks(grenswaarden)
     if indeling == "handmatig" and not breaks:
         raise InputError("--indeling handmatig vraagt --grenswaarden, bijvoorbeeld wmo_per_1000=40;60;80")
-    with ClassifierProcess() as classifier:  # forked now, before the data take memory
+    modules = ("mapclassify", "esda", "libpysal") if aandacht else ("mapclassify",)
+    with HelperProcess(modules) as helper:  # forked now, before the data take memory
         from .webmap import MapOptions
 
         data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, wijk_shapes=insluiten)
@@ -170,12 +172,12 @@ def map_command(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, m
         if aandacht:
             from .need import analyse
 
-            data.buurten = analyse(data)
+            data.buurten = analyse(data, run=helper.run)
         options = MapOptions(titel or f"Sociale kaart {data.title}", data.subtitle, indeling, klassen, breaks,
                              vereenvoudig, achtergrond)
         click.echo(data.report_text())
         click.echo()
-        _echo_outputs(_write_map(data, indicators, uitvoer, options, insluiten, classifier))
+        _echo_outputs(_write_map(data, indicators, uitvoer, options, insluiten, helper))
 
 
 def need_options(func):
@@ -222,15 +224,102 @@ def _need_settings(regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_i
 def flag(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
          regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, indicator_keys):
     """Wijs aandachtsbuurten aan: stapeling, behoefte-index, hot spots en samenhang met wonen en vergrijzing."""
+    from ._helper import HelperProcess
     from .need import analyse, relations, summary_text, write_outputs
 
     settings = _need_settings(regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed)
-    data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal)
-    table = analyse(data, settings, list(indicator_keys) or None)
+    with HelperProcess(("esda", "libpysal")) as helper:
+        data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal)
+        table = analyse(data, settings, list(indicator_keys) or None, run=helper.run)
     related = relations(table, data.indicators)
     click.echo(summary_text(table, related, data.indicators, settings))
     click.echo()
     _echo_outputs(write_outputs(table, related, data, uitvoer, settings))
+
+
+def _print_context(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, need_args, helper):
+    from .need import analyse
+    from .printing import PrintContext, dutch_date
+
+    settings = _need_settings(*need_args)
+    data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal)
+    return PrintContext(data, analyse(data, settings, run=helper.run), settings, dutch_date())
+
+
+@cli.command()
+@data_options
+@click.option("--indicator", "indicator_keys", multiple=True, help="Indicator; herhaal. Standaard: alle.")
+@click.option("--formaat", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
+              help="Bestandsformaat; herhaal. Standaard png, svg en pdf.")
+@click.option("--indeling", type=click.Choice(["kwantielen", "natuurlijk", "gelijk", "handmatig"]), default="kwantielen",
+              show_default=True)
+@click.option("--klassen", default=5, show_default=True)
+@click.option("--grenswaarden", multiple=True, help="Eigen klassegrenzen: indicator=40;60;80.")
+@click.option("--aandacht", is_flag=True, help="Omlijn aandachtsbuurten (standaardregels van 'flag').")
+def plot(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
+         indicator_keys, formats, indeling, klassen, grenswaarden, aandacht):
+    """Maak statische kaarten voor print en rapporten (PNG 300 dpi, SVG, PDF)."""
+    from .static import plot_map
+
+    breaks = _parse_breaks(grenswaarden)
+    data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal)
+    if aandacht:
+        from .need import analyse
+
+        data.buurten = analyse(data)
+    written = []
+    for ind in _select_indicators(data, indicator_keys):
+        paths = [Path(uitvoer) / f"{data.slug}_{ind.key}.{fmt}" for fmt in (formats or ("png", "svg", "pdf"))]
+        written += plot_map(data, ind, paths, scheme=indeling, k=klassen, breaks=breaks.get(ind.key))
+    _echo_outputs(written)
+
+
+@cli.command()
+@data_options
+@need_options
+@click.option("--wijk", "wijk_selectors", multiple=True, help="Wijkcode of -naam; herhaal. Standaard: alle wijken.")
+def profiel(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
+            regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, wijk_selectors):
+    """Maak een wijkprofiel (A4-PDF) per wijk: kaart, tabel, grafieken en aandachtsbuurten."""
+    from ._helper import HelperProcess
+    from .printing import select_wijken, write_profiles
+
+    with HelperProcess(("esda", "libpysal", "matplotlib.pyplot")) as helper:
+        ctx = _print_context(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal,
+                             (regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed),
+                             helper)
+        wijken = select_wijken(ctx.data.wijken, list(wijk_selectors))
+        outdir = Path(uitvoer) / f"{ctx.data.slug}_wijkprofielen"
+        # Half of the wijken are drawn in the helper, half here.
+        half = helper.submit(write_profiles, ctx, wijken.iloc[::2], outdir)
+        written = write_profiles(ctx, wijken.iloc[1::2], outdir) + half.result()
+    _echo_outputs(sorted(written))
+
+
+@cli.command()
+@data_options
+@need_options
+@click.option("--wijk", "wijk_selectors", multiple=True, help="Alleen deze wijken (code of naam); herhaal.")
+@click.option("--met-profielen", is_flag=True, help="Schrijf in dezelfde run ook de wijkprofielen.")
+def briefing(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
+             regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, wijk_selectors,
+             met_profielen):
+    """Maak het briefingpakket (PDF) voor de stuurgroep Integrale Veiligheid."""
+    from ._helper import HelperProcess
+    from .printing import select_wijken, write_briefing, write_profiles
+
+    with HelperProcess(("esda", "libpysal", "matplotlib.pyplot")) as helper:
+        ctx = _print_context(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal,
+                             (regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed),
+                             helper)
+        wijken = select_wijken(ctx.data.wijken, list(wijk_selectors))
+        profiles = None
+        if met_profielen:  # drawn in the helper while the briefing is drawn here
+            profiles = helper.submit(write_profiles, ctx, wijken, Path(uitvoer) / f"{ctx.data.slug}_wijkprofielen")
+        path, pages = write_briefing(ctx, wijken, Path(uitvoer) / f"{ctx.data.slug}_briefing.pdf")
+        written = [path] + (profiles.result() if profiles else [])
+    click.echo(f"Briefing: {pages} pagina's, {int(ctx.table['aandachtsbuurt'].sum())} aandachtsbuurten")
+    _echo_outputs(written)
 
 
 @cli.command()
@@ -264,7 +353,14 @@ def demo(uitvoer):
     written += write_need_outputs(table, related, data, uitvoer)
     data.buurten = table
     options = MapOptions(f"Sociale kaart {data.title}", data.subtitle)
-    _echo_outputs(written + _write_map(data, data.indicators, uitvoer, options, embed=True))
+    written += _write_map(data, data.indicators, uitvoer, options, embed=True)
+    from .need import NeedSettings
+    from .printing import PrintContext, dutch_date, write_briefing, write_profiles
+
+    ctx = PrintContext(data, table, NeedSettings(), dutch_date())
+    written += write_profiles(ctx, data.wijken, Path(uitvoer) / f"{data.slug}_wijkprofielen")
+    written.append(write_briefing(ctx, data.wijken, Path(uitvoer) / f"{data.slug}_briefing.pdf")[0])
+    _echo_outputs(written)
 
 
 @cli.command()

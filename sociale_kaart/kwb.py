@@ -90,7 +90,8 @@ def read_kwb(path: str | Path, gemeenten: list[str] | None = None) -> pd.DataFra
     pandas.DataFrame
         ``buurtcode``, ``wijkcode``, ``gemeentecode``, ``gemeentenaam`` and every column of
         :data:`KWB_COLUMNS` the table has, as floats with NaN for missing. Wijk and gemeente rows
-        of the table are left out. ``attrs`` holds the source name and year.
+        of the table are left out. ``attrs`` holds the source name, the year and, when the table
+        has a row for the whole country (code ``NL00``), its figures as ``attrs["nederland"]``.
 
     Examples
     --------
@@ -117,6 +118,7 @@ def read_kwb(path: str | Path, gemeenten: list[str] | None = None) -> pd.DataFra
     if "soort_regio" in mapping:
         soort = raw[mapping["soort_regio"]].astype("string").str.strip().str.lower()
         is_buurt &= soort.eq("buurt").fillna(True)
+    nederland = raw[codes.str.fullmatch(r"NL0*").fillna(False).to_numpy()]
     table = raw[is_buurt.to_numpy()]
     if table.empty:
         raise InputError(f"{path.name}: de tabel bevat geen buurten (codes BU........)")
@@ -131,8 +133,16 @@ def read_kwb(path: str | Path, gemeenten: list[str] | None = None) -> pd.DataFra
     if gemeenten is not None:
         out = out[out["gemeentecode"].isin(gemeenten)]
     out = out.reset_index(drop=True)
-    out.attrs.update(bron=path.name, jaar=_year(path, raw))
+    out.attrs.update(bron=path.name, jaar=_year(path, raw), nederland=_land_counts(nederland, mapping))
     return out
+
+
+def _land_counts(rows: pd.DataFrame, mapping: dict[str, str]) -> dict[str, float] | None:
+    """The Nederland row of a full KWB table (code NL00), as stable name -> value; None if absent."""
+    if rows.empty:
+        return None
+    row = rows.iloc[[0]]
+    return {stable: float(to_number(row[mapping[stable]]).iloc[0]) for stable in KWB_COLUMNS if stable in mapping}
 
 
 def read_table(path: Path) -> pd.DataFrame:

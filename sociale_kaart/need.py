@@ -275,8 +275,11 @@ def relations(buurten: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFram
     return pd.DataFrame(rows, columns=["behoefte", "context", "rho", "p", "n"])
 
 
-def analyse(data, settings: NeedSettings = NeedSettings(), indicator_keys: list[str] | None = None):
+def analyse(data, settings: NeedSettings = NeedSettings(), indicator_keys: list[str] | None = None, run=None):
     """Run the whole analysis on a :class:`sociale_kaart.pipeline.BuurtData`; return a new buurt table.
+
+    `run` may be :meth:`sociale_kaart._helper.HelperProcess.run`, to compute the hot spots in a
+    helper process that has imported esda in the meantime.
 
     Raises :class:`InputError` for input that cannot carry an analysis: no need indicators, all
     values missing, fewer than three buurten.
@@ -303,7 +306,7 @@ def analyse(data, settings: NeedSettings = NeedSettings(), indicator_keys: list[
     column = settings.hotspot_indicator or "behoefte_index"
     if column not in table.columns:
         raise InputError(f"onbekende indicator voor de hot-spotanalyse: {column!r}")
-    table = hot_spots(table, column, settings)
+    table = (run or _call)(hot_spots, table, column, settings)
     table = flag(table, chosen, gemeente_rates, settings)
     table.attrs.update(data.buurten.attrs, hotspot_kolom=column, indicatoren=[i.key for i in chosen])
     return table
@@ -364,3 +367,7 @@ def write_outputs(table, related: pd.DataFrame, data, outdir, settings: NeedSett
             path = outdir / f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png"
             written.append(plot_relation(table, by_key[row["behoefte"]], by_key[row["context"]], row, path, data.subtitle))
     return written
+
+
+def _call(fn, *args):
+    return fn(*args)

@@ -31,6 +31,7 @@ class BuurtData:
     gemeenten: pd.DataFrame
     indicators: list[ind.Indicator]
     rule: ind.SmallNumbers
+    nederland: pd.DataFrame | None = None
     reports: list[JoinReport] = field(default_factory=list)
     registrations: list[RegistrationSummary] = field(default_factory=list)
     registration_columns: list[str] = field(default_factory=list)
@@ -139,12 +140,17 @@ def build(
     gemeente_rates = ind.aggregate(joined, "gemeentecode", chosen, rule)
     names = joined.groupby("gemeentecode")["gemeentenaam"].first()
     gemeente_rates.insert(1, "gemeentenaam", gemeente_rates["gemeentecode"].map(names))
+    nederland = None
+    if figures.attrs.get("nederland"):
+        land = ind.derive_counts(pd.DataFrame([figures.attrs["nederland"]]).assign(land="NL"))
+        nederland = ind.aggregate(land, "land", [i for i in chosen if i.inputs_present(land)], rule)
     joined["wijknaam"] = joined["wijkcode"].map(wijken.set_index("wijkcode")["wijknaam"])
     return BuurtData(
         buurten=joined,
         wijken=wijken,
         gemeenten=gemeente_rates,
         indicators=chosen,
+        nederland=nederland,
         rule=rule,
         reports=reports,
         registrations=summaries,

@@ -115,7 +115,14 @@ def make_kwb(buurten: gpd.GeoDataFrame, seed: int = 9999) -> pd.DataFrame:
         table.loc[last, col] = ""
     table.loc[3, "JongerenMetJeugdzorgInNatura_91"] = "."  # secret value, as StatLine writes it
     table.loc[9, "PersonenPerSoortUitkeringBijstand_87"] = -99997  # CBS sentinel: unknown
-    return table
+    # A full KWB table starts with a row for the whole country (code NL00); these numbers are made up too.
+    land = {"ID": -1, "WijkenEnBuurten": "NL00      ", "Gemeentenaam_1": "Nederland".ljust(40),
+            "SoortRegio_2": "Land      ", "Codering_3": "NL00      ", "AantalInwoners_5": 18_000_000,
+            "k_0Tot15Jaar_8": 2_800_000, "k_15Tot25Jaar_9": 2_250_000, "k_65JaarOfOuder_12": 3_550_000,
+            "HuishoudensTotaal_29": 8_250_000, "Woningvoorraad_35": 8_200_000, "HuurwoningenTotaal_48": 42.0,
+            "PersonenPerSoortUitkeringBijstand_87": 410_000.0, "JongerenMetJeugdzorgInNatura_91": 430_000.0,
+            "WmoClienten_93": 1_300_000.0}
+    return pd.concat([pd.DataFrame([land]).astype(object), table], ignore_index=True)
 
 
 def make_registrations(buurten: gpd.GeoDataFrame, seed: int = 9999) -> pd.DataFrame:

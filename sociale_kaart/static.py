@@ -22,7 +22,8 @@ MAX_LABELS = 60  # beyond this many buurten, names no longer fit
 
 
 def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes, labels: bool = True,
-                    legend: bool = True, legend_loc: str = "lower left", fontsize: float = 7.0) -> None:
+                    legend: bool = True, legend_loc: str = "lower left", fontsize: float = 7.0,
+                    legend_ax=None) -> None:
     """Draw one indicator on `ax`: classes, hatched missing/suppressed, wijk borders, outlines.
 
     Examples
@@ -38,21 +39,19 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
     cls = classes.classes
     colours = classes.colours
     has_class = cls >= 0
-    if has_class.any():
-        buurten[has_class].plot(ax=ax, color=[colours[c] for c in cls[has_class]], edgecolor="#6b6b6b", linewidth=0.4)
-    if (~has_class & suppressed).any():
-        buurten[~has_class & suppressed].plot(ax=ax, linewidth=0.4, **SUPPRESSED_STYLE)
-    if (~has_class & ~suppressed).any():
-        buurten[~has_class & ~suppressed].plot(ax=ax, linewidth=0.4, **MISSING_STYLE)
+    geoms = buurten.geometry.values
+    add_polygons(ax, geoms[has_class], facecolor=[colours[c] for c in cls[has_class]], edgecolor="#6b6b6b", linewidth=0.4)
+    add_polygons(ax, geoms[~has_class & suppressed], linewidth=0.4, **SUPPRESSED_STYLE)
+    add_polygons(ax, geoms[~has_class & ~suppressed], linewidth=0.4, **MISSING_STYLE)
     if wijken is not None and len(wijken):
-        wijken.boundary.plot(ax=ax, color="#1a1a1a", linewidth=1.1)
+        add_polygons(ax, wijken.geometry.values, facecolor="none", edgecolor="#1a1a1a", linewidth=1.1, zorder=3)
     flagged = buurten["aandachtsbuurt"].fillna(False).astype(bool).to_numpy() if "aandachtsbuurt" in buurten else None
     if flagged is not None and flagged.any():
-        buurten[flagged].boundary.plot(ax=ax, color="#000000", linewidth=2.6)
+        add_polygons(ax, geoms[flagged], facecolor="none", edgecolor="#000000", linewidth=2.6, zorder=4)
     ax.set_axis_off()
     ax.set_aspect("equal")
-    if labels and len(buurten) <= MAX_LABELS and "buurtnaam" in buurten:
-        _label_buurten(ax, buurten, fontsize)
+    if labels:
+        label_buurten(ax, buurten, fontsize)
     if legend:
         decimals = decimals_for(indicator.unit)
         handles = [mpatches.Patch(facecolor=c, edgecolor="#6b6b6b", label=label)
@@ -62,9 +61,45 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
         if flagged is not None and flagged.any():
             handles.append(mpatches.Patch(facecolor="white", edgecolor="black", linewidth=2.2, label="aandachtsbuurt"))
         handles.append(Line2D([], [], color="#1a1a1a", linewidth=1.1, label="wijkgrens"))
-        ax.legend(handles=handles, title=f"{indicator.label}\n{indicator.unit}", loc=legend_loc, fontsize=fontsize + 0.5,
-                  title_fontsize=fontsize + 1.5, frameon=True, framealpha=0.95, edgecolor="#999999",
-                  bbox_to_anchor=(1.01, 0) if legend_loc == "lower left" else None)
+        if legend_ax is not None:  # print pages: a band of its own under the map
+            legend_ax.set_axis_off()
+            legend_ax.legend(handles=handles, title=f"{indicator.label} ({indicator.unit})", loc="upper left",
+                             ncol=4, fontsize=fontsize, title_fontsize=fontsize + 1, frameon=False, alignment="left")
+        else:
+            ax.legend(handles=handles, title=f"{indicator.label}\n{indicator.unit}", loc=legend_loc, fontsize=fontsize + 0.5,
+                      title_fontsize=fontsize + 1.5, frameon=True, framealpha=0.95, edgecolor="#999999",
+                      bbox_to_anchor=(1.01, 0) if legend_loc == "lower left" else None)
+
+
+def add_polygons(ax, geoms, facecolor, edgecolor, linewidth, hatch=None, zorder=2):
+    """Draw (multi)polygons as one matplotlib PathCollection.
+
+    geopandas' ``plot`` redraws the whole figure after every call (``draw_idle``), which made an
+    A4 page with a dozen layers take seconds; a collection per layer is drawn once, at save time.
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path as MplPath
+
+    import shapely
+
+    paths = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            continue
+        vertices, codes = [], []
+        for polygon in shapely.get_parts(geom):
+            for ring in (polygon.exterior, *polygon.interiors):
+                coords = np.asarray(ring.coords)[:, :2]
+                vertices.append(coords)
+                codes.append(np.r_[MplPath.MOVETO, np.full(len(coords) - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
+        paths.append(MplPath(np.concatenate(vertices), np.concatenate(codes).astype(np.uint8)))
+    if not paths:
+        return None
+    collection = PathCollection(paths, facecolors=facecolor, edgecolors=edgecolor, linewidths=linewidth,
+                                hatch=hatch, zorder=zorder)
+    ax.add_collection(collection)
+    ax.autoscale_view()
+    return collection
 
 
 def add_scale_bar(ax, fontsize: float = 7.0) -> None:
@@ -139,8 +174,8 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
     offsets = offsets or [(0, 0, "center", "center"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
                           (6, 0, "left", "center"), (-6, 0, "right", "center")]
     fig = ax.figure
-    fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    ax.apply_aspect()  # the final axes box, without drawing the whole figure
     axes_box = ax.get_window_extent(renderer)
     halo = [pe.withStroke(linewidth=2.2, foreground="white")]
     placed, dropped = [], 0
@@ -167,7 +202,10 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
     return dropped
 
 
-def _label_buurten(ax, buurten, fontsize: float) -> None:
+def label_buurten(ax, buurten, fontsize: float) -> None:
+    """Buurtnamen at a point inside each buurt, largest buurten first, without overlaps."""
+    if len(buurten) > MAX_LABELS or "buurtnaam" not in buurten:
+        return
     points = buurten.geometry.representative_point()
     named = [(p.x, p.y, n) for n, p in zip(buurten["buurtnaam"], points) if isinstance(n, str) and n]
     # Large buurten first: their labels matter most and have room.

@@ -1,0 +1,39 @@
+"""Print products for Maassluis (8 wijken, 19 buurten): wall time and peak memory of the CLI.
+
+Target (issue 5): all wijk profiles plus the briefing pack in under 15 s on this 2-core machine.
+`briefing --met-profielen` does both in one run (one import, one analysis, profiles drawn in a
+helper process while the briefing is drawn); the separate commands are shown beside it.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import SHARED, run_measured  # noqa: E402
+
+GRENZEN = SHARED / "cbs" / "wijkenbuurten_2016_land.gpkg"
+KWB = SHARED / "kwb" / "kwb_2024_buurten_rijnmond.csv"
+
+
+def main() -> None:
+    base = ["--grenzen", str(GRENZEN), "--kwb", str(KWB), "--gemeente", "Maassluis"]
+    runs = [
+        ("briefing --met-profielen (8 profielen + briefing)", ["briefing", "--met-profielen"]),
+        ("profiel (8 profielen)", ["profiel"]),
+        ("briefing (12 pagina's)", ["briefing"]),
+    ]
+    print("Maassluis: 2016 buurtgrenzen, KWB 2024, 2 cores")
+    print(f"{'':52} {'wall s':>8} {'peak MB':>9}")
+    for name, args in runs:
+        out = tempfile.mkdtemp(prefix="bench_print_")
+        result = run_measured(["sociale-kaart", *args, *base, "--uitvoer", out])
+        status = "" if result["returncode"] == 0 else f"  (exit {result['returncode']}: {result['stderr'][-200:]})"
+        print(f"{name:52} {result['seconds']:8.1f} {result['peak_mb']:9.0f}{status}")
+    print("target: profiles + briefing < 15 s")
+
+
+if __name__ == "__main__":
+    main()
