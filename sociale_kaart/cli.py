@@ -17,8 +17,30 @@ from .errors import InputError
 DEFAULT_OUT = "maps"
 
 
+_USAGE_DUTCH = (
+    (r"^Missing option '(.+)'\.?", r"de optie \1 ontbreekt"),
+    (r"^No such option: (\S+)", r"onbekende optie \1"),
+    (r"^No such command '(.+)'\.?", r"onbekende opdracht '\1'"),
+    (r"^Invalid value for '(.+)': ", r"ongeldige waarde voor \1: "),
+    (r"^Option '(.+)' requires an argument\.?", r"de optie \1 vraagt een waarde"),
+    (r"^Got unexpected extra arguments? \((.+)\)", r"onverwachte extra invoer: \1"),
+    (r" is not one of ", r" is geen van "),
+    (r"\. Did you mean '(.+)'\?", r"; bedoelde u '\1'?"),
+    (r" is not a valid integer\.?", r" is geen geheel getal"),
+    (r" is not a valid float\.?", r" is geen getal"),
+)
+
+
+def _dutch(message: str) -> str:
+    import re
+
+    for pattern, replacement in _USAGE_DUTCH:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
 class _Group(click.Group):
-    """Prints an :class:`InputError` as one Dutch line and exits with status 1."""
+    """Prints an :class:`InputError` as one Dutch line (exit status 1) and usage errors in Dutch (2)."""
 
     def invoke(self, ctx):
         try:
@@ -26,6 +48,20 @@ class _Group(click.Group):
         except InputError as exc:
             click.secho(f"fout: {exc}", fg="red", err=True)
             ctx.exit(1)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = f" (zie '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.secho(f"fout: {_dutch(exc.format_message())}{where}", fg="red", err=True)
+            sys.exit(2)
+        except click.Abort:
+            click.echo("afgebroken", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -185,7 +221,9 @@ def need_options(func):
 
     @click.option("--regel", type=click.Choice(["marge", "kwintiel"]), default="marge", show_default=True,
                   help="Wanneer is een indicator hoog: een marge boven de gemeente, of het hoogste kwintiel.")
-    @click.option("--marge", default=25.0, show_default=True, help="Marge boven de gemeente, in procent.")
+    @click.option("--marge", default=25.0, show_default=True, help="Marge boven de referentie, in procent.")
+    @click.option("--referentie", type=click.Choice(["gemeente", "nederland"]), default="gemeente", show_default=True,
+                  help="Waarmee de marge vergelijkt (nederland: de NL00-rij van een volledige KWB-tabel).")
     @click.option("--min-stapeling", default=2, show_default=True, help="Hoge indicatoren voor een aandachtsbuurt.")
     @click.option("--min-inwoners", default=200, show_default=True, help="Minimum aantal inwoners van een aandachtsbuurt.")
     @click.option("--gewicht", multiple=True, help="Gewicht in de behoefte-index: indicator=2 (standaard 1).")
@@ -199,7 +237,7 @@ def need_options(func):
     return wrapper
 
 
-def _need_settings(regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed):
+def _need_settings(regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed):
     from .need import NeedSettings
 
     weights = {}
@@ -213,7 +251,8 @@ def _need_settings(regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_i
             raise InputError(f"--gewicht {item!r}: schrijf als indicator=2 (bijv. wmo_per_1000=2)")
     if permutaties < 99:
         raise InputError("--permutaties moet minstens 99 zijn")
-    return NeedSettings(regel, marge / 100, min_stapeling, min_inwoners, weights, hotspot_indicator, permutaties, seed)
+    return NeedSettings(regel, marge / 100, referentie, min_stapeling, min_inwoners, weights, hotspot_indicator,
+                        permutaties, seed)
 
 
 @cli.command()
@@ -222,12 +261,12 @@ def _need_settings(regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_i
 @click.option("--indicator", "indicator_keys", multiple=True,
               help="Behoefte-indicator voor de stapeling; herhaal. Standaard: Wmo, bijstand, jeugdzorg en registraties.")
 def flag(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
-         regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, indicator_keys):
+         regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, indicator_keys):
     """Wijs aandachtsbuurten aan: stapeling, behoefte-index, hot spots en samenhang met wonen en vergrijzing."""
     from ._helper import HelperProcess
     from .need import analyse, relations, summary_text, write_outputs
 
-    settings = _need_settings(regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed)
+    settings = _need_settings(regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed)
     with HelperProcess(("esda", "libpysal")) as helper:
         data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal)
         table = analyse(data, settings, list(indicator_keys) or None, run=helper.run)
@@ -279,14 +318,14 @@ def plot(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aant
 @need_options
 @click.option("--wijk", "wijk_selectors", multiple=True, help="Wijkcode of -naam; herhaal. Standaard: alle wijken.")
 def profiel(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
-            regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, wijk_selectors):
+            regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, wijk_selectors):
     """Maak een wijkprofiel (A4-PDF) per wijk: kaart, tabel, grafieken en aandachtsbuurten."""
     from ._helper import HelperProcess
     from .printing import select_wijken, write_profiles
 
     with HelperProcess(("esda", "libpysal", "matplotlib.pyplot")) as helper:
         ctx = _print_context(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal,
-                             (regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed),
+                             (regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed),
                              helper)
         wijken = select_wijken(ctx.data.wijken, list(wijk_selectors))
         outdir = Path(uitvoer) / f"{ctx.data.slug}_wijkprofielen"
@@ -302,7 +341,7 @@ def profiel(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_a
 @click.option("--wijk", "wijk_selectors", multiple=True, help="Alleen deze wijken (code of naam); herhaal.")
 @click.option("--met-profielen", is_flag=True, help="Schrijf in dezelfde run ook de wijkprofielen.")
 def briefing(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, uitvoer,
-             regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, wijk_selectors,
+             regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed, wijk_selectors,
              met_profielen):
     """Maak het briefingpakket (PDF) voor de stuurgroep Integrale Veiligheid."""
     from ._helper import HelperProcess
@@ -310,7 +349,7 @@ def briefing(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_
 
     with HelperProcess(("esda", "libpysal", "matplotlib.pyplot")) as helper:
         ctx = _print_context(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal,
-                             (regel, marge, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed),
+                             (regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed),
                              helper)
         wijken = select_wijken(ctx.data.wijken, list(wijk_selectors))
         profiles = None

@@ -43,7 +43,8 @@ class NeedSettings:
     """The configurable rules of the need analysis (defaults in brackets)."""
 
     rule: str = "marge"  # "marge" or "kwintiel"
-    margin: float = 0.25  # "marge": 25 % above the gemeente
+    margin: float = 0.25  # "marge": 25 % above the reference
+    reference: str = "gemeente"  # "marge" compares with the buurt's gemeente or with "nederland"
     min_stapeling: int = 2
     min_inwoners: int = 200
     weights: dict[str, float] = field(default_factory=dict)  # indicator key -> weight (1)
@@ -55,7 +56,8 @@ class NeedSettings:
     def describe(self) -> str:
         """The rules in plain Dutch, for reports and sources pages."""
         if self.rule == "marge":
-            high = f"meer dan {nl_number(self.margin * 100, 0)}% boven het cijfer van de gemeente"
+            of = "Nederland" if self.reference == "nederland" else "de gemeente"
+            high = f"meer dan {nl_number(self.margin * 100, 0)}% boven het cijfer van {of}"
         else:
             high = "bij de hoogste 20% van de buurten van de gemeente"
         return (
@@ -82,7 +84,8 @@ def stapeling(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates
     indicators : list of Indicator
         Need indicators.
     gemeente_rates : DataFrame
-        Rates per gemeente (:func:`sociale_kaart.indicators.aggregate`), the reference values.
+        Reference rates per gemeentecode (:func:`sociale_kaart.indicators.aggregate`); see
+        :func:`reference_rates` for a comparison with the Netherlands.
 
     Examples
     --------
@@ -115,6 +118,26 @@ def stapeling(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates
     out["stapeling"] = score
     out["stapeling_basis"] = basis
     return out
+
+
+def reference_rates(data, indicators: list[Indicator], settings: NeedSettings) -> pd.DataFrame:
+    """Reference rate per gemeentecode: the gemeente's own (summed counts) or the Netherlands'."""
+    gemeente = aggregate(data.buurten, "gemeentecode", indicators, data.rule)
+    if settings.reference == "gemeente":
+        return gemeente
+    if settings.reference != "nederland":
+        raise InputError(f"onbekende referentie {settings.reference!r}; kies gemeente of nederland")
+    if settings.rule != "marge":
+        raise InputError("de referentie nederland hoort bij de regel marge (een kwintiel is altijd binnen de gemeente)")
+    if data.nederland is None:
+        raise InputError("de KWB-tabel heeft geen rij voor Nederland (code NL00); vergelijk met de gemeente "
+                         "of gebruik de volledige KWB-tabel van het CBS")
+    land = data.nederland.iloc[0]
+    missing = [ind.label for ind in indicators if pd.isna(land.get(ind.key))]
+    if missing:
+        raise InputError(f"de Nederland-rij van de KWB-tabel heeft geen cijfer voor {', '.join(missing)}")
+    return pd.DataFrame({"gemeentecode": gemeente["gemeentecode"],
+                         **{ind.key: land[ind.key] for ind in indicators}})
 
 
 def need_index(buurten: pd.DataFrame, indicators: list[Indicator], settings: NeedSettings = NeedSettings()) -> pd.DataFrame:
@@ -241,7 +264,8 @@ def flag(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates: pd.
             if row.get(f"hoog_{ind.key}", False):
                 ref = reference.at[row["gemeentecode"], ind.key] if row["gemeentecode"] in reference.index else np.nan
                 decimals = decimals_for(ind.unit)
-                text = f"{ind.label} {nl_number(row[ind.key], decimals)} {ind.unit} (gemeente {nl_number(ref, decimals)}"
+                text = (f"{ind.label} {nl_number(row[ind.key], decimals)} {ind.unit} "
+                        f"({'Nederland' if settings.reference == 'nederland' else 'gemeente'} {nl_number(ref, decimals)}")
                 if ref and not np.isnan(ref) and ref > 0:
                     text += f"; {nl_number(row[ind.key] / ref, 1)}x"
                 parts.append(text + ")")
@@ -300,7 +324,7 @@ def analyse(data, settings: NeedSettings = NeedSettings(), indicator_keys: list[
             "alle waarden van " + ", ".join(ind.label for ind in chosen) + " ontbreken of zijn onderdrukt; "
             "er valt niets te vergelijken"
         )
-    gemeente_rates = aggregate(data.buurten, "gemeentecode", chosen, data.rule)
+    gemeente_rates = reference_rates(data, chosen, settings)
     table = stapeling(data.buurten, chosen, gemeente_rates, settings)
     table = need_index(table, chosen, settings)
     column = settings.hotspot_indicator or "behoefte_index"

@@ -124,15 +124,17 @@ def build(
             f"voor {', '.join(codes)}; horen grenzen en cijfers bij dezelfde gemeente?"
         )
     reports, summaries, extra, reg_columns = [report], [], [], []
+    kwb_status = joined.pop("koppeling")  # the map's "koppeling" is about the KWB; registrations report apart
     for path in registraties or []:
         counts = read_registrations(path, buurten, adrestabel)
-        joined, reg_report = join_figures(joined.drop(columns="koppeling"), counts, codes)
-        joined["koppeling"] = _worst(joined["koppeling"], joined["buurtcode"].isin(report.gekoppeld))
+        joined, reg_report = join_figures(joined, counts, codes)
+        joined = joined.drop(columns="koppeling")
         reports.append(reg_report)
         summaries.append(counts.attrs["samenvatting"])
         for col, label in counts.attrs["labels"].items():
             extra.append(ind.registration_indicator(col, label))
             reg_columns.append(col)
+    joined["koppeling"] = kwb_status.to_numpy()
     joined = ind.derive_counts(joined)
     chosen = ind.available(joined, extra)
     joined = ind.compute_rates(joined, chosen, rule)
@@ -172,11 +174,6 @@ def _wijken(grenzen, codes, buurten, chosen, rule, shapes: bool = True) -> gpd.G
     rates = ind.aggregate(buurten, "wijkcode", chosen, rule)
     keep = ["wijkcode", "wijknaam", "gemeentecode", "geometry"]
     return wijken[[c for c in keep if c in wijken.columns]].merge(rates, on="wijkcode", how="left")
-
-
-def _worst(status: pd.Series, kwb_matched: pd.Series) -> pd.Series:
-    # A buurt is "gekoppeld" only when the KWB matched; registrations that miss it do not change that.
-    return status.where(~kwb_matched, "gekoppeld")
 
 
 def write_outputs(data: BuurtData, outdir: str | Path) -> list[Path]:

@@ -170,7 +170,9 @@ def draw_bars(ax, names, values, statuses, reference, indicator: Indicator, font
     ax.set_yticks(y)
     ax.set_yticklabels([textwrap.shorten(n, 22, placeholder="…") for n in names], fontsize=fontsize)
     ax.tick_params(axis="x", labelsize=fontsize - 0.5)
-    ax.xaxis.set_major_formatter(__import__("matplotlib.ticker").ticker.FuncFormatter(lambda v, _: nl_number(v, 0)))
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_number(v, 0)))
     ax.set_title(title, fontsize=fontsize + 0.5, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_ylim(-0.7, len(y) - 0.3)
@@ -211,11 +213,12 @@ def flag_lines(table: pd.DataFrame, width: int = 110) -> list[str]:
 
 def _page(title: str, subtitle: str, footer: str):
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     fig = plt.figure(figsize=A4)
     fig.text(0.06, 0.965, title, fontsize=16, fontweight="bold", va="top")
     fig.text(0.06, 0.935, subtitle, fontsize=9, color="#444444", va="top")
-    fig.add_artist(__import__("matplotlib.lines").lines.Line2D([0.06, 0.94], [0.925, 0.925], color="#b30000", linewidth=1.2))
+    fig.add_artist(Line2D([0.06, 0.94], [0.925, 0.925], color="#b30000", linewidth=1.2))
     for i, line in enumerate(textwrap.wrap(footer, 150)):
         fig.text(0.06, 0.03 - i * 0.012, line, fontsize=6, color="#555555")
     return fig

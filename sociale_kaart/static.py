@@ -111,8 +111,10 @@ def add_scale_bar(ax, fontsize: float = 7.0) -> None:
     length = max(m * magnitude for m in (1, 2, 5) if m * magnitude <= target)
     x0, y0 = xmin + (xmax - xmin) * 0.03, ymin + (ymax - ymin) * 0.03
     height = (ymax - ymin) * 0.012
+    from matplotlib.patches import Rectangle
+
     for i in range(2):
-        ax.add_patch(__import__("matplotlib.patches").patches.Rectangle(
+        ax.add_patch(Rectangle(
             (x0 + i * length / 2, y0), length / 2, height, facecolor="black" if i == 0 else "white",
             edgecolor="black", linewidth=0.6, zorder=5))
     text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"

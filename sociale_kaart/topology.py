@@ -167,7 +167,7 @@ def build_topology(geometries, tolerance: float, grid: float = 1.0) -> Topology:
     closed_junction[closed_at] = is_junction[rotated]
     del rotated, closed_at, key
     arc_starts = np.flatnonzero(closed_junction)
-    ring_of_arc = np.repeat(np.arange(n_rings), n_junctions_after(is_junction, ring_of, n_rings))
+    ring_of_arc = np.repeat(np.arange(n_rings), np.bincount(ring_of[is_junction], minlength=n_rings))
     ring_end = starts + np.arange(n_rings) + counts  # the closing vertex
     arc_ends = np.r_[arc_starts[1:], 0]
     last_of_ring = np.r_[ring_of_arc[1:] != ring_of_arc[:-1], True]
@@ -220,11 +220,6 @@ def build_topology(geometries, tolerance: float, grid: float = 1.0) -> Topology:
         n_input_vertices=n_input,
         n_output_vertices=int(sum(len(a) for a in arcs)),
     )
-
-
-def n_junctions_after(is_junction: np.ndarray, ring_of: np.ndarray, n_rings: int) -> np.ndarray:
-    """Junctions per ring (every ring has at least two by now)."""
-    return np.bincount(ring_of[is_junction], minlength=n_rings)
 
 
 def _junctions(key: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

@@ -91,3 +91,11 @@ def test_help_starts_without_heavy_imports():
 def test_indicatoren_lists_definitions():
     result = CliRunner().invoke(cli, ["indicatoren"])
     assert result.exit_code == 0 and "wmo_per_1000" in result.output and "per 1.000 inwoners" in result.output
+
+
+def test_usage_errors_are_dutch():
+    missing = run("join", "--kwb", "x.csv")
+    assert missing.returncode == 2
+    assert "fout: de optie --grenzen ontbreekt (zie 'sociale-kaart join --help')" in missing.stderr
+    typo = run("mapp")
+    assert typo.returncode == 2 and "onbekende opdracht 'mapp'; bedoelde u 'map'?" in typo.stderr

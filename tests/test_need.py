@@ -178,3 +178,20 @@ def test_flag_command(buurten_2016, kwb_2024, tmp_path):
     assert len(table) == 19 and {"stapeling", "behoefte_index", "lisa_klasse", "aandachtsbuurt", "reden"} <= set(table.columns)
     assert gpd.read_file(tmp_path / "maassluis_aandachtsbuurten.gpkg").crs.to_epsg() == 28992
     assert (tmp_path / "maassluis_samenhang_bijstand_per_1000_pct_huur.png").exists()
+
+
+def test_reference_nederland_uses_the_nl00_row(maassluis):
+    from sociale_kaart.sample import FILES, sample_dir
+
+    sample = build(sample_dir() / FILES["grenzen"], sample_dir() / FILES["kwb"])
+    land = sample.nederland.iloc[0]
+    import csv
+
+    with open(sample_dir() / FILES["kwb"], encoding="utf-8") as handle:
+        nl = next(r for r in csv.DictReader(handle, delimiter=";") if r["Codering_3"].strip() == "NL00")
+    assert land["wmo_per_1000"] == pytest.approx(float(nl["WmoClienten_93"]) / float(nl["AantalInwoners_5"]) * 1000)
+    table = analyse(sample, NeedSettings(reference="nederland"))
+    for _, row in table[table["aandachtsbuurt"]].iterrows():
+        assert "(Nederland " in row["reden"] and "gemeente" not in row["reden"]
+    with pytest.raises(InputError, match="geen rij voor Nederland"):
+        analyse(maassluis, NeedSettings(reference="nederland"))  # the shared KWB file has buurten only
