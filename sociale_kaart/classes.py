@@ -109,10 +109,10 @@ def classify(
         # A quantile-spaced sample (deterministic, unlike FisherJenksSampled's random one) keeps the
         # shape of the distribution; its breaks are then applied to all values.
         sample = np.quantile(present, np.linspace(0, 1, FISHER_JENKS_EXACT_MAX))
-        breaks_ = mapclassify.FisherJenks(sample, k=k).bins
+        breaks_ = _fisher_jenks(sample, k).bins
         result = mapclassify.UserDefined(present, list(breaks_[:-1]) + [present.max()])
     else:
-        result = mapclassify.FisherJenks(present, k=k)
+        result = _fisher_jenks(present, k)
     if result is None:
         classes[known] = 0
         return Classes([float(present.max())], float(present.min()), classes, scheme)
@@ -123,3 +123,15 @@ def classify(
     classes[known] = remap
     return Classes([bins[i] for i in keep], float(present.min()), classes, scheme)
 
+
+
+def _fisher_jenks(values: np.ndarray, k: int):
+    import warnings
+
+    import mapclassify
+
+    # Without numba mapclassify warns that it uses pure Python; that is a deliberate choice here
+    # (numba makes every mapclassify import take seconds longer), and the sample keeps it fast.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        return mapclassify.FisherJenks(values, k=k)
