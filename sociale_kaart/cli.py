@@ -73,30 +73,36 @@ def cli():
     """
 
 
-def data_options(func):
-    """Options shared by every command that builds the buurt table."""
+def _options(*options):
+    """A decorator that applies several click options, for groups of options shared by commands."""
 
-    @click.option("--grenzen", "grenzen", required=True, type=click.Path(path_type=Path),
-                  help="Wijk- en Buurtkaart van het CBS (GeoPackage, GeoJSON of Shapefile).")
-    @click.option("--kwb", "kwb", required=True, type=click.Path(path_type=Path),
-                  help="Kerncijfers Wijken en Buurten (CSV of XLSX van het CBS).")
-    @click.option("--gemeente", "gemeenten", multiple=True,
-                  help="Gemeentecode (GM0556) of naam (Maassluis); herhaal voor meer. Zonder: alle.")
-    @click.option("--registraties", multiple=True, type=click.Path(path_type=Path),
-                  help="Eigen registratie (CSV/XLSX) per buurtcode, adres of x/y; herhaal voor meer.")
-    @click.option("--adrestabel", type=click.Path(path_type=Path),
-                  help="CBS-tabel buurt per postcode en huisnummer (voor registraties met adres).")
-    @click.option("--min-noemer", default=50, show_default=True,
-                  help="Onderdruk cijfers op minder inwoners/woningen dan dit.")
-    @click.option("--min-aantal", default=5, show_default=True,
-                  help="Onderdruk cijfers op 1 tot dit aantal gevallen.")
-    @click.option("--uitvoer", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
-                  help="Map voor de uitvoer.")
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return func(*args, **kwargs)
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
 
-    return wrapper
+    return decorate
+
+
+#: Options of every command that builds the buurt table.
+data_options = _options(
+    click.option("--grenzen", "grenzen", required=True, type=click.Path(path_type=Path),
+                 help="Wijk- en Buurtkaart van het CBS (GeoPackage, GeoJSON of Shapefile)."),
+    click.option("--kwb", "kwb", required=True, type=click.Path(path_type=Path),
+                 help="Kerncijfers Wijken en Buurten (CSV of XLSX van het CBS)."),
+    click.option("--gemeente", "gemeenten", multiple=True,
+                 help="Gemeentecode (GM0556) of naam (Maassluis); herhaal voor meer. Zonder: alle."),
+    click.option("--registraties", multiple=True, type=click.Path(path_type=Path),
+                 help="Eigen registratie (CSV/XLSX) per buurtcode, adres of x/y; herhaal voor meer."),
+    click.option("--adrestabel", type=click.Path(path_type=Path),
+                 help="CBS-tabel buurt per postcode en huisnummer (voor registraties met adres)."),
+    click.option("--min-noemer", default=50, show_default=True,
+                 help="Onderdruk cijfers op minder inwoners/woningen dan dit."),
+    click.option("--min-aantal", default=5, show_default=True,
+                 help="Onderdruk cijfers op 1 tot dit aantal gevallen."),
+    click.option("--uitvoer", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
+                 help="Map voor de uitvoer."),
+)
 
 
 def _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, wijk_shapes=True):
@@ -216,25 +222,20 @@ def map_command(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, m
         _echo_outputs(_write_map(data, indicators, uitvoer, options, insluiten, helper))
 
 
-def need_options(func):
-    """Options of the need analysis (flag, and map/plot/profiel/briefing with --aandacht)."""
-
-    @click.option("--regel", type=click.Choice(["marge", "kwintiel"]), default="marge", show_default=True,
-                  help="Wanneer is een indicator hoog: een marge boven de gemeente, of het hoogste kwintiel.")
-    @click.option("--marge", default=25.0, show_default=True, help="Marge boven de referentie, in procent.")
-    @click.option("--referentie", type=click.Choice(["gemeente", "nederland"]), default="gemeente", show_default=True,
-                  help="Waarmee de marge vergelijkt (nederland: de NL00-rij van een volledige KWB-tabel).")
-    @click.option("--min-stapeling", default=2, show_default=True, help="Hoge indicatoren voor een aandachtsbuurt.")
-    @click.option("--min-inwoners", default=200, show_default=True, help="Minimum aantal inwoners van een aandachtsbuurt.")
-    @click.option("--gewicht", multiple=True, help="Gewicht in de behoefte-index: indicator=2 (standaard 1).")
-    @click.option("--hotspot-indicator", default=None, help="Hot spots op deze indicator in plaats van de behoefte-index.")
-    @click.option("--permutaties", default=999, show_default=True, help="Permutaties voor de significantie.")
-    @click.option("--seed", default=12345, show_default=True, help="Startwaarde van de permutaties (reproduceerbaar).")
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return func(*args, **kwargs)
-
-    return wrapper
+#: Options of the need analysis (flag, profiel, briefing).
+need_options = _options(
+    click.option("--regel", type=click.Choice(["marge", "kwintiel"]), default="marge", show_default=True,
+                 help="Wanneer is een indicator hoog: een marge boven de referentie, of het hoogste kwintiel."),
+    click.option("--marge", default=25.0, show_default=True, help="Marge boven de referentie, in procent."),
+    click.option("--referentie", type=click.Choice(["gemeente", "nederland"]), default="gemeente", show_default=True,
+                 help="Waarmee de marge vergelijkt (nederland: de NL00-rij van een volledige KWB-tabel)."),
+    click.option("--min-stapeling", default=2, show_default=True, help="Hoge indicatoren voor een aandachtsbuurt."),
+    click.option("--min-inwoners", default=200, show_default=True, help="Minimum aantal inwoners van een aandachtsbuurt."),
+    click.option("--gewicht", multiple=True, help="Gewicht in de behoefte-index: indicator=2 (standaard 1)."),
+    click.option("--hotspot-indicator", default=None, help="Hot spots op deze indicator in plaats van de behoefte-index."),
+    click.option("--permutaties", default=999, show_default=True, help="Permutaties voor de significantie."),
+    click.option("--seed", default=12345, show_default=True, help="Startwaarde van de permutaties (reproduceerbaar)."),
+)
 
 
 def _need_settings(regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed):
