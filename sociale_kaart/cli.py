@@ -149,7 +149,7 @@ def _parse_breaks(values: tuple[str, ...]) -> dict[str, list[float]]:
                 raise ValueError
             breaks[key.strip()] = [float(v.replace(",", ".")) for v in numbers.split(";") if v.strip()]
         except ValueError:
-            raise InputError(f"--grenswaarden {item!r}: schrijf als indicator=40;60;80 (bijv. wmo_per_1000=40;60;80)")
+            raise InputError(f"--grenswaarden {item!r}: schrijf als indicator=40;60;80 (bijv. wmo_per_1000=40;60;80)") from None
     return breaks
 
 
@@ -249,7 +249,7 @@ def _need_settings(regel, marge, referentie, min_stapeling, min_inwoners, gewich
                 raise ValueError
             weights[key.strip()] = float(value.replace(",", "."))
         except ValueError:
-            raise InputError(f"--gewicht {item!r}: schrijf als indicator=2 (bijv. wmo_per_1000=2)")
+            raise InputError(f"--gewicht {item!r}: schrijf als indicator=2 (bijv. wmo_per_1000=2)") from None
     if permutaties < 99:
         raise InputError("--permutaties moet minstens 99 zijn")
     return NeedSettings(regel, marge / 100, referentie, min_stapeling, min_inwoners, weights, hotspot_indicator,

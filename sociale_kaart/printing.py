@@ -356,7 +356,7 @@ def _overview(ctx, scope):
 
 
 def _wijk_page(ctx, wijk):
-    data, table = ctx.data, ctx.table
+    table = ctx.table
     code = wijk["wijkcode"]
     buurten = table[table["wijkcode"] == code].sort_values("buurtcode")
     fig = _page(f"{wijk['wijknaam']}", f"Wijk {code} · {len(buurten)} buurten · {nl_number(buurten['inwoners'].sum(), 0)} inwoners",

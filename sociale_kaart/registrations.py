@@ -179,9 +179,8 @@ def _place_by_address(raw, lower, category, address_table, path):
     bu = next((look[c] for c in look if c == "buurtcode" or re.fullmatch(r"buurt\d{4}", c)), None)
     if not (pc and nr and bu):
         raise InputError(f"{Path(address_table).name}: verwacht kolommen PC6/postcode, Huisnummer en Buurt<jaar>/buurtcode")
-    key = lambda p, n: p.astype("string").str.replace(" ", "").str.upper() + "|" + n.astype("string").str.strip()
-    table = dict(zip(key(lookup[pc], lookup[nr]), lookup[bu]))
-    keys = key(raw[lower["postcode"]], raw[lower["huisnummer"]])
+    table = dict(zip(_address_key(lookup[pc], lookup[nr]), lookup[bu]))
+    keys = _address_key(raw[lower["postcode"]], raw[lower["huisnummer"]])
     found = keys.map(table)
     placed = found.notna()
     codes = normalise_buurtcodes(found[placed], Path(address_table).name)
@@ -191,6 +190,11 @@ def _place_by_address(raw, lower, category, address_table, path):
         "adres niet in de adrestabel",
     )
     return counted, labels, summary
+
+
+def _address_key(postcode: pd.Series, huisnummer: pd.Series) -> pd.Series:
+    """``3142AB|12``: postcode without space in capitals, and the house number."""
+    return postcode.astype("string").str.replace(" ", "").str.upper() + "|" + huisnummer.astype("string").str.strip()
 
 
 def _find_pair(lower: dict[str, str], pairs) -> tuple[str, str] | None:

@@ -17,7 +17,6 @@ import json
 import math
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +25,7 @@ import pandas as pd
 from .classes import MISSING_COLOUR, SUPPRESSED_COLOUR, Classes, classify
 from .formatting import decimals_for
 from .indicators import SUPPRESSED, Indicator
-from .topology import Topology, build_topology
+from .topology import build_topology
 
 SCALE = 100_000  # degrees * 1e5: about 1 m, below what a screen shows at buurt level
 SCHEME_LABELS = {"kwantielen": "kwantielen", "natuurlijk": "natuurlijke grenzen",

@@ -5,7 +5,6 @@ import shapely
 import geopandas as gpd
 
 from sociale_kaart.errors import InputError
-from sociale_kaart.indicators import Indicator
 from sociale_kaart.need import NeedSettings, analyse, hot_spots, relations
 from sociale_kaart.pipeline import build
 from tests.conftest import raw_number
