@@ -160,9 +160,10 @@ def draw_bars(ax, names, values, statuses, reference, indicator: Indicator, font
     y = np.arange(len(names))[::-1]
     shown = np.array([s == OK and not pd.isna(v) for v, s in zip(values, statuses)])
     ax.barh(y[shown], np.asarray(values, dtype=float)[shown], color="#fc8d59", edgecolor="#7f2704", linewidth=0.3, height=0.65)
+    edge = ax.get_yaxis_transform()  # x in axes fraction: the label stays visible whatever the data range
     for yy, status in zip(y[~shown], np.asarray(statuses)[~shown]):
-        ax.text(0, yy, " onderdrukt" if status == SUPPRESSED else " geen gegevens", va="center", fontsize=fontsize - 0.5,
-                color="#666666", style="italic")
+        ax.text(0.01, yy, "onderdrukt" if status == SUPPRESSED else "geen gegevens", va="center", fontsize=fontsize - 0.5,
+                color="#666666", style="italic", transform=edge)
     title = "\n".join(textwrap.wrap(f"{indicator.label} ({indicator.unit})", 34))
     if reference is not None and not pd.isna(reference):
         ax.axvline(reference, color="#1a1a1a", linestyle="--", linewidth=0.8)
@@ -200,6 +201,20 @@ def draw_area_map(ax, ctx: PrintContext, buurten_codes, indicator: Indicator, cl
     label_buurten(ax, focus, fontsize)
     add_scale_bar(ax, fontsize=fontsize)
     add_north_arrow(ax, fontsize=fontsize + 2)
+
+
+def coverage_note(buurten: pd.DataFrame, data) -> str:
+    """Why buurten have no figures at all: their code is missing from the KWB table (a mismatch of years)."""
+    if "koppeling" not in buurten:
+        return ""
+    missing = buurten[buurten["koppeling"] != "gekoppeld"]
+    if missing.empty:
+        return ""
+    names = ", ".join(str(n) for n in missing.get("buurtnaam", missing["buurtcode"]))
+    years = ""
+    if data.jaar_grenzen and data.jaar_cijfers and data.jaar_grenzen != data.jaar_cijfers:
+        years = f" (buurtgrenzen {data.jaar_grenzen}, cijfers {data.jaar_cijfers}: de buurtindeling is veranderd)"
+    return (f"Zonder cijfers: {names}. Hun buurtcode komt niet voor in de kerncijfers{years}; zie het koppelrapport.")
 
 
 def flag_lines(table: pd.DataFrame, width: int = 110) -> list[str]:
@@ -252,6 +267,9 @@ def profile_page(ctx: PrintContext, wijk: pd.Series):
     body = lines[:7] + (["    … en meer: zie de briefing"] if len(lines) > 7 else [])
     if not lines:
         body = textwrap.wrap("Geen buurt in deze wijk voldoet aan de regels. " + ctx.settings.describe(), 120)
+    note = coverage_note(buurten, data)
+    if note:
+        body = body[:5] + [""] + textwrap.wrap(note, 120)[:3]
     for i, line in enumerate(body):
         ax_text.text(0, 0.86 - i * 0.095, line, fontsize=6.8, va="top", transform=ax_text.transAxes)
     return fig
@@ -367,7 +385,9 @@ def _wijk_page(ctx, wijk):
     ax_text = fig.add_axes([0.06, 0.055, 0.88, 0.18])
     ax_text.set_axis_off()
     state = _state_sentence(ctx, buurten, code)
-    lines = textwrap.wrap(state, 115) + [""] + (flag_lines(buurten, 115)[:8] or ["Geen aandachtsbuurten in deze wijk."])
+    note = coverage_note(buurten, ctx.data)
+    lines = (textwrap.wrap(state, 115) + ([""] + textwrap.wrap(note, 115)[:3] if note else []) + [""]
+             + (flag_lines(buurten, 115)[:6] or ["Geen aandachtsbuurten in deze wijk."]))
     ax_text.text(0, 1, "Sociale staat", fontsize=9, fontweight="bold", va="top", transform=ax_text.transAxes)
     for i, line in enumerate(lines[:11]):
         ax_text.text(0, 0.86 - i * 0.08, line, fontsize=6.8, va="top", transform=ax_text.transAxes)

@@ -111,3 +111,20 @@ def test_plot_command_writes_three_formats(buurten_2016, kwb_2024, tmp_path):
         assert round(image.info["dpi"][0]) == 300
     assert (tmp_path / "maassluis_wmo_per_1000.svg").read_text().lstrip().startswith("<?xml")
     assert (tmp_path / "maassluis_wmo_per_1000.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@needs_poppler
+def test_profile_names_buurten_without_figures(buurten_2016, kwb_2024, kwb_rows, tmp_path):
+    import pyogrio
+
+    result = subprocess.run([sys.executable, "-m", "sociale_kaart.cli", "profiel", "--grenzen", str(buurten_2016),
+                             "--kwb", str(kwb_2024), "--gemeente", "Schiedam", "--wijk", "WK060609", "--uitvoer", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    boundaries = pyogrio.read_dataframe(buurten_2016, layer="buurten", where="wijkcode='WK060609'", read_geometry=False)
+    unmatched = boundaries[~boundaries["buurtcode"].isin(kwb_rows)]
+    assert len(unmatched) > 0  # 2016 codes that the 2024 table no longer has
+    text = " ".join(pdf_text(next((tmp_path / "schiedam_wijkprofielen").glob("*.pdf"))).split())
+    assert "Zonder cijfers:" in text and "buurtgrenzen 2016, cijfers 2024" in text
+    for name in unmatched["buurtnaam"]:
+        assert name in text
