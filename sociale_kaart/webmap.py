@@ -122,6 +122,8 @@ def map_data(buurten: gpd.GeoDataFrame, indicators: list[Indicator], options: Ma
         "naam": buurten.get("buurtnaam", buurten["buurtcode"]).fillna("").astype(str).tolist(),
         "wijk": buurten.get("wijknaam", buurten["wijkcode"]).fillna("").astype(str).tolist(),
     }
+    if "koppeling" in buurten:
+        features["zonder_cijfers"] = buurten["koppeling"].ne("gekoppeld").astype(int).tolist()
     if "aandachtsbuurt" in buurten:
         features["aandacht"] = buurten["aandachtsbuurt"].fillna(False).astype(int).tolist()
         features["reden"] = buurten.get("reden", pd.Series("", index=buurten.index)).fillna("").astype(str).tolist()

@@ -119,3 +119,16 @@ def test_map_command_rejects_bad_options(buurten_2016, kwb_2024, tmp_path):
         result = subprocess.run(base + extra, capture_output=True, text=True)
         assert result.returncode == 1 and message in result.stderr, result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_tooltip_explains_buurten_without_figures(buurten_2016, kwb_2024, open_page, tmp_path):
+    schiedam = build(buurten_2016, kwb_2024, ["GM0606"])
+    unmatched = schiedam.reports[0].alleen_grenzen[0]
+    path = tmp_path / "schiedam.html"
+    path.write_text(render_html(schiedam.buurten, schiedam.indicators, MapOptions("Schiedam")), encoding="utf-8")
+    page = open_page(path).page
+    page.locator(f"path[data-buurtcode='{unmatched}']").hover(force=True)
+    tip = page.locator(".leaflet-tooltip")
+    tip.wait_for()
+    assert "Geen cijfers: deze buurtcode staat niet in de kerncijfers" in tip.inner_text()
+    assert tip.locator("td[data-indicator='wmo_per_1000']").inner_text() == "geen gegevens"

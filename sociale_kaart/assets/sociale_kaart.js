@@ -70,6 +70,9 @@
         html += "<tr" + (n === active ? " class='sk-active'" : "") + "><td>" + esc(ind.label) + "</td><td data-indicator='" + esc(ind.key) + "'>" + valueText(ind, i) + "</td></tr>";
       });
       html += "</table>";
+      if (f.zonder_cijfers && f.zonder_cijfers[i]) {
+        html += "<div class='sk-reden'>Geen cijfers: deze buurtcode staat niet in de kerncijfers (zie het koppelrapport).</div>";
+      }
       if (f.aandacht && f.aandacht[i]) {
         html += "<div class='sk-reden'><strong>Aandachtsbuurt:</strong> " + esc(f.reden[i]) + "</div>";
       }
