@@ -36,3 +36,27 @@ def run_measured(args: list[str], interval: float = 0.02) -> dict:
     wall = time.perf_counter() - start
     stderr = process.stderr.read()
     return {"seconds": wall, "peak_mb": peak / 1024, "returncode": process.returncode, "stderr": stderr}
+
+
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this (shared, noisy) machine is right now.
+
+    On the 2-core machines here it ranged from 2.9 s to 4.6 s within minutes, so every figure of a
+    bench should be read beside it.
+    """
+    start = time.perf_counter()
+    sum(i * i for i in range(20_000_000))
+    return time.perf_counter() - start
+
+
+def repeated(args: list[str], runs: int) -> dict:
+    """`run_measured` `runs` times; minimum and median wall time, largest peak memory."""
+    results = [run_measured(args) for _ in range(runs)]
+    seconds = sorted(r["seconds"] for r in results)
+    return {
+        "min": seconds[0],
+        "median": seconds[len(seconds) // 2],
+        "peak_mb": max(r["peak_mb"] for r in results),
+        "returncode": max(r["returncode"] for r in results),
+        "stderr": results[-1]["stderr"],
+    }

@@ -268,7 +268,7 @@ def flag(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aant
     from .need import analyse, relations, summary_text, write_outputs
 
     settings = _need_settings(regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed)
-    with HelperProcess(("esda", "libpysal")) as helper:
+    with HelperProcess(("esda", "libpysal", "mapclassify")) as helper:
         data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal)
         table = analyse(data, settings, list(indicator_keys) or None, run=helper.run)
     related = relations(table, data.indicators)
@@ -278,12 +278,21 @@ def flag(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aant
 
 
 def _print_context(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal, need_args, helper):
+    import matplotlib
+
+    from .classes import classify
     from .need import analyse
     from .printing import PrintContext, dutch_date
 
     settings = _need_settings(*need_args)
     data = _build(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal)
-    return PrintContext(data, analyse(data, settings, run=helper.run), settings, dutch_date())
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401  -- now, while the helper is still importing esda
+    table = analyse(data, settings, run=helper.run)
+    ctx = PrintContext(data, table, settings, dutch_date())
+    for column in (ctx.need[0].key, "behoefte_index"):  # classed once, in the helper that has mapclassify
+        ctx.classes[column] = helper.run(classify, table[column], "kwantielen", 5)
+    return ctx
 
 
 @cli.command()
@@ -324,7 +333,7 @@ def profiel(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_a
     from ._helper import HelperProcess
     from .printing import select_wijken, write_profiles
 
-    with HelperProcess(("esda", "libpysal", "matplotlib.pyplot")) as helper:
+    with HelperProcess(("esda", "libpysal", "mapclassify")) as helper:
         ctx = _print_context(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal,
                              (regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed),
                              helper)
@@ -348,7 +357,7 @@ def briefing(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_
     from ._helper import HelperProcess
     from .printing import select_wijken, write_briefing, write_profiles
 
-    with HelperProcess(("esda", "libpysal", "matplotlib.pyplot")) as helper:
+    with HelperProcess(("esda", "libpysal", "mapclassify")) as helper:
         ctx = _print_context(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aantal,
                              (regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed),
                              helper)

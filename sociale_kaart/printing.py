@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,10 @@ from .formatting import decimals_for, nl_number
 from .indicators import OK, SUPPRESSED, Indicator
 
 A4 = (8.27, 11.69)
+#: PDFs use the standard PDF font Helvetica: no font embedding, which halves the time to write a
+#: page and the file size. Its character set is Windows-1252; see :func:`pdf_safe`.
+PDF_RC = {"pdf.use14corefonts": True}
+FLAG_MARK = "*"
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december"]
 SUPPRESSED_TEXT, MISSING_TEXT = "onderdrukt", "–"
@@ -57,6 +61,13 @@ class PrintContext:
     table: pd.DataFrame  # buurten with need columns (sociale_kaart.need.analyse)
     settings: object  # sociale_kaart.need.NeedSettings
     date: str
+    classes: dict = field(default_factory=dict)  # column -> Classes over the whole area, computed once
+
+    def classes_for(self, column: str):
+        """Quantile classes of `column` over all buurten: the same colours on every page."""
+        if column not in self.classes:
+            self.classes[column] = classify(self.table[column], "kwantielen", 5)
+        return self.classes[column]
 
     @property
     def need(self) -> list[Indicator]:
@@ -101,7 +112,7 @@ def comparison_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[l
     buurten = table[table["wijkcode"] == wijkcode].sort_values("buurtcode")
     for _, row in buurten.iterrows():
         name = str(row.get("buurtnaam", row["buurtcode"]))
-        name = ("▲ " if row.get("aandachtsbuurt", False) else "") + name
+        name = (f"{FLAG_MARK} " if row.get("aandachtsbuurt", False) else "") + name
         rows.append([name, nl_number(row["inwoners"], 0)] +
                     [cell(row[ind.key], row[f"{ind.key}_status"], ind.unit) for ind in data.indicators])
     summaries = [("Wijk", data.wijken[data.wijken["wijkcode"] == wijkcode])]
@@ -221,7 +232,7 @@ def flag_lines(table: pd.DataFrame, width: int = 110) -> list[str]:
     """Aandachtsbuurten with their reasons, wrapped for print."""
     lines = []
     for _, row in table[table["aandachtsbuurt"]].sort_values(["stapeling", "buurtcode"], ascending=[False, True]).iterrows():
-        head = f"▲ {row.get('buurtnaam', row['buurtcode'])} ({row['buurtcode']}, stapeling {row['stapeling']}): "
+        head = f"{FLAG_MARK} {row.get('buurtnaam', row['buurtcode'])} ({row['buurtcode']}, stapeling {row['stapeling']}): "
         lines += textwrap.wrap(head + row["reden"], width, subsequent_indent="    ")
     return lines
 
@@ -278,29 +289,80 @@ def profile_page(ctx: PrintContext, wijk: pd.Series):
 def _wijk_map(fig, ctx: PrintContext, buurten, wijkcode: str, map_rect, legend_rect) -> None:
     """The wijk's buurten on the first need indicator, classed over the whole gemeente."""
     indicator = ctx.need[0]
-    classes = classify(ctx.table[indicator.key], "kwantielen", 5)
+    classes = ctx.classes_for(indicator.key)
     ax_map = fig.add_axes(map_rect)
     draw_area_map(ax_map, ctx, list(buurten["buurtcode"]), indicator, classes, focus_wijk=wijkcode,
                   legend_ax=fig.add_axes(legend_rect))
     ax_map.set_title(f"{indicator.label}, {indicator.unit} (klassen van de hele gemeente)", fontsize=7.5, loc="left")
 
 
+def pdf_safe(fig) -> None:
+    """Make every text of `fig` printable in Windows-1252, the character set of the PDF core fonts.
+
+    Letters outside it (ĳ, ŝ, ...) become their closest plain form, so that a buurtnaam never
+    turns into question marks.
+
+    Examples
+    --------
+    >>> _to_cp1252("Ĳsselmonde ŝ café €")
+    'IJsselmonde s café €'
+    """
+    from matplotlib.table import Table
+    from matplotlib.text import Text
+
+    texts = list(fig.findobj(Text))
+    for table in fig.findobj(Table):
+        texts += [cell.get_text() for cell in table.get_celld().values()]
+    for text in texts:
+        content = text.get_text()
+        if content and not content.isascii():
+            safe = _to_cp1252(content)
+            if safe != content:  # set_text re-lays the text out: only when something changes
+                text.set_text(safe)
+
+
+def _to_cp1252(text: str) -> str:
+    import unicodedata
+
+    out = []
+    for char in text:
+        try:
+            char.encode("cp1252")
+            out.append(char)
+        except UnicodeEncodeError:
+            special = {"ĳ": "ij", "Ĳ": "IJ", "▲": FLAG_MARK, "≤": "<=", "≥": ">="}.get(char)
+            if special is None:
+                base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+                special = base or "?"
+            out.append(special)
+    return "".join(out)
+
+
+def _save_pdf(fig, target, **kwargs) -> None:
+    pdf_safe(fig)
+    fig.savefig(target, format="pdf", **kwargs)
+
+
 def write_profiles(ctx: PrintContext, wijken: pd.DataFrame, outdir: Path) -> list[Path]:
     """One single-page PDF per wijk in `outdir`; returns the paths."""
+    import logging
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # Helvetica is used by name
     written = []
-    for _, wijk in wijken.iterrows():
-        slug = re.sub(r"[^0-9a-z]+", "_", str(wijk["wijknaam"]).lower()).strip("_")
-        path = Path(outdir) / f"wijkprofiel_{wijk['wijkcode']}_{slug}.pdf"
-        fig = profile_page(ctx, wijk)
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format="pdf", metadata={"Title": f"Wijkprofiel {wijk['wijknaam']}", "Creator": "sociale-kaart"})
-        plt.close(fig)
-        written.append(path)
+    with matplotlib.rc_context(PDF_RC):
+        for _, wijk in wijken.iterrows():
+            slug = re.sub(r"[^0-9a-z]+", "_", str(wijk["wijknaam"]).lower()).strip("_")
+            path = Path(outdir) / f"wijkprofiel_{wijk['wijkcode']}_{slug}.pdf"
+            fig = profile_page(ctx, wijk)
+            with atomic_path(path) as tmp:
+                _save_pdf(fig, tmp, metadata={"Title": f"Wijkprofiel {wijk['wijknaam']}", "Creator": "sociale-kaart"})
+            plt.close(fig)
+            written.append(path)
     return written
 
 
@@ -313,19 +375,24 @@ def write_briefing(ctx: PrintContext, wijken: pd.DataFrame, path: Path) -> tuple
     Pages: cover; overview map with aandachtsbuurten; one page per wijk; the table of all flags with
     reasons (as many pages as needed); sources, definitions and suppression rules.
     """
+    import logging
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     data, table = ctx.data, ctx.table
     scope_codes = set(wijken["wijkcode"])
     scope = table[table["wijkcode"].isin(scope_codes)]
     pages = 0
-    with atomic_path(path) as tmp, PdfPages(tmp, metadata={"Title": f"Briefing {data.title}", "Creator": "sociale-kaart"}) as pdf:
+    with matplotlib.rc_context(PDF_RC), atomic_path(path) as tmp, \
+            PdfPages(tmp, metadata={"Title": f"Briefing {data.title}", "Creator": "sociale-kaart"}) as pdf:
         def emit(fig):
             nonlocal pages
+            pdf_safe(fig)
             pdf.savefig(fig)
             plt.close(fig)
             pages += 1
@@ -367,7 +434,9 @@ def _overview(ctx, scope):
     index = Indicator("behoefte_index", "Behoefte-index", "", "", 1, "gemiddelde z-score", description="")
     shown = scope.copy()
     shown["behoefte_index_status"] = np.where(shown["behoefte_index"].notna(), OK, "ontbreekt")
-    classes = classify(shown["behoefte_index"], "kwantielen", 5)
+    classes = ctx.classes_for("behoefte_index")
+    if len(shown) != len(ctx.table):  # a selection of wijken: classes over what is shown
+        classes = classify(shown["behoefte_index"], "kwantielen", 5)
     ctx_view = PrintContext(ctx.data, shown, ctx.settings, ctx.date)
     draw_area_map(ax, ctx_view, list(shown["buurtcode"]), index, classes, fontsize=6, legend_ax=legend_ax)
     return fig
@@ -434,7 +503,7 @@ def _sources_page(ctx):
                   f"{data.rule.min_count - 1} gevallen, wordt onderdrukt: het staat als 'onderdrukt' in tabellen en "
                   "gearceerd op kaarten, nooit als getal. Aantallen uit registraties van de gemeente van 1 t/m "
                   f"{data.rule.min_count - 1} worden in geen enkele uitvoer getoond.", width),
-              "", "Leeswijzer", *textwrap.wrap("▲ = aandachtsbuurt. '–' = geen cijfer in de bron. Wijk- en gemeentecijfers "
+              "", "Leeswijzer", *textwrap.wrap(f"{FLAG_MARK} = aandachtsbuurt. '–' = geen cijfer in de bron. Wijk- en gemeentecijfers "
                                                "zijn berekend uit opgetelde aantallen van de buurten, niet als gemiddelde "
                                                "van buurtpercentages.", width)]
     fig = _page("Bronnen, definities en regels", f"{data.title} · {ctx.date}", ctx.footer())

@@ -93,10 +93,10 @@ def map_data(buurten: gpd.GeoDataFrame, indicators: list[Indicator], options: Ma
     flat = np.concatenate(topo.arcs) if topo.arcs else np.empty((0, 2))
     lon, lat = Transformer.from_crs(buurten.crs, "EPSG:4326", always_xy=True).transform(flat[:, 0], flat[:, 1])
     ints = np.column_stack((np.round(lon * SCALE), np.round(lat * SCALE))).astype(np.int64)
-    arcs = []
-    for part in np.split(ints, np.cumsum(lengths)[:-1]):
-        deltas = np.vstack([part[:1], np.diff(part, axis=0)])
-        arcs.append(deltas.ravel().tolist())
+    # Delta-encode every arc in one pass: each arc's first point is absolute, the rest are steps.
+    offsets = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    deltas = np.diff(ints, axis=0, prepend=ints[:1])
+    deltas[offsets[:-1]] = ints[offsets[:-1]]
     classes = classify_indicators(buurten, indicators, options, classify_fn)
     payload_indicators = []
     for ind in indicators:
@@ -130,7 +130,8 @@ def map_data(buurten: gpd.GeoDataFrame, indicators: list[Indicator], options: Ma
     bounds = (lon.min(), lat.min(), lon.max(), lat.max()) if len(lon) else (3.3, 50.7, 7.2, 53.6)
     return {
         "scale": SCALE,
-        "arcs": arcs,
+        "arcs": deltas.ravel().tolist(),
+        "arc_offsets": offsets.tolist(),
         "vormen": topo.shapes,
         "buurten": features,
         "indicatoren": payload_indicators,

@@ -13,17 +13,20 @@
     return value.toLocaleString("nl-NL", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   }
 
-  // Arcs are delta-encoded integers (degrees * 1e5); a ring is a list of arc references,
-  // ~i meaning arc i backwards. Shared borders use one arc, so neighbours match exactly.
-  function decodeArcs(encoded, scale) {
-    return encoded.map(function (flat) {
+  // Arcs are delta-encoded integers (degrees * 1e5) in one flat list; arc i holds points
+  // offsets[i] .. offsets[i + 1]. A ring is a list of arc references, ~i meaning arc i backwards.
+  // Shared borders use one arc, so neighbours match exactly.
+  function decodeArcs(flat, offsets, scale) {
+    var arcs = [];
+    for (var a = 0; a + 1 < offsets.length; a++) {
       var points = [], x = 0, y = 0;
-      for (var i = 0; i < flat.length; i += 2) {
-        x += flat[i]; y += flat[i + 1];
+      for (var i = offsets[a]; i < offsets[a + 1]; i++) {
+        x += flat[2 * i]; y += flat[2 * i + 1];
         points.push([y / scale, x / scale]);
       }
-      return points;
-    });
+      arcs.push(points);
+    }
+    return arcs;
   }
 
   function ring(arcs, refs) {
@@ -36,7 +39,7 @@
   }
 
   window.socialeKaart = function (map, data) {
-    var arcs = decodeArcs(data.arcs, data.scale);
+    var arcs = decodeArcs(data.arcs, data.arc_offsets, data.scale);
     var f = data.buurten;
     var indicators = data.indicatoren;
     var active = 0;
