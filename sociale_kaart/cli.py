@@ -140,17 +140,25 @@ def join(grenzen, kwb, gemeenten, registraties, adrestabel, min_noemer, min_aant
     _echo_outputs(write_outputs(data, uitvoer))
 
 
-def _parse_breaks(values: tuple[str, ...]) -> dict[str, list[float]]:
-    breaks = {}
+def _parse_per_indicator(values: tuple[str, ...], option: str, example: str, many: bool) -> dict:
+    """Parse options written as ``indicator=value`` (or ``indicator=v1;v2;v3`` when `many`)."""
+    parsed = {}
     for item in values:
-        key, sep, numbers = item.partition("=")
+        key, sep, text = item.partition("=")
         try:
             if not sep:
                 raise ValueError
-            breaks[key.strip()] = [float(v.replace(",", ".")) for v in numbers.split(";") if v.strip()]
+            numbers = [float(v.replace(",", ".")) for v in text.split(";") if v.strip()]
+            if not numbers or (len(numbers) > 1 and not many):
+                raise ValueError
+            parsed[key.strip()] = numbers if many else numbers[0]
         except ValueError:
-            raise InputError(f"--grenswaarden {item!r}: schrijf als indicator=40;60;80 (bijv. wmo_per_1000=40;60;80)") from None
-    return breaks
+            raise InputError(f"{option} {item!r}: schrijf als indicator={example} (bijv. wmo_per_1000={example})") from None
+    return parsed
+
+
+def _parse_breaks(values: tuple[str, ...]) -> dict[str, list[float]]:
+    return _parse_per_indicator(values, "--grenswaarden", "40;60;80", many=True)
 
 
 def _select_indicators(data, keys: tuple[str, ...]):
@@ -241,15 +249,7 @@ need_options = _options(
 def _need_settings(regel, marge, referentie, min_stapeling, min_inwoners, gewicht, hotspot_indicator, permutaties, seed):
     from .need import NeedSettings
 
-    weights = {}
-    for item in gewicht:
-        key, sep, value = item.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            weights[key.strip()] = float(value.replace(",", "."))
-        except ValueError:
-            raise InputError(f"--gewicht {item!r}: schrijf als indicator=2 (bijv. wmo_per_1000=2)") from None
+    weights = _parse_per_indicator(gewicht, "--gewicht", "2", many=False)
     if permutaties < 99:
         raise InputError("--permutaties moet minstens 99 zijn")
     return NeedSettings(regel, marge / 100, referentie, min_stapeling, min_inwoners, weights, hotspot_indicator,
