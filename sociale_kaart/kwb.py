@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .boundaries import year_from_name
 from .codes import gemeentecode_of, normalise_buurtcodes, wijkcode_of
 from .errors import InputError
 from .values import to_number
@@ -199,6 +200,4 @@ def _year(path: Path, raw: pd.DataFrame) -> int | None:
         found = re.search(r"(19|20)\d\d", str(raw[perioden].iloc[0]))
         if found:
             return int(found.group(0))
-    from .boundaries import year_from_name
-
     return year_from_name(path)

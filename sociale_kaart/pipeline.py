@@ -35,8 +35,6 @@ class BuurtData:
     reports: list[JoinReport] = field(default_factory=list)
     registrations: list[RegistrationSummary] = field(default_factory=list)
     registration_columns: list[str] = field(default_factory=list)
-    jaar_grenzen: int | None = None
-    jaar_cijfers: int | None = None
     gemeentenamen: list[str] = field(default_factory=list)
     bron: str = "Bron: CBS/Kadaster (CC BY 4.0)"
 
@@ -54,6 +52,16 @@ class BuurtData:
     def slug(self) -> str:
         """File-name stem for outputs: "maassluis" or "maassluis_vlaardingen"."""
         return re.sub(r"[^0-9a-z]+", "_", self.title.lower()).strip("_")[:60] or "kaart"
+
+    @property
+    def jaar_grenzen(self) -> int | None:
+        """Year of the boundaries (from the KWB join report)."""
+        return self.reports[0].jaar_grenzen if self.reports else None
+
+    @property
+    def jaar_cijfers(self) -> int | None:
+        """Year of the KWB figures."""
+        return self.reports[0].jaar_cijfers if self.reports else None
 
     @property
     def subtitle(self) -> str:
@@ -157,8 +165,6 @@ def build(
         reports=reports,
         registrations=summaries,
         registration_columns=reg_columns,
-        jaar_grenzen=report.jaar_grenzen,
-        jaar_cijfers=report.jaar_cijfers,
         gemeentenamen=[str(n) for n in names.reindex(codes).dropna()],
     )
 

@@ -366,7 +366,7 @@ def write_profiles(ctx: PrintContext, wijken: pd.DataFrame, outdir: Path) -> lis
     return written
 
 
-FLAGS_PER_PAGE = 42
+FLAG_LINES_PER_PAGE = 42
 
 
 def write_briefing(ctx: PrintContext, wijken: pd.DataFrame, path: Path) -> tuple[Path, int]:
@@ -402,8 +402,8 @@ def write_briefing(ctx: PrintContext, wijken: pd.DataFrame, path: Path) -> tuple
         for _, wijk in wijken.iterrows():
             emit(_wijk_page(ctx, wijk))
         lines = flag_lines(scope, 120) or ["Geen aandachtsbuurten volgens de regels hieronder."]
-        for start in range(0, len(lines), FLAGS_PER_PAGE):
-            emit(_text_page(ctx, "Alle aandachtsbuurten met redenen", lines[start:start + FLAGS_PER_PAGE]))
+        for start in range(0, len(lines), FLAG_LINES_PER_PAGE):
+            emit(_text_page(ctx, "Alle aandachtsbuurten met redenen", lines[start:start + FLAG_LINES_PER_PAGE]))
         emit(_sources_page(ctx))
     return path, pages
 

@@ -140,7 +140,6 @@ def map_data(buurten: gpd.GeoDataFrame, indicators: list[Indicator], options: Ma
         "bounds": [[float(bounds[1]), float(bounds[0])], [float(bounds[3]), float(bounds[2])]],
         "kleur_ontbreekt": MISSING_COLOUR,
         "kleur_onderdrukt": SUPPRESSED_COLOUR,
-        "_topology": {"tolerance_m": tolerance, "vertices_in": topo.n_input_vertices, "vertices_out": topo.n_output_vertices},
     }
 
 
@@ -162,7 +161,6 @@ def render_html(buurten: gpd.GeoDataFrame, indicators: list[Indicator], options:
 
         raise InputError("geen indicatoren om te tekenen: de cijfers hebben geen bruikbare kolommen")
     payload = map_data(buurten, indicators, options, classify_fn)
-    payload.pop("_topology")
     data_json = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     data_json = data_json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
