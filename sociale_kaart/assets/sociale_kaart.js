@@ -13,6 +13,11 @@
     return value.toLocaleString("nl-NL", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   }
 
+  // Case- and accent-insensitive form of a name, for the search.
+  function fold(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
   // Arcs are delta-encoded integers (degrees * 1e5) in one flat list; arc i holds points
   // offsets[i] .. offsets[i + 1]. A ring is a list of arc references, ~i meaning arc i backwards.
   // Shared borders use one arc, so neighbours match exactly.
@@ -38,13 +43,141 @@
     return out;
   }
 
-  window.socialeKaart = function (map, data) {
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  window.socialeKaart = function (elementId, data) {
+    var S = data.stijl, T = data.teksten;
     var arcs = decodeArcs(data.arcs, data.arc_offsets, data.scale);
     var f = data.buurten;
     var indicators = data.indicatoren;
+    var gemeenten = data.gemeenten;
+    var several = gemeenten.length > 1;
+    var flagged = !!(f.aandacht && f.aandacht.some(Boolean));
     var active = 0;
     var PATTERN = { "-1": "sk-ontbreekt", "-2": "sk-onderdrukt" };
 
+    var map = L.map(elementId, { zoomControl: false, zoomSnap: 0.25, maxZoom: 18 });
+    var container = map.getContainer();
+    if (data.achtergrond) {
+      L.tileLayer(data.achtergrond.url, { attribution: data.achtergrond.attributie, maxZoom: 19 }).addTo(map);
+    }
+
+    // --- panels -------------------------------------------------------------------------
+    function control(position, element) {
+      var ctl = L.control({ position: position });
+      ctl.onAdd = function () {
+        L.DomEvent.disableClickPropagation(element);
+        L.DomEvent.disableScrollPropagation(element);
+        return element;
+      };
+      return ctl.addTo(map);
+    }
+
+    var header = document.getElementById("sk-header") || L.DomUtil.create("div", "sk-header");
+    L.DomUtil.addClass(header, "leaflet-control");
+    control("topleft", header);
+
+    var panel = L.DomUtil.create("div", "sk-panel");
+    var html = "<form class='sk-search' role='search'>" +
+      "<label for='sk-zoek'>Zoek buurt of wijk</label>" +
+      "<div class='sk-search-row'><input id='sk-zoek' type='search' autocomplete='off' spellcheck='false' placeholder='naam van buurt of wijk'>" +
+      "<button type='submit'>Zoek</button></div>" +
+      "<div class='sk-search-status' aria-live='polite'></div><ul class='sk-search-results'></ul></form>";
+    html += "<fieldset class='sk-indicators'" + (indicators.length < 2 ? " hidden" : "") + "><legend>Indicator</legend>";
+    indicators.forEach(function (ind, n) {
+      html += "<label><input type='radio' name='sk-indicator' value='" + n + "' data-indicator='" + esc(ind.key) + "'" +
+        (n === active ? " checked" : "") + "> " + esc(ind.label) + " <span class='sk-unit'>(" + esc(ind.eenheid) + ")</span></label>";
+    });
+    html += "</fieldset><fieldset class='sk-toggles'><legend>Tonen</legend>" +
+      "<label><input type='checkbox' id='sk-toon-wijkgrenzen' checked> Wijkgrenzen</label>" +
+      (flagged ? "<label><input type='checkbox' id='sk-toon-aandacht' checked> Aandachtsbuurten</label>" : "") +
+      "</fieldset><button type='button' class='sk-print'>Afdrukken</button>";
+    panel.innerHTML = html;
+    control("topright", panel);
+
+    var legendDiv = L.DomUtil.create("div", "sk-legend");
+    control("bottomright", legendDiv);
+    L.control.zoom({ position: "bottomleft", zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
+    L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+
+    function swatchLine(colour, width, extra) {
+      return "<span class='sk-line' style='border-top:" + width + "px " + (extra || "solid") + " " + esc(colour) + "'></span>";
+    }
+
+    function updateLegend() {
+      var ind = indicators[active];
+      var out = "<div class='sk-legend-title' data-indicator='" + esc(ind.key) + "'>" + esc(ind.label) + "</div>";
+      out += "<div class='sk-legend-unit'>" + esc(ind.eenheid) + " (" + esc(ind.indeling) + ")</div>";
+      ind.labels.forEach(function (label, n) {
+        out += "<div class='sk-row'><span class='sk-swatch' style='background:" + esc(ind.kleuren[n]) + "'></span>" + esc(label) + "</div>";
+      });
+      out += "<div class='sk-row'><span class='sk-swatch sk-swatch-ontbreekt'></span>" + esc(T.ontbreekt) + "</div>";
+      out += "<div class='sk-row'><span class='sk-swatch sk-swatch-onderdrukt'></span>" + esc(T.onderdrukt) + "</div>";
+      if (flagged) {
+        var w = S.aandacht_breedte;
+        out += "<div class='sk-row sk-legend-aandacht'><svg class='sk-swatch-svg' width='40' height='18' aria-hidden='true'>" +
+          "<rect x='0.5' y='0.5' width='39' height='17' fill='#ffffff' stroke='#777777'/>" +
+          "<rect x='" + (1 + w / 2) + "' y='" + (1 + w / 2) + "' width='" + (38 - w) + "' height='" + (16 - w) + "' fill='none' stroke='" +
+          esc(S.aandacht_kleur) + "' stroke-width='" + w + "' stroke-dasharray='" + esc(S.aandacht_streep.join(" ")) + "'/>" +
+          "<circle cx='20' cy='9' r='6' fill='" + esc(S.aandacht_kleur) + "'/>" +
+          "<text x='20' y='12.5' text-anchor='middle' font-size='10' font-weight='bold' fill='" + esc(S.aandacht_tussenkleur) + "'>" +
+          esc(S.aandacht_teken) + "</text></svg>aandachtsbuurt: paarse binnenrand en " + esc(S.aandacht_teken) + "</div>";
+      }
+      out += "<div class='sk-row sk-legend-wijkgrens'>" + swatchLine(S.wijkgrens_kleur, 2) + "wijkgrens</div>";
+      if (several) {
+        out += "<div class='sk-row'>" + swatchLine(S.gemeentegrens_kleur, 3) + "gemeentegrens</div>";
+      }
+      if (found.length) {
+        out += "<div class='sk-row'>" + swatchLine(S.zoek_kleur, 3) + "zoekresultaat</div>";
+      }
+      legendDiv.innerHTML = out;
+    }
+
+    // Padding for fitBounds that keeps the buurten clear of every panel: each panel is kept out
+    // by the side (left/right or top/bottom) that costs least, trying every combination.
+    function viewPadding(bounds) {
+      var box = container.getBoundingClientRect();
+      var size = map.getSize();
+      var margin = 8;
+      var panels = [];
+      container.querySelectorAll(".leaflet-control").forEach(function (el) {
+        var r = el.getBoundingClientRect();
+        if (!r.width || !r.height || getComputedStyle(el).display === "none") { return; }
+        panels.push({ left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top });
+      });
+      var best = null;
+      for (var combo = 0; combo < (1 << panels.length); combo++) {
+        var pad = { top: margin, left: margin, bottom: margin, right: margin };
+        panels.forEach(function (p, n) {
+          var horizontal = (combo >> n) & 1;
+          var cx = (p.left + p.right) / 2, cy = (p.top + p.bottom) / 2;
+          if (horizontal) {
+            if (cx < size.x / 2) { pad.left = Math.max(pad.left, p.right + margin); } else { pad.right = Math.max(pad.right, size.x - p.left + margin); }
+          } else if (cy < size.y / 2) {
+            pad.top = Math.max(pad.top, p.bottom + margin);
+          } else {
+            pad.bottom = Math.max(pad.bottom, size.y - p.top + margin);
+          }
+        });
+        if (size.x - pad.left - pad.right < 80 || size.y - pad.top - pad.bottom < 80) { continue; }
+        var zoom = map.getBoundsZoom(bounds, false, L.point(pad.left + pad.right, pad.top + pad.bottom));
+        if (!best || zoom > best.zoom) { best = { zoom: zoom, pad: pad }; }
+      }
+      var pad = best ? best.pad : { top: margin, left: margin, bottom: margin, right: margin };
+      return { paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom] };
+    }
+
+    function fit(bounds, maxZoom) {
+      var options = viewPadding(bounds);
+      if (maxZoom) { options.maxZoom = maxZoom; }
+      map.fitBounds(bounds, options);
+    }
+
+    var found = [];
+    updateLegend();
+    fit(L.latLngBounds(data.bounds));
+
+    // --- buurten ------------------------------------------------------------------------
     // Line weights follow the zoom, so that a whole-country map shows colours, not borders.
     function buurtWeight() {
       var z = map.getZoom();
@@ -53,44 +186,51 @@
 
     function styleFor(i) {
       var ind = indicators[active], cls = ind.klasse[i];
-      var style = { weight: buurtWeight(), color: "#666666", opacity: 0.9, fillOpacity: 0.85 };
+      var style = { weight: buurtWeight(), color: S.buurtgrens_kleur, opacity: 0.9, fillOpacity: 0.85 };
       style.fillColor = cls >= 0 ? ind.kleuren[cls] : (cls === -2 ? data.kleur_onderdrukt : data.kleur_ontbreekt);
-      if (f.aandacht && f.aandacht[i]) { style.weight = 3; style.color = "#1a1a1a"; style.dashArray = null; }
       return style;
     }
 
     function valueText(ind, i) {
       var cls = ind.klasse[i];
-      if (cls === -2) { return "onderdrukt (klein aantal)"; }
-      if (cls === -1 || ind.waarde[i] === null) { return "geen gegevens"; }
+      if (cls === -2) { return esc(T.onderdrukt); }
+      if (cls === -1 || ind.waarde[i] === null) { return esc(T.ontbreekt); }
       return nl(ind.waarde[i], ind.decimalen) + " " + esc(ind.eenheid);
     }
 
+    function wijkText(i) {
+      return esc(f.wijk[i]) + (several ? " (" + esc(gemeenten[f.gemeente[i]]) + ")" : "");
+    }
+
     function tooltip(i) {
-      var html = "<div class='sk-tip'><strong>" + esc(f.naam[i]) + "</strong> <span class='sk-code'>" + esc(f.code[i]) + "</span>";
-      html += "<br>Wijk: " + esc(f.wijk[i]) + "<table>";
+      var out = "<div class='sk-tip'><strong>" + esc(f.naam[i]) + "</strong> <span class='sk-code'>" + esc(f.code[i]) + "</span>";
+      out += "<br><span class='sk-tip-wijk'>Wijk: " + wijkText(i) + "</span><table>";
       indicators.forEach(function (ind, n) {
-        html += "<tr" + (n === active ? " class='sk-active'" : "") + "><td>" + esc(ind.label) + "</td><td data-indicator='" + esc(ind.key) + "'>" + valueText(ind, i) + "</td></tr>";
+        out += "<tr" + (n === active ? " class='sk-active'" : "") + "><td>" + esc(ind.label) + "</td><td data-indicator='" + esc(ind.key) + "'>" + valueText(ind, i) + "</td></tr>";
       });
-      html += "</table>";
+      out += "</table>";
       if (f.zonder_cijfers && f.zonder_cijfers[i]) {
-        html += "<div class='sk-reden'>Geen cijfers: deze buurtcode staat niet in de kerncijfers (zie het koppelrapport).</div>";
+        out += "<div class='sk-reden'>Geen cijfers: deze buurtcode staat niet in de kerncijfers (zie het koppelrapport).</div>";
       }
       if (f.aandacht && f.aandacht[i]) {
-        html += "<div class='sk-reden'><strong>Aandachtsbuurt:</strong> " + esc(f.reden[i]) + "</div>";
+        out += "<div class='sk-reden sk-reden-aandacht'><strong>Aandachtsbuurt:</strong> " + esc(f.reden[i]) + "</div>";
       }
-      return html + "</div>";
+      return out + "</div>";
     }
 
     var renderer = L.svg({ padding: 0.5 });
-    var group = L.featureGroup().addTo(map);
-    var shapes = [];
+    var shapes = [], latlngsOf = [];
     data.vormen.forEach(function (polygons, i) {
       var latlngs = polygons.map(function (rings) { return rings.map(function (refs) { return ring(arcs, refs); }); });
+      latlngsOf.push(latlngs);
       if (!polygons.length) { shapes.push(null); return; }  // collapsed below the grid
-      var shape = L.polygon(latlngs, Object.assign({ renderer: renderer, skIndex: i }, styleFor(i)));
+      var shape = L.polygon(latlngs, Object.assign({ renderer: renderer, className: "sk-buurt" }, styleFor(i)));
       shape.bindTooltip(function () { return tooltip(i); }, { sticky: true, direction: "auto" });
-      shape.addTo(group);
+      shape.addTo(map);
+      var path = shape.getElement();
+      path.setAttribute("data-buurtcode", f.code[i]);
+      path.setAttribute("id", "sk-b" + i);
+      path.setAttribute("clip-rule", "evenodd");
       shapes.push(shape);
     });
 
@@ -102,75 +242,167 @@
         path.classList.remove("sk-ontbreekt", "sk-onderdrukt");
         var cls = ind.klasse[i];
         if (cls < 0) { path.classList.add(PATTERN[String(cls)]); }
-        path.setAttribute("data-buurtcode", f.code[i]);
       });
     }
 
-    function lines(refs, style) {
-      if (!refs.length) { return null; }
-      return L.polyline(refs.map(function (r) { return arcs[r]; }), Object.assign({ renderer: renderer, interactive: false }, style)).addTo(map);
+    // Aandachtsbuurten: a dashed band on white, clipped to the buurt itself so that only its inner
+    // half shows (a line inside the buurt, never on the border), and a symbol well inside.
+    var halos = [], symbols = [];
+    if (flagged) {
+      var svg = renderer._container;
+      var defs = document.createElementNS(SVG_NS, "defs");
+      svg.insertBefore(defs, svg.firstChild);
+      var width = 2 * S.aandacht_breedte;
+      shapes.forEach(function (shape, i) {
+        if (!shape || !f.aandacht[i]) { return; }
+        var clip = document.createElementNS(SVG_NS, "clipPath");
+        clip.setAttribute("id", "sk-clip" + i);
+        var use = document.createElementNS(SVG_NS, "use");
+        use.setAttribute("href", "#sk-b" + i);
+        clip.appendChild(use);
+        defs.appendChild(clip);
+        [{ color: S.aandacht_tussenkleur, dashArray: null }, { color: S.aandacht_kleur, dashArray: S.aandacht_streep.join(" ") }].forEach(function (look) {
+          var halo = L.polygon(latlngsOf[i], {
+            renderer: renderer, interactive: false, fill: false, weight: width, opacity: 1,
+            color: look.color, dashArray: look.dashArray, lineJoin: "round", className: "sk-aandacht sk-halo"
+          }).addTo(map);
+          halo.getElement().setAttribute("clip-path", "url(#sk-clip" + i + ")");
+          halo.getElement().setAttribute("data-buurtcode", f.code[i]);
+          halos.push(halo);
+        });
+        var point = f.teken[i];
+        if (point) {
+          var size = S.aandacht_teken_grootte;
+          var marker = L.marker(point, {
+            interactive: false, keyboard: false,
+            icon: L.divIcon({
+              className: "sk-aandacht sk-teken", iconSize: [size, size],
+              html: "<span style='background:" + esc(S.aandacht_kleur) + ";border-color:" + esc(S.aandacht_tussenkleur) +
+                ";color:" + esc(S.aandacht_tussenkleur) + "' data-buurtcode='" + esc(f.code[i]) + "'>" + esc(S.aandacht_teken) + "</span>"
+            })
+          }).addTo(map);
+          symbols.push(marker);
+        }
+      });
     }
-    var wijkLines = lines(data.wijkgrenzen, { color: "#222222", weight: 1.6, opacity: 0.9 });
-    var gemeenteLines = lines(data.gemeentegrenzen, { color: "#000000", weight: 2.6, opacity: 1 });
+
+    function lines(refs, style, className) {
+      if (!refs.length) { return null; }
+      return L.polyline(refs.map(function (r) { return arcs[r]; }),
+        Object.assign({ renderer: renderer, interactive: false, className: className }, style)).addTo(map);
+    }
+    var wijkLines = lines(data.wijkgrenzen, { color: S.wijkgrens_kleur, weight: S.wijkgrens_breedte, opacity: 0.9 }, "sk-wijkgrens");
+    var gemeenteLines = lines(data.gemeentegrenzen, { color: S.gemeentegrens_kleur, weight: S.gemeentegrens_breedte, opacity: 1 }, "sk-gemeentegrens");
+    var searchLayer = L.layerGroup().addTo(map);
 
     function restyle() {
       var z = map.getZoom();
       shapes.forEach(function (shape, i) { if (shape) { shape.setStyle(styleFor(i)); } });
-      if (wijkLines) {
-        if (z < 10 && shapes.length > 500) { map.removeLayer(wijkLines); } else if (!map.hasLayer(wijkLines)) { wijkLines.addTo(map); }
-        wijkLines.setStyle({ weight: z < 12 ? 1.0 : 1.6 });
+      // Whole country zoomed out: wijk borders and symbols would only hide the colours.
+      L.DomUtil[z < 10 && shapes.length > 500 ? "addClass" : "removeClass"](container, "sk-ver-weg");
+      if (wijkLines) { wijkLines.setStyle({ weight: z < 12 ? S.wijkgrens_breedte * 0.65 : S.wijkgrens_breedte }); }
+      if (gemeenteLines) {
+        var g = S.gemeentegrens_breedte;
+        gemeenteLines.setStyle({ weight: z < 9 ? g * 0.3 : (z < 11 ? g * 0.55 : g) });
       }
-      if (gemeenteLines) { gemeenteLines.setStyle({ weight: z < 9 ? 0.7 : (z < 11 ? 1.4 : 2.6) }); }
       applyPatterns();
     }
 
-    var legend = L.control({ position: "bottomright" });
-    legend.onAdd = function () {
-      this._div = L.DomUtil.create("div", "sk-legend");
-      L.DomEvent.disableScrollPropagation(this._div);
-      return this._div;
-    };
-    legend.update = function () {
-      var ind = indicators[active];
-      var html = "<div class='sk-legend-title' data-indicator='" + esc(ind.key) + "'>" + esc(ind.label) + "</div>";
-      html += "<div class='sk-legend-unit'>" + esc(ind.eenheid) + " (" + esc(ind.indeling) + ")</div>";
-      ind.labels.forEach(function (label, n) {
-        html += "<div class='sk-row'><span class='sk-swatch' style='background:" + esc(ind.kleuren[n]) + "'></span>" + esc(label) + "</div>";
+    // --- search -------------------------------------------------------------------------
+    var input = panel.querySelector("#sk-zoek");
+    var status = panel.querySelector(".sk-search-status");
+    var results = panel.querySelector(".sk-search-results");
+    var foldedNames = f.naam.map(fold), foldedWijken = f.wijk.map(fold);
+
+    function clearSearch() {
+      found.forEach(function (i) { var p = shapes[i].getElement(); if (p) { p.classList.remove("sk-gevonden"); } });
+      found = [];
+      searchLayer.clearLayers();
+      L.DomUtil.removeClass(container, "sk-gedimd");
+      status.textContent = "";
+      results.innerHTML = "";
+    }
+
+    function search(query, zoom) {
+      clearSearch();
+      var q = fold(query);
+      if (!q) { updateLegend(); return []; }
+      shapes.forEach(function (shape, i) {
+        if (shape && (foldedNames[i].indexOf(q) >= 0 || foldedWijken[i].indexOf(q) >= 0)) { found.push(i); }
       });
-      html += "<div class='sk-row'><span class='sk-swatch sk-swatch-ontbreekt'></span>geen gegevens</div>";
-      html += "<div class='sk-row'><span class='sk-swatch sk-swatch-onderdrukt'></span>onderdrukt (klein aantal)</div>";
-      if (f.aandacht && f.aandacht.some(Boolean)) {
-        html += "<div class='sk-row'><span class='sk-swatch sk-swatch-aandacht'></span>aandachtsbuurt</div>";
+      if (!found.length) {
+        status.textContent = "Geen buurt of wijk gevonden met \u2018" + query.trim() + "\u2019.";
+        updateLegend();
+        return [];
       }
-      html += "<div class='sk-row'><span class='sk-line'></span>wijkgrens</div>";
-      this._div.innerHTML = html;
-    };
-    legend.addTo(map);
+      status.textContent = nl(found.length, 0) + (found.length === 1 ? " buurt gevonden" : " buurten gevonden");
+      L.DomUtil.addClass(container, "sk-gedimd");
+      var bounds = L.latLngBounds([]);
+      found.forEach(function (i) {
+        shapes[i].getElement().classList.add("sk-gevonden");
+        bounds.extend(shapes[i].getBounds());
+        [{ color: "#ffffff", weight: S.zoek_breedte + 3 }, { color: S.zoek_kleur, weight: S.zoek_breedte }].forEach(function (look) {
+          L.polygon(latlngsOf[i], Object.assign({ renderer: renderer, interactive: false, fill: false, opacity: 1, className: "sk-zoek" }, look)).addTo(searchLayer);
+        });
+      });
+      found.slice(0, 10).forEach(function (i) {
+        var item = L.DomUtil.create("li", "", results);
+        var button = L.DomUtil.create("button", "sk-result", item);
+        button.type = "button";
+        button.innerHTML = esc(f.naam[i]) + " <span class='sk-unit'>" + wijkText(i) + "</span>";
+        button.addEventListener("click", function () {
+          fit(shapes[i].getBounds(), 16);
+          shapes[i].openTooltip(shapes[i].getCenter());
+        });
+      });
+      if (found.length > 10) {
+        L.DomUtil.create("li", "sk-more", results).textContent = "en " + nl(found.length - 10, 0) + " meer";
+      }
+      updateLegend();
+      if (zoom !== false) { fit(bounds, 16); }
+      return found.map(function (i) { return f.code[i]; });
+    }
 
-    var baseLayers = {};
-    indicators.forEach(function (ind, n) {
-      var layer = L.layerGroup();
-      layer.skIndex = n;
-      baseLayers[esc(ind.label) + " <span class='sk-unit'>(" + esc(ind.eenheid) + ")</span>"] = layer;
-      if (n === 0) { layer.addTo(map); }
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { search(input.value); }, 350);
     });
-    L.control.layers(baseLayers, null, { collapsed: false, position: "topright" }).addTo(map);
-    map.on("baselayerchange", function (event) {
-      active = event.layer.skIndex;
-      restyle();
-      legend.update();
+    panel.querySelector(".sk-search").addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      search(input.value);
     });
+
+    // --- indicator, toggles, print ------------------------------------------------------
+    panel.querySelectorAll("input[name='sk-indicator']").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        if (!radio.checked) { return; }
+        active = Number(radio.value);
+        restyle();
+        updateLegend();
+      });
+    });
+    function toggle(id, className) {
+      var box = panel.querySelector(id);
+      if (!box) { return; }
+      box.addEventListener("change", function () {
+        L.DomUtil[box.checked ? "removeClass" : "addClass"](container, className);
+      });
+    }
+    toggle("#sk-toon-wijkgrenzen", "sk-verberg-wijkgrenzen");
+    toggle("#sk-toon-aandacht", "sk-verberg-aandacht");
+    panel.querySelector(".sk-print").addEventListener("click", function () { window.print(); });
+    window.addEventListener("beforeprint", function () { map.invalidateSize(false); });
+
     map.on("zoomend", restyle);
-
-    legend.update();
-    applyPatterns();
-    L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
-    map.options.zoomSnap = 0.25;
-    map.fitBounds(data.bounds, { padding: [20, 20] });
     restyle();
     window.socialeKaartState = {
+      map: map,
       shapes: shapes.filter(Boolean).length,
-      active: function () { return indicators[active].key; }
+      flagged: symbols.length,
+      active: function () { return indicators[active].key; },
+      search: search
     };
   };
 })();

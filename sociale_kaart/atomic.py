@@ -1,4 +1,4 @@
-"""Atomic output: a file is either written whole or not at all."""
+"""Atomic file writes: a file is either written whole or not at all (the primitive under every output)."""
 
 from __future__ import annotations
 

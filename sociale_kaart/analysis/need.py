@@ -18,54 +18,99 @@ Queen contiguity, 999 conditional permutations with a fixed seed, and the false 
 neighbours are built; buurten without neighbours (islands) are not tested.
 
 **Aandachtsbuurt.** At least ``min_inwoners`` inhabitants, and a stapeling score of at least
-``min_stapeling`` or a significant HH cluster with at least one high indicator.
+``min_stapeling`` or (when hot spots are asked for) a significant HH cluster with at least one high
+indicator.
+
+The stage reads no files and draws nothing: :func:`analyse` returns an :class:`Analysis`.
+esda and libpysal (seconds to import) are imported only when hot spots are asked for.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
-from .formatting import decimals_for, nl_number
-from .indicators import OK, Indicator, aggregate
+from ..build.indicators import OK, Indicator, aggregate
+from ..errors import InputError
+from ..settings import NeedSettings
+from ..texts import decimals_for, nl_number, p_value_text, plural
 
-RULES = ("marge", "kwintiel")
 LISA_LABELS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 NOT_SIGNIFICANT, NO_NEIGHBOURS, NO_VALUE = "niet significant", "geen buren", "geen waarde"
 
 
 @dataclass(frozen=True)
-class NeedSettings:
-    """The configurable rules of the need analysis (defaults in brackets)."""
+class HotSpots:
+    """What the hot-spot step found besides its columns."""
 
-    rule: str = "marge"  # "marge" or "kwintiel"
-    margin: float = 0.25  # "marge": 25 % above the reference
-    reference: str = "gemeente"  # "marge" compares with the buurt's gemeente or with "nederland"
-    min_stapeling: int = 2
-    min_inwoners: int = 200
-    weights: dict[str, float] = field(default_factory=dict)  # indicator key -> weight (1)
-    hotspot_indicator: str | None = None  # None: the need index
-    permutations: int = 999
-    seed: int = 12345
-    alpha: float = 0.05
+    column: str  #: the column tested (``behoefte_index`` or an indicator key)
+    islands: int  #: buurten without neighbours, not tested
+    fdr_threshold: float | None  #: p-value threshold after the FDR correction; None if nothing was tested
 
-    def describe(self) -> str:
-        """The rules in plain Dutch, for reports and sources pages."""
-        if self.rule == "marge":
-            of = "Nederland" if self.reference == "nederland" else "de gemeente"
-            high = f"meer dan {nl_number(self.margin * 100, 0)}% boven het cijfer van {of}"
-        else:
-            high = "bij de hoogste 20% van de buurten van de gemeente"
-        return (
-            f"Een indicator is hoog als de buurt {high} zit. Stapeling = aantal hoge indicatoren. "
-            f"Aandachtsbuurt: minstens {self.min_inwoners} inwoners en minstens {self.min_stapeling} hoge "
-            "indicatoren, of onderdeel van een significante hot spot (Local Moran's I, HH, "
-            f"{self.permutations} permutaties, FDR {nl_number(self.alpha * 100, 0)}%) met minstens één hoge indicator."
-        )
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of the need analysis of one run.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The buurten (indexed like the dataset's buurten) with ``hoog_<key>``, ``stapeling``,
+        ``z_<key>``, ``behoefte_index``, the hot-spot columns (when asked for), ``aandachtsbuurt``
+        and ``reden``.
+    need : tuple of Indicator
+        The need indicators used.
+    reference : DataFrame
+        Reference rate per gemeentecode that "high" compares with.
+    settings : NeedSettings
+    hotspots : HotSpots or None
+        None when hot spots were not asked for.
+    relations : DataFrame
+        Spearman correlations of need with context (``behoefte``, ``context``, ``rho``, ``p``, ``n``).
+    """
+
+    table: pd.DataFrame
+    need: tuple[Indicator, ...]
+    reference: pd.DataFrame
+    settings: NeedSettings
+    hotspots: HotSpots | None
+    relations: pd.DataFrame
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """The aandachtsbuurten, most stapeling first."""
+        table = self.table[self.table["aandachtsbuurt"]]
+        return table.sort_values(["stapeling", "buurtcode"], ascending=[False, True])
+
+    def summary_text(self, indicators) -> str:
+        """The short summary the CLI prints, in Dutch."""
+        labels = {ind.key: ind.label for ind in indicators}
+        flagged = self.flagged
+        n = len(self.table)
+        lines = [f"Aandachtsbuurten: {len(flagged)} van de {plural(n, 'buurt', 'buurten')}"]
+        for _, row in flagged.iterrows():
+            lines.append(f"  {row.get('buurtnaam', '')} ({row['buurtcode']}, stapeling {row['stapeling']}): {row['reden']}")
+        if self.hotspots is not None:
+            counts = self.table["lisa_klasse"].value_counts()
+            clusters = ", ".join(f"{k} {counts[k]}" for k in ("HH", "LL", "HL", "LH") if k in counts) or \
+                "geen significante clusters"
+            threshold = self.hotspots.fdr_threshold
+            lines.append(
+                f"Hot spots ({labels.get(self.hotspots.column, 'behoefte-index')}): {clusters}; "
+                f"eilanden (geen buren): {self.hotspots.islands}; FDR-drempel p <= "
+                f"{'–' if threshold is None else nl_number(threshold, 4)}"
+            )
+        shown = self.relations[self.relations["n"] >= 3]
+        if len(shown):
+            lines.append("Samenhang (Spearman, per buurt):")
+            for _, row in shown.iterrows():
+                lines.append(f"  {labels.get(row['behoefte'], row['behoefte'])} ~ {labels.get(row['context'], row['context'])}: "
+                             f"rho {nl_number(row['rho'], 2)} (n = {row['n']}, {p_value_text(row['p'])})")
+        lines.append("Regels: " + self.settings.describe())
+        return "\n".join(lines)
 
 
 def need_indicators(indicators: list[Indicator]) -> list[Indicator]:
@@ -84,7 +129,7 @@ def stapeling(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates
     indicators : list of Indicator
         Need indicators.
     gemeente_rates : DataFrame
-        Reference rates per gemeentecode (:func:`sociale_kaart.indicators.aggregate`); see
+        Reference rates per gemeentecode (:func:`sociale_kaart.build.indicators.aggregate`); see
         :func:`reference_rates` for a comparison with the Netherlands.
 
     Examples
@@ -96,8 +141,6 @@ def stapeling(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates
     >>> stapeling(t, [ind], ref)["stapeling"].tolist()
     [0, 1, 0]
     """
-    if settings.rule not in RULES:
-        raise InputError(f"onbekende regel {settings.rule!r}; kies uit {', '.join(RULES)}")
     out = buurten.copy()
     reference = gemeente_rates.set_index("gemeentecode")
     score = np.zeros(len(out), dtype=int)
@@ -121,14 +164,10 @@ def stapeling(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates
 
 
 def reference_rates(data, indicators: list[Indicator], settings: NeedSettings) -> pd.DataFrame:
-    """Reference rate per gemeentecode: the gemeente's own (summed counts) or the Netherlands'."""
-    gemeente = aggregate(data.buurten, "gemeentecode", indicators, data.rule)
+    """Reference rate per gemeentecode: the gemeente's own (from the dataset) or the Netherlands'."""
+    gemeente = data.gemeenten
     if settings.reference == "gemeente":
         return gemeente
-    if settings.reference != "nederland":
-        raise InputError(f"onbekende referentie {settings.reference!r}; kies gemeente of nederland")
-    if settings.rule != "marge":
-        raise InputError("de referentie nederland hoort bij de regel marge (een kwintiel is altijd binnen de gemeente)")
     if data.nederland is None:
         raise InputError("de KWB-tabel heeft geen rij voor Nederland (code NL00); vergelijk met de gemeente "
                          "of gebruik de volledige KWB-tabel van het CBS")
@@ -176,23 +215,17 @@ def need_index(buurten: pd.DataFrame, indicators: list[Indicator], settings: Nee
     return out
 
 
-def hot_spots(buurten, column: str, settings: NeedSettings = NeedSettings()) -> pd.DataFrame:
+def hot_spots(buurten, column: str, settings: NeedSettings = NeedSettings()) -> tuple[pd.DataFrame, HotSpots]:
     """Local Moran's I and Getis-Ord Gi* on `column`, with FDR, as columns of a copy of `buurten`.
 
     Adds ``lisa_i``, ``lisa_p``, ``lisa_klasse`` (HH, LL, HL, LH, "niet significant",
-    "geen buren", "geen waarde"), ``gi_z``, ``gi_p``, ``gi_klasse`` ("hot spot", "cold spot", ...).
-    ``attrs["eilanden"]`` counts the buurten without neighbours, ``attrs["fdr_drempel"]`` the
-    p-value threshold after the FDR correction.
-
-    Examples
-    --------
-    >>> result = hot_spots(data.buurten, "behoefte_index")  # doctest: +SKIP
-    >>> result["lisa_klasse"].value_counts()  # doctest: +SKIP
+    "geen buren", "geen waarde"), ``gi_z``, ``gi_p``, ``gi_klasse`` ("hot spot", "cold spot", ...),
+    and returns them with a :class:`HotSpots` (islands, FDR threshold).
     """
     import esda
     import libpysal
 
-    from .topology import queen_neighbours
+    from .neighbours import queen_neighbours
 
     out = buurten.copy()
     values = out[column].to_numpy(dtype=float)
@@ -214,10 +247,9 @@ def hot_spots(buurten, column: str, settings: NeedSettings = NeedSettings()) -> 
     connected = np.flatnonzero(~islands)
     out.iloc[positions[islands], out.columns.get_loc("lisa_klasse")] = NO_NEIGHBOURS
     out.iloc[positions[islands], out.columns.get_loc("gi_klasse")] = NO_NEIGHBOURS
-    out.attrs["eilanden"] = int(islands.sum())
-    out.attrs["fdr_drempel"] = None
+    n_islands = int(islands.sum())
     if len(connected) < 3:
-        return out
+        return out, HotSpots(column, n_islands, None)
     remap = -np.ones(len(subset), dtype=int)
     remap[connected] = np.arange(len(connected))
     graph = {i: remap[neighbours[c]].tolist() for i, c in enumerate(connected)}
@@ -232,14 +264,13 @@ def hot_spots(buurten, column: str, settings: NeedSettings = NeedSettings()) -> 
                           seed=settings.seed, n_jobs=1)
     p_all = np.r_[lisa.p_sim, gi.p_sim]
     threshold = float(esda.fdr(p_all, settings.alpha)) if len(p_all) else 0.0
-    out.attrs["fdr_drempel"] = threshold
     rows = positions[connected]
     lisa_class = np.where(lisa.p_sim <= threshold, [LISA_LABELS[q] for q in lisa.q], NOT_SIGNIFICANT)
     gi_class = np.where(gi.p_sim > threshold, NOT_SIGNIFICANT, np.where(gi.Zs > 0, "hot spot", "cold spot"))
     for column_name, values_ in (("lisa_i", lisa.Is), ("lisa_p", lisa.p_sim), ("lisa_klasse", lisa_class),
                                  ("gi_z", gi.Zs), ("gi_p", gi.p_sim), ("gi_klasse", gi_class)):
         out.iloc[rows, out.columns.get_loc(column_name)] = values_
-    return out
+    return out, HotSpots(column, n_islands, threshold)
 
 
 def flag(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates: pd.DataFrame,
@@ -277,46 +308,74 @@ def flag(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates: pd.
     return out
 
 
-def relations(buurten: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
+def relations(buurten: pd.DataFrame, indicators) -> pd.DataFrame:
     """Spearman rank correlation of every need indicator with every context indicator.
 
     Returns one row per pair: ``behoefte``, ``context``, ``rho``, ``p``, ``n`` (buurten with both
-    values, suppressed ones excluded).
-    """
-    from scipy.stats import spearmanr
+    values; suppressed ones excluded). The p-value uses the t approximation, as
+    ``scipy.stats.spearmanr`` does.
 
+    Examples
+    --------
+    >>> t = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "a_status": ["ok"] * 5,
+    ...                   "b": [2.0, 1, 4, 3, 5], "b_status": ["ok"] * 5})
+    >>> need = Indicator("a", "A", "n", "d", 1, "x")
+    >>> context = Indicator("b", "B", "n", "d", 1, "x", role="context")
+    >>> relations(t, [need, context])[["rho", "n"]].round(2).values.tolist()
+    [[0.8, 5.0]]
+    """
     rows = []
     for need in need_indicators(indicators):
         for context in [ind for ind in indicators if ind.role == "context"]:
             both = (buurten[f"{need.key}_status"] == OK) & (buurten[f"{context.key}_status"] == OK)
             n = int(both.sum())
-            rho, p = (np.nan, np.nan)
-            if n >= 3:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    rho, p = spearmanr(buurten.loc[both, need.key], buurten.loc[both, context.key])
-            rows.append({"behoefte": need.key, "context": context.key, "rho": float(rho), "p": float(p), "n": n})
+            rho, p = spearman(buurten.loc[both, need.key], buurten.loc[both, context.key]) if n >= 3 else (np.nan, np.nan)
+            rows.append({"behoefte": need.key, "context": context.key, "rho": rho, "p": p, "n": n})
     return pd.DataFrame(rows, columns=["behoefte", "context", "rho", "p", "n"])
 
 
-def analyse(data, settings: NeedSettings = NeedSettings(), indicator_keys: list[str] | None = None, run=None):
-    """Run the whole analysis on a :class:`sociale_kaart.pipeline.BuurtData`; return a new buurt table.
+def spearman(x: pd.Series, y: pd.Series) -> tuple[float, float]:
+    """Spearman's rho (average ranks for ties) and its two-sided p-value (t approximation)."""
+    from scipy.special import stdtr
 
-    `run` may be :meth:`sociale_kaart._helper.HelperProcess.run`, to compute the hot spots in a
-    helper process that has imported esda in the meantime.
+    rx = pd.Series(np.asarray(x, dtype=float)).rank().to_numpy()
+    ry = pd.Series(np.asarray(y, dtype=float)).rank().to_numpy()
+    n = len(rx)
+    if rx.std() == 0 or ry.std() == 0:
+        return float("nan"), float("nan")
+    rho = float(np.corrcoef(rx, ry)[0, 1])
+    if abs(rho) >= 1:
+        return rho, 0.0
+    t = rho * np.sqrt((n - 2) / ((1 - rho) * (1 + rho)))
+    return rho, float(2 * stdtr(n - 2, -abs(t)))
+
+
+def analyse(data, settings: NeedSettings = NeedSettings()) -> Analysis:
+    """Run the whole analysis on a :class:`sociale_kaart.build.dataset.Dataset`.
 
     Raises :class:`InputError` for input that cannot carry an analysis: no need indicators, all
     values missing, fewer than three buurten.
+
+    Examples
+    --------
+    >>> from sociale_kaart.build.dataset import build
+    >>> from sociale_kaart.settings import Sources
+    >>> from sociale_kaart.sources.sample import sample_path
+    >>> data = build(Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb")))
+    >>> result = analyse(data, NeedSettings(rule="kwintiel"))
+    >>> sorted(result.flagged["buurtnaam"])[:2]
+    ['Kadebuurt', 'Loodsen']
     """
     chosen = need_indicators(data.indicators)
-    if indicator_keys:
+    if settings.indicators:
         known = {ind.key: ind for ind in data.indicators}
-        missing = [k for k in indicator_keys if k not in known]
+        missing = [k for k in settings.indicators if k not in known]
         if missing:
             raise InputError(f"onbekende indicator {missing[0]!r}; beschikbaar: {', '.join(known)}")
-        chosen = [known[k] for k in indicator_keys]
+        chosen = [known[k] for k in settings.indicators]
     if not chosen:
-        raise InputError("geen behoefte-indicatoren in de cijfers (zoals Wmo, bijstand of jeugdzorg)")
+        raise InputError("geen behoefte-indicatoren in de cijfers (zoals Wmo, bijstand of jeugdzorg): er valt "
+                         "geen aandachtsbuurt aan te wijzen; zie het koppelrapport voor de kolommen die wel herkend zijn")
     if len(data.buurten) < 3:
         raise InputError(f"te weinig buurten ({len(data.buurten)}) voor een analyse van stapeling; minstens 3 nodig")
     if all(data.buurten[ind.key].isna().all() for ind in chosen):
@@ -324,74 +383,18 @@ def analyse(data, settings: NeedSettings = NeedSettings(), indicator_keys: list[
             "alle waarden van " + ", ".join(ind.label for ind in chosen) + " ontbreken of zijn onderdrukt; "
             "er valt niets te vergelijken"
         )
-    gemeente_rates = reference_rates(data, chosen, settings)
-    table = stapeling(data.buurten, chosen, gemeente_rates, settings)
+    unknown = set(settings.weights) - {ind.key for ind in chosen}
+    if unknown:
+        raise InputError(f"gewicht voor onbekende indicator {sorted(unknown)[0]!r}")
+    reference = reference_rates(data, chosen, settings)
+    table = stapeling(data.buurten, chosen, reference, settings)
     table = need_index(table, chosen, settings)
-    column = settings.hotspot_indicator or "behoefte_index"
-    if column not in table.columns:
-        raise InputError(f"onbekende indicator voor de hot-spotanalyse: {column!r}")
-    table = (run or _call)(hot_spots, table, column, settings)
-    table = flag(table, chosen, gemeente_rates, settings)
-    table.attrs.update(data.buurten.attrs, hotspot_kolom=column, indicatoren=[i.key for i in chosen])
-    return table
-
-
-def summary_text(table: pd.DataFrame, related: pd.DataFrame, indicators: list[Indicator],
-                 settings: NeedSettings = NeedSettings()) -> str:
-    """The short summary the CLI prints, in Dutch."""
-    labels = {ind.key: ind.label for ind in indicators}
-    flagged = table[table["aandachtsbuurt"]]
-    lines = [f"Aandachtsbuurten: {len(flagged)} van {len(table)} buurten (regels: zie hieronder)"]
-    for _, row in flagged.sort_values("stapeling", ascending=False).iterrows():
-        lines.append(f"  {row.get('buurtnaam', '')} ({row['buurtcode']}, stapeling {row['stapeling']}): {row['reden']}")
-    counts = table["lisa_klasse"].value_counts()
-    clusters = ", ".join(f"{k} {counts[k]}" for k in ("HH", "LL", "HL", "LH") if k in counts) or "geen significante clusters"
-    threshold = table.attrs.get("fdr_drempel")
-    lines.append(
-        f"Hot spots ({labels.get(table.attrs.get('hotspot_kolom'), 'behoefte-index')}): {clusters}; "
-        f"eilanden (geen buren): {table.attrs.get('eilanden', 0)}; FDR-drempel p <= "
-        f"{'–' if threshold is None else f'{threshold:.4f}'.replace('.', ',')}"
-    )
-    if len(related):
-        lines.append("Samenhang (Spearman, per buurt):")
-        for _, row in related.iterrows():
-            if row["n"] >= 3:
-                p_text = "< 0,001" if row["p"] < 0.001 else f"= {row['p']:.3f}".replace(".", ",")
-                lines.append(f"  {labels.get(row['behoefte'], row['behoefte'])} ~ {labels.get(row['context'], row['context'])}: "
-                             f"rho {nl_number(row['rho'], 2)} (n = {row['n']}, p {p_text})")
-    lines.append("Regels: " + settings.describe())
-    return "\n".join(lines)
-
-
-def write_outputs(table, related: pd.DataFrame, data, outdir, settings: NeedSettings = NeedSettings()) -> list:
-    """Write the flag table (CSV and GeoPackage), the correlations and a scatter plot per pair."""
-    from pathlib import Path
-
-    from ._io import atomic_path
-    from .indicators import suppress_counts
-    from .static import plot_relation
-
-    outdir = Path(outdir)
-    stem = outdir / f"{data.slug}_aandachtsbuurten"
-    table = suppress_counts(table, data.registration_columns, data.rule)
-    written = []
-    with atomic_path(f"{stem}.gpkg") as tmp:
-        table.to_file(tmp, layer="buurten", driver="GPKG", engine="pyogrio")
-    written.append(Path(f"{stem}.gpkg"))
-    with atomic_path(f"{stem}.csv") as tmp:
-        pd.DataFrame(table.drop(columns="geometry")).to_csv(tmp, index=False, sep=";", decimal=",")
-    written.append(Path(f"{stem}.csv"))
-    relation_path = outdir / f"{data.slug}_samenhang.csv"
-    with atomic_path(relation_path) as tmp:
-        related.to_csv(tmp, index=False, sep=";", decimal=",")
-    written.append(relation_path)
-    by_key = {ind.key: ind for ind in data.indicators}
-    for _, row in related.iterrows():
-        if row["n"] >= 3:
-            path = outdir / f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png"
-            written.append(plot_relation(table, by_key[row["behoefte"]], by_key[row["context"]], row, path, data.subtitle))
-    return written
-
-
-def _call(fn, *args):
-    return fn(*args)
+    spots = None
+    if settings.hotspots:
+        column = settings.hotspot_indicator or "behoefte_index"
+        if column not in table.columns:
+            raise InputError(f"onbekende indicator voor de hot-spotanalyse: {column!r}")
+        table, spots = hot_spots(table, column, settings)
+    table = flag(table, chosen, reference, settings)
+    return Analysis(table=table, need=tuple(chosen), reference=reference, settings=settings, hotspots=spots,
+                    relations=relations(table, data.indicators))

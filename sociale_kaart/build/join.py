@@ -67,18 +67,27 @@ class JoinReport:
 def join_figures(
     boundaries: gpd.GeoDataFrame,
     figures: pd.DataFrame,
-    gemeenten: list[str] | None = None,
+    *,
+    gemeenten: list[str] | tuple[str, ...] | None = None,
+    source_boundaries: str = "grenzen",
+    source_figures: str = "cijfers",
+    year_boundaries: int | None = None,
+    year_figures: int | None = None,
 ) -> tuple[gpd.GeoDataFrame, JoinReport]:
     """Left-join `figures` to `boundaries` on ``buurtcode`` and report every mismatch.
 
     Parameters
     ----------
     boundaries : GeoDataFrame
-        Buurten with ``buurtcode`` (from :func:`sociale_kaart.boundaries.read_boundaries`).
+        Buurten with ``buurtcode`` (from :func:`sociale_kaart.sources.boundaries.read_boundaries`).
     figures : DataFrame
-        One row per buurtcode (from :func:`sociale_kaart.kwb.read_kwb` or registrations).
+        One row per buurtcode (from :func:`sociale_kaart.sources.kwb.read_kwb` or registrations).
     gemeenten : list of str, optional
         Gemeentecodes of this run: figures of other gemeenten are not counted as unmatched.
+    source_boundaries, source_figures : str
+        File names, for the report.
+    year_boundaries, year_figures : int or None
+        Years of both sides, for the report.
 
     Returns
     -------
@@ -88,9 +97,13 @@ def join_figures(
 
     Examples
     --------
-    >>> joined, report = join_figures(buurten, kwb, ["GM0556"])  # doctest: +SKIP
-    >>> len(report.gekoppeld), report.alleen_cijfers  # doctest: +SKIP
-    (19, [])
+    >>> import shapely
+    >>> grenzen = gpd.GeoDataFrame({"buurtcode": ["BU00010101", "BU00010102"]},
+    ...                            geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    >>> cijfers = pd.DataFrame({"buurtcode": ["BU00010101", "BU00010103"], "inwoners": [120.0, 80.0]})
+    >>> joined, report = join_figures(grenzen, cijfers, gemeenten=["GM0001"])
+    >>> joined["koppeling"].tolist(), report.alleen_grenzen, report.alleen_cijfers
+    (['gekoppeld', 'geen cijfers'], ['BU00010102'], ['BU00010103'])
     """
     if gemeenten:
         figures = figures[figures["buurtcode"].str[2:6].isin([g[2:] for g in gemeenten])]
@@ -99,10 +112,10 @@ def join_figures(
     dup_left = sorted(set(left_codes[left_codes.duplicated()]))
     dup_right = sorted(set(right_codes[right_codes.duplicated()]))
     report = JoinReport(
-        bron_grenzen=str(boundaries.attrs.get("bron", "grenzen")),
-        bron_cijfers=str(figures.attrs.get("bron", "cijfers")),
-        jaar_grenzen=boundaries.attrs.get("jaar"),
-        jaar_cijfers=figures.attrs.get("jaar"),
+        bron_grenzen=source_boundaries,
+        bron_cijfers=source_figures,
+        jaar_grenzen=year_boundaries,
+        jaar_cijfers=year_figures,
         gemeenten=list(gemeenten or []),
         gekoppeld=sorted((set(left_codes) & set(right_codes)) - set(dup_left) - set(dup_right)),
         alleen_grenzen=sorted(set(left_codes) - set(right_codes)),
@@ -117,7 +130,6 @@ def join_figures(
     status[joined["buurtcode"].isin(report.gekoppeld)] = MATCHED
     status[joined["buurtcode"].isin(dup_left + dup_right)] = DUPLICATE
     joined["koppeling"] = status
-    joined.attrs.update(boundaries.attrs)
     return joined, report
 
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .boundaries import year_from_name
-from .codes import gemeentecode_of, normalise_buurtcodes, wijkcode_of
-from .errors import InputError
-from .values import to_number
+from ..sources.boundaries import year_from_name
+from ..sources.codes import gemeentecode_of, normalise_buurtcodes, wijkcode_of
+from ..errors import InputError
+from ..sources.values import to_number
 
 #: Stable name -> (normalised CBS name part, unit). The unit documents what the column holds.
 KWB_COLUMNS: dict[str, tuple[str, str]] = {
@@ -53,6 +54,49 @@ _TEXT_COLUMNS = {
     "gemeentenaam": ("gemeentenaam",),
     "regionaam": ("regioaanduiding", "buurtnaam"),
 }
+
+
+@dataclass(frozen=True)
+class ColumnSource:
+    """Where one stable column came from: the source column, its unit, and whether it was derived."""
+
+    stable: str
+    column: str
+    unit: str
+    derived: bool = False  #: computed from other columns (e.g. a percentage times a total)
+
+
+@dataclass(frozen=True)
+class KwbTable:
+    """A KWB table as read: buurt rows in stable names, the published higher levels, provenance.
+
+    Attributes
+    ----------
+    buurten : DataFrame
+        ``buurtcode``, ``wijkcode``, ``gemeentecode`` (and ``gemeentenaam`` when given) and the
+        stable columns the table has, as floats with NaN for missing.
+    source : str
+        File name.
+    year : int or None
+        Year of the figures (``Perioden`` column or file name).
+    wijken, gemeenten : DataFrame or None
+        The table's own wijk and gemeente rows (``wijkcode``/``gemeentecode`` + stable columns),
+        when it has them: the published reference values.
+    nederland : dict or None
+        The row for the whole country (code ``NL00``), stable name -> value.
+    columns : tuple of ColumnSource
+        Which source column fed each stable column.
+    """
+
+    buurten: pd.DataFrame
+    source: str
+    year: int | None
+    wijken: pd.DataFrame | None = None
+    gemeenten: pd.DataFrame | None = None
+    nederland: dict[str, float] | None = None
+    columns: tuple[ColumnSource, ...] = ()
+
+
 #: A table must have these to be called a KWB table.
 _REQUIRED = ("inwoners",)
 
@@ -76,7 +120,7 @@ def normalise_column_name(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
-def read_kwb(path: str | Path, gemeenten: list[str] | None = None) -> pd.DataFrame:
+def read_kwb(path: str | Path, gemeenten: list[str] | None = None) -> KwbTable:
     """Read a KWB table (OData names or StatLine export) into stable column names, one row per buurt.
 
     Parameters
@@ -88,17 +132,14 @@ def read_kwb(path: str | Path, gemeenten: list[str] | None = None) -> pd.DataFra
 
     Returns
     -------
-    pandas.DataFrame
-        ``buurtcode``, ``wijkcode``, ``gemeentecode``, ``gemeentenaam`` and every column of
-        :data:`KWB_COLUMNS` the table has, as floats with NaN for missing. Wijk and gemeente rows
-        of the table are left out. ``attrs`` holds the source name, the year and, when the table
-        has a row for the whole country (code ``NL00``), its figures as ``attrs["nederland"]``.
+    KwbTable
 
     Examples
     --------
-    >>> kwb = read_kwb("kwb_2024_buurten_rijnmond.csv", ["GM0556"])  # doctest: +SKIP
-    >>> kwb.loc[kwb.buurtcode == "BU05560101", "wmo_clienten"].item()  # doctest: +SKIP
-    130.0
+    >>> from sociale_kaart.sources.sample import sample_path
+    >>> kwb = read_kwb(sample_path("kwb"))
+    >>> kwb.year, len(kwb.buurten), kwb.buurten.loc[0, "buurtcode"], kwb.buurten.loc[0, "inwoners"]
+    (2024, 16, 'BU99990101', 3355.0)
     """
     path = Path(path)
     raw = read_table(path)
@@ -134,8 +175,10 @@ def read_kwb(path: str | Path, gemeenten: list[str] | None = None) -> pd.DataFra
     if gemeenten is not None:
         out = out[out["gemeentecode"].isin(gemeenten)]
     out = out.reset_index(drop=True)
-    out.attrs.update(bron=path.name, jaar=_year(path, raw), nederland=_land_counts(nederland, mapping))
-    return out
+    columns = tuple(ColumnSource(stable, mapping[stable], KWB_COLUMNS[stable][1]) for stable in KWB_COLUMNS
+                    if stable in mapping)
+    return KwbTable(out, source=path.name, year=_year(path, raw), nederland=_land_counts(nederland, mapping),
+                    columns=columns)
 
 
 def _land_counts(rows: pd.DataFrame, mapping: dict[str, str]) -> dict[str, float] | None:

@@ -12,8 +12,8 @@ XLSX):
 
 Records may carry a category column (``voorziening``, ``regeling``, ``categorie``, ``soort``): then
 each category gets its own count. Count columns are named ``reg_<name>``; their Dutch labels are in
-``attrs["labels"]``. The data never leave the machine, and counts below the small-number minimum
-are suppressed in every output (see :func:`sociale_kaart.indicators.suppress_counts`).
+:attr:`Registration.labels`. The data never leave the machine, and counts below the small-number
+minimum are suppressed in every output (see :mod:`sociale_kaart.build.disclosure`).
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .boundaries import year_from_name
-from .codes import normalise_buurtcodes
-from .errors import InputError
-from .kwb import read_table
-from .values import to_number
+from ..sources.boundaries import year_from_name
+from ..sources.codes import normalise_buurtcodes
+from ..errors import InputError
+from ..sources.kwb import read_table
+from ..sources.values import to_number
 
 _CODE_NAMES = ("buurtcode", "buurt_code", "bu_code", "buurt", "codering")
 _CATEGORY_NAMES = ("voorziening", "regeling", "categorie", "soort", "product")
@@ -48,6 +48,9 @@ class RegistrationSummary:
     niet_geplaatst: int
     reden: str = ""
 
+    def to_dict(self) -> dict:
+        return dict(vars(self))
+
     def to_text(self) -> str:
         text = f"Registratie {self.bron} ({self.vorm}): {self.records} regels, {self.geplaatst} in een buurt geplaatst"
         if self.niet_geplaatst:
@@ -55,11 +58,37 @@ class RegistrationSummary:
         return text
 
 
+@dataclass(frozen=True)
+class Registration:
+    """Counts per buurt from one extract.
+
+    Attributes
+    ----------
+    counts : DataFrame
+        ``buurtcode`` and one ``reg_*`` count column per registration.
+    labels : dict
+        Count column -> Dutch label.
+    summary : RegistrationSummary
+        How the records were placed.
+    source : str
+        File name.
+    year : int or None
+        Year from the file name.
+    """
+
+    counts: pd.DataFrame
+    labels: dict[str, str]
+    summary: RegistrationSummary
+    source: str
+    year: int | None
+
+
 def read_registrations(
     path: str | Path,
     buurten: gpd.GeoDataFrame | None = None,
+    *,
     address_table: str | Path | None = None,
-) -> pd.DataFrame:
+) -> Registration:
     """Read an extract and return counts per buurtcode.
 
     Parameters
@@ -73,16 +102,16 @@ def read_registrations(
 
     Returns
     -------
-    pandas.DataFrame
-        ``buurtcode`` and one ``reg_*`` count column per registration. ``attrs`` holds
-        ``labels`` (column -> Dutch label), ``bron`` and ``samenvatting``
-        (a :class:`RegistrationSummary`).
+    Registration
 
     Examples
     --------
-    >>> counts = read_registrations("registraties.csv")  # doctest: +SKIP
-    >>> counts.attrs["labels"]  # doctest: +SKIP
+    >>> from sociale_kaart.sources.sample import sample_path
+    >>> reg = read_registrations(sample_path("registraties"))
+    >>> reg.labels
     {'reg_schuldhulp': 'Schuldhulp', 'reg_huurachterstand': 'Huurachterstand'}
+    >>> reg.summary.records
+    16
     """
     path = Path(path)
     raw = read_table(path)
@@ -125,13 +154,13 @@ def read_registrations(
         ).rename_axis("buurtcode").reset_index()
     renamed = {col: _column_name(col) for col in table.columns if col != "buurtcode"}
     table = table.rename(columns=renamed)
-    table.attrs.update(
-        bron=path.name,
-        jaar=year_from_name(path),
+    return Registration(
+        counts=table,
         labels={renamed[c]: _label(labels.get(c, c)) for c in renamed},
-        samenvatting=summary,
+        summary=summary,
+        source=path.name,
+        year=year_from_name(path),
     )
-    return table
 
 
 def _count_records(assigned: pd.DataFrame, raw: pd.DataFrame, category: str | None, path: Path):

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._io import atomic_path, write_bytes
+from ..atomic import atomic_path, write_bytes
 
 GEMEENTECODE = "GM9999"
 GEMEENTENAAM = "Voorbeeldstad (fictief)"
@@ -42,6 +42,23 @@ FILES = {
 def sample_dir() -> Path:
     """The project's ``geodata/`` folder (beside the package in a checkout)."""
     return Path(__file__).resolve().parent.parent / "geodata"
+
+
+def sample_path(key: str) -> Path:
+    """Path of one sample file (``"grenzen"``, ``"kwb"``, ``"registraties"``, ``"meldingen"``).
+
+    In a checkout the files are in ``geodata/``; in an installed package without it they are
+    generated once into the user's cache folder.
+    """
+    path = sample_dir() / FILES[key]
+    if not path.exists():
+        from .cache import user_cache_dir
+
+        base = user_cache_dir() / "voorbeeldstad"
+        if not (base / FILES[key]).exists():
+            write_sample(base)
+        path = base / FILES[key]
+    return path
 
 
 def make_buurten(seed: int = 9999) -> gpd.GeoDataFrame:
@@ -179,7 +196,7 @@ def write_sample(target: str | Path | None = None) -> dict[str, Path]:
     meldingen = make_meldingen(buurten).to_csv(sep=";", index=False)
     write_bytes(paths["meldingen"], meldingen.encode("cp1252"))
     (target / "voorbeeldstad" / "LEESMIJ.txt").write_text(
-        NOTICE + "\nGemaakt door scripts/make_sample.py (sociale_kaart.sample).\n", encoding="utf-8"
+        NOTICE + "\nGemaakt door scripts/make_sample.py (sociale_kaart.sources.sample).\n", encoding="utf-8"
     )
     return paths
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..settings import SmallNumbers
+
 OK, MISSING, SUPPRESSED = "ok", "ontbreekt", "onderdrukt"
 
 
@@ -94,19 +96,6 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
         "de kerncijfers en kan dus niet per wijk worden opgeteld.",
     ),
 )
-
-
-@dataclass(frozen=True)
-class SmallNumbers:
-    """Small-number protection, after CBS practice for the Kerncijfers Wijken en Buurten.
-
-    A rate is suppressed when its denominator is below ``min_denominator`` (a rate on a few
-    residents is noise and can identify people) or its numerator is positive but below
-    ``min_count``. Registration counts from 1 to ``min_count - 1`` are never shown either.
-    """
-
-    min_denominator: int = 50
-    min_count: int = 5
 
 
 DEFAULT_SMALL_NUMBERS = SmallNumbers()

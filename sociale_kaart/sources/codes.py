@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 BUURTCODE = re.compile(r"^BU\d{8}$")
 GEMEENTECODE = re.compile(r"^GM\d{4}$")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,9 +19,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from .codes import GEMEENTECODE
-from .errors import InputError
-from .values import to_number
+from ..sources.codes import GEMEENTECODE
+from ..errors import InputError
+from ..sources.values import to_number
 
 RD_NEW = "EPSG:28992"
 LEVELS = ("buurten", "wijken", "gemeenten")
@@ -38,6 +39,40 @@ COLUMN_ALIASES = {
     "statcode": None,  # resolved per level below
     "statnaam": None,
 }
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """One level of a Wijk- en Buurtkaart as read, with what the reader had to do to it.
+
+    Attributes
+    ----------
+    frame : GeoDataFrame
+        In EPSG:28992 with stable column names (a plain DataFrame when read without geometry).
+    source : str
+        File name.
+    layer : str
+        Layer read.
+    year : int or None
+        Year of the map, from the file name.
+    gemeenten : tuple of str
+        The gemeentecodes asked for, resolved; empty when the whole file was read.
+    repaired : tuple of str
+        Codes whose invalid polygon was made valid.
+    emptied : tuple of str
+        Codes whose polygon collapsed when repaired (no area left); they are kept without geometry
+        and reported, never dropped silently.
+    """
+
+    frame: gpd.GeoDataFrame
+    source: str
+    layer: str
+    year: int | None
+    gemeenten: tuple[str, ...] = ()
+    repaired: tuple[str, ...] = ()
+    emptied: tuple[str, ...] = ()
+
+
 _CODE_COLUMN = {"buurten": "buurtcode", "wijken": "wijkcode", "gemeenten": "gemeentecode"}
 _NAME_COLUMN = {"buurten": "buurtnaam", "wijken": "wijknaam", "gemeenten": "gemeentenaam"}
 
@@ -46,9 +81,10 @@ def read_boundaries(
     path: str | Path,
     gemeenten: Iterable[str] | None = None,
     level: str = "buurten",
+    *,
     keep_water: bool = False,
     read_geometry: bool = True,
-) -> gpd.GeoDataFrame:
+) -> Boundaries:
     """Read one level of a Wijk- en Buurtkaart for some or all gemeenten.
 
     Parameters
@@ -67,15 +103,15 @@ def read_boundaries(
 
     Returns
     -------
-    geopandas.GeoDataFrame
-        In EPSG:28992, invalid geometries repaired; ``attrs["hersteld"]`` counts repairs and
-        ``attrs["bron"]`` names the file, ``attrs["gemeenten"]`` the resolved codes.
+    Boundaries
+        The frame in EPSG:28992 with invalid geometries repaired, and what was repaired.
 
     Examples
     --------
-    >>> buurten = read_boundaries("wijkenbuurten_2016.gpkg", ["Maassluis"])  # doctest: +SKIP
-    >>> len(buurten)  # doctest: +SKIP
-    19
+    >>> from sociale_kaart.sources.sample import sample_path
+    >>> read = read_boundaries(sample_path("grenzen"), ["Voorbeeldstad"])
+    >>> len(read.frame), read.gemeenten, read.frame.crs.to_epsg()
+    (16, ('GM9999',), 28992)
     """
     if level not in LEVELS:
         raise InputError(f"onbekend niveau {level!r}; kies uit {', '.join(LEVELS)}")
@@ -111,9 +147,9 @@ def read_boundaries(
         frame = frame[frame[code_col].str[2:6].isin([c[2:] for c in codes])]
     if not keep_water and "water" in frame.columns:
         frame = frame[frame["water"].astype("string").str.upper().ne("JA").fillna(True)]
+    meta = {"source": path.name, "layer": layer, "year": year_from_name(path), "gemeenten": tuple(codes or ())}
     if not read_geometry:
-        frame.attrs.update(bron=path.name, laag=layer, jaar=year_from_name(path), gemeenten=codes)
-        return frame.reset_index(drop=True)
+        return Boundaries(frame.reset_index(drop=True), **meta)
     if frame.crs is None:  # read_info saw one, but be safe with odd drivers
         raise InputError(f"{path.name}: het bestand heeft geen coördinatenstelsel (CRS)")
     _check_coordinates(frame, path)
@@ -124,37 +160,37 @@ def read_boundaries(
             f"{path.name}: de grenzen liggen niet in Nederland na omzetting naar RD New; "
             f"klopt het coördinatenstelsel ({frame.crs.to_string() if frame.crs else '?'})?"
         )
-    frame, repaired = repair_geometries(frame)
     frame = frame.reset_index(drop=True)
-    frame.attrs.update(bron=path.name, laag=layer, hersteld=repaired, jaar=year_from_name(path), gemeenten=codes)
-    return frame
+    frame, repaired = repair_geometries(frame)
+    codes_ = frame[code_col].to_numpy()
+    emptied = frame.geometry.isna() | frame.geometry.is_empty
+    return Boundaries(frame, **meta, repaired=tuple(codes_[repaired]), emptied=tuple(codes_[emptied.to_numpy()]))
 
 
 def repair_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     """Make invalid polygons valid, keeping only their polygonal parts.
 
-    Returns the frame and the number of geometries repaired. Empty results (a polygon that
-    collapses to a line) are dropped from the geometry but the row is kept.
+    Returns the frame and a boolean mask of the rows repaired. A polygon that collapses to a line
+    has an empty geometry afterwards; the row is kept, so that callers can report it.
 
     Examples
     --------
     >>> bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
-    >>> fixed, n = repair_geometries(gpd.GeoDataFrame(geometry=[bowtie], crs=RD_NEW))
-    >>> n, bool(fixed.geometry.is_valid.all())
-    (1, True)
+    >>> fixed, repaired = repair_geometries(gpd.GeoDataFrame(geometry=[bowtie], crs=RD_NEW))
+    >>> repaired.tolist(), bool(fixed.geometry.is_valid.all())
+    ([True], True)
     """
     geoms = frame.geometry.values
     invalid = ~shapely.is_valid(np.asarray(geoms))
-    n_invalid = int(invalid.sum())
-    if not n_invalid:
-        return frame, 0
+    if not invalid.any():
+        return frame, invalid
     fixed = shapely.make_valid(np.asarray(geoms)[invalid])
     fixed = np.array([_polygonal(g) for g in fixed], dtype=object)
     frame = frame.copy()
     new = np.asarray(frame.geometry.values).copy()
     new[invalid] = fixed
     frame = frame.set_geometry(gpd.GeoSeries(new, index=frame.index, crs=frame.crs))
-    return frame, n_invalid
+    return frame, invalid
 
 
 def list_gemeenten(path: str | Path, layer: str | None = None) -> pd.DataFrame:

@@ -1,83 +1,63 @@
 """Print products: the wijk area profile (one A4 page per wijk) and the briefing pack.
 
-Both are drawn with matplotlib onto A4 pages and saved as PDF (fonts embedded, vector graphics).
-Numbers are Dutch (decimal comma, dot for thousands); a suppressed figure is always the word
-"onderdrukt", never a number; a missing one is "–".
+Both are drawn with matplotlib onto A4 pages; this module returns figures and writes nothing
+(:mod:`sociale_kaart.outputs` saves them). Numbers are Dutch (decimal comma, dot for thousands); a
+suppressed figure is always the word "onderdrukt", never a number; a missing one is "–".
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import textwrap
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._io import atomic_path
-from .classes import classify
-from .errors import InputError
-from .formatting import decimals_for, nl_number
-from .indicators import OK, SUPPRESSED, Indicator
+from ..build.indicators import OK, SUPPRESSED, Indicator
+from ..errors import InputError
+from ..texts import MISSING_TEXT, SUPPRESSED_LABEL, MISSING_LABEL, cell, decimals_for, nl_number
+from .classes import Classes, classify
 
 A4 = (8.27, 11.69)
 #: PDFs use the standard PDF font Helvetica: no font embedding, which halves the time to write a
 #: page and the file size. Its character set is Windows-1252; see :func:`pdf_safe`.
 PDF_RC = {"pdf.use14corefonts": True}
 FLAG_MARK = "*"
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december"]
-SUPPRESSED_TEXT, MISSING_TEXT = "onderdrukt", "–"
 
 
-def dutch_date(day: dt.date | None = None) -> str:
-    """``22 november 2026``."""
-    day = day or dt.date.today()
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def cell(value, status: str | None, unit: str) -> str:
-    """A table cell: the Dutch number, "onderdrukt" or "–" (never a suppressed number).
-
-    Examples
-    --------
-    >>> cell(44.597, "ok", "per 1.000 inwoners"), cell(12.0, "onderdrukt", "%"), cell(np.nan, "ontbreekt", "%")
-    ('44,6', 'onderdrukt', '–')
-    """
-    if status == SUPPRESSED:
-        return SUPPRESSED_TEXT
-    if status not in (None, OK) or value is None or pd.isna(value):
-        return MISSING_TEXT
-    return nl_number(float(value), decimals_for(unit))
-
-
-@dataclass
+@dataclass(frozen=True)
 class PrintContext:
-    """What every page needs: the run, the analysed buurt table and the print date."""
+    """What every page needs: the dataset, the analysis, the classes of the run and the print date.
 
-    data: object  # sociale_kaart.pipeline.BuurtData
-    table: pd.DataFrame  # buurten with need columns (sociale_kaart.need.analyse)
-    settings: object  # sociale_kaart.need.NeedSettings
+    `table` is the analysed buurt table (a subset of it for a selection of wijken on the overview).
+    """
+
+    data: object  # sociale_kaart.build.dataset.Dataset
+    analysis: object  # sociale_kaart.analysis.need.Analysis
+    classes: dict  # column -> Classes over the whole run, computed once by the orchestrator
     date: str
-    classes: dict = field(default_factory=dict)  # column -> Classes over the whole area, computed once
 
-    def classes_for(self, column: str):
-        """Quantile classes of `column` over all buurten: the same colours on every page."""
-        if column not in self.classes:
-            self.classes[column] = classify(self.table[column], "kwantielen", 5)
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.analysis.table
+
+    @property
+    def settings(self):
+        return self.analysis.settings
+
+    def classes_for(self, column: str) -> Classes:
+        """The run's classes of `column`: the same colours on every page and map."""
         return self.classes[column]
 
     @property
     def need(self) -> list[Indicator]:
-        return [ind for ind in self.data.indicators if ind.key in self.table.attrs.get("indicatoren", [])] or \
-            [ind for ind in self.data.indicators if ind.role == "behoefte"]
+        return list(self.analysis.need)
 
     def footer(self) -> str:
-        rule = self.data.rule
-        return (f"{self.data.subtitle}. Gemaakt op {self.date} met sociale-kaart. Onderdrukt: cijfers op minder dan "
-                f"{rule.min_denominator} inwoners of woningen, of op 1 t/m {rule.min_count - 1} gevallen.")
+        return (f"{self.data.subtitle}. Gemaakt op {self.date} met sociale-kaart. "
+                f"{self.data.small_numbers.describe()}")
 
 
 def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataFrame:
@@ -173,7 +153,7 @@ def draw_bars(ax, names, values, statuses, reference, indicator: Indicator, font
     ax.barh(y[shown], np.asarray(values, dtype=float)[shown], color="#fc8d59", edgecolor="#7f2704", linewidth=0.3, height=0.65)
     edge = ax.get_yaxis_transform()  # x in axes fraction: the label stays visible whatever the data range
     for yy, status in zip(y[~shown], np.asarray(statuses)[~shown]):
-        ax.text(0.01, yy, "onderdrukt" if status == SUPPRESSED else "geen gegevens", va="center", fontsize=fontsize - 0.5,
+        ax.text(0.01, yy, "onderdrukt" if status == SUPPRESSED else MISSING_LABEL, va="center", fontsize=fontsize - 0.5,
                 color="#666666", style="italic", transform=edge)
     title = "\n".join(textwrap.wrap(f"{indicator.label} ({indicator.unit})", 34))
     if reference is not None and not pd.isna(reference):
@@ -193,7 +173,7 @@ def draw_bars(ax, names, values, statuses, reference, indicator: Indicator, font
 def draw_area_map(ax, ctx: PrintContext, buurten_codes, indicator: Indicator, classes, focus_wijk: str | None = None,
                   fontsize: float = 6.5, legend_ax=None) -> None:
     """A map of some buurten on the gemeente's classes; the rest of the gemeente in grey for context."""
-    from .static import add_north_arrow, add_polygons, add_scale_bar, draw_choropleth, label_buurten
+    from ..render.static import add_north_arrow, add_polygons, add_scale_bar, draw_choropleth, label_buurten
 
     table = ctx.table
     inside = table["buurtcode"].isin(buurten_codes).to_numpy()
@@ -238,10 +218,11 @@ def flag_lines(table: pd.DataFrame, width: int = 110) -> list[str]:
 
 
 def _page(title: str, subtitle: str, footer: str):
-    import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    fig = plt.figure(figsize=A4)
+    from .static import new_figure
+
+    fig = new_figure(figsize=A4)
     fig.text(0.06, 0.965, title, fontsize=16, fontweight="bold", va="top")
     fig.text(0.06, 0.935, subtitle, fontsize=9, color="#444444", va="top")
     fig.add_artist(Line2D([0.06, 0.94], [0.925, 0.925], color="#b30000", linewidth=1.2))
@@ -338,74 +319,35 @@ def _to_cp1252(text: str) -> str:
     return "".join(out)
 
 
-def _save_pdf(fig, target, **kwargs) -> None:
-    pdf_safe(fig)
-    fig.savefig(target, format="pdf", **kwargs)
-
-
-def write_profiles(ctx: PrintContext, wijken: pd.DataFrame, outdir: Path) -> list[Path]:
-    """One single-page PDF per wijk in `outdir`; returns the paths."""
-    import logging
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # Helvetica is used by name
-    written = []
-    with matplotlib.rc_context(PDF_RC):
-        for _, wijk in wijken.iterrows():
-            slug = re.sub(r"[^0-9a-z]+", "_", str(wijk["wijknaam"]).lower()).strip("_")
-            path = Path(outdir) / f"wijkprofiel_{wijk['wijkcode']}_{slug}.pdf"
-            fig = profile_page(ctx, wijk)
-            with atomic_path(path) as tmp:
-                _save_pdf(fig, tmp, metadata={"Title": f"Wijkprofiel {wijk['wijknaam']}", "Creator": "sociale-kaart"})
-            plt.close(fig)
-            written.append(path)
-    return written
+def profile_figures(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple[str, str, object]]:
+    """One single-page figure per wijk: yields (file name, title, figure)."""
+    for _, wijk in wijken.iterrows():
+        slug = re.sub(r"[^0-9a-z]+", "_", str(wijk["wijknaam"]).lower()).strip("_")
+        fig = profile_page(ctx, wijk)
+        pdf_safe(fig)
+        yield f"wijkprofiel_{wijk['wijkcode']}_{slug}.pdf", f"Wijkprofiel {wijk['wijknaam']}", fig
 
 
 FLAG_LINES_PER_PAGE = 42
 
 
-def write_briefing(ctx: PrintContext, wijken: pd.DataFrame, path: Path) -> tuple[Path, int]:
-    """The briefing pack for the stuurgroep Integrale Veiligheid; returns the path and page count.
+def briefing_figures(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[object]:
+    """The pages of the briefing pack for the stuurgroep Integrale Veiligheid.
 
     Pages: cover; overview map with aandachtsbuurten; one page per wijk; the table of all flags with
     reasons (as many pages as needed); sources, definitions and suppression rules.
     """
-    import logging
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    data, table = ctx.data, ctx.table
-    scope_codes = set(wijken["wijkcode"])
-    scope = table[table["wijkcode"].isin(scope_codes)]
-    pages = 0
-    with matplotlib.rc_context(PDF_RC), atomic_path(path) as tmp, \
-            PdfPages(tmp, metadata={"Title": f"Briefing {data.title}", "Creator": "sociale-kaart"}) as pdf:
-        def emit(fig):
-            nonlocal pages
-            pdf_safe(fig)
-            pdf.savefig(fig)
-            plt.close(fig)
-            pages += 1
-
-        emit(_cover(ctx, wijken, scope))
-        emit(_overview(ctx, scope))
-        for _, wijk in wijken.iterrows():
-            emit(_wijk_page(ctx, wijk))
-        lines = flag_lines(scope, 120) or ["Geen aandachtsbuurten volgens de regels hieronder."]
-        for start in range(0, len(lines), FLAG_LINES_PER_PAGE):
-            emit(_text_page(ctx, "Alle aandachtsbuurten met redenen", lines[start:start + FLAG_LINES_PER_PAGE]))
-        emit(_sources_page(ctx))
-    return path, pages
+    scope = ctx.table[ctx.table["wijkcode"].isin(set(wijken["wijkcode"]))]
+    pages = [lambda: _cover(ctx, wijken, scope), lambda: _overview(ctx, scope)]
+    pages += [lambda wijk=wijk: _wijk_page(ctx, wijk) for _, wijk in wijken.iterrows()]
+    lines = flag_lines(scope, 120) or ["Geen aandachtsbuurten volgens de regels hieronder."]
+    pages += [lambda s=start: _text_page(ctx, "Alle aandachtsbuurten met redenen", lines[s:s + FLAG_LINES_PER_PAGE])
+              for start in range(0, len(lines), FLAG_LINES_PER_PAGE)]
+    pages.append(lambda: _sources_page(ctx))
+    for page in pages:
+        fig = page()
+        pdf_safe(fig)
+        yield fig
 
 
 def _cover(ctx, wijken, scope):
@@ -437,7 +379,8 @@ def _overview(ctx, scope):
     classes = ctx.classes_for("behoefte_index")
     if len(shown) != len(ctx.table):  # a selection of wijken: classes over what is shown
         classes = classify(shown["behoefte_index"], "kwantielen", 5)
-    ctx_view = PrintContext(ctx.data, shown, ctx.settings, ctx.date)
+    view = type(ctx.analysis)(**{**vars(ctx.analysis), "table": shown})
+    ctx_view = PrintContext(ctx.data, view, {**ctx.classes, "behoefte_index": classes}, ctx.date)
     draw_area_map(ax, ctx_view, list(shown["buurtcode"]), index, classes, fontsize=6, legend_ax=legend_ax)
     return fig
 
@@ -498,11 +441,7 @@ def _sources_page(ctx):
     for ind in data.indicators:
         lines += textwrap.wrap(f"{ind.label} ({ind.unit}): {ind.description}", width, subsequent_indent="    ")
     lines += ["", "Aandachtsbuurten en hot spots", *textwrap.wrap(ctx.settings.describe(), width), "",
-              "Kleine aantallen", *textwrap.wrap(
-                  f"Een cijfer op minder dan {data.rule.min_denominator} inwoners of woningen, of op 1 t/m "
-                  f"{data.rule.min_count - 1} gevallen, wordt onderdrukt: het staat als 'onderdrukt' in tabellen en "
-                  "gearceerd op kaarten, nooit als getal. Aantallen uit registraties van de gemeente van 1 t/m "
-                  f"{data.rule.min_count - 1} worden in geen enkele uitvoer getoond.", width),
+              "Kleine aantallen", *textwrap.wrap(data.small_numbers.describe(), width),
               "", "Leeswijzer", *textwrap.wrap(f"{FLAG_MARK} = aandachtsbuurt. '–' = geen cijfer in de bron. Wijk- en gemeentecijfers "
                                                "zijn berekend uit opgetelde aantallen van de buurten, niet als gemiddelde "
                                                "van buurtpercentages.", width)]

@@ -1,24 +1,32 @@
 """Static choropleths (matplotlib) for print: PNG at 300 dpi, SVG and PDF.
 
-The same classes and colours as the HTML map (:mod:`sociale_kaart.classes`); missing and
+The same classes and colours as the HTML map (:mod:`sociale_kaart.render.classes`); missing and
 suppressed buurten are hatched in grey so that they read in greyscale print too.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
-from ._io import atomic_path
-from .classes import Classes, classify
-from .formatting import decimals_for
-from .indicators import SUPPRESSED, Indicator
+from ..build.indicators import SUPPRESSED, Indicator
+from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, decimals_for, nl_number, p_value_text
+from .classes import Classes
 
 MISSING_STYLE = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#8c8c8c"}
 SUPPRESSED_STYLE = {"facecolor": "#ffffff", "hatch": "\\\\\\\\", "edgecolor": "#b0b0b0"}
 MAX_LABELS = 60  # beyond this many buurten, names no longer fit
+
+
+def new_figure(**kwargs):
+    """A matplotlib Figure on the Agg canvas, without pyplot's global state (nothing to close)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(**kwargs)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes, labels: bool = True,
@@ -56,8 +64,8 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
         decimals = decimals_for(indicator.unit)
         handles = [mpatches.Patch(facecolor=c, edgecolor="#6b6b6b", label=label)
                    for c, label in zip(colours, classes.labels(decimals))]
-        handles.append(mpatches.Patch(label="geen gegevens", **MISSING_STYLE))
-        handles.append(mpatches.Patch(label="onderdrukt (klein aantal)", **SUPPRESSED_STYLE))
+        handles.append(mpatches.Patch(label=MISSING_LABEL, **MISSING_STYLE))
+        handles.append(mpatches.Patch(label=SUPPRESSED_LABEL, **SUPPRESSED_STYLE))
         if flagged is not None and flagged.any():
             handles.append(mpatches.Patch(facecolor="white", edgecolor="black", linewidth=2.2, label="aandachtsbuurt"))
         handles.append(Line2D([], [], color="#1a1a1a", linewidth=1.1, label="wijkgrens"))
@@ -129,40 +137,30 @@ def add_north_arrow(ax, fontsize: float = 9.0) -> None:
                 arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2})
 
 
-def plot_map(data, indicator: Indicator, paths: list[Path], scheme: str = "kwantielen", k: int = 5,
-             breaks: list[float] | None = None, title: str | None = None, size=(8.27, 6.3)) -> list[Path]:
-    """Write one choropleth of `indicator` to every path (format from the suffix: png, svg, pdf).
+def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title: str, subtitle: str,
+               size=(8.27, 6.3)):
+    """One choropleth of `indicator` as a matplotlib figure (the caller saves it as PNG, SVG or PDF).
 
     Parameters
     ----------
-    data : sociale_kaart.pipeline.BuurtData
-        The run's buurten, wijken and metadata.
+    buurten : GeoDataFrame
+        Buurten with ``<key>``, ``<key>_status`` and, optionally, ``aandachtsbuurt``.
+    wijken : GeoDataFrame or None
+        Wijk polygons for the borders.
     indicator : Indicator
-        What to map.
-    paths : list of Path
-        Outputs; PNG is written at 300 dpi.
+    classes : Classes
+        The run's classes of this indicator (the same as the HTML map's).
+    title, subtitle : str
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    classes = classify(data.buurten[indicator.key], "handmatig" if breaks else scheme, k, breaks)
-    fig, ax = plt.subplots(figsize=size, layout="constrained")
-    draw_choropleth(ax, data.buurten, data.wijken, indicator, classes)
+    fig = new_figure(figsize=size, layout="constrained")
+    ax = fig.add_subplot()
+    draw_choropleth(ax, buurten, wijken if wijken is not None and "geometry" in wijken else None, indicator, classes)
     add_scale_bar(ax)
     add_north_arrow(ax)
-    fig.suptitle(title or f"{indicator.label} – {data.title}", fontsize=13, fontweight="bold")
+    fig.suptitle(title, fontsize=13, fontweight="bold")
     fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
-    fig.text(0.01, 0.005, data.subtitle, fontsize=7, color="#444444", ha="left", va="bottom")
-    written = []
-    for path in paths:
-        path = Path(path)
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=300 if path.suffix.lower() == ".png" else None, format=path.suffix[1:].lower())
-        written.append(path)
-    plt.close(fig)
-    return written
+    fig.text(0.01, 0.005, subtitle, fontsize=7, color="#444444", ha="left", va="bottom")
+    return fig
 
 
 def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = False) -> int:
@@ -218,16 +216,12 @@ def label_buurten(ax, buurten, fontsize: float) -> None:
         place_labels(ax, xs, ys, texts, fontsize)
 
 
-def plot_relation(table, need: Indicator, context: Indicator, stats, path: Path, source: str = "") -> Path:
+def relation_figure(table, need: Indicator, context: Indicator, stats, *, source: str = ""):
     """Scatter plot of a need indicator against a context indicator, buurten labelled by name."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     both = (table[f"{need.key}_status"] == "ok") & (table[f"{context.key}_status"] == "ok")
     points = table[both]
-    fig, ax = plt.subplots(figsize=(7.5, 5.5), layout="constrained")
+    fig = new_figure(figsize=(7.5, 5.5), layout="constrained")
+    ax = fig.add_subplot()
     flagged = points["aandachtsbuurt"].to_numpy() if "aandachtsbuurt" in points else np.zeros(len(points), bool)
     ax.scatter(points[context.key], points[need.key], s=28, c=np.where(flagged, "#b30000", "#4d4d4d"),
                edgecolor="white", linewidth=0.5, zorder=3)
@@ -238,9 +232,8 @@ def plot_relation(table, need: Indicator, context: Indicator, stats, path: Path,
     ax.set_xlabel(f"{context.label} ({context.unit})")
     ax.set_ylabel(f"{need.label} ({need.unit})")
     ax.grid(color="#e0e0e0", linewidth=0.6, zorder=0)
-    p_value = stats["p"]
-    p_text = "p < 0,001" if p_value < 0.001 else f"p = {p_value:.3f}".replace(".", ",")
-    rho_text = f"{stats['rho']:.2f}".replace(".", ",")
+    p_text = p_value_text(stats["p"])
+    rho_text = nl_number(stats["rho"], 2)
     ax.set_title(f"{need.label} en {context.label.lower()} per buurt\nSpearman rho = {rho_text}, n = {int(stats['n'])}, {p_text}",
                  fontsize=11)
     if flagged.any():
@@ -253,7 +246,4 @@ def plot_relation(table, need: Indicator, context: Indicator, stats, path: Path,
         place_labels(ax, xs, ys, texts, 6.5, offsets=[(4, 3, "left", "bottom"), (4, -3, "left", "top"),
                                                       (-4, 3, "right", "bottom"), (-4, -3, "right", "top"),
                                                       (0, 8, "center", "bottom"), (0, -8, "center", "top")])
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=200, format="png")
-    plt.close(fig)
-    return Path(path)
+    return fig

@@ -24,9 +24,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ._io import atomic_path, write_bytes
-from .codes import GEMEENTECODE
-from .errors import InputError
+from ..atomic import atomic_path, write_bytes
+from ..sources.codes import GEMEENTECODE
+from ..errors import InputError
 
 PDOK_URL = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1/collections/{collection}/items"
 CBS_URL = "https://opendata.cbs.nl/ODataApi/odata/{table}/TypedDataSet"
@@ -113,7 +113,7 @@ def fetch_kwb(
 ) -> Path:
     """Download the KWB buurt rows of `gemeenten` for `year` from CBS into a ``;``-separated CSV.
 
-    The CSV keeps the CBS OData column names, so :func:`sociale_kaart.kwb.read_kwb` reads it like
+    The CSV keeps the CBS OData column names, so :func:`sociale_kaart.sources.kwb.read_kwb` reads it like
     any other KWB table.
     """
     codes = _check_codes(gemeenten)

@@ -1,0 +1,298 @@
+"""The build stage: boundaries + KWB (+ registrations) -> one immutable :class:`Dataset`.
+
+Each step is a function of its own module; :func:`build` only wires them in order, so that every
+product of a run (tables, maps, profiles, briefing) sees the same figures.
+
+Reference values are honest: a gemeente's rates come from the table's own published gemeente rows
+when it has them, otherwise from *all* buurten of the gemeente in the table, never from the
+buurten that happened to match the boundaries. Coverage says how much of the gemeente's
+inhabitants lies in buurten that are on the map.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..settings import SmallNumbers, Sources
+from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
+from ..sources.kwb import ColumnSource, KwbTable, read_kwb
+from ..sources.registrations import RegistrationSummary, read_registrations
+from ..texts import CBS_SOURCE, nl_number, plural
+from . import indicators as ind
+from .join import MATCHED, JoinReport, join_figures
+
+#: Below this share of a gemeente's inhabitants on the map, every product says so.
+MIN_COVERAGE = 0.99
+#: Licence of the Wijk- en Buurtkaart per year: CC BY 4.0, except the 2016 map (CC BY 3.0).
+_LICENCE_EXCEPTIONS = {2016: "CC BY 3.0"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the build stage produced; nothing changes it afterwards.
+
+    Attributes
+    ----------
+    buurten : GeoDataFrame
+        One row per buurt of the boundaries: figures, ``<key>`` rate and ``<key>_status`` per
+        indicator, ``koppeling`` (join status), ``wijknaam``.
+    wijken : GeoDataFrame
+        Wijk polygons (when read) with rates from summed counts.
+    gemeenten : DataFrame
+        Rates per gemeente (the reference of the need analysis) and ``dekking``: the share of
+        its inhabitants that lies in buurten on the map.
+    nederland : DataFrame or None
+        Rates of the whole country, when the table has an NL00 row.
+    indicators : tuple of Indicator
+        Indicators whose counts the inputs have.
+    small_numbers : SmallNumbers
+        The suppression rule applied.
+    reports : tuple of JoinReport
+        The KWB join first, then one per registration.
+    registrations : tuple of RegistrationSummary
+        How each registration's records were placed.
+    registration_columns : tuple of str
+        Count columns that come from the municipality's registrations (to be protected).
+    gemeentenamen : tuple of str
+        Names of the gemeenten of the run, in the order asked.
+    columns : tuple of ColumnSource
+        Which source column fed each count.
+    warnings : tuple of str
+        Dutch sentences every product shows where its numbers are.
+    bron : str
+        Attribution line.
+    """
+
+    buurten: gpd.GeoDataFrame
+    wijken: gpd.GeoDataFrame
+    gemeenten: pd.DataFrame
+    indicators: tuple[ind.Indicator, ...]
+    small_numbers: SmallNumbers
+    reports: tuple[JoinReport, ...]
+    nederland: pd.DataFrame | None = None
+    registrations: tuple[RegistrationSummary, ...] = ()
+    registration_columns: tuple[str, ...] = ()
+    gemeentenamen: tuple[str, ...] = ()
+    columns: tuple[ColumnSource, ...] = ()
+    warnings: tuple[str, ...] = ()
+    geometry_notes: tuple[str, ...] = ()
+    bron: str = f"{CBS_SOURCE} (CC BY 4.0)"
+
+    #: Above this many gemeenten a title names the count instead of every name.
+    MAX_NAMES = 4
+
+    @property
+    def title(self) -> str:
+        """Gemeente names for titles: "Maassluis", "Maassluis, Vlaardingen" or "390 gemeenten"."""
+        if len(self.gemeentenamen) > self.MAX_NAMES:
+            return f"{len(self.gemeentenamen)} gemeenten"
+        return ", ".join(self.gemeentenamen) or "Nederland"
+
+    @property
+    def slug(self) -> str:
+        """File-name stem for outputs: "maassluis" or "maassluis_vlaardingen"."""
+        return re.sub(r"[^0-9a-z]+", "_", self.title.lower()).strip("_")[:60] or "kaart"
+
+    @property
+    def jaar_grenzen(self) -> int | None:
+        """Year of the boundaries (from the KWB join report)."""
+        return self.reports[0].jaar_grenzen if self.reports else None
+
+    @property
+    def jaar_cijfers(self) -> int | None:
+        """Year of the KWB figures."""
+        return self.reports[0].jaar_cijfers if self.reports else None
+
+    @property
+    def subtitle(self) -> str:
+        """Data years and source, for every map and print product."""
+        parts = []
+        if self.jaar_cijfers:
+            parts.append(f"Cijfers {self.jaar_cijfers}")
+        if self.jaar_grenzen:
+            parts.append(f"buurtgrenzen {self.jaar_grenzen}")
+        if self.registrations:
+            parts.append("met registraties van de gemeente")
+        return " · ".join(parts + [self.bron])
+
+    def provenance_text(self) -> str:
+        """Where each count came from: source column, file and year."""
+        year = self.jaar_cijfers or "jaar onbekend"
+        source = self.reports[0].bron_cijfers if self.reports else "cijfers"
+        lines = ["Herkomst van de cijfers:"]
+        for col in self.columns:
+            derived = ", afgeleid" if col.derived else ""
+            lines.append(f"  {col.stable:<24} <- {col.column} ({source}, {year}; {col.unit}{derived})")
+        return "\n".join(lines)
+
+    def coverage_text(self) -> str:
+        lines = []
+        for row in self.gemeenten.itertuples(index=False):
+            dekking = getattr(row, "dekking", np.nan)
+            if not pd.isna(dekking):
+                lines.append(f"  {row.gemeentenaam}: {nl_number(dekking * 100, 1)}% van de inwoners ligt in buurten op de kaart")
+        return "Dekking:\n" + "\n".join(lines) if lines else ""
+
+    def report_text(self) -> str:
+        """The join report in Dutch, as printed and saved beside the outputs."""
+        parts = [r.to_text() for r in self.reports] + [s.to_text() for s in self.registrations]
+        parts += [t for t in (self.coverage_text(), self.provenance_text()) if t]
+        if self.geometry_notes:
+            parts.append("Geometrie:\n" + "\n".join(f"  {n}" for n in self.geometry_notes))
+        if self.warnings:
+            parts.append("Let op:\n" + "\n".join(f"  {w}" for w in self.warnings))
+        parts.append("Kleine aantallen: " + self.small_numbers.describe())
+        return "\n\n".join(parts)
+
+
+def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wijk_shapes: bool = True) -> Dataset:
+    """Load, join and compute indicators for the chosen gemeenten.
+
+    Parameters
+    ----------
+    sources : Sources
+        Boundary file, KWB table, gemeenten, registrations.
+    small_numbers : SmallNumbers
+        Small-number protection.
+    wijk_shapes : bool
+        Read wijk polygons (print products need them; the HTML map draws wijk borders from the
+        buurt arcs and skips this read).
+
+    Examples
+    --------
+    >>> from sociale_kaart.sources.sample import sample_path
+    >>> data = build(Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb")))
+    >>> len(data.buurten), len(data.wijken), data.title
+    (16, 4, 'Voorbeeldstad (fictief)')
+    >>> [i.key for i in data.indicators][:3]
+    ['wmo_per_1000', 'bijstand_per_1000', 'pct_huur']
+    """
+    read = read_boundaries(sources.grenzen, list(sources.gemeenten) or None, level="buurten")
+    buurten = read.frame
+    codes = list(read.gemeenten) or sorted(buurten["gemeentecode"].dropna().unique())
+    if buurten.empty:
+        raise InputError(f"{read.source}: geen buurten gevonden voor {', '.join(codes)}")
+    kwb = read_kwb(sources.kwb)
+    figures = kwb.buurten
+    joined, report = join_figures(buurten, figures, gemeenten=codes, source_boundaries=read.source,
+                                  source_figures=kwb.source, year_boundaries=read.year, year_figures=kwb.year)
+    if not report.gekoppeld:
+        raise InputError(
+            f"{kwb.source}: geen enkele buurtcode komt overeen met {read.source} "
+            f"voor {', '.join(codes)}; horen grenzen en cijfers bij dezelfde gemeente?"
+        )
+    universe = figures[figures["gemeentecode"].isin(codes)].copy()
+    reports, summaries, extra, reg_columns = [report], [], [], []
+    kwb_status = joined.pop("koppeling")  # the map's "koppeling" is about the KWB; registrations report apart
+    for path in sources.registraties:
+        reg = read_registrations(path, buurten, address_table=sources.adrestabel)
+        joined, reg_report = join_figures(joined, reg.counts, gemeenten=codes, source_boundaries=read.source,
+                                          source_figures=reg.source, year_boundaries=read.year, year_figures=reg.year)
+        joined = joined.drop(columns="koppeling")
+        universe = universe.merge(reg.counts, on="buurtcode", how="left")
+        reports.append(reg_report)
+        summaries.append(reg.summary)
+        for col, label in reg.labels.items():
+            extra.append(ind.registration_indicator(col, label))
+            reg_columns.append(col)
+    joined["koppeling"] = kwb_status.to_numpy()
+    joined = ind.derive_counts(joined)
+    universe = ind.derive_counts(universe)
+    chosen = ind.available(joined, extra)
+    joined = ind.compute_rates(joined, chosen, small_numbers)
+    wijken = _wijken(sources.grenzen, codes, joined, universe, chosen, small_numbers, wijk_shapes)
+    gemeenten = _gemeenten(codes, joined, universe, kwb, chosen, small_numbers)
+    nederland = None
+    if kwb.nederland:
+        land = ind.derive_counts(pd.DataFrame([kwb.nederland]).assign(land="NL"))
+        nederland = ind.aggregate(land, "land", [i for i in chosen if i.inputs_present(land)], small_numbers)
+    joined["wijknaam"] = joined["wijkcode"].map(wijken.set_index("wijkcode")["wijknaam"])
+    names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
+    warnings = _warnings(gemeenten, report)
+    notes = [f"{plural(len(read.repaired), 'ongeldige buurtgrens', 'ongeldige buurtgrenzen')} hersteld: "
+             f"{', '.join(read.repaired)}"] if read.repaired else []
+    if read.emptied:
+        notes.append(f"Geen vlak over na herstel (niet op de kaart): {', '.join(read.emptied)}")
+    bron = sources.bron or f"{CBS_SOURCE} ({_LICENCE_EXCEPTIONS.get(read.year, 'CC BY 4.0')})"
+    return Dataset(
+        buurten=joined,
+        wijken=wijken,
+        gemeenten=gemeenten,
+        indicators=tuple(chosen),
+        small_numbers=small_numbers,
+        reports=tuple(reports),
+        nederland=nederland,
+        registrations=tuple(summaries),
+        registration_columns=tuple(reg_columns),
+        gemeentenamen=tuple(str(n) for n in names.reindex(codes).dropna()),
+        columns=kwb.columns,
+        warnings=tuple(warnings),
+        geometry_notes=tuple(notes),
+        bron=bron,
+    )
+
+
+def _wijken(grenzen, codes, buurten, universe, chosen, rule, shapes: bool) -> gpd.GeoDataFrame:
+    """Wijk polygons (the file's wijken layer, else dissolved buurten) with rates from buurt counts.
+
+    A wijk's counts are those of every buurt of that wijkcode in the figures, also buurten whose
+    boundary is missing from the map; registration counts come from the buurten on the map.
+    """
+    try:
+        wijken = read_boundaries(grenzen, codes, level="wijken", read_geometry=shapes).frame
+    except InputError:
+        wijken = wijken_from_buurten(buurten) if shapes else buurten[["wijkcode", "gemeentecode"]].drop_duplicates()
+    wijken = wijken[wijken["wijkcode"].isin(buurten["wijkcode"])].copy()
+    wijken["wijknaam"] = label_wijken(wijken)
+    rates = ind.aggregate(_counts_for_aggregation(buurten, universe), "wijkcode", chosen, rule)
+    keep = ["wijkcode", "wijknaam", "gemeentecode", "geometry"]
+    return wijken[[c for c in keep if c in wijken.columns]].merge(rates, on="wijkcode", how="left")
+
+
+def _counts_for_aggregation(buurten: pd.DataFrame, universe: pd.DataFrame) -> pd.DataFrame:
+    """Every buurt of the figures, plus buurten on the map that the figures lack (for registrations)."""
+    missing = buurten[~buurten["buurtcode"].isin(universe["buurtcode"])]
+    cols = [c for c in universe.columns if c in missing.columns]
+    return pd.concat([universe, pd.DataFrame(missing[cols])], ignore_index=True)
+
+
+def _gemeenten(codes, joined, universe, kwb: KwbTable, chosen, rule) -> pd.DataFrame:
+    """Rates per gemeente: the table's published gemeente rows when it has them, else all its buurten."""
+    counts = _counts_for_aggregation(joined, universe)
+    rates = ind.aggregate(counts, "gemeentecode", chosen, rule)
+    if kwb.gemeenten is not None and not kwb.gemeenten.empty:
+        published = ind.derive_counts(kwb.gemeenten[kwb.gemeenten["gemeentecode"].isin(codes)])
+        usable = [i for i in chosen if i.inputs_present(published)]
+        if len(published):
+            from_table = ind.aggregate(published, "gemeentecode", usable, rule).set_index("gemeentecode")
+            rates = rates.set_index("gemeentecode")
+            rates.update(from_table)
+            rates = rates.reset_index()
+    names = joined.groupby("gemeentecode")["gemeentenaam"].first() if "gemeentenaam" in joined else pd.Series(dtype=object)
+    rates.insert(1, "gemeentenaam", rates["gemeentecode"].map(names).fillna(rates["gemeentecode"]))
+    on_map = joined.loc[joined["koppeling"].eq(MATCHED)].groupby("gemeentecode")["inwoners"].sum(min_count=1) \
+        if "inwoners" in joined else pd.Series(dtype=float)
+    total = rates.set_index("gemeentecode")["inwoners"] if "inwoners" in rates else pd.Series(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates["dekking"] = (rates["gemeentecode"].map(on_map) / rates["gemeentecode"].map(total)).clip(upper=1).round(4)
+    return rates
+
+
+def _warnings(gemeenten: pd.DataFrame, report: JoinReport) -> list[str]:
+    warnings = []
+    for row in gemeenten.itertuples(index=False):
+        if not pd.isna(row.dekking) and row.dekking < MIN_COVERAGE:
+            warnings.append(f"{row.gemeentenaam}: maar {nl_number(row.dekking * 100, 1)}% van de inwoners ligt in "
+                            "buurten op de kaart; de gemeentecijfers gelden voor de hele gemeente.")
+    if report.jaar_grenzen and report.jaar_cijfers and report.jaar_grenzen != report.jaar_cijfers:
+        warnings.append(f"Buurtgrenzen ({report.jaar_grenzen}) en cijfers ({report.jaar_cijfers}) komen uit verschillende "
+                        "jaren; gedeelde buurtcodes zijn niet gecontroleerd op een andere betekenis. Haal de grenzen van "
+                        f"het jaar van de cijfers op met: sociale-kaart fetch --jaar {report.jaar_cijfers}")
+    return warnings

@@ -1,0 +1,294 @@
+"""The orchestrator: build once, analyse once, classify once, then render any set of products.
+
+Every command of the CLI is :func:`make` with a subset of :data:`PRODUCTS`, so that ``flag``,
+``map``, ``plot``, ``profiel`` and ``briefing`` given the same settings always agree: the same
+aandachtsbuurten, the same classes, the same figures.
+
+Examples
+--------
+>>> import tempfile
+>>> from sociale_kaart.settings import RunSettings, Sources
+>>> from sociale_kaart.sources.sample import sample_path
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     settings = RunSettings(sources=Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb")),
+...                            output=Path(tmp), quiet=True)
+...     result = make(settings, products=("tabellen", "kaart"))
+...     sorted(p.name for p in result.written)[:3]
+['index.html', 'voorbeeldstad_fictief_buurten.csv', 'voorbeeldstad_fictief_gemeente.csv']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .build.indicators import Indicator
+from .errors import InputError
+from .outputs import OutputFolder, table_for_output, terminate_cleanly
+from .progress import Progress
+from .settings import RunSettings
+from .texts import dutch_date, plural
+
+#: Every product, in the order they are made, with what it holds (shown by ``--help`` and the index).
+PRODUCTS: dict[str, str] = {
+    "tabellen": "GeoPackage en CSV's per buurt, wijk en gemeente",
+    "aandachtsbuurten": "aandachtsbuurten met redenen (CSV, GeoPackage) en samenhang (CSV)",
+    "samenhang": "spreidingsdiagrammen van behoefte tegen wonen en vergrijzing (PNG)",
+    "kaart": "interactieve kaart (één HTML-bestand, werkt offline)",
+    "insluiten": "PNG van de kaart en een HTML-fragment (iframe) voor rapporten",
+    "statisch": "statische kaarten per indicator (PNG 300 dpi, SVG, PDF)",
+    "profielen": "wijkprofiel per wijk (A4-PDF)",
+    "briefing": "briefingpakket voor de stuurgroep Integrale Veiligheid (PDF)",
+}
+#: Products that need the need analysis (every map shows the aandachtsbuurten).
+_NEEDS_ANALYSIS = {"aandachtsbuurten", "samenhang", "kaart", "insluiten", "statisch", "profielen", "briefing"}
+_NEEDS_WIJK_SHAPES = {"statisch", "insluiten", "profielen", "briefing"}
+INDEX = "index.html"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run made."""
+
+    data: object  #: sociale_kaart.build.dataset.Dataset
+    analysis: object | None  #: sociale_kaart.analysis.need.Analysis, None when no product needed it
+    written: tuple[Path, ...]
+    products: tuple[str, ...]
+    pages: dict[str, int] = field(default_factory=dict)
+
+
+def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True, progress: Progress | None = None
+         ) -> RunResult:
+    """Make `products` for the run that `settings` describe, into ``settings.output``.
+
+    Parameters
+    ----------
+    settings : RunSettings
+    products : iterable of str
+        Keys of :data:`PRODUCTS`.
+    index : bool
+        Also write ``index.html``: what was made, the join report summary, years, sources, warnings.
+    progress : Progress, optional
+        Where to report stages (default: stderr unless ``settings.quiet``).
+    """
+    products = tuple(p for p in PRODUCTS if p in set(products))
+    unknown = set(products) - set(PRODUCTS)
+    if unknown:
+        raise InputError(f"onbekend product {sorted(unknown)[0]!r}; kies uit {', '.join(PRODUCTS)}")
+    if "insluiten" in products and "kaart" not in products:
+        products = tuple(p for p in PRODUCTS if p in {*products, "kaart"})
+    progress = progress or Progress(quiet=settings.quiet)
+    from .build.dataset import build
+
+    with terminate_cleanly(), OutputFolder(settings.output, fingerprint=fingerprint(settings)) as out:
+        data = build(settings.sources, small_numbers=settings.small_numbers,
+                     wijk_shapes=bool(_NEEDS_WIJK_SHAPES & set(products)))
+        progress.say(f"grenzen en cijfers gekoppeld: {plural(len(data.buurten), 'buurt', 'buurten')}, "
+                     f"{plural(len(data.indicators), 'indicator', 'indicatoren')}")
+        _write_report(out, data)
+        analysis = None
+        if _NEEDS_ANALYSIS & set(products):
+            from .analysis.need import analyse
+
+            analysis = analyse(data, settings.need)
+            progress.say(f"aandachtsbuurten bepaald: {len(analysis.flagged)} van {len(data.buurten)}")
+        shown = _map_indicators(data, settings)
+        classes = _classes(data, analysis, shown, settings) if set(products) - {"tabellen", "aandachtsbuurten"} else {}
+        pages: dict[str, int] = {}
+        for product in products:
+            _RENDERERS[product](out, data=data, analysis=analysis, classes=classes, indicators=shown,
+                                settings=settings, pages=pages, progress=progress)
+        if index:
+            from .render.index import render_index
+
+            out.write_text(INDEX, render_index(data=data, analysis=analysis, names=list(out.names), products=products,
+                                               pages=pages, date=dutch_date()))
+        written = out.commit()
+    progress.say(f"klaar: {plural(len(written), 'bestand', 'bestanden')} in {settings.output}")
+    return RunResult(data=data, analysis=analysis, written=tuple(written), products=products, pages=pages)
+
+
+def fingerprint(settings: RunSettings) -> str:
+    """A hash of everything that decides the figures: settings and the inputs' sizes and times."""
+    described = asdict(settings)
+    for key in ("output", "quiet"):
+        described.pop(key, None)
+    files = [settings.sources.grenzen, settings.sources.kwb, *settings.sources.registraties]
+    if settings.sources.adrestabel:
+        files.append(settings.sources.adrestabel)
+    stats = []
+    for path in files:
+        try:
+            st = Path(path).stat()
+            stats.append([str(Path(path).resolve()), st.st_size, st.st_mtime_ns])
+        except OSError:
+            stats.append([str(path), None, None])
+    text = json.dumps([described, stats], default=str, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --- the products --------------------------------------------------------------------------------
+
+def _write_report(out: OutputFolder, data) -> None:
+    stem = data.slug
+    out.write_text(f"{stem}_koppelrapport.txt", data.report_text() + "\n")
+    payload = {
+        "koppelingen": [r.to_dict() for r in data.reports],
+        "registraties": [s.to_dict() for s in data.registrations],
+        "herkomst": [asdict(c) for c in data.columns],
+        "dekking": {row.gemeentecode: (None if pd.isna(row.dekking) else float(row.dekking))
+                    for row in data.gemeenten.itertuples(index=False)},
+        "waarschuwingen": list(data.warnings),
+        "geometrie": list(data.geometry_notes),
+        "kleine_aantallen": asdict(data.small_numbers),
+    }
+    out.write_text(f"{stem}_koppelrapport.json", json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _tables(out: OutputFolder, *, data, **_) -> None:
+    stem = data.slug
+    buurten, wijken, gemeenten = (_publishable(frame, data) for frame in (data.buurten, data.wijken, data.gemeenten))
+    layers = {"buurten": buurten}
+    if "geometry" in data.wijken:
+        layers["wijken"] = wijken
+    out.write_gpkg(f"{stem}_sociale_kaart.gpkg", layers)
+    for name, frame in (("buurten", buurten), ("wijken", wijken), ("gemeente", gemeenten)):
+        out.write_csv(f"{stem}_{name}.csv", pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
+
+
+def _flags(out: OutputFolder, *, data, analysis, **_) -> None:
+    stem = data.slug
+    table = _publishable(analysis.table, data)
+    out.write_gpkg(f"{stem}_aandachtsbuurten.gpkg", {"buurten": table})
+    out.write_csv(f"{stem}_aandachtsbuurten.csv", pd.DataFrame(table.drop(columns="geometry")))
+    out.write_csv(f"{stem}_samenhang.csv", analysis.relations.round({"rho": 3, "p": 4}))
+
+
+def _relation_plots(out: OutputFolder, *, data, analysis, progress, **_) -> None:
+    from .render.static import relation_figure
+
+    by_key = {ind.key: ind for ind in data.indicators}
+    for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows():
+        fig = relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row, source=data.subtitle)
+        out.save_figure(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png", fig, dpi=200)
+    progress.say("spreidingsdiagrammen getekend")
+
+
+def _web_map(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
+    from .render.webmap import render_html
+
+    page = render_html(analysis.table, [(ind, classes[ind.key]) for ind in indicators], title=_title(data, settings),
+                       subtitle=_subtitle(data), background=settings.map.background,
+                       tolerance=settings.map.tolerance)
+    out.write_text(f"{data.slug}_kaart.html", page)
+    progress.say("interactieve kaart gemaakt")
+
+
+def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
+    from .render.static import map_figure
+    from .render.webmap import embed_snippet
+
+    first = indicators[0]
+    fig = map_figure(analysis.table, data.wijken, first, classes[first.key], title=_title(data, settings),
+                     subtitle=_subtitle(data))
+    out.save_figure(f"{data.slug}_kaart.png", fig, dpi=300)
+    snippet = embed_snippet(f"{data.slug}_kaart.html", f"{data.slug}_kaart.png", _title(data, settings), _subtitle(data))
+    out.write_text(f"{data.slug}_kaart_insluiten.html", snippet)
+    progress.say("PNG en insluitfragment gemaakt")
+
+
+def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
+    from .render.static import map_figure
+
+    for ind in indicators:
+        for fmt in settings.map.formats:
+            fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key],
+                             title=f"{ind.label} – {data.title}", subtitle=_subtitle(data))
+            out.save_figure(f"{data.slug}_{ind.key}.{fmt}", fig, dpi=300 if fmt == "png" else None)
+        progress.say(f"statische kaart {ind.label}")
+
+
+def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, **_) -> None:
+    from .render.printing import PrintContext, profile_figures, select_wijken
+
+    ctx = PrintContext(data, analysis, classes, dutch_date())
+    wijken = select_wijken(data.wijken, list(settings.wijken))
+    folder = f"{data.slug}_wijkprofielen"
+    for name, title, fig in progress.items(profile_figures(ctx, wijken), "wijkprofiel", len(wijken),
+                                           name=lambda item: item[1]):
+        out.save_pdf(f"{folder}/{name}", [fig], title=title)
+    pages["profielen"] = len(wijken)
+
+
+def _briefing(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, **_) -> None:
+    from .render.printing import PrintContext, briefing_figures, select_wijken
+
+    ctx = PrintContext(data, analysis, classes, dutch_date())
+    wijken = select_wijken(data.wijken, list(settings.wijken))
+    _, n = out.save_pdf(f"{data.slug}_briefing.pdf", briefing_figures(ctx, wijken), title=f"Briefing {data.title}")
+    pages["briefing"] = n
+    progress.say("briefing: " + plural(n, "pagina", "pagina's"))
+
+
+_RENDERERS = {
+    "tabellen": _tables,
+    "aandachtsbuurten": _flags,
+    "samenhang": _relation_plots,
+    "kaart": _web_map,
+    "insluiten": _embed,
+    "statisch": _static_maps,
+    "profielen": _profiles,
+    "briefing": _briefing,
+}
+
+
+# --- shared pieces -------------------------------------------------------------------------------
+
+def _publishable(frame, data):
+    """`frame` with registration counts protected and numbers rounded, as every table leaves."""
+    rates = [c for ind in data.indicators for c in (ind.key,) if c in frame]
+    counts = [c for c in ("inwoners", "woningvoorraad", "huishoudens", *data.registration_columns) if c in frame]
+    return table_for_output(frame, protected_columns=data.registration_columns, min_count=data.small_numbers.min_count,
+                            count_columns=counts, rate_columns=rates)
+
+
+def _map_indicators(data, settings: RunSettings) -> list[Indicator]:
+    if not settings.map.indicators:
+        return list(data.indicators)
+    known = {ind.key: ind for ind in data.indicators}
+    unknown = [k for k in settings.map.indicators if k not in known]
+    if unknown:
+        raise InputError(f"onbekende indicator {unknown[0]!r}; beschikbaar: {', '.join(known)}")
+    return [known[k] for k in settings.map.indicators]
+
+
+def _classes(data, analysis, indicators, settings: RunSettings) -> dict:
+    """Class breaks of every mapped indicator and of the need index, computed once for every product."""
+    from .render.classes import classify
+
+    table = analysis.table if analysis is not None else data.buurten
+    unknown = set(settings.map.breaks) - {ind.key for ind in data.indicators}
+    if unknown:
+        raise InputError(f"grenswaarden voor onbekende indicator {sorted(unknown)[0]!r}")
+    result = {}
+    for ind in {*indicators, *(analysis.need if analysis is not None else ())}:
+        if ind.key in settings.map.breaks:
+            result[ind.key] = classify(table[ind.key], "handmatig", settings.map.k, settings.map.breaks[ind.key])
+        else:
+            result[ind.key] = classify(table[ind.key], settings.map.scheme, settings.map.k)
+    if analysis is not None:
+        result["behoefte_index"] = classify(table["behoefte_index"], "kwantielen", 5)
+    return result
+
+
+def _title(data, settings: RunSettings) -> str:
+    return settings.map.title or f"Sociale kaart {data.title}"
+
+
+def _subtitle(data) -> str:
+    """The subtitle of every map: years and source, and the warnings where the numbers are."""
+    return " · ".join([data.subtitle, *data.warnings])

@@ -1,0 +1,242 @@
+"""The project file ``sociale-kaart.toml``: what a municipality sets once.
+
+Read with the standard library (:mod:`tomllib`). Every key is checked: an unknown key, a value of the
+wrong type or a file that does not exist is an :class:`InputError` naming the key and the file.
+Paths are relative to the project file's folder. Command-line options override the file.
+
+Examples
+--------
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = Path(tmp) / "sociale-kaart.toml"
+...     _ = path.write_text('[bronnen]\\ngrenzen = "g.gpkg"\\nkwb = "k.csv"\\n[aandacht]\\nregel = "kwintiel"\\n')
+...     project = read_project(path, check_files=False)
+...     project["need"]["rule"], project["sources"]["grenzen"].name
+('kwintiel', 'g.gpkg')
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from .errors import InputError
+from .settings import MapSettings, NeedSettings, RunSettings, SmallNumbers, Sources
+
+PROJECT_FILE = "sociale-kaart.toml"
+
+_STR, _INT, _NUM, _BOOL = (str,), (int,), (int, float), (bool,)
+_PATH, _PATHS, _STRS = "pad", "paden", "teksten"
+#: section -> key -> (settings part, field, type). The Dutch keys are what users write.
+SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
+    "bronnen": {
+        "grenzen": ("sources", "grenzen", _PATH),
+        "kwb": ("sources", "kwb", _PATH),
+        "registraties": ("sources", "registraties", _PATHS),
+        "adrestabel": ("sources", "adrestabel", _PATH),
+        "bron": ("sources", "bron", _STR),
+    },
+    "gebied": {
+        "gemeenten": ("sources", "gemeenten", _STRS),
+        "wijken": ("run", "wijken", _STRS),
+    },
+    "aandacht": {
+        "regel": ("need", "rule", _STR),
+        "marge": ("need", "margin", _NUM),
+        "referentie": ("need", "reference", _STR),
+        "min_stapeling": ("need", "min_stapeling", _INT),
+        "min_inwoners": ("need", "min_inwoners", _INT),
+        "gewichten": ("need", "weights", dict),
+        "indicatoren": ("need", "indicators", _STRS),
+        "hotspots": ("need", "hotspots", _BOOL),
+        "hotspot_indicator": ("need", "hotspot_indicator", _STR),
+        "permutaties": ("need", "permutations", _INT),
+        "seed": ("need", "seed", _INT),
+    },
+    "kleine_aantallen": {
+        "min_noemer": ("small_numbers", "min_denominator", _INT),
+        "min_aantal": ("small_numbers", "min_count", _INT),
+    },
+    "kaart": {
+        "indeling": ("map", "scheme", _STR),
+        "klassen": ("map", "k", _INT),
+        "grenswaarden": ("map", "breaks", dict),
+        "indicatoren": ("map", "indicators", _STRS),
+        "vereenvoudig": ("map", "tolerance", _NUM),
+        "achtergrond": ("map", "background", _BOOL),
+        "titel": ("map", "title", _STR),
+        "formaten": ("map", "formats", _STRS),
+    },
+    "uitvoer": {
+        "map": ("run", "output", _PATH),
+        "producten": ("run", "products", _STRS),
+    },
+}
+_TYPE_NAMES = {_STR: "tekst", _INT: "geheel getal", _NUM: "getal", _BOOL: "true of false", dict: "tabel",
+               _PATH: "pad (tekst)", _PATHS: "lijst van paden", _STRS: "lijst van teksten"}
+
+TEMPLATE = """\
+# sociale-kaart: projectbestand. Wat hier staat, geldt voor elke opdracht in deze map
+# ('sociale-kaart maak' maakt alles; opties op de opdrachtregel gaan voor). Paden zijn relatief
+# aan deze map. Regels die met # beginnen zijn uitleg of een voorbeeld.
+
+[bronnen]
+# Wijk- en Buurtkaart van het CBS (GeoPackage, GeoJSON of Shapefile); 'sociale-kaart fetch' haalt hem op.
+grenzen = "{grenzen}"
+# Kerncijfers Wijken en Buurten (CSV, XLSX of de kaart zelf met haar eigen kolommen).
+kwb = "{kwb}"
+# Eigen registraties (CSV/XLSX per buurtcode, adres of x/y). Ze verlaten deze computer niet.
+registraties = []
+# CBS-tabel buurt per postcode en huisnummer, voor registraties met een adres.
+# adrestabel = "pc6hnr.csv"
+
+[gebied]
+# Gemeentecode (GM0556) of naam (Maassluis); leeg = alle gemeenten in het grenzenbestand.
+gemeenten = [{gemeenten}]
+# Alleen deze wijken in de wijkprofielen en de briefing (code of naam); leeg = alle.
+wijken = []
+
+[aandacht]
+# Wanneer is een indicator hoog: "marge" (boven de referentie) of "kwintiel" (hoogste 20% van de gemeente).
+regel = "marge"
+marge = 25            # procent boven de referentie
+referentie = "gemeente"  # of "nederland" (vraagt de NL00-rij van een volledige KWB-tabel)
+min_stapeling = 2     # hoge indicatoren voor een aandachtsbuurt
+min_inwoners = 200    # minimum aantal inwoners van een aandachtsbuurt
+# Gewicht per indicator in de behoefte-index (standaard 1):
+gewichten = {{}}      # bijvoorbeeld {{ wmo_per_1000 = 2 }}
+hotspots = false      # Local Moran's I en Gi* (duurt enkele seconden langer)
+
+[kleine_aantallen]
+min_noemer = 50       # geen cijfer op minder inwoners of woningen dan dit
+min_aantal = 5        # registratieaantallen van 1 tot dit getal worden nooit getoond
+
+[kaart]
+indeling = "kwantielen"  # of "natuurlijk", "gelijk", "handmatig"
+klassen = 5
+# Eigen klassegrenzen per indicator: grenswaarden = {{ wmo_per_1000 = [40, 60, 80] }}
+grenswaarden = {{}}
+achtergrond = false   # true: OpenStreetMap-achtergrond (de kaart haalt dan tegels op bij openstreetmap.org)
+# titel = "Sociale kaart"
+formaten = ["png", "svg", "pdf"]
+
+[uitvoer]
+map = "maps"
+# Welke producten 'maak' maakt (standaard alle):
+# producten = ["tabellen", "aandachtsbuurten", "samenhang", "kaart", "insluiten", "statisch", "profielen", "briefing"]
+"""
+
+
+def find_project(path: str | Path | None) -> Path | None:
+    """The project file to use: `path` if given, else ``sociale-kaart.toml`` in the current folder."""
+    if path is not None:
+        path = Path(path)
+        if not path.exists():
+            raise InputError(f"projectbestand niet gevonden: {path}")
+        return path
+    default = Path(PROJECT_FILE)
+    return default if default.exists() else None
+
+
+def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dict]:
+    """Read and check a project file; returns settings parts as keyword dictionaries.
+
+    The result maps ``"sources"``, ``"need"``, ``"small_numbers"``, ``"map"`` and ``"run"`` to the
+    keywords of the corresponding settings classes.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path.name}: geen geldig TOML ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: kan het projectbestand niet lezen ({exc.strerror})") from None
+    base = path.resolve().parent
+    parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run")}
+    for section, values in raw.items():
+        if section not in SCHEMA:
+            raise InputError(f"{path.name}: onbekende sectie [{section}]; bekend: {', '.join(SCHEMA)}")
+        if not isinstance(values, dict):
+            raise InputError(f"{path.name}: {section} moet een sectie [{section}] zijn")
+        for key, value in values.items():
+            if key not in SCHEMA[section]:
+                raise InputError(f"{path.name}: onbekende sleutel {key!r} in [{section}]; bekend: "
+                                 f"{', '.join(SCHEMA[section])}")
+            part, field_, kind = SCHEMA[section][key]
+            parts[part][field_] = _convert(value, kind, f"{path.name}: [{section}] {key}", base, check_files)
+    if "margin" in parts["need"]:
+        parts["need"]["margin"] = parts["need"]["margin"] / 100
+    return parts
+
+
+def run_settings(parts: dict[str, dict]) -> RunSettings:
+    """Settings from the parts of :func:`read_project` (with command-line overrides merged in)."""
+    sources = parts.get("sources", {})
+    missing = [k for k in ("grenzen", "kwb") if not sources.get(k)]
+    if missing:
+        raise InputError(f"geen {' en geen '.join('--' + m for m in missing)}: geef de optie, of zet "
+                         f"[bronnen] {missing[0]} in {PROJECT_FILE} (maak er een met 'sociale-kaart init')")
+    run = dict(parts.get("run", {}))
+    run.pop("products", None)
+    return RunSettings(
+        sources=Sources(**sources),
+        small_numbers=SmallNumbers(**parts.get("small_numbers", {})),
+        need=NeedSettings(**parts.get("need", {})),
+        map=MapSettings(**parts.get("map", {})),
+        **run,
+    )
+
+
+def template(*, grenzen: str = "geodata/wijkenbuurten_2024.gpkg", kwb: str = "geodata/kwb_2024.csv",
+             gemeenten: tuple[str, ...] = ()) -> str:
+    """The commented project file that ``sociale-kaart init`` writes.
+
+    Examples
+    --------
+    >>> text = template(gemeenten=("Maassluis",))
+    >>> tomllib.loads(text)["gebied"]["gemeenten"], tomllib.loads(text)["aandacht"]["marge"]
+    (['Maassluis'], 25)
+    """
+    quoted = ", ".join(f'"{_toml_text(g)}"' for g in gemeenten)
+    return TEMPLATE.format(grenzen=_toml_text(grenzen), kwb=_toml_text(kwb), gemeenten=quoted)
+
+
+def _toml_text(text: str) -> str:
+    return str(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _convert(value, kind, where: str, base: Path, check_files: bool):
+    def wrong():
+        return InputError(f"{where}: verwacht {_TYPE_NAMES[kind]}, gevonden {value!r}")
+
+    if kind in (_PATH, _PATHS):
+        items = value if kind == _PATHS else [value]
+        if not isinstance(items, list) or not all(isinstance(v, str) and v for v in items):
+            raise wrong()
+        paths = [(base / v) if not Path(v).is_absolute() else Path(v) for v in items]
+        if check_files and not where.endswith("] map"):
+            for p in paths:
+                if not p.exists():
+                    raise InputError(f"{where}: bestand niet gevonden: {p}")
+        return tuple(paths) if kind == _PATHS else paths[0]
+    if kind == _STRS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise wrong()
+        return tuple(value)
+    if kind is dict:
+        if not isinstance(value, dict):
+            raise wrong()
+        out = {}
+        for key, item in value.items():
+            numbers = item if isinstance(item, list) else [item]
+            if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+                raise InputError(f"{where}.{key}: verwacht een getal of een lijst van getallen, gevonden {item!r}")
+            out[key] = [float(n) for n in numbers] if isinstance(item, list) else float(item)
+        return out
+    if kind == _BOOL:
+        if not isinstance(value, bool):
+            raise wrong()
+        return value
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise wrong()
+    return value

@@ -1,0 +1,98 @@
+"""The index page of an output folder: what was made, from what, and what to watch out for.
+
+One self-contained HTML file (no scripts, no requests): links to every product, the join report
+summary, the data years and sources, the rules, and every warning of the run.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import PurePosixPath
+
+from ..texts import nl_number, plural
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
+color:#1a1a1a;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.8rem;border-bottom:2px solid #b30000}
+.sub{color:#555}.warn{background:#fff4e5;border-left:4px solid #e6a100;padding:.5rem .8rem;margin:.4rem 0}
+table{border-collapse:collapse}td,th{padding:.2rem .7rem .2rem 0;text-align:left;vertical-align:top}
+code{background:#f3f3f3;padding:0 .2rem}ul{padding-left:1.2rem}
+"""
+
+#: What each kind of file is, by how its name ends.
+_KINDS = (
+    ("_kaart.html", "Interactieve kaart (werkt offline)"),
+    ("_kaart_insluiten.html", "HTML-fragment om de kaart in een intranetpagina op te nemen"),
+    ("_kaart.png", "Afbeelding van de kaart"),
+    ("_briefing.pdf", "Briefing stuurgroep Integrale Veiligheid"),
+    ("_aandachtsbuurten.csv", "Aandachtsbuurten met redenen (tabel)"),
+    ("_aandachtsbuurten.gpkg", "Aandachtsbuurten (GeoPackage voor QGIS)"),
+    ("_samenhang.csv", "Samenhang van behoefte met wonen en vergrijzing"),
+    ("_sociale_kaart.gpkg", "Buurten en wijken met alle cijfers (GeoPackage voor QGIS)"),
+    ("_buurten.csv", "Cijfers per buurt"),
+    ("_wijken.csv", "Cijfers per wijk"),
+    ("_gemeente.csv", "Cijfers per gemeente"),
+    ("_koppelrapport.txt", "Koppelrapport: welke buurten gekoppeld zijn en waar de cijfers vandaan komen"),
+    ("_koppelrapport.json", "Koppelrapport (machineleesbaar, met alle codes)"),
+)
+
+
+def describe(name: str) -> str:
+    """What a file of the output folder holds, in Dutch.
+
+    Examples
+    --------
+    >>> describe("maassluis_briefing.pdf")
+    'Briefing stuurgroep Integrale Veiligheid'
+    """
+    for suffix, text in _KINDS:
+        if name.endswith(suffix):
+            return text
+    if "/wijkprofiel_" in name:
+        return "Wijkprofiel"
+    if "_samenhang_" in name:
+        return "Spreidingsdiagram"
+    return "Statische kaart"
+
+
+def render_index(*, data, analysis, names: list[str], products, pages: dict, date: str) -> str:
+    """The page as one HTML string; every name and value is escaped."""
+    e = html.escape
+    report = data.reports[0]
+    parts = [f"<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Sociale kaart {e(data.title)}</title>"
+             f"<style>{_CSS}</style></head><body>",
+             f"<h1>Sociale kaart {e(data.title)}</h1><p class='sub'>{e(data.subtitle)} · gemaakt op {e(date)}</p>"]
+    for warning in data.warnings:
+        parts.append(f"<div class='warn'><strong>Let op:</strong> {e(warning)}</div>")
+    parts.append("<h2>Gemaakt</h2><table>")
+    for name in sorted(names, key=lambda n: (("/" in n), n)):
+        href = "/".join(e(part) for part in PurePosixPath(name).parts)
+        parts.append(f"<tr><td><a href='{href}'>{e(name)}</a></td><td>{e(describe(name))}</td></tr>")
+    parts.append("</table>")
+    if analysis is not None:
+        flagged = analysis.flagged
+        parts.append(f"<h2>Aandachtsbuurten</h2><p>{len(flagged)} van de {e(plural(len(data.buurten), 'buurt', 'buurten'))}. "
+                     f"{e(analysis.settings.describe())}</p><ul>")
+        for _, row in flagged.iterrows():
+            parts.append(f"<li><strong>{e(str(row.get('buurtnaam', '')))}</strong> ({e(row['buurtcode'])}): "
+                         f"{e(str(row['reden']))}</li>")
+        parts.append("</ul>")
+    parts.append("<h2>Koppeling</h2><table>")
+    rows = [("Grenzen", f"{report.bron_grenzen} ({report.jaar_grenzen or 'jaar onbekend'})"),
+            ("Cijfers", f"{report.bron_cijfers} ({report.jaar_cijfers or 'jaar onbekend'})"),
+            ("Gekoppeld", plural(len(report.gekoppeld), "buurt", "buurten")),
+            ("Alleen in de grenzen", plural(len(report.alleen_grenzen), "buurt", "buurten") + " (geen cijfers, grijs op de kaart)"),
+            ("Alleen in de cijfers", plural(len(report.alleen_cijfers), "buurt", "buurten") + " (geen grens, niet op de kaart)")]
+    for row in data.gemeenten.itertuples(index=False):
+        if row.dekking == row.dekking:  # not NaN
+            rows.append((f"Dekking {row.gemeentenaam}", f"{nl_number(row.dekking * 100, 1)}% van de inwoners op de kaart"))
+    for summary in data.registrations:
+        rows.append(("Registratie", summary.to_text()))
+    parts += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows]
+    parts.append("</table><p>Alle codes staan in het koppelrapport.</p>")
+    parts.append("<h2>Indicatoren</h2><ul>")
+    parts += [f"<li><strong>{e(ind.label)}</strong> ({e(ind.unit)}): {e(ind.description)}</li>" for ind in data.indicators]
+    parts.append(f"</ul><h2>Kleine aantallen</h2><p>{e(data.small_numbers.describe())}</p>")
+    parts.append(f"<p class='sub'>{e(data.bron)}. Gemaakt met sociale-kaart.</p></body></html>\n")
+    return "".join(parts)

@@ -1,0 +1,145 @@
+"""Everything a run can be told, as frozen dataclasses built by keyword.
+
+A :class:`RunSettings` is what the project file (``sociale-kaart.toml``) and the command-line
+options describe together; the orchestrator (:mod:`sociale_kaart.products`) takes nothing else.
+Each rule that products print (small numbers, flag rules) is written here once, as a method.
+
+Examples
+--------
+>>> rule = SmallNumbers(min_denominator=100)
+>>> rule.min_denominator, rule.min_count
+(100, 5)
+>>> NeedSettings(rule="kwintiel").rule
+'kwintiel'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .texts import nl_number
+
+RULES = ("marge", "kwintiel")
+REFERENCES = ("gemeente", "nederland")
+SCHEMES = ("kwantielen", "natuurlijk", "gelijk", "handmatig")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmallNumbers:
+    """Small-number protection, after CBS practice for the Kerncijfers Wijken en Buurten.
+
+    A rate is suppressed when its denominator is below ``min_denominator`` (a rate on a few
+    residents is noise and can identify people) or its numerator is a registration count from
+    1 to ``min_count - 1``. Such registration counts are never shown either.
+    """
+
+    min_denominator: int = 50
+    min_count: int = 5
+
+    def __post_init__(self):
+        if self.min_denominator < 1 or self.min_count < 1:
+            raise InputError("min-noemer en min-aantal moeten minstens 1 zijn")
+
+    def describe(self) -> str:
+        """The rule in one Dutch sentence, for every product that shows figures."""
+        return (f"Een cijfer op minder dan {self.min_denominator} inwoners of woningen, of op 1 t/m "
+                f"{self.min_count - 1} gevallen uit een registratie van de gemeente, wordt onderdrukt: het "
+                "staat als 'onderdrukt' in tabellen en gearceerd op kaarten, nooit als getal.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeedSettings:
+    """The rules of the need analysis (see :mod:`sociale_kaart.analysis.need`)."""
+
+    rule: str = "marge"  #: "marge" (above the reference) or "kwintiel" (top fifth of the gemeente)
+    margin: float = 0.25  #: "marge": 25 % above the reference
+    reference: str = "gemeente"  #: "gemeente" or "nederland" (the NL00 row of a full KWB table)
+    min_stapeling: int = 2
+    min_inwoners: int = 200
+    weights: dict[str, float] = field(default_factory=dict)  #: indicator key -> weight (default 1)
+    indicators: tuple[str, ...] = ()  #: need indicators; empty: every indicator with role "behoefte"
+    hotspots: bool = False  #: Local Moran's I and Gi* (imports esda and libpysal: seconds)
+    hotspot_indicator: str | None = None  #: None: the need index
+    permutations: int = 999
+    seed: int = 12345
+    alpha: float = 0.05
+
+    def __post_init__(self):
+        if self.rule not in RULES:
+            raise InputError(f"onbekende regel {self.rule!r}; kies uit {', '.join(RULES)}")
+        if self.reference not in REFERENCES:
+            raise InputError(f"onbekende referentie {self.reference!r}; kies uit {', '.join(REFERENCES)}")
+        if self.reference == "nederland" and self.rule != "marge":
+            raise InputError("de referentie nederland hoort bij de regel marge (een kwintiel is altijd binnen de gemeente)")
+        if self.permutations < 99:
+            raise InputError("permutaties moet minstens 99 zijn")
+        if self.margin < 0:
+            raise InputError("de marge kan niet negatief zijn")
+
+    def describe(self) -> str:
+        """The rules in plain Dutch, for reports and sources pages."""
+        if self.rule == "marge":
+            of = "Nederland" if self.reference == "nederland" else "de gemeente"
+            high = f"meer dan {nl_number(self.margin * 100, 0)}% boven het cijfer van {of}"
+        else:
+            high = "bij de hoogste 20% van de buurten van de gemeente"
+        text = (f"Een indicator is hoog als de buurt {high} zit. Stapeling = aantal hoge indicatoren. "
+                f"Aandachtsbuurt: minstens {self.min_inwoners} inwoners en minstens {self.min_stapeling} hoge "
+                "indicatoren")
+        if self.hotspots:
+            text += (", of onderdeel van een significante hot spot (Local Moran's I, HH, "
+                     f"{self.permutations} permutaties, FDR {nl_number(self.alpha * 100, 0)}%) met minstens één "
+                     "hoge indicator")
+        return text + "."
+
+
+@dataclass(frozen=True, kw_only=True)
+class MapSettings:
+    """How maps are classed and drawn (HTML and static alike)."""
+
+    scheme: str = "kwantielen"
+    k: int = 5
+    breaks: dict[str, list[float]] = field(default_factory=dict)  #: indicator key -> upper bounds
+    indicators: tuple[str, ...] = ()  #: empty: every indicator
+    tolerance: float | None = None  #: simplification of the HTML map in metres; None: from the extent
+    background: bool = False  #: OpenStreetMap tiles (the page then contacts openstreetmap.org)
+    title: str | None = None
+    formats: tuple[str, ...] = ("png", "svg", "pdf")  #: static maps
+
+    def __post_init__(self):
+        if self.scheme not in SCHEMES:
+            raise InputError(f"onbekende klasse-indeling {self.scheme!r}; kies uit {', '.join(SCHEMES)}")
+        if not 3 <= self.k <= 7:
+            raise InputError("het aantal klassen moet tussen 3 en 7 liggen")
+        if self.scheme == "handmatig" and not self.breaks:
+            raise InputError("klasse-indeling handmatig vraagt grenswaarden, bijvoorbeeld wmo_per_1000=40;60;80")
+        unknown = [f for f in self.formats if f not in ("png", "svg", "pdf")]
+        if unknown:
+            raise InputError(f"onbekend formaat {unknown[0]!r}; kies uit png, svg, pdf")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sources:
+    """The input files of a run."""
+
+    grenzen: Path
+    kwb: Path
+    gemeenten: tuple[str, ...] = ()  #: codes or names; empty: every gemeente in the boundary file
+    registraties: tuple[Path, ...] = ()
+    adrestabel: Path | None = None
+    bron: str | None = None  #: overrides the attribution line (the fictional sample says so)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunSettings:
+    """One run: sources, rules and where the products go."""
+
+    sources: Sources
+    small_numbers: SmallNumbers = SmallNumbers()
+    need: NeedSettings = NeedSettings()
+    map: MapSettings = MapSettings()
+    output: Path = Path("maps")
+    wijken: tuple[str, ...] = ()  #: wijk profiles and briefing pages for these wijken only
+    quiet: bool = False
