@@ -60,3 +60,43 @@ def repeated(args: list[str], runs: int) -> dict:
         "returncode": max(r["returncode"] for r in results),
         "stderr": results[-1]["stderr"],
     }
+
+
+def interleaved(commands: dict[str, list[str]], runs: int, before=None) -> dict[str, dict]:
+    """Run every command once per round, `runs` rounds, so that the machine's noise hits all alike.
+
+    Returns per name the minimum and median wall time and the largest peak memory of the tree.
+    `before(name)` runs before each command (e.g. to empty an output folder).
+    """
+    results: dict[str, list[dict]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, args in commands.items():
+            if before:
+                before(name)
+            results[name].append(run_measured(args))
+    summary = {}
+    for name, rows in results.items():
+        seconds = sorted(r["seconds"] for r in rows)
+        summary[name] = {"min": seconds[0], "median": seconds[len(seconds) // 2],
+                         "peak_mb": max(r["peak_mb"] for r in rows),
+                         "returncode": max(r["returncode"] for r in rows), "stderr": rows[-1]["stderr"]}
+    return summary
+
+
+def old_checkout(rev: str) -> Path:
+    """A checkout of `rev` of this repository in a temporary folder (for 'today's command')."""
+    import tempfile
+
+    target = Path(tempfile.gettempdir()) / f"sociale-kaart-{rev}"
+    if not target.exists():
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target), rev], check=True,
+                       capture_output=True)
+    return target
+
+
+def print_table(title: str, summary: dict[str, dict]) -> None:
+    print(f"\n{title}")
+    print(f"  {'':<44} {'min s':>7} {'median s':>9} {'peak MB':>8}")
+    for name, row in summary.items():
+        flag = "" if row["returncode"] == 0 else f"  (exit {row['returncode']}: {row['stderr'].strip()[-120:]})"
+        print(f"  {name:<44} {row['min']:7.2f} {row['median']:9.2f} {row['peak_mb']:8.0f}{flag}")

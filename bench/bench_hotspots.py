@@ -35,12 +35,12 @@ def main() -> None:
     import libpysal
     import mapclassify
 
-    from sociale_kaart.boundaries import read_boundaries
-    from sociale_kaart.classes import classify
-    from sociale_kaart.need import NeedSettings, hot_spots
+    from sociale_kaart.sources.boundaries import read_boundaries
+    from sociale_kaart.render.classes import classify
+    from sociale_kaart.analysis.need import NeedSettings, hot_spots
     imports = time.perf_counter() - start
 
-    from sociale_kaart.topology import queen_neighbours
+    from sociale_kaart.analysis.neighbours import queen_neighbours
 
     buurten = read_boundaries(GRENZEN)
     column = "omgevingsadressendichtheid"

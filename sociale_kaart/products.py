@@ -75,8 +75,8 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
     progress : Progress, optional
         Where to report stages (default: stderr unless ``settings.quiet``).
     """
-    products = tuple(p for p in PRODUCTS if p in set(products))
     unknown = set(products) - set(PRODUCTS)
+    products = tuple(p for p in PRODUCTS if p in set(products))
     if unknown:
         raise InputError(f"onbekend product {sorted(unknown)[0]!r}; kies uit {', '.join(PRODUCTS)}")
     if "insluiten" in products and "kaart" not in products:

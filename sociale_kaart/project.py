@@ -153,15 +153,17 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         raise InputError(f"{path}: kan het projectbestand niet lezen ({exc.strerror})") from None
     base = path.resolve().parent
     parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run")}
-    for section, values in raw.items():
+    for section, values in raw.items():  # names first, so that a typo is reported before anything else
         if section not in SCHEMA:
             raise InputError(f"{path.name}: onbekende sectie [{section}]; bekend: {', '.join(SCHEMA)}")
         if not isinstance(values, dict):
             raise InputError(f"{path.name}: {section} moet een sectie [{section}] zijn")
-        for key, value in values.items():
+        for key in values:
             if key not in SCHEMA[section]:
                 raise InputError(f"{path.name}: onbekende sleutel {key!r} in [{section}]; bekend: "
                                  f"{', '.join(SCHEMA[section])}")
+    for section, values in raw.items():
+        for key, value in values.items():
             part, field_, kind = SCHEMA[section][key]
             parts[part][field_] = _convert(value, kind, f"{path.name}: [{section}] {key}", base, check_files)
     if "margin" in parts["need"]:

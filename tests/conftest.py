@@ -109,3 +109,40 @@ def open_page(browser):
     yield opener
     for opened in pages:
         opened.page.close()
+
+
+# --- session-scoped runs on real data and on the bundled sample ----------------------------------
+
+@pytest.fixture(scope="session")
+def maassluis(buurten_2016, kwb_2024):
+    """Maassluis (GM0556), 2016 boundaries + KWB 2024: the Dataset, built once per session."""
+    from sociale_kaart.build.dataset import build
+    from sociale_kaart.settings import Sources
+
+    return build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Maassluis",)))
+
+
+@pytest.fixture(scope="session")
+def maassluis_analysis(maassluis):
+    """The need analysis of Maassluis with the default rules (no hot spots)."""
+    from sociale_kaart.analysis.need import analyse
+
+    return analyse(maassluis)
+
+
+@pytest.fixture(scope="session")
+def sample_paths() -> dict[str, Path]:
+    """The bundled fictional Voorbeeldstad files (no ../shared needed)."""
+    from sociale_kaart.sources.sample import FILES, sample_path
+
+    return {key: sample_path(key) for key in FILES}
+
+
+@pytest.fixture(scope="session")
+def sample(sample_paths):
+    """Voorbeeldstad with its two registrations: a Dataset that needs no shared data."""
+    from sociale_kaart.build.dataset import build
+    from sociale_kaart.settings import Sources
+
+    return build(Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"],
+                         registraties=(sample_paths["registraties"], sample_paths["meldingen"])))

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sociale_kaart import fetch
-from sociale_kaart.boundaries import read_boundaries
-from sociale_kaart.errors import InputError
-from sociale_kaart.kwb import read_kwb
-from sociale_kaart.pipeline import build
+from sociale_kaart.errors import InputError, NetworkError, SocialeKaartError
+from sociale_kaart.sources import fetch
+from sociale_kaart.sources.boundaries import read_boundaries
+from sociale_kaart.sources.kwb import read_kwb
 
 RECORDED = Path(__file__).parent / "data" / "recorded"
 
@@ -48,12 +47,13 @@ def test_fetch_boundaries_pages_and_writes_geopackage(tmp_path):
     query = urllib.parse.parse_qs(first.query)
     assert query["gemeentecode"] == ["GM0556"] and query["crs"] == [fetch.RD_NEW_URI]
     assert sum("collections/buurten" in u for u in get.urls) == 2  # followed the next link
-    buurten = read_boundaries(path, ["GM0556"])
+    read = read_boundaries(path, ["GM0556"])
+    buurten = read.frame
     expected = len(json.loads((RECORDED / "pdok_buurten_page1.json").read_text())["features"]) + len(
         json.loads((RECORDED / "pdok_buurten_page2.json").read_text())["features"])
     assert len(buurten) == expected == 3
-    assert buurten.crs.to_epsg() == 28992
-    assert read_boundaries(path, level="wijken")["wijkcode"].tolist() == ["WK055603"]
+    assert buurten.crs.to_epsg() == 28992 and read.year == 2024
+    assert read_boundaries(path, level="wijken").frame["wijkcode"].tolist() == ["WK055603"]
     assert any("opgeslagen" in m for m in messages)
 
 
@@ -74,15 +74,20 @@ def test_fetch_kwb_pages_and_reads_back(tmp_path):
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(get.urls[0]).query)["$filter"] == ["startswith(WijkenEnBuurten,'BU0556')"]
     kwb = read_kwb(path)
     page1 = json.loads((RECORDED / "cbs_85984NED_page1.json").read_text())["value"]
-    assert len(kwb) == 3
-    assert kwb.loc[0, "wmo_clienten"] == page1[0]["WmoClienten_93"]
+    page2 = json.loads((RECORDED / "cbs_85984NED_page2.json").read_text())["value"]
+    assert len(kwb.buurten) == len(page1) + len(page2) == 3  # followed odata.nextLink
+    assert kwb.buurten.loc[0, "wmo_clienten"] == page1[0]["WmoClienten_93"]
+    assert kwb.year == 2024
 
 
 def test_fetched_files_run_through_the_pipeline(tmp_path):
     get = Recorded()
     grenzen = fetch.fetch_boundaries(["GM0556"], 2024, tmp_path, get=get)
     kwb = fetch.fetch_kwb(["GM0556"], 2024, tmp_path, get=get)
-    data = build(grenzen, kwb, ["GM0556"])
+    from sociale_kaart.build.dataset import build
+    from sociale_kaart.settings import Sources
+
+    data = build(Sources(grenzen=grenzen, kwb=kwb, gemeenten=("GM0556",)))
     assert len(data.reports[0].gekoppeld) == 3 and data.reports[0].complete
 
 
@@ -91,8 +96,10 @@ def test_no_network_gives_a_clear_message(monkeypatch):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
     monkeypatch.setattr(fetch.urllib.request, "urlopen", offline)
-    with pytest.raises(fetch.NetworkError, match="geen verbinding met api.pdok.nl.*sociale-kaart demo"):
+    # The CLI prints every SocialeKaartError as one Dutch line: a NetworkError must be one.
+    with pytest.raises(NetworkError, match="geen verbinding met api.pdok.nl.*sociale-kaart demo") as caught:
         fetch.get_json("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items")
+    assert isinstance(caught.value, SocialeKaartError)
 
 
 def test_bad_arguments():

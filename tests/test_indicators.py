@@ -4,14 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sociale_kaart import indicators as ind
-from sociale_kaart.pipeline import build
+from sociale_kaart.build import indicators as ind
+from sociale_kaart.settings import SmallNumbers
 from tests.conftest import raw_number
 
-
-@pytest.fixture(scope="module")
-def maassluis(buurten_2016, kwb_2024):
-    return build(buurten_2016, kwb_2024, ["Maassluis"])
+# ``maassluis`` is the session Dataset of tests/conftest.py (2016 boundaries + KWB 2024).
 
 
 def test_wmo_share_of_taanschuurpolder_by_hand(maassluis, kwb_rows):
@@ -35,7 +32,7 @@ def test_rental_and_ageing_shares_by_hand(maassluis, kwb_rows):
 
 
 def test_de_dijk_rates_are_suppressed_not_numbers(maassluis, kwb_rows):
-    assert raw_number(kwb_rows["BU05560702"], "AantalInwoners_5") < maassluis.rule.min_denominator
+    assert raw_number(kwb_rows["BU05560702"], "AantalInwoners_5") < maassluis.small_numbers.min_denominator
     row = maassluis.buurten.set_index("buurtcode").loc["BU05560702"]
     assert row["buurtnaam"] == "De Dijk"
     for indicator in maassluis.indicators:
@@ -48,7 +45,8 @@ def test_inhabitants_add_up_to_published_gemeente_total(maassluis, shared):
         ref = next(r for r in csv.DictReader(handle) if r["jaar"] == "2024" and r["gemeentecode"] == "GM0556")
     total = maassluis.buurten["inwoners"].sum()
     assert total == pytest.approx(float(ref["aantal_inwoners"]), rel=0.005)
-    assert maassluis.gemeenten.loc[0, "inwoners"] == total
+    gemeente = maassluis.gemeenten.set_index("gemeentecode").loc["GM0556"]
+    assert gemeente["inwoners"] == total
 
 
 def test_wijk_rate_is_summed_counts_not_averaged_rates(maassluis, kwb_rows):
@@ -67,7 +65,7 @@ def test_gemeente_rate_skips_buurten_without_figure(maassluis, kwb_rows):
     rows = [r for code, r in kwb_rows.items() if code.startswith("BU0556")]
     known = [r for r in rows if raw_number(r, "WmoClienten_93") is not None]
     expected = sum(raw_number(r, "WmoClienten_93") for r in known) / sum(raw_number(r, "AantalInwoners_5") for r in known)
-    gem = maassluis.gemeenten.iloc[0]
+    gem = maassluis.gemeenten.set_index("gemeentecode").loc["GM0556"]
     assert gem["wmo_per_1000"] == pytest.approx(expected * 1000)
     assert gem["wmo_per_1000_dekking"] < 1  # Zuidbuurt and De Dijk have no Wmo figure
 
@@ -77,7 +75,7 @@ def test_small_number_rule_is_configurable():
     out = ind.compute_rates(table, [ind.registry()["wmo_per_1000"]])
     assert out["wmo_per_1000_status"].tolist() == ["onderdrukt", "ok", "onderdrukt", "ok"]
     assert out["wmo_per_1000"].iloc[1] == 0 and out["wmo_per_1000"].iloc[3] == 50
-    lenient = ind.compute_rates(table, [ind.registry()["wmo_per_1000"]], ind.SmallNumbers(10, 1))
+    lenient = ind.compute_rates(table, [ind.registry()["wmo_per_1000"]], SmallNumbers(min_denominator=10, min_count=1))
     assert lenient["wmo_per_1000_status"].tolist() == ["ok"] * 4
 
 
@@ -91,3 +89,24 @@ def test_available_uses_only_present_inputs(maassluis):
     keys = [i.key for i in maassluis.indicators]
     assert keys == ["wmo_per_1000", "bijstand_per_1000", "pct_huur", "pct_65plus", "pct_jeugdzorg"]
     assert "pct_75plus" not in keys  # the KWB 2024 has no 75+ count
+
+
+def test_aggregate_sums_counts_and_reports_coverage():
+    # Two buurten in WK01, one of them without a Wmo figure; one buurt in WK02.
+    table = pd.DataFrame({"wijkcode": ["WK01", "WK01", "WK02"], "wmo_clienten": [30.0, np.nan, 12.0],
+                          "inwoners": [600.0, 400.0, 300.0]})
+    out = ind.aggregate(table, "wijkcode", [ind.registry()["wmo_per_1000"]]).set_index("wijkcode")
+    assert out.loc["WK01", "wmo_per_1000"] == pytest.approx(30 / 600 * 1000)  # the unknown buurt is left out
+    assert out.loc["WK01", "wmo_per_1000_dekking"] == pytest.approx(600 / 1000)
+    assert out.loc["WK01", "inwoners"] == 1000
+    assert out.loc["WK02", "wmo_per_1000"] == pytest.approx(12 / 300 * 1000)
+    assert out["wmo_per_1000_status"].tolist() == ["ok", "ok"]
+
+
+def test_derived_counts_feed_rates():
+    table = ind.derive_counts(pd.DataFrame({"pct_huurwoningen": [40.0], "woningvoorraad": [500.0],
+                                            "inwoners_0_15": [120.0], "inwoners_15_25": [80.0],
+                                            "jeugdzorg": [20.0]}))
+    assert table["huurwoningen"].tolist() == [200.0] and table["jongeren_0_25"].tolist() == [200.0]
+    out = ind.compute_rates(table, [ind.registry()["pct_huur"], ind.registry()["pct_jeugdzorg"]])
+    assert out["pct_huur"].tolist() == [40.0] and out["pct_jeugdzorg"].tolist() == [10.0]

@@ -1,22 +1,38 @@
+import geopandas as gpd
 import pandas as pd
+import pytest
+import shapely
 
-from sociale_kaart.boundaries import read_boundaries
-from sociale_kaart.join import join_figures
-from sociale_kaart.kwb import read_kwb
+from sociale_kaart.build.join import join_figures
+from sociale_kaart.sources.boundaries import read_boundaries
+from sociale_kaart.sources.kwb import read_kwb
 
 
-def test_maassluis_all_19_match(buurten_2016, kwb_2024):
-    joined, report = join_figures(read_boundaries(buurten_2016, ["GM0556"]), read_kwb(kwb_2024), ["GM0556"])
+@pytest.fixture(scope="module")
+def kwb(kwb_2024):
+    return read_kwb(kwb_2024)
+
+
+def _join(buurten_2016, kwb, code):
+    read = read_boundaries(buurten_2016, [code])
+    joined, report = join_figures(read.frame, kwb.buurten, gemeenten=[code], source_boundaries=read.source,
+                                  source_figures=kwb.source, year_boundaries=read.year, year_figures=kwb.year)
+    return read, joined, report
+
+
+def test_maassluis_all_19_match(buurten_2016, kwb_2024, kwb):
+    _, joined, report = _join(buurten_2016, kwb, "GM0556")
     assert len(report.gekoppeld) == 19 and report.complete
     assert (joined["koppeling"] == "gekoppeld").all()
+    # The years come from the file names, which say 2016 and 2024.
     assert report.jaar_grenzen == 2016 and report.jaar_cijfers == 2024
+    assert report.bron_grenzen == buurten_2016.name and report.bron_cijfers == kwb_2024.name
     assert "verschillende jaren" in report.to_text()
 
 
-def test_schiedam_mismatch_is_reported_not_hidden(buurten_2016, kwb_2024, kwb_rows):
-    boundaries = read_boundaries(buurten_2016, ["GM0606"])
-    joined, report = join_figures(boundaries, read_kwb(kwb_2024), ["GM0606"])
-    codes_2016 = set(boundaries["buurtcode"])
+def test_schiedam_mismatch_is_reported_not_hidden(buurten_2016, kwb, kwb_rows):
+    read, joined, report = _join(buurten_2016, kwb, "GM0606")
+    codes_2016 = set(read.frame["buurtcode"])
     codes_2024 = {c for c in kwb_rows if c.startswith("BU0606")}
     assert len(report.gekoppeld) == len(codes_2016 & codes_2024) == 42
     assert report.alleen_grenzen == sorted(codes_2016 - codes_2024) and len(report.alleen_grenzen) == 10
@@ -28,12 +44,36 @@ def test_schiedam_mismatch_is_reported_not_hidden(buurten_2016, kwb_2024, kwb_ro
     assert report.to_dict()["alleen_cijfers"] == report.alleen_cijfers  # the JSON has every code
 
 
-def test_duplicate_codes_are_reported_and_not_joined(buurten_2016, kwb_2024):
-    kwb = read_kwb(kwb_2024, ["GM0556"])
-    doubled = pd.concat([kwb, kwb[kwb.buurtcode == "BU05560101"]], ignore_index=True)
-    doubled.attrs = kwb.attrs
-    joined, report = join_figures(read_boundaries(buurten_2016, ["GM0556"]), doubled, ["GM0556"])
+def test_duplicate_codes_are_reported_and_not_joined():
+    codes = ["BU00010101", "BU00010102", "BU00010103", "BU00010104"]
+    boundaries = gpd.GeoDataFrame(
+        {"buurtcode": codes + ["BU00010104"]},  # BU00010104 twice in the boundaries
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(5)], crs=28992,
+    )
+    figures = pd.DataFrame({
+        # BU00010101 twice in the figures, BU00020101 belongs to another gemeente
+        "buurtcode": ["BU00010101", "BU00010101", "BU00010102", "BU00010104", "BU00020101"],
+        "inwoners": [100.0, 110.0, 200.0, 300.0, 400.0],
+    })
+    joined, report = join_figures(boundaries, figures, gemeenten=["GM0001"])
+    assert report.dubbel_cijfers == ["BU00010101"] and report.dubbel_grenzen == ["BU00010104"]
+    assert report.gekoppeld == ["BU00010102"]  # the only code present once on both sides
+    assert report.alleen_grenzen == ["BU00010103"] and report.alleen_cijfers == []  # GM0002 is not this run's
+    assert not report.complete
+    assert len(joined) == len(boundaries)  # every boundary row stays, none is multiplied
+    status = joined.groupby("buurtcode")["koppeling"].agg(set)
+    assert status["BU00010101"] == status["BU00010104"] == {"dubbele code"}
+    assert status["BU00010102"] == {"gekoppeld"} and status["BU00010103"] == {"geen cijfers"}
+    assert joined.loc[joined["buurtcode"] != "BU00010102", "inwoners"].isna().all()
+    assert joined.loc[joined["buurtcode"] == "BU00010102", "inwoners"].tolist() == [200.0]
+
+
+def test_duplicate_code_in_real_figures(buurten_2016, kwb):
+    figures = kwb.buurten[kwb.buurten["gemeentecode"] == "GM0556"]
+    doubled = pd.concat([figures, figures[figures.buurtcode == "BU05560101"]], ignore_index=True)
+    boundaries = read_boundaries(buurten_2016, ["GM0556"]).frame
+    joined, report = join_figures(boundaries, doubled, gemeenten=["GM0556"])
     assert report.dubbel_cijfers == ["BU05560101"]
     row = joined.set_index("buurtcode").loc["BU05560101"]
     assert row["koppeling"] == "dubbele code" and pd.isna(row["inwoners"])
-    assert len(report.gekoppeld) == 18
+    assert len(report.gekoppeld) == len(boundaries) - 1 == 18

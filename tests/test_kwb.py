@@ -1,7 +1,7 @@
 import pytest
 
 from sociale_kaart.errors import InputError
-from sociale_kaart.kwb import normalise_column_name, read_kwb
+from sociale_kaart.sources.kwb import normalise_column_name, read_kwb
 from tests.conftest import raw_number
 
 

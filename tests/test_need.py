@@ -5,8 +5,8 @@ import shapely
 import geopandas as gpd
 
 from sociale_kaart.errors import InputError
-from sociale_kaart.need import NeedSettings, analyse, hot_spots, relations
-from sociale_kaart.pipeline import build
+from sociale_kaart.analysis.need import NeedSettings, analyse, hot_spots, relations
+from sociale_kaart.build.dataset import build
 from tests.conftest import raw_number
 
 
@@ -180,7 +180,7 @@ def test_flag_command(buurten_2016, kwb_2024, tmp_path):
 
 
 def test_reference_nederland_uses_the_nl00_row(maassluis):
-    from sociale_kaart.sample import FILES, sample_dir
+    from sociale_kaart.sources.sample import FILES, sample_dir
 
     sample = build(sample_dir() / FILES["grenzen"], sample_dir() / FILES["kwb"])
     land = sample.nederland.iloc[0]

@@ -62,7 +62,7 @@ def test_sluispolder_profile_has_buurtnamen_and_the_csv_wmo_value(printed, kwb_r
 def test_briefing_pages_as_designed(printed, buurten_2016):
     import pyogrio
 
-    from sociale_kaart.printing import FLAG_LINES_PER_PAGE
+    from sociale_kaart.render.printing import FLAG_LINES_PER_PAGE
 
     out, stdout = printed
     briefing = out / "maassluis_briefing.pdf"
@@ -93,7 +93,7 @@ def test_suppressed_values_never_appear_as_numbers(printed):
 
 
 def test_dutch_cell_formatting():
-    from sociale_kaart.printing import cell
+    from sociale_kaart.render.printing import cell
 
     assert cell(1234.56, "ok", "per 1.000 inwoners") == "1.234,6"
     assert cell(3.0, "onderdrukt", "%") == "onderdrukt"

@@ -1,37 +1,52 @@
+"""Registrations on small synthetic extracts and buurten: no shared data needed."""
+
 import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 
-from sociale_kaart.boundaries import read_boundaries
 from sociale_kaart.errors import InputError
-from sociale_kaart.registrations import read_registrations
+from sociale_kaart.sources.registrations import Registration, read_registrations
+
+X0, Y0 = 84_000.0, 431_000.0  # RD New, in the Netherlands
+CODES = ["BU05560101", "BU05560102", "BU05560201", "BU05560202"]
 
 
 @pytest.fixture(scope="module")
-def maassluis_buurten(buurten_2016):
-    return read_boundaries(buurten_2016, ["GM0556"])
+def buurten():
+    """Four 500 m squares side by side, in RD New."""
+    return gpd.GeoDataFrame({"buurtcode": CODES},
+                            geometry=[shapely.box(X0 + i * 500, Y0, X0 + (i + 1) * 500, Y0 + 500) for i in range(4)],
+                            crs=28992)
 
 
 def test_counts_per_buurt_dutch_csv(tmp_path):
-    path = tmp_path / "wmo_extract.csv"
+    path = tmp_path / "wmo_extract_2024.csv"
     text = "Buurtcode;Schuldhulp;Huurachterstand;Opmerking\n05560101;12;3;één\nBU05560101;8;1;\n5560202;1.204;7;x\n"
     path.write_bytes(text.encode("cp1252"))
-    table = read_registrations(path).set_index("buurtcode")
-    assert table.loc["BU05560101", "reg_schuldhulp"] == 20  # two rows for one buurt are summed
+    reg = read_registrations(path)
+    assert isinstance(reg, Registration)
+    table = reg.counts.set_index("buurtcode")
+    assert table.loc["BU05560101", "reg_schuldhulp"] == 12 + 8  # two rows for one buurt are summed
+    assert table.loc["BU05560101", "reg_huurachterstand"] == 3 + 1
     assert table.loc["BU05560202", "reg_schuldhulp"] == 1204  # thousands separator
-    assert "reg_opmerking" not in table.columns
-    assert table.attrs["labels"]["reg_huurachterstand"] == "Huurachterstand"
+    assert "reg_opmerking" not in table.columns  # a text column is no count
+    assert reg.labels == {"reg_schuldhulp": "Schuldhulp", "reg_huurachterstand": "Huurachterstand"}
+    assert reg.source == path.name and reg.year == 2024
+    assert (reg.summary.records, reg.summary.geplaatst, reg.summary.niet_geplaatst) == (3, 3, 0)
 
 
 def test_decimal_comma_and_bom(tmp_path):
     path = tmp_path / "uren.csv"
     path.write_bytes("buurtcode;uren\nBU05560101;12,5\n".encode("utf-8-sig"))
-    assert read_registrations(path).loc[0, "reg_uren"] == 12.5
+    reg = read_registrations(path)
+    assert reg.counts.loc[0, "reg_uren"] == 12.5
+    assert reg.year is None  # no year in the file name
 
 
-def test_records_with_coordinates_are_placed_by_spatial_join(tmp_path, maassluis_buurten):
-    inside = maassluis_buurten.set_index("buurtcode").geometry.representative_point()
-    points = [inside["BU05560101"]] * 3 + [inside["BU05560303"]] * 2
+def test_records_with_coordinates_are_placed_by_spatial_join(tmp_path, buurten):
+    inside = buurten.set_index("buurtcode").geometry.representative_point()
+    points = [inside["BU05560101"]] * 3 + [inside["BU05560201"]] * 2
     records = pd.DataFrame({
         "x": [f"{p.x:.2f}".replace(".", ",") for p in points] + ["1000,0"],
         "y": [f"{p.y:.2f}".replace(".", ",") for p in points] + ["1000,0"],
@@ -39,22 +54,27 @@ def test_records_with_coordinates_are_placed_by_spatial_join(tmp_path, maassluis
     })
     path = tmp_path / "clienten.csv"
     records.to_csv(path, sep=";", index=False)
-    table = read_registrations(path, maassluis_buurten).set_index("buurtcode")
+    reg = read_registrations(path, buurten)
+    table = reg.counts.set_index("buurtcode")
     assert table.loc["BU05560101", "reg_rolstoel"] == 2
     assert table.loc["BU05560101", "reg_huishoudelijke_hulp"] == 1
-    assert table.loc["BU05560303", "reg_rolstoel"] == 1
-    assert table.loc["BU05560801", "reg_rolstoel"] == 0  # no records: zero, not unknown
-    assert len(table) == len(maassluis_buurten)
-    summary = table.attrs["samenvatting"]
+    assert table.loc["BU05560201", "reg_rolstoel"] == 1
+    assert table.loc["BU05560201", "reg_huishoudelijke_hulp"] == 1
+    assert table.loc["BU05560202", "reg_rolstoel"] == 0  # no records: zero, not unknown
+    assert sorted(table.index) == CODES
+    assert reg.labels["reg_huishoudelijke_hulp"] == "Huishoudelijke hulp"
+    summary = reg.summary
     assert (summary.records, summary.geplaatst, summary.niet_geplaatst) == (6, 5, 1)
+    assert "1 niet geplaatst" in summary.to_text()
 
 
-def test_records_with_lon_lat(tmp_path, maassluis_buurten):
-    point = gpd.GeoSeries([maassluis_buurten.geometry.iloc[4].representative_point()], crs=28992).to_crs(4326).iloc[0]
+def test_records_with_lon_lat(tmp_path, buurten):
+    point = gpd.GeoSeries([buurten.geometry.iloc[2].representative_point()], crs=28992).to_crs(4326).iloc[0]
     path = tmp_path / "meldingen.csv"
     path.write_text(f"lat,lon\n{point.y},{point.x}\n")
-    table = read_registrations(path, maassluis_buurten).set_index("buurtcode")
-    assert table.loc[maassluis_buurten.buurtcode.iloc[4], "reg_meldingen"] == 1
+    table = read_registrations(path, buurten).counts.set_index("buurtcode")
+    assert table.loc[CODES[2], "reg_meldingen"] == 1  # no category: the file name names the count
+    assert table["reg_meldingen"].sum() == 1
 
 
 def test_records_with_address_use_the_cbs_address_table(tmp_path):
@@ -62,15 +82,16 @@ def test_records_with_address_use_the_cbs_address_table(tmp_path):
     lookup.write_text("PC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024\n3142AB;1;05560101;055601;0556\n3142AB;3;05560201;055602;0556\n")
     records = tmp_path / "schuldhulp.csv"
     records.write_text("postcode;huisnummer\n3142 ab;1\n3142AB;1\n3142AB;3\n9999ZZ;1\n")
-    table = read_registrations(records, address_table=lookup).set_index("buurtcode")
-    assert table.loc["BU05560101", "reg_schuldhulp"] == 2
+    reg = read_registrations(records, address_table=lookup)
+    table = reg.counts.set_index("buurtcode")
+    assert table.loc["BU05560101", "reg_schuldhulp"] == 2  # "3142 ab" is 3142AB
     assert table.loc["BU05560201", "reg_schuldhulp"] == 1
-    assert table.attrs["samenvatting"].niet_geplaatst == 1
+    assert reg.summary.niet_geplaatst == 1 and reg.summary.geplaatst == 3
     with pytest.raises(InputError, match="--adrestabel"):
         read_registrations(records)
 
 
-def test_bad_extracts_get_clear_errors(tmp_path):
+def test_bad_extracts_get_clear_errors(tmp_path, buurten):
     bad_code = tmp_path / "a.csv"
     bad_code.write_text("buurtcode;aantal\nBU05560101;1\nonbekend;2\n")
     with pytest.raises(InputError, match=r"a\.csv: ongeldige buurtcode 'onbekend' \(rij 3\)"):
@@ -81,11 +102,16 @@ def test_bad_extracts_get_clear_errors(tmp_path):
         read_registrations(nothing)
     negative = tmp_path / "c.csv"
     negative.write_text("buurtcode;aantal\nBU05560101;-3\n")
-    with pytest.raises(InputError, match="negatief aantal"):
+    with pytest.raises(InputError, match=r"c\.csv: negatief aantal in kolom 'aantal' \(rij 2\)"):
         read_registrations(negative)
+    points = tmp_path / "d.csv"
+    points.write_text("x;y\n84100;431100\n")
+    with pytest.raises(InputError, match=r"d\.csv: .*--grenzen"):
+        read_registrations(points)
 
 
 def test_xlsx(tmp_path):
     path = tmp_path / "extract.xlsx"
     pd.DataFrame({"buurtcode": ["BU05560101", "BU05560102"], "schuldhulp": [7, 9]}).to_excel(path, index=False)
-    assert read_registrations(path)["reg_schuldhulp"].tolist() == [7, 9]
+    assert read_registrations(path).counts.set_index("buurtcode")["reg_schuldhulp"].to_dict() == {
+        "BU05560101": 7, "BU05560102": 9}

@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 import shapely
 
-from sociale_kaart.boundaries import read_boundaries
-from sociale_kaart.topology import build_topology
+from sociale_kaart.sources.boundaries import read_boundaries
+from sociale_kaart.render.topology import build_topology
 
 
 def test_neighbours_share_identical_borders_after_simplification(buurten_2016):
-    vlaardingen = read_boundaries(buurten_2016, ["GM0622"])
+    vlaardingen = read_boundaries(buurten_2016, ["GM0622"]).frame
     original = vlaardingen.geometry.values
     topo = build_topology(original, tolerance=15)
     simplified = np.array(topo.to_geometries(), dtype=object)
@@ -53,9 +53,9 @@ def test_queen_neighbours_match_libpysal_on_real_buurten(buurten_2016):
 
     import libpysal
 
-    from sociale_kaart.topology import queen_neighbours
+    from sociale_kaart.analysis.neighbours import queen_neighbours
 
-    area = read_boundaries(buurten_2016, ["GM0556", "GM0622"])
+    area = read_boundaries(buurten_2016, ["GM0556", "GM0622"]).frame
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         reference = libpysal.weights.Queen.from_dataframe(area, use_index=False)

@@ -79,14 +79,14 @@
 
     var panel = L.DomUtil.create("div", "sk-panel");
     var html = "<form class='sk-search' role='search'>" +
-      "<label for='sk-zoek'>Zoek buurt of wijk</label>" +
-      "<div class='sk-search-row'><input id='sk-zoek' type='search' autocomplete='off' spellcheck='false' placeholder='naam van buurt of wijk'>" +
+      "<label for='sk-zoek'>Zoek buurt of wijk" + (several ? " of gemeente" : "") + "</label>" +
+      "<div class='sk-search-row'><input id='sk-zoek' type='search' autocomplete='off' spellcheck='false' placeholder='buurt- of wijknaam'>" +
       "<button type='submit'>Zoek</button></div>" +
       "<div class='sk-search-status' aria-live='polite'></div><ul class='sk-search-results'></ul></form>";
     html += "<fieldset class='sk-indicators'" + (indicators.length < 2 ? " hidden" : "") + "><legend>Indicator</legend>";
     indicators.forEach(function (ind, n) {
       html += "<label><input type='radio' name='sk-indicator' value='" + n + "' data-indicator='" + esc(ind.key) + "'" +
-        (n === active ? " checked" : "") + "> " + esc(ind.label) + " <span class='sk-unit'>(" + esc(ind.eenheid) + ")</span></label>";
+        (n === active ? " checked" : "") + "> " + esc(ind.label) + "<span class='sk-unit sk-unit-line'>" + esc(ind.eenheid) + "</span></label>";
     });
     html += "</fieldset><fieldset class='sk-toggles'><legend>Tonen</legend>" +
       "<label><input type='checkbox' id='sk-toon-wijkgrenzen' checked> Wijkgrenzen</label>" +
@@ -99,6 +99,12 @@
     control("bottomright", legendDiv);
     L.control.zoom({ position: "bottomleft", zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+
+    function symbolHtml(code) {
+      return "<span class='sk-teken-icoon' style='background:" + esc(S.aandacht_kleur) + ";border-color:" + esc(S.aandacht_tussenkleur) +
+        ";color:" + esc(S.aandacht_tussenkleur) + ";width:" + S.aandacht_teken_grootte + "px;height:" + S.aandacht_teken_grootte + "px'" +
+        (code ? " data-buurtcode='" + esc(code) + "'" : "") + ">" + esc(S.aandacht_teken) + "</span>";
+    }
 
     function swatchLine(colour, width, extra) {
       return "<span class='sk-line' style='border-top:" + width + "px " + (extra || "solid") + " " + esc(colour) + "'></span>";
@@ -114,14 +120,16 @@
       out += "<div class='sk-row'><span class='sk-swatch sk-swatch-ontbreekt'></span>" + esc(T.ontbreekt) + "</div>";
       out += "<div class='sk-row'><span class='sk-swatch sk-swatch-onderdrukt'></span>" + esc(T.onderdrukt) + "</div>";
       if (flagged) {
-        var w = S.aandacht_breedte;
-        out += "<div class='sk-row sk-legend-aandacht'><svg class='sk-swatch-svg' width='40' height='18' aria-hidden='true'>" +
-          "<rect x='0.5' y='0.5' width='39' height='17' fill='#ffffff' stroke='#777777'/>" +
-          "<rect x='" + (1 + w / 2) + "' y='" + (1 + w / 2) + "' width='" + (38 - w) + "' height='" + (16 - w) + "' fill='none' stroke='" +
-          esc(S.aandacht_kleur) + "' stroke-width='" + w + "' stroke-dasharray='" + esc(S.aandacht_streep.join(" ")) + "'/>" +
-          "<circle cx='20' cy='9' r='6' fill='" + esc(S.aandacht_kleur) + "'/>" +
-          "<text x='20' y='12.5' text-anchor='middle' font-size='10' font-weight='bold' fill='" + esc(S.aandacht_tussenkleur) + "'>" +
-          esc(S.aandacht_teken) + "</text></svg>aandachtsbuurt: paarse binnenrand en " + esc(S.aandacht_teken) + "</div>";
+        // The same band as on the map (purple dashes, white gaps, a white inner edge) and the same symbol.
+        var w = S.aandacht_breedte, inner = w + 2;
+        out += "<div class='sk-row sk-legend-aandacht'><svg class='sk-swatch-svg' width='30' height='20' aria-hidden='true'>" +
+          "<rect x='0.5' y='0.5' width='29' height='19' fill='" + esc(ind.kleuren[ind.kleuren.length - 1] || "#ffffff") + "' stroke='#777777'/>" +
+          "<rect x='" + (1 + inner / 2) + "' y='" + (1 + inner / 2) + "' width='" + (28 - inner) + "' height='" + (18 - inner) +
+          "' fill='none' stroke='" + esc(S.aandacht_tussenkleur) + "' stroke-width='" + inner + "'/>" +
+          "<rect x='" + (1 + w / 2) + "' y='" + (1 + w / 2) + "' width='" + (28 - w) + "' height='" + (18 - w) +
+          "' fill='none' stroke='" + esc(S.aandacht_kleur) + "' stroke-width='" + w + "' stroke-dasharray='" + esc(S.aandacht_streep.join(" ")) + "'/>" +
+          "</svg>" + symbolHtml("") + "<span>aandachtsbuurt<br><span class='sk-unit'>paarse binnenrand en " +
+          esc(S.aandacht_teken) + "-teken</span></span></div>";
       }
       out += "<div class='sk-row sk-legend-wijkgrens'>" + swatchLine(S.wijkgrens_kleur, 2) + "wijkgrens</div>";
       if (several) {
@@ -131,6 +139,7 @@
         out += "<div class='sk-row'>" + swatchLine(S.zoek_kleur, 3) + "zoekresultaat</div>";
       }
       legendDiv.innerHTML = out;
+      fitPanel();
     }
 
     // Padding for fitBounds that keeps the buurten clear of every panel: each panel is kept out
@@ -167,11 +176,22 @@
       return { paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom] };
     }
 
+    // Without tiles the view may take any zoom, so that the buurten fill the free room.
+    var snap = map.options.zoomSnap;
     function fit(bounds, maxZoom) {
       var options = viewPadding(bounds);
       if (maxZoom) { options.maxZoom = maxZoom; }
+      if (!data.achtergrond) { map.options.zoomSnap = 0.01; }
       map.fitBounds(bounds, options);
+      map.options.zoomSnap = snap;
     }
+
+    // The panel scrolls rather than run under the legend.
+    function fitPanel() {
+      var free = map.getSize().y - legendDiv.offsetHeight - 50;
+      panel.style.maxHeight = Math.max(120, free) + "px";
+    }
+    map.on("resize", fitPanel);
 
     var found = [];
     updateLegend();
@@ -252,7 +272,7 @@
       var svg = renderer._container;
       var defs = document.createElementNS(SVG_NS, "defs");
       svg.insertBefore(defs, svg.firstChild);
-      var width = 2 * S.aandacht_breedte;
+      // Strokes are centred on the border and clipped to the buurt: half of each shows, inside.
       shapes.forEach(function (shape, i) {
         if (!shape || !f.aandacht[i]) { return; }
         var clip = document.createElementNS(SVG_NS, "clipPath");
@@ -261,13 +281,15 @@
         use.setAttribute("href", "#sk-b" + i);
         clip.appendChild(use);
         defs.appendChild(clip);
-        [{ color: S.aandacht_tussenkleur, dashArray: null }, { color: S.aandacht_kleur, dashArray: S.aandacht_streep.join(" ") }].forEach(function (look) {
+        [{ color: S.aandacht_tussenkleur, dashArray: null, weight: 2 * (S.aandacht_breedte + 2) },
+         { color: S.aandacht_kleur, dashArray: S.aandacht_streep.join(" "), weight: 2 * S.aandacht_breedte }].forEach(function (look) {
           var halo = L.polygon(latlngsOf[i], {
-            renderer: renderer, interactive: false, fill: false, weight: width, opacity: 1,
-            color: look.color, dashArray: look.dashArray, lineJoin: "round", className: "sk-aandacht sk-halo"
+            renderer: renderer, interactive: false, fill: false, weight: look.weight, opacity: 1,
+            color: look.color, dashArray: look.dashArray, lineCap: "butt", lineJoin: "round", className: "sk-aandacht sk-halo"
           }).addTo(map);
           halo.getElement().setAttribute("clip-path", "url(#sk-clip" + i + ")");
           halo.getElement().setAttribute("data-buurtcode", f.code[i]);
+          halo.skWeight = look.weight;
           halos.push(halo);
         });
         var point = f.teken[i];
@@ -277,8 +299,7 @@
             interactive: false, keyboard: false,
             icon: L.divIcon({
               className: "sk-aandacht sk-teken", iconSize: [size, size],
-              html: "<span style='background:" + esc(S.aandacht_kleur) + ";border-color:" + esc(S.aandacht_tussenkleur) +
-                ";color:" + esc(S.aandacht_tussenkleur) + "' data-buurtcode='" + esc(f.code[i]) + "'>" + esc(S.aandacht_teken) + "</span>"
+              html: symbolHtml(f.code[i])
             })
           }).addTo(map);
           symbols.push(marker);
@@ -298,8 +319,11 @@
     function restyle() {
       var z = map.getZoom();
       shapes.forEach(function (shape, i) { if (shape) { shape.setStyle(styleFor(i)); } });
-      // Whole country zoomed out: wijk borders and symbols would only hide the colours.
-      L.DomUtil[z < 10 && shapes.length > 500 ? "addClass" : "removeClass"](container, "sk-ver-weg");
+      // Whole country zoomed out: wijk borders and symbols would only hide the colours, and the
+      // band of an aandachtsbuurt is drawn thinner.
+      var far = z < 10 && shapes.length > 500;
+      L.DomUtil[far ? "addClass" : "removeClass"](container, "sk-ver-weg");
+      halos.forEach(function (halo) { halo.setStyle({ weight: far ? halo.skWeight / 2.5 : halo.skWeight }); });
       if (wijkLines) { wijkLines.setStyle({ weight: z < 12 ? S.wijkgrens_breedte * 0.65 : S.wijkgrens_breedte }); }
       if (gemeenteLines) {
         var g = S.gemeentegrens_breedte;
@@ -312,7 +336,7 @@
     var input = panel.querySelector("#sk-zoek");
     var status = panel.querySelector(".sk-search-status");
     var results = panel.querySelector(".sk-search-results");
-    var foldedNames = f.naam.map(fold), foldedWijken = f.wijk.map(fold);
+    var foldedNames = f.naam.map(fold), foldedWijken = f.wijk.map(fold), foldedGemeenten = gemeenten.map(fold);
 
     function clearSearch() {
       found.forEach(function (i) { var p = shapes[i].getElement(); if (p) { p.classList.remove("sk-gevonden"); } });
@@ -327,8 +351,12 @@
       clearSearch();
       var q = fold(query);
       if (!q) { updateLegend(); return []; }
+      var code = /^bu\d/.test(q) ? q.replace(/\s/g, "").toUpperCase() : null;
+      var inGemeente = foldedGemeenten.map(function (name) { return several && name.indexOf(q) >= 0; });
       shapes.forEach(function (shape, i) {
-        if (shape && (foldedNames[i].indexOf(q) >= 0 || foldedWijken[i].indexOf(q) >= 0)) { found.push(i); }
+        if (!shape) { return; }
+        if (code ? f.code[i].indexOf(code) === 0
+          : (foldedNames[i].indexOf(q) >= 0 || foldedWijken[i].indexOf(q) >= 0 || inGemeente[f.gemeente[i]])) { found.push(i); }
       });
       if (!found.length) {
         status.textContent = "Geen buurt of wijk gevonden met \u2018" + query.trim() + "\u2019.";

@@ -176,6 +176,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
     """
     read = read_boundaries(sources.grenzen, list(sources.gemeenten) or None, level="buurten")
     buurten = read.frame
+    if read.emptied:  # no area left after repair: reported below, and off the map
+        buurten = buurten[~buurten["buurtcode"].isin(read.emptied)].reset_index(drop=True)
     codes = list(read.gemeenten) or sorted(buurten["gemeentecode"].dropna().unique())
     if buurten.empty:
         raise InputError(f"{read.source}: geen buurten gevonden voor {', '.join(codes)}")
@@ -193,6 +195,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
     kwb_status = joined.pop("koppeling")  # the map's "koppeling" is about the KWB; registrations report apart
     for path in sources.registraties:
         reg = read_registrations(path, buurten, address_table=sources.adrestabel)
+        _check_registration_area(reg, buurten, codes)
         joined, reg_report = join_figures(joined, reg.counts, gemeenten=codes, source_boundaries=read.source,
                                           source_figures=reg.source, year_boundaries=read.year, year_figures=reg.year)
         joined = joined.drop(columns="koppeling")
@@ -207,6 +210,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
     universe = ind.derive_counts(universe)
     chosen = ind.available(joined, extra)
     joined = ind.compute_rates(joined, chosen, small_numbers)
+    empty = [i for i in chosen if joined[i.key].isna().all() and not joined[f"{i.key}_status"].eq(ind.SUPPRESSED).any()]
+    chosen = [i for i in chosen if i not in empty]
     wijken = _wijken(sources.grenzen, codes, joined, universe, chosen, small_numbers, wijk_shapes)
     gemeenten = _gemeenten(codes, joined, universe, kwb, chosen, small_numbers)
     nederland = None
@@ -215,11 +220,11 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
         nederland = ind.aggregate(land, "land", [i for i in chosen if i.inputs_present(land)], small_numbers)
     joined["wijknaam"] = joined["wijkcode"].map(wijken.set_index("wijkcode")["wijknaam"])
     names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
-    warnings = _warnings(gemeenten, report)
+    warnings = _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
     notes = [f"{plural(len(read.repaired), 'ongeldige buurtgrens', 'ongeldige buurtgrenzen')} hersteld: "
              f"{', '.join(read.repaired)}"] if read.repaired else []
     if read.emptied:
-        notes.append(f"Geen vlak over na herstel (niet op de kaart): {', '.join(read.emptied)}")
+        notes.append(f"Geen vlak over na herstel, daarom niet op de kaart en niet gekoppeld: {', '.join(read.emptied)}")
     bron = sources.bron or f"{CBS_SOURCE} ({_LICENCE_EXCEPTIONS.get(read.year, 'CC BY 4.0')})"
     return Dataset(
         buurten=joined,
@@ -237,6 +242,33 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
         geometry_notes=tuple(notes),
         bron=bron,
     )
+
+
+def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
+    """A sentence for every core indicator the run cannot show, saying where its figures are."""
+    have = {i.key for i in chosen}
+    warnings = []
+    for core in ind.CORE_INDICATORS:
+        if core.key in have or core.key == "pct_75plus":
+            continue
+        if core in empty:
+            warnings.append(f"{core.label}: de kolommen staan in {kwb.source}, maar geen enkele buurt van deze "
+                            "gemeente(n) heeft een waarde; de indicator wordt niet getoond.")
+        else:
+            warnings.append(f"{core.label} ontbreekt in {kwb.source}; te vinden als {ind.WHERE_TO_FIND[core.key]}.")
+    return warnings
+
+
+def _check_registration_area(reg, buurten, codes) -> None:
+    """A registration of another gemeente is an error, not a map of zeros."""
+    values = reg.counts.drop(columns="buurtcode").fillna(0)
+    nonzero = reg.counts.loc[values.sum(axis=1).to_numpy() > 0, "buurtcode"]
+    where = ", ".join(codes)
+    if reg.summary.records and (reg.summary.geplaatst == 0 or (len(nonzero) and not nonzero.isin(buurten["buurtcode"]).any())):
+        found = sorted({"GM" + str(c)[2:6] for c in nonzero})
+        hint = f" (de regels horen bij {', '.join(found[:5])})" if found else ""
+        raise InputError(f"{reg.source}: geen enkele regel valt in een buurt van {where}{hint}; "
+                         "is dit de registratie van een andere gemeente?")
 
 
 def _wijken(grenzen, codes, buurten, universe, chosen, rule, shapes: bool) -> gpd.GeoDataFrame:

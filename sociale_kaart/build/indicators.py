@@ -100,6 +100,17 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
 
 DEFAULT_SMALL_NUMBERS = SmallNumbers()
 
+#: Where a core indicator's counts can be found when the input lacks them (said in the warning).
+WHERE_TO_FIND = {
+    "wmo_per_1000": "WmoClienten in de KWB-tabel van het CBS (OData 85984NED voor 2024; 'sociale-kaart fetch'); "
+                    "de Wijk- en Buurtkaart zelf heeft geen Wmo-kolom",
+    "bijstand_per_1000": "PersonenPerSoortUitkeringBijstand in de KWB-tabel, of "
+                         "aantal_personen_met_een_alg_bijstandsuitkering_tot in de Wijk- en Buurtkaart",
+    "pct_huur": "HuurwoningenTotaal (%) en Woningvoorraad in de KWB-tabel of de Wijk- en Buurtkaart",
+    "pct_65plus": "k_65JaarOfOuder in de KWB-tabel, of het percentage 65+ in de Wijk- en Buurtkaart",
+    "pct_jeugdzorg": "JongerenMetJeugdzorgInNatura en de leeftijdsgroepen 0-15 en 15-25 in de KWB-tabel",
+}
+
 
 def registry() -> dict[str, Indicator]:
     """The core indicators by key."""

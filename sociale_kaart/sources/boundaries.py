@@ -161,6 +161,15 @@ def read_boundaries(
             f"klopt het coördinatenstelsel ({frame.crs.to_string() if frame.crs else '?'})?"
         )
     frame = frame.reset_index(drop=True)
+    kinds = shapely.get_type_id(np.asarray(frame.geometry.values))
+    wrong = ~np.isin(kinds, [-1, 3, 6])  # missing, Polygon, MultiPolygon
+    if wrong.any():
+        first = int(np.flatnonzero(wrong)[0])
+        raise InputError(
+            f"{path.name}: laag {layer!r} moet vlakken bevatten, maar {frame[code_col].iloc[first]} is een "
+            f"{frame.geometry.iloc[first].geom_type} ({int(wrong.sum())} van {len(frame)} niet-vlakken); "
+            "gebruik de buurtvlakken van de Wijk- en Buurtkaart"
+        )
     frame, repaired = repair_geometries(frame)
     codes_ = frame[code_col].to_numpy()
     emptied = frame.geometry.isna() | frame.geometry.is_empty

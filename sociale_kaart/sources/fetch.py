@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..atomic import atomic_path, write_bytes
 from ..sources.codes import GEMEENTECODE
-from ..errors import InputError
+from ..errors import InputError, NetworkError
 
 PDOK_URL = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1/collections/{collection}/items"
 CBS_URL = "https://opendata.cbs.nl/ODataApi/odata/{table}/TypedDataSet"
@@ -41,10 +41,6 @@ PAGE_SIZE = 1000
 TIMEOUT_S = 60
 
 Progress = Callable[[str], None]
-
-
-class NetworkError(InputError):
-    """The download failed; the message says why and what to do offline."""
 
 
 def get_json(url: str) -> dict:

@@ -1,59 +1,92 @@
-"""Reading CBS Kerncijfers Wijken en Buurten (KWB) tables.
+"""Reading CBS Kerncijfers Wijken en Buurten (KWB) tables, in every form CBS publishes them.
 
-CBS publishes the KWB as an OData table (column names such as ``AantalInwoners_5``) and as StatLine
-CSV exports (``Aantal inwoners (aantal)``). Both are read here and mapped to the stable names in
-:data:`KWB_COLUMNS`, so that nothing downstream depends on a table version:
+One reader, :func:`read_kwb`, chooses by the file's content (never its name) between:
 
-* columns are matched on their name part; the numeric suffix changes between releases
-  (bijstand is ``_87`` in 2024 and ``_94`` elsewhere);
-* text fields are space-padded and get stripped;
-* ``.``, empty cells and CBS sentinels (<= -99990) are missing, never numbers.
+* CSV: the OData table as a client writes it (``AantalInwoners_5``, ``;``, padded text) and
+  StatLine exports (labels such as ``Zorg/Wmo-cliënten (aantal)``, sometimes a group row above the
+  label row, decimal commas, quotes, latin-1);
+* OData JSON (v3 ``TypedDataSet``/``UntypedDataSet``: ``{"value": [...]}``) and GeoJSON properties;
+* XLSX (``kwb-<jaar>.xlsx`` with ``gwb_code_10``, ``a_inw``, ... or any of the header forms above);
+* the Wijk- en Buurtkaart's own attributes: GeoPackage (``aantal_inwoners``,
+  ``percentage_personen_65_jaar_en_ouder``, sentinel ``-99997``; every layer with figures), the
+  older UPPERCASE naming (``AANT_INW``, ``P_65_EO_JR``) in CSV, DBF or shapefile;
+* Parquet (needs pyarrow).
+
+Columns are mapped to stable names by the table in ``kwb_columns.csv`` (:data:`KWB_COLUMNS`):
+names are compared as words (case, diacritics, units in parentheses, separators and the OData
+``_<n>`` suffix do not count), and a StatLine label path is compared as a whole and by its last
+parts, so ``Sociale zekerheid/Personen per soort uitkering/Bijstand`` is
+``PersonenPerSoortUitkeringBijstand_87``. Counts the source gives only as a percentage are derived
+and marked so (:class:`ColumnSource` ``derived=True``).
+
+Numbers are parsed per column (:mod:`sociale_kaart.sources.values`): a stray word, an infinite value,
+a negative count, a percentage above 100 or a rate per 1.000 above 1.000 is an
+:class:`~sociale_kaart.errors.InputError` naming file, column, row and region code. Rows whose code is
+no buurt-, wijk-, gemeente- or Nederland-code are kept aside in :attr:`KwbTable.invalid_codes`.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import re
+import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..sources.boundaries import year_from_name
-from ..sources.codes import gemeentecode_of, normalise_buurtcodes, wijkcode_of
 from ..errors import InputError
-from ..sources.values import to_number
+from ..sources.boundaries import year_from_name
+from ..sources.codes import LAND, gemeentecode_of, region_codes, wijkcode_of
+from ..sources.values import DUTCH, POINT, check_range, is_number_text, number_format, parse_numbers
 
-#: Stable name -> (normalised CBS name part, unit). The unit documents what the column holds.
-KWB_COLUMNS: dict[str, tuple[str, str]] = {
-    "inwoners": ("aantalinwoners", "aantal"),
-    "inwoners_0_15": ("0tot15jaar", "aantal"),
-    "inwoners_15_25": ("15tot25jaar", "aantal"),
-    "inwoners_25_45": ("25tot45jaar", "aantal"),
-    "inwoners_45_65": ("45tot65jaar", "aantal"),
-    "inwoners_65plus": ("65jaarofouder", "aantal"),
-    "inwoners_75plus": ("75jaarofouder", "aantal"),
-    "huishoudens": ("huishoudenstotaal", "aantal"),
-    "eenpersoonshuishoudens": ("eenpersoonshuishoudens", "aantal"),
-    "woningvoorraad": ("woningvoorraad", "aantal"),
-    "pct_koopwoningen": ("koopwoningen", "%"),
-    "pct_huurwoningen": ("huurwoningentotaal", "%"),
-    "pct_huur_corporatie": ("inbezitwoningcorporatie", "%"),
-    "bijstand": ("personenpersoortuitkeringbijstand", "aantal"),
-    "jeugdzorg": ("jongerenmetjeugdzorginnatura", "aantal"),
-    "pct_jeugdzorg_cbs": ("percentagejongerenmetjeugdzorg", "%"),
-    "wmo_clienten": ("wmoclienten", "aantal"),
-    "wmo_per_1000_cbs": ("wmoclientenrelatief", "per 1.000 inwoners"),
-    "gem_inkomen_inwoner": ("gemiddeldinkomenperinwoner", "x 1.000 euro"),
-    "pct_huishoudens_laag_inkomen": ("40huishoudensmetlaagsteinkomen", "%"),
-    "stedelijkheid": ("matevanstedelijkheid", "1 = zeer sterk .. 5 = niet stedelijk"),
+#: The naming conventions in ``kwb_columns.csv``, with a Dutch description for reports.
+FORMS = {
+    "odata": "OData-namen",
+    "statline": "StatLine-labels",
+    "map": "namen van de Wijk- en Buurtkaart",
+    "map_upper": "namen van de Wijk- en Buurtkaart (tot 2016)",
+    "xlsx": "namen van kwb-<jaar>.xlsx",
 }
-_TEXT_COLUMNS = {
-    "code": ("codering", "wijkenenbuurten", "regiocode", "buurtcode"),
-    "soort_regio": ("soortregio",),
-    "gemeentenaam": ("gemeentenaam",),
-    "regionaam": ("regioaanduiding", "buurtnaam"),
-}
+_NUMERIC_KINDS = ("count", "percentage", "rate", "amount", "class")
+_WHAT = {"count": "een aantal", "percentage": "een percentage", "rate": "een aantal per 1.000", "class": "een klasse"}
+
+
+@dataclass(frozen=True)
+class KwbColumn:
+    """One row of ``kwb_columns.csv``: a stable column and the names each form gives it.
+
+    Attributes
+    ----------
+    stable : str
+        The name used downstream (``inwoners``, ``pct_65plus_cbs``, ...).
+    kind : str
+        ``count``, ``percentage``, ``rate`` (per 1.000), ``amount``, ``class``, ``code`` or ``text``.
+    unit : str
+        Dutch unit text (``aantal``, ``% van de inwoners``, ``per 1.000 inwoners``).
+    label : str
+        Dutch label.
+    minimum, maximum : float or None
+        Plausible range; a value outside it is an error.
+    names : tuple of (form, name)
+        Known source names per form (see :data:`FORMS`).
+    derivation : str
+        ``"a % b"`` (a percent of b) or ``"a + b"``: how to compute the column when no source
+        column holds it; empty when it is never derived.
+    """
+
+    stable: str
+    kind: str
+    unit: str
+    label: str
+    minimum: float | None
+    maximum: float | None
+    names: tuple[tuple[str, str], ...]
+    derivation: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +97,9 @@ class ColumnSource:
     column: str
     unit: str
     derived: bool = False  #: computed from other columns (e.g. a percentage times a total)
+    kind: str = ""  #: count, percentage, rate, amount or class
+    label: str = ""  #: Dutch label of the stable column
+    inputs: tuple[str, ...] = ()  #: stable columns a derived column was computed from
 
 
 @dataclass(frozen=True)
@@ -73,19 +109,27 @@ class KwbTable:
     Attributes
     ----------
     buurten : DataFrame
-        ``buurtcode``, ``wijkcode``, ``gemeentecode`` (and ``gemeentenaam`` when given) and the
-        stable columns the table has, as floats with NaN for missing.
+        ``buurtcode``, ``wijkcode``, ``gemeentecode`` (and ``buurtnaam``, ``gemeentenaam`` when given)
+        and the stable columns the table has, as floats with NaN for missing.
     source : str
         File name.
     year : int or None
-        Year of the figures (``Perioden`` column or file name).
+        Year of the figures (``Perioden``/``jaar`` column or file name).
     wijken, gemeenten : DataFrame or None
-        The table's own wijk and gemeente rows (``wijkcode``/``gemeentecode`` + stable columns),
-        when it has them: the published reference values.
+        The table's own wijk and gemeente rows (``wijkcode``/``gemeentecode``, names, stable
+        columns), when it has them: the published reference values.
     nederland : dict or None
         The row for the whole country (code ``NL00``), stable name -> value.
     columns : tuple of ColumnSource
-        Which source column fed each stable column.
+        Which source column fed each stable column, derived ones included.
+    invalid_codes : tuple of (int, str)
+        Rows whose code is no buurt-, wijk-, gemeente- or Nederland-code: row number as the user
+        counts it (spreadsheet row, header included; record number for JSON, GeoPackage and
+        Parquet) and the raw value.
+    code_column : str or None
+        The source column the region codes came from.
+    form : str
+        The file type and naming the reader recognised, in Dutch (``"CSV, OData-namen"``).
     """
 
     buurten: pd.DataFrame
@@ -95,14 +139,80 @@ class KwbTable:
     gemeenten: pd.DataFrame | None = None
     nederland: dict[str, float] | None = None
     columns: tuple[ColumnSource, ...] = ()
+    invalid_codes: tuple[tuple[int, str], ...] = ()
+    code_column: str | None = None
+    form: str = ""
 
 
+def load_columns() -> dict[str, KwbColumn]:
+    """The stable columns of ``kwb_columns.csv``, in file order (numeric, code and text kinds)."""
+    text = resources.files("sociale_kaart.sources").joinpath("kwb_columns.csv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    out = {}
+    for row in csv.DictReader(lines):
+        names = tuple((form, name.strip()) for form in FORMS for name in row[form].split("|") if name.strip())
+        out[row["stable"]] = KwbColumn(
+            stable=row["stable"], kind=row["kind"], unit=row["unit"], label=row["label"],
+            minimum=float(row["min"]) if row["min"] else None, maximum=float(row["max"]) if row["max"] else None,
+            names=names, derivation=row["derivation"].strip(),
+        )
+    return out
+
+
+_ALL_COLUMNS = load_columns()
+#: Stable name -> :class:`KwbColumn` for every figure (counts, percentages, rates, ...).
+KWB_COLUMNS: dict[str, KwbColumn] = {k: c for k, c in _ALL_COLUMNS.items() if c.kind in _NUMERIC_KINDS}
+#: Codes, names, soort regio and period.
+KWB_TEXT_COLUMNS: dict[str, KwbColumn] = {k: c for k, c in _ALL_COLUMNS.items() if c.kind not in _NUMERIC_KINDS}
 #: A table must have these to be called a KWB table.
 _REQUIRED = ("inwoners",)
+_CODE_SPECS = {"code": None, "buurtcode": "buurt", "wijkcode": "wijk", "gemeentecode": "gemeente"}
+
+
+# --- column names ----------------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    """Case-folded text without diacritics (``Wmo-cliënten`` -> ``wmo-clienten``)."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _word_key(part: str, strip_suffix: bool) -> str:
+    part = part.strip()
+    if strip_suffix:
+        part = re.sub(r"_\d+$", "", part)  # OData version suffix: AantalInwoners_5
+    part = re.sub(r"^k_(?=\d)", "", part)  # OData prefix of names that start with a digit
+    return re.sub(r"[^0-9a-z]", "", part)
+
+
+def _parts(name: str) -> list[str]:
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", _fold(name))  # units: "(aantal)", "(%)", "[x 1 000 euro]"
+    return [p for p in text.split("/") if re.sub(r"[^0-9a-z]", "", p)]
+
+
+def column_keys(name: str) -> list[tuple[str, int]]:
+    """Keys a column name is looked up by, most specific first, with the number of path parts used.
+
+    Examples
+    --------
+    >>> [k for k, _n in column_keys("Sociale zekerheid/Personen per soort uitkering/Bijstand (aantal)")]
+    ['socialezekerheidpersonenpersoortuitkeringbijstand', 'personenpersoortuitkeringbijstand', 'bijstand']
+    >>> [k for k, _n in column_keys("k_65JaarOfOuder_12")]
+    ['65jaarofouder12', '65jaarofouder']
+    """
+    parts = _parts(name)
+    keys: list[tuple[str, int]] = []
+    for n in range(len(parts), 0, -1):
+        head = "".join(_word_key(p, strip_suffix=False) for p in parts[-n:-1])
+        for strip in (False, True):
+            key = head + _word_key(parts[-1], strip_suffix=strip)
+            if key and (key, n) not in keys:
+                keys.append((key, n))
+    return keys
 
 
 def normalise_column_name(name: str) -> str:
-    """The name part of a CBS column, lower case, without unit, suffix or punctuation.
+    """The name part of a CBS column, lower case, without unit, suffix, diacritics or punctuation.
 
     Examples
     --------
@@ -110,87 +220,69 @@ def normalise_column_name(name: str) -> str:
     'personenpersoortuitkeringbijstand'
     >>> normalise_column_name("k_65JaarOfOuder_12"), normalise_column_name("65 jaar of ouder (aantal)")
     ('65jaarofouder', '65jaarofouder')
-    >>> normalise_column_name("Regioaanduiding/Codering (code)")
-    'codering'
+    >>> normalise_column_name("Regioaanduiding/Codering (code)"), normalise_column_name("Zorg/Wmo-cliënten (aantal)")
+    ('codering', 'wmoclienten')
     """
-    name = re.sub(r"\(.*?\)", "", str(name))  # StatLine unit: "(aantal)", "(%)"
-    name = name.rsplit("/", 1)[-1]  # StatLine group: "Regioaanduiding/Codering"
-    name = re.sub(r"_\d+$", "", name.strip())  # OData version suffix
-    name = re.sub(r"^k_", "", name)  # OData prefix for names that start with a digit
-    return re.sub(r"[^0-9a-z]", "", name.lower())
+    parts = _parts(name)
+    return _word_key(parts[-1], strip_suffix=True) if parts else ""
 
 
-def read_kwb(path: str | Path, gemeenten: list[str] | None = None) -> KwbTable:
-    """Read a KWB table (OData names or StatLine export) into stable column names, one row per buurt.
+def _pool(shapefile: bool = False) -> dict[str, list[tuple[str, str]]]:
+    """Key -> [(stable, form)] for every known name; with `shapefile`, also snake names cut at 10."""
+    pool: dict[str, list[tuple[str, str]]] = {}
 
-    Parameters
-    ----------
-    path : str or Path
-        CSV (``;`` or ``,`` separated; UTF-8, UTF-8 with BOM or latin-1) or XLSX.
-    gemeenten : list of str, optional
-        Gemeentecodes to keep (``["GM0556"]``); ``None`` keeps all.
+    def add(key, stable, form):
+        if key and (stable, form) not in pool.setdefault(key, []):
+            pool[key].append((stable, form))
 
-    Returns
-    -------
-    KwbTable
-
-    Examples
-    --------
-    >>> from sociale_kaart.sources.sample import sample_path
-    >>> kwb = read_kwb(sample_path("kwb"))
-    >>> kwb.year, len(kwb.buurten), kwb.buurten.loc[0, "buurtcode"], kwb.buurten.loc[0, "inwoners"]
-    (2024, 16, 'BU99990101', 3355.0)
-    """
-    path = Path(path)
-    raw = read_table(path)
-    mapping = _match_columns(raw)
-    missing = [name for name in _REQUIRED if name not in mapping]
-    if "code" not in mapping:
-        raise InputError(
-            f"{path.name}: geen kolom met de buurtcode (zoals 'Codering_3' of 'WijkenEnBuurten'); "
-            "is dit een tabel Kerncijfers Wijken en Buurten van het CBS?"
-        )
-    if missing:
-        raise InputError(
-            f"{path.name}: dit is geen KWB-tabel van het CBS: kolom voor {', '.join(missing)} "
-            "(zoals 'AantalInwoners_5') ontbreekt"
-        )
-    codes = raw[mapping["code"]].astype("string").str.strip().str.upper()
-    is_buurt = codes.str.match(r"^BU\d{8}$").fillna(False)
-    if "soort_regio" in mapping:
-        soort = raw[mapping["soort_regio"]].astype("string").str.strip().str.lower()
-        is_buurt &= soort.eq("buurt").fillna(True)
-    nederland = raw[codes.str.fullmatch(r"NL0*").fillna(False).to_numpy()]
-    table = raw[is_buurt.to_numpy()]
-    if table.empty:
-        raise InputError(f"{path.name}: de tabel bevat geen buurten (codes BU........)")
-    out = pd.DataFrame({"buurtcode": normalise_buurtcodes(codes[is_buurt.to_numpy()], path.name)})
-    out["wijkcode"] = wijkcode_of(out["buurtcode"])
-    out["gemeentecode"] = gemeentecode_of(out["buurtcode"])
-    if "gemeentenaam" in mapping:
-        out["gemeentenaam"] = table[mapping["gemeentenaam"]].astype("string").str.strip().astype(object).to_numpy()
-    for stable in KWB_COLUMNS:
-        if stable in mapping:
-            out[stable] = to_number(table[mapping[stable]]).to_numpy()
-    if gemeenten is not None:
-        out = out[out["gemeentecode"].isin(gemeenten)]
-    out = out.reset_index(drop=True)
-    columns = tuple(ColumnSource(stable, mapping[stable], KWB_COLUMNS[stable][1]) for stable in KWB_COLUMNS
-                    if stable in mapping)
-    return KwbTable(out, source=path.name, year=_year(path, raw), nederland=_land_counts(nederland, mapping),
-                    columns=columns)
+    for spec in _ALL_COLUMNS.values():
+        for form, name in spec.names:
+            if form == "statline":
+                add("".join(_word_key(p, False) for p in _parts(name)), spec.stable, form)
+            else:
+                add(_word_key(_fold(name), strip_suffix=False), spec.stable, form)
+    if shapefile:
+        cut: dict[str, set[str]] = {}
+        for spec in _ALL_COLUMNS.values():
+            for form, name in spec.names:
+                if form == "map" and len(name) > 10:
+                    cut.setdefault(_word_key(name[:10].lower(), False), set()).add(spec.stable)
+        for key, stables in cut.items():
+            if len(stables) == 1 and key not in pool:
+                add(key, next(iter(stables)), "map")
+    return pool
 
 
-def _land_counts(rows: pd.DataFrame, mapping: dict[str, str]) -> dict[str, float] | None:
-    """The Nederland row of a full KWB table (code NL00), as stable name -> value; None if absent."""
-    if rows.empty:
-        return None
-    row = rows.iloc[[0]]
-    return {stable: float(to_number(row[mapping[stable]]).iloc[0]) for stable in KWB_COLUMNS if stable in mapping}
+_POOL = _pool()
+_POOL_SHAPEFILE = _pool(shapefile=True)
+
+
+# --- raw tables --------------------------------------------------------------------------------
+
+@dataclass
+class _Grid:
+    """A table as found in the file: column names (header path), cells, row numbers."""
+
+    names: list[str]
+    data: pd.DataFrame  #: columns 0..n-1 by position; cells as read (text or numbers)
+    rows: list[int]  #: row number of each data row as the user counts it
+    source: str
+    file_type: str
+
+
+@dataclass
+class _Part:
+    frame: pd.DataFrame  #: code, niveau, naam, gemeentenaam, stable columns
+    columns: dict[str, ColumnSource]
+    invalid: list[tuple[int, str]]
+    code_column: str
+    naming: str
+    year: int | None = None
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV or XLSX as text columns, coping with Dutch CSV habits (``;``, BOM, latin-1)."""
+    path = Path(path)
     if not path.exists():
         raise InputError(f"bestand niet gevonden: {path}")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -198,13 +290,7 @@ def read_table(path: Path) -> pd.DataFrame:
             return pd.read_excel(path, dtype=str, keep_default_na=False)
         except Exception as exc:
             raise InputError(f"{path.name}: kan het Excel-bestand niet lezen ({exc})") from exc
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    text = _decode(path.read_bytes())
     first = text.split("\n", 1)[0]
     sep = max([";", ",", "\t"], key=first.count)
     if first.count(sep) == 0:
@@ -215,32 +301,450 @@ def read_table(path: Path) -> pd.DataFrame:
         raise InputError(f"{path.name}: kan de CSV niet lezen ({exc})") from exc
 
 
-def _match_columns(raw: pd.DataFrame) -> dict[str, str]:
-    """Stable name -> column in the file; the first match wins (CBS lists the total first)."""
-    normalised = {}
-    for col in raw.columns:
-        normalised.setdefault(normalise_column_name(col), col)
-    mapping = {}
-    for stable, (part, _unit) in KWB_COLUMNS.items():
-        if part in normalised:
-            mapping[stable] = normalised[part]
-    for stable, parts in _TEXT_COLUMNS.items():
-        for part in parts:
-            if part in normalised:
-                mapping[stable] = normalised[part]
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _file_type(path: Path) -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(b"PK\x03\x04"):
+        return "XLSX"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"{path.name}: oud Excel-formaat (.xls); sla het op als .xlsx of CSV")
+    if head.startswith(b"SQLite format 3\x00"):
+        return "GeoPackage"
+    if head.startswith(b"PAR1"):
+        return "Parquet"
+    if head[:4] == b"\x00\x00\x27\x0a":
+        return "Shapefile"
+    if path.suffix.lower() == ".dbf":
+        return "DBF"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return "JSON"
+    return "CSV"
+
+
+def _read_grids(path: Path) -> list[_Grid]:
+    kind = _file_type(path)
+    if kind == "CSV":
+        return [_grid_from_rows(_csv_rows(path), path.name, kind)]
+    if kind == "XLSX":
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
+        except Exception as exc:
+            raise InputError(f"{path.name}: kan het Excel-bestand niet lezen ({exc})") from exc
+        return [_grid_from_rows(sheet.astype(object).where(sheet.notna(), None).values.tolist(),
+                                path.name if len(sheets) == 1 else f"{path.name} (blad {name})", kind)
+                for name, sheet in sheets.items() if not sheet.empty]
+    if kind == "JSON":
+        return [_frame_grid(_json_frame(path), path.name, kind)]
+    if kind == "Parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except ImportError as exc:
+            raise InputError(
+                f"{path.name}: Parquet lezen vraagt het pakket pyarrow, dat niet is geïnstalleerd "
+                "(pip install pyarrow), of lever de tabel als CSV"
+            ) from exc
+        except Exception as exc:
+            raise InputError(f"{path.name}: kan het Parquet-bestand niet lezen ({exc})") from exc
+        return [_frame_grid(frame, path.name, kind)]
+    import pyogrio
+
+    try:
+        layers = [str(name) for name, _geom in pyogrio.list_layers(path)]
+        frames = [(layer, pyogrio.read_dataframe(path, layer=layer, read_geometry=False)) for layer in layers]
+    except Exception as exc:
+        raise InputError(f"{path.name}: kan de attributen niet lezen ({exc})") from exc
+    if "buurten" in layers:  # the Wijk- en Buurtkaart: buurten first, then wijken and gemeenten
+        frames.sort(key=lambda item: {"buurten": 0, "wijken": 1, "gemeenten": 2}.get(item[0], 3))
+    return [_frame_grid(frame, path.name if len(frames) == 1 else f"{path.name} (laag {layer})",
+                        "Shapefile" if kind in ("Shapefile", "DBF") else kind)
+            for layer, frame in frames]
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    text = _decode(path.read_bytes())
+    sep = _separator(text)
+    if sep is None:
+        raise InputError(f"{path.name}: geen tabel met kolommen herkend (scheidingsteken ; , of tab)")
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as exc:
+        raise InputError(f"{path.name}: kan de CSV niet lezen ({exc})") from exc
+
+
+def _separator(text: str) -> str | None:
+    """The separator that splits most lines into the same, largest number of fields."""
+    lines = [line for line in text.splitlines()[:60] if line.strip()]
+    best, best_fields = None, 1
+    for sep in (";", ",", "\t"):
+        counts = [len(fields) for fields in csv.reader(lines, delimiter=sep)]
+        wide = [n for n in counts if n > 1]
+        if not wide:
+            continue
+        modal = max(set(wide), key=wide.count)
+        if wide.count(modal) >= 0.6 * len(wide) and modal > best_fields:
+            best, best_fields = sep, modal
+    return best
+
+
+def _json_frame(path: Path) -> pd.DataFrame:
+    try:
+        data = json.loads(_decode(path.read_bytes()))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path.name}: geen geldige JSON ({exc.msg}, regel {exc.lineno})") from None
+    if isinstance(data, dict) and "features" in data:
+        records = [feature.get("properties") or {} for feature in data["features"]]
+    elif isinstance(data, dict) and isinstance(data.get("value"), list):
+        if data.get("odata.nextLink") or data.get("@odata.nextLink"):
+            raise InputError(
+                f"{path.name}: dit is maar één pagina van de CBS-tabel (het antwoord verwijst naar een "
+                "volgende pagina); haal de hele tabel op met 'sociale-kaart fetch' of als CSV"
+            )
+        records = data["value"]
+    elif isinstance(data, list):
+        records = data
+    else:
+        raise InputError(f"{path.name}: JSON zonder tabel; verwacht een CBS OData-antwoord met \"value\"")
+    if records and not all(isinstance(r, dict) for r in records):
+        raise InputError(f"{path.name}: JSON zonder tabel; verwacht een lijst met records")
+    frame = pd.DataFrame.from_records(records)
+    if {"Measure", "Value"} <= set(frame.columns):
+        raise InputError(
+            f"{path.name}: dit is CBS OData v4 (een waarde per regel, 'Measure'/'Value'); lever de "
+            "TypedDataSet van OData v3 of een CSV"
+        )
+    return frame
+
+
+def _frame_grid(frame: pd.DataFrame, source: str, file_type: str) -> _Grid:
+    names = [str(c) for c in frame.columns]
+    data = frame.copy()
+    data.columns = range(len(names))
+    return _Grid(names, data.reset_index(drop=True), [i + 1 for i in range(len(frame))], source, file_type)
+
+
+def _filled(value) -> bool:
+    return not (value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "")
+
+
+def _first_filled(row: list, n: int) -> list:
+    """The first `n` non-empty cells of a row."""
+    found = []
+    for value in row:
+        if _filled(value):
+            found.append(value)
+            if len(found) == n:
                 break
-    # In StatLine exports "Wijken en buurten" holds names; the code column is the one with codes.
-    candidates = [normalised[p] for p in _TEXT_COLUMNS["code"] if p in normalised]
-    with_codes = [c for c in candidates if raw[c].astype("string").str.strip().str.match(r"^(BU|WK|GM)\d").any()]
-    if with_codes:
-        mapping["code"] = with_codes[0]
-    return mapping
+    return found
 
 
-def _year(path: Path, raw: pd.DataFrame) -> int | None:
-    perioden = next((c for c in raw.columns if normalise_column_name(c) == "perioden"), None)
-    if perioden is not None and len(raw):
-        found = re.search(r"(19|20)\d\d", str(raw[perioden].iloc[0]))
-        if found:
-            return int(found.group(0))
-    return year_from_name(path)
+_CODE_CELL = re.compile(r"\s*((BU|WK|GM)\d{4}[0-9A-Z]{0,4}|NL\d{0,2})\s*", re.IGNORECASE)
+_UNIT_CELL = re.compile(r"(aantal|%|code|naam|omschrijving|km|ha|jaar|euro|x ?1[ .]?000 euro|per 1[ .]?000.*|"
+                        r"per km2|m3|kwh|1 = .*)", re.IGNORECASE)
+
+
+def _grid_from_rows(rows: list[list], source: str, file_type: str) -> _Grid:
+    """Find the header rows (title, group, label and unit rows) above the first data row."""
+    width = max((len(r) for r in rows), default=0)
+    rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    start = next((i for i, r in enumerate(rows) if any(
+        isinstance(v, (int, float, np.number)) and _filled(v) or isinstance(v, str) and (
+            _CODE_CELL.fullmatch(v) or is_number_text(v)) for v in r)), None)
+    if start is None or start == 0:
+        raise InputError(f"{source}: geen kopregel met kolomnamen boven de gegevens gevonden")
+    header = [r for r in rows[:start] if sum(_filled(v) for v in r) > 0]
+    if len(header) > 1:
+        header = [r for r in header if sum(_filled(v) for v in r) > 1] or header[-1:]  # titles out
+    header = [r for r in header if not all(_UNIT_CELL.fullmatch(str(v).strip()) for v in r if _filled(v))] \
+        or header[-1:]  # a row of units only ("aantal", "%")
+    groups = []
+    for r in header[:-1]:  # a group cell spans the columns to its right (merged cells)
+        filled, last = [], ""
+        for v in r:
+            last = str(v).strip() if _filled(v) else last
+            filled.append(last)
+        groups.append(filled)
+    names = []
+    for j in range(width):
+        label = str(header[-1][j]).strip() if _filled(header[-1][j]) else ""
+        parts = [g[j] for g in groups if g[j] and g[j] != label] + ([label] if label else [])
+        names.append("/".join(dict.fromkeys(parts)) or f"kolom {j + 1}")
+    body, numbers = [], []
+    for i in range(start, len(rows)):
+        filled = _first_filled(rows[i], 2)
+        if not filled or (len(filled) == 1 and not (isinstance(filled[0], str) and _CODE_CELL.fullmatch(filled[0]))):
+            continue  # empty lines, titles and footers ("Bron: CBS")
+        body.append(rows[i])
+        numbers.append(i + 1)
+    data = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+    return _Grid(names, data, numbers, source, file_type)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def read_kwb(
+    path: str | Path,
+    gemeenten: list[str] | None = None,
+    *,
+    require_buurten: bool = True,
+) -> KwbTable:
+    """Read a KWB table in any of its forms into stable column names.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (``;``, ``,`` or tab; UTF-8, with BOM, or latin-1), XLSX, JSON (CBS OData v3), GeoPackage,
+        shapefile/DBF or Parquet; the form is recognised from the content.
+    gemeenten : list of str, optional
+        Gemeentecodes to keep (``["GM0556"]``) in buurten, wijken and gemeenten; ``None`` keeps all.
+    require_buurten : bool
+        When False, a table without buurt rows (only gemeenten, such as the gemeente table of the
+        KWB) is accepted and ``buurten`` is empty.
+
+    Returns
+    -------
+    KwbTable
+
+    Raises
+    ------
+    InputError
+        No code column, no inwoners column, no buurten (when required), a value that is not a
+        number, or an implausible one.
+
+    Examples
+    --------
+    >>> from sociale_kaart.sources.sample import sample_path
+    >>> kwb = read_kwb(sample_path("kwb"))
+    >>> kwb.year, len(kwb.buurten), kwb.buurten.loc[0, "buurtcode"], kwb.buurten.loc[0, "inwoners"]
+    (2024, 16, 'BU99990101', 3355.0)
+    >>> kwb.nederland["inwoners"], [c.stable for c in kwb.columns if c.derived]
+    (18000000.0, ['huurwoningen', 'jongeren_0_25'])
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"bestand niet gevonden: {path}")
+    grids = _read_grids(path)
+    if not grids:
+        raise InputError(f"{path.name}: het bestand bevat geen tabel")
+    parts, first_error = [], None
+    for grid in grids:
+        try:
+            parts.append(_read_grid(grid))
+        except _NotKwb as exc:
+            if len(grids) == 1:
+                raise InputError(str(exc)) from None
+            first_error = first_error or str(exc)
+    if not parts:
+        raise InputError(first_error)
+    frame = pd.concat([p.frame for p in parts], ignore_index=True)
+    columns: dict[str, ColumnSource] = {}
+    for part in parts:
+        for stable, source in part.columns.items():
+            columns.setdefault(stable, source)
+    stable_cols = [s for s in _ALL_COLUMNS if s in columns]
+    levels = frame["niveau"]
+    if require_buurten and not levels.eq("buurt").any():
+        raise InputError(f"{path.name}: de tabel bevat geen buurten (codes BU........)")
+    if not levels.notna().any():
+        raise InputError(f"{path.name}: de tabel bevat geen regio's met een geldige code (BU, WK, GM of NL00)")
+    wanted = None if gemeenten is None else {str(g).strip().upper() for g in gemeenten}
+    buurten = _level_frame(frame[levels.eq("buurt").to_numpy()], "buurt", stable_cols, wanted)
+    wijken = _level_frame(frame[levels.eq("wijk").to_numpy()], "wijk", stable_cols, wanted)
+    gemeente_rows = _level_frame(frame[levels.eq("gemeente").to_numpy()], "gemeente", stable_cols, wanted)
+    land = frame[levels.eq(LAND).to_numpy()]
+    nederland = ({s: float(land.iloc[0][s]) for s in stable_cols} if len(land) else None)
+    return KwbTable(
+        buurten=buurten,
+        source=path.name,
+        year=next((p.year for p in parts if p.year), None) or year_from_name(path),
+        wijken=wijken if len(wijken) else None,
+        gemeenten=gemeente_rows if len(gemeente_rows) else None,
+        nederland=nederland,
+        columns=tuple(columns[s] for s in stable_cols),
+        invalid_codes=tuple(item for p in parts for item in p.invalid),
+        code_column=parts[0].code_column,
+        form=f"{grids[0].file_type}, {FORMS.get(parts[0].naming, 'onbekende namen')}",
+    )
+
+
+class _NotKwb(Exception):
+    """A table (or layer) without codes or inwoners; an InputError when no other table has them."""
+
+
+def _match(grid: _Grid) -> dict[str, list[tuple[int, int]]]:
+    """Stable name -> [(column position, specificity)], best first."""
+    pool = _POOL_SHAPEFILE if grid.file_type == "Shapefile" else _POOL
+    found: dict[str, list[tuple[int, int]]] = {}
+    for position, name in enumerate(grid.names):
+        for key, n in column_keys(name):
+            if key in pool:
+                for stable, _form in pool[key]:
+                    found.setdefault(stable, []).append((position, n))
+                break
+    for stable in found:
+        found[stable].sort(key=lambda item: (-item[1], item[0]))
+    return found
+
+
+def _naming(grid: _Grid, found: dict[str, list[tuple[int, int]]], mapping: dict[str, int]) -> str:
+    votes = []
+    for stable, position in mapping.items():
+        name = grid.names[position]
+        if "/" in name or "(" in name or " " in name.strip():
+            votes.append("statline")
+            continue
+        key = next((k for k, _n in column_keys(name) if k in _POOL), None)
+        forms = [form for s, form in _POOL.get(key, []) if s == stable]
+        if re.search(r"[a-z]_\d+$|^[A-Z][a-z]", name) and "odata" in forms:
+            votes.append("odata")
+        elif forms:
+            votes.append("map_upper" if name.isupper() and "map_upper" in forms else
+                         "map" if "map" in forms else forms[0])
+    return max(set(votes), key=votes.count) if votes else ""
+
+
+def _looks_like_codes(values: pd.Series, level: str | None) -> bool:
+    filled = values[[_filled(v) for v in values]]
+    if filled.empty:
+        return False
+    sample = filled.head(2000)
+    return region_codes(sample, level=level)["code"].notna().mean() >= 0.5
+
+
+def _read_grid(grid: _Grid) -> _Part:
+    found = _match(grid)
+    code_position, code_level = None, None
+    for spec, level in _CODE_SPECS.items():
+        for position, _n in found.get(spec, []):
+            if _looks_like_codes(grid.data[position], level):
+                code_position, code_level = position, level
+                break
+        if code_position is not None:
+            break
+    if code_position is None:
+        raise _NotKwb(
+            f"{grid.source}: geen kolom met de buurtcode (zoals 'Codering_3', 'WijkenEnBuurten', 'buurtcode' "
+            "of 'BU_CODE'); is dit een tabel Kerncijfers Wijken en Buurten van het CBS?"
+        )
+    mapping = {s: found[s][0][0] for s in KWB_COLUMNS if s in found and found[s][0][0] != code_position}
+    missing = [s for s in _REQUIRED if s not in mapping]
+    if missing:
+        raise _NotKwb(
+            f"{grid.source}: dit is geen KWB-tabel van het CBS: kolom voor {', '.join(missing)} "
+            "(zoals 'AantalInwoners_5', 'Bevolking/Aantal inwoners' of 'aantal_inwoners') ontbreekt"
+        )
+    data = grid.data
+    soort = data[found["soort_regio"][0][0]] if "soort_regio" in found else None
+    codes = region_codes(data[code_position], level=code_level, soort=soort)
+    valid = codes["code"].notna().to_numpy()
+    raw_codes = data[code_position]
+    invalid = [(grid.rows[i], "" if not _filled(raw_codes.iloc[i]) else str(raw_codes.iloc[i]).strip())
+               for i in np.flatnonzero(~valid)]
+    rows = [grid.rows[i] for i in np.flatnonzero(valid)]
+    code_list = codes["code"][valid].tolist()
+    table = data[valid].reset_index(drop=True)
+    frame = pd.DataFrame({"code": code_list, "niveau": codes["niveau"][valid].tolist()}, dtype=object)
+    text_positions = _text_columns(grid, found, code_position, code_level, table)
+    for name, position in text_positions.items():
+        frame[name] = [str(v).strip() if _filled(v) else None for v in table[position]]
+    formats = {number_format(table[p]) for p in mapping.values()} - {None}
+    hint = next(iter(formats)) if len(formats) == 1 and formats <= {DUTCH, POINT} else None
+    columns: dict[str, ColumnSource] = {}
+    for stable, position in mapping.items():
+        spec, name = KWB_COLUMNS[stable], grid.names[position]
+        values = parse_numbers(table[position], source=grid.source, column=name, rows=rows, codes=code_list, hint=hint)
+        check_range(values, source=grid.source, column=name, minimum=spec.minimum, maximum=spec.maximum,
+                    what=_WHAT.get(spec.kind, ""), rows=rows, codes=code_list)
+        frame[stable] = values.to_numpy()
+        columns[stable] = ColumnSource(stable, name, spec.unit, kind=spec.kind, label=spec.label)
+    _derive(frame, columns)
+    return _Part(frame, columns, invalid, grid.names[code_position], _naming(grid, found, mapping),
+                 year=_year(table, text_positions, grid))
+
+
+def _text_columns(grid, found, code_position, code_level, table) -> dict[str, int]:
+    """Positions of the name, gemeentenaam and period columns (names must not be codes)."""
+    out = {}
+    order = {"buurt": ["buurtnaam", "naam", "wijknaam"], "wijk": ["wijknaam", "naam"],
+             "gemeente": ["gemeentenaam", "naam"]}.get(code_level, ["naam", "buurtnaam", "wijknaam"])
+    for spec in order:
+        for position, _n in found.get(spec, []):
+            if position != code_position and not _looks_like_codes(table[position], None):
+                out["naam"] = position
+                break
+        if "naam" in out:
+            break
+    for spec in ("gemeentenaam", "perioden"):
+        if spec in found and found[spec][0][0] != code_position:
+            out[spec] = found[spec][0][0]
+    return out
+
+
+def _year(table: pd.DataFrame, text_positions: dict[str, int], grid: _Grid) -> int | None:
+    if "perioden" not in text_positions:
+        return None
+    for value in table[text_positions["perioden"]]:
+        if _filled(value):
+            found = re.search(r"(19|20)\d\d", str(value))
+            if found:
+                return int(found.group(0))
+    return None
+
+
+def _derive(frame: pd.DataFrame, columns: dict[str, ColumnSource]) -> None:
+    """Add the counts the source gives only indirectly, in ``kwb_columns.csv`` order."""
+    for stable, spec in KWB_COLUMNS.items():
+        if stable in columns or not spec.derivation:
+            continue
+        share = re.fullmatch(r"(\w+)\s*%\s*(\w+)", spec.derivation)
+        total = re.fullmatch(r"(\w+)\s*\+\s*(\w+)", spec.derivation)
+        a, b = (share or total).groups()
+        if a not in columns or b not in columns:
+            continue
+        if share:
+            frame[stable] = frame[a] / 100 * frame[b]
+            how = f"{_source_text(columns[a])} × {_source_text(columns[b])} / 100"
+        else:
+            frame[stable] = frame[a] + frame[b]
+            how = f"{_source_text(columns[a])} + {_source_text(columns[b])}"
+        columns[stable] = ColumnSource(stable, how, spec.unit, derived=True, kind=spec.kind, label=spec.label,
+                                       inputs=(a, b))
+
+
+def _source_text(source: ColumnSource) -> str:
+    return f"({source.column})" if source.derived else source.column
+
+
+def _level_frame(rows: pd.DataFrame, level: str, stable_cols: list[str], wanted: set[str] | None) -> pd.DataFrame:
+    codes = rows["code"].astype(object)
+    out = pd.DataFrame(index=rows.index)
+    if level == "buurt":
+        out["buurtcode"] = codes
+        out["wijkcode"] = wijkcode_of(codes) if len(codes) else codes
+        out["gemeentecode"] = gemeentecode_of(codes) if len(codes) else codes
+    elif level == "wijk":
+        out["wijkcode"] = codes
+        out["gemeentecode"] = gemeentecode_of(codes) if len(codes) else codes
+    else:
+        out["gemeentecode"] = codes
+    name_col = {"buurt": "buurtnaam", "wijk": "wijknaam", "gemeente": "gemeentenaam"}[level]
+    if "naam" in rows.columns and rows["naam"].notna().any():
+        out[name_col] = rows["naam"].astype(object)
+    if "gemeentenaam" in rows.columns and rows["gemeentenaam"].notna().any():
+        if level == "gemeente" and name_col in out:
+            out[name_col] = out[name_col].where(out[name_col].notna(), rows["gemeentenaam"])
+        else:
+            out["gemeentenaam"] = rows["gemeentenaam"].astype(object)
+    for stable in stable_cols:
+        out[stable] = rows[stable].astype(float)
+    if wanted is not None:
+        out = out[out["gemeentecode"].isin(wanted)]
+    return out.reset_index(drop=True)

@@ -1,0 +1,120 @@
+"""The orchestrator: every product of a run agrees, whichever command made it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sociale_kaart.products import PRODUCTS, make
+from sociale_kaart.settings import MapSettings, NeedSettings, RunSettings, Sources
+
+
+def flagged_in_csv(path: Path) -> set[str]:
+    with open(path, encoding="utf-8-sig") as handle:
+        return {row["buurtcode"] for row in csv.DictReader(handle, delimiter=";") if row["aandachtsbuurt"] == "ja"}
+
+
+def flagged_in_html(path: Path) -> set[str]:
+    page = path.read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/json" id="sk-data">(.*?)</script>', page, re.S)
+    payload = json.loads(found.group(1))
+    features = payload["buurten"]
+    return {code for code, flag in zip(features["code"], features["aandacht"]) if flag}
+
+
+def flagged_in_pdf(path: Path) -> set[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return set(re.findall(r"\((BU\d{8}), stapeling", text))
+
+
+@pytest.fixture(scope="session")
+def pdftotext():
+    import shutil
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+
+
+@pytest.mark.parametrize("rule", ["marge", "kwintiel"])
+def test_flag_csv_map_and_briefing_name_the_same_buurten(rule, buurten_2016, kwb_2024, tmp_path, pdftotext):
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Maassluis",)),
+                           need=NeedSettings(rule=rule), output=tmp_path, quiet=True)
+    result = make(settings, products=("aandachtsbuurten", "kaart", "briefing"))
+    in_csv = flagged_in_csv(tmp_path / "maassluis_aandachtsbuurten.csv")
+    assert in_csv, "Maassluis has aandachtsbuurten under both rules"
+    assert flagged_in_html(tmp_path / "maassluis_kaart.html") == in_csv
+    assert flagged_in_pdf(tmp_path / "maassluis_briefing.pdf") == in_csv
+    assert set(result.analysis.flagged["buurtcode"]) == in_csv
+
+
+def test_separate_commands_agree_when_given_the_same_settings(buurten_2016, kwb_2024, tmp_path):
+    """The bug of the issue: flag --regel kwintiel found 3, map --aandacht outlined 5."""
+    common = ["--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Maassluis", "--regel", "kwintiel",
+              "--uitvoer", str(tmp_path), "--stil"]
+    for command in ("flag", "map"):
+        done = subprocess.run([sys.executable, "-m", "sociale_kaart.cli", command, *common], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    in_csv = flagged_in_csv(tmp_path / "maassluis_aandachtsbuurten.csv")
+    assert flagged_in_html(tmp_path / "maassluis_kaart.html") == in_csv
+    marge = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Maassluis",)),
+                        output=tmp_path / "marge", quiet=True)
+    assert set(make(marge, products=("aandachtsbuurten",)).analysis.flagged["buurtcode"]) != in_csv
+
+
+def test_index_page_lists_every_product_and_requests_nothing(sample_paths, tmp_path):
+    settings = RunSettings(sources=Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"],
+                                           registraties=(sample_paths["registraties"],)),
+                           output=tmp_path, quiet=True, map=MapSettings(formats=("png",)))
+    result = make(settings, products=tuple(PRODUCTS))
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    made = [p.relative_to(tmp_path).as_posix() for p in result.written if p.name != "index.html"]
+    assert made and all(f"href='{name}'" in page for name in made)
+    assert not re.search(r"""(src|href)=['"]?(https?:)?//""", page), "the index page must request nothing"
+    assert "Voorbeeldstad" in page and "Kleine aantallen" in page
+    for key in ("kaart", "briefing", "profielen", "statisch", "aandachtsbuurten"):
+        assert key in result.products
+
+
+def test_unknown_product_is_refused(sample_paths, tmp_path):
+    from sociale_kaart.errors import InputError
+
+    settings = RunSettings(sources=Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"]), output=tmp_path,
+                           quiet=True)
+    with pytest.raises(InputError, match="onbekend product"):
+        make(settings, products=("kaart", "poster"))
+
+
+LEAN = """
+import sys, tempfile
+from pathlib import Path
+from sociale_kaart.products import make
+from sociale_kaart.settings import RunSettings, Sources, NeedSettings
+from sociale_kaart.sources.sample import sample_path
+out = Path(tempfile.mkdtemp())
+s = RunSettings(sources=Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb")), output=out, quiet=True,
+                need=NeedSettings(hotspots={hotspots}))
+make(s, products={products!r})
+print(",".join(sorted(m for m in ("mapclassify", "esda", "libpysal", "folium", "sklearn", "scipy.stats")
+                      if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("products, hotspots, expected", [
+    (("tabellen",), False, ""),
+    (("kaart", "aandachtsbuurten"), False, ""),
+    (("aandachtsbuurten",), True, "esda,libpysal"),
+])
+def test_heavy_libraries_are_imported_only_where_their_work_is_needed(products, hotspots, expected):
+    code = LEAN.format(hotspots=hotspots, products=products)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(filter(None, done.stdout.strip().split(",")))
+    assert loaded >= set(filter(None, expected.split(",")))
+    assert not loaded & {"mapclassify", "folium", "sklearn"} or expected, loaded
+    if not expected:
+        assert loaded == set(), loaded

@@ -1,0 +1,107 @@
+"""The project file: init writes it, maak makes everything it asks for, errors name key and file."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sociale_kaart.errors import InputError
+from sociale_kaart.project import read_project, run_settings, template
+
+
+def run(args, cwd, check=True):
+    done = subprocess.run([sys.executable, "-m", "sociale_kaart.cli", *args], cwd=cwd, capture_output=True, text=True)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_init_then_maak_makes_every_product(buurten_2016, kwb_2024, tmp_path):
+    run(["init", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Maassluis"], tmp_path)
+    project = tomllib.loads((tmp_path / "sociale-kaart.toml").read_text(encoding="utf-8"))
+    assert project["gebied"]["gemeenten"] == ["Maassluis"]
+    done = run(["maak"], tmp_path)
+    out = tmp_path / "maps"
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    expected = {"index.html", "maassluis_kaart.html", "maassluis_kaart.png", "maassluis_kaart_insluiten.html",
+                "maassluis_briefing.pdf", "maassluis_aandachtsbuurten.csv", "maassluis_aandachtsbuurten.gpkg",
+                "maassluis_buurten.csv", "maassluis_wijken.csv", "maassluis_gemeente.csv", "maassluis_sociale_kaart.gpkg",
+                "maassluis_koppelrapport.txt", "maassluis_koppelrapport.json", "maassluis_wmo_per_1000.png",
+                "maassluis_wmo_per_1000.pdf", "maassluis_wmo_per_1000.svg"}
+    assert expected <= names, expected - names
+    with open(kwb_2024, encoding="utf-8") as handle:  # one profile per wijk of Maassluis in the figures
+        wijken = {row["Codering_3"].strip()[2:8] for row in csv.DictReader(handle, delimiter=";")
+                  if row["Codering_3"].startswith("BU0556")}
+    profiles = [n for n in names if n.startswith("maassluis_wijkprofielen/")]
+    assert len(profiles) == len(wijken)
+    assert "[" in done.stderr and " s] " in done.stderr, "progress lines on stderr"
+    assert "Aandachtsbuurten:" in done.stdout
+
+
+def test_options_override_the_project_file(buurten_2016, kwb_2024, tmp_path):
+    run(["init", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Maassluis"], tmp_path)
+    run(["maak", "--product", "aandachtsbuurten", "--regel", "kwintiel", "--uitvoer", "k", "--stil"], tmp_path)
+    run(["maak", "--product", "aandachtsbuurten", "--uitvoer", "m", "--stil"], tmp_path)
+
+    def flagged(folder):
+        with open(tmp_path / folder / "maassluis_aandachtsbuurten.csv", encoding="utf-8-sig") as handle:
+            return {r["buurtcode"] for r in csv.DictReader(handle, delimiter=";") if r["aandachtsbuurt"] == "ja"}
+
+    assert flagged("k") != flagged("m")
+    assert not (tmp_path / "k" / "maassluis_kaart.html").exists(), "--product limits what is made"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[bronnen]\ngrenzen = "g.gpkg"\nkwb = "k.csv"\nkleur = "rood"\n', "onbekende sleutel 'kleur' in [bronnen]"),
+    ('[kaart]\nklassen = "vijf"\n', "[kaart] klassen: verwacht geheel getal"),
+    ('[aandacht]\nhotspots = "ja"\n', "[aandacht] hotspots: verwacht true of false"),
+    ('[opmaak]\nx = 1\n', "onbekende sectie [opmaak]"),
+    ('[bronnen]\ngrenzen = "bestaat_niet.gpkg"\n', "[bronnen] grenzen: bestand niet gevonden"),
+    ('[bronnen\n', "geen geldig TOML"),
+])
+def test_bad_project_file_gives_one_line_naming_key_and_file(text, message, tmp_path):
+    (tmp_path / "sociale-kaart.toml").write_text(text, encoding="utf-8")
+    done = run(["maak", "--stil"], tmp_path, check=False)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fout: sociale-kaart.toml"), done.stderr
+    assert message in lines[0]
+    assert not (tmp_path / "maps").exists(), "nothing written"
+
+
+def test_template_is_valid_and_complete():
+    parts = read_project_text(template(grenzen="g.gpkg", kwb="k.csv", gemeenten=("GM0556",)))
+    settings = run_settings(parts)
+    assert settings.sources.gemeenten == ("GM0556",)
+    assert settings.need.margin == pytest.approx(0.25)
+    assert settings.output.name == "maps"
+
+
+def read_project_text(text: str) -> dict:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sociale-kaart.toml"
+        path.write_text(text, encoding="utf-8")
+        return read_project(path, check_files=False)
+
+
+def test_missing_sources_say_how_to_start(tmp_path):
+    done = run(["map", "--stil"], tmp_path, check=False)
+    assert done.returncode == 1
+    assert "--grenzen" in done.stderr and "sociale-kaart init" in done.stderr
+
+
+def test_weights_and_breaks_from_the_project_file():
+    parts = read_project_text('[bronnen]\ngrenzen = "g"\nkwb = "k"\n[aandacht]\ngewichten = { wmo_per_1000 = 2 }\n'
+                              '[kaart]\nindeling = "handmatig"\ngrenswaarden = { wmo_per_1000 = [40, 60, 80] }\n')
+    settings = run_settings(parts)
+    assert settings.need.weights == {"wmo_per_1000": 2.0}
+    assert settings.map.breaks == {"wmo_per_1000": [40.0, 60.0, 80.0]}
+    with pytest.raises(InputError, match="grenswaarden.wmo_per_1000"):
+        read_project_text('[kaart]\ngrenswaarden = { wmo_per_1000 = ["veertig"] }\n')
