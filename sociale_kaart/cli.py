@@ -92,6 +92,8 @@ run_options = _options(
     click.option("--registraties", multiple=True, type=_path,
                  help="Eigen registratie (CSV/XLSX) per buurtcode, adres of x/y; herhaal voor meer."),
     click.option("--adrestabel", type=_path, help="CBS-tabel buurt per postcode en huisnummer."),
+    click.option("--grenzen-cijferjaar", type=_path,
+                 help="Wijk- en Buurtkaart van het jaar van de cijfers, om gedeelde buurtcodes te controleren."),
     click.option("--min-noemer", type=int, help="Onderdruk cijfers op minder inwoners/woningen dan dit [50]."),
     click.option("--min-aantal", type=int, help="Onderdruk registratieaantallen van 1 tot dit getal [5]."),
     click.option("--regel", type=click.Choice(["marge", "kwintiel"]),
@@ -157,6 +159,7 @@ def _settings(options: dict):
     put("sources", "gemeenten", tuple(o.get("gemeenten", ())))
     put("sources", "registraties", tuple(o.get("registraties", ())))
     put("sources", "adrestabel", o.get("adrestabel"))
+    put("sources", "grenzen_cijferjaar", o.get("grenzen_cijferjaar"))
     put("small_numbers", "min_denominator", o.get("min_noemer"))
     put("small_numbers", "min_count", o.get("min_aantal"))
     put("need", "rule", o.get("regel"))

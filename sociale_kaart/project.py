@@ -34,6 +34,7 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "kwb": ("sources", "kwb", _PATH),
         "registraties": ("sources", "registraties", _PATHS),
         "adrestabel": ("sources", "adrestabel", _PATH),
+        "grenzen_cijferjaar": ("sources", "grenzen_cijferjaar", _PATH),
         "bron": ("sources", "bron", _STR),
     },
     "gebied": {
@@ -89,6 +90,9 @@ kwb = "{kwb}"
 registraties = []
 # CBS-tabel buurt per postcode en huisnummer, voor registraties met een adres.
 # adrestabel = "pc6hnr.csv"
+# Komen grenzen en cijfers uit verschillende jaren? De kaart van het jaar van de cijfers laat zien welke
+# buurtcodes inmiddels een ander gebied aanduiden (die worden dan niet gekoppeld).
+# grenzen_cijferjaar = "geodata/wijkenbuurten_2024.gpkg"
 
 [gebied]
 # Gemeentecode (GM0556) of naam (Maassluis); leeg = alle gemeenten in het grenzenbestand.

@@ -129,6 +129,7 @@ class Sources:
     gemeenten: tuple[str, ...] = ()  #: codes or names; empty: every gemeente in the boundary file
     registraties: tuple[Path, ...] = ()
     adrestabel: Path | None = None
+    grenzen_cijferjaar: Path | None = None  #: map of the figures' year, to check shared codes when years differ
     bron: str | None = None  #: overrides the attribution line (the fictional sample says so)
 
 

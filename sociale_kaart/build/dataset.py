@@ -183,8 +183,10 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
         raise InputError(f"{read.source}: geen buurten gevonden voor {', '.join(codes)}")
     kwb = read_kwb(sources.kwb)
     figures = kwb.buurten
+    check = _check_years(read, kwb, sources, codes)
     joined, report = join_figures(buurten, figures, gemeenten=codes, source_boundaries=read.source,
-                                  source_figures=kwb.source, year_boundaries=read.year, year_figures=kwb.year)
+                                  source_figures=kwb.source, year_boundaries=read.year, year_figures=kwb.year,
+                                  check=check)
     if not report.gekoppeld:
         raise InputError(
             f"{kwb.source}: geen enkele buurtcode komt overeen met {read.source} "
@@ -212,7 +214,9 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
     joined = ind.compute_rates(joined, chosen, small_numbers)
     empty = [i for i in chosen if joined[i.key].isna().all() and not joined[f"{i.key}_status"].eq(ind.SUPPRESSED).any()]
     chosen = [i for i in chosen if i not in empty]
-    wijken = _wijken(sources.grenzen, codes, joined, universe, chosen, small_numbers, wijk_shapes)
+    # Wijkcodes are reused between years as buurtcodes are: across years only the buurten on the map count.
+    wijk_universe = joined.iloc[0:0] if report.years_differ else universe
+    wijken = _wijken(sources.grenzen, codes, joined, wijk_universe, chosen, small_numbers, wijk_shapes)
     gemeenten = _gemeenten(codes, joined, universe, kwb, chosen, small_numbers)
     nederland = None
     if kwb.nederland:
@@ -242,6 +246,33 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
         geometry_notes=tuple(notes),
         bron=bron,
     )
+
+
+def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):
+    """When boundaries and figures are of different years, check shared codes against the figures' map.
+
+    That map is the one given (``grenzen_cijferjaar``), or the KWB file itself when it is a map.
+    Returns None when the years agree or no such map is at hand.
+    """
+    from .years import check_shared_codes
+
+    if not (read.year and kwb.year and read.year != kwb.year):
+        return None
+    candidates = [sources.grenzen_cijferjaar]
+    if Path(sources.kwb).suffix.lower() in (".gpkg", ".shp", ".geojson", ".json"):
+        candidates.append(sources.kwb)
+    for path in filter(None, candidates):
+        try:
+            other = read_boundaries(path, codes, level="buurten")
+        except InputError:
+            if path == sources.grenzen_cijferjaar:
+                raise
+            continue
+        if other.year and other.year != kwb.year:
+            raise InputError(f"{other.source}: deze kaart is van {other.year}, de cijfers van {kwb.year}; geef de "
+                             f"Wijk- en Buurtkaart van {kwb.year}")
+        return check_shared_codes(read.frame, other.frame, map_source=other.source, map_year=other.year)
+    return None
 
 
 def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
@@ -274,8 +305,8 @@ def _check_registration_area(reg, buurten, codes) -> None:
 def _wijken(grenzen, codes, buurten, universe, chosen, rule, shapes: bool) -> gpd.GeoDataFrame:
     """Wijk polygons (the file's wijken layer, else dissolved buurten) with rates from buurt counts.
 
-    A wijk's counts are those of every buurt of that wijkcode in the figures, also buurten whose
-    boundary is missing from the map; registration counts come from the buurten on the map.
+    A wijk's counts are those of every buurt of that wijkcode in `universe` (the figures), also
+    buurten whose boundary is missing from the map, plus the buurten on the map that the figures lack.
     """
     try:
         wijken = read_boundaries(grenzen, codes, level="wijken", read_geometry=shapes).frame
@@ -323,8 +354,13 @@ def _warnings(gemeenten: pd.DataFrame, report: JoinReport) -> list[str]:
         if not pd.isna(row.dekking) and row.dekking < MIN_COVERAGE:
             warnings.append(f"{row.gemeentenaam}: maar {nl_number(row.dekking * 100, 1)}% van de inwoners ligt in "
                             "buurten op de kaart; de gemeentecijfers gelden voor de hele gemeente.")
-    if report.jaar_grenzen and report.jaar_cijfers and report.jaar_grenzen != report.jaar_cijfers:
+    if report.years_differ and not report.controle:
         warnings.append(f"Buurtgrenzen ({report.jaar_grenzen}) en cijfers ({report.jaar_cijfers}) komen uit verschillende "
-                        "jaren; gedeelde buurtcodes zijn niet gecontroleerd op een andere betekenis. Haal de grenzen van "
-                        f"het jaar van de cijfers op met: sociale-kaart fetch --jaar {report.jaar_cijfers}")
+                        "jaren; gedeelde buurtcodes zijn niet gecontroleerd op een andere betekenis. Haal de kaart van "
+                        f"het jaar van de cijfers op met 'sociale-kaart fetch --jaar {report.jaar_cijfers}' en geef die "
+                        "als --grenzen-cijferjaar.")
+    elif report.hergebruikt or report.gewijzigd:
+        n = len(report.hergebruikt) + len(report.gewijzigd)
+        warnings.append(f"{plural(n, 'buurtcode duidt', 'buurtcodes duiden')} in {report.jaar_cijfers} een ander gebied "
+                        f"aan dan in {report.jaar_grenzen}; die buurten hebben geen cijfers (zie het koppelrapport).")
     return warnings

@@ -16,6 +16,7 @@ import pandas as pd
 
 #: Status per buurt in the ``koppeling`` column.
 MATCHED, NO_FIGURES, DUPLICATE = "gekoppeld", "geen cijfers", "dubbele code"
+REUSED, CHANGED = "code hergebruikt", "grens gewijzigd"
 
 
 @dataclass
@@ -32,11 +33,22 @@ class JoinReport:
     alleen_cijfers: list[str] = field(default_factory=list)
     dubbel_grenzen: list[str] = field(default_factory=list)
     dubbel_cijfers: list[str] = field(default_factory=list)
+    hergebruikt: list[str] = field(default_factory=list)
+    gewijzigd: list[str] = field(default_factory=list)
+    #: How shared codes were checked when the years differ: the map used, or "" when not checked.
+    controle: str = ""
+    #: Per refused code: (code, name on the boundaries, name in the figures' year, overlap).
+    controle_details: list[tuple] = field(default_factory=list)
+
+    @property
+    def years_differ(self) -> bool:
+        return bool(self.jaar_grenzen and self.jaar_cijfers and self.jaar_grenzen != self.jaar_cijfers)
 
     @property
     def complete(self) -> bool:
         """True when every buurt matched once on both sides."""
-        return not (self.alleen_grenzen or self.alleen_cijfers or self.dubbel_grenzen or self.dubbel_cijfers)
+        return not (self.alleen_grenzen or self.alleen_cijfers or self.dubbel_grenzen or self.dubbel_cijfers
+                    or self.hergebruikt or self.gewijzigd)
 
     def to_dict(self) -> dict:
         return asdict(self) | {"volledig": self.complete}
@@ -47,21 +59,29 @@ class JoinReport:
     def to_text(self) -> str:
         """The report in Dutch, as the CLI prints it."""
         years = f"grenzen {self.jaar_grenzen or 'jaar onbekend'}, cijfers {self.jaar_cijfers or 'jaar onbekend'}"
+        checked = ""
+        if self.years_differ:
+            checked = f" (gecontroleerd met {self.controle})" if self.controle else ", niet gecontroleerd"
         lines = [
             f"Koppeling {self.bron_cijfers} aan {self.bron_grenzen} ({years})",
             f"  gemeente(n):                 {_gemeenten_text(self.gemeenten)}",
-            f"  gekoppeld:                   {len(self.gekoppeld)} buurten",
+            f"  gekoppeld:                   {len(self.gekoppeld)} buurten{checked}",
+            _listed("code hergebruikt:", self.hergebruikt, "andere buurt in het jaar van de cijfers, niet gekoppeld"),
+            _listed("grens gewijzigd:", self.gewijzigd, "minder dan de helft overlapt, niet gekoppeld"),
             _listed("alleen in de grenzen:", self.alleen_grenzen, "geen cijfers, grijs op de kaart"),
             _listed("alleen in de cijfers:", self.alleen_cijfers, "geen grens, niet op de kaart"),
             _listed("dubbele codes (grenzen):", self.dubbel_grenzen, "niet gekoppeld"),
             _listed("dubbele codes (cijfers):", self.dubbel_cijfers, "niet gekoppeld"),
         ]
-        if self.jaar_grenzen and self.jaar_cijfers and self.jaar_grenzen != self.jaar_cijfers:
+        for code, old, new, share in self.controle_details:
+            lines.append(f"    {code}: {old or '?'} ({self.jaar_grenzen}) / {new or '?'} ({self.jaar_cijfers}), "
+                         f"overlap {round(share * 100)}%")
+        if self.years_differ:
             lines.append(
                 f"  Let op: grenzen en cijfers komen uit verschillende jaren ({self.jaar_grenzen} en "
                 f"{self.jaar_cijfers}). Gebruik bij voorkeur de Wijk- en Buurtkaart van het jaar van de cijfers."
             )
-        return "\n".join(lines)
+        return "\n".join(line for line in lines if line)
 
 
 def join_figures(
@@ -73,6 +93,7 @@ def join_figures(
     source_figures: str = "cijfers",
     year_boundaries: int | None = None,
     year_figures: int | None = None,
+    check=None,
 ) -> tuple[gpd.GeoDataFrame, JoinReport]:
     """Left-join `figures` to `boundaries` on ``buurtcode`` and report every mismatch.
 
@@ -88,6 +109,9 @@ def join_figures(
         File names, for the report.
     year_boundaries, year_figures : int or None
         Years of both sides, for the report.
+    check : CodeCheck, optional
+        Shared codes checked against the map of the figures' year
+        (:func:`sociale_kaart.build.years.check_shared_codes`): reused and changed codes are not joined.
 
     Returns
     -------
@@ -111,24 +135,33 @@ def join_figures(
     right_codes = figures["buurtcode"]
     dup_left = sorted(set(left_codes[left_codes.duplicated()]))
     dup_right = sorted(set(right_codes[right_codes.duplicated()]))
+    refused = check.refused if check is not None else set()
+    reused = sorted(r[0] for r in check.reused) if check is not None else []
+    changed = sorted(r[0] for r in check.changed) if check is not None else []
     report = JoinReport(
         bron_grenzen=source_boundaries,
         bron_cijfers=source_figures,
         jaar_grenzen=year_boundaries,
         jaar_cijfers=year_figures,
         gemeenten=list(gemeenten or []),
-        gekoppeld=sorted((set(left_codes) & set(right_codes)) - set(dup_left) - set(dup_right)),
+        gekoppeld=sorted((set(left_codes) & set(right_codes)) - set(dup_left) - set(dup_right) - refused),
         alleen_grenzen=sorted(set(left_codes) - set(right_codes)),
         alleen_cijfers=sorted(set(right_codes) - set(left_codes)),
         dubbel_grenzen=dup_left,
         dubbel_cijfers=dup_right,
+        hergebruikt=reused,
+        gewijzigd=changed,
+        controle=f"{check.map_source} ({check.map_year or 'jaar onbekend'})" if check is not None else "",
+        controle_details=sorted((*check.reused, *check.changed)) if check is not None else [],
     )
-    usable = figures[~figures["buurtcode"].isin(dup_left + dup_right)]
+    usable = figures[~figures["buurtcode"].isin([*dup_left, *dup_right, *refused])]
     shared = [c for c in usable.columns if c in boundaries.columns and c != "buurtcode"]
     joined = boundaries.merge(usable.drop(columns=shared), on="buurtcode", how="left", validate="m:1")
     status = pd.Series(NO_FIGURES, index=joined.index)
     status[joined["buurtcode"].isin(report.gekoppeld)] = MATCHED
     status[joined["buurtcode"].isin(dup_left + dup_right)] = DUPLICATE
+    status[joined["buurtcode"].isin(reused)] = REUSED
+    status[joined["buurtcode"].isin(changed)] = CHANGED
     joined["koppeling"] = status
     return joined, report
 
