@@ -152,7 +152,7 @@ def topology_check() -> str:
 def _row(name: str, result: dict, size: float | None = None) -> str:
     status = "" if result["returncode"] == 0 else f"  (exit {result['returncode']}: {result['stderr'].strip()[-160:]})"
     size_text = f"{size / 1e6:8.1f}" if size is not None else f"{'':8}"
-    return f"{name:44} {result['min']:7.2f} {result['median']:9.2f} {result['peak_mb']:8.0f} {size_text}{status}"
+    return f"{name:52} {result['min']:7.2f} {result['median']:9.2f} {result['peak_mb']:8.0f} {size_text}{status}"
 
 
 def main() -> None:
@@ -174,7 +174,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench_map_"))
     print(f"{GRENZEN.name} (land: 11,638 buurten; Maassluis: 19), 5 indicators, {args.runs} fresh processes each, "
           f"2 cores; CPU reference loop {cpu_reference():.1f} s")
-    print(f"{'':44} {'min s':>7} {'median s':>9} {'peak MB':>8} {'HTML MB':>8}")
+    print(f"{'':52} {'min s':>7} {'median s':>9} {'peak MB':>8} {'HTML MB':>8}")
     details = []
     for scope in SCOPES:
         floor = measure("floor", scope, args.runs, work)

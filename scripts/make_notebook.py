@@ -15,8 +15,8 @@ CELLS = [
     ),
     new_code_cell(
         "from pathlib import Path\n\n"
-        "from sociale_kaart.sample import FILES, sample_dir\n"
-        "from sociale_kaart.pipeline import build\n\n"
+        "from sociale_kaart.sources.sample import FILES, sample_dir\n"
+        "from sociale_kaart.build.dataset import build\n\n"
         "geodata = sample_dir()\n"
         "data = build(\n"
         "    geodata / FILES['grenzen'],\n"
@@ -40,7 +40,7 @@ CELLS = [
         "een behoefte-index en hot spots (Local Moran's I en Getis-Ord Gi*, 999 permutaties, vaste seed)."
     ),
     new_code_cell(
-        "from sociale_kaart.need import NeedSettings, analyse, relations\n\n"
+        "from sociale_kaart.analysis.need import NeedSettings, analyse, relations\n\n"
         "settings = NeedSettings()\n"
         "print(settings.describe())\n"
         "table = analyse(data, settings)\n"
@@ -49,7 +49,7 @@ CELLS = [
     new_code_cell("relations(table, data.indicators).round(3)"),
     new_markdown_cell("## Kaarten\n\nEen interactieve kaart (één HTML-bestand, werkt offline) en een statische kaart voor print."),
     new_code_cell(
-        "from sociale_kaart.webmap import MapOptions, render_html\n\n"
+        "from sociale_kaart.render.webmap import MapOptions, render_html\n\n"
         "out = Path('..') / 'maps'\n"
         "out.mkdir(exist_ok=True)\n"
         "page = render_html(table, data.indicators, MapOptions('Sociale kaart Voorbeeldstad (fictief)', data.subtitle))\n"
@@ -58,7 +58,7 @@ CELLS = [
     ),
     new_code_cell(
         "from IPython.display import Image\n"
-        "from sociale_kaart.static import plot_map\n\n"
+        "from sociale_kaart.render.static import plot_map\n\n"
         "data.buurten = table\n"
         "png = plot_map(data, data.indicators[0], [out / 'notebook_kaart.png'])[0]\n"
         "Image(filename=str(png), width=700)"

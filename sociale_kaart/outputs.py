@@ -181,7 +181,7 @@ def terminate_cleanly():
 # --- tables --------------------------------------------------------------------------------------
 
 def table_for_output(frame: pd.DataFrame, *, protected_columns=(), min_count: int = 5,
-                     count_columns=(), rate_columns=(), decimals: int = 1) -> pd.DataFrame:
+                     count_columns=(), rate_columns=(), decimals: int | dict = 1) -> pd.DataFrame:
     """A copy of `frame` fit to leave the machine: protected counts blanked, numbers rounded.
 
     Parameters
@@ -192,7 +192,7 @@ def table_for_output(frame: pd.DataFrame, *, protected_columns=(), min_count: in
     count_columns : sequence of str
         Written as whole numbers.
     rate_columns : sequence of str
-        Rounded to `decimals`.
+        Rounded to `decimals` (one number, or per column).
 
     Examples
     --------
@@ -211,7 +211,7 @@ def table_for_output(frame: pd.DataFrame, *, protected_columns=(), min_count: in
             out[col] = out[col].astype(float).round().astype("Int64")
     for col in rate_columns:
         if col in out:
-            out[col] = out[col].astype(float).round(decimals)
+            out[col] = out[col].astype(float).round(decimals.get(col, 1) if isinstance(decimals, dict) else decimals)
     for col in out.columns:
         if out[col].dtype == bool:
             out[col] = np.where(out[col], "ja", "nee")

@@ -31,7 +31,7 @@ from .errors import InputError
 from .outputs import OutputFolder, table_for_output, terminate_cleanly
 from .progress import Progress
 from .settings import RunSettings
-from .texts import dutch_date, plural
+from .texts import decimals_for, dutch_date, plural
 
 #: Every product, in the order they are made, with what it holds (shown by ``--help`` and the index).
 PRODUCTS: dict[str, str] = {
@@ -85,7 +85,7 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
     from .build.dataset import build
 
     with terminate_cleanly(), OutputFolder(settings.output, fingerprint=fingerprint(settings)) as out:
-        data = build(settings.sources, small_numbers=settings.small_numbers,
+        data = build(settings.sources, small_numbers=settings.small_numbers, indicators=settings.indicators,
                      wijk_shapes=bool(_NEEDS_WIJK_SHAPES & set(products)))
         progress.say(f"grenzen en cijfers gekoppeld: {plural(len(data.buurten), 'buurt', 'buurten')}, "
                      f"{plural(len(data.indicators), 'indicator', 'indicatoren')}")
@@ -250,10 +250,10 @@ _RENDERERS = {
 
 def _publishable(frame, data):
     """`frame` with registration counts protected and numbers rounded, as every table leaves."""
-    rates = [c for ind in data.indicators for c in (ind.key,) if c in frame]
+    decimals = {ind.key: decimals_for(ind.unit) for ind in data.indicators if ind.key in frame}
     counts = [c for c in ("inwoners", "woningvoorraad", "huishoudens", *data.registration_columns) if c in frame]
     return table_for_output(frame, protected_columns=data.registration_columns, min_count=data.small_numbers.min_count,
-                            count_columns=counts, rate_columns=rates)
+                            count_columns=counts, rate_columns=list(decimals), decimals=decimals)
 
 
 def _map_indicators(data, settings: RunSettings) -> list[Indicator]:

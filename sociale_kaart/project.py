@@ -21,7 +21,7 @@ import tomllib
 from pathlib import Path
 
 from .errors import InputError
-from .settings import MapSettings, NeedSettings, RunSettings, SmallNumbers, Sources
+from .settings import IndicatorSpec, MapSettings, NeedSettings, RunSettings, SmallNumbers, Sources
 
 PROJECT_FILE = "sociale-kaart.toml"
 
@@ -72,6 +72,12 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "map": ("run", "output", _PATH),
         "producten": ("run", "products", _STRS),
     },
+}
+#: Keys of an own indicator (``[[indicator]]``) -> IndicatorSpec field and type.
+INDICATOR_KEYS = {
+    "sleutel": ("key", _STR), "label": ("label", _STR), "eenheid": ("unit", _STR), "kolom": ("column", _STR),
+    "teller": ("numerator", _STR), "noemer": ("denominator", _STR), "schaal": ("scale", _NUM),
+    "richting": ("direction", _STR), "optellen": ("aggregation", _STR), "bron": ("source", _PATH),
 }
 _TYPE_NAMES = {_STR: "tekst", _INT: "geheel getal", _NUM: "getal", _BOOL: "true of false", dict: "tabel",
                _PATH: "pad (tekst)", _PATHS: "lijst van paden", _STRS: "lijst van teksten"}
@@ -124,6 +130,16 @@ achtergrond = false   # true: OpenStreetMap-achtergrond (de kaart haalt dan tege
 # titel = "Sociale kaart"
 formaten = ["png", "svg", "pdf"]
 
+# Eigen indicatoren: elke getalkolom van de KWB, een registratie of een tabel per buurtcode.
+# [[indicator]]
+# sleutel = "ses_woa"
+# label = "SES-WOA-score"
+# eenheid = "score"
+# kolom = "ses_woa"          # een score per buurt; of teller = "..." en noemer = "inwoners" (schaal = 1000)
+# bron = "ses_woa.csv"       # een tabel met buurtcode; weglaten: de KWB of een registratie
+# richting = "minder"        # meer (hoger = meer behoefte), minder, of context
+# optellen = "gewogen"       # scores: gewogen naar inwoners per wijk en gemeente, of geen (alleen per buurt)
+
 [uitvoer]
 map = "maps"
 # Welke producten 'maak' maakt (standaard alle):
@@ -157,6 +173,7 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         raise InputError(f"{path}: kan het projectbestand niet lezen ({exc.strerror})") from None
     base = path.resolve().parent
     parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run")}
+    specs = _indicator_specs(raw.pop("indicator", []), path, base, check_files)
     for section, values in raw.items():  # names first, so that a typo is reported before anything else
         if section not in SCHEMA:
             raise InputError(f"{path.name}: onbekende sectie [{section}]; bekend: {', '.join(SCHEMA)}")
@@ -172,7 +189,31 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
             parts[part][field_] = _convert(value, kind, f"{path.name}: [{section}] {key}", base, check_files)
     if "margin" in parts["need"]:
         parts["need"]["margin"] = parts["need"]["margin"] / 100
+    if specs:
+        parts["run"]["indicators"] = specs
     return parts
+
+
+def _indicator_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[IndicatorSpec, ...]:
+    if not isinstance(tables, list):
+        raise InputError(f"{path.name}: schrijf eigen indicatoren als [[indicator]]-tabellen")
+    specs = []
+    for n, table in enumerate(tables, 1):
+        where = f"{path.name}: [[indicator]] nummer {n}"
+        fields = {}
+        for key, value in table.items():
+            if key not in INDICATOR_KEYS:
+                raise InputError(f"{where}: onbekende sleutel {key!r}; bekend: {', '.join(INDICATOR_KEYS)}")
+            field_, kind = INDICATOR_KEYS[key]
+            fields[field_] = _convert(value, kind, f"{where} {key}", base, check_files)
+        missing = [k for k, (f, _) in INDICATOR_KEYS.items() if f in ("key", "label", "unit") and f not in fields]
+        if missing:
+            raise InputError(f"{where}: {missing[0]} ontbreekt")
+        try:
+            specs.append(IndicatorSpec(**fields))
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+    return tuple(specs)
 
 
 def run_settings(parts: dict[str, dict]) -> RunSettings:

@@ -121,6 +121,39 @@ class MapSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class IndicatorSpec:
+    """An own indicator, declared in the project file (``[[indicator]]``).
+
+    Either a ratio (`numerator` / `denominator` x `scale`) or a score per buurt (`column`). Scores
+    are never summed: weighted by inhabitants (``aggregation="gewogen"``) or shown per buurt only.
+    """
+
+    key: str
+    label: str
+    unit: str
+    column: str | None = None  #: a score per buurt
+    numerator: str | None = None
+    denominator: str = "inwoners"
+    scale: float = 1000
+    direction: str = "meer"  #: "meer": higher = more need; "minder": higher = less need; "context"
+    aggregation: str = "geen"  #: scores: "gewogen" (by inhabitants) or "geen" (per buurt only)
+    source: Path | None = None  #: a table keyed on buurtcode; None: the KWB or a registration
+    protected: bool = False  #: the numerator counts cases of the municipality's own registrations
+
+    def __post_init__(self):
+        import re
+
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", self.key):
+            raise InputError(f"indicator {self.key!r}: een sleutel is kleine letters, cijfers en _ (bijv. ses_woa)")
+        if bool(self.column) == bool(self.numerator):
+            raise InputError(f"indicator {self.key!r}: geef óf kolom (een score) óf teller en noemer")
+        if self.direction not in ("meer", "minder", "context"):
+            raise InputError(f"indicator {self.key!r}: richting is meer, minder of context, niet {self.direction!r}")
+        if self.aggregation not in ("gewogen", "geen"):
+            raise InputError(f"indicator {self.key!r}: optellen is gewogen of geen, niet {self.aggregation!r}")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Sources:
     """The input files of a run."""
 
@@ -142,5 +175,6 @@ class RunSettings:
     need: NeedSettings = NeedSettings()
     map: MapSettings = MapSettings()
     output: Path = Path("maps")
+    indicators: tuple[IndicatorSpec, ...] = ()  #: own indicators beside the core ones
     wijken: tuple[str, ...] = ()  #: wijk profiles and briefing pages for these wijken only
     quiet: bool = False

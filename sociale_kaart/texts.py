@@ -35,14 +35,16 @@ def nl_number(value: float | None, decimals: int = 1, missing: str = MISSING_TEX
 
 
 def decimals_for(unit: str) -> int:
-    """Decimals that suit a unit: none for counts, one for rates and percentages.
+    """Decimals that suit a unit: none for counts, two for scores, one for rates and percentages.
 
     Examples
     --------
-    >>> decimals_for("aantal"), decimals_for("per 1.000 inwoners")
-    (0, 1)
+    >>> decimals_for("aantal"), decimals_for("per 1.000 inwoners"), decimals_for("score")
+    (0, 1, 2)
     """
-    return 0 if unit.startswith("aantal") else 1
+    if unit.startswith("aantal"):
+        return 0
+    return 2 if "score" in unit.lower() else 1
 
 
 def plural(n: int, singular: str, plural_form: str) -> str:

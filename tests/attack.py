@@ -147,6 +147,7 @@ def attack(*, cells: Mapping[str, float | None], areas: Mapping[str, Iterable[st
         The published rules: every published figure is rounded half up and 0 or >= min_count.
     rates : dict, optional
         buurtcode or area id -> ``(rate, denominator, decimals)``; ``decimals`` None: exact float.
+        A rate is taken to be computed from the published count (a multiple of `rounding`).
     suppressed : (lo, hi)
         What the attacker knows of any suppressed figure (default: at least 1, since zeros are
         published).
@@ -185,9 +186,14 @@ def attack(*, cells: Mapping[str, float | None], areas: Mapping[str, Iterable[st
         else:
             bounds[total] = count_interval(value, rounding=rounding, min_count=min_count)
     for key, (rate, denominator, decimals) in (rates or {}).items():
+        if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+            continue
+        # A rate is computed from the published (rounded) count c: it bounds c, and c bounds the count.
+        low, high = rate_interval(rate, denominator, decimals=decimals)
+        first, last = math.ceil(low / rounding) * rounding, math.floor(high / rounding) * rounding
+        assert first <= last, f"rate {rate} of {key} fits no published count"
         name = key if key in cells else f"area:{key}"
-        if rate is not None and not (isinstance(rate, float) and math.isnan(rate)):
-            low, high = rate_interval(rate, denominator, decimals=decimals)
-            constraints.append(({name: 1}, low, high))
+        constraints.append(({name: 1}, count_interval(first, rounding=rounding, min_count=min_count)[0],
+                            count_interval(last, rounding=rounding, min_count=min_count)[1]))
     ranges = feasible_ranges(constraints, unknowns, bounds=bounds, integer=integer)
     return {name.removeprefix("area:"): value for name, value in ranges.items()}

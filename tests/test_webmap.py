@@ -443,3 +443,15 @@ def test_print_button_prints_without_controls(maassluis_map, open_page):
     assert not page.locator(".sk-panel").is_visible()
     assert not page.locator(".leaflet-control-zoom").is_visible()
     assert page.locator(".sk-legend").is_visible() and page.locator(".sk-header").is_visible()
+
+
+def test_tooltip_explains_buurten_without_figures(buurten_2016, kwb_rows, open_page, tmp_path):
+    buurten, layers = _inputs(buurten_2016, kwb_rows, ["GM0606"])  # Schiedam: 2016 codes not all in the KWB 2024
+    unmatched = sorted(code for code in buurten["buurtcode"] if code not in kwb_rows)
+    assert unmatched
+    path = tmp_path / "schiedam.html"
+    path.write_text(render_html(buurten, layers, title="Schiedam", subtitle=SUBTITLE), encoding="utf-8")
+    page = open_page(path).page
+    tip = _hover_tip(page, unmatched[0])
+    assert "Geen cijfers: deze buurtcode staat niet in de kerncijfers" in tip.inner_text()
+    assert tip.locator("td[data-indicator='wmo_per_1000']").inner_text() == "geen gegevens"

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..settings import SmallNumbers, Sources
+from ..settings import IndicatorSpec, SmallNumbers, Sources
 from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
 from ..sources.kwb import ColumnSource, KwbTable, read_kwb
 from ..sources.registrations import RegistrationSummary, read_registrations
@@ -152,7 +152,8 @@ class Dataset:
         return "\n\n".join(parts)
 
 
-def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wijk_shapes: bool = True) -> Dataset:
+def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), indicators: tuple[IndicatorSpec, ...] = (),
+          wijk_shapes: bool = True) -> Dataset:
     """Load, join and compute indicators for the chosen gemeenten.
 
     Parameters
@@ -161,6 +162,9 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
         Boundary file, KWB table, gemeenten, registrations.
     small_numbers : SmallNumbers
         Small-number protection.
+    indicators : tuple of IndicatorSpec
+        Own indicators: any numeric column of the KWB, a registration or another table keyed on
+        buurtcode.
     wijk_shapes : bool
         Read wijk polygons (print products need them; the HTML map draws wijk borders from the
         buurt arcs and skips this read).
@@ -210,6 +214,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
     joined["koppeling"] = kwb_status.to_numpy()
     joined = ind.derive_counts(joined)
     universe = ind.derive_counts(universe)
+    joined, universe, own = _own_indicators(indicators, joined, universe, kwb, reg_columns)
+    extra += own
     chosen = ind.available(joined, extra)
     joined = ind.compute_rates(joined, chosen, small_numbers)
     empty = [i for i in chosen if joined[i.key].isna().all() and not joined[f"{i.key}_status"].eq(ind.SUPPRESSED).any()]
@@ -246,6 +252,38 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), wij
         geometry_notes=tuple(notes),
         bron=bron,
     )
+
+
+def _own_indicators(specs, joined, universe, kwb: KwbTable, reg_columns):
+    """Columns and :class:`Indicator` of every own indicator; a column that is nowhere is an error."""
+    from ..sources.tables import read_buurt_table
+
+    from ..sources.kwb import normalise_column_name
+
+    by_source = {normalise_column_name(c.column): c.stable for c in kwb.columns}
+    own = []
+    for spec in specs:
+        if spec.source is not None:
+            table = read_buurt_table(spec.source)
+            new = [c for c in table.columns if c != "buurtcode" and c not in joined.columns]
+            joined = joined.merge(table[["buurtcode", *new]], on="buurtcode", how="left")
+            universe = universe.merge(table[["buurtcode", *new]], on="buurtcode", how="left")
+        names = {}
+        for role in ("column", "numerator", "denominator"):
+            name = getattr(spec, role)
+            if name is None:
+                continue
+            name = name if name in joined.columns else by_source.get(normalise_column_name(name), name)
+            if name not in joined.columns:
+                where = spec.source.name if spec.source else f"{kwb.source} of de registraties"
+                raise InputError(f"indicator {spec.key!r}: kolom {getattr(spec, role)!r} niet gevonden in {where}")
+            if not pd.api.types.is_numeric_dtype(joined[name]):
+                raise InputError(f"indicator {spec.key!r}: kolom {name!r} bevat geen getallen")
+            names[role] = name
+        protected = spec.protected or names.get("numerator") in reg_columns
+        spec = type(spec)(**{**vars(spec), **names, "protected": protected})
+        own.append(ind.declared_indicator(spec))
+    return joined, universe, own
 
 
 def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):

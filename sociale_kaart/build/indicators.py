@@ -21,6 +21,8 @@ import pandas as pd
 from ..settings import SmallNumbers
 
 OK, MISSING, SUPPRESSED = "ok", "ontbreekt", "onderdrukt"
+#: Status of a score at wijk or gemeente level when it is shown per buurt only (never summed).
+PER_BUURT = "alleen per buurt"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,16 @@ class Indicator:
         (housing, ageing) is what need is related to.
     description : str
         How the figure is made, for the sources page.
+    kind : {"ratio", "score"}
+        A ratio of two counts, or a score per buurt (SES-WOA, a liveability class) in `numerator`
+        with `denominator` the inhabitants (for weighting and the small-number rule).
+    protected : bool
+        The numerator is a count from the municipality's own registrations: counts of 1 to
+        ``min_count - 1`` are suppressed. Published CBS figures (and counts derived from CBS
+        percentages) are already protected by CBS and are not.
+    aggregation : {"som", "gewogen", "geen"}
+        How wijk and gemeente values are made: summed counts (ratios), the inhabitant-weighted
+        mean of a score, or none (a score shown per buurt only).
     """
 
     key: str
@@ -57,6 +69,9 @@ class Indicator:
     more_is_need: bool = True
     description: str = ""
     role: str = "behoefte"
+    kind: str = "ratio"
+    protected: bool = False
+    aggregation: str = "som"
 
     def inputs_present(self, table: pd.DataFrame) -> bool:
         return self.numerator in table.columns and self.denominator in table.columns
@@ -128,7 +143,33 @@ def registration_indicator(column: str, label: str) -> Indicator:
     return Indicator(
         f"{column}_per_1000", label, column, "inwoners", 1000, "per 1.000 inwoners",
         description=f"{label}: aantal uit de registratie van de gemeente per 1.000 inwoners (CBS).",
+        protected=True,
     )
+
+
+def declared_indicator(spec) -> Indicator:
+    """The :class:`Indicator` of an own indicator declared in the project file (an ``IndicatorSpec``).
+
+    Examples
+    --------
+    >>> from sociale_kaart.settings import IndicatorSpec
+    >>> ses = declared_indicator(IndicatorSpec(key="ses", label="SES-WOA", unit="score", column="ses_woa",
+    ...                                        direction="minder", aggregation="gewogen"))
+    >>> ses.kind, ses.more_is_need, ses.aggregation, ses.denominator
+    ('score', False, 'gewogen', 'inwoners')
+    """
+    role = "context" if spec.direction == "context" else "behoefte"
+    more = spec.direction != "minder"
+    source = f" Bron: {spec.source.name}." if spec.source else ""
+    if spec.column:
+        how = ("gewogen naar inwoners opgeteld per wijk en gemeente" if spec.aggregation == "gewogen"
+               else "alleen per buurt getoond, nooit opgeteld")
+        return Indicator(spec.key, spec.label, spec.column, "inwoners", 1, spec.unit, more_is_need=more, role=role,
+                         kind="score", aggregation=spec.aggregation if spec.aggregation == "gewogen" else "geen",
+                         description=f"Eigen indicator: score uit kolom {spec.column}, {how}.{source}")
+    return Indicator(spec.key, spec.label, spec.numerator, spec.denominator, spec.scale, spec.unit, more_is_need=more,
+                     role=role, protected=spec.protected,
+                     description=f"Eigen indicator: {spec.numerator} / {spec.denominator} x {spec.scale:g}.{source}")
 
 
 def derive_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -171,17 +212,27 @@ def compute_rates(
 
     Examples
     --------
-    >>> t = pd.DataFrame({"wmo_clienten": [130.0, 5.0], "inwoners": [2915.0, 10.0]})
+    >>> t = pd.DataFrame({"wmo_clienten": [130.0, 5.0, 3.0], "inwoners": [2915.0, 10.0, 900.0]})
     >>> out = compute_rates(t, [registry()["wmo_per_1000"]])
     >>> out["wmo_per_1000"].round(2).tolist(), out["wmo_per_1000_status"].tolist()
-    ([44.6, nan], ['ok', 'onderdrukt'])
+    ([44.6, nan, 3.33], ['ok', 'onderdrukt', 'ok'])
+    >>> reg = registration_indicator("wmo_clienten", "Wmo")  # the same 3 from a registration is protected
+    >>> compute_rates(t, [reg])["wmo_clienten_per_1000_status"].tolist()
+    ['ok', 'onderdrukt', 'onderdrukt']
     """
     table = table.copy()
     for ind in indicators:
         num = table[ind.numerator].astype(float)
         den = table[ind.denominator].astype(float)
+        if ind.kind == "score":
+            known = num.notna()
+            small = den.notna() & (den < rule.min_denominator)
+            table[ind.key] = num.where(known & ~small)
+            table[f"{ind.key}_status"] = np.where(small, SUPPRESSED, np.where(known, OK, MISSING))
+            continue
         known = num.notna() & den.notna() & (den > 0)
-        small = known & ((den < rule.min_denominator) | ((num > 0) & (num < rule.min_count)))
+        few = (num > 0) & (num < rule.min_count) if ind.protected else False
+        small = known & ((den < rule.min_denominator) | few)
         # A denominator below the minimum suppresses even when the numerator is unknown:
         # "onderdrukt" tells the reader more than "ontbreekt" there.
         small |= den.notna() & (den < rule.min_denominator)
@@ -235,6 +286,8 @@ def aggregate(
         num = table[ind.numerator].astype(float)
         den = table[ind.denominator].astype(float)
         both = num.notna() & den.notna()
+        if ind.kind == "score":  # summed as score x inhabitants, so the weighted mean follows
+            num = num * den
         parts[ind.numerator] = num.where(both).groupby(groups).sum(min_count=1)
         parts[f"__den_{ind.key}"] = den.where(both).groupby(groups).sum(min_count=1)
         parts[f"__all_{ind.key}"] = den.groupby(groups).sum(min_count=1)
@@ -247,7 +300,13 @@ def aggregate(
         if col in sums:
             out[col] = sums[col]
     for ind in indicators:
+        if ind.kind == "score" and ind.aggregation != "gewogen":
+            out[ind.key] = np.nan
+            out[f"{ind.key}_status"] = PER_BUURT
+            continue
         block = pd.DataFrame({ind.numerator: sums[ind.numerator], ind.denominator: sums[f"__den_{ind.key}"]})
+        if ind.kind == "score":
+            block[ind.numerator] = block[ind.numerator] / block[ind.denominator]
         rated = compute_rates(block, [ind], rule)
         out[ind.key] = rated[ind.key]
         out[f"{ind.key}_status"] = rated[f"{ind.key}_status"]

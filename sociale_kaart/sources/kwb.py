@@ -484,7 +484,7 @@ def _grid_from_rows(rows: list[list], source: str, file_type: str) -> _Grid:
             continue  # empty lines, titles and footers ("Bron: CBS")
         body.append(rows[i])
         numbers.append(i + 1)
-    data = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+    data = pd.DataFrame(body or None, columns=range(width), dtype=object)
     return _Grid(names, data, numbers, source, file_type)
 
 
@@ -523,7 +523,7 @@ def read_kwb(
     --------
     >>> from sociale_kaart.sources.sample import sample_path
     >>> kwb = read_kwb(sample_path("kwb"))
-    >>> kwb.year, len(kwb.buurten), kwb.buurten.loc[0, "buurtcode"], kwb.buurten.loc[0, "inwoners"]
+    >>> kwb.year, len(kwb.buurten), kwb.buurten.loc[0, "buurtcode"], float(kwb.buurten.loc[0, "inwoners"])
     (2024, 16, 'BU99990101', 3355.0)
     >>> kwb.nederland["inwoners"], [c.stable for c in kwb.columns if c.derived]
     (18000000.0, ['huurwoningen', 'jongeren_0_25'])

@@ -1,0 +1,320 @@
+"""Disclosure control of registration counts: hand-worked small cases, then the real attack.
+
+Every expectation is worked out by hand in the comments or follows from the raw KWB CSV (read
+with the csv module); whether a suppressed count can be recovered is decided by an independent
+attacker (tests/attack.py, scipy's MILP), never by the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sociale_kaart.build.disclosure import Protected, Protection, protect_counts, publish_rates
+from sociale_kaart.errors import InputError
+from tests.attack import attack, count_interval, feasible_ranges, rate_interval
+
+NAN = float("nan")
+
+
+def area_map(groupings: dict[str, pd.Series]) -> dict[str, list[str]]:
+    """Area id "grouping:code" -> its buurtcodes: public knowledge of the attacker."""
+    return {f"{name}:{code}": list(series.index[series.eq(code)])
+            for name, series in groupings.items() for code in series.dropna().unique()}
+
+
+def attack_run(result: Protected, column: str, groupings: dict[str, pd.Series], *, rates=None, informed=None,
+               true=None):
+    """Everything `result` publishes about `column`, attacked; `informed` adds primary/secondary bounds."""
+    areas = area_map(groupings)
+    area_values = {f"{name}:{code}": result.totals[name].loc[code, column]
+                   for name in groupings for code in result.totals[name].index}
+    cell_bounds = area_bounds = None
+    if informed:  # the attacker somehow knows which figures are small (primary) and which are not
+        small = result.settings.min_count - 1
+        values = {**true, **{area: sum(true[code] for code in members) for area, members in areas.items()}}
+        bound = {name: ((1, small) if 1 <= value <= small else (result.settings.min_count, None))
+                 for name, value in values.items()}
+        cell_bounds = {code: bound[code] for code in true}
+        area_bounds = {area: bound[area] for area in areas}
+    return attack(cells=result.buurten[column].to_dict(), areas=areas, area_values=area_values,
+                  rounding=result.settings.rounding, min_count=result.settings.min_count, rates=rates,
+                  cell_bounds=cell_bounds, area_bounds=area_bounds)
+
+
+# --- the attack harness itself --------------------------------------------------------------------
+
+
+def test_harness_solves_the_textbook_subtraction():
+    # wijk total 18 of three buurten, two published as 5 and 12: the third is 1
+    ranges = attack(cells={"a": 5, "b": None, "c": 12}, areas={"w": ["a", "b", "c"]}, area_values={"w": 18})
+    assert ranges == {"b": (1, 1)}
+    # rounded to 5, the same figures leave 18 in 16..20 (>= 5), 5 in 5..7, 12 -> 10 in 8..12
+    ranges = attack(cells={"a": 5, "b": None, "c": 10}, areas={"w": ["a", "b", "c"]}, area_values={"w": 20},
+                    rounding=5)
+    assert ranges["b"] == (1, 20 + 2 - 5 - 8)
+
+
+def test_harness_intervals():
+    assert count_interval(15, rounding=5, min_count=5) == (13, 17)
+    assert count_interval(10, rounding=10, min_count=5) == (5, 14)  # half up: 5 -> 10, 15 -> 20
+    low, high = rate_interval(14.9, 35825, decimals=1)
+    # 14.85 * 35.825 = 532.001 and 14.95 * 35.825 = 535.58: 533..535 (532 / 35.825 = 14.8499 reads 14.8)
+    assert (math.ceil(low), math.floor(high)) == (533, 535)
+    # an LP relaxation can only be wider than the integer programme
+    constraints = [({"x": 2, "y": 2}, 7, 7)]
+    with pytest.raises(AssertionError):
+        feasible_ranges(constraints, ["x"], bounds={"x": (0, 10), "y": (0, 10)})  # 2x + 2y = 7 has no integer solution
+    assert feasible_ranges(constraints, ["x"], bounds={"x": (0, 10), "y": (0, 10)}, integer=False) == {"x": (0, 3.5)}
+
+
+# --- hand-worked small hierarchies -------------------------------------------------------------------
+
+#   wijk W1: A 3, Z 0, B 12, C 20  (total 35)    wijk W2: D 8, E 30 (total 38)    gemeente G: 73
+#   own area E1 = W1 without A: Z, B, C (total 32)    own area E2 = W2 (total 38)
+CODES = ["A", "Z", "B", "C", "D", "E"]
+SMALL = pd.DataFrame({"schuldhulp": [3, 0, 12, 20, 8, 30]}, index=CODES)
+WIJK = pd.Series(["W1", "W1", "W1", "W1", "W2", "W2"], index=CODES)
+GEMEENTE = pd.Series("G", index=CODES)
+EIGEN = pd.Series({"Z": "E1", "B": "E1", "C": "E1", "D": "E2", "E": "E2"})
+
+
+def test_primary_only_hides_small_cells_and_small_totals():
+    counts = pd.DataFrame({"wmo": [3, 0, 7, 12]}, index=["A", "B", "C", "D"])
+    wijk = pd.Series(["W1", "W1", "W2", "W2"], index=counts.index)
+    result = protect_counts(counts, groupings={"wijk": wijk}, rounding=1, secondary=False)
+    assert result.buurten["wmo"].tolist()[1:] == [0, 7, 12] and math.isnan(result.buurten.loc["A", "wmo"])
+    assert result.buurt_status["wmo"].tolist() == ["onderdrukt", "ok", "ok", "ok"]
+    # W1 = 3 + 0 = 3 is small itself; W2 = 19
+    assert math.isnan(result.totals["wijk"].loc["W1", "wmo"]) and result.totals["wijk"].loc["W2", "wmo"] == 19
+    assert result.total_status["wijk"]["wmo"].tolist() == ["onderdrukt", "ok"]
+    assert (result.primary["wmo"], result.secondary["wmo"]) == (2, 0)
+    assert result.settings == Protection(min_count=5, rounding=1, secondary=False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.settings = None
+
+
+def test_rounding_to_five_and_ten_half_up_from_true_sums():
+    counts = pd.DataFrame({"a": [7, 7, 7, 8, 12, 13, 0, 5]}, index=list("pqrstuvw"))
+    wijk = pd.Series(["W1", "W1", "W1", "W2", "W2", "W2", "W3", "W3"], index=counts.index)
+    result = protect_counts(counts, groupings={"wijk": wijk}, rounding=5, secondary=False)
+    assert result.buurten["a"].tolist() == [5, 5, 5, 10, 10, 15, 0, 5]
+    # W1 = 21 -> 20 (the rounded cells would sum to 15); W2 = 33 -> 35; W3 = 5 -> 5
+    assert result.totals["wijk"]["a"].tolist() == [20, 35, 5]
+    assert (result.buurt_status["a"] == "ok").all()
+    tens = protect_counts(pd.DataFrame({"a": [5, 14, 15, 0]}, index=list("pqrs")), groupings={}, rounding=10,
+                          secondary=False)
+    assert tens.buurten["a"].tolist() == [10, 10, 20, 0]
+
+
+def test_settings_are_checked():
+    with pytest.raises(InputError, match="hoogstens 10"):
+        protect_counts(SMALL, groupings={}, rounding=11)  # 5 would be shown as 0
+    with pytest.raises(InputError, match="min-aantal"):
+        protect_counts(SMALL, groupings={}, min_count=0)
+    assert "veelvoud van 5" in Protection().describe() and "1 t/m 4" in Protection().describe()
+
+
+@pytest.mark.parametrize("rounding", [1, 5])
+def test_own_area_that_is_a_wijk_minus_a_small_buurt(rounding):
+    groupings = {"wijk": WIJK, "gemeente": GEMEENTE, "eigen": EIGEN}
+    # Without secondary suppression A = W1 - E1 = 35 - 32 = 3, whatever buurt cells are hidden.
+    naive = protect_counts(SMALL, groupings=groupings, rounding=1, secondary=False)
+    assert attack_run(naive, "schuldhulp", groupings) == {"A": (3, 3)}
+
+    result = protect_counts(SMALL, groupings=groupings, rounding=rounding)
+    # Protecting A needs a hidden partner in W1 (>= 6, never the 0): B 12 or C 20; the partner then
+    # makes E1 open, which only a hidden total (E1: 32) or more cells can close. Cheapest: B + E1
+    # (12 + 32 = 44; C + E1 = 52; hiding W1 forces hiding in G and W2 as well).
+    status = result.buurt_status["schuldhulp"]
+    assert status.to_dict() == {"A": "onderdrukt", "Z": "ok", "B": "onderdrukt", "C": "ok", "D": "ok", "E": "ok"}
+    assert result.buurten.loc["Z", "schuldhulp"] == 0
+    assert result.total_status["eigen"]["schuldhulp"].to_dict() == {"E1": "onderdrukt", "E2": "ok"}
+    assert (result.total_status["wijk"]["schuldhulp"] == "ok").all()
+    assert (result.primary["schuldhulp"], result.secondary["schuldhulp"]) == (1, 2)
+    half_up = {1: {"C": 20, "D": 8, "E": 30}, 5: {"C": 20, "D": 10, "E": 30}}[rounding]
+    assert result.buurten["schuldhulp"].dropna().drop("Z").to_dict() == half_up
+    expected_totals = {1: ([35, 38], 73, 38), 5: ([35, 40], 75, 40)}[rounding]
+    assert result.totals["wijk"]["schuldhulp"].tolist() == expected_totals[0]
+    assert result.totals["gemeente"].loc["G", "schuldhulp"] == expected_totals[1]
+    assert result.totals["eigen"].loc["E2", "schuldhulp"] == expected_totals[2]
+
+    ranges = attack_run(result, "schuldhulp", groupings)
+    assert set(ranges) == {"A", "B", "eigen:E1"}
+    for name, (low, high) in ranges.items():
+        assert high - low >= max(rounding, 2), (name, low, high)
+    # exact: A + B = 35 - 0 - 20 = 15, both >= 1: A in 1..14
+    if rounding == 1:
+        assert ranges["A"] == (1, 14)
+
+
+def test_complement_leaves_room_below_it():
+    # A 1 next to a 5: A + F = 6 with F >= 5 would tell A = 1 to whoever knows F is not small.
+    counts = pd.DataFrame({"a": [1, 5, 9, 20, 30]}, index=["A", "F", "B", "C", "D"])
+    wijk = pd.Series(["W1", "W1", "W1", "W2", "W2"], index=counts.index)
+    groupings = {"wijk": wijk, "gemeente": pd.Series("G", index=counts.index)}
+    result = protect_counts(counts, groupings=groupings, rounding=1)
+    assert result.buurt_status["a"].tolist() == ["onderdrukt", "ok", "onderdrukt", "ok", "ok"]
+    true = counts["a"].to_dict()
+    # A + B = 10, B >= 5: A in 1..4 even for the informed attacker
+    assert attack_run(result, "a", groupings, informed=True, true=true)["A"] == (1, 4)
+
+
+def test_unknown_counts_and_sentinels():
+    counts = pd.DataFrame({"a": [np.nan, 8, 9, 10], "b": [-99997, 6, 7, 20]}, index=list("pqrs"))
+    wijk = pd.Series(["W1", "W1", "W2", "W2"], index=counts.index)
+    result = protect_counts(counts, groupings={"wijk": wijk}, rounding=1)
+    for column in "ab":
+        assert result.buurt_status[column].tolist() == ["onbekend", "ok", "ok", "ok"]
+        assert result.total_status["wijk"][column].tolist() == ["onbekend", "ok"]
+        assert math.isnan(result.totals["wijk"].loc["W1", column])
+    assert result.totals["wijk"]["a"].tolist()[1] == 19 and result.totals["wijk"]["b"].tolist()[1] == 27
+
+
+@pytest.mark.parametrize(("counts", "groupings", "message"), [
+    (pd.DataFrame({"a": [1, 2]}, index=["BU1", "BU1"]), {}, "buurtcode BU1 komt meer dan eens voor"),
+    (pd.DataFrame({"a": [1, -2]}, index=["BU1", "BU2"]), {}, "kolom a, buurtcode BU2: negatief"),
+    (pd.DataFrame({"a": [1, 2.5]}, index=["BU1", "BU2"]), {}, "kolom a, buurtcode BU2: 2.5 is geen geheel"),
+    (pd.DataFrame({"a": ["x", "y"]}, index=["BU1", "BU2"]), {}, "kolom a bevat geen aantallen"),
+    (pd.DataFrame({"a": [1, 2]}, index=["BU1", "BU2"]), {"wijk": pd.Series({"BU1": "W", "BU9": "W"})},
+     "gebiedsindeling wijk: buurtcode BU9 staat niet"),
+])
+def test_bad_input_is_named(counts, groupings, message):
+    with pytest.raises(InputError, match=message):
+        protect_counts(counts, groupings=groupings)
+
+
+def test_rates_from_published_counts():
+    counts = pd.DataFrame({"a": [535.0, NAN, 0.0, 10.0, 10.0]}, index=["GM", "WK1", "WK2", "WK3", "WK4"])
+    inhabitants = pd.Series({"GM": 35825, "WK1": 2915, "WK2": 40, "WK3": 2915, "WK4": -99997})
+    rates = publish_rates(counts, inhabitants)
+    # 535 / 35825 * 1000 = 14.93...; 10 / 2915 * 1000 = 3.43...; 40 inhabitants < 50; sentinel: missing
+    assert rates["a"].tolist()[0] == 14.9 and rates["a"].tolist()[3] == 3.4
+    assert rates["a"].isna().tolist() == [False, True, True, False, True]
+    assert all(len(repr(value).split(".")[1]) <= 1 for value in rates["a"].dropna())
+    per_column = publish_rates(counts, pd.DataFrame({"a": inhabitants * 2}), scale=100, decimals=2)
+    assert per_column.loc["GM", "a"] == 0.75  # 535 / 71650 * 100 = 0.7467
+    with pytest.raises(InputError, match="WK1"):
+        publish_rates(pd.DataFrame({"a": [5.0, 14.905792044661549]}, index=["GM", "WK1"]), inhabitants)
+
+
+# --- the real attack on Maassluis ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def maassluis(kwb_2024):
+    """19 buurten of GM0556 with inhabitants, from the raw CSV, plus two synthetic registrations.
+
+    schuldhulp: 3 in BU05560101 (alone in WK055601), 21..38 in the 18 others (sum 531, total 534);
+    wmo: WK055602 has 5, 1, 12 (total 18); the 16 other buurten 6..21.
+    """
+    with open(kwb_2024, encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle, delimiter=";")
+                if row["SoortRegio_2"].strip() == "Buurt" and row["Codering_3"].strip().startswith("BU0556")]
+    codes = sorted(row["Codering_3"].strip() for row in rows)
+    inhabitants = pd.Series({row["Codering_3"].strip(): float(row["AantalInwoners_5"]) for row in rows})[codes]
+    others = [code for code in codes if code != "BU05560101"]
+    schuldhulp = {"BU05560101": 3, **{code: 21 + i for i, code in enumerate(others)}}
+    wijk_02 = {"BU05560201": 5, "BU05560202": 1, "BU05560203": 12}
+    rest = iter(range(6, 22))
+    wmo = {code: wijk_02[code] if code in wijk_02 else next(rest) for code in codes}
+    counts = pd.DataFrame({"schuldhulp": schuldhulp, "wmo": wmo}).loc[codes]
+    wijk = pd.Series({code: "WK" + code[2:8] for code in codes})
+    gemeente = pd.Series("GM0556", index=codes)
+    # own areas: "Centrum" is WK055602 without its small buurt, "Oud" mixes three wijken
+    eigen = pd.Series({"BU05560201": "Centrum", "BU05560203": "Centrum", "BU05560101": "Oud",
+                       "BU05560202": "Oud", "BU05560301": "Oud", "BU05560302": "Oud", "BU05560303": "Oud",
+                       "BU05560401": "Haven", "BU05560402": "Haven"})
+    return counts, inhabitants, {"wijk": wijk, "gemeente": gemeente}, eigen
+
+
+def test_maassluis_numbers_are_the_reported_ones(maassluis):
+    counts, inhabitants, groupings, _ = maassluis
+    assert len(counts) == 19 and groupings["wijk"].nunique() == 8 and inhabitants.sum() == 35825
+    assert counts["schuldhulp"].sum() == 534 and counts["schuldhulp"].drop("BU05560101").sum() == 531
+    assert counts["schuldhulp"].sum() / inhabitants.sum() * 1000 == 14.905792044661549
+    wijk_02 = counts.loc[groupings["wijk"].eq("WK055602"), "wmo"]
+    assert wijk_02.sum() == 18 and sorted(wijk_02) == [1, 5, 12]
+
+
+def rates_for(result: Protected, column: str, groupings, inhabitants) -> dict:
+    """Every rate the run publishes, as (rate, denominator, decimals) for the attacker."""
+    rates = {}
+    buurt_rates = publish_rates(result.buurten[[column]], inhabitants)[column]
+    rates.update({code: (rate, inhabitants[code], 1) for code, rate in buurt_rates.items()})
+    for name, series in groupings.items():
+        denominators = inhabitants[series.index].groupby(series).sum()
+        area_rates = publish_rates(result.totals[name][[column]], denominators)[column]
+        rates.update({f"{name}:{code}": (rate, denominators[code], 1) for code, rate in area_rates.items()})
+    return rates
+
+
+def test_maassluis_attack_without_protection_recovers_3_and_1(maassluis):
+    """What was published: small buurten and wijken hidden, everything else exact, a 15-digit rate."""
+    counts, inhabitants, groupings, _ = maassluis
+    areas = area_map(groupings)
+    for column, code, value in (("schuldhulp", "BU05560101", 3), ("wmo", "BU05560202", 1)):
+        true = counts[column]
+        cells = {c: (None if 1 <= v <= 4 else float(v)) for c, v in true.items()}
+        wijk_values = {area: sum(true[c] for c in members) for area, members in areas.items() if area.startswith("wijk")}
+        area_values = {area: (None if 1 <= v <= 4 else float(v)) for area, v in wijk_values.items()}
+        gemeente_rate = float(true.sum()) / 35825 * 1000
+        ranges = attack(cells=cells, areas=areas, area_values=area_values,
+                        rates={"gemeente:GM0556": (gemeente_rate, 35825, None)})
+        assert ranges[code] == (value, value)
+
+
+def test_maassluis_attack_on_primary_suppression_only(maassluis):
+    counts, inhabitants, groupings, _ = maassluis
+    result = protect_counts(counts, groupings=groupings, rounding=1, secondary=False)
+    assert result.secondary.tolist() == [0, 0]
+    for column, code, value in (("schuldhulp", "BU05560101", 3), ("wmo", "BU05560202", 1)):
+        ranges = attack_run(result, column, groupings, rates=rates_for(result, column, groupings, inhabitants))
+        assert ranges[code] == (value, value)
+
+
+@pytest.mark.parametrize("rounding", [1, 5])
+@pytest.mark.parametrize("own_areas", [False, True])
+def test_maassluis_attack_on_protected_output(maassluis, rounding, own_areas):
+    counts, inhabitants, groupings, eigen = maassluis
+    if own_areas:
+        groupings = {**groupings, "eigen_indeling": eigen}
+    result = protect_counts(counts, groupings=groupings, rounding=rounding)
+    width = max(rounding, 2)
+    for column in counts:
+        true = counts[column].to_dict()
+        truth = {**true, **{area: sum(true[c] for c in members) for area, members in area_map(groupings).items()}}
+        rates = rates_for(result, column, groupings, inhabitants)
+        ranges = attack_run(result, column, groupings, rates=rates)
+        small = [code for code, value in true.items() if 1 <= value <= 4]
+        assert set(small) <= set(ranges)
+        for name, (low, high) in ranges.items():
+            assert low <= truth[name] <= high, name
+            assert high - low >= width, (column, name, low, high)
+        # Stronger than promised: even someone who knows which figures are small does not pin one.
+        informed = attack_run(result, column, groupings, rates=rates, informed=True, true=true)
+        for code in small:
+            assert informed[code][1] > informed[code][0], (column, code, informed[code])
+
+
+@pytest.mark.parametrize("gemeente", ["GM0556", "GM0622", "GM0606"])
+def test_dense_small_counts_stay_protected(kwb_rows, gemeente):
+    """Many small cells, overlapping own areas: every suppressed figure keeps its width."""
+    codes = sorted(code for code in kwb_rows if code.startswith("BU" + gemeente[2:]))
+    rng = np.random.default_rng(int(gemeente[2:]))
+    counts = pd.DataFrame({"a": rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20, 40], size=len(codes))}, index=codes)
+    groupings = {"wijk": pd.Series({code: "WK" + code[2:8] for code in codes}),
+                 "gemeente": pd.Series(gemeente, index=codes),
+                 "eigen": pd.Series({code: f"E{rng.integers(0, len(codes) // 6)}" for code in codes
+                                     if rng.random() < 0.8})}
+    for rounding in (1, 5):
+        result = protect_counts(counts, groupings=groupings, rounding=rounding)
+        ranges = attack_run(result, "a", groupings)
+        assert len(ranges) >= (counts["a"].between(1, 4)).sum()
+        for name, (low, high) in ranges.items():
+            assert high - low >= max(rounding, 2), (gemeente, rounding, name, low, high)
