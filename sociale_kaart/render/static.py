@@ -13,6 +13,8 @@ import numpy as np
 from ..build.indicators import SUPPRESSED, Indicator
 from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, decimals_for, nl_number, p_value_text
 from .classes import Classes
+from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SYMBOL, FLAG_WIDTH, WIJK_BORDER_COLOUR, \
+    WIJK_BORDER_WIDTH, flag_point
 
 MISSING_STYLE = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#8c8c8c"}
 SUPPRESSED_STYLE = {"facecolor": "#ffffff", "hatch": "\\\\\\\\", "edgecolor": "#b0b0b0"}
@@ -52,10 +54,11 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
     add_polygons(ax, geoms[~has_class & suppressed], linewidth=0.4, **SUPPRESSED_STYLE)
     add_polygons(ax, geoms[~has_class & ~suppressed], linewidth=0.4, **MISSING_STYLE)
     if wijken is not None and len(wijken):
-        add_polygons(ax, wijken.geometry.values, facecolor="none", edgecolor="#1a1a1a", linewidth=1.1, zorder=3)
+        add_polygons(ax, wijken.geometry.values, facecolor="none", edgecolor=WIJK_BORDER_COLOUR,
+                     linewidth=WIJK_BORDER_WIDTH * 0.7, zorder=3)
     flagged = buurten["aandachtsbuurt"].fillna(False).astype(bool).to_numpy() if "aandachtsbuurt" in buurten else None
     if flagged is not None and flagged.any():
-        add_polygons(ax, geoms[flagged], facecolor="none", edgecolor="#000000", linewidth=2.6, zorder=4)
+        draw_flags(ax, geoms[flagged], fontsize=fontsize)
     ax.set_axis_off()
     ax.set_aspect("equal")
     if labels:
@@ -67,8 +70,9 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
         handles.append(mpatches.Patch(label=MISSING_LABEL, **MISSING_STYLE))
         handles.append(mpatches.Patch(label=SUPPRESSED_LABEL, **SUPPRESSED_STYLE))
         if flagged is not None and flagged.any():
-            handles.append(mpatches.Patch(facecolor="white", edgecolor="black", linewidth=2.2, label="aandachtsbuurt"))
-        handles.append(Line2D([], [], color="#1a1a1a", linewidth=1.1, label="wijkgrens"))
+            handles.append(mpatches.Patch(facecolor="white", edgecolor=FLAG_COLOUR, linewidth=2.0, linestyle=(0, (3, 1.5)),
+                                          label=FLAG_LEGEND))
+        handles.append(Line2D([], [], color=WIJK_BORDER_COLOUR, linewidth=WIJK_BORDER_WIDTH * 0.7, label="wijkgrens"))
         if legend_ax is not None:  # print pages: a band of its own under the map
             legend_ax.set_axis_off()
             legend_ax.legend(handles=handles, title=f"{indicator.label} ({indicator.unit})", loc="upper left",
@@ -79,6 +83,46 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
                       bbox_to_anchor=(1.01, 0) if legend_loc == "lower left" else None)
 
 
+def draw_flags(ax, geoms, fontsize: float = 7.0) -> None:
+    """Aandachtsbuurten as on the HTML map: a dashed purple band just inside the buurt and a "!" symbol.
+
+    The band is the buurt's outline drawn twice as wide and clipped to the buurt itself, so only
+    its inner half shows and it never reads as a border between areas.
+    """
+    from matplotlib.patches import PathPatch
+
+    for geom in geoms:
+        path = _mpl_path(geom)
+        if path is None:
+            continue
+        for colour, dash in ((FLAG_GAP_COLOUR, None), (FLAG_COLOUR, (0, (FLAG_DASH[0] / 2, FLAG_DASH[1] / 2)))):
+            band = PathPatch(path, facecolor="none", edgecolor=colour, linewidth=FLAG_WIDTH * 0.9, zorder=4,
+                             linestyle=dash or "solid")
+            ax.add_patch(band)
+            band.set_clip_path(PathPatch(path, transform=ax.transData))
+        point = flag_point(geom)
+        if point is not None:
+            ax.text(point.x, point.y, FLAG_SYMBOL, ha="center", va="center", fontsize=fontsize + 1, fontweight="bold",
+                    color=FLAG_GAP_COLOUR, zorder=7,
+                    bbox={"boxstyle": "circle,pad=0.25", "facecolor": FLAG_COLOUR, "edgecolor": FLAG_GAP_COLOUR,
+                          "linewidth": 0.8})
+
+
+def _mpl_path(geom):
+    import shapely
+    from matplotlib.path import Path as MplPath
+
+    if geom is None or geom.is_empty:
+        return None
+    vertices, codes = [], []
+    for polygon in shapely.get_parts(geom):
+        for ring in (polygon.exterior, *polygon.interiors):
+            coords = np.asarray(ring.coords)[:, :2]
+            vertices.append(coords)
+            codes.append(np.r_[MplPath.MOVETO, np.full(len(coords) - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
+    return MplPath(np.concatenate(vertices), np.concatenate(codes).astype(np.uint8))
+
+
 def add_polygons(ax, geoms, facecolor, edgecolor, linewidth, hatch=None, zorder=2):
     """Draw (multi)polygons as one matplotlib PathCollection.
 
@@ -86,21 +130,8 @@ def add_polygons(ax, geoms, facecolor, edgecolor, linewidth, hatch=None, zorder=
     A4 page with a dozen layers take seconds; a collection per layer is drawn once, at save time.
     """
     from matplotlib.collections import PathCollection
-    from matplotlib.path import Path as MplPath
 
-    import shapely
-
-    paths = []
-    for geom in geoms:
-        if geom is None or geom.is_empty:
-            continue
-        vertices, codes = [], []
-        for polygon in shapely.get_parts(geom):
-            for ring in (polygon.exterior, *polygon.interiors):
-                coords = np.asarray(ring.coords)[:, :2]
-                vertices.append(coords)
-                codes.append(np.r_[MplPath.MOVETO, np.full(len(coords) - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
-        paths.append(MplPath(np.concatenate(vertices), np.concatenate(codes).astype(np.uint8)))
+    paths = [p for p in (_mpl_path(geom) for geom in geoms) if p is not None]
     if not paths:
         return None
     collection = PathCollection(paths, facecolors=facecolor, edgecolors=edgecolor, linewidths=linewidth,
@@ -158,8 +189,11 @@ def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title
     add_scale_bar(ax)
     add_north_arrow(ax)
     fig.suptitle(title, fontsize=13, fontweight="bold")
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
-    fig.text(0.01, 0.005, subtitle, fontsize=7, color="#444444", ha="left", va="bottom")
+    import textwrap
+
+    lines = textwrap.wrap(subtitle, int(size[0] * 17))  # about 17 characters of 7 pt per inch
+    fig.get_layout_engine().set(rect=(0, 0.012 + 0.022 * len(lines), 1, 0.99 - 0.012 - 0.022 * len(lines)))
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, color="#444444", ha="left", va="bottom")
     return fig
 
 

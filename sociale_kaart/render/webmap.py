@@ -38,30 +38,11 @@ SCHEME_LABELS = {"kwantielen": "kwantielen", "natuurlijk": "natuurlijke grenzen"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bijdragers'
 
-#: Buurt outlines: thin and grey, so that the colours carry the map.
-BUURT_BORDER_COLOUR = "#666666"
-#: Wijk borders: dark and solid.
-WIJK_BORDER_COLOUR = "#222222"
-WIJK_BORDER_WIDTH = 1.6
-#: Gemeente borders: black and wider than wijk borders.
-GEMEENTE_BORDER_COLOUR = "#000000"
-GEMEENTE_BORDER_WIDTH = 3.0
-#: Aandachtsbuurten: a dashed purple band on white just *inside* the buurt (never on its border,
-#: never near-black, so that it cannot be read as a wijk or gemeente border), plus a "!" symbol at
-#: a point well inside the buurt. Purple is not in the OrRd palette of the classes.
-FLAG_COLOUR = "#6a3d9a"
-#: Colour of the gaps in the dashed band (and of the symbol's text and ring).
-FLAG_GAP_COLOUR = "#ffffff"
-#: Width of the band inside the buurt, in screen pixels (points on paper).
-FLAG_WIDTH = 4.0
-#: Dash pattern of the band: dash length, gap length (pixels).
-FLAG_DASH = (7.0, 4.0)
-#: The symbol drawn inside every aandachtsbuurt, and its diameter in pixels.
-FLAG_SYMBOL = "!"
-FLAG_SYMBOL_SIZE = 18
-#: Buurten found by the search: a bright cyan outline on a white casing; the others are dimmed.
-SEARCH_COLOUR = "#00a6d6"
-SEARCH_WIDTH = 3.0
+from .style import (  # noqa: E402,F401  -- re-exported: the page's script reads them via style()
+    BUURT_BORDER_COLOUR, FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_SYMBOL, FLAG_SYMBOL_SIZE, FLAG_WIDTH,
+    GEMEENTE_BORDER_COLOUR, GEMEENTE_BORDER_WIDTH, SEARCH_COLOUR, SEARCH_WIDTH, WIJK_BORDER_COLOUR, WIJK_BORDER_WIDTH,
+    flag_point,
+)
 
 
 def auto_tolerance(bounds) -> float:
@@ -281,20 +262,11 @@ def _indicator_payload(buurten: pd.DataFrame, ind: Indicator, cls: Classes) -> d
 
 def _symbol_points(geometries, flagged: np.ndarray, to_wgs84) -> list:
     """[lat, lon] of a point well inside each flagged buurt (its largest part's pole of inaccessibility)."""
-    import shapely
-    from shapely.ops import polylabel
-
     points: list = [None] * len(geometries)
     for i in np.flatnonzero(flagged):
-        geom = geometries[i]
-        if geom is None or geom.is_empty:
+        point = flag_point(geometries[i])
+        if point is None:
             continue
-        parts = shapely.get_parts(geom)
-        largest = parts[int(np.argmax(shapely.area(parts)))]
-        try:
-            point = polylabel(largest, tolerance=max(1.0, math.sqrt(largest.area) / 50))
-        except Exception:  # invalid rings: any point on the surface will do
-            point = shapely.point_on_surface(largest)
         lon, lat = to_wgs84.transform(point.x, point.y)
         points[i] = [round(float(lat), 6), round(float(lon), 6)]
     return points
