@@ -254,6 +254,11 @@ def test_map_2024_geopackage_attributes(shared):
     assert table.loc["BU05560101", "inwoners_65plus"] == pytest.approx(0.18 * 2915)
     assert table.loc["BU05560101", "pct_huurwoningen"] == 32 and table.loc["BU05560101", "bijstand"] == 60
     assert table.loc["BU05560702", "inwoners"] == 10
+    # Indische Buurt (Vlaardingen): 3785, 19%, 46% rented, 120; Binnenstad (Schiedam): 2250, 11%, 64%, 90.
+    for code, inwoners, pct65, pct_huur, bijstand in (("BU06220101", 3785, 19, 46, 120), ("BU06060001", 2250, 11, 64, 90)):
+        row = table.loc[code]
+        assert (row["inwoners"], row["pct_huurwoningen"], row["bijstand"]) == (inwoners, pct_huur, bijstand)
+        assert row["inwoners_65plus"] == pytest.approx(pct65 / 100 * inwoners)
     assert math.isnan(table.loc["BU05560702", "inwoners_65plus"]) and math.isnan(table.loc["BU05560702", "bijstand"])
     # Every buurt of the three gemeenten, against the attributes read with sqlite3 (a GeoPackage is SQLite).
     with sqlite3.connect(path) as con:
@@ -397,6 +402,55 @@ def test_xlsx_with_kwb_xlsx_names_numbers_and_text_cells(kwb_rows, tmp_path):
     for code, raw in maassluis.items():
         for stable, column in pairs.items():
             assert same(table.loc[code, stable], expected(raw, column))
+
+
+def test_xlsx_statline_export_beside_an_explanation_sheet(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Toelichting"
+    book.active.append(["Kerncijfers wijken en buurten 2024"])
+    book.active.append(["Deze tabel bevat ..."])
+    sheet = book.create_sheet("Tabel")
+    sheet.append(["Kerncijfers wijken en buurten 2024"])
+    sheet.append([None, "Regioaanduiding", "Bevolking", None, "Zorg"])
+    sheet.append(["Wijken en buurten", "Codering (code)", "Aantal inwoners (aantal)",
+                  "Leeftijdsgroepen/65 jaar of ouder (aantal)", "Wmo-cliënten (aantal)"])
+    sheet.append(["Taanschuurpolder", "BU05560101", 2915, "515", "1.094,0"])  # numbers and Dutch text cells
+    sheet.append(["Vertobuurt", "BU05560201", 2745, 430, "."])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    kwb = read_kwb(path)
+    assert kwb.form == "XLSX, StatLine-labels" and kwb.source == "export.xlsx"
+    assert kwb.buurten[["buurtcode", "buurtnaam"]].values.tolist() == [["BU05560101", "Taanschuurpolder"],
+                                                                       ["BU05560201", "Vertobuurt"]]
+    assert kwb.buurten["inwoners"].tolist() == [2915.0, 2745.0]
+    assert kwb.buurten["inwoners_65plus"].tolist() == [515.0, 430.0]
+    assert kwb.buurten["wmo_clienten"].iloc[0] == 1094.0 and math.isnan(kwb.buurten["wmo_clienten"].iloc[1])
+    assert kwb.invalid_codes == ()
+
+
+def test_geopackage_layers_give_wijken_and_gemeenten(tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    import shapely
+
+    path = tmp_path / "wijkenbuurten_2024.gpkg"
+    layers = {
+        "gemeenten": {"gemeentecode": ["GM0556"], "gemeentenaam": ["Maassluis"], "aantal_inwoners": [35825]},
+        "wijken": {"wijkcode": ["WK055601"], "wijknaam": ["Wijk 01"], "gemeentecode": ["GM0556"],
+                   "aantal_inwoners": [2915]},
+        "buurten": {"buurtcode": ["BU05560101", "BU05560102"], "buurtnaam": ["Taanschuurpolder", "Water"],
+                    "aantal_inwoners": [2915, -99997]},
+    }
+    for layer, columns in layers.items():
+        n = len(next(iter(columns.values())))
+        gpd.GeoDataFrame(columns, geometry=[shapely.Point(i, i) for i in range(n)], crs="EPSG:28992").to_file(
+            path, layer=layer, engine="pyogrio")
+    kwb = read_kwb(path)
+    assert kwb.buurten["buurtcode"].tolist() == ["BU05560101", "BU05560102"]
+    assert kwb.buurten["inwoners"].iloc[0] == 2915 and math.isnan(kwb.buurten["inwoners"].iloc[1])
+    assert kwb.wijken[["wijkcode", "wijknaam", "inwoners"]].values.tolist() == [["WK055601", "Wijk 01", 2915.0]]
+    assert kwb.gemeenten[["gemeentecode", "gemeentenaam", "inwoners"]].values.tolist() == [["GM0556", "Maassluis",
+                                                                                             35825.0]]
 
 
 def test_parquet_needs_pyarrow_or_reads(kwb_2024, tmp_path):

@@ -21,8 +21,16 @@ and marked so (:class:`ColumnSource` ``derived=True``).
 
 Numbers are parsed per column (:mod:`sociale_kaart.sources.values`): a stray word, an infinite value,
 a negative count, a percentage above 100 or a rate per 1.000 above 1.000 is an
-:class:`~sociale_kaart.errors.InputError` naming file, column, row and region code. Rows whose code is
-no buurt-, wijk-, gemeente- or Nederland-code are kept aside in :attr:`KwbTable.invalid_codes`.
+:class:`~sociale_kaart.errors.InputError` naming file, column, row and region code. The notation of a
+column that is ambiguous on its own (only ``1.094``-like values) is taken from the other recognised
+columns of the same table.
+
+Rows: in CSV and XLSX the header is every row above the first row with a region code or a number
+(a title, a theme row whose cells span the columns to their right, the label row, a row of units);
+empty rows and rows with a single cell that is no code (titles, "Bron: CBS") are not data. Every other
+row is: a row whose code is no buurt-, wijk-, gemeente- or Nederland-code is kept aside in
+:attr:`KwbTable.invalid_codes`, never dropped silently. Row numbers in messages are spreadsheet rows
+(header included); in JSON, GeoPackage, shapefile and Parquet they are record numbers from 1.
 """
 
 from __future__ import annotations
@@ -339,9 +347,17 @@ def _read_grids(path: Path) -> list[_Grid]:
             sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
         except Exception as exc:
             raise InputError(f"{path.name}: kan het Excel-bestand niet lezen ({exc})") from exc
-        return [_grid_from_rows(sheet.astype(object).where(sheet.notna(), None).values.tolist(),
-                                path.name if len(sheets) == 1 else f"{path.name} (blad {name})", kind)
-                for name, sheet in sheets.items() if not sheet.empty]
+        grids, errors = [], []
+        for name, sheet in sheets.items():
+            cells = sheet.astype(object).where(sheet.notna(), None).values.tolist()
+            try:
+                grids.append(_grid_from_rows(cells, path.name if len(sheets) == 1 else f"{path.name} (blad {name})",
+                                             kind))
+            except InputError as exc:  # a sheet of explanations beside the table
+                errors.append(exc)
+        if not grids and errors:
+            raise errors[0]
+        return grids
     if kind == "JSON":
         return [_frame_grid(_json_frame(path), path.name, kind)]
     if kind == "Parquet":
@@ -531,19 +547,17 @@ def read_kwb(
     path = Path(path)
     if not path.exists():
         raise InputError(f"bestand niet gevonden: {path}")
+    if path.is_dir():
+        raise InputError(f"{path}: dit is een map; geef het bestand met de kerncijfers")
     grids = _read_grids(path)
     if not grids:
         raise InputError(f"{path.name}: het bestand bevat geen tabel")
-    parts, first_error = [], None
+    parts, reasons = [], []
     for grid in grids:
-        try:
-            parts.append(_read_grid(grid))
-        except _NotKwb as exc:
-            if len(grids) == 1:
-                raise InputError(str(exc)) from None
-            first_error = first_error or str(exc)
+        part = _read_grid(grid)
+        (parts if isinstance(part, _Part) else reasons).append(part)
     if not parts:
-        raise InputError(first_error)
+        raise InputError(reasons[0])  # why the (first) table is no KWB table
     frame = pd.concat([p.frame for p in parts], ignore_index=True)
     columns: dict[str, ColumnSource] = {}
     for part in parts:
@@ -573,10 +587,6 @@ def read_kwb(
         code_column=parts[0].code_column,
         form=f"{grids[0].file_type}, {FORMS.get(parts[0].naming, 'onbekende namen')}",
     )
-
-
-class _NotKwb(Exception):
-    """A table (or layer) without codes or inwoners; an InputError when no other table has them."""
 
 
 def _match(grid: _Grid) -> dict[str, list[tuple[int, int]]]:
@@ -619,7 +629,12 @@ def _looks_like_codes(values: pd.Series, level: str | None) -> bool:
     return region_codes(sample, level=level)["code"].notna().mean() >= 0.5
 
 
-def _read_grid(grid: _Grid) -> _Part:
+def _read_grid(grid: _Grid) -> _Part | str:
+    """The table's rows in stable names; or, for a table without codes or inwoners, the reason in Dutch.
+
+    A file with several tables (layers, sheets) is read from those that are KWB tables; the reason is
+    the error when none is.
+    """
     found = _match(grid)
     code_position, code_level = None, None
     for spec, level in _CODE_SPECS.items():
@@ -630,14 +645,14 @@ def _read_grid(grid: _Grid) -> _Part:
         if code_position is not None:
             break
     if code_position is None:
-        raise _NotKwb(
+        return (
             f"{grid.source}: geen kolom met de buurtcode (zoals 'Codering_3', 'WijkenEnBuurten', 'buurtcode' "
             "of 'BU_CODE'); is dit een tabel Kerncijfers Wijken en Buurten van het CBS?"
         )
     mapping = {s: found[s][0][0] for s in KWB_COLUMNS if s in found and found[s][0][0] != code_position}
     missing = [s for s in _REQUIRED if s not in mapping]
     if missing:
-        raise _NotKwb(
+        return (
             f"{grid.source}: dit is geen KWB-tabel van het CBS: kolom voor {', '.join(missing)} "
             "(zoals 'AantalInwoners_5', 'Bevolking/Aantal inwoners' of 'aantal_inwoners') ontbreekt"
         )

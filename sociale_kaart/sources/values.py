@@ -328,9 +328,9 @@ def _decide(tokens: pd.Series, classes: pd.Series, source, column, where: _Where
     if dutch.any() and point.any():
         first_dutch, first_point = tokens.index[dutch][0], tokens.index[point][0]
         raise InputError(
-            f"{source}: kolom {column!r} mengt notaties: {tokens[first_dutch]!r} "
-            f"({where.text(int(positions[first_dutch]))}) met decimale komma of duizendtal-punten en "
-            f"{tokens[first_point]!r} ({where.text(int(positions[first_point]))}) met decimale punt"
+            f"{source}: kolom {column!r} mengt notaties: {tokens[first_dutch]!r} in "
+            f"{where.text(int(positions[first_dutch]))} heeft een decimale komma of duizendtal-punten, "
+            f"{tokens[first_point]!r} in {where.text(int(positions[first_point]))} een decimale punt"
         )
     if dutch.any() or point.any():
         return DUTCH if dutch.any() else POINT
@@ -346,7 +346,7 @@ def _decide(tokens: pd.Series, classes: pd.Series, source, column, where: _Where
         return DUTCH  # 850 beside 2.915: dots group the thousands
     first = tokens.index[dotted][0]
     raise InputError(
-        f"{source}: kolom {column!r} is niet eenduidig: {tokens[first]!r} ({where.text(int(positions[first]))}) "
+        f"{source}: kolom {column!r} is niet eenduidig: {tokens[first]!r} in {where.text(int(positions[first]))} "
         "kan een duizendtal met punt of een getal met drie decimalen zijn; schrijf decimalen met een komma "
         "of duizendtallen zonder punt"
     )
