@@ -190,7 +190,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     check = _check_years(read, kwb, sources, codes)
     joined, report = join_figures(buurten, figures, gemeenten=codes, source_boundaries=read.source,
                                   source_figures=kwb.source, year_boundaries=read.year, year_figures=kwb.year,
-                                  check=check)
+                                  check=check, invalid_codes=kwb.invalid_codes)
     if not report.gekoppeld:
         raise InputError(
             f"{kwb.source}: geen enkele buurtcode komt overeen met {read.source} "

@@ -39,6 +39,8 @@ class JoinReport:
     controle: str = ""
     #: Per refused code: (code, name on the boundaries, name in the figures' year, overlap).
     controle_details: list[tuple] = field(default_factory=list)
+    #: Rows of the figures whose code is not a code: "rij 12: 'BU0556x101'". Never dropped silently.
+    ongeldige_codes: list[str] = field(default_factory=list)
 
     @property
     def years_differ(self) -> bool:
@@ -66,12 +68,14 @@ class JoinReport:
             f"Koppeling {self.bron_cijfers} aan {self.bron_grenzen} ({years})",
             f"  gemeente(n):                 {_gemeenten_text(self.gemeenten)}",
             f"  gekoppeld:                   {len(self.gekoppeld)} buurten{checked}",
-            _listed("code hergebruikt:", self.hergebruikt, "andere buurt in het jaar van de cijfers, niet gekoppeld"),
-            _listed("grens gewijzigd:", self.gewijzigd, "minder dan de helft overlapt, niet gekoppeld"),
+            _listed("code hergebruikt:", self.hergebruikt, "andere buurt in het jaar van de cijfers, niet gekoppeld")
+            if self.controle else "",
+            _listed("grens gewijzigd:", self.gewijzigd, "minder dan de helft overlapt, niet gekoppeld") if self.controle else "",
             _listed("alleen in de grenzen:", self.alleen_grenzen, "geen cijfers, grijs op de kaart"),
             _listed("alleen in de cijfers:", self.alleen_cijfers, "geen grens, niet op de kaart"),
             _listed("dubbele codes (grenzen):", self.dubbel_grenzen, "niet gekoppeld"),
             _listed("dubbele codes (cijfers):", self.dubbel_cijfers, "niet gekoppeld"),
+            _listed("geen geldige code:", self.ongeldige_codes, "rij in de cijfers overgeslagen") if self.ongeldige_codes else "",
         ]
         for code, old, new, share in self.controle_details:
             lines.append(f"    {code}: {old or '?'} ({self.jaar_grenzen}) / {new or '?'} ({self.jaar_cijfers}), "
@@ -94,6 +98,7 @@ def join_figures(
     year_boundaries: int | None = None,
     year_figures: int | None = None,
     check=None,
+    invalid_codes=(),
 ) -> tuple[gpd.GeoDataFrame, JoinReport]:
     """Left-join `figures` to `boundaries` on ``buurtcode`` and report every mismatch.
 
@@ -153,6 +158,7 @@ def join_figures(
         gewijzigd=changed,
         controle=f"{check.map_source} ({check.map_year or 'jaar onbekend'})" if check is not None else "",
         controle_details=sorted((*check.reused, *check.changed)) if check is not None else [],
+        ongeldige_codes=[f"rij {row}: {value!r}" for row, value in invalid_codes],
     )
     usable = figures[~figures["buurtcode"].isin([*dup_left, *dup_right, *refused])]
     shared = [c for c in usable.columns if c in boundaries.columns and c != "buurtcode"]
