@@ -18,6 +18,7 @@ from .errors import InputError, SocialeKaartError
 _USAGE_DUTCH = (
     (r"^Missing option '(.+)'\.?", r"de optie \1 ontbreekt"),
     (r"^No such option: (\S+)", r"onbekende optie \1"),
+    (r"^No such option '([^']+)'\.?", r"onbekende optie \1"),
     (r"^No such command '(.+)'\.?", r"onbekende opdracht '\1'"),
     (r"^Invalid value for '(.+)': ", r"ongeldige waarde voor \1: "),
     (r"^Option '(.+)' requires an argument\.?", r"de optie \1 vraagt een waarde"),

@@ -61,7 +61,8 @@ def feasible_ranges(constraints: Iterable[Constraint], unknowns: Iterable[str], 
     constraints = list(constraints)
     bounds = dict(bounds or {})
     unknowns = list(unknowns)
-    names = sorted({name for coefficients, _, _ in constraints for name in coefficients} | set(bounds) | set(unknowns))
+    names = {name for coefficients, _, _ in constraints for name in coefficients}
+    names = sorted(names | set(bounds) | set(unknowns))
     column = {name: i for i, name in enumerate(names)}
     lower = np.zeros(len(names))
     upper = np.full(len(names), _BIG)

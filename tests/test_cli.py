@@ -1,36 +1,63 @@
-"""The command line as a user types it: real subprocesses for the main paths."""
+"""The command line as a user types it: ``sociale-kaart`` in a fresh process (or click's CliRunner)."""
 
 import csv
+import json
 import subprocess
 import sys
+import tomllib
 
 import pytest
 from click.testing import CliRunner
 
 from sociale_kaart.cli import cli
 
+#: The product commands; each takes the same run options.
+PRODUCT_COMMANDS = ("maak", "join", "flag", "map", "plot", "profiel", "briefing")
+#: What a finished run leaves besides its products: the manifest and the lock of the output folder.
+RUN_FILES = {".sociale-kaart.json", ".sociale-kaart.lock"}
 
-def run(*args, cwd=None):
+
+def run(*args, cwd):
+    """``sociale-kaart <args>`` in a fresh process, in `cwd` (a folder without a project file)."""
     return subprocess.run([sys.executable, "-m", "sociale_kaart.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_join_maassluis_through_the_cli(buurten_2016, kwb_2024, tmp_path):
+def read_csv(path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig") as handle:  # written with a BOM, as Excel wants it
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def error_line(result) -> str:
+    """The one ``fout:`` line of a failed command (and nothing that looks like a traceback)."""
+    lines = [line for line in result.stderr.splitlines() if line.startswith("fout:")]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_join_maassluis_through_the_cli(buurten_2016, kwb_2024, kwb_rows, tmp_path):
+    out = tmp_path / "uit"
     result = run("join", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Maassluis",
-                 "--uitvoer", str(tmp_path))
+                 "--uitvoer", str(out), "--stil", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # --stil: no progress
     assert "gekoppeld:                   19 buurten" in result.stdout
-    with open(tmp_path / "maassluis_buurten.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
-    assert len(rows) == 19
+    rows = read_csv(out / "maassluis_buurten.csv")
+    assert sorted(r["buurtcode"] for r in rows) == sorted(c for c in kwb_rows if c.startswith("BU0556"))
     dijk = next(r for r in rows if r["buurtnaam"] == "De Dijk")
     assert dijk["wmo_per_1000"] == "" and dijk["wmo_per_1000_status"] == "onderdrukt"
-    assert (tmp_path / "maassluis_koppelrapport.txt").read_text(encoding="utf-8").startswith("Koppeling")
-    assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+    assert (out / "maassluis_koppelrapport.txt").read_text(encoding="utf-8").startswith("Koppeling")
+    # No temporary files left behind: besides the products only the manifest (listing every product) and the lock.
+    hidden = {p.name for p in out.iterdir() if p.name.startswith(".")}
+    assert hidden == RUN_FILES
+    manifest = json.loads((out / ".sociale-kaart.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["bestanden"]) == sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert f"  {out / 'maassluis_buurten.csv'}" in result.stdout.splitlines()  # "Geschreven:" lists it
 
 
 def test_schiedam_report_in_cli_output(buurten_2016, kwb_2024, tmp_path):
     result = run("join", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "GM0606",
-                 "--uitvoer", str(tmp_path))
+                 "--uitvoer", str(tmp_path / "uit"), "--stil", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "42 buurten" in result.stdout and "alleen in de grenzen:        10" in result.stdout
     assert "alleen in de cijfers:        28" in result.stdout
@@ -41,17 +68,18 @@ def test_schiedam_report_in_cli_output(buurten_2016, kwb_2024, tmp_path):
     [
         ("missing_file", "bestand niet gevonden"),
         ("unknown_gemeente", "gemeente 'Atlantis' komt niet voor"),
-        ("not_kwb", "geen kolom met de buurtcode"),
-        ("no_crs", "geen coördinatenstelsel"),
+        ("not_kwb", "adressen.csv: geen kolom met de buurtcode"),
+        ("no_crs", "zonder_crs.shp: het bestand heeft geen coördinatenstelsel"),
+        ("missing_project", "projectbestand niet gevonden"),
     ],
 )
-def test_bad_input_one_line_nonzero_exit_nothing_written(case, expected, buurten_2016, kwb_2024, tmp_path):
+def test_bad_input_one_line_nonzero_exit_nothing_written(case, expected, sample_paths, tmp_path):
     out = tmp_path / "uit"
-    grenzen, kwb, gemeente = str(buurten_2016), str(kwb_2024), "GM0556"
+    grenzen, kwb, extra = str(sample_paths["grenzen"]), str(sample_paths["kwb"]), ["--gemeente", "GM9999"]
     if case == "missing_file":
         grenzen = str(tmp_path / "bestaat_niet.gpkg")
     elif case == "unknown_gemeente":
-        gemeente = "Atlantis"
+        extra = ["--gemeente", "Atlantis"]
     elif case == "not_kwb":
         kwb = str(tmp_path / "adressen.csv")
         (tmp_path / "adressen.csv").write_text("straat;huisnummer\nMarkt;1\n")
@@ -59,43 +87,101 @@ def test_bad_input_one_line_nonzero_exit_nothing_written(case, expected, buurten
         import geopandas as gpd
 
         shp = tmp_path / "zonder_crs.shp"
-        gpd.read_file(buurten_2016, layer="buurten", where="gemeentecode='GM0556'").to_file(shp)
+        gpd.read_file(sample_paths["grenzen"], layer="buurten").to_file(shp)
         (tmp_path / "zonder_crs.prj").unlink()
         grenzen = str(shp)
-    result = run("join", "--grenzen", grenzen, "--kwb", kwb, "--gemeente", gemeente, "--uitvoer", str(out))
+    elif case == "missing_project":
+        extra = ["--project", str(tmp_path / "weg.toml")]
+    result = run("join", "--grenzen", grenzen, "--kwb", kwb, *extra, "--uitvoer", str(out), "--stil", cwd=tmp_path)
     assert result.returncode == 1
-    lines = [line for line in result.stderr.splitlines() if line.startswith("fout:")]
-    assert len(lines) == 1 and expected in lines[0], result.stderr
-    assert "Traceback" not in result.stderr
+    assert expected in error_line(result)
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_demo_runs_on_the_bundled_sample(tmp_path):
-    result = CliRunner().invoke(cli, ["demo", "--uitvoer", str(tmp_path)])
+def test_demo_runs_on_the_bundled_sample(sample_paths, tmp_path):
+    result = CliRunner().invoke(cli, ["demo", "--uitvoer", str(tmp_path), "--stil"])
     assert result.exit_code == 0, result.output
-    assert "FICTIEF" in result.output
-    with open(tmp_path / "voorbeeldstad_fictief_buurten.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
-    assert len(rows) == 16
-    # Registration counts of 1-4 never reach an output file.
+    assert "FICTIEF" in result.output and (tmp_path / "index.html").exists()
+    rows = read_csv(tmp_path / "voorbeeldstad_fictief_buurten.csv")
+    raw = {r["buurtcode"]: r for r in read_csv(sample_paths["registraties"])}
+    assert len(rows) == len(raw) == 16
+    # Registration counts of 1-4 never reach an output file; other counts are shown as they are.
+    small = 0
     for row in rows:
-        for col in ("reg_schuldhulp", "reg_huurachterstand", "reg_overlast", "reg_eenzaamheid"):
-            assert row[col] == "" or float(row[col].replace(",", ".")) == 0 or float(row[col].replace(",", ".")) >= 5
+        for column in ("schuldhulp", "huurachterstand"):
+            count = int(raw[row["buurtcode"][2:]][column])
+            small += 0 < count < 5
+            assert row[f"reg_{column}"] == ("" if 0 < count < 5 else str(count)), (row["buurtcode"], column)
+        for column in ("reg_overlast", "reg_eenzaamheid"):
+            assert row[column] == "" or int(row[column]) == 0 or int(row[column]) >= 5
+    assert small > 0  # the sample does have small counts to protect
+
+
+def test_init_then_maak_reads_the_project_file(sample_paths, tmp_path):
+    result = run("init", "--grenzen", str(sample_paths["grenzen"]), "--kwb", str(sample_paths["kwb"]),
+                 "--gemeente", "GM9999", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "sociale-kaart.toml"
+    settings = tomllib.loads(project.read_text(encoding="utf-8"))
+    assert settings["bronnen"]["grenzen"] == str(sample_paths["grenzen"])
+    assert settings["gebied"]["gemeenten"] == ["GM9999"]
+    again = run("init", cwd=tmp_path)
+    assert again.returncode == 1 and "--overschrijf" in error_line(again)
+    # No --grenzen or --kwb: they come from the project file; the output folder too ([uitvoer] map).
+    made = run("maak", "--product", "tabellen", "--stil", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    folder = tmp_path / settings["uitvoer"]["map"]
+    assert len(read_csv(folder / "voorbeeldstad_fictief_buurten.csv")) == 16
+    assert not list(folder.glob("*_kaart.html"))  # only the product asked for (and the index)
 
 
 def test_help_starts_without_heavy_imports():
-    code = "import sys, sociale_kaart.cli; print(sorted(m for m in ('geopandas','pandas','folium','matplotlib') if m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+    code = (
+        "import sys\n"
+        "from sociale_kaart.cli import main\n"
+        "sys.argv = ['sociale-kaart', '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('geopandas', 'pandas', 'folium', 'matplotlib') if m in sys.modules)\n"
+        "print('geladen:', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "Usage: sociale-kaart" in result.stdout and "maak" in result.stdout  # the help was printed
+    assert result.stderr.strip() == "geladen: []"
+
+
+def test_every_product_command_takes_the_same_options():
+    options = {name: {p.name for p in cli.commands[name].params} for name in PRODUCT_COMMANDS}
+    common = set.intersection(*options.values())
+    assert {"grenzen", "kwb", "gemeenten", "registraties", "hotspots", "uitvoer", "stil", "project"} <= common
+    for name, names in options.items():
+        assert names - common <= {"chosen", "insluiten", "met_profielen"}, name
+    assert all("aandacht" not in names for names in options.values())
 
 
 def test_indicatoren_lists_definitions():
+    from sociale_kaart.build.indicators import CORE_INDICATORS
+
     result = CliRunner().invoke(cli, ["indicatoren"])
-    assert result.exit_code == 0 and "wmo_per_1000" in result.output and "per 1.000 inwoners" in result.output
+    assert result.exit_code == 0
+    for ind in CORE_INDICATORS:
+        assert ind.key in result.output and f"({ind.unit})" in result.output
 
 
-def test_usage_errors_are_dutch():
-    missing = run("join", "--kwb", "x.csv")
-    assert missing.returncode == 2
-    assert "fout: de optie --grenzen ontbreekt (zie 'sociale-kaart join --help')" in missing.stderr
-    typo = run("mapp")
-    assert typo.returncode == 2 and "onbekende opdracht 'mapp'; bedoelde u 'map'?" in typo.stderr
+def test_usage_errors_are_dutch(tmp_path):
+    missing = run("join", "--kwb", "x.csv", cwd=tmp_path)  # no --grenzen and no project file
+    assert missing.returncode == 1
+    line = error_line(missing)
+    assert "geen --grenzen" in line and "sociale-kaart init" in line
+    typo = run("mapp", cwd=tmp_path)
+    assert typo.returncode == 2 and "onbekende opdracht 'mapp'; bedoelde u 'map'?" in error_line(typo)
+    number = run("plot", "--klassen", "drie", cwd=tmp_path)
+    assert number.returncode == 2
+    assert "ongeldige waarde voor --klassen: 'drie' is geen geheel getal" in error_line(number)
+
+
+def test_unknown_option_is_dutch(tmp_path):
+    result = run("plot", "--aandacht", cwd=tmp_path)  # an option of an earlier version
+    assert result.returncode == 2 and "fout: onbekende optie --aandacht" in error_line(result)

@@ -54,10 +54,10 @@ def test_harness_solves_the_textbook_subtraction():
     # wijk total 18 of three buurten, two published as 5 and 12: the third is 1
     ranges = attack(cells={"a": 5, "b": None, "c": 12}, areas={"w": ["a", "b", "c"]}, area_values={"w": 18})
     assert ranges == {"b": (1, 1)}
-    # rounded to 5, the same figures leave 18 in 16..20 (>= 5), 5 in 5..7, 12 -> 10 in 8..12
+    # rounded to 5: the total 18 -> 20 means 18..22, 5 means 5..7, 12 -> 10 means 8..12
     ranges = attack(cells={"a": 5, "b": None, "c": 10}, areas={"w": ["a", "b", "c"]}, area_values={"w": 20},
                     rounding=5)
-    assert ranges["b"] == (1, 20 + 2 - 5 - 8)
+    assert ranges["b"] == (1, 22 - 5 - 8)
 
 
 def test_harness_intervals():
@@ -67,10 +67,10 @@ def test_harness_intervals():
     # 14.85 * 35.825 = 532.001 and 14.95 * 35.825 = 535.58: 533..535 (532 / 35.825 = 14.8499 reads 14.8)
     assert (math.ceil(low), math.floor(high)) == (533, 535)
     # an LP relaxation can only be wider than the integer programme
-    constraints = [({"x": 2, "y": 2}, 7, 7)]
+    constraints, bounds = [({"x": 2, "y": 2}, 7, 7)], {"x": (0, 10), "y": (0, 10)}
     with pytest.raises(AssertionError):
-        feasible_ranges(constraints, ["x"], bounds={"x": (0, 10), "y": (0, 10)})  # 2x + 2y = 7 has no integer solution
-    assert feasible_ranges(constraints, ["x"], bounds={"x": (0, 10), "y": (0, 10)}, integer=False) == {"x": (0, 3.5)}
+        feasible_ranges(constraints, ["x"], bounds=bounds)  # 2x + 2y = 7 has no integer solution
+    assert feasible_ranges(constraints, ["x"], bounds=bounds, integer=False) == {"x": (0, 3.5)}
 
 
 # --- hand-worked small hierarchies -------------------------------------------------------------------
@@ -130,7 +130,8 @@ def test_own_area_that_is_a_wijk_minus_a_small_buurt(rounding):
     result = protect_counts(SMALL, groupings=groupings, rounding=rounding)
     # Protecting A needs a hidden partner in W1 (>= 6, never the 0): B 12 or C 20; the partner then
     # makes E1 open, which only a hidden total (E1: 32) or more cells can close. Cheapest: B + E1
-    # (12 + 32 = 44; C + E1 = 52; hiding W1 forces hiding in G and W2 as well).
+    # (12 + 32 = 44; C + E1 = 52; hiding W1 (35) leaves G open, and a partner for G in W2, D 8 or
+    # E 30, opens W2 and E2 in turn: more than 44).
     status = result.buurt_status["schuldhulp"]
     assert status.to_dict() == {"A": "onderdrukt", "Z": "ok", "B": "onderdrukt", "C": "ok", "D": "ok", "E": "ok"}
     assert result.buurten.loc["Z", "schuldhulp"] == 0
@@ -163,6 +164,29 @@ def test_complement_leaves_room_below_it():
     true = counts["a"].to_dict()
     # A + B = 10, B >= 5: A in 1..4 even for the informed attacker
     assert attack_run(result, "a", groupings, informed=True, true=true)["A"] == (1, 4)
+
+
+def test_small_cells_on_a_direction_keep_room_to_move():
+    #   W0: S 20    W1: Q 8, A 1 (9)    W2: P 4, F 5, R 12 (21)    G: 50
+    #   own areas: E0 = {A} (1, small itself), E1 = {P, Q, S} (32)
+    counts = pd.DataFrame({"a": [20, 8, 1, 4, 5, 12]}, index=["S", "Q", "A", "P", "F", "R"])
+    wijk = pd.Series(["W0", "W1", "W1", "W2", "W2", "W2"], index=counts.index)
+    eigen = pd.Series({"A": "E0", "P": "E1", "Q": "E1", "S": "E1"})
+    groupings = {"wijk": wijk, "gemeente": pd.Series("G", index=counts.index), "eigen": eigen}
+    result = protect_counts(counts, groupings=groupings, rounding=1)
+    # A needs Q (8) in W1; that opens E1. Closing E1 with P going up (free: P is hidden anyway) and
+    # R 12 going down in W2 costs only 20, but then E1 stays published: P + Q = 32 - 20 = 12 and
+    # A + Q = 9 give P = A + 3, so whoever knows that A and P are small (1..4) reads A = 1, P = 4.
+    # Small cells only move on a direction when they have room (2..3), so E1 is hidden instead
+    # (8 + 32 = 40, cheaper than any route through S and W0); then P pairs with R in W2 (12).
+    assert result.buurt_status["a"].to_dict() == {"S": "ok", "Q": "onderdrukt", "A": "onderdrukt",
+                                                  "P": "onderdrukt", "F": "ok", "R": "onderdrukt"}
+    assert result.total_status["eigen"]["a"].tolist() == ["onderdrukt", "onderdrukt"]
+    assert (result.total_status["wijk"]["a"] == "ok").all() and result.totals["gemeente"].loc["G", "a"] == 50
+    assert (result.primary["a"], result.secondary["a"]) == (3, 3)  # A, P, E0; Q, R, E1
+    # W1: A + Q = 9, W2: P + R = 16, Q and R >= 5: A and P keep all of 1..4
+    informed = attack_run(result, "a", groupings, informed=True, true=counts["a"].to_dict())
+    assert informed["A"] == (1, 4) and informed["P"] == (1, 4)
 
 
 def test_unknown_counts_and_sentinels():
@@ -261,7 +285,8 @@ def test_maassluis_attack_without_protection_recovers_3_and_1(maassluis):
     for column, code, value in (("schuldhulp", "BU05560101", 3), ("wmo", "BU05560202", 1)):
         true = counts[column]
         cells = {c: (None if 1 <= v <= 4 else float(v)) for c, v in true.items()}
-        wijk_values = {area: sum(true[c] for c in members) for area, members in areas.items() if area.startswith("wijk")}
+        wijk_values = {area: sum(true[c] for c in members) for area, members in areas.items()
+                       if area.startswith("wijk")}
         area_values = {area: (None if 1 <= v <= 4 else float(v)) for area, v in wijk_values.items()}
         gemeente_rate = float(true.sum()) / 35825 * 1000
         ranges = attack(cells=cells, areas=areas, area_values=area_values,

@@ -72,11 +72,19 @@ def test_gemeente_rate_skips_buurten_without_figure(maassluis, kwb_rows):
 
 def test_small_number_rule_is_configurable():
     table = pd.DataFrame({"wmo_clienten": [3.0, 0.0, 20.0, 20.0], "inwoners": [500.0, 500.0, 40.0, 400.0]})
-    out = ind.compute_rates(table, [ind.registry()["wmo_per_1000"]])
-    assert out["wmo_per_1000_status"].tolist() == ["onderdrukt", "ok", "onderdrukt", "ok"]
-    assert out["wmo_per_1000"].iloc[1] == 0 and out["wmo_per_1000"].iloc[3] == 50
-    lenient = ind.compute_rates(table, [ind.registry()["wmo_per_1000"]], SmallNumbers(min_denominator=10, min_count=1))
-    assert lenient["wmo_per_1000_status"].tolist() == ["ok"] * 4
+    cbs = ind.registry()["wmo_per_1000"]
+    reg = ind.registration_indicator("wmo_clienten", "Wmo (eigen registratie)")
+    out = ind.compute_rates(table, [cbs, reg])
+    # A denominator below 50 suppresses every rate; a count of 1-4 only when it is the municipality's
+    # own registration (CBS has already protected its published counts).
+    assert out["wmo_per_1000_status"].tolist() == ["ok", "ok", "onderdrukt", "ok"]
+    assert out[f"{reg.key}_status"].tolist() == ["onderdrukt", "ok", "onderdrukt", "ok"]
+    assert out["wmo_per_1000"].tolist()[:2] == [3 / 500 * 1000, 0] and out["wmo_per_1000"].iloc[3] == 20 / 400 * 1000
+    assert pd.isna(out["wmo_per_1000"].iloc[2]) and pd.isna(out[reg.key].iloc[0])
+    lenient = ind.compute_rates(table, [cbs, reg], SmallNumbers(min_denominator=10, min_count=1))
+    assert lenient["wmo_per_1000_status"].tolist() == lenient[f"{reg.key}_status"].tolist() == ["ok"] * 4
+    strict = ind.compute_rates(table, [reg], SmallNumbers(min_denominator=50, min_count=25))
+    assert strict[f"{reg.key}_status"].tolist() == ["onderdrukt", "ok", "onderdrukt", "onderdrukt"]
 
 
 def test_missing_inputs_are_ontbreekt():

@@ -43,7 +43,7 @@ def _by_hand(kwb_rows):
             if num is not None and den:
                 sums[name][0] += num
                 sums[name][1] += den
-                ok = den >= 50 and not (0 < num < 5)
+                ok = den >= 50  # CBS counts are published protected: only the denominator rule applies
                 rates[code][name] = num / den * scale if ok else None
             else:
                 rates[code][name] = None
@@ -228,9 +228,8 @@ def test_spearman_matches_scipy_on_csv_values(maassluis_analysis, kwb_rows):
         if code.startswith("BU0556"):
             inw, bij, huur, won = (raw_number(row, c) for c in ("AantalInwoners_5", "PersonenPerSoortUitkeringBijstand_87",
                                                                  "HuurwoningenTotaal_48", "Woningvoorraad_35"))
-            # The small-number rule applies to both numerators, the rental count being huur% x woningen.
-            if None not in (inw, bij, huur, won) and inw >= 50 and won >= 50 and not (0 < bij < 5) \
-                    and not (0 < huur * won / 100 < 5):
+            # The small-number rule for CBS figures: both denominators (inhabitants, dwellings) at least 50.
+            if None not in (inw, bij, huur, won) and inw >= 50 and won >= 50:
                 pairs.append((bij / inw, huur))
     rho, p = spearmanr(*zip(*pairs))
     row = related.loc[("bijstand_per_1000", "pct_huur")]

@@ -34,14 +34,23 @@ def test_counts_per_buurt_dutch_csv(tmp_path):
     assert reg.labels == {"reg_schuldhulp": "Schuldhulp", "reg_huurachterstand": "Huurachterstand"}
     assert reg.source == path.name and reg.year == 2024
     assert (reg.summary.records, reg.summary.geplaatst, reg.summary.niet_geplaatst) == (3, 3, 0)
+    assert "BU05560101" in reg.summary.reden and "Opmerking" in reg.summary.reden  # summed, and ignored: said
 
 
-def test_decimal_comma_and_bom(tmp_path):
+def test_bom_and_dutch_number_notation(tmp_path):
+    path = tmp_path / "uren.csv"
+    path.write_bytes("buurtcode;uren\nBU05560101;1.250\nBU05560102;12\n".encode("utf-8-sig"))
+    reg = read_registrations(path)
+    assert reg.counts.set_index("buurtcode")["reg_uren"].to_dict() == {"BU05560101": 1250, "BU05560102": 12}
+    assert reg.year is None  # no year in the file name
+
+
+def test_a_score_is_no_registration(tmp_path):
+    # A decimal comma means a score or a mean, not a number of cases: it belongs in the project file.
     path = tmp_path / "uren.csv"
     path.write_bytes("buurtcode;uren\nBU05560101;12,5\n".encode("utf-8-sig"))
-    reg = read_registrations(path)
-    assert reg.counts.loc[0, "reg_uren"] == 12.5
-    assert reg.year is None  # no year in the file name
+    with pytest.raises(InputError, match=r"uren\.csv: .*kolom 'uren' .*eigen indicator in het projectbestand"):
+        read_registrations(path)
 
 
 def test_records_with_coordinates_are_placed_by_spatial_join(tmp_path, buurten):
@@ -100,14 +109,20 @@ def test_bad_extracts_get_clear_errors(tmp_path, buurten):
     nothing.write_text("naam;aantal\nx;1\n")
     with pytest.raises(InputError, match=r"b\.csv: geen kolom buurtcode"):
         read_registrations(nothing)
-    negative = tmp_path / "c.csv"
-    negative.write_text("buurtcode;aantal\nBU05560101;-3\n")
-    with pytest.raises(InputError, match=r"c\.csv: negatief aantal in kolom 'aantal' \(rij 2\)"):
-        read_registrations(negative)
     points = tmp_path / "d.csv"
     points.write_text("x;y\n84100;431100\n")
     with pytest.raises(InputError, match=r"d\.csv: .*--grenzen"):
         read_registrations(points)
+
+
+@pytest.mark.parametrize("rows", ["BU05560101;-3\n", "BU05560101;-3\nBU05560101;5\nBU05560102;4\n",
+                                  "BU05560101;5\nBU05560101;2,5\n"], ids=["negatief", "negatief-dubbel", "breuk-dubbel"])
+def test_a_bad_count_is_refused_naming_column_and_row(tmp_path, rows):
+    path = tmp_path / "c.csv"
+    path.write_text("buurtcode;aantal\n" + rows)
+    bad = next(i for i, line in enumerate(rows.splitlines()) if "-" in line or "," in line) + 2  # header is row 1
+    with pytest.raises(InputError, match=rf"c\.csv: .*'aantal'.* rij {bad}\b"):  # file, column and row
+        read_registrations(path)
 
 
 def test_xlsx(tmp_path):

@@ -29,10 +29,6 @@ def test_sample_is_reproducible_from_the_script(tmp_path):
         assert new.geometry.geom_equals_exact(old.geometry, tolerance=0).all(), layer
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sociale_kaart/sources/sample.py sample_dir() still resolves Path(__file__).parent.parent / 'geodata', "
-    "which became sociale_kaart/geodata when the module moved into sources/; sample_path() then silently "
-    "writes a copy into the user's cache instead of using the bundled files"))
 def test_sample_paths_are_the_bundled_files():
     assert sample_dir() == BUNDLED
     for key, relative in FILES.items():

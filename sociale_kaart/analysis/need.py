@@ -364,7 +364,7 @@ def analyse(data, settings: NeedSettings = NeedSettings()) -> Analysis:
     >>> data = build(Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb")))
     >>> result = analyse(data, NeedSettings(rule="kwintiel"))
     >>> sorted(result.flagged["buurtnaam"])[:2]
-    ['Kadebuurt', 'Loodsen']
+    ['Loodsen', 'Rozenhof']
     """
     chosen = need_indicators(data.indicators)
     if settings.indicators:

@@ -40,9 +40,9 @@ def flag_point(geom):
     Examples
     --------
     >>> import shapely
-    >>> p = flag_point(shapely.box(0, 0, 4, 2))
+    >>> p = flag_point(shapely.box(0, 0, 2, 2))
     >>> round(p.x, 1), round(p.y, 1)
-    (2.0, 1.0)
+    (1.0, 1.0)
     """
     import shapely
     from shapely.ops import polylabel

@@ -109,7 +109,7 @@ def read_boundaries(
     Examples
     --------
     >>> from sociale_kaart.sources.sample import sample_path
-    >>> read = read_boundaries(sample_path("grenzen"), ["Voorbeeldstad"])
+    >>> read = read_boundaries(sample_path("grenzen"), ["GM9999"])
     >>> len(read.frame), read.gemeenten, read.frame.crs.to_epsg()
     (16, ('GM9999',), 28992)
     """

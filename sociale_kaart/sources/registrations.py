@@ -205,8 +205,8 @@ def _counts(column: pd.Series, name: str, decimal_comma: bool, path: Path) -> pd
     bad = values.notna() & ((values < 0) | (values != values.round()) | np.isinf(values))
     if bad.any():
         row = bad.to_numpy().nonzero()[0][0]
-        raise InputError(f"{path.name}: kolom {name!r} rij {row + 2}: {column.iloc[row]!r} is geen aantal "
-                         "(een geheel getal van 0 of meer)")
+        raise InputError(f"{path.name}: kolom {name!r} rij {row + 2}: {column.iloc[row]!r} is geen aantal (een geheel "
+                         "getal van 0 of meer); een score of gemiddelde hoort als eigen indicator in het projectbestand")
     return values
 
 
@@ -365,13 +365,10 @@ _MISSING_TOKENS = ("", ".", "-", "x", "X", "?")
 
 
 def _is_numeric(column: pd.Series, decimal_comma: bool) -> bool:
-    """A column of whole numbers from 0 up (missing symbols allowed): a count, not a score or a text."""
+    """A column of numbers (missing symbols allowed); whether they are counts :func:`_counts` decides."""
     filled = column.astype("string").str.strip()
     filled = filled[~filled.isin(_MISSING_TOKENS) & filled.notna()]
-    if not len(filled):
-        return False
-    values = to_number(filled, decimal_comma)
-    return bool(values.notna().all() and (values >= 0).all() and (values == values.round()).all())
+    return bool(len(filled)) and bool(to_number(filled, decimal_comma).notna().all())
 
 
 def _column_name(label: str) -> str:

@@ -41,7 +41,7 @@ FILES = {
 
 def sample_dir() -> Path:
     """The project's ``geodata/`` folder (beside the package in a checkout)."""
-    return Path(__file__).resolve().parent.parent / "geodata"
+    return Path(__file__).resolve().parents[2] / "geodata"
 
 
 def sample_path(key: str) -> Path:

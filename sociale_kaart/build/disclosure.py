@@ -1,0 +1,528 @@
+"""Statistical disclosure control for a municipality's own registration counts.
+
+What is protected
+-----------------
+A registration (schuldhulp, Wmo per voorziening, ...) is a count per buurt. Counts from 1 to
+``min_count - 1`` (default 1 to 4) identify people and are never shown. A run does not only
+publish buurt counts: it also publishes totals per wijk, per gemeente and per *own area* (any other
+grouping of buurten, several may exist and they may overlap wijken), and rates per 1,000
+inhabitants on public CBS denominators. Those totals and rates are equations an outsider can solve.
+Two attacks seen on real output:
+
+* gemeente rate 14.905792044661549 per 1,000 on 35,825 inhabitants gives 534 cases; the 18
+  unsuppressed buurten publish 531, so the one suppressed buurt has 3;
+* wijk total 18, its other buurten publish 5 and 12, so the suppressed buurt has 1.
+
+Threat model
+------------
+The attacker holds *every* output of one run (all tables, maps and rates, at every level) and knows
+the rules below, the public CBS denominators and which buurten form which area. They may set up
+every linear equation and bound this gives and solve it with integer programming. Protection is
+against that person, for the figures of one run. Not covered: differencing two runs (other
+periods, other groupings), knowledge from outside (someone who knows his neighbour's case), and any
+figure that is not derived from :attr:`Protected.buurten` / :attr:`Protected.totals` (publish
+nothing else: no sums of suppressed cells, no unrounded rates).
+
+The rules (CBS practice for the Kerncijfers Wijken en Buurten)
+--------------------------------------------------------------
+1. **Primary suppression.** A buurt count or an area total from 1 to ``min_count - 1`` is not shown.
+2. **Secondary (complementary) suppression.** For every published total, a suppressed figure must
+   not follow by subtraction, also not by combining totals of several groupings (buurt -> wijk ->
+   gemeente and overlapping own areas: an own area that is a wijk minus one small buurt gives that
+   buurt as the difference of two totals, whatever buurt cells are hidden). The algorithm works per
+   registration column and protects every suppressed figure (primary *and* secondary, buurt cells
+   *and* totals) by constructing a *hiding direction*: integer changes of +1/-1 on suppressed buurt
+   cells that leave every published total unchanged and change the protected figure. Every cell
+   that goes down along the direction holds at least ``c = max(rounding, 2, min_count) + 1``. If
+   the true counts are ``x``, ``x + k * d`` is then consistent with every published figure, with
+   every suppressed figure at least 1, for ``k`` from 0 to ``max(rounding, 2)``. Hence an attacker
+   who knows that a suppressed figure is at least 1 can never narrow it to fewer than
+   ``max(rounding, 2) + 1`` values (the rounding of the published figures adds uncertainty on
+   top). Besides, every other cell on the direction can move one step either way without
+   changing class (a small cell is 2 .. ``min_count - 2``, any other at least ``c``), so that
+   even someone who could tell primary from secondary suppression keeps at least two values for
+   a small cell in practice (not a proof: suppressed totals on the direction can still bind).
+   The status never tells the two reasons apart. Extra cells are chosen by a bounded best-first
+   (branch and bound) search: cost is the value newly hidden (the smallest eligible extra cells
+   first, cells already suppressed are free, suppressing an area total costs its value); every
+   partial direction also yields a valid answer by suppressing the totals it leaves open, so the
+   search always returns one. This is repeated until every suppressed figure has such a
+   direction (a fixed point over all groupings). Zeros are never suppressed: a true 0 is
+   published as 0 (as CBS does), and hiding a 0 next to a small cell does not protect it (``a +
+   0 = total`` still gives ``a``); so the attacker also learns that a suppressed figure is at
+   least 1, which the guarantee above already assumes.
+3. **Rounding.** Every published count, buurt cells and area totals, is rounded to a multiple of
+   ``rounding`` (CBS: 5), half up; an area total is rounded from its true sum, not summed from
+   rounded cells (so totals need not add up, as in CBS tables). 0 stays 0 and a non-zero count is
+   never shown as 0 (``rounding`` may be at most ``2 * min_count``).
+4. **Rates** (:func:`publish_rates`) are computed from the *rounded published* counts, rounded to a
+   few decimals and suppressed where the count is suppressed or the denominator is small; so they
+   tell nothing beyond the published counts.
+
+The status of a figure is ``"ok"``, ``"onderdrukt"`` (for both reasons: which suppressions are
+primary must not be published, otherwise an attacker knows that a primary cell is at most
+``min_count - 1`` and a secondary one at least ``min_count``) or ``"onbekend"`` (the count is
+missing in the input; an area total with a missing member is unknown as well).
+
+Examples
+--------
+Two wijken and a gemeente; buurt B1 has 3 cases:
+
+>>> counts = pd.DataFrame({"schuldhulp": [3, 12, 20, 8, 30]},
+...                       index=["B1", "B2", "B3", "B4", "B5"])
+>>> wijk = pd.Series(["W1", "W1", "W1", "W2", "W2"], index=counts.index)
+>>> gemeente = pd.Series("G", index=counts.index)
+>>> result = protect_counts(counts, groupings={"wijk": wijk, "gemeente": gemeente}, rounding=1)
+>>> result.buurten["schuldhulp"].tolist()
+[nan, nan, 20.0, 8.0, 30.0]
+>>> result.totals["wijk"]["schuldhulp"].tolist(), result.totals["gemeente"]["schuldhulp"].tolist()
+([35.0, 38.0], [73.0])
+>>> int(result.primary["schuldhulp"]), int(result.secondary["schuldhulp"])
+(1, 1)
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+STATUS_OK, STATUS_SUPPRESSED, STATUS_UNKNOWN = "ok", "onderdrukt", "onbekend"
+#: CBS codes for "secret" or "not available" (-99995, -99997, ...): missing, never a number.
+_SENTINEL = -99990
+#: Search effort per protected figure: how many of the cheapest (and of the best-fitting) cells
+#: not yet suppressed are tried when an area is balanced.
+_CANDIDATES = 5
+#: Rounds of the search: (weight of the imbalance left, nodes). Weight 0 is cheapest-first; a
+#: higher weight heads for any solution faster when the cheap one is hard to find.
+_ROUNDS = ((0.0, 600), (2.0, 300))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Protection:
+    """The disclosure rules one run used (see the module docstring)."""
+
+    min_count: int = 5  #: counts and totals 1 .. min_count - 1 are suppressed
+    rounding: int = 5  #: published counts are multiples of this (1: not rounded)
+    secondary: bool = True  #: complementary suppression against subtraction
+
+    def __post_init__(self):
+        for name, value in (("min-aantal", self.min_count), ("afronding", self.rounding)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise InputError(f"{name} moet een geheel getal van minstens 1 zijn, niet {value!r}")
+        if self.rounding > 2 * self.min_count:
+            raise InputError(f"afronding op {self.rounding} zou een aantal van {self.min_count} als 0 tonen; "
+                             f"kies een afronding van hoogstens {2 * self.min_count}")
+
+    @property
+    def width(self) -> int:
+        """An attacker keeps at least ``width + 1`` possible values for every suppressed figure."""
+        return max(self.rounding, 2)
+
+    def describe(self) -> str:
+        """The rules in Dutch, for every product that shows registration counts."""
+        parts = []
+        if self.rounding > 1:
+            parts.append(f"Aantallen uit registraties van de gemeente zijn afgerond op een veelvoud van "
+                         f"{self.rounding}; een totaal is afgerond vanuit het echte totaal, dus de delen tellen "
+                         "niet altijd precies op.")
+        if self.min_count > 1:
+            text = f"Aantallen en totalen van 1 t/m {self.min_count - 1} worden niet getoond ('onderdrukt')"
+            if self.secondary:
+                text += (", en ook andere aantallen of totalen waar een klein aantal anders terug te rekenen "
+                         "zou zijn uit de wel getoonde cijfers")
+            parts.append(text + ".")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Protected:
+    """Registration counts fit for publication, at buurt level and per area of every grouping.
+
+    Attributes
+    ----------
+    buurten : DataFrame
+        Published buurt counts: index and columns as the input, integer-valued floats (rounded),
+        NaN where suppressed or unknown.
+    buurt_status : DataFrame
+        ``"ok"``, ``"onderdrukt"`` or ``"onbekend"`` per buurt cell.
+    totals : dict of str to DataFrame
+        Per grouping name: the published total per area (index: area code, sorted; columns as the
+        input), rounded from the true sum, NaN where suppressed or unknown.
+    total_status : dict of str to DataFrame
+        The status of every area total, as `buurt_status`.
+    primary, secondary : Series
+        Per count column: how many figures (buurt cells plus area totals) were suppressed because
+        they are 1 .. min_count - 1 (primary), or to stop subtraction (secondary).
+    settings : Protection
+        The rules used.
+    """
+
+    buurten: pd.DataFrame
+    buurt_status: pd.DataFrame
+    totals: dict[str, pd.DataFrame] = field(default_factory=dict)
+    total_status: dict[str, pd.DataFrame] = field(default_factory=dict)
+    primary: pd.Series
+    secondary: pd.Series
+    settings: Protection
+
+
+def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], min_count: int = 5,
+                   rounding: int = 5, secondary: bool = True) -> Protected:
+    """Suppress and round registration counts so that no small count can be read or derived.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Indexed by buurtcode (unique), one column of non-negative integer counts per registration;
+        NaN (or a CBS sentinel <= -99990) is unknown.
+    groupings : mapping of str to Series
+        Grouping name (``"wijk"``, ``"gemeente"``, ``"eigen_indeling"``, ...) -> Series indexed by
+        buurtcode with the area code of each buurt. A total is published for every area of every
+        grouping; a buurt that is absent or NaN in a grouping belongs to no area of it.
+    min_count : int, default 5
+        Counts and totals from 1 to ``min_count - 1`` are suppressed.
+    rounding : int, default 5
+        Published counts are rounded half up to a multiple of this; 1 publishes exact counts.
+    secondary : bool, default True
+        Suppress more figures where a suppressed one could be derived from published totals.
+        ``False`` is primary suppression only, which does *not* protect against subtraction.
+
+    Returns
+    -------
+    Protected
+
+    Raises
+    ------
+    InputError
+        On a duplicate buurtcode, a non-numeric column, a negative or fractional count, a grouping
+        that names a buurtcode that is not in `counts`, or invalid settings.
+    """
+    settings = Protection(min_count=min_count, rounding=rounding, secondary=bool(secondary))
+    values = _validated_counts(counts)
+    areas = _areas(groupings, values.index)
+    membership = np.zeros((len(areas), len(values)), dtype=bool)
+    for row, (_, _, members) in enumerate(areas):
+        membership[row, members] = True
+
+    buurt_published = pd.DataFrame(np.nan, index=values.index, columns=values.columns)
+    buurt_status = pd.DataFrame(STATUS_OK, index=values.index, columns=values.columns, dtype=object)
+    total_published = np.full((len(areas), values.shape[1]), np.nan)
+    total_status = np.full((len(areas), values.shape[1]), STATUS_OK, dtype=object)
+    primary, secondary_counts = {}, {}
+    for col_no, column in enumerate(values.columns):
+        x = values[column].to_numpy(dtype=float)
+        result = _ColumnProtection(x, membership, settings)
+        unknown = np.isnan(x)
+        cells = np.where(unknown | result.cell_suppressed, np.nan, _round(x, settings.rounding))
+        buurt_published[column] = cells
+        buurt_status[column] = np.where(unknown, STATUS_UNKNOWN,
+                                        np.where(result.cell_suppressed, STATUS_SUPPRESSED, STATUS_OK))
+        total_unknown = np.isnan(result.totals)
+        total_published[:, col_no] = np.where(total_unknown | result.total_suppressed, np.nan,
+                                              _round(result.totals, settings.rounding))
+        total_status[:, col_no] = np.where(total_unknown, STATUS_UNKNOWN,
+                                           np.where(result.total_suppressed, STATUS_SUPPRESSED, STATUS_OK))
+        primary[column] = int(result.cell_primary.sum() + result.total_primary.sum())
+        secondary_counts[column] = int((result.cell_suppressed & ~result.cell_primary).sum()
+                                       + (result.total_suppressed & ~result.total_primary).sum())
+
+    totals, statuses = {}, {}
+    for name in groupings:
+        rows = [row for row, (grouping, _, _) in enumerate(areas) if grouping == name]
+        index = pd.Index([areas[row][1] for row in rows], name=str(name))
+        totals[name] = pd.DataFrame(total_published[rows], index=index, columns=values.columns)
+        statuses[name] = pd.DataFrame(total_status[rows], index=index, columns=values.columns)
+    return Protected(buurten=buurt_published, buurt_status=buurt_status, totals=totals, total_status=statuses,
+                     primary=pd.Series(primary, dtype=int), secondary=pd.Series(secondary_counts, dtype=int),
+                     settings=settings)
+
+
+def publish_rates(published_counts: pd.DataFrame | pd.Series, denominators: pd.Series | pd.DataFrame, *,
+                  scale: float = 1000, decimals: int = 1, min_denominator: float = 50) -> pd.DataFrame | pd.Series:
+    """Rates per `scale` inhabitants from published (rounded, suppressed) counts.
+
+    Parameters
+    ----------
+    published_counts : DataFrame or Series
+        Counts as published (:attr:`Protected.buurten` or a frame of :attr:`Protected.totals`):
+        NaN where suppressed or unknown. Never pass true counts: a rate on an exact count tells
+        the exact count.
+    denominators : Series or DataFrame
+        Public denominators (CBS inhabitants), indexed like `published_counts`; a DataFrame gives one
+        denominator per column. A code without a denominator, a CBS sentinel or a denominator <= 0
+        gives NaN.
+    scale : float, default 1000
+        Per 1,000 inhabitants.
+    decimals : int, default 1
+        Rates are rounded to this many decimals.
+    min_denominator : float, default 50
+        No rate on fewer inhabitants than this.
+
+    Returns
+    -------
+    DataFrame or Series
+        Indexed like `published_counts`; NaN where the count is suppressed or unknown or the
+        denominator is missing or below `min_denominator`.
+
+    Raises
+    ------
+    InputError
+        If a published count is negative or not a whole number (true rates must not be published).
+
+    Examples
+    --------
+    >>> publish_rates(pd.Series([535.0, np.nan, 0.0], index=["GM0556", "WK055601", "WK055602"]),
+    ...               pd.Series({"GM0556": 35825, "WK055601": 2915, "WK055602": 40})).tolist()
+    [14.9, nan, nan]
+    """
+    counts = published_counts.astype(float)
+    bad = counts.notna() & ((counts < 0) | (counts != counts.round()))
+    if bool(np.asarray(bad).any()):
+        where = bad.stack() if isinstance(bad, pd.DataFrame) else bad
+        code = where[where].index[0]
+        raise InputError(f"publicatie van cijfers: aantal bij {code} is geen gepubliceerd (afgerond, "
+                         "niet-negatief) geheel aantal")
+    if isinstance(denominators, pd.DataFrame) and isinstance(counts, pd.DataFrame):
+        den = denominators.reindex(index=counts.index, columns=counts.columns)
+    elif isinstance(denominators, pd.DataFrame):
+        raise InputError("publicatie van cijfers: noemers per kolom horen bij een tabel met kolommen")
+    else:
+        den = denominators.reindex(counts.index)
+    if isinstance(den, pd.DataFrame):
+        den = den.apply(pd.to_numeric, errors="coerce").astype(float)
+    else:
+        den = pd.to_numeric(den, errors="coerce").astype(float)
+    den = den.where((den > _SENTINEL) & (den > 0) & (den >= min_denominator))
+    if isinstance(counts, pd.DataFrame) and isinstance(den, pd.Series):
+        rates = counts.div(den, axis=0)
+    else:
+        rates = counts / den
+    return (rates * scale).round(decimals)
+
+
+# ---------------------------------------------------------------------------------------------
+# internals
+
+
+def _round(values: np.ndarray, rounding: int) -> np.ndarray:
+    """Round half up to a multiple of `rounding` (NaN stays NaN)."""
+    if rounding == 1:
+        return values.astype(float)
+    return np.floor(values / rounding + 0.5) * rounding
+
+
+def _validated_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(counts, pd.DataFrame):
+        raise InputError("registratie: verwacht een tabel met per buurtcode een kolom per registratie")
+    duplicated = counts.index[counts.index.duplicated()]
+    if len(duplicated):
+        raise InputError(f"registratie: buurtcode {duplicated[0]} komt meer dan eens voor")
+    out = pd.DataFrame(index=counts.index)
+    for column in counts.columns:
+        series = counts[column]
+        if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
+            raise InputError(f"registratie: kolom {column} bevat geen aantallen")
+        values = series.astype(float)
+        values = values.where(values > _SENTINEL)
+        negative = values < 0
+        if negative.any():
+            raise InputError(f"registratie: kolom {column}, buurtcode {values.index[negative][0]}: "
+                             f"negatief aantal {values[negative].iloc[0]:g}")
+        fractional = values.notna() & (values != np.floor(values))
+        if fractional.any():
+            raise InputError(f"registratie: kolom {column}, buurtcode {values.index[fractional][0]}: "
+                             f"{values[fractional].iloc[0]:g} is geen geheel aantal")
+        out[column] = values
+    return out
+
+
+def _areas(groupings: Mapping[str, pd.Series], buurtcodes: pd.Index) -> list[tuple[str, str, np.ndarray]]:
+    """Every area of every grouping as (grouping name, area code, positions of its buurten)."""
+    if not isinstance(groupings, Mapping):
+        raise InputError("gebiedsindelingen: verwacht per naam een reeks met het gebied van elke buurt")
+    position = pd.Series(np.arange(len(buurtcodes)), index=buurtcodes)
+    areas = []
+    for name, grouping in groupings.items():
+        if not isinstance(grouping, pd.Series):
+            raise InputError(f"gebiedsindeling {name}: verwacht een reeks met per buurtcode een gebiedscode")
+        if grouping.index.has_duplicates:
+            raise InputError(f"gebiedsindeling {name}: buurtcode {grouping.index[grouping.index.duplicated()][0]} "
+                             "komt meer dan eens voor")
+        assigned = grouping.dropna()
+        strange = assigned.index.difference(buurtcodes)
+        if len(strange):
+            raise InputError(f"gebiedsindeling {name}: buurtcode {strange[0]} staat niet in de registratie")
+        codes = assigned.astype(str).str.strip()
+        for code in sorted(codes.unique()):
+            members = position[codes.index[codes.eq(code)]].to_numpy()
+            areas.append((name, code, np.sort(members)))
+    return areas
+
+
+class _ColumnProtection:
+    """Primary and secondary suppression of one count column (see the module docstring, rule 2).
+
+    A *hiding direction* ``d`` maps suppressed buurt cells to +1/-1 such that the sum of ``d`` over
+    every published area total is 0. It protects a figure when it changes it (``d`` is non-zero on
+    the cell, or sums to non-zero over the suppressed area), and every cell with ``d = -1`` holds at
+    least ``capacity = max(width, min_count) + 1``: then ``x + k d`` for ``k = 0 .. width`` is a
+    solution with every suppressed cell >= 1 that agrees with every published figure. Other cells
+    with ``d = +1`` (all but the start) hold 2 .. min_count - 2 or at least ``capacity``.
+    """
+
+    def __init__(self, x: np.ndarray, membership: np.ndarray, settings: Protection):
+        self.x = x
+        self.membership = membership
+        self.width = settings.width
+        self.capacity = max(settings.width, settings.min_count) + 1
+        self.min_count = settings.min_count
+        known = ~np.isnan(x)
+        self.totals = np.where(membership[:, ~known].any(axis=1), np.nan,
+                               membership.astype(float) @ np.where(known, x, 0.0))
+        small = settings.min_count - 1
+        self.cell_primary = known & (x >= 1) & (x <= small)
+        self.total_primary = ~np.isnan(self.totals) & (self.totals >= 1) & (self.totals <= small)
+        self.cell_suppressed = self.cell_primary.copy()
+        self.total_suppressed = self.total_primary.copy()
+        self.members = [np.flatnonzero(row) for row in membership]
+        self.sizes = membership.sum(axis=1)
+        self.areas_of = [np.flatnonzero(membership[:, j]) for j in range(len(x))]
+        if settings.secondary:
+            self._protect_all()
+
+    # -- the fixed point ----------------------------------------------------------------------
+    def _protect_all(self):
+        covered_cells = np.zeros(len(self.x), dtype=bool)
+        covered_totals = np.zeros(len(self.totals), dtype=bool)
+        while True:
+            cells = np.flatnonzero(self.cell_suppressed & ~covered_cells)
+            areas = np.flatnonzero(self.total_suppressed & ~covered_totals)
+            if len(cells):
+                target_cell = min(cells, key=lambda j: (not self.cell_primary[j], self.x[j], j))
+                direction, new_totals = self._search(starts=[target_cell], forbidden=frozenset())
+                target_area = None
+            elif len(areas):
+                target_area = min(areas, key=lambda a: (not self.total_primary[a], self.totals[a], a))
+                starts = [j for j in self.members[target_area] if self.x[j] >= 1]
+                direction, new_totals = self._search(starts=starts, forbidden=frozenset(self.members[target_area]))
+            else:
+                return
+            for j in direction:
+                self.cell_suppressed[j] = True
+            for a in new_totals:
+                self.total_suppressed[a] = True
+            covered_cells[list(direction)] = True
+            covered_totals |= self.total_suppressed & (self._imbalance(direction) != 0)
+            assert target_area is None or covered_totals[target_area]
+
+    def _imbalance(self, direction: Mapping[int, int]) -> np.ndarray:
+        imbalance = np.zeros(len(self.totals), dtype=int)
+        for j, sign in direction.items():
+            imbalance[self.areas_of[j]] += sign
+        return imbalance
+
+    def _search(self, *, starts, forbidden: frozenset) -> tuple[dict[int, int], frozenset]:
+        """The cheapest hiding direction found from one of `starts`, with the totals it hides."""
+        best = None
+        for weight, max_nodes in _ROUNDS:
+            cost, direction, new_totals, proven = self._best_first(starts=starts, forbidden=forbidden,
+                                                                   weight=weight, max_nodes=max_nodes)
+            if best is None or cost < best[0]:
+                best = (cost, direction, new_totals)
+            if proven:
+                break
+        return best[1], best[2]
+
+    def _best_first(self, *, starts, forbidden: frozenset, weight: float, max_nodes: int):
+        """Best-first (branch and bound) search for a cheap hiding direction from one of `starts`.
+
+        A node is a partial direction plus the totals it suppresses; it is expanded on one
+        published area whose sum over the direction is not 0 (the one with the fewest ways out):
+        suppress that total, or add a member cell with the opposite sign (only cells of at least
+        ``capacity`` may go down; 2 .. min_count - 2 or at least ``capacity`` may go up). Nodes
+        are taken by the value newly hidden plus ``weight * capacity`` per unit of imbalance left
+        (weight 0: cheapest first; ties go to the node with the least imbalance left, so that
+        moves on cells already suppressed, which are free, head for a solution). Every node also
+        gives a complete answer: suppress the total of every area it leaves open. The cheapest
+        answer seen is returned, proven cheapest (within the candidates tried) when weight is 0
+        and the frontier costs at least as much.
+
+        Returns
+        -------
+        (cost, direction, new_totals, proven)
+        """
+        published = ~np.isnan(self.totals) & ~self.total_suppressed
+        counter = itertools.count()
+        frontier, seen = [], set()
+        best = [math.inf, None, None]
+
+        def push(cost, items, new_totals, imbalance, live):
+            open_mask = live & (imbalance != 0)
+            upper = cost + float(self.totals[open_mask].sum())
+            if upper < best[0]:
+                best[:] = [upper, dict(items), new_totals | frozenset(np.flatnonzero(open_mask).tolist())]
+            open_imbalance = int(np.abs(imbalance[open_mask]).sum())
+            if open_imbalance:
+                heapq.heappush(frontier, (cost + weight * self.capacity * open_imbalance, open_imbalance,
+                                          next(counter), cost, items, new_totals, imbalance))
+
+        for start in starts:
+            push(0.0 if self.cell_suppressed[start] else float(self.x[start]), ((int(start), 1),), frozenset(),
+                 self.membership[:, start].astype(int), published)
+        nodes = 0
+        large = self.x >= self.capacity
+        large[list(forbidden)] = False
+        usable = large | ((self.x >= 2) & (self.x <= self.min_count - 2))
+        usable[list(forbidden)] = False
+        while frontier and nodes < max_nodes:
+            priority, _, _, cost, items, new_totals, imbalance = heapq.heappop(frontier)
+            if weight == 0 and priority >= best[0]:
+                break
+            key = (items, new_totals)
+            if key in seen:
+                continue
+            seen.add(key)
+            nodes += 1
+            in_direction = np.zeros(len(self.x), dtype=bool)
+            in_direction[[j for j, _ in items]] = True
+            live = published.copy()
+            live[list(new_totals)] = False
+            open_areas = np.flatnonzero(live & (imbalance != 0))
+            # per open area: the cells that may enter with the sign that reduces its imbalance
+            plus = (usable & ~in_direction).astype(int)
+            minus = (large & ~in_direction).astype(int)
+            counts = np.where(imbalance[open_areas] < 0, self.membership[open_areas] @ plus,
+                              self.membership[open_areas] @ minus)
+            order = np.lexsort((open_areas, self.sizes[open_areas], counts))
+            area = int(open_areas[order[0]])
+            sign = -int(np.sign(imbalance[area]))
+            closed = live.copy()
+            closed[area] = False
+            push(cost + float(self.totals[area]), items, new_totals | {area}, imbalance, closed)
+            members = self.members[area]
+            eligible = members[((plus if sign > 0 else minus)[members]).astype(bool)]
+            if not len(eligible):
+                continue
+            # change of the open imbalance when each eligible cell enters with `sign`
+            delta = np.where(live, np.abs(imbalance + sign) - np.abs(imbalance), 0)
+            gain = delta @ self.membership[:, eligible]
+            suppressed = self.cell_suppressed[eligible]
+            value = self.x[eligible]
+            free = eligible[suppressed][np.lexsort((eligible[suppressed], gain[suppressed]))]
+            paid, paid_gain, paid_value = eligible[~suppressed], gain[~suppressed], value[~suppressed]
+            cheapest = paid[np.lexsort((paid, paid_value))][:_CANDIDATES]
+            fitting = paid[np.lexsort((paid, paid_value, paid_gain))][:_CANDIDATES]
+            for j in dict.fromkeys([*free[:2 * _CANDIDATES].tolist(), *cheapest.tolist(), *fitting.tolist()]):
+                extra = 0.0 if self.cell_suppressed[j] else float(self.x[j])
+                push(cost + extra, tuple(sorted(items + ((j, sign),))), new_totals,
+                     imbalance + sign * self.membership[:, j], live)
+        proven = weight == 0 and (not frontier or frontier[0][0] >= best[0] or nodes < max_nodes)
+        return best[0], best[1], best[2], proven
