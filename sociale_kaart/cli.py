@@ -97,6 +97,7 @@ run_options = _options(
                  help="Wijk- en Buurtkaart van het jaar van de cijfers, om gedeelde buurtcodes te controleren."),
     click.option("--min-noemer", type=int, help="Onderdruk cijfers op minder inwoners/woningen dan dit [50]."),
     click.option("--min-aantal", type=int, help="Onderdruk registratieaantallen van 1 tot dit getal [5]."),
+    click.option("--afronding", type=int, help="Registratieaantallen als veelvoud hiervan [5]."),
     click.option("--regel", type=click.Choice(["marge", "kwintiel"]),
                  help="Wanneer is een indicator hoog: marge boven de referentie, of hoogste kwintiel [marge]."),
     click.option("--marge", type=float, help="Marge boven de referentie, in procent [25]."),
@@ -163,6 +164,7 @@ def _settings(options: dict):
     put("sources", "grenzen_cijferjaar", o.get("grenzen_cijferjaar"))
     put("small_numbers", "min_denominator", o.get("min_noemer"))
     put("small_numbers", "min_count", o.get("min_aantal"))
+    put("small_numbers", "rounding", o.get("afronding"))
     put("need", "rule", o.get("regel"))
     put("need", "margin", None if o.get("marge") is None else o["marge"] / 100)
     put("need", "reference", o.get("referentie"))

@@ -57,6 +57,8 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
     "kleine_aantallen": {
         "min_noemer": ("small_numbers", "min_denominator", _INT),
         "min_aantal": ("small_numbers", "min_count", _INT),
+        "afronding": ("small_numbers", "rounding", _INT),
+        "secundair": ("small_numbers", "secondary", _BOOL),
     },
     "kaart": {
         "indeling": ("map", "scheme", _STR),
@@ -120,6 +122,8 @@ hotspots = false      # Local Moran's I en Gi* (duurt enkele seconden langer)
 [kleine_aantallen]
 min_noemer = 50       # geen cijfer op minder inwoners of woningen dan dit
 min_aantal = 5        # registratieaantallen van 1 tot dit getal worden nooit getoond
+afronding = 5         # registratieaantallen worden getoond als veelvoud hiervan (CBS: 5)
+secundair = true      # ook onderdrukken wat een klein aantal terug zou laten rekenen (aan laten!)
 
 [kaart]
 indeling = "kwantielen"  # of "natuurlijk", "gelijk", "handmatig"

@@ -37,16 +37,29 @@ class SmallNumbers:
 
     min_denominator: int = 50
     min_count: int = 5
+    rounding: int = 5  #: registration counts are published as multiples of this (CBS: 5)
+    secondary: bool = True  #: complementary suppression, so that no small count follows by subtraction
 
     def __post_init__(self):
-        if self.min_denominator < 1 or self.min_count < 1:
-            raise InputError("min-noemer en min-aantal moeten minstens 1 zijn")
+        if self.min_denominator < 1 or self.min_count < 1 or self.rounding < 1:
+            raise InputError("min-noemer, min-aantal en afronding moeten minstens 1 zijn")
+        if self.rounding > 2 * self.min_count:
+            raise InputError(f"afronding op {self.rounding} zou een aantal van {self.min_count} als 0 tonen; kies "
+                             f"een afronding van hoogstens {2 * self.min_count}")
 
     def describe(self) -> str:
-        """The rule in one Dutch sentence, for every product that shows figures."""
-        return (f"Een cijfer op minder dan {self.min_denominator} inwoners of woningen, of op 1 t/m "
-                f"{self.min_count - 1} gevallen uit een registratie van de gemeente, wordt onderdrukt: het "
-                "staat als 'onderdrukt' in tabellen en gearceerd op kaarten, nooit als getal.")
+        """The rules in Dutch, for every product that shows figures (written once, here)."""
+        text = (f"Een cijfer op minder dan {self.min_denominator} inwoners of woningen wordt onderdrukt: het staat als "
+                "'onderdrukt' in tabellen en gearceerd op kaarten, nooit als getal.")
+        if self.rounding > 1:
+            text += (f" Aantallen uit registraties van de gemeente zijn afgerond op een veelvoud van {self.rounding} "
+                     "(een totaal vanuit het echte totaal, dus de delen tellen niet altijd precies op), en cijfers "
+                     "per inwoners zijn berekend uit die afgeronde aantallen.")
+        if self.min_count > 1:
+            text += f" Registratieaantallen en -totalen van 1 t/m {self.min_count - 1} worden nooit getoond"
+            text += (", en ook andere aantallen of totalen waaruit zo'n klein aantal terug te rekenen zou zijn."
+                     if self.secondary else ".")
+        return text
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,7 +24,7 @@ from ..settings import IndicatorSpec, SmallNumbers, Sources
 from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
 from ..sources.kwb import ColumnSource, KwbTable, read_kwb
 from ..sources.registrations import RegistrationSummary, read_registrations
-from ..texts import CBS_SOURCE, nl_number, plural
+from ..texts import CBS_SOURCE, decimals_for, nl_number, plural
 from . import indicators as ind
 from .join import MATCHED, JoinReport, join_figures
 
@@ -37,6 +37,10 @@ _LICENCE_EXCEPTIONS = {2016: "CC BY 3.0"}
 @dataclass(frozen=True)
 class Dataset:
     """Everything the build stage produced; nothing changes it afterwards.
+
+    Registration counts in every frame are the *published* ones (suppressed, rounded,
+    secondary suppression across buurt, wijk and gemeente; :mod:`sociale_kaart.build.disclosure`),
+    and their rates are computed from them: no product can show more than that.
 
     Attributes
     ----------
@@ -84,6 +88,7 @@ class Dataset:
     warnings: tuple[str, ...] = ()
     geometry_notes: tuple[str, ...] = ()
     bron: str = f"{CBS_SOURCE} (CC BY 4.0)"
+    disclosure: object | None = None  #: the Protected result of the registration counts (counts only in reports)
 
     #: Above this many gemeenten a title names the count instead of every name.
     MAX_NAMES = 4
@@ -140,9 +145,20 @@ class Dataset:
                 lines.append(f"  {row.gemeentenaam}: {nl_number(dekking * 100, 1)}% van de inwoners ligt in buurten op de kaart")
         return "Dekking:\n" + "\n".join(lines) if lines else ""
 
+    def disclosure_text(self) -> str:
+        """How many registration figures were suppressed, and why, per registration."""
+        if self.disclosure is None:
+            return ""
+        lines = ["Bescherming van registratieaantallen (buurt, wijk, gemeente):"]
+        for col in self.registration_columns:
+            lines.append(f"  {col}: {int(self.disclosure.primary[col])} onderdrukt als klein aantal, "
+                         f"{int(self.disclosure.secondary[col])} extra onderdrukt tegen terugrekenen")
+        return "\n".join(lines)
+
     def report_text(self) -> str:
         """The join report in Dutch, as printed and saved beside the outputs."""
         parts = [r.to_text() for r in self.reports] + [s.to_text() for s in self.registrations]
+        parts += [t for t in (self.disclosure_text(),) if t]
         parts += [t for t in (self.coverage_text(), self.provenance_text()) if t]
         if self.geometry_notes:
             parts.append("Geometrie:\n" + "\n".join(f"  {n}" for n in self.geometry_notes))
@@ -207,7 +223,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         joined = joined.drop(columns="koppeling")
         universe = universe.merge(reg.counts, on="buurtcode", how="left")
         reports.append(reg_report)
-        summaries.append(reg.summary)
+        summaries.append(reg.summary.rounded(small_numbers.rounding))
         for col, label in reg.labels.items():
             extra.append(ind.registration_indicator(col, label))
             reg_columns.append(col)
@@ -229,6 +245,10 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         land = ind.derive_counts(pd.DataFrame([kwb.nederland]).assign(land="NL"))
         nederland = ind.aggregate(land, "land", [i for i in chosen if i.inputs_present(land)], small_numbers)
     joined["wijknaam"] = joined["wijkcode"].map(wijken.set_index("wijkcode")["wijknaam"])
+    disclosure = None
+    if reg_columns:
+        joined, wijken, gemeenten, disclosure = _protect(joined, wijken, gemeenten,
+                                                         [i for i in chosen if i.protected], small_numbers)
     names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
     warnings = _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
     notes = [f"{plural(len(read.repaired), 'ongeldige buurtgrens', 'ongeldige buurtgrenzen')} hersteld: "
@@ -251,7 +271,45 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         warnings=tuple(warnings),
         geometry_notes=tuple(notes),
         bron=bron,
+        disclosure=disclosure,
     )
+
+
+def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers):
+    """Replace registration counts and their rates by what may be published, at every level.
+
+    The counts of the buurten on the map are protected together with the totals the run publishes
+    (per wijk and per gemeente); rates everywhere are computed from the published counts.
+    """
+    from .disclosure import protect_counts, publish_rates
+
+    columns = [i.numerator for i in protected]
+    counts = joined.set_index("buurtcode")[columns]
+    groupings = {"wijk": joined.set_index("buurtcode")["wijkcode"],
+                 "gemeente": joined.set_index("buurtcode")["gemeentecode"]}
+    result = protect_counts(counts, groupings=groupings, min_count=rule.min_count, rounding=rule.rounding,
+                            secondary=rule.secondary)
+    joined = joined.copy()
+    frames = [(joined, "buurtcode", result.buurten, result.buurt_status)]
+    wijken, gemeenten = wijken.copy(), gemeenten.copy()
+    frames += [(wijken, "wijkcode", result.totals["wijk"], result.total_status["wijk"]),
+               (gemeenten, "gemeentecode", result.totals["gemeente"], result.total_status["gemeente"])]
+    for frame, key, published, status in frames:
+        codes = frame[key]
+        for ind_ in protected:
+            col = ind_.numerator
+            values = codes.map(published[col])
+            frame[col] = values.to_numpy()
+            den = frame[ind_.denominator].astype(float) if ind_.denominator in frame else pd.Series(np.nan, index=frame.index)
+            rates = publish_rates(pd.Series(values.to_numpy(), index=frame.index), den, scale=ind_.scale,
+                                  decimals=decimals_for(ind_.unit), min_denominator=rule.min_denominator)
+            state = codes.map(status[col]).fillna("onbekend").to_numpy()
+            frame[ind_.key] = rates.to_numpy()
+            frame[f"{ind_.key}_status"] = np.where(state == "onderdrukt", ind.SUPPRESSED,
+                                                   np.where(rates.notna(), ind.OK,
+                                                            np.where(den < rule.min_denominator, ind.SUPPRESSED,
+                                                                     ind.MISSING)))
+    return joined, wijken, gemeenten, result
 
 
 def _own_indicators(specs, joined, universe, kwb: KwbTable, reg_columns):

@@ -54,10 +54,24 @@ class RegistrationSummary:
     def to_dict(self) -> dict:
         return dict(vars(self))
 
+    def rounded(self, base: int) -> "RegistrationSummary":
+        """The summary as published: record counts rounded to `base` (an exact total would reveal
+        what the suppression of small buurt counts hides)."""
+        if not self.vorm.startswith("regels"):  # rows of a count file are buurten, not cases
+            return self
+
+        def r(n: int) -> int:
+            return int(np.floor(n / base + 0.5) * base) if n else 0
+
+        return RegistrationSummary(self.bron, self.vorm, r(self.records), r(self.geplaatst), r(self.niet_geplaatst),
+                                   self.reden)
+
     def to_text(self) -> str:
-        text = f"Registratie {self.bron} ({self.vorm}): {self.records} regels, {self.geplaatst} in een buurt geplaatst"
+        text = f"Registratie {self.bron} ({self.vorm}): ca. {self.records} regels, ca. {self.geplaatst} in een buurt geplaatst"
         if self.niet_geplaatst:
-            text += f", {self.niet_geplaatst} niet geplaatst ({self.reden})"
+            text += f", ca. {self.niet_geplaatst} niet geplaatst ({self.reden})"
+        elif self.reden:
+            text += f" ({self.reden})"
         return text
 
 

@@ -1,0 +1,170 @@
+"""The attack test: read back every output of a run and try to recover a hidden registration count.
+
+A run on real boundaries with a synthetic registration (small counts in several buurten and
+wijken) writes CSV, GeoPackage, the reports, the HTML map and the PDFs. The test reads them as an
+outsider would, sets up every equation they allow (published counts as rounded intervals, every
+total, every rate times its published denominator) and bounds each suppressed count by integer
+programming (tests/attack.py). Protected, no suppressed count can be narrowed to fewer values than
+the rounding base; with secondary suppression switched off and no rounding, the attack of the
+issue (Taanschuurpolder's 3 from the gemeente rate) succeeds, so the test can fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from attack import attack
+from sociale_kaart.products import make
+from sociale_kaart.settings import MapSettings, RunSettings, SmallNumbers, Sources
+
+SMALL = {"BU05560101": 3, "BU05560203": 1, "BU05560402": 2, "BU05560601": 4}  # in four different wijken
+
+
+def registration(kwb_2024: Path, gemeente: str, tmp: Path) -> tuple[Path, dict[str, int]]:
+    """Synthetic counts: the small ones above where the gemeente has them, 21..38 elsewhere."""
+    with open(kwb_2024, encoding="utf-8") as handle:
+        codes = sorted(row["Codering_3"].strip() for row in csv.DictReader(handle, delimiter=";")
+                       if row["Codering_3"].strip().startswith("BU" + gemeente[2:]))
+    counts = {code: SMALL.get(code, 21 + (i * 7) % 18) for i, code in enumerate(codes)}
+    if gemeente != "GM0556":  # other gemeenten: small counts in their first buurten of different wijken
+        seen = {}
+        for code in codes:
+            seen.setdefault(code[:8], code)
+        for small, code in zip((3, 1, 2, 4), list(seen.values())[:4]):
+            counts[code] = small
+    path = tmp / f"schuldhulp_{gemeente}.csv"
+    path.write_text("buurtcode;schuldhulp\n" + "".join(f"{c};{n}\n" for c, n in counts.items()), encoding="utf-8")
+    return path, counts
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def number(text: str | None) -> float | None:
+    if text is None or text.strip() in ("", "nan", "<NA>"):
+        return None
+    return float(text.replace(",", "."))
+
+
+def published(out: Path, stem: str, column: str):
+    """Everything the outputs say about one registration: cells, areas, totals, rates."""
+    rate_key = f"{column}_per_1000"
+    buurten = read_csv(out / f"{stem}_buurten.csv")
+    wijken = read_csv(out / f"{stem}_wijken.csv")
+    gemeente = read_csv(out / f"{stem}_gemeente.csv")
+    cells = {r["buurtcode"]: number(r[column]) for r in buurten}
+    areas, values, rates = {}, {}, {}
+    for level, rows, key in (("wijk", wijken, "wijkcode"), ("gemeente", gemeente, "gemeentecode")):
+        for row in rows:
+            area = f"{level}:{row[key]}"
+            members = [r["buurtcode"] for r in buurten if r[key] == row[key]]
+            areas[area] = members
+            values[area] = number(row[column])
+            if number(row[rate_key]) is not None:
+                rates[area] = (number(row[rate_key]), number(row["inwoners"]), 1)
+    for row in buurten:
+        if number(row[rate_key]) is not None:
+            rates[row["buurtcode"]] = (number(row[rate_key]), number(row["inwoners"]), 1)
+    return cells, areas, values, rates
+
+
+def other_outputs_add_nothing(out: Path, stem: str, column: str, cells, rates) -> None:
+    """GPKG, flag table and HTML map carry the same published figures, never more precise ones."""
+    import geopandas as gpd
+
+    rate_key = f"{column}_per_1000"
+    layer = gpd.read_file(out / f"{stem}_sociale_kaart.gpkg", layer="buurten").set_index("buurtcode")
+    for code, value in cells.items():
+        got = layer.at[code, column]
+        assert (value is None and (got is None or math.isnan(got))) or got == value, code
+    flags = {r["buurtcode"]: number(r[rate_key]) for r in read_csv(out / f"{stem}_aandachtsbuurten.csv")}
+    page = (out / f"{stem}_kaart.html").read_text(encoding="utf-8")
+    payload = json.loads(re.search(r'id="sk-data">(.*?)</script>', page, re.S).group(1))
+    layer_values = next(i for i in payload["indicatoren"] if i["key"] == rate_key)["waarde"]
+    html = dict(zip(payload["buurten"]["code"], layer_values))
+    for code in cells:
+        published_rate = rates.get(code, (None,))[0]
+        assert flags.get(code) == published_rate, code
+        assert (html.get(code) is None) == (published_rate is None), code
+        if published_rate is not None:
+            assert round(html[code], 1) == published_rate and abs(html[code] - published_rate) < 0.051, code
+    report = json.loads((out / f"{stem}_koppelrapport.json").read_text(encoding="utf-8"))
+    for summary in report["registraties"]:  # numbers of records (cases) are rounded like every count
+        if summary["vorm"].startswith("regels"):
+            assert all(summary[k] % 5 == 0 for k in ("records", "geplaatst", "niet_geplaatst"))
+    text = (out / f"{stem}_koppelrapport.txt").read_text(encoding="utf-8")
+    assert column in text and "extra onderdrukt tegen terugrekenen" in text
+
+
+def pdf_texts(out: Path) -> list[str]:
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    return [subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True, check=True).stdout
+            for p in sorted(out.rglob("*.pdf"))]
+
+
+def run(tmp_path, buurten_2016, kwb_2024, gemeenten, rule):
+    regs = []
+    truth = {}
+    for gm in gemeenten:
+        path, counts = registration(kwb_2024, gm, tmp_path)
+        regs.append(path)
+        truth.update(counts)
+    # one registration file for all gemeenten of the run
+    merged = tmp_path / "schuldhulp.csv"
+    merged.write_text("buurtcode;schuldhulp\n" + "".join(f"{c};{n}\n" for c, n in truth.items()), encoding="utf-8")
+    out = tmp_path / "uit"
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=tuple(gemeenten),
+                                           registraties=(merged,)),
+                           small_numbers=rule, output=out, quiet=True, map=MapSettings(formats=("png",)))
+    result = make(settings, products=("tabellen", "aandachtsbuurten", "kaart", "profielen", "briefing"))
+    return out, result.data.slug, truth
+
+
+def narrowest(out, stem, rule):
+    cells, areas, values, rates = published(out, stem, "reg_schuldhulp")
+    ranges = attack(cells=cells, areas=areas, area_values=values, rounding=rule.rounding, min_count=rule.min_count,
+                    rates=rates)
+    return cells, rates, ranges
+
+
+@pytest.mark.parametrize("gemeenten", [("GM0556",), ("GM0622", "GM0606")], ids=["Maassluis", "Vlaardingen+Schiedam"])
+def test_no_small_count_can_be_recovered_from_the_outputs(gemeenten, tmp_path, buurten_2016, kwb_2024):
+    rule = SmallNumbers()
+    out, stem, truth = run(tmp_path, buurten_2016, kwb_2024, gemeenten, rule)
+    cells, rates, ranges = narrowest(out, stem, rule)
+    hidden = [code for code, value in cells.items() if value is None and code in truth]
+    assert {c for c, n in truth.items() if 0 < n < rule.min_count and c in cells} <= set(hidden)
+    for name, (low, high) in ranges.items():
+        assert high - low >= rule.rounding, f"{name} narrowed to {low}..{high}"
+    other_outputs_add_nothing(out, stem, "reg_schuldhulp", cells, rates)
+    texts = pdf_texts(out)  # the PDFs print the same published rates (one decimal) or "onderdrukt"
+    assert texts and any("onderdrukt" in text for text in texts)
+    for code, value in cells.items():  # every published count is a multiple of the rounding base
+        assert value is None or value % rule.rounding == 0
+
+
+def test_without_secondary_suppression_the_attack_of_the_issue_succeeds(tmp_path, buurten_2016, kwb_2024):
+    rule = SmallNumbers(rounding=1, secondary=False)
+    out, stem, truth = run(tmp_path, buurten_2016, kwb_2024, ("GM0556",), rule)
+    _, _, ranges = narrowest(out, stem, rule)
+    assert ranges["BU05560101"] == (3, 3), "Taanschuurpolder's 3 follows from the gemeente total"
+    assert any(high - low < 1 for low, high in ranges.values())
+
+
+def test_with_secondary_suppression_but_no_rounding_nothing_is_pinned(tmp_path, buurten_2016, kwb_2024):
+    rule = SmallNumbers(rounding=1, secondary=True)
+    out, stem, truth = run(tmp_path, buurten_2016, kwb_2024, ("GM0556",), rule)
+    _, _, ranges = narrowest(out, stem, rule)
+    for name, (low, high) in ranges.items():
+        assert high - low >= 2, f"{name} narrowed to {low}..{high}"
