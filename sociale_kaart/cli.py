@@ -93,6 +93,7 @@ run_options = _options(
     click.option("--registraties", multiple=True, type=_path,
                  help="Eigen registratie (CSV/XLSX) per buurtcode, adres of x/y; herhaal voor meer."),
     click.option("--adrestabel", type=_path, help="CBS-tabel buurt per postcode en huisnummer."),
+    click.option("--kwb-gemeenten", type=_path, help="KWB-tabel met de gepubliceerde gemeentecijfers (referentie)."),
     click.option("--grenzen-cijferjaar", type=_path,
                  help="Wijk- en Buurtkaart van het jaar van de cijfers, om gedeelde buurtcodes te controleren."),
     click.option("--min-noemer", type=int, help="Onderdruk cijfers op minder inwoners/woningen dan dit [50]."),
@@ -162,6 +163,7 @@ def _settings(options: dict):
     put("sources", "registraties", tuple(o.get("registraties", ())))
     put("sources", "adrestabel", o.get("adrestabel"))
     put("sources", "grenzen_cijferjaar", o.get("grenzen_cijferjaar"))
+    put("sources", "kwb_gemeenten", o.get("kwb_gemeenten"))
     put("small_numbers", "min_denominator", o.get("min_noemer"))
     put("small_numbers", "min_count", o.get("min_aantal"))
     put("small_numbers", "rounding", o.get("afronding"))

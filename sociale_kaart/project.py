@@ -35,6 +35,7 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "registraties": ("sources", "registraties", _PATHS),
         "adrestabel": ("sources", "adrestabel", _PATH),
         "grenzen_cijferjaar": ("sources", "grenzen_cijferjaar", _PATH),
+        "kwb_gemeenten": ("sources", "kwb_gemeenten", _PATH),
         "bron": ("sources", "bron", _STR),
     },
     "gebied": {
@@ -101,6 +102,8 @@ registraties = []
 # Komen grenzen en cijfers uit verschillende jaren? De kaart van het jaar van de cijfers laat zien welke
 # buurtcodes inmiddels een ander gebied aanduiden (die worden dan niet gekoppeld).
 # grenzen_cijferjaar = "geodata/wijkenbuurten_2024.gpkg"
+# De gepubliceerde gemeentecijfers (KWB-tabel met gemeenterijen) als referentie van de gemeente:
+# kwb_gemeenten = "geodata/kwb_2024_gemeenten.csv"
 
 [gebied]
 # Gemeentecode (GM0556) of naam (Maassluis); leeg = alle gemeenten in het grenzenbestand.

@@ -176,6 +176,7 @@ class Sources:
     registraties: tuple[Path, ...] = ()
     adrestabel: Path | None = None
     grenzen_cijferjaar: Path | None = None  #: map of the figures' year, to check shared codes when years differ
+    kwb_gemeenten: Path | None = None  #: a KWB table with the published gemeente rows (the reference values)
     bron: str | None = None  #: overrides the attribution line (the fictional sample says so)
 
 

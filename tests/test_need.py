@@ -312,3 +312,30 @@ def test_reference_nederland_uses_the_nl00_row(sample, sample_paths, maassluis):
         assert "(Nederland " in row["reden"] and "gemeente" not in row["reden"]
     with pytest.raises(InputError, match="geen rij voor Nederland"):
         analyse(maassluis, NeedSettings(reference="nederland"))  # the shared KWB file has buurten only
+
+
+def test_vlaardingen_wmo_rental_correlation_keeps_every_buurt_with_both_cbs_figures(buurten_2016, kwb_2024):
+    """CBS figures are not registrations: a rental count derived from 1 % (Park Holy Noord) is not a
+    "1 to 4 cases" count, so the buurt stays in the correlation (the issue: rho 0.62 without it)."""
+    import csv
+
+    from scipy.stats import spearmanr
+
+    from sociale_kaart.analysis.need import analyse
+    from sociale_kaart.build.dataset import build
+    from sociale_kaart.settings import Sources
+
+    def value(text):
+        text = text.strip()
+        return None if text in ("", ".") else float(text)
+
+    with open(kwb_2024, encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter=";") if r["Codering_3"].startswith("BU0622")]
+    both = [r for r in rows if value(r["WmoClienten_93"]) is not None and (value(r["AantalInwoners_5"]) or 0) >= 50
+            and value(r["HuurwoningenTotaal_48"]) is not None and (value(r["Woningvoorraad_35"]) or 0) >= 50]
+    expected = spearmanr([value(r["WmoClienten_93"]) / value(r["AantalInwoners_5"]) for r in both],
+                         [value(r["HuurwoningenTotaal_48"]) for r in both]).statistic
+    data = build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Vlaardingen",)))
+    row = analyse(data).relations.set_index(["behoefte", "context"]).loc[("wmo_per_1000", "pct_huur")]
+    assert row["n"] == len(both)
+    assert row["rho"] == pytest.approx(expected, abs=1e-9)

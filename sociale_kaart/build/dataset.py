@@ -239,7 +239,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     # Wijkcodes are reused between years as buurtcodes are: across years only the buurten on the map count.
     wijk_universe = joined.iloc[0:0] if report.years_differ else universe
     wijken = _wijken(sources.grenzen, codes, joined, wijk_universe, chosen, small_numbers, wijk_shapes)
-    gemeenten = _gemeenten(codes, joined, universe, kwb, chosen, small_numbers)
+    published = read_kwb(sources.kwb_gemeenten, require_buurten=False).gemeenten if sources.kwb_gemeenten else kwb.gemeenten
+    gemeenten = _gemeenten(codes, joined, universe, published, chosen, small_numbers)
     nederland = None
     if kwb.nederland:
         land = ind.derive_counts(pd.DataFrame([kwb.nederland]).assign(land="NL"))
@@ -422,12 +423,12 @@ def _counts_for_aggregation(buurten: pd.DataFrame, universe: pd.DataFrame) -> pd
     return pd.concat([universe, pd.DataFrame(missing[cols])], ignore_index=True)
 
 
-def _gemeenten(codes, joined, universe, kwb: KwbTable, chosen, rule) -> pd.DataFrame:
-    """Rates per gemeente: the table's published gemeente rows when it has them, else all its buurten."""
+def _gemeenten(codes, joined, universe, published_rows, chosen, rule) -> pd.DataFrame:
+    """Rates per gemeente: the published gemeente rows when there are, else all its buurten in the table."""
     counts = _counts_for_aggregation(joined, universe)
     rates = ind.aggregate(counts, "gemeentecode", chosen, rule)
-    if kwb.gemeenten is not None and not kwb.gemeenten.empty:
-        published = ind.derive_counts(kwb.gemeenten[kwb.gemeenten["gemeentecode"].isin(codes)])
+    if published_rows is not None and not published_rows.empty:
+        published = ind.derive_counts(published_rows[published_rows["gemeentecode"].isin(codes)])
         usable = [i for i in chosen if i.inputs_present(published)]
         if len(published):
             from_table = ind.aggregate(published, "gemeentecode", usable, rule).set_index("gemeentecode")
