@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .build.indicators import Indicator
+from .build.indicators import SUPPRESSED, Indicator
 from .errors import InputError
 from .outputs import OutputFolder, table_for_output, terminate_cleanly
 from .progress import Progress
@@ -249,11 +249,31 @@ _RENDERERS = {
 # --- shared pieces -------------------------------------------------------------------------------
 
 def _publishable(frame, data):
-    """`frame` with registration counts protected and numbers rounded, as every table leaves."""
+    """`frame` as every table leaves: registration counts protected, numbers rounded, and no raw
+    column beside a suppressed figure (the count and percentage a suppressed rate was made of)."""
+    frame = _without_raw_inputs(frame, data)
     decimals = {ind.key: decimals_for(ind.unit) for ind in data.indicators if ind.key in frame}
     counts = [c for c in ("inwoners", "woningvoorraad", "huishoudens", *data.registration_columns) if c in frame]
     return table_for_output(frame, protected_columns=data.registration_columns, min_count=data.small_numbers.min_count,
                             count_columns=counts, rate_columns=list(decimals), decimals=decimals)
+
+
+def _without_raw_inputs(frame, data):
+    """Blank, per row, the numerator of every suppressed indicator and the source columns it came from."""
+    inputs = {c.stable: c.inputs for c in data.columns}
+    frame = frame.copy()
+    for ind in data.indicators:
+        status = f"{ind.key}_status"
+        if status not in frame or ind.numerator == ind.denominator:
+            continue
+        hidden = (frame[status] == SUPPRESSED).to_numpy()
+        if not hidden.any():
+            continue
+        columns = [ind.numerator, *inputs.get(ind.numerator, ())]
+        for col in columns:
+            if col in frame and col != ind.denominator and col not in ("inwoners", "woningvoorraad", "huishoudens"):
+                frame.loc[hidden, col] = float("nan")
+    return frame
 
 
 def _map_indicators(data, settings: RunSettings) -> list[Indicator]:

@@ -81,7 +81,7 @@ def test_small_number_rule_is_configurable():
     assert out[f"{reg.key}_status"].tolist() == ["onderdrukt", "ok", "onderdrukt", "ok"]
     assert out["wmo_per_1000"].tolist()[:2] == [3 / 500 * 1000, 0] and out["wmo_per_1000"].iloc[3] == 20 / 400 * 1000
     assert pd.isna(out["wmo_per_1000"].iloc[2]) and pd.isna(out[reg.key].iloc[0])
-    lenient = ind.compute_rates(table, [cbs, reg], SmallNumbers(min_denominator=10, min_count=1))
+    lenient = ind.compute_rates(table, [cbs, reg], SmallNumbers(min_denominator=10, min_count=1, rounding=1))
     assert lenient["wmo_per_1000_status"].tolist() == lenient[f"{reg.key}_status"].tolist() == ["ok"] * 4
     strict = ind.compute_rates(table, [reg], SmallNumbers(min_denominator=50, min_count=25))
     assert strict[f"{reg.key}_status"].tolist() == ["onderdrukt", "ok", "onderdrukt", "onderdrukt"]
