@@ -263,3 +263,30 @@ def test_a_collapsed_polygon_is_reported_and_kept_off_the_map(kwb_2024, tmp_path
     assert "BU05560301" not in set(data.buurten["buurtcode"])
     assert any("BU05560301" in note for note in data.geometry_notes)
     assert "BU05560301" in data.report_text()
+
+
+def test_no_raw_figure_beside_a_suppressed_one_and_no_long_floats(buurten_2016, kwb_2024, tmp_path):
+    import geopandas as gpd
+
+    from sociale_kaart.products import make
+    from sociale_kaart.settings import RunSettings
+
+    with open(kwb_2024, encoding="utf-8") as handle:
+        small = {r["Codering_3"].strip() for r in csv.DictReader(handle, delimiter=";")
+                 if r["Codering_3"].startswith("BU0556") and r["Woningvoorraad_35"].strip()
+                 and float(r["Woningvoorraad_35"]) < 50 and r["HuurwoningenTotaal_48"].strip()}
+    assert small, "Maassluis has buurten with a rental share on fewer than 50 dwellings (Nieuwe waterweg, Zuidbuurt)"
+    make(RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",)), output=tmp_path,
+                     quiet=True), products=("tabellen", "aandachtsbuurten"))
+    for path in tmp_path.glob("*.csv"):
+        with open(path, encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle, delimiter=";"))
+        for row in rows:
+            for key, value in row.items():
+                decimals = value.split(",")[1] if value.count(",") == 1 and value.replace(",", "").lstrip("-").isdigit() else ""
+                assert len(decimals) <= 4, (path.name, key, value)
+            if row.get("buurtcode") in small and "pct_huur_status" in row:
+                assert row["pct_huur_status"] == "onderdrukt"
+                assert row["pct_huurwoningen"] == row["huurwoningen"] == row["pct_huur"] == "", row["buurtcode"]
+    layer = gpd.read_file(tmp_path / "maassluis_sociale_kaart.gpkg", layer="buurten").set_index("buurtcode")
+    assert layer.loc[sorted(small & set(layer.index)), ["pct_huurwoningen", "huurwoningen", "pct_huur"]].isna().all().all()
