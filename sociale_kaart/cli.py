@@ -197,15 +197,19 @@ def _settings(options: dict):
 
 
 def _make(options: dict, products, *, echo_report: bool = False, echo_summary: bool = False):
+    """Settings from the project file and `options`, then the orchestrator; `products` may be a
+    function of the project file's own product list."""
     from .products import make
 
-    settings, _ = _settings(options)
-    result = make(settings, products=products)
+    settings, from_project = _settings(options)
+    result = make(settings, products=products(from_project) if callable(products) else products)
     if echo_report:
         click.echo(result.data.report_text())
         click.echo()
     if echo_summary and result.analysis is not None:
         click.echo(result.analysis.summary_text(result.data.indicators))
+        for warning in result.data.warnings:  # where the numbers are: beside the aandachtsbuurten
+            click.echo(f"Let op: {warning}")
         click.echo()
     click.echo("Geschreven:")
     for path in result.written:
@@ -237,8 +241,7 @@ def maak(chosen, **options):
     """Maak alles wat het projectbestand vraagt: tabellen, kaarten, profielen, briefing en index."""
     from .products import PRODUCTS
 
-    _, from_project = _settings(options)
-    _make(options, chosen or from_project or tuple(PRODUCTS), echo_summary=True)
+    _make(options, lambda from_project: chosen or from_project or tuple(PRODUCTS), echo_summary=True)
 
 
 @cli.command()
