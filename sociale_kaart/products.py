@@ -204,10 +204,10 @@ def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, 
 def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
     from .render.static import map_figure
 
-    for ind in indicators:
+    for ind in indicators:  # drawn once, saved in every format
+        fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key],
+                         title=f"{ind.label} – {data.title}", subtitle=_subtitle(data))
         for fmt in settings.map.formats:
-            fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key],
-                             title=f"{ind.label} – {data.title}", subtitle=_subtitle(data))
             out.save_figure(f"{data.slug}_{ind.key}.{fmt}", fig, dpi=300 if fmt == "png" else None)
         progress.say(f"statische kaart {ind.label}")
 

@@ -202,8 +202,12 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
 
     Each label tries a few offsets (points) around its anchor; a label that fits nowhere is put
     at its first offset, or left out when `drop` is set. Returns the number of labels left out.
+    Every text is measured once and the candidate boxes are computed, so that only the chosen
+    position becomes an artist (creating and removing an annotation per try took seconds).
     """
     import matplotlib.patheffects as pe
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.transforms import Bbox
 
     offsets = offsets or [(0, 0, "center", "center"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
                           (6, 0, "left", "center"), (-6, 0, "right", "center")]
@@ -212,27 +216,34 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
     ax.apply_aspect()  # the final axes box, without drawing the whole figure
     axes_box = ax.get_window_extent(renderer)
     halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+    prop = FontProperties(size=fontsize)
+    points = fig.dpi / 72
+    anchors = ax.transData.transform(np.column_stack([xs, ys])) if len(xs) else np.empty((0, 2))
     placed, dropped = [], 0
-    for x, y, text in zip(xs, ys, texts):
+    for (ax_x, ax_y), x, y, text in zip(anchors, xs, ys, texts):
+        width, height, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
         chosen = None
         for dx, dy, ha, va in offsets:
-            label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                fontsize=fontsize, path_effects=halo, zorder=6)
-            box = label.get_window_extent(renderer).expanded(1.05, 1.15)
+            cx, cy = ax_x + dx * points, ax_y + dy * points
+            x0 = {"center": cx - width / 2, "left": cx, "right": cx - width}[ha]
+            y0 = {"center": cy - height / 2, "bottom": cy, "top": cy - height}[va]
+            box = Bbox.from_bounds(x0, y0, width, height).expanded(1.05, 1.15)
             inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1 and box.y0 >= axes_box.y0 and box.y1 <= axes_box.y1)
             if inside and not any(box.overlaps(other) for other in placed):
-                chosen = (label, box)
+                chosen = (dx, dy, ha, va, box)
                 break
-            label.remove()
         if chosen is None:
             if drop:
                 dropped += 1
                 continue
             dx, dy, ha, va = offsets[0]
-            label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                                fontsize=fontsize, path_effects=halo, zorder=6)
-            chosen = (label, label.get_window_extent(renderer))
-        placed.append(chosen[1])
+            chosen = (dx, dy, ha, va, None)
+        dx, dy, ha, va, box = chosen
+        label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                            fontsize=fontsize, path_effects=halo, zorder=6, annotation_clip=False)
+        label.set_in_layout(False)  # placed inside the axes already; the layout need not measure it
+        if box is not None:
+            placed.append(box)
     return dropped
 
 
