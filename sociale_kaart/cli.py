@@ -344,24 +344,48 @@ def indicatoren():
 
 
 @cli.command()
-@click.option("--gemeente", "gemeenten", multiple=True, required=True, help="Gemeentecode, bijv. GM0556.")
-@click.option("--jaar", default=2024, show_default=True, help="Jaar van grenzen en kerncijfers.")
+@click.option("--gemeente", "gemeenten", multiple=True, required=True, help="Gemeentecode, bijv. GM0556; herhaal voor meer.")
+@click.option("--jaar", default=2024, show_default=True, type=int, help="Jaar van de buurtgrenzen (2013-2025).")
+@click.option("--cijferjaar", type=int,
+              help="Jaar van de kerncijfers, als dat anders is dan --jaar (dan ook de kaart van dat jaar, "
+                   "om gedeelde buurtcodes te controleren).")
+@click.option("--ook", "extra", multiple=True, type=click.Choice(["gemeenten", "misdrijven", "leefbaarometer"]),
+              help="Haal ook op: kerncijfers van alle gemeenten en Nederland, geregistreerde misdrijven per buurt "
+                   "(Politie) of Leefbaarometer-scores per buurt; herhaal.")
+@click.option("--misdrijf", "crime_types", multiple=True,
+              help="Soort misdrijf bij --ook misdrijven (code van de Politie, bijv. 1.1.1); herhaal [0.0.0 = totaal].")
+@click.option("--alle-kolommen", is_flag=True, help="Alle kolommen van de KWB-tabel, niet alleen de kolommen die sociale-kaart kent.")
 @click.option("--cache", default=None, type=_path, help="Map voor downloads (standaard de cachemap van de gebruiker).")
 @click.option("--vernieuw", is_flag=True, help="Download opnieuw, ook als het bestand al in de cache staat.")
-def fetch(gemeenten, jaar, cache, vernieuw):
-    """Download grenzen (PDOK) en kerncijfers (CBS) voor gemeenten, met cache."""
-    from .sources.cache import user_cache_dir
-    from .sources.fetch import fetch_boundaries, fetch_kwb
+@click.option("--project", "project", type=_path,
+              help="Projectbestand om bij te werken (standaard sociale-kaart.toml in deze map, als die er is).")
+@click.option("--stil", is_flag=True, help="Geen voortgang tonen.")
+def fetch(gemeenten, jaar, cijferjaar, extra, crime_types, alle_kolommen, cache, vernieuw, project, stil):
+    """Download grenzen (PDOK) en kerncijfers (CBS), en desgewenst misdrijven en Leefbaarometer, met cache.
 
-    cache = cache or user_cache_dir()
+    Staat er een sociale-kaart.toml in deze map, dan komen de paden in [bronnen], zodat 'maak' ze gebruikt.
+    """
+    from .progress import Progress
+    from .project import find_project, read_project
+    from .sources.fetch import Client, fetch_for_project, update_project_sources
 
-    def say(msg):
-        click.echo(f"  {msg}", err=True)
-
-    grenzen = fetch_boundaries(list(gemeenten), jaar, cache, vernieuw, say)
-    kwb = fetch_kwb(list(gemeenten), jaar, cache, vernieuw, say)
-    click.echo(f"Grenzen:  {grenzen}\nCijfers:  {kwb}")
-    click.echo(f"Verder met: sociale-kaart maak --grenzen {grenzen} --kwb {kwb}")
+    progress = Progress(quiet=stil)
+    run = fetch_for_project(list(gemeenten), jaar, figures_year=cijferjaar, extra=extra,
+                            crime_types=crime_types or ("0.0.0",), all_columns=alle_kolommen, cache_dir=cache,
+                            refresh=vernieuw, client=Client(progress=progress), progress=progress)
+    width = max(len(item.label) for item in run.files) + 1
+    for item in run.files:
+        click.echo(f"{item.label + ':':<{width}} {item.path}" + ("  (uit de cache)" if item.from_cache else ""))
+    path = find_project(project)
+    if path is None:
+        extra_option = f" --grenzen-cijferjaar {run.grenzen_cijferjaar.path}" if run.grenzen_cijferjaar else ""
+        click.echo(f"Verder met: sociale-kaart maak --grenzen {run.grenzen.path} --kwb {run.kwb.path}{extra_option}")
+        return
+    changed = update_project_sources(path, run.project_entries, check=lambda p: read_project(p, check_files=False))
+    if changed:
+        click.echo(f"{path} bijgewerkt: [bronnen] {', '.join(changed)}. Verder met: sociale-kaart maak")
+    else:
+        click.echo(f"{path} wees hier al naar. Verder met: sociale-kaart maak")
 
 
 def main() -> None:

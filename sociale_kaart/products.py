@@ -160,12 +160,13 @@ def _tables(out: OutputFolder, *, data, **_) -> None:
         out.write_csv(f"{stem}_{name}.csv", pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
 
 
-def _flags(out: OutputFolder, *, data, analysis, **_) -> None:
+def _flags(out: OutputFolder, *, data, analysis, progress, **_) -> None:
     stem = data.slug
     table = _publishable(analysis.table, data)
     out.write_gpkg(f"{stem}_aandachtsbuurten.gpkg", {"buurten": table})
     out.write_csv(f"{stem}_aandachtsbuurten.csv", pd.DataFrame(table.drop(columns="geometry")))
     out.write_csv(f"{stem}_samenhang.csv", analysis.relations.round({"rho": 3, "p": 4}))
+    progress.say("aandachtsbuurten en samenhang geschreven")
 
 
 def _relation_plots(out: OutputFolder, *, data, analysis, progress, **_) -> None:

@@ -285,11 +285,9 @@ def flag(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates: pd.
     big_enough = (inwoners >= settings.min_inwoners).fillna(False)
     in_hotspot = out.get("lisa_klasse", pd.Series("", index=out.index)).eq("HH")
     flagged = big_enough & ((out["stapeling"] >= settings.min_stapeling) | (in_hotspot & (out["stapeling"] >= 1)))
-    reasons = []
-    for position, (_, row) in enumerate(out.iterrows()):
-        if not flagged.iloc[position]:
-            reasons.append("")
-            continue
+    reasons = np.full(len(out), "", dtype=object)
+    for position in np.flatnonzero(flagged.to_numpy()):  # only the flagged rows need a sentence
+        row = out.iloc[position]
         parts = []
         for ind in indicators:
             if row.get(f"hoog_{ind.key}", False):
@@ -302,7 +300,7 @@ def flag(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates: pd.
                 parts.append(text + ")")
         if in_hotspot.iloc[position]:
             parts.append("onderdeel van een hot spot")
-        reasons.append("; ".join(parts))
+        reasons[position] = "; ".join(parts)
     out["aandachtsbuurt"] = flagged.to_numpy()
     out["reden"] = reasons
     return out

@@ -1,37 +1,55 @@
-"""Print products: the wijk area profile (one A4 page per wijk) and the briefing pack.
+"""Print products: the wijk area profile and the briefing pack, as A4 pages.
 
-Both are drawn with matplotlib onto A4 pages; this module returns figures and writes nothing
-(:mod:`sociale_kaart.outputs` saves them). Numbers are Dutch (decimal comma, dot for thousands); a
-suppressed figure is always the word "onderdrukt", never a number; a missing one is "–".
+Pages are laid out with :mod:`sociale_kaart.render.layout`: every text is measured in the print
+font and wrapped, never cut; what does not fit a page goes on on the next one under a
+"(vervolg)" title; every page has a running footer (area, date, source) and "pagina i van n".
+This module returns matplotlib figures and writes nothing (:mod:`sociale_kaart.outputs` saves
+them, with :func:`sociale_kaart.render.layout.print_rc` so that the font is embedded).
+
+Numbers are Dutch (decimal comma, dot for thousands); a suppressed figure is always the word
+"onderdrukt", never a number; a missing one is "–".
 """
 
 from __future__ import annotations
 
+import math
 import re
-import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..build.indicators import OK, SUPPRESSED, Indicator
 from ..errors import InputError
-from ..texts import MISSING_TEXT, SUPPRESSED_LABEL, MISSING_LABEL, cell, decimals_for, nl_number
+from ..texts import MISSING_LABEL, MISSING_TEXT, SUPPRESSED_LABEL, cell, decimals_for, nl_number, plural
 from .classes import Classes, classify
+from .layout import (BODY, BODY_SIZE, CONTENT_WIDTH, HEADING, MARGIN_BOTTOM, NBSP, PAGE_HEIGHT, SMALL_SIZE, Block,
+                     Canvas, Columns, Drawing, Paragraph, Section, Spacer, Style, TableStyle, footer_height,
+                     header_height, paginate, render_pages, table_blocks, text_block, text_width, wrap)
+from .style import FLAG_LEGEND, GEMEENTE_BORDER_COLOUR, GEMEENTE_BORDER_WIDTH
 
 A4 = (8.27, 11.69)
-#: PDFs use the standard PDF font Helvetica: no font embedding, which halves the time to write a
-#: page and the file size. Its character set is Windows-1252; see :func:`pdf_safe`.
-PDF_RC = {"pdf.use14corefonts": True}
 FLAG_MARK = "*"
+#: Notes and rules under a page's figures: body text, a little smaller and grey.
+NOTE = Style(size=8.0, colour="#333333", leading=1.3)
+CHART_SIZE = SMALL_SIZE
+MAP_LABEL_SIZE = SMALL_SIZE
+LEGEND_SIZE = SMALL_SIZE
+#: Heights (points) a wijk map may take on the briefing's wijk pages and on the profile, largest
+#: first: the largest that keeps the wijk on one page, or the last when it needs more pages anyway.
+WIJK_MAP_HEIGHTS = (440.0, 400.0, 360.0, 320.0, 300.0)
+PROFILE_MAP_HEIGHTS = (360.0, 330.0, 300.0, 270.0, 240.0, 215.0)
+#: The widest the chart column of a profile is, as a share of the content width.
+CHART_SHARE = 0.36
+MAX_CHARTS = 4
 
 
 @dataclass(frozen=True)
 class PrintContext:
     """What every page needs: the dataset, the analysis, the classes of the run and the print date.
 
-    `table` is the analysed buurt table (a subset of it for a selection of wijken on the overview).
+    `table` is the analysed buurt table.
     """
 
     data: object  # sociale_kaart.build.dataset.Dataset
@@ -55,9 +73,21 @@ class PrintContext:
     def need(self) -> list[Indicator]:
         return list(self.analysis.need)
 
-    def footer(self) -> str:
-        return (f"{self.data.subtitle}. Gemaakt op {self.date} met sociale-kaart. "
-                f"{self.data.small_numbers.describe()}")
+    @property
+    def several_gemeenten(self) -> bool:
+        return self.table["gemeentecode"].nunique() > 1
+
+    def gemeentenaam(self, wijkcode: str) -> str:
+        code = wijkcode_gemeente(wijkcode)
+        names = self.data.gemeenten.set_index("gemeentecode").get("gemeentenaam")
+        if names is not None and code in names.index:
+            return str(names[code])
+        rows = self.table[self.table["gemeentecode"] == code]
+        return str(rows["gemeentenaam"].iloc[0]) if "gemeentenaam" in rows and len(rows) else code
+
+    def footer(self, area: str) -> str:
+        """The running footer of every page: area, date and source."""
+        return f"{area} · {self.date} · {self.data.subtitle}"
 
 
 def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataFrame:
@@ -80,14 +110,17 @@ def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataF
     return pd.concat(chosen).drop_duplicates("wijkcode")
 
 
+def wijkcode_gemeente(wijkcode: str) -> str:
+    return "GM" + wijkcode[2:6]
+
+
 def comparison_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[list[str]], list[int]]:
     """Table of the wijk's buurten, the wijk, the gemeente and the Netherlands.
 
     Returns header, rows (text) and the indices of the summary rows (to print in bold).
     """
     data, table = ctx.data, ctx.table
-    wrap = 16 if len(data.indicators) <= 6 else 11
-    header = ["Gebied", "Inwoners"] + ["\n".join(textwrap.wrap(f"{ind.label} ({ind.unit})", wrap, break_long_words=False)) for ind in data.indicators]
+    header = ["Gebied", "Inwoners"] + [f"{ind.label} ({ind.unit})" for ind in data.indicators]
     rows, bold = [], []
     buurten = table[table["wijkcode"] == wijkcode].sort_values("buurtcode")
     for _, row in buurten.iterrows():
@@ -110,90 +143,6 @@ def comparison_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[l
     return header, rows, bold
 
 
-def wijkcode_gemeente(wijkcode: str) -> str:
-    return "GM" + wijkcode[2:6]
-
-
-def draw_table(ax, header, rows, bold_rows=(), fontsize=7.0, col_widths=None) -> None:
-    """A plain table that fits `ax`: grey header, thin rules, summary rows in bold."""
-    ax.set_axis_off()
-    if not rows:
-        return
-    n_cols = len(header)
-    if n_cols > 8:  # many registrations: narrower name column, smaller type
-        fontsize = min(fontsize, 5.6)
-        col_widths = col_widths or [0.17, 0.09] + [(0.74 / (n_cols - 2))] * (n_cols - 2)
-    col_widths = col_widths or [0.24, 0.1] + [(0.66 / max(1, n_cols - 2))] * (n_cols - 2)
-    table = ax.table(cellText=rows, colLabels=header, colWidths=col_widths, loc="upper left", cellLoc="right",
-                     colLoc="center")
-    table.auto_set_font_size(False)
-    table.set_fontsize(fontsize)
-    n_rows = len(rows) + 1
-    height = min(0.075, 1.0 / (n_rows + 1.2))
-    for (r, c), item in table.get_celld().items():
-        item.set_edgecolor("#bbbbbb")
-        item.set_linewidth(0.4)
-        item.set_height(height * ((3.6 if n_cols > 8 else 2.8) if r == 0 else 1.0))
-        if r == 0:
-            item.set_facecolor("#e8e8e8")
-            item.get_text().set_fontweight("bold")
-            item.get_text().set_fontsize(fontsize - 0.8)
-        if c == 0:
-            item.get_text().set_ha("left")
-            item._loc = "left"
-        if r - 1 in bold_rows:
-            item.get_text().set_fontweight("bold")
-            item.set_facecolor("#f5f5f5")
-
-
-def draw_bars(ax, names, values, statuses, reference, indicator: Indicator, fontsize=6.5) -> None:
-    """Horizontal bars per buurt with the gemeente value as a dashed line; no bar for suppressed."""
-    y = np.arange(len(names))[::-1]
-    shown = np.array([s == OK and not pd.isna(v) for v, s in zip(values, statuses)])
-    ax.barh(y[shown], np.asarray(values, dtype=float)[shown], color="#fc8d59", edgecolor="#7f2704", linewidth=0.3, height=0.65)
-    edge = ax.get_yaxis_transform()  # x in axes fraction: the label stays visible whatever the data range
-    for yy, status in zip(y[~shown], np.asarray(statuses)[~shown]):
-        ax.text(0.01, yy, "onderdrukt" if status == SUPPRESSED else MISSING_LABEL, va="center", fontsize=fontsize - 0.5,
-                color="#666666", style="italic", transform=edge)
-    title = "\n".join(textwrap.wrap(f"{indicator.label} ({indicator.unit})", 34))
-    if reference is not None and not pd.isna(reference):
-        ax.axvline(reference, color="#1a1a1a", linestyle="--", linewidth=0.8)
-        title += f"\n- - gemeente {nl_number(reference, decimals_for(indicator.unit))}"
-    ax.set_yticks(y)
-    ax.set_yticklabels([textwrap.shorten(n, 22, placeholder="…") for n in names], fontsize=fontsize)
-    ax.tick_params(axis="x", labelsize=fontsize - 0.5)
-    from matplotlib.ticker import FuncFormatter
-
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nl_number(v, 0)))
-    ax.set_title(title, fontsize=fontsize + 0.5, loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.set_ylim(-0.7, len(y) - 0.3)
-
-
-def draw_area_map(ax, ctx: PrintContext, buurten_codes, indicator: Indicator, classes, focus_wijk: str | None = None,
-                  fontsize: float = 6.5, legend_ax=None) -> None:
-    """A map of some buurten on the gemeente's classes; the rest of the gemeente in grey for context."""
-    from ..render.static import add_north_arrow, add_polygons, add_scale_bar, draw_choropleth, label_buurten
-
-    table = ctx.table
-    inside = table["buurtcode"].isin(buurten_codes).to_numpy()
-    focus = table[inside]
-    xmin, ymin, xmax, ymax = focus.total_bounds
-    pad = max(xmax - xmin, ymax - ymin) * 0.08 + 50
-    add_polygons(ax, table.geometry.values[~inside], facecolor="#f0f0f0", edgecolor="#c8c8c8", linewidth=0.4, zorder=1)
-    sub_classes = type(classes)(classes.bins, classes.minimum, classes.classes[inside], classes.scheme)
-    wijken = ctx.data.wijken
-    if focus_wijk is not None and "geometry" in wijken:
-        wijken = wijken[wijken["wijkcode"] == focus_wijk]
-    draw_choropleth(ax, focus, wijken if "geometry" in wijken else None, indicator, sub_classes,
-                    labels=False, legend=legend_ax is not None, fontsize=fontsize, legend_ax=legend_ax)
-    ax.set_xlim(xmin - pad, xmax + pad)
-    ax.set_ylim(ymin - pad, ymax + pad)
-    label_buurten(ax, focus, fontsize)
-    add_scale_bar(ax, fontsize=fontsize)
-    add_north_arrow(ax, fontsize=fontsize + 2)
-
-
 def coverage_note(buurten: pd.DataFrame, data) -> str:
     """Why buurten have no figures at all: their code is missing from the KWB table (a mismatch of years)."""
     if "koppeling" not in buurten:
@@ -208,206 +157,523 @@ def coverage_note(buurten: pd.DataFrame, data) -> str:
     return (f"Zonder cijfers: {names}. Hun buurtcode komt niet voor in de kerncijfers{years}; zie het koppelrapport.")
 
 
-def flag_lines(table: pd.DataFrame, width: int = 110) -> list[str]:
-    """Aandachtsbuurten with their reasons, wrapped for print."""
-    lines = []
-    for _, row in table[table["aandachtsbuurt"]].sort_values(["stapeling", "buurtcode"], ascending=[False, True]).iterrows():
-        head = f"{FLAG_MARK} {row.get('buurtnaam', row['buurtcode'])} ({row['buurtcode']}, stapeling {row['stapeling']}): "
-        lines += textwrap.wrap(head + row["reden"], width, subsequent_indent="    ")
-    return lines
+def flag_entries(table: pd.DataFrame, *, where: dict[str, str] | None = None) -> list[str]:
+    """Every aandachtsbuurt of `table` with all its reasons, most stapeling first.
+
+    ``(BU..., stapeling n)`` never breaks across lines. `where` adds the wijk (and gemeente) per
+    buurtcode, for lists that span wijken.
+    """
+    entries = []
+    flagged = table[table["aandachtsbuurt"].fillna(False).astype(bool)]
+    for _, row in flagged.sort_values(["stapeling", "buurtcode"], ascending=[False, True]).iterrows():
+        name = row.get("buurtnaam", row["buurtcode"])
+        place = f", {where[row['buurtcode']]}" if where else ""
+        entries.append(f"{FLAG_MARK} {name} ({row['buurtcode']},{NBSP}stapeling{NBSP}{int(row['stapeling'])}){place}: "
+                       f"{row['reden']}")
+    return entries
 
 
-def _page(title: str, subtitle: str, footer: str):
-    from matplotlib.lines import Line2D
-
-    from .static import new_figure
-
-    fig = new_figure(figsize=A4)
-    fig.text(0.06, 0.965, title, fontsize=16, fontweight="bold", va="top")
-    fig.text(0.06, 0.935, subtitle, fontsize=9, color="#444444", va="top")
-    fig.add_artist(Line2D([0.06, 0.94], [0.925, 0.925], color="#b30000", linewidth=1.2))
-    for i, line in enumerate(textwrap.wrap(footer, 150)):
-        fig.text(0.06, 0.03 - i * 0.012, line, fontsize=6, color="#555555")
-    return fig
-
-
-def profile_page(ctx: PrintContext, wijk: pd.Series):
-    """One A4 page: map, small charts, comparison table, aandachtsbuurten, sources."""
-    data, table = ctx.data, ctx.table
-    code = wijk["wijkcode"]
-    buurten = table[table["wijkcode"] == code].sort_values("buurtcode")
-    gemeentenaam = buurten["gemeentenaam"].iloc[0] if "gemeentenaam" in buurten and len(buurten) else ""
-    fig = _page(f"Wijkprofiel {wijk['wijknaam']}", f"{gemeentenaam} · wijk {code} · {len(buurten)} buurten · {ctx.date}",
-                ctx.footer())
-    _wijk_map(fig, ctx, buurten, code, [0.04, 0.575, 0.6, 0.32], [0.05, 0.5, 0.6, 0.07])
-    gemeente = data.gemeenten.set_index("gemeentecode")
-    charts = ctx.need[:4]
-    top, height = 0.91, 0.40 / max(1, len(charts))
-    names = [str(n) for n in buurten.get("buurtnaam", buurten["buurtcode"])]
-    for i, ind in enumerate(charts):
-        ax = fig.add_axes([0.77, top - (i + 1) * height + 0.03, 0.2, height - 0.06])
-        ref = gemeente[ind.key].get(wijkcode_gemeente(code)) if ind.key in gemeente else None
-        draw_bars(ax, names, buurten[ind.key].to_list(), buurten[f"{ind.key}_status"].to_list(), ref, ind)
-    header, rows, bold = comparison_rows(ctx, code)
-    ax_table = fig.add_axes([0.06, 0.25, 0.88, 0.24])
-    draw_table(ax_table, header, rows, bold, fontsize=6.8 if len(rows) < 14 else 5.8)
-    ax_text = fig.add_axes([0.06, 0.055, 0.88, 0.17])
-    ax_text.set_axis_off()
-    lines = flag_lines(buurten)
-    title = "Aandachtsbuurten in deze wijk" if lines else "Aandachtsbuurten in deze wijk: geen"
-    ax_text.text(0, 1, title, fontsize=9, fontweight="bold", va="top", transform=ax_text.transAxes)
-    body = lines[:7] + (["    … en meer: zie de briefing"] if len(lines) > 7 else [])
-    if not lines:
-        body = textwrap.wrap("Geen buurt in deze wijk voldoet aan de regels. " + ctx.settings.describe(), 120)
-    note = coverage_note(buurten, data)
-    if note:
-        body = body[:5] + [""] + textwrap.wrap(note, 120)[:3]
-    for i, line in enumerate(body):
-        ax_text.text(0, 0.86 - i * 0.095, line, fontsize=6.8, va="top", transform=ax_text.transAxes)
-    return fig
-
-
-def _wijk_map(fig, ctx: PrintContext, buurten, wijkcode: str, map_rect, legend_rect) -> None:
-    """The wijk's buurten on the first need indicator, classed over the whole gemeente."""
-    indicator = ctx.need[0]
-    classes = ctx.classes_for(indicator.key)
-    ax_map = fig.add_axes(map_rect)
-    draw_area_map(ax_map, ctx, list(buurten["buurtcode"]), indicator, classes, focus_wijk=wijkcode,
-                  legend_ax=fig.add_axes(legend_rect))
-    ax_map.set_title(f"{indicator.label}, {indicator.unit} (klassen van de hele gemeente)", fontsize=7.5, loc="left")
-
-
-def pdf_safe(fig) -> None:
-    """Make every text of `fig` printable in Windows-1252, the character set of the PDF core fonts.
-
-    Letters outside it (ĳ, ŝ, ...) become their closest plain form, so that a buurtnaam never
-    turns into question marks.
+def flag_sentence(n_flagged: int, n_buurten: int) -> str:
+    """How many buurten of an area are aandachtsbuurt, in correct Dutch.
 
     Examples
     --------
-    >>> _to_cp1252("Ĳsselmonde ŝ café €")
-    'IJsselmonde s café €'
+    >>> flag_sentence(1, 3), flag_sentence(2, 3), flag_sentence(0, 4)
+    ('1 van 3 buurten is aandachtsbuurt.', '2 van 3 buurten zijn aandachtsbuurt.', 'Geen van de 4 buurten is aandachtsbuurt.')
+    >>> flag_sentence(1, 1), flag_sentence(0, 1)
+    ('De enige buurt is aandachtsbuurt.', 'De enige buurt is geen aandachtsbuurt.')
     """
-    from matplotlib.table import Table
-    from matplotlib.text import Text
-
-    texts = list(fig.findobj(Text))
-    for table in fig.findobj(Table):
-        texts += [cell.get_text() for cell in table.get_celld().values()]
-    for text in texts:
-        content = text.get_text()
-        if content and not content.isascii():
-            safe = _to_cp1252(content)
-            if safe != content:  # set_text re-lays the text out: only when something changes
-                text.set_text(safe)
+    if n_buurten == 1:
+        return "De enige buurt is aandachtsbuurt." if n_flagged else "De enige buurt is geen aandachtsbuurt."
+    if n_flagged == 0:
+        return f"Geen van de {plural(n_buurten, 'buurt', 'buurten')} is aandachtsbuurt."
+    return f"{n_flagged} van {plural(n_buurten, 'buurt', 'buurten')} {'is' if n_flagged == 1 else 'zijn'} aandachtsbuurt."
 
 
-def _to_cp1252(text: str) -> str:
-    import unicodedata
+# --- bar charts ----------------------------------------------------------------------------------
 
-    out = []
-    for char in text:
-        try:
-            char.encode("cp1252")
-            out.append(char)
-        except UnicodeEncodeError:
-            special = {"ĳ": "ij", "Ĳ": "IJ", "▲": FLAG_MARK, "≤": "<=", "≥": ">="}.get(char)
-            if special is None:
-                base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-                special = base or "?"
-            out.append(special)
-    return "".join(out)
+@dataclass
+class BarChart(Block):
+    """Horizontal bars per buurt with the value at the end and the gemeente value as a dashed line.
+
+    Suppressed and missing buurten get a word instead of a bar; when no buurt has a value the
+    chart says so instead of drawing an empty axis. Splits between buurten.
+    """
+
+    title: str
+    names: list[str]
+    values: list[float]
+    statuses: list[str]
+    reference: float | None
+    decimals: int
+    width: float
+    continued: bool = False
+
+    def __post_init__(self):
+        self.title_lines = wrap(self.title + (" (vervolg)" if self.continued else ""), self.width, CHART_SIZE + 0.5, "bold")
+        self.shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(self.values, self.statuses)]
+        self.label_width = min(max((text_width(n, CHART_SIZE) for n in self.names), default=0.0) + 2, self.width * 0.45)
+        self.name_lines = [wrap(n, self.label_width, CHART_SIZE) for n in self.names]
+
+    @property
+    def line(self) -> float:
+        return CHART_SIZE * 1.2
+
+    @property
+    def head_height(self) -> float:
+        return len(self.title_lines) * (CHART_SIZE + 0.5) * 1.25 + (self.line if self._has_reference else 0) + 2
+
+    @property
+    def _has_reference(self) -> bool:
+        return self.reference is not None and not pd.isna(self.reference)
+
+    def row_height(self, i: int) -> float:
+        return max(1, len(self.name_lines[i])) * self.line + 2.5
+
+    @property
+    def height(self) -> float:
+        if not any(self.shown):
+            return self.head_height + self.line * 2 + 8
+        return self.head_height + sum(self.row_height(i) for i in range(len(self.names))) + 8
+
+    def split(self, available):
+        if self.height <= available:
+            return self, None
+        if not any(self.shown):
+            return None, self
+        used, cut = self.head_height + 8, 0
+        for i in range(len(self.names)):
+            if used + self.row_height(i) > available:
+                break
+            used += self.row_height(i)
+            cut += 1
+        if cut == 0:
+            return None, self
+        part = lambda sl, cont: BarChart(self.title, self.names[sl], self.values[sl], self.statuses[sl],  # noqa: E731
+                                         self.reference, self.decimals, self.width, cont)
+        return part(slice(0, cut), self.continued), part(slice(cut, None), True)
+
+    def draw(self, canvas: Canvas, x: float, top: float) -> None:
+        y = top
+        title_style = Style(CHART_SIZE + 0.5, "bold", leading=1.25)
+        for line in self.title_lines:
+            canvas.text(x, y, line, title_style)
+            y += title_style.line_height
+        small = Style(CHART_SIZE, leading=1.2)
+        grey = Style(CHART_SIZE, colour="#666666", leading=1.2)
+        if self._has_reference:
+            mid = y + self.line / 2
+            canvas.line(x, mid, x + 14, mid, colour="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)))
+            canvas.text(x + 18, y, f"gemeente {nl_number(self.reference, self.decimals)}", small)
+            y += self.line
+        y += 2
+        if not any(self.shown):
+            every = set(self.statuses)
+            note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
+                    else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
+            for line in wrap(note, self.width, CHART_SIZE):
+                canvas.text(x, y, line, grey)
+                y += self.line
+            return
+        values = [float(v) for v, ok in zip(self.values, self.shown) if ok]
+        labels = [nl_number(v, self.decimals) for v in values]
+        low = min([0.0] + values + ([float(self.reference)] if self._has_reference else []))
+        high = max([0.0] + values + ([float(self.reference)] if self._has_reference else []))
+        span = (high - low) or 1.0
+        value_width = max(text_width(t, CHART_SIZE) for t in labels) + 3
+        x0 = x + self.label_width + 4
+        bar_width = max(10.0, self.width - (x0 - x) - value_width)
+        scale = lambda v: x0 + (v - low) / span * bar_width  # noqa: E731
+        rows_top = y
+        for i, name_lines in enumerate(self.name_lines):
+            height = self.row_height(i)
+            for j, text in enumerate(name_lines):
+                canvas.text(x, y + j * self.line, text, small)
+            if self.shown[i]:
+                value = float(self.values[i])
+                start, end = sorted((scale(0.0), scale(value)))
+                canvas.rect(start, y + 1.2, max(end - start, 0.3), self.line - 2.4, facecolor="#fc8d59",
+                            edgecolor="#7f2704", linewidth=0.3, zorder=2)
+                canvas.text(max(end, scale(0.0)) + 2, y, nl_number(value, self.decimals), small)
+            else:
+                word = "onderdrukt" if self.statuses[i] == SUPPRESSED else MISSING_LABEL
+                canvas.text(x0, y, word, grey)
+            y += height
+        canvas.line(scale(0.0), rows_top, scale(0.0), y - 2, colour="#666666", linewidth=0.5)
+        if self._has_reference:
+            ref = scale(float(self.reference))
+            canvas.line(ref, rows_top - 1, ref, y - 1, colour="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)), zorder=3)
+
+
+def bar_charts(ctx: PrintContext, buurten: pd.DataFrame, code: str, width: float) -> list[BarChart]:
+    """One chart per need indicator (at most :data:`MAX_CHARTS`) of the wijk's buurten."""
+    gemeente = ctx.data.gemeenten.set_index("gemeentecode")
+    names = [str(n) for n in buurten.get("buurtnaam", buurten["buurtcode"])]
+    charts = []
+    for ind in ctx.need[:MAX_CHARTS]:
+        ref = None
+        if ind.key in gemeente and wijkcode_gemeente(code) in gemeente.index:
+            status = gemeente.get(f"{ind.key}_status")
+            if status is None or status[wijkcode_gemeente(code)] == OK:
+                ref = gemeente.at[wijkcode_gemeente(code), ind.key]
+        charts.append(BarChart(f"{ind.label} ({ind.unit})", names, buurten[ind.key].to_list(),
+                               buurten[f"{ind.key}_status"].to_list(), ref, decimals_for(ind.unit), width))
+    return charts
+
+
+@dataclass
+class Stack(Block):
+    """Blocks one under the other with a gap; never split."""
+
+    blocks: list[Block]
+    gap: float = 10.0
+
+    @property
+    def height(self) -> float:
+        return sum(b.height for b in self.blocks) + self.gap * max(0, len(self.blocks) - 1)
+
+    def draw(self, canvas, x, top):
+        for block in self.blocks:
+            block.draw(canvas, x, top)
+            top += block.height + self.gap
+
+
+# --- maps ----------------------------------------------------------------------------------------
+
+@dataclass
+class MapSpec:
+    """A map of some buurten on classes, with its caption and legend, in a box of the page."""
+
+    table: pd.DataFrame  #: the buurten to draw (the rest of their gemeente is grey context)
+    wijken: object
+    codes: list[str]
+    indicator: Indicator
+    classes: Classes
+    caption: str = ""
+    focus_wijk: str | None = None
+    gemeente_borders: bool = False
+    legend_entries: list[str] = field(default_factory=list)
+
+
+def legend_layout(labels: list[str], title: str, width: float, size: float = LEGEND_SIZE) -> tuple[int, float]:
+    """Columns and height (points) of a map legend that must fit `width` points.
+
+    Entries fill the columns in order, as matplotlib's legend does (``numpy.array_split``).
+    """
+    handle = 2.0 * size + 0.8 * size  # handle length and the pad to its label
+    widths = [text_width(t, size) for t in labels]
+    for ncol in (4, 3, 2, 1):
+        columns = [list(c) for c in np.array_split(np.asarray(widths), ncol) if len(c)]
+        total = sum(handle + max(c) for c in columns) + (len(columns) - 1) * 2.0 * size + 2 * 0.9 * size
+        if total <= width and text_width(title, size + 1) <= width:
+            break
+    rows = math.ceil(len(labels) / ncol)
+    height = 2 * 0.9 * size + (size + 1) * 1.4 + rows * size * 1.25 + max(0, rows - 1) * 0.5 * size
+    return ncol, height + 2
+
+
+def _legend_labels(spec: MapSpec, focus: pd.DataFrame) -> list[str]:
+    labels = spec.classes.labels(decimals_for(spec.indicator.unit)) + [MISSING_LABEL, SUPPRESSED_LABEL]
+    if "aandachtsbuurt" in focus and focus["aandachtsbuurt"].fillna(False).astype(bool).any():
+        labels.append(FLAG_LEGEND)
+    return labels + ["wijkgrens"]
+
+
+def map_block(spec: MapSpec, width: float, height: float) -> Drawing:
+    """A Drawing of the map with its caption above and its legend below, `height` points in all."""
+    return Drawing(width, height, lambda canvas, x, top, w, h: draw_map(canvas, spec, x, top, w, h))
+
+
+def draw_map(canvas: Canvas, spec: MapSpec, x: float, top: float, width: float, height: float) -> None:
+    """Draw `spec` into the box; the map gets what the caption and legend leave."""
+    table = spec.table
+    inside = table["buurtcode"].isin(spec.codes).to_numpy()
+    focus = table[inside]
+    caption_height = 0.0
+    if spec.caption:
+        style = Style(CHART_SIZE + 0.5, "bold", leading=1.25)
+        for line in wrap(spec.caption, width, style.size, "bold"):
+            canvas.text(x, top + caption_height, line, style)
+            caption_height += style.line_height
+        caption_height += 2
+    legend_title = f"{spec.indicator.label} ({spec.indicator.unit})" if spec.indicator.unit else spec.indicator.label
+    ncol, legend_height = legend_layout(_legend_labels(spec, focus), legend_title, width)
+    ax = canvas.axes(x, top + caption_height, width, height - caption_height - legend_height)
+    legend_ax = canvas.axes(x, top + height - legend_height, width, legend_height)
+    draw_area_map(ax, table, spec.wijken, spec.codes, spec.indicator, spec.classes, focus_wijk=spec.focus_wijk,
+                  fontsize=MAP_LABEL_SIZE, legend_ax=legend_ax, legend_ncol=ncol, gemeente_borders=spec.gemeente_borders)
+
+
+def draw_area_map(ax, table, wijken, buurten_codes, indicator: Indicator, classes, focus_wijk: str | None = None,
+                  fontsize: float = MAP_LABEL_SIZE, legend_ax=None, legend_ncol: int = 4,
+                  gemeente_borders: bool = False) -> None:
+    """A map of some buurten on the run's classes; the rest of the table in grey for context."""
+    from .static import add_north_arrow, add_polygons, add_scale_bar, draw_choropleth, label_buurten
+
+    inside = table["buurtcode"].isin(buurten_codes).to_numpy()
+    focus = table[inside]
+    xmin, ymin, xmax, ymax = focus.total_bounds
+    pad = max(xmax - xmin, ymax - ymin) * 0.06 + 50
+    add_polygons(ax, table.geometry.values[~inside], facecolor="#f0f0f0", edgecolor="#c8c8c8", linewidth=0.4, zorder=1)
+    sub_classes = type(classes)(classes.bins, classes.minimum, classes.classes[inside], classes.scheme)
+    if wijken is not None and "geometry" in wijken:
+        if focus_wijk is not None:
+            wijken = wijken[wijken["wijkcode"] == focus_wijk]
+    else:
+        wijken = None
+    draw_choropleth(ax, focus, wijken, indicator, sub_classes, labels=False, legend=legend_ax is not None,
+                    fontsize=fontsize, legend_ax=legend_ax)
+    if legend_ax is not None:
+        _set_legend_columns(legend_ax, legend_ncol, fontsize)
+    if gemeente_borders:
+        merged = focus.dissolve(by="gemeentecode")
+        add_polygons(ax, merged.geometry.values, facecolor="none", edgecolor=GEMEENTE_BORDER_COLOUR,
+                     linewidth=GEMEENTE_BORDER_WIDTH * 0.6, zorder=3.5)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    label_buurten(ax, focus, fontsize)
+    add_scale_bar(ax, fontsize=fontsize)
+    add_north_arrow(ax, fontsize=fontsize + 2)
+
+
+def _set_legend_columns(legend_ax, ncol: int, fontsize: float) -> None:
+    """Redraw the legend of `legend_ax` with `ncol` columns (the static map draws four)."""
+    legend = legend_ax.get_legend()
+    if legend is None or ncol == 4:
+        return
+    handles, texts = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    title = legend.get_title().get_text()
+    legend.remove()
+    legend_ax.legend(handles=handles, labels=texts, title=title, loc="upper left", ncol=ncol, fontsize=fontsize,
+                     title_fontsize=fontsize + 1, frameon=False, alignment="left")
+
+
+# --- the wijk profile ----------------------------------------------------------------------------
+
+def _wijk_parts(ctx: PrintContext, wijk: pd.Series) -> tuple[pd.DataFrame, str, str]:
+    code = wijk["wijkcode"]
+    buurten = ctx.table[ctx.table["wijkcode"] == code].sort_values("buurtcode")
+    return buurten, code, ctx.gemeentenaam(code)
+
+
+def _wijk_map_spec(ctx: PrintContext, buurten, code: str) -> MapSpec:
+    indicator = ctx.need[0]
+    return MapSpec(ctx.table, ctx.data.wijken, list(buurten["buurtcode"]), indicator, ctx.classes_for(indicator.key),
+                   caption=f"{indicator.label}, {indicator.unit} (klassen van de hele gemeente)", focus_wijk=code)
+
+
+def _table_section(ctx: PrintContext, code: str) -> list[Block]:
+    header, rows, bold = comparison_rows(ctx, code)
+    tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold)
+    blocks: list[Block] = [text_block([Paragraph("Cijfers per buurt", HEADING)], keep_with_next=True)]
+    for i, table in enumerate(tables):
+        if i:
+            blocks += [Spacer(6), text_block([Paragraph("Cijfers per buurt (meer indicatoren)", Style(8.0, "bold"))],
+                                             keep_with_next=True)]
+        blocks.append(table)
+    return blocks
+
+
+def _flag_paragraphs(ctx: PrintContext, buurten: pd.DataFrame, *, heading: str, with_count: bool,
+                     extra: list[str] = ()) -> list[Paragraph]:
+    n_flagged = int(buurten["aandachtsbuurt"].fillna(False).astype(bool).sum())
+    indent = text_width(f"{FLAG_MARK} ", BODY_SIZE)
+    paragraphs = [Paragraph(heading, HEADING, keep_with_next=True)]
+    if with_count:
+        paragraphs.append(Paragraph(flag_sentence(n_flagged, len(buurten))))
+    paragraphs += [Paragraph(t, BODY, indent=indent, space_before=3) for t in flag_entries(buurten)]
+    paragraphs += [Paragraph(t, BODY, space_before=5) for t in extra if t]
+    return paragraphs
+
+
+def _notes(ctx: PrintContext) -> list[Paragraph]:
+    data = ctx.data
+    notes = [f"Leeswijzer: {FLAG_MARK} = aandachtsbuurt; 'onderdrukt' = te klein aantal om te tonen; "
+             f"'{MISSING_TEXT}' = geen cijfer in de bron. Wijk- en gemeentecijfers zijn berekend uit opgetelde aantallen.",
+             "Regels: " + ctx.settings.describe(),
+             "Kleine aantallen: " + data.small_numbers.describe()]
+    return [Paragraph(t, NOTE, space_before=2) for t in notes]
+
+
+def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section], str]:
+    """The sections of one wijk's profile and its footer.
+
+    The map shrinks (down to :data:`PROFILE_MAP_HEIGHTS`'s last) to keep the profile on one
+    page; what still does not fit goes on on a second page.
+    """
+    buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
+    subtitle = (f"{gemeentenaam} · wijk {code} · {plural(len(buurten), 'buurt', 'buurten')} · "
+                f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners · {ctx.date}")
+    footer = ctx.footer(f"Wijkprofiel {wijk['wijknaam']}, {gemeentenaam}")
+    spec = _wijk_map_spec(ctx, buurten, code)
+    chart_width = CONTENT_WIDTH * CHART_SHARE
+    map_width = CONTENT_WIDTH - chart_width - 14
+    note = coverage_note(buurten, ctx.data)
+    text = text_block(_flag_paragraphs(ctx, buurten, heading="Aandachtsbuurten in deze wijk", with_count=True,
+                                       extra=[note, *(f"Let op: {w}" for w in ctx.data.warnings)]))
+
+    def build(map_height: float) -> list[Section]:
+        beside, below, used = [], [], 0.0
+        for chart in bar_charts(ctx, buurten, code, chart_width):
+            if not below and used + chart.height <= map_height:
+                beside.append(chart)
+                used += chart.height + 10
+            else:
+                below.append(chart)
+        top = Columns([(0.0, map_block(spec, map_width, map_height)), (map_width + 14, Stack(beside))])
+        blocks: list[Block] = [top, Spacer(10), *_table_section(ctx, code)]
+        half = (CONTENT_WIDTH - 14) / 2
+        for i in range(0, len(below), 2):  # charts that do not fit beside the map: two abreast
+            pair = [BarChart(c.title, c.names, c.values, c.statuses, c.reference, c.decimals, half)
+                    for c in below[i:i + 2]]
+            blocks += [Spacer(10), Columns([(k * (half + 14), c) for k, c in enumerate(pair)])]
+        blocks += [Spacer(12), text, Spacer(8), text_block(_notes(ctx))]
+        return [Section(f"Wijkprofiel {wijk['wijknaam']}", subtitle, blocks)]
+
+    for map_height in PROFILE_MAP_HEIGHTS:
+        sections = build(map_height)
+        if len(paginate(sections, footer)) == 1:
+            return sections, footer
+    return build(PROFILE_MAP_HEIGHTS[0]), footer  # more than a page anyway: the full map
+
+
+def profile_documents(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple[str, str, list]]:
+    """One PDF per wijk: yields (file name, title, figures), usually one page, more when needed."""
+    for _, wijk in wijken.iterrows():
+        slug = re.sub(r"[^0-9a-z]+", "_", str(wijk["wijknaam"]).lower()).strip("_")
+        sections, footer = profile_document(ctx, wijk)
+        pages = paginate(sections, footer)
+        yield (f"wijkprofiel_{wijk['wijkcode']}_{slug}.pdf", f"Wijkprofiel {wijk['wijknaam']}",
+               render_pages(pages, footer))
 
 
 def profile_figures(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple[str, str, object]]:
-    """One single-page figure per wijk: yields (file name, title, figure)."""
-    for _, wijk in wijken.iterrows():
-        slug = re.sub(r"[^0-9a-z]+", "_", str(wijk["wijknaam"]).lower()).strip("_")
-        fig = profile_page(ctx, wijk)
-        pdf_safe(fig)
-        yield f"wijkprofiel_{wijk['wijkcode']}_{slug}.pdf", f"Wijkprofiel {wijk['wijknaam']}", fig
+    """One single-page figure per wijk: yields (file name, title, figure).
+
+    For callers that save one figure per profile. A profile that needs a second page (a wijk of
+    many buurten or long reasons) cannot be one figure: use :func:`profile_documents`.
+    """
+    for name, title, figures in profile_documents(ctx, wijken):
+        if len(figures) != 1:
+            raise RuntimeError(f"{title} needs {len(figures)} pages: save profile_documents(), not profile_figures()")
+        yield name, title, figures[0]
 
 
-FLAG_LINES_PER_PAGE = 42
+# --- the briefing --------------------------------------------------------------------------------
+
+def briefing_sections(ctx: PrintContext, wijken: pd.DataFrame) -> tuple[list[Section], str]:
+    """The sections of the briefing pack for the stuurgroep Integrale Veiligheid, and its footer.
+
+    Cover (with contents); overview map; one section per wijk (map, table, state, every
+    aandachtsbuurt with its reasons); all aandachtsbuurten with reasons; sources, definitions and
+    rules. Page numbers in the contents are those of the paginated document.
+    """
+    data = ctx.data
+    footer = ctx.footer(f"Briefing {data.title}")
+    scope = ctx.table[ctx.table["wijkcode"].isin(set(wijken["wijkcode"]))]
+    body = [_overview_section(ctx, scope)]
+    body += [_wijk_section(ctx, wijk) for _, wijk in wijken.iterrows()]
+    body += [_flags_section(ctx, scope), _sources_section(ctx)]
+    body_pages = paginate(body, footer)
+    first_page: dict[int, int] = {}
+    for number, page in enumerate(body_pages, 1):
+        first_page.setdefault(page.section, number)
+    cover = _cover_section(ctx, wijken, scope, body, first_page, offset=0)
+    offset = len(paginate([cover], footer))
+    cover = _cover_section(ctx, wijken, scope, body, first_page, offset=offset)
+    return [cover, *body], footer
 
 
 def briefing_figures(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[object]:
-    """The pages of the briefing pack for the stuurgroep Integrale Veiligheid.
-
-    Pages: cover; overview map with aandachtsbuurten; one page per wijk; the table of all flags with
-    reasons (as many pages as needed); sources, definitions and suppression rules.
-    """
-    scope = ctx.table[ctx.table["wijkcode"].isin(set(wijken["wijkcode"]))]
-    pages = [lambda: _cover(ctx, wijken, scope), lambda: _overview(ctx, scope)]
-    pages += [lambda wijk=wijk: _wijk_page(ctx, wijk) for _, wijk in wijken.iterrows()]
-    lines = flag_lines(scope, 120) or ["Geen aandachtsbuurten volgens de regels hieronder."]
-    pages += [lambda s=start: _text_page(ctx, "Alle aandachtsbuurten met redenen", lines[s:s + FLAG_LINES_PER_PAGE])
-              for start in range(0, len(lines), FLAG_LINES_PER_PAGE)]
-    pages.append(lambda: _sources_page(ctx))
-    for page in pages:
-        fig = page()
-        pdf_safe(fig)
-        yield fig
+    """The pages of the briefing pack, as A4 figures (see :func:`briefing_sections`)."""
+    sections, footer = briefing_sections(ctx, wijken)
+    pages = paginate(sections, footer)
+    total = len(pages)
+    for i, page in enumerate(pages):  # one figure at a time: the caller saves and drops it
+        yield render_pages([page], footer, first_number=i + 1, total=total)[0]
 
 
-def _cover(ctx, wijken, scope):
-    fig = _page("Briefing stuurgroep Integrale Veiligheid", f"Sociale kaart {ctx.data.title} · {ctx.date}", ctx.footer())
-    n_flags = int(scope["aandachtsbuurt"].sum())
-    names = ", ".join(str(n) for n in wijken["wijknaam"])
-    text = [
-        ("Reikwijdte", textwrap.fill(f"{len(wijken)} wijken, {len(scope)} buurten: {names}", 95)),
-        ("Inwoners", nl_number(scope["inwoners"].sum(), 0)),
-        ("Aandachtsbuurten", f"{n_flags} (regels: zie de laatste pagina)"),
-        ("Cijfers", ctx.data.subtitle),
-        ("Inhoud", "1 overzichtskaart · 1 pagina per wijk · alle aandachtsbuurten met redenen · bronnen en definities"),
-    ]
-    y = 0.8
-    for label, value in text:
-        fig.text(0.08, y, label, fontsize=11, fontweight="bold", va="top")
-        fig.text(0.3, y, value, fontsize=10, va="top")
-        y -= 0.035 * (1 + value.count("\n")) + 0.02
-    return fig
+def _wijk_title(ctx: PrintContext, wijk: pd.Series) -> str:
+    name = str(wijk["wijknaam"])
+    return f"{name} ({ctx.gemeentenaam(wijk['wijkcode'])})" if ctx.several_gemeenten else name
 
 
-def _overview(ctx, scope):
-    fig = _page(f"Overzicht {ctx.data.title}", "Behoefte-index per buurt; aandachtsbuurten zwart omlijnd", ctx.footer())
-    ax = fig.add_axes([0.05, 0.17, 0.9, 0.74])
-    legend_ax = fig.add_axes([0.06, 0.06, 0.88, 0.1])
+def _cover_section(ctx, wijken, scope, body: list[Section], first_page: dict[int, int], *, offset: int) -> Section:
+    data = ctx.data
+    n_flags = int(scope["aandachtsbuurt"].fillna(False).astype(bool).sum())
+    n_gemeenten = scope["gemeentecode"].nunique()
+    reach = f"{plural(len(wijken), 'wijk', 'wijken')}, {plural(len(scope), 'buurt', 'buurten')}"
+    if n_gemeenten > 1:
+        reach += f" in {plural(n_gemeenten, 'gemeente', 'gemeenten')}"
+    rows = [["Reikwijdte", reach]]
+    if n_gemeenten > 1:  # each gemeente names its own wijken: "Wijk 01" means something per gemeente
+        for code, group in wijken.groupby(wijken["wijkcode"].map(wijkcode_gemeente), sort=False):
+            rows.append([ctx.gemeentenaam(group["wijkcode"].iloc[0]), ", ".join(str(n) for n in group["wijknaam"])])
+    else:
+        rows.append(["Wijken", ", ".join(str(n) for n in wijken["wijknaam"])])
+    sources_page = first_page[len(body) - 1] + offset
+    rows += [["Inwoners", nl_number(scope["inwoners"].sum(), 0)],
+             ["Aandachtsbuurten", f"{n_flags} van {plural(len(scope), 'buurt', 'buurten')} (regels: pagina {sources_page})"],
+             ["Cijfers", data.subtitle]]
+    if data.warnings:
+        rows.append(["Let op", " ".join(data.warnings)])
+    facts = table_blocks(None, rows, aligns=["left", "left"], weights=["bold", "normal"], size=9.5,
+                         fixed_widths=[120.0, CONTENT_WIDTH - 120.0],
+                         style=TableStyle(size=9.5, rules=False, pad_y=3.5, leading=1.3))
+    contents = [[s.toc, str(first_page[i] + offset)] for i, s in enumerate(body) if s.toc]
+    toc = table_blocks(["Inhoud", "pagina"], contents, aligns=["left", "right"], size=9.0,
+                       fixed_widths=[CONTENT_WIDTH - 60.0, 60.0], style=TableStyle(size=9.0, pad_y=2.5))
+    return Section("Briefing stuurgroep Integrale Veiligheid", f"Sociale kaart {data.title} · {ctx.date}",
+                   [Spacer(14), *facts, Spacer(22), *toc])
+
+
+def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
     index = Indicator("behoefte_index", "Behoefte-index", "", "", 1, "gemiddelde z-score", description="")
     shown = scope.copy()
     shown["behoefte_index_status"] = np.where(shown["behoefte_index"].notna(), OK, "ontbreekt")
     classes = ctx.classes_for("behoefte_index")
     if len(shown) != len(ctx.table):  # a selection of wijken: classes over what is shown
         classes = classify(shown["behoefte_index"], "kwantielen", 5)
-    view = type(ctx.analysis)(**{**vars(ctx.analysis), "table": shown})
-    ctx_view = PrintContext(ctx.data, view, {**ctx.classes, "behoefte_index": classes}, ctx.date)
-    draw_area_map(ax, ctx_view, list(shown["buurtcode"]), index, classes, fontsize=6, legend_ax=legend_ax)
-    return fig
+    several = shown["gemeentecode"].nunique() > 1
+    spec = MapSpec(shown, ctx.data.wijken, list(shown["buurtcode"]), index, classes, gemeente_borders=several)
+    title = f"Overzicht {ctx.data.title}"
+    subtitle = "Behoefte-index per buurt; " + FLAG_LEGEND.replace("aandachtsbuurt (", "aandachtsbuurten: ").rstrip(")")
+    if several:
+        subtitle += "; dikke zwarte lijn: gemeentegrens"
+    footer = ctx.footer(f"Briefing {ctx.data.title}")
+    height = PAGE_HEIGHT - MARGIN_BOTTOM - footer_height(footer) - header_height(title, subtitle) - 2
+    return Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height)], toc="Overzichtskaart: behoefte-index per buurt")
 
 
-def _wijk_page(ctx, wijk):
-    table = ctx.table
-    code = wijk["wijkcode"]
-    buurten = table[table["wijkcode"] == code].sort_values("buurtcode")
-    fig = _page(f"{wijk['wijknaam']}", f"Wijk {code} · {len(buurten)} buurten · {nl_number(buurten['inwoners'].sum(), 0)} inwoners",
-                ctx.footer())
-    _wijk_map(fig, ctx, buurten, code, [0.05, 0.55, 0.9, 0.345], [0.06, 0.49, 0.88, 0.06])
-    header, rows, bold = comparison_rows(ctx, code)
-    draw_table(fig.add_axes([0.06, 0.25, 0.88, 0.22]), header, rows, bold, fontsize=6.8 if len(rows) < 14 else 5.8)
-    ax_text = fig.add_axes([0.06, 0.055, 0.88, 0.18])
-    ax_text.set_axis_off()
+def _wijk_section(ctx: PrintContext, wijk: pd.Series) -> Section:
+    buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
+    subtitle = (f"{gemeentenaam} · wijk {code} · {plural(len(buurten), 'buurt', 'buurten')} · "
+                f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners")
     state = _state_sentence(ctx, buurten, code)
     note = coverage_note(buurten, ctx.data)
-    lines = (textwrap.wrap(state, 115) + ([""] + textwrap.wrap(note, 115)[:3] if note else []) + [""]
-             + (flag_lines(buurten, 115)[:6] or ["Geen aandachtsbuurten in deze wijk."]))
-    ax_text.text(0, 1, "Sociale staat", fontsize=9, fontweight="bold", va="top", transform=ax_text.transAxes)
-    for i, line in enumerate(lines[:11]):
-        ax_text.text(0, 0.86 - i * 0.08, line, fontsize=6.8, va="top", transform=ax_text.transAxes)
-    return fig
+    paragraphs = [Paragraph("Sociale staat", HEADING, keep_with_next=True), Paragraph(state)]
+    if note:
+        paragraphs.append(Paragraph(note, space_before=4))
+    flagged = flag_entries(buurten)
+    if flagged:
+        indent = text_width(f"{FLAG_MARK} ", BODY_SIZE)
+        paragraphs.append(Paragraph("Aandachtsbuurten met redenen", Style(9.0, "bold"), space_before=6,
+                                    keep_with_next=True))
+        paragraphs += [Paragraph(t, BODY, indent=indent, space_before=3) for t in flagged]
+    rest = [Spacer(10), *_table_section(ctx, code), Spacer(12), text_block(paragraphs)]
+    title = _wijk_title(ctx, wijk)
+    spec = _wijk_map_spec(ctx, buurten, code)
+    footer = ctx.footer(f"Briefing {ctx.data.title}")
+    for height in WIJK_MAP_HEIGHTS:  # the largest map that keeps the wijk on one page
+        section = Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height), *rest],
+                          toc=f"{title}: kaart, cijfers en aandachtsbuurten")
+        if len(paginate([section], footer)) == 1:
+            return section
+    return section
 
 
 def _state_sentence(ctx, buurten, code) -> str:
-    """One sentence per wijk: how its need rates compare to the gemeente."""
+    """How many buurten are aandachtsbuurt, and how the wijk's need rates compare to the gemeente."""
     wijk = ctx.data.wijken.set_index("wijkcode").loc[code]
     gemeente = ctx.data.gemeenten.set_index("gemeentecode").loc[wijkcode_gemeente(code)]
     parts = []
@@ -417,36 +683,49 @@ def _state_sentence(ctx, buurten, code) -> str:
             word = "hoger dan" if ratio > 1.1 else ("lager dan" if ratio < 0.9 else "vergelijkbaar met")
             parts.append(f"{ind.label} {cell(wijk[ind.key], OK, ind.unit)} {ind.unit} ({word} de gemeente, "
                          f"{cell(gemeente[ind.key], OK, ind.unit)})")
-    flagged = int(buurten["aandachtsbuurt"].sum())
-    head = f"{flagged} van {len(buurten)} buurten zijn aandachtsbuurt. " if flagged else "Geen aandachtsbuurten. "
+    flagged = int(buurten["aandachtsbuurt"].fillna(False).astype(bool).sum())
+    head = flag_sentence(flagged, len(buurten)) + " "
     return head + ("; ".join(parts) + "." if parts else "Geen vergelijkbare wijkcijfers.")
 
 
-def _text_page(ctx, title, lines):
-    fig = _page(title, f"{ctx.data.title} · {ctx.date}", ctx.footer())
-    for i, line in enumerate(lines):
-        fig.text(0.06, 0.9 - i * 0.0195, line, fontsize=7.2, va="top")
-    return fig
+def _flags_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
+    several = ctx.several_gemeenten
+    where = {}
+    for _, row in scope.iterrows():
+        wijk = str(row.get("wijknaam", row["wijkcode"]))
+        where[row["buurtcode"]] = f"{wijk}, {ctx.gemeentenaam(row['wijkcode'])}" if several else wijk
+    entries = flag_entries(scope, where=where)
+    indent = text_width(f"{FLAG_MARK} ", BODY_SIZE)
+    if entries:
+        paragraphs = [Paragraph(flag_sentence(len(entries), len(scope)) + " Gesorteerd op stapeling (aantal hoge "
+                                "indicatoren), hoogste eerst.")]
+        paragraphs += [Paragraph(t, BODY, indent=indent, space_before=4) for t in entries]
+    else:
+        paragraphs = [Paragraph(flag_sentence(0, len(scope)) + " De regels staan op de laatste pagina.")]
+    return Section("Alle aandachtsbuurten met redenen", f"{ctx.data.title} · {ctx.date}", [text_block(paragraphs)],
+                   toc="Alle aandachtsbuurten met redenen")
 
 
-def _sources_page(ctx):
+def _sources_section(ctx: PrintContext) -> Section:
     data = ctx.data
-    width = 100
-    lines = ["Bronnen", *textwrap.wrap(data.subtitle, width), ""]
+    heading = lambda t: Paragraph(t, HEADING, space_before=8, keep_with_next=True)  # noqa: E731
+    paragraphs = [heading("Bronnen"), Paragraph(data.subtitle)]
     for report in data.reports:
-        lines += textwrap.wrap(f"Koppeling {report.bron_cijfers} aan {report.bron_grenzen}: {len(report.gekoppeld)} buurten "
-                               f"gekoppeld, {len(report.alleen_grenzen)} alleen in de grenzen, {len(report.alleen_cijfers)} "
-                               "alleen in de cijfers.", width)
-    lines += ["", "Definities"]
+        paragraphs.append(Paragraph(
+            f"Koppeling {report.bron_cijfers} aan {report.bron_grenzen}: {plural(len(report.gekoppeld), 'buurt', 'buurten')} "
+            f"gekoppeld, {len(report.alleen_grenzen)} alleen in de grenzen, {len(report.alleen_cijfers)} alleen in de "
+            "cijfers.", space_before=3))
+    if data.warnings:
+        paragraphs += [heading("Let op")] + [Paragraph(w, space_before=2) for w in data.warnings]
+    paragraphs.append(heading("Definities"))
+    indent = 12.0
     for ind in data.indicators:
-        lines += textwrap.wrap(f"{ind.label} ({ind.unit}): {ind.description}", width, subsequent_indent="    ")
-    lines += ["", "Aandachtsbuurten en hot spots", *textwrap.wrap(ctx.settings.describe(), width), "",
-              "Kleine aantallen", *textwrap.wrap(data.small_numbers.describe(), width),
-              "", "Leeswijzer", *textwrap.wrap(f"{FLAG_MARK} = aandachtsbuurt. '–' = geen cijfer in de bron. Wijk- en gemeentecijfers "
-                                               "zijn berekend uit opgetelde aantallen van de buurten, niet als gemiddelde "
-                                               "van buurtpercentages.", width)]
-    fig = _page("Bronnen, definities en regels", f"{data.title} · {ctx.date}", ctx.footer())
-    for i, line in enumerate(lines[:60]):
-        bold = line in ("Bronnen", "Definities", "Aandachtsbuurten en hot spots", "Kleine aantallen", "Leeswijzer")
-        fig.text(0.06, 0.9 - i * 0.0135, line, fontsize=8 if bold else 6.8, fontweight="bold" if bold else "normal", va="top")
-    return fig
+        paragraphs.append(Paragraph(f"{ind.label} ({ind.unit}): {ind.description}", indent=indent, space_before=2))
+    paragraphs += [heading("Aandachtsbuurten en hot spots"), Paragraph(ctx.settings.describe()),
+                   heading("Kleine aantallen"), Paragraph(data.small_numbers.describe()),
+                   heading("Leeswijzer"),
+                   Paragraph(f"{FLAG_MARK} = aandachtsbuurt; op kaarten: {FLAG_LEGEND.split('(', 1)[1].rstrip(')')}. "
+                             f"'{MISSING_TEXT}' = geen cijfer in de bron. Wijk- en gemeentecijfers zijn berekend uit "
+                             "opgetelde aantallen van de buurten, niet als gemiddelde van buurtpercentages.")]
+    return Section("Bronnen, definities en regels", f"{data.title} · {ctx.date}", [text_block(paragraphs)],
+                   toc="Bronnen, definities en regels")

@@ -19,6 +19,7 @@ from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SY
 MISSING_STYLE = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#8c8c8c"}
 SUPPRESSED_STYLE = {"facecolor": "#ffffff", "hatch": "\\\\\\\\", "edgecolor": "#b0b0b0"}
 MAX_LABELS = 60  # beyond this many buurten, names no longer fit
+MAX_SCATTER_LABELS = 40  # names in a scatter plot; beyond, only the aandachtsbuurten with the highest need
 
 
 def new_figure(**kwargs):
@@ -271,9 +272,12 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     ax.scatter(points[context.key], points[need.key], s=28, c=np.where(flagged, "#b30000", "#4d4d4d"),
                edgecolor="white", linewidth=0.5, zorder=3)
     ax.margins(x=0.08, y=0.08)
-    label_all = len(points) <= 40
-    chosen = [(row[context.key], row[need.key], str(row.get("buurtnaam", row["buurtcode"])))
-              for (_, row), is_flagged in zip(points.iterrows(), flagged) if label_all or is_flagged]
+    # Every buurt is named on a small map; on a large one the aandachtsbuurten with the highest need.
+    named = points if len(points) <= MAX_SCATTER_LABELS else \
+        points[flagged].nlargest(MAX_SCATTER_LABELS, need.key) if need.more_is_need else \
+        points[flagged].nsmallest(MAX_SCATTER_LABELS, need.key)
+    names = named.get("buurtnaam", named["buurtcode"]).fillna(named["buurtcode"]).astype(str)
+    chosen = list(zip(named[context.key], named[need.key], names))
     ax.set_xlabel(f"{context.label} ({context.unit})")
     ax.set_ylabel(f"{need.label} ({need.unit})")
     ax.grid(color="#e0e0e0", linewidth=0.6, zorder=0)
