@@ -1,109 +1,996 @@
-"""fetch against recorded responses; the autouse fixture in conftest blocks any real connection."""
+"""fetch against a fake of the live services, answering from fixtures in their real shapes.
 
+The fake (:class:`Services`) plays PDOK (OGC API per year and historisch, ATOM), CBS OData v3 and
+v4, Politie 47018NED and the Leefbaarometer WFS from the files in ``tests/data/recorded/`` (see the
+README there for what is recorded and what is adapted). It filters, selects and pages like the
+servers do, so a wrong URL gets a wrong (or an error) answer. The autouse fixture in conftest still
+blocks every real connection.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
 import json
+import re
+import socket
 import urllib.error
 import urllib.parse
+from functools import lru_cache
 from pathlib import Path
 
+import pyogrio
 import pytest
 
-from sociale_kaart.errors import InputError, NetworkError, SocialeKaartError
+from sociale_kaart.errors import InputError, NetworkError
+from sociale_kaart.progress import Progress
 from sociale_kaart.sources import fetch
 from sociale_kaart.sources.boundaries import read_boundaries
 from sociale_kaart.sources.kwb import read_kwb
+from sociale_kaart.sources.tables import read_buurt_table
 
 RECORDED = Path(__file__).parent / "data" / "recorded"
+RD = "http://www.opengis.net/def/crs/EPSG/0/28992"
+RD_QUOTED = "http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F28992"
+TABLES = {2013: "82339NED", 2014: "82931NED", 2015: "83220NED", 2016: "83487NED", 2017: "83765NED",
+          2018: "84286NED", 2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
+          2023: "85618NED", 2024: "85984NED", 2025: "86165NED"}
+HIST = "https://api.pdok.nl/cbs/wijken-en-buurten-historisch/ogc/v1"
 
 
-class Recorded:
-    """Plays back recorded responses by URL and remembers what was asked."""
+@lru_cache(maxsize=None)
+def recorded(name: str):
+    text = (RECORDED / name).read_text(encoding="utf-8")
+    return json.loads(text) if name.endswith(".json") else text
 
-    def __init__(self):
+
+def fresh(name: str):
+    return json.loads(json.dumps(recorded(name)))
+
+
+def answer(data, status=200, headers=None) -> tuple[int, dict, bytes]:
+    body = data if isinstance(data, bytes) else json.dumps(data).encode("utf-8")
+    return status, {"Content-Type": "application/json", **(headers or {})}, body
+
+
+def odata_error(status: int, message: str):
+    return answer({"odata.error": {"code": "", "message": {"lang": "nl-NL", "value": message}}}, status)
+
+
+def problem(status: int, detail: str):
+    """A gokoala error answer (RFC 7807, as in its expected-search-no-version-1.json)."""
+    return answer({"detail": detail, "status": status, "timeStamp": "2000-01-01T00:00:00Z", "title": "Bad Request"}, status)
+
+
+def matches(expression: str, row: dict) -> bool:
+    """Evaluate the OData $filter subset fetch sends (startswith, eq, and, or, parentheses)."""
+    py = re.sub(r"startswith\((\w+),'([^']*)'\)",
+                lambda m: f"str(row.get({m.group(1)!r}) or '').startswith({m.group(2)!r})", expression)
+    py = re.sub(r"(\w+) eq '([^']*)'", lambda m: f"(row.get({m.group(1)!r}) == {m.group(2)!r})", py)
+    return bool(eval(py, {"__builtins__": {}}, {"row": row, "str": str}))  # noqa: S307 (our own URLs)
+
+
+@lru_cache(maxsize=None)
+def gpkg_2016() -> bytes:
+    """The 2016 map (Schiedam and Maassluis) as the ATOM feed's GeoPackage, built from the fixture."""
+    import tempfile
+
+    import geopandas as gpd
+
+    source = recorded("wijkenbuurten_2016_GM0556_GM0606.geojson.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "wijkenbuurten_2016_v3.gpkg"
+        for layer, collection in source["layers"].items():
+            gpd.GeoDataFrame.from_features(collection["features"], crs=source["crs"]).to_file(path, layer=layer, engine="pyogrio")
+        return path.read_bytes()
+
+
+class Services:
+    """A fake of every service fetch talks to; a transport (URL -> status, headers, body).
+
+    Parameters
+    ----------
+    pdok_limit : int
+        The server's largest page (gokoala caps ``limit`` silently).
+    odata_page : int
+        Rows per OData page.
+    next_keeps_query : bool
+        Whether an ``odata.nextLink`` repeats the request's $filter/$select (the recorded one, for a
+        request without them, has only ``$format`` and ``$skip``).
+    queryables : dict
+        Per OGC API base: "met" (lists gemeentecode), "zonder" (queryables without it) or "geen" (404).
+    filters : dict
+        Per OGC API base: whether the items endpoint accepts ``gemeentecode`` (else 400).
+    """
+
+    def __init__(self, *, pdok_limit=1000, odata_page=10_000, next_keeps_query=True, queryables=None, filters=None):
         self.urls: list[str] = []
+        self.pdok_limit = pdok_limit
+        self.page_rows = odata_page
+        self.next_keeps_query = next_keeps_query
+        self.queryables = {**{y: "met" for y in (2023, 2024, 2025)}, "historisch": "met", **(queryables or {})}
+        self.filters = {**{y: True for y in (2023, 2024, 2025)}, "historisch": True, **(filters or {})}
+        self.failures: list[tuple[str, list]] = []
+        self.kwb_rows: dict[str, list[dict]] = {}
+        self.politie_rows = fresh("politie_47018NED_TypedDataSet.json")["value"]
+        self.downloads = 0
 
-    def __call__(self, url: str) -> dict:
+    # -- configuration --
+    def fail(self, fragment: str, *answers) -> None:
+        """Answer URLs containing `fragment` with `answers` first (tuples, or exceptions to raise)."""
+        self.failures.append((fragment, list(answers)))
+
+    def __call__(self, url: str):
         self.urls.append(url)
+        for fragment, queue in self.failures:
+            if fragment in url and queue:
+                item = queue.pop(0)
+                if isinstance(item, BaseException):
+                    raise item
+                return item
         parts = urllib.parse.urlsplit(url)
-        query = urllib.parse.parse_qs(parts.query)
-        if parts.netloc == "api.pdok.nl":
-            if "/collections/wijken/" in parts.path:
-                name = "pdok_wijken.json"
-            else:
-                name = "pdok_buurten_page2.json" if "cursor" in query else "pdok_buurten_page1.json"
-        elif parts.netloc == "opendata.cbs.nl":
-            name = "cbs_85984NED_page2.json" if "$skiptoken" in query else "cbs_85984NED_page1.json"
-        else:
-            raise AssertionError(f"unexpected host {parts.netloc}")
-        return json.loads((RECORDED / name).read_text(encoding="utf-8"))
+        query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+        handler = {"api.pdok.nl": self.pdok, "service.pdok.nl": self.atom, "opendata.cbs.nl": self.cbs_v3,
+                   "datasets.cbs.nl": self.cbs_v4, "dataderden.cbs.nl": self.politie,
+                   "geo.leefbaarometer.nl": self.leefbaarometer}.get(parts.netloc)
+        if handler is None:
+            raise AssertionError(f"unexpected host {parts.netloc} in {url}")
+        return handler(parts, query)
+
+    # -- PDOK OGC API (gokoala) --
+    def features(self, service: str, collection: str) -> list[dict]:
+        level = "buurten" if collection.startswith("buurten") else "wijken"
+        names = [f"pdok_2024_{level}_GM0556.json", f"pdok_2024_{level}_GM0622.json"]
+        if service == "historisch":
+            names.append(f"pdok_historisch_{level}_2019_GM0363.json")
+        return [f for name in names for f in fresh(name)["features"]]
+
+    def pdok(self, parts, query):
+        m = re.fullmatch(r"/cbs/wijken-en-buurten-(\d{4}|historisch)/ogc/v1(/.*)", parts.path)
+        assert m, parts.path
+        service = m.group(1) if m.group(1) == "historisch" else int(m.group(1))
+        rest = m.group(2)
+        base = f"https://api.pdok.nl/cbs/wijken-en-buurten-{m.group(1)}/ogc/v1"
+        if service != "historisch" and service not in (2023, 2024, 2025):
+            return problem(404, "Not Found")
+        if rest == "/collections" and service == "historisch":
+            return answer(fresh("pdok_historisch_collections.json"))
+        known = {"buurten", "wijken", "gemeenten"} if service != "historisch" else \
+            {c["id"] for c in recorded("pdok_historisch_collections.json")["collections"]}
+        m2 = re.fullmatch(r"/collections/([^/]+)/(items|queryables)", rest)
+        if not m2 or m2.group(1) not in known:
+            return problem(404, f"collection not found: {rest}")
+        collection, what = m2.groups()
+        if what == "queryables":
+            mode = self.queryables[service]
+            if mode == "geen":
+                return problem(404, "Not Found")
+            doc = fresh("pdok_2024_queryables_buurten.json")
+            if mode == "zonder":
+                doc["properties"].pop("gemeentecode")
+            return answer(doc, headers={"Content-Type": "application/schema+json"})
+        allowed = {"f", "crs", "limit", "cursor", "bbox", "bbox-crs", "datetime", "profile"}
+        if self.filters[service]:
+            allowed |= {"gemeentecode", "buurtcode", "wijkcode"}
+        unknown = [k for k in query if k not in allowed]
+        if unknown:
+            return problem(400, f"unknown query parameter(s) found: {unknown[0]}")
+        assert query.get("f") == "json"
+        rows = [f for f in self.features(service, collection)
+                if all(str(f["properties"].get(k)) == v for k, v in query.items() if k in ("gemeentecode", "buurtcode", "wijkcode"))]
+        limit = min(int(query.get("limit", 10)), self.pdok_limit)
+        offset = int(base64.urlsafe_b64decode(query["cursor"]).decode()) if "cursor" in query else 0
+        page = rows[offset: offset + limit]
+
+        def link(rel, title, cursor=None):
+            params = {k: v for k, v in query.items() if k != "cursor"}
+            if cursor is not None:
+                params["cursor"] = cursor
+            href = f"{base}/collections/{collection}/items?" + urllib.parse.urlencode(sorted(params.items()))
+            return {"rel": rel, "title": title, "type": "application/geo+json", "href": href}
+
+        links = [link("self", "This document as GeoJSON", query.get("cursor"))]
+        if offset + limit < len(rows):
+            links.append(link("next", "Next page", base64.urlsafe_b64encode(str(offset + limit).encode()).decode()))
+        if offset:
+            links.append(link("prev", "Previous page", base64.urlsafe_b64encode(str(max(0, offset - limit)).encode()).decode()))
+        crs = query.get("crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84")
+        return answer({"type": "FeatureCollection", "timeStamp": "2025-11-03T09:00:00Z", "links": links,
+                       "features": page, "numberReturned": len(page)},
+                      headers={"Content-Type": "application/geo+json", "Content-Crs": f"<{crs}>"})
+
+    # -- PDOK ATOM --
+    def atom(self, parts, query):
+        m = re.fullmatch(r"/cbs/wijkenbuurten/(\d{4})/atom/(index\.xml|wijkenbuurten_\d{4}\.xml|downloads/(.+\.gpkg))", parts.path)
+        if not m:
+            return answer(b"<html>Not Found</html>", 404, {"Content-Type": "text/html"})
+        year = m.group(1)
+        if m.group(2) == "index.xml":
+            return answer(recorded("pdok_atom_2016_index.xml").replace("2016", year).encode(), headers={"Content-Type": "application/atom+xml"})
+        if m.group(3) is None:
+            return answer(recorded("pdok_atom_2016_dataset.xml").replace("2016", year).encode(), headers={"Content-Type": "application/atom+xml"})
+        assert m.group(3) == f"wijkenbuurten_{year}_v3.gpkg", m.group(3)
+        self.downloads += 1
+        return answer(gpkg_2016(), headers={"Content-Type": "application/geopackage+sqlite3"})
+
+    # -- CBS OData v3 --
+    def table_rows(self, table: str, region: str) -> list[dict]:
+        if table in self.kwb_rows:
+            return self.kwb_rows[table]
+        names = {"83487NED": ["cbs_v3_83487NED_TypedDataSet_GM0606.json"],
+                 "84583NED": ["cbs_v3_84583NED_TypedDataSet_GM0363.json"]}.get(table, [])
+        names += ["cbs_v3_85984NED_TypedDataSet_GM0556.json", "cbs_v3_85984NED_TypedDataSet_gemeenten.json"]
+        rows, seen = [], set()
+        for name in names:
+            for row in fresh(name)["value"]:
+                code = row.pop("WijkenEnBuurten")
+                if code not in seen:
+                    seen.add(code)
+                    rows.append({region: code, **row})
+        return rows
+
+    def data_properties(self, table: str) -> dict:
+        name = f"cbs_v3_{table}_DataProperties.json"
+        doc = fresh(name) if (RECORDED / name).exists() else fresh("cbs_v3_85984NED_DataProperties.json")
+        if table == "82339NED":
+            doc["value"][0]["Key"] = "RegioS"
+        return doc
+
+    def cbs_v3(self, parts, query):
+        m = re.fullmatch(r"/ODataFeed/(?:odata|OData)/(\w+)/(\w+)/?", parts.path)
+        assert m, parts.path
+        table, entity = m.groups()
+        if query.get("$format") != "json":
+            return answer(b"<feed/>", 200, {"Content-Type": "application/atom+xml"})
+        if entity == "TableInfos":
+            doc = fresh("cbs_v3_85984NED_TableInfos.json")
+            doc["value"][0]["Identifier"] = table
+            return answer(doc)
+        if entity == "DataProperties":
+            return answer(self.data_properties(table))
+        if entity != "TypedDataSet":
+            return odata_error(404, f"Resource {entity} not found")
+        props = self.data_properties(table)["value"]
+        region = props[0]["Key"]
+        keys = {p["Key"] for p in props if p["Key"]} | {"ID"}
+        rows = self.table_rows(table, region)
+        return self.odata_page(parts, query, rows, keys, f"https://opendata.cbs.nl/ODataFeed/OData/{table}/TypedDataSet/")
+
+    def odata_page(self, parts, query, rows, keys, next_base, *, v4=False):
+        select = [s for s in query.get("$select", "").split(",") if s]
+        wrong = [s for s in select if s not in keys]
+        if wrong:
+            return odata_error(400, f"Could not find a property named '{wrong[0]}'")
+        if "$filter" in query:
+            rows = [r for r in rows if matches(query["$filter"], r)]
+        if select:
+            rows = [{k: r.get(k) for k in select} for r in rows]
+        skip = int(query.get("$skip", 0))
+        page = rows[skip: skip + self.page_rows]
+        doc = {("@odata.context" if v4 else "odata.metadata"): next_base + "$metadata", "value": page}
+        if skip + self.page_rows < len(rows):
+            kept = [(k, v) for k, v in query.items() if k != "$skip"] if self.next_keeps_query else [("$format", "json")]
+            doc["@odata.nextLink" if v4 else "odata.nextLink"] = next_base + "?" + "&".join(
+                f"{k}={urllib.parse.quote(v)}" for k, v in kept + [("$skip", str(skip + self.page_rows))])
+        return answer(doc)
+
+    # -- CBS OData v4 --
+    def cbs_v4(self, parts, query):
+        m = re.fullmatch(r"/odata/v1/CBS/(\w+)/(\w+)", parts.path)
+        assert m, parts.path
+        table, entity = m.groups()
+        if table != "85984NED":
+            return answer({"error": {"code": "404", "message": f"Dataset {table} not found"}}, 404)
+        if entity in ("Properties", "MeasureCodes", "MeasureGroups"):
+            return answer(fresh(f"cbs_v4_85984NED_{entity}.json"))
+        if entity != "Observations":
+            return answer({"error": {"code": "404", "message": "not found"}}, 404)
+        rows = fresh("cbs_v4_85984NED_Observations_GM0556.json")["value"]
+        return self.odata_page(parts, query, rows, set(), "https://datasets.cbs.nl/odata/v1/CBS/85984NED/Observations", v4=True)
+
+    # -- Politie 47018NED --
+    def politie(self, parts, query):
+        m = re.fullmatch(r"/ODataFeed/OData/47018NED/(\w+)/?", parts.path)
+        assert m, parts.path
+        entity = m.group(1)
+        if entity in ("Perioden", "DataProperties"):
+            return answer(fresh(f"politie_47018NED_{entity}.json"))
+        assert entity == "TypedDataSet"
+        keys = {p["Key"] for p in recorded("politie_47018NED_DataProperties.json")["value"] if p["Key"]} | {"ID"}
+        return self.odata_page(parts, query, self.politie_rows, keys, "https://dataderden.cbs.nl/ODataFeed/OData/47018NED/TypedDataSet/")
+
+    # -- Leefbaarometer WFS (GeoServer) --
+    def leefbaarometer(self, parts, query):
+        assert parts.path == "/lbm3/ows"
+        assert (query["service"], query["request"], query["outputFormat"]) == ("WFS", "GetFeature", "application/json")
+        if query["typeNames"] != "lbm3:buurtscore24":
+            return answer(b"<ows:ExceptionReport>Feature type unknown</ows:ExceptionReport>", 400, {"Content-Type": "text/xml"})
+        prefixes = re.findall(r"bu_code LIKE '(\w+)%'", query["cql_filter"])
+        assert " OR ".join(f"bu_code LIKE '{p}%'" for p in prefixes) == query["cql_filter"]
+        doc = fresh("leefbaarometer_buurtscore24.json")
+        rows = [f for f in doc["features"] if any(f["properties"]["bu_code"].startswith(p) for p in prefixes)]
+        start, count = int(query.get("startIndex", 0)), int(query["count"])
+        page = rows[start: start + count]
+        doc.update(features=page, totalFeatures=len(rows), numberMatched=len(rows), numberReturned=len(page))
+        return answer(doc)
 
 
-def test_fetch_boundaries_pages_and_writes_geopackage(tmp_path):
-    get = Recorded()
+def client_for(services: Services, sleeps: list | None = None, progress=None) -> fetch.Client:
+    return fetch.Client(transport=services, sleep=(sleeps if sleeps is not None else []).append,
+                        progress=progress or Progress(quiet=True))
+
+
+def recorded_buurten(name: str) -> dict[str, dict]:
+    return {f["properties"]["buurtcode"]: f["properties"] for f in recorded(name)["features"]}
+
+
+# --- the URLs, for every year ---------------------------------------------------------------------
+
+SELECT_2024 = ("Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_0Tot15Jaar_8,k_15Tot25Jaar_9,k_25Tot45Jaar_10,"
+               "k_45Tot65Jaar_11,k_65JaarOfOuder_12,HuishoudensTotaal_29,Eenpersoonshuishoudens_30,Woningvoorraad_35,"
+               "Koopwoningen_47,HuurwoningenTotaal_48,InBezitWoningcorporatie_49,GemiddeldInkomenPerInwoner_78,"
+               "k_40HuishoudensMetLaagsteInkomen_84,PersonenPerSoortUitkeringBijstand_87,JongerenMetJeugdzorgInNatura_91,"
+               "PercentageJongerenMetJeugdzorg_92,WmoClienten_93,WmoClientenRelatief_94,MateVanStedelijkheid_120")
+#: The columns of the 2016 and 2019 fixtures that the toolkit knows (by hand from their DataProperties).
+SELECT_OTHER = {
+    2016: "Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_0Tot15Jaar_8,k_15Tot25Jaar_9,k_25Tot45Jaar_10,"
+          "k_45Tot65Jaar_11,k_65JaarOfOuder_12,HuishoudensTotaal_28,PersonenPerSoortUitkeringBijstand_76",
+    2019: "Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_65JaarOfOuder_12,HuishoudensTotaal_28,WmoClienten_98",
+}
+
+
+def expected_urls(year: int, code: str = "GM0556") -> list[str]:
+    """The documented patterns, written out: PDOK per year 2023+, historisch (after /collections) or ATOM, CBS v3 feed."""
+    items = "/items?f=json&crs=" + RD_QUOTED + "&limit=1000&gemeentecode=" + code
+    if year >= 2023:
+        base = f"https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
+        grenzen = [f"{base}/collections/buurten/queryables?f=json", f"{base}/collections/buurten{items}",
+                   f"{base}/collections/wijken/queryables?f=json", f"{base}/collections/wijken{items}"]
+    elif year >= 2017:  # the fixture's historisch service lists buurten_<jaar> and wijken_<jaar> for 2017-2022
+        grenzen = [f"{HIST}/collections?f=json",
+                   f"{HIST}/collections/buurten_{year}/queryables?f=json", f"{HIST}/collections/buurten_{year}{items}",
+                   f"{HIST}/collections/wijken_{year}/queryables?f=json", f"{HIST}/collections/wijken_{year}{items}"]
+    else:
+        atom = f"https://service.pdok.nl/cbs/wijkenbuurten/{year}/atom"
+        grenzen = [f"{HIST}/collections?f=json", f"{atom}/index.xml", f"{atom}/wijkenbuurten_{year}.xml",
+                   f"{atom}/downloads/wijkenbuurten_{year}_v3.gpkg"]
+    table = TABLES[year]
+    region = "RegioS" if year == 2013 else "WijkenEnBuurten"
+    select = f"{region}," + SELECT_OTHER.get(year, SELECT_2024)
+    flt = (f"startswith({region},'BU{code[2:]}') or startswith({region},'WK{code[2:]}') or {region} eq '{code}    ' "
+           f"or {region} eq 'NL00      '")
+    feed = f"https://opendata.cbs.nl/ODataFeed/odata/{table}"
+    query = urllib.parse.urlencode([("$format", "json"), ("$select", select), ("$filter", flt)], quote_via=urllib.parse.quote)
+    return grenzen + [f"{feed}/TableInfos?$format=json", f"{feed}/DataProperties?$format=json", f"{feed}/TypedDataSet?{query}"]
+
+
+def same_urls(asked: list[str], expected: list[str]) -> bool:
+    """Equal up to the percent-encoding of the query (parsed and compared value by value)."""
+    def parts(url):
+        s = urllib.parse.urlsplit(url)
+        return s.scheme, s.netloc, s.path, urllib.parse.parse_qsl(s.query, keep_blank_values=True)
+    return [parts(u) for u in asked] == [parts(u) for u in expected]
+
+
+@pytest.mark.parametrize("year", range(2013, 2026))
+def test_urls_for_every_year(year, tmp_path):
+    services = Services()
+    client = client_for(services)
+    grenzen = fetch.fetch_boundaries(["GM0556"], year, cache_dir=tmp_path, client=client)
+    kwb = fetch.fetch_kwb(["GM0556"], year, cache_dir=tmp_path, client=client)
+    assert same_urls(client.asked, expected_urls(year)), "\n".join(client.asked)
+    assert services.urls == client.asked  # no retries, nothing else
+    # What was fetched is what the rest of the toolkit reads.
+    assert set(read_boundaries(grenzen.path, ["GM0556"]).frame["gemeentecode"]) == {"GM0556"}
+    assert read_kwb(kwb.path).year == year
+
+
+def test_the_url_is_readable_and_exact_for_2024(tmp_path):
+    client = client_for(Services())
+    fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    assert client.asked[-1] == (
+        "https://opendata.cbs.nl/ODataFeed/odata/85984NED/TypedDataSet?$format=json&$select=WijkenEnBuurten,"
+        + SELECT_2024 + "&$filter=startswith(WijkenEnBuurten,'BU0556')%20or%20startswith(WijkenEnBuurten,'WK0556')"
+        "%20or%20WijkenEnBuurten%20eq%20'GM0556%20%20%20%20'%20or%20WijkenEnBuurten%20eq%20'NL00%20%20%20%20%20%20'")
+    assert fetch.pdok_items_url(fetch.PDOK_API.format(year=2024), "buurten", "GM0556") == (
+        f"https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items?f=json&crs={RD_QUOTED}"
+        "&limit=1000&gemeentecode=GM0556")
+
+
+# --- boundaries ------------------------------------------------------------------------------------
+
+def test_maassluis_2024_keeps_the_maps_own_attributes(tmp_path):
     messages = []
-    path = fetch.fetch_boundaries(["GM0556"], 2024, tmp_path, progress=messages.append, get=get)
-    assert path.name == "wijkenbuurten_2024_GM0556.gpkg"
-    first = urllib.parse.urlsplit(get.urls[0])
-    assert first.path == "/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items"
-    query = urllib.parse.parse_qs(first.query)
-    assert query["gemeentecode"] == ["GM0556"] and query["crs"] == [fetch.RD_NEW_URI]
-    assert sum("collections/buurten" in u for u in get.urls) == 2  # followed the next link
-    read = read_boundaries(path, ["GM0556"])
-    buurten = read.frame
-    expected = len(json.loads((RECORDED / "pdok_buurten_page1.json").read_text())["features"]) + len(
-        json.loads((RECORDED / "pdok_buurten_page2.json").read_text())["features"])
-    assert len(buurten) == expected == 3
-    assert buurten.crs.to_epsg() == 28992 and read.year == 2024
-    assert read_boundaries(path, level="wijken").frame["wijkcode"].tolist() == ["WK055603"]
-    assert any("opgeslagen" in m for m in messages)
+    progress = Progress(stream=None, clock=lambda: 0.0)
+    progress.say = messages.append
+    got = fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(Services()), progress=progress)
+    assert got.path == tmp_path / "wijkenbuurten_2024_GM0556.gpkg" and not got.from_cache
+    raw = pyogrio.read_dataframe(got.path, layer="buurten")
+    source = recorded_buurten("pdok_2024_buurten_GM0556.json")
+    assert len(raw) == len(source) == 19
+    assert len(raw.columns) - 1 == len(next(iter(source.values()))) == 187  # every attribute, none renamed
+    for row in raw.itertuples(index=False):
+        assert row.aantal_inwoners == source[row.buurtcode]["aantal_inwoners"]
+        assert row.percentage_woningen_met_stadsverwarming == source[row.buurtcode]["percentage_woningen_met_stadsverwarming"]
+    assert (raw["percentage_woningen_met_stadsverwarming"] == -99997).any()  # sentinels kept as published
+    assert raw.crs.to_epsg() == 28992
+    wijken = read_boundaries(got.path, level="wijken").frame
+    assert sorted(wijken["wijkcode"]) == sorted(f["properties"]["wijkcode"] for f in recorded("pdok_2024_wijken_GM0556.json")["features"])
+    assert any("pagina 1, 19 objecten" in m for m in messages) and any("opgeslagen" in m for m in messages)
 
 
-def test_cache_is_reused(tmp_path):
-    get = Recorded()
-    fetch.fetch_boundaries(["GM0556"], 2024, tmp_path, get=get)
-    n = len(get.urls)
-    fetch.fetch_boundaries(["GM0556"], 2024, tmp_path, get=get)
-    assert len(get.urls) == n
-    fetch.fetch_boundaries(["GM0556"], 2024, tmp_path, refresh=True, get=get)
-    assert len(get.urls) == 2 * n
+def test_pdok_pages_follow_next_with_cursor(tmp_path):
+    services = Services(pdok_limit=7)  # the server caps limit=1000 at 7: three pages for 19 buurten
+    client = client_for(services)
+    got = fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    pages = [u for u in client.asked if "/collections/buurten/items" in u]
+    assert len(pages) == 3
+    assert "cursor" not in pages[0] and all("cursor=" in u for u in pages[1:])
+    for page in pages[1:]:  # the next link keeps every other parameter
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page).query))
+        assert (query["crs"], query["limit"], query["gemeentecode"], query["f"]) == (RD, "1000", "GM0556", "json")
+    assert len(pyogrio.read_dataframe(got.path, layer="buurten")) == 19
 
 
-def test_fetch_kwb_pages_and_reads_back(tmp_path):
-    get = Recorded()
-    path = fetch.fetch_kwb(["GM0556"], 2024, tmp_path, get=get)
-    assert "85984NED/TypedDataSet" in get.urls[0]
-    assert urllib.parse.parse_qs(urllib.parse.urlsplit(get.urls[0]).query)["$filter"] == ["startswith(WijkenEnBuurten,'BU0556')"]
-    kwb = read_kwb(path)
-    page1 = json.loads((RECORDED / "cbs_85984NED_page1.json").read_text())["value"]
-    page2 = json.loads((RECORDED / "cbs_85984NED_page2.json").read_text())["value"]
-    assert len(kwb.buurten) == len(page1) + len(page2) == 3  # followed odata.nextLink
-    assert kwb.buurten.loc[0, "wmo_clienten"] == page1[0]["WmoClienten_93"]
-    assert kwb.year == 2024
+def test_real_pdok_page_shape_with_cursor(shared):
+    """gokoala's own recorded page (next with cursor=, prev, numberReturned) is followed to its next page."""
+    page1 = json.loads((shared / "api" / "pdok_ogcapi" / "expected_foo_collection_with_cursor.json").read_text())
+    last = json.loads((shared / "api" / "pdok_ogcapi" / "expected_empty_feature_collection.json").read_text())
+    nxt = next(link["href"] for link in page1["links"] if link["rel"] == "next")
+    first = "http://localhost:8080/collections/foo/items?cursor=Dv4%7CNwyr1Q&f=json&limit=2"
+    pages = {first: page1, nxt: last}
+    client = fetch.Client(transport=lambda url: answer(pages[url]), sleep=lambda s: None)
+    features = fetch.pdok_features(client, first, what="foo")
+    assert client.asked == [first, nxt]
+    assert [f["id"] for f in features] == [f["id"] for f in page1["features"]]
 
 
-def test_fetched_files_run_through_the_pipeline(tmp_path):
-    get = Recorded()
-    grenzen = fetch.fetch_boundaries(["GM0556"], 2024, tmp_path, get=get)
-    kwb = fetch.fetch_kwb(["GM0556"], 2024, tmp_path, get=get)
-    from sociale_kaart.build.dataset import build
-    from sociale_kaart.settings import Sources
+def test_filter_after_download_when_queryables_do_not_list_gemeentecode(tmp_path):
+    services = Services(queryables={2025: "zonder"})
+    client = client_for(services)
+    got = fetch.fetch_boundaries(["GM0556"], 2025, cache_dir=tmp_path, client=client)
+    items = [u for u in client.asked if "/items" in u]
+    assert items and all("gemeentecode" not in u for u in items)  # never sent: the server would answer 400
+    frame = pyogrio.read_dataframe(got.path, layer="buurten")
+    served = {f["properties"]["gemeentecode"] for name in ("pdok_2024_buurten_GM0556.json", "pdok_2024_buurten_GM0622.json")
+              for f in recorded(name)["features"]}
+    assert served == {"GM0556", "GM0622"} and set(frame["gemeentecode"]) == {"GM0556"} and len(frame) == 19
 
-    data = build(Sources(grenzen=grenzen, kwb=kwb, gemeenten=("GM0556",)))
-    assert len(data.reports[0].gekoppeld) == 3 and data.reports[0].complete
+
+def test_without_queryables_a_refused_filter_is_dropped(tmp_path):
+    services = Services(queryables={2023: "geen"}, filters={2023: False})
+    client = client_for(services)
+    got = fetch.fetch_boundaries(["GM0556"], 2023, cache_dir=tmp_path, client=client)
+    buurten = [u for u in client.asked if "/collections/buurten/" in u]
+    assert buurten[0].endswith("/queryables?f=json")
+    assert "gemeentecode=GM0556" in buurten[1] and "gemeentecode" not in buurten[2]
+    assert len(pyogrio.read_dataframe(got.path, layer="buurten")) == 19
 
 
-def test_no_network_gives_a_clear_message(monkeypatch):
-    def offline(*args, **kwargs):
-        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+def test_historisch_after_reading_collections(tmp_path):
+    client = client_for(Services())
+    got = fetch.fetch_boundaries(["GM0363"], 2019, cache_dir=tmp_path, client=client)
+    assert client.asked[0] == f"{HIST}/collections?f=json"
+    assert got.metadata["collecties"] == {"buurten": "buurten_2019", "wijken": "wijken_2019"}
+    frame = read_boundaries(got.path, ["GM0363"]).frame
+    assert sorted(frame["buurtcode"]) == sorted(recorded_buurten("pdok_historisch_buurten_2019_GM0363.json"))
+    assert frame["omgevingsadressendichtheid"].isna().all()  # -99999999 is missing to the reader
+
+
+def test_older_years_come_from_the_geopackage_named_in_the_atom_feed(tmp_path):
+    services = Services()
+    client = client_for(services)
+    schiedam = fetch.fetch_boundaries(["GM0606"], 2016, cache_dir=tmp_path, client=client)
+    raw = tmp_path / "pdok" / "wijkenbuurten_2016_v3.gpkg"  # the name from the feed, not a guess
+    assert raw.exists() and json.loads(fetch.metadata_path(raw).read_text())["url"].endswith("/downloads/wijkenbuurten_2016_v3.gpkg")
+    layers = {}
+    source = recorded("wijkenbuurten_2016_GM0556_GM0606.geojson.json")["layers"]
+    for layer in ("buurten", "wijken"):
+        layers[layer] = pyogrio.read_dataframe(schiedam.path, layer=layer)
+        expected = sorted(f["properties"]["buurtcode" if layer == "buurten" else "wijkcode"] for f in source[layer]["features"]
+                          if f["properties"]["gemeentecode"] == "GM0606")
+        assert sorted(layers[layer]["buurtcode" if layer == "buurten" else "wijkcode"]) == expected
+    assert len(layers["buurten"]) == 52 and schiedam.metadata["versie"] == "v3"
+    # Another gemeente of the same year reuses the downloaded file.
+    fetch.fetch_boundaries(["GM0556"], 2016, cache_dir=tmp_path, client=client)
+    assert services.downloads == 1
+
+
+def test_atom_feed_picks_the_newest_geopackage_of_the_year():
+    feed = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+            '<link rel="alternate" type="application/zip" href="d/wijkbuurtkaart_2020_v3.zip"/>'
+            '<link rel="alternate" type="application/geopackage+sqlite3" href="d/wijkenbuurten_2020_v1.gpkg"/>'
+            '<link rel="alternate" href="d/wijkenbuurten_2020_v3.gpkg"/>'
+            '<link rel="alternate" href="d/wijkenbuurten_2019_v9.gpkg"/></entry></feed>')
+    client = fetch.Client(transport=lambda url: answer(feed.encode()), sleep=lambda s: None)
+    assert fetch.atom_geopackage(client, "https://x.nl/atom/index.xml", 2020) == "https://x.nl/atom/d/wijkenbuurten_2020_v3.gpkg"
+    empty = fetch.Client(transport=lambda url: answer(b'<feed xmlns="http://www.w3.org/2005/Atom"/>'), sleep=lambda s: None)
+    with pytest.raises(NetworkError, match=r"https://x.nl/atom/index.xml: geen GeoPackage in de ATOM-feed van 2020"):
+        fetch.atom_geopackage(empty, "https://x.nl/atom/index.xml", 2020)
+
+
+# --- KWB -------------------------------------------------------------------------------------------
+
+def test_kwb_2024_reads_back_with_the_served_values(tmp_path):
+    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+    served = {r["WijkenEnBuurten"].strip(): r for r in recorded("cbs_v3_85984NED_TypedDataSet_GM0556.json")["value"]}
+    kwb = read_kwb(got.path)
+    assert kwb.year == 2024 and kwb.form == "CSV, OData-namen"
+    assert sorted(kwb.buurten["buurtcode"]) == sorted(c for c in served if c.startswith("BU"))
+    for row in kwb.buurten.itertuples(index=False):
+        raw = served[row.buurtcode]
+        assert row.inwoners == raw["AantalInwoners_5"]
+        wmo = raw["WmoClienten_93"]
+        assert (row.wmo_clienten != row.wmo_clienten) if wmo is None else row.wmo_clienten == wmo
+    assert kwb.gemeenten["inwoners"].tolist() == [served["GM0556"]["AantalInwoners_5"]]
+    header = got.path.read_text(encoding="utf-8").splitlines()[0].split(";")
+    assert header == ["WijkenEnBuurten"] + SELECT_2024.split(",")
+    meta = json.loads(fetch.metadata_path(got.path).read_text(encoding="utf-8"))
+    assert (meta["tabel"], meta["jaar"], meta["rijen"], meta["versie"]) == ("85984NED", 2024, 20, "2025-03-28T02:00:00")
+    assert meta["url"] == meta["urls"][-1] and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", meta["opgehaald"])
+
+
+def test_kwb_2013_uses_regios(tmp_path):
+    client = client_for(Services())
+    got = fetch.fetch_kwb(["GM0556"], 2013, cache_dir=tmp_path, client=client)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(client.asked[-1]).query))
+    assert query["$select"].startswith("RegioS,") and "startswith(RegioS,'BU0556')" in query["$filter"]
+    assert "/82339NED/" in client.asked[-1]
+    assert len(read_kwb(got.path).buurten) == 19
+
+
+def buurtcode(n: int, gemeente: str = "0363") -> str:
+    """A distinct valid buurtcode per number (wijk and buurt part in base 36, as Amsterdam's letters)."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    part = "".join(digits[(n // 36 ** i) % 36] for i in (3, 2, 1, 0))
+    return f"BU{gemeente}{part}"
+
+
+@pytest.mark.parametrize("keeps_query", [True, False])
+def test_kwb_pages_of_10000_follow_the_skip_link(keeps_query, tmp_path):
+    """A table of 12,345 buurten: a full page with odata.nextLink ($skip=10000), then the rest."""
+    services = Services(next_keeps_query=keeps_query)
+    template = recorded("cbs_v3_85984NED_TypedDataSet_GM0556.json")["value"][1]
+    rows = [{**template, "WijkenEnBuurten": buurtcode(n), "Codering_3": buurtcode(n), "ID": n,
+             "AantalInwoners_5": n} for n in range(12_345)]
+    other = [{**template, "WijkenEnBuurten": "BU05990101", "Codering_3": "BU05990101", "ID": 99_999}]
+    services.kwb_rows["85984NED"] = rows + other
+    client = client_for(services)
+    got = fetch.fetch_kwb(["GM0363"], 2024, cache_dir=tmp_path, client=client)
+    pages = [u for u in client.asked if "TypedDataSet" in u]
+    assert len(pages) == 2 and "$skip=10000" in pages[1]
+    second = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(pages[1]).query))
+    assert second["$filter"].startswith("startswith(WijkenEnBuurten,'BU0363')")  # still filtered, whatever the link said
+    kwb = read_kwb(got.path)
+    assert len(kwb.buurten) == 12_345 and kwb.buurten["inwoners"].sum() == sum(range(12_345))
+
+
+def test_real_recorded_feed_pages(shared):
+    """The recorded ODataFeed pages (10,000 rows with a $skip link, then 5,504) come out whole."""
+    folder = shared / "api" / "cbs_odata_v3"
+    urls = dict(line.split("\t")[::-1] for line in (folder / "URLS.txt").read_text().splitlines() if "\t" in line)
+    first = "https://opendata.cbs.nl/ODataFeed/OData/83599NED/UntypedDataSet/?$format=json"
+    client = fetch.Client(transport=lambda url: answer((folder / urls[url]).read_bytes()), sleep=lambda s: None)
+    rows = fetch.odata_rows(client, first, what="83599NED")
+    page1 = json.loads((folder / "tables_2.json").read_text())["value"]
+    page2 = json.loads((folder / "tables_3.json").read_text())["value"]
+    assert client.asked == [first, first + "&$skip=10000"]
+    assert len(rows) == len(page1) + len(page2) == 15_504 and rows[-1] == page2[-1]
+
+
+def test_v4_observations_when_v3_fails(tmp_path):
+    services = Services()
+    services.fail("opendata.cbs.nl", *[odata_error(503, "Service Unavailable")] * 4)
+    sleeps = []
+    client = client_for(services, sleeps)
+    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    assert sleeps == [1, 2, 4]
+    v4 = [u for u in client.asked if "datasets.cbs.nl" in u]
+    assert v4[-1].startswith("https://datasets.cbs.nl/odata/v1/CBS/85984NED/Observations?$filter=")
+    assert "startswith(WijkenEnBuurten,'BU0556')" in urllib.parse.unquote(v4[-1])
+    assert got.metadata["bron"] == "CBS OData v4 (Observations)" and got.metadata["versie"] == "202503280200"
+    kwb = read_kwb(got.path)
+    measure = next(m["Identifier"] for m in recorded("cbs_v4_85984NED_MeasureCodes.json")["value"] if m["Title"] == "Aantal inwoners")
+    served = {o["WijkenEnBuurten"]: o["Value"] for o in recorded("cbs_v4_85984NED_Observations_GM0556.json")["value"]
+              if o["Measure"] == measure}
+    assert len(kwb.buurten) == 19
+    assert dict(zip(kwb.buurten["buurtcode"], kwb.buurten["inwoners"])) == {k: v for k, v in served.items() if k.startswith("BU")}
+    assert "Bevolking/Aantal inwoners" in got.path.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_kwb_gemeenten_of_all_gemeenten(tmp_path):
+    client = client_for(Services())
+    got = fetch.fetch_kwb_gemeenten(2024, cache_dir=tmp_path, client=client)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(client.asked[-1]).query))
+    assert query["$filter"] == "startswith(WijkenEnBuurten,'GM') or WijkenEnBuurten eq 'NL00      '"
+    kwb = read_kwb(got.path, require_buurten=False)
+    served = {r["WijkenEnBuurten"].strip() for r in recorded("cbs_v3_85984NED_TypedDataSet_gemeenten.json")["value"]}
+    assert set(kwb.gemeenten["gemeentecode"]) == served and kwb.buurten.empty
+
+
+# --- safety and liveability --------------------------------------------------------------------------
+
+def test_crime_per_buurt_from_47018NED(tmp_path):
+    services = Services()
+    extra = [{**r, "SoortMisdrijf": "1.1.1 ", "GeregistreerdeMisdrijven_1": i, "ID": 900_000 + i}
+             for i, r in enumerate(services.politie_rows) if r["WijkenEnBuurten"].startswith("BU0556")]
+    services.politie_rows = services.politie_rows + extra
+    client = client_for(services)
+    got = fetch.fetch_crime(["GM0556"], 2023, types=["0.0.0", "1.1.1"], cache_dir=tmp_path, client=client)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(client.asked[-1]).query))
+    assert client.asked[-1].startswith("https://dataderden.cbs.nl/ODataFeed/OData/47018NED/TypedDataSet?$format=json")
+    assert query["$filter"] == ("(startswith(WijkenEnBuurten,'BU0556')) and Perioden eq '2023JJ00' and "
+                                "(SoortMisdrijf eq '0.0.0 ' or SoortMisdrijf eq '1.1.1 ')")
+    table = read_buurt_table(got.path).set_index("buurtcode")
+    with open(Path(got.path), encoding="utf-8") as handle:
+        assert next(csv.reader(handle, delimiter=";")) == ["buurtcode", "misdrijven_totaal", "misdrijven_1_1_1"]
+    totals = {r["WijkenEnBuurten"]: r["GeregistreerdeMisdrijven_1"] for r in recorded("politie_47018NED_TypedDataSet.json")["value"]
+              if r["WijkenEnBuurten"].startswith("BU0556")}
+    assert table["misdrijven_totaal"].to_dict() == totals
+    assert table["misdrijven_1_1_1"].to_dict() == {r["WijkenEnBuurten"]: r["GeregistreerdeMisdrijven_1"] for r in extra}
+    with pytest.raises(NetworkError, match=r"2025 staat \(nog\) niet in tabel 47018NED; beschikbaar: 2012-2023"):
+        fetch.fetch_crime(["GM0556"], 2025, cache_dir=tmp_path, client=client)
+
+
+def test_leefbaarometer_scores_per_buurt(tmp_path):
+    client = client_for(Services())
+    got = fetch.fetch_leefbaarometer(["GM0606"], cache_dir=tmp_path, client=client)
+    assert client.asked == [
+        "https://geo.leefbaarometer.nl/lbm3/ows?service=WFS&version=2.0.0&request=GetFeature&typeNames=lbm3:buurtscore24"
+        "&outputFormat=application%2Fjson&srsName=EPSG:28992&count=1000&startIndex=0&cql_filter=bu_code%20LIKE%20'BU0606%25'"]
+    served = {f["properties"]["bu_code"]: f["properties"] for f in recorded("leefbaarometer_buurtscore24.json")["features"]
+              if f["properties"]["bu_code"].startswith("BU0606")}
+    table = read_buurt_table(got.path).set_index("buurtcode")
+    assert set(table.index) == set(served)
+    for code, props in served.items():
+        assert table.loc[code, "kscore"] == props["kscore"] or props["kscore"] is None
+
+
+# --- failures: one Dutch line with the URL and the server's answer -------------------------------------
+
+def one_line(exc: pytest.ExceptionInfo) -> str:
+    text = str(exc.value)
+    assert "\n" not in text
+    return text
+
+
+def no_files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_no_network(tmp_path):
+    services = Services()
+    services.fail("api.pdok.nl", *[urllib.error.URLError(socket.gaierror(-3, "Temporary failure in name resolution"))] * 4)
+    sleeps = []
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
+    text = one_line(caught)
+    assert text.startswith("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/queryables?f=json: "
+                           "geen verbinding met api.pdok.nl (")
+    assert "4 pogingen" in text and "sociale-kaart demo" in text
+    assert sleeps == [1, 2, 4] and no_files(tmp_path) == []
+
+
+def test_timeout_is_retried_with_backoff(tmp_path):
+    services = Services()
+    services.fail("/collections/buurten/items", socket.timeout("timed out"), TimeoutError())
+    sleeps, messages = [], []
+    progress = Progress(quiet=False)
+    progress.say = messages.append
+    got = fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps, progress), progress=progress)
+    assert sleeps == [1, 2] and got.path.exists()
+    assert any("geen antwoord van api.pdok.nl binnen 60 s; opnieuw over 1 s (poging 2 van 4)" in m for m in messages)
+    services = Services()
+    services.fail("/collections/buurten/items", *[socket.timeout("timed out")] * 4)
+    with pytest.raises(NetworkError, match=r"/collections/buurten/items\?.*: geen antwoord van api.pdok.nl binnen 60 s, 4 pogingen"):
+        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path / "b", client=client_for(services))
+
+
+def test_http_error_is_not_retried_and_names_status_and_message(tmp_path):
+    services = Services()
+    services.fail("/collections/buurten/items", problem(400, "unknown query parameter(s) found: gemeentecode"))
+    sleeps = []
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
+    assert one_line(caught) == (
+        f"https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items?f=json&crs={RD_QUOTED}&limit=1000"
+        "&gemeentecode=GM0556: de server antwoordde 400 (unknown query parameter(s) found: gemeentecode)")
+    assert sleeps == []  # the queryables said the filter is there: no silent fallback
+
+
+def test_retry_after_and_recovery(tmp_path):
+    services = Services()
+    services.fail("TypedDataSet", odata_error(503, "Service Unavailable"))
+    services.fail("TypedDataSet", (503, {"Retry-After": "7"}, b"busy"))
+    sleeps = []
+    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
+    assert sleeps == [1, 7] and len(read_kwb(got.path).buurten) == 19
+
+
+def test_a_broken_connection_is_retried(tmp_path):
+    import http.client
+
+    services = Services()
+    services.fail("TypedDataSet", http.client.IncompleteRead(b'{"val'), ConnectionResetError(104, "Connection reset by peer"))
+    sleeps = []
+    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
+    assert sleeps == [1, 2] and len(read_kwb(got.path).buurten) == 19
+
+
+def test_unexpected_answers(tmp_path):
+    services = Services()
+    services.fail("/collections/buurten/items", answer(b"<html><body>Onderhoud</body></html>", 200, {"Content-Type": "text/html"}))
+    with pytest.raises(NetworkError, match=r"/items\?.*: onverwacht antwoord \(geen JSON: Onderhoud\)"):
+        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+    services = Services()
+    services.fail("DataProperties", answer({"odata.metadata": "x", "values": []}))
+    services.fail("datasets.cbs.nl", answer({"error": {"message": "Dataset bestaat niet"}}, 404))
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+    assert one_line(caught) == (
+        "https://opendata.cbs.nl/ODataFeed/odata/85984NED/DataProperties?$format=json: onverwacht antwoord (geen lijst "
+        "'value'; gevonden: odata.metadata, values); ook OData v4 faalt: https://datasets.cbs.nl/odata/v1/CBS/85984NED/"
+        "Properties: de server antwoordde 404 (Dataset bestaat niet)")
+    services = Services()  # PDOK answering in another CRS than asked
+    services.fail("/collections/buurten/items", answer({"type": "FeatureCollection", "features": []}, 200,
+                                                       {"Content-Crs": "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"}))
+    with pytest.raises(NetworkError, match=r"PDOK antwoordde in http://www.opengis.net/def/crs/OGC/1.3/CRS84 in plaats van RD New"):
+        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+    services = Services()  # RD asked and announced, but the coordinates are degrees
+    feature = {"type": "Feature", "id": "1", "properties": {"buurtcode": "BU05560101", "gemeentecode": "GM0556"},
+               "geometry": {"type": "Point", "coordinates": [4.25, 51.92]}}
+    services.fail("/collections/buurten/items", answer({"type": "FeatureCollection", "features": [feature]}, 200,
+                                                       {"Content-Crs": f"<{RD}>"}))
+    with pytest.raises(NetworkError, match=r"de coördinaten zijn geen RD New \(EPSG:28992\): 4\.\.4, 52\.\.52"):
+        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+    assert no_files(tmp_path) == []
+
+
+def test_empty_result_for_an_unknown_gemeente(tmp_path):
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_boundaries(["GM9999"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+    assert "gemeentecode=GM9999: geen buurten voor GM9999 in 2024; bestaat die gemeente in 2024?" in one_line(caught)
+    client = client_for(Services())
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_kwb(["GM9999"], 2024, cache_dir=tmp_path, client=client)
+    assert fetch.failure_kind(caught.value) == fetch.EMPTY
+    assert "CBS gaf geen rijen voor GM9999 in tabel 85984NED" in one_line(caught)
+    assert not any("datasets.cbs.nl" in u for u in client.asked)  # an empty answer is no reason for v4
+    # Politie: a gemeente the table does not have (Amsterdam is not in the fixture)
+    with pytest.raises(NetworkError, match="geen buurten voor GM0363 in tabel 47018NED"):
+        fetch.fetch_crime(["GM0363"], 2023, cache_dir=tmp_path, client=client_for(Services()))
+    with pytest.raises(NetworkError, match="geen Leefbaarometer-scores voor GM0363"):
+        fetch.fetch_leefbaarometer(["GM0363"], cache_dir=tmp_path, client=client_for(Services()))
+    assert no_files(tmp_path) == []
+
+
+def test_the_10000_cap(tmp_path):
+    services = Services()
+    template = recorded("cbs_v3_85984NED_TypedDataSet_GM0556.json")["value"][1]
+    services.kwb_rows["85984NED"] = [{**template, "WijkenEnBuurten": buurtcode(n), "Codering_3": buurtcode(n)}
+                                     for n in range(10_000)]
+    client = client_for(services)
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_kwb(["GM0363"], 2024, cache_dir=tmp_path, client=client)
+    assert fetch.failure_kind(caught.value) == fetch.CAPPED
+    assert "TypedDataSet?" in one_line(caught) and "precies 10.000 rijen en geen volgende pagina" in one_line(caught)
+    services = Services()
+    services.fail("TypedDataSet", odata_error(500, "Query returns more than 10000 records. Use a filter."))
+    sleeps = []
+    client = client_for(services, sleeps)
+    with pytest.raises(NetworkError, match=r"de server antwoordde 500 \(Query returns more than 10000 records") as caught:
+        fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    assert fetch.failure_kind(caught.value) == fetch.CAPPED
+    assert sleeps == [] and not any("datasets.cbs.nl" in u for u in client.asked)
+    assert no_files(tmp_path) == []
+
+
+def test_nothing_half_written(tmp_path):
+    services = Services(odata_page=10)  # two pages; the second fails for good
+    services.fail("$skip=10", *[odata_error(404, "gone")] * 1)
+    services.fail("datasets.cbs.nl", answer({"error": {"message": "down"}}, 404))
+    with pytest.raises(NetworkError):
+        fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+    services = Services()
+    services.fail("/collections/wijken/items", *[(502, {}, b"Bad Gateway")] * 4)
+    with pytest.raises(NetworkError, match="de server antwoordde 502 .Bad Gateway., 4 pogingen"):
+        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+    assert no_files(tmp_path) == []  # no data, no metadata, no temporary files
+
+
+def test_the_real_transport_returns_http_errors_and_raises_connection_errors(monkeypatch):
+    import io
+
+    def http_error(request, timeout):
+        raise urllib.error.HTTPError(request.full_url, 404, "Not Found", {"Content-Type": "application/json"},
+                                     io.BytesIO(b'{"detail": "collection not found"}'))
+
+    monkeypatch.setattr(fetch.urllib.request, "urlopen", http_error)
+    status, headers, body = fetch.UrllibTransport()("https://api.pdok.nl/x")
+    assert (status, json.loads(body)) == (404, {"detail": "collection not found"})
+
+    def offline(request, timeout):
+        raise urllib.error.URLError(socket.gaierror(-3, "Temporary failure in name resolution"))
 
     monkeypatch.setattr(fetch.urllib.request, "urlopen", offline)
-    # The CLI prints every SocialeKaartError as one Dutch line: a NetworkError must be one.
-    with pytest.raises(NetworkError, match="geen verbinding met api.pdok.nl.*sociale-kaart demo") as caught:
-        fetch.get_json("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items")
-    assert isinstance(caught.value, SocialeKaartError)
+    client = fetch.Client(sleep=lambda s: None)  # the real transport, with urlopen replaced
+    with pytest.raises(NetworkError, match=r"^https://api.pdok.nl/x: geen verbinding met api.pdok.nl \("):
+        client.get("https://api.pdok.nl/x")
+
+
+def test_the_real_transport_reports_bytes_of_large_downloads(monkeypatch):
+    import io
+
+    class Answer(io.BytesIO):
+        status = 200
+        headers = {"Content-Length": str(3 * 1024 * 1024 + 5), "Content-Type": "application/geopackage+sqlite3"}
+
+    monkeypatch.setattr(fetch.urllib.request, "urlopen", lambda request, timeout: Answer(b"x" * (3 * 1024 * 1024 + 5)))
+    monkeypatch.setattr(fetch.UrllibTransport, "REPORT_BYTES", 1024 * 1024)
+    messages = []
+    progress = Progress()
+    progress.say = messages.append
+    status, headers, body = fetch.UrllibTransport(progress=progress)("https://service.pdok.nl/x.gpkg")
+    assert status == 200 and len(body) == 3 * 1024 * 1024 + 5
+    assert messages == [f"service.pdok.nl: {n},0 MB van 3,0 MB binnen" for n in (1, 2, 3)]
+
+
+def test_the_socket_guard_stays():
+    with pytest.raises(AssertionError, match="network"):
+        socket.socket().connect(("192.0.2.1", 443))  # a documentation address: no name lookup
+
+
+# --- the cache -------------------------------------------------------------------------------------
+
+def test_cache_is_reused_offline_and_refreshed(tmp_path):
+    services = Services()
+    client = client_for(services)
+    first = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    n = len(services.urls)
+
+    def offline(url):
+        raise urllib.error.URLError("no network")
+
+    again = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=fetch.Client(transport=offline, sleep=lambda s: None))
+    assert again.from_cache and again.path == first.path and again.metadata == first.metadata
+    fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, refresh=True, client=client)
+    assert len(services.urls) == 2 * n
+    assert no_files(tmp_path) == ["kwb_2024_GM0556.csv", "kwb_2024_GM0556.csv.json"]
+
+
+def test_default_cache_is_the_users_cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOCIALE_KAART_CACHE", str(tmp_path / "cache"))
+    got = fetch.fetch_kwb(["GM0556"], 2024, client=client_for(Services()))
+    assert got.path == tmp_path / "cache" / "kwb_2024_GM0556.csv"
 
 
 def test_bad_arguments():
-    with pytest.raises(InputError, match="gemeentecodes zoals GM0556"):
-        fetch.fetch_boundaries(["Maassluis"], 2024, "unused", get=Recorded())
-    with pytest.raises(InputError, match="geen KWB-tabel bekend voor 2010"):
-        fetch.fetch_kwb(["GM0556"], 2010, "unused", get=Recorded())
+    with pytest.raises(InputError, match="gemeentecodes zoals GM0556, niet MAASSLUIS"):
+        fetch.fetch_boundaries(["Maassluis"], 2024, client=client_for(Services()))
+    with pytest.raises(InputError, match="geen CBS-gegevens bekend voor 2010; kies een jaar van 2013 tot en met 2025"):
+        fetch.fetch_kwb(["GM0556"], 2010, client=client_for(Services()))
+    with pytest.raises(InputError, match="onbekende soort misdrijf 'diefstal'"):
+        fetch.fetch_crime(["GM0556"], 2023, types=["diefstal"], client=client_for(Services()))
+
+
+# --- the project file ------------------------------------------------------------------------------
+
+def test_set_toml_keys_changes_as_little_as_possible():
+    text = ("# kop\n[bronnen]\n# Wijk- en Buurtkaart\ngrenzen = \"oud.gpkg\"   # uit 2016\nkwb = 'oud.csv'\n"
+            "# grenzen_cijferjaar = \"geodata/wijkenbuurten_2024.gpkg\"\n\n[gebied]\ngemeenten = [\"GM0556\"]\n")
+    new = fetch.set_toml_keys(text, "bronnen", {"grenzen": '"n.gpkg"', "kwb": '"n.csv"', "grenzen_cijferjaar": '"c.gpkg"'})
+    assert new == ("# kop\n[bronnen]\n# Wijk- en Buurtkaart\ngrenzen = \"n.gpkg\"   # uit 2016\nkwb = \"n.csv\"\n"
+                   "# grenzen_cijferjaar = \"geodata/wijkenbuurten_2024.gpkg\"\ngrenzen_cijferjaar = \"c.gpkg\"\n\n"
+                   "[gebied]\ngemeenten = [\"GM0556\"]\n")
+    crlf = "[bronnen]\r\nkwb = \"a.csv\"\r\n\r\n[kaart]\r\nklassen = 5\r\n"
+    assert fetch.set_toml_keys(crlf, "bronnen", {"grenzen": '"g.gpkg"'}) == (
+        "[bronnen]\r\nkwb = \"a.csv\"\r\ngrenzen = \"g.gpkg\"\r\n\r\n[kaart]\r\nklassen = 5\r\n")
+    assert fetch.set_toml_keys("[kaart]\nklassen = 5", "bronnen", {"kwb": '"k.csv"'}) == (
+        "[kaart]\nklassen = 5\n\n[bronnen]\nkwb = \"k.csv\"\n")
+
+
+def test_update_project_sources_checks_before_writing(tmp_path):
+    from sociale_kaart.project import read_project, template
+
+    project = tmp_path / "sociale-kaart.toml"
+    project.write_text(template(gemeenten=("GM0556",)), encoding="utf-8")
+    before = project.read_text(encoding="utf-8")
+    data = tmp_path / "geodata" / "kwb_2024_GM0556.csv"
+    elsewhere = tmp_path.parent / "cache" / "wijkenbuurten_2024_GM0556.gpkg"
+    changed = fetch.update_project_sources(project, {"grenzen": elsewhere, "kwb": data},
+                                           check=lambda p: read_project(p, check_files=False))
+    assert changed == ("grenzen", "kwb")
+    parts = read_project(project, check_files=False)
+    assert parts["sources"]["grenzen"] == elsewhere.resolve() and parts["sources"]["kwb"] == data.resolve()
+    after = project.read_text(encoding="utf-8")
+    assert 'kwb = "geodata/kwb_2024_GM0556.csv"' in after  # relative inside the project's folder
+    diff = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert len(diff) == 2 and len(before.splitlines()) == len(after.splitlines())  # two lines changed, comments kept
+    assert fetch.update_project_sources(project, {"kwb": data}) == ()
+
+    def refuse(path):
+        raise InputError("kapot")
+
+    with pytest.raises(InputError, match="niet bijgewerkt, want het zou onleesbaar worden"):
+        fetch.update_project_sources(project, {"kwb": tmp_path / "x.csv"}, check=refuse)
+    assert project.read_text(encoding="utf-8") == after and no_files(tmp_path) == ["sociale-kaart.toml"]
+
+
+# --- acceptance: fetch, then maak uses what it fetched ------------------------------------------------
+
+@pytest.mark.parametrize(("code", "year", "slug", "buurten"), [
+    ("GM0556", 2024, "maassluis", "pdok_2024_buurten_GM0556.json"),
+    ("GM0606", 2016, "schiedam", None),
+    ("GM0363", 2019, "amsterdam", "pdok_historisch_buurten_2019_GM0363.json"),
+])
+def test_fetch_then_maak(code, year, slug, buurten, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    services = Services()
+    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.setenv("SOCIALE_KAART_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path / "project")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "--gemeente", code]).exit_code == 0
+    done = runner.invoke(cli, ["fetch", "--gemeente", code, "--jaar", str(year), "--stil"])
+    assert done.exit_code == 0, done.output
+    assert "sociale-kaart.toml bijgewerkt: [bronnen] grenzen, kwb" in done.output
+    settings = __import__("tomllib").loads((tmp_path / "project" / "sociale-kaart.toml").read_text(encoding="utf-8"))
+    cache = tmp_path / "cache"
+    assert settings["bronnen"]["grenzen"] == str(cache / f"wijkenbuurten_{year}_{code}.gpkg")
+    assert settings["bronnen"]["kwb"] == str(cache / f"kwb_{year}_{code}.csv")
+    assert same_urls(services.urls, expected_urls(year, code))
+    made = runner.invoke(cli, ["maak", "--product", "tabellen", "--stil"])
+    assert made.exit_code == 0, made.output
+    with open(tmp_path / "project" / "maps" / f"{slug}_buurten.csv", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    if buurten:
+        expected = set(recorded_buurten(buurten))
+    else:
+        source = recorded("wijkenbuurten_2016_GM0556_GM0606.geojson.json")["layers"]["buurten"]["features"]
+        expected = {f["properties"]["buurtcode"] for f in source if f["properties"]["gemeentecode"] == code}
+    assert {r["buurtcode"] for r in rows} == expected
+    name = f"cbs_v3_{fetch.KWB_TABLES[year]}_TypedDataSet_{code}.json"
+    served = {r["WijkenEnBuurten"].strip(): r["AantalInwoners_5"] for r in recorded(name)["value"]}
+    compared = [(r["inwoners"], str(served[r["buurtcode"]])) for r in rows if served.get(r["buurtcode"]) is not None]
+    assert len(compared) >= len(expected) - 2 and all(a == b for a, b in compared)
+
+
+def test_fetch_with_another_figures_year_writes_grenzen_cijferjaar(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    services = Services()
+    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    runner.invoke(cli, ["init", "--gemeente", "GM0556"])
+    done = runner.invoke(cli, ["fetch", "--gemeente", "GM0556", "--jaar", "2024", "--cijferjaar", "2023",
+                               "--cache", str(tmp_path / "c"), "--ook", "misdrijven", "--ook", "leefbaarometer"])
+    assert done.exit_code == 0, done.output
+    settings = __import__("tomllib").loads((tmp_path / "sociale-kaart.toml").read_text(encoding="utf-8"))
+    assert settings["bronnen"] == {"grenzen": "c/wijkenbuurten_2024_GM0556.gpkg", "kwb": "c/kwb_2023_GM0556.csv",
+                                   "registraties": [], "grenzen_cijferjaar": "c/wijkenbuurten_2023_GM0556.gpkg"}
+    assert re.search(rf"^misdrijven 2023: +{re.escape(str(tmp_path / 'c' / 'misdrijven_2023_GM0556.csv'))}$", done.output, re.M)
+    assert "Leefbaarometer buurtscore24:" in done.output
+    assert (tmp_path / "c" / "leefbaarometer_buurtscore24_GM0556.csv").exists()
+
+
+def test_fetch_errors_are_one_fout_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    def offline(url):
+        raise urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
+
+    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: offline)
+    monkeypatch.setattr(fetch.time, "sleep", lambda s: None)
+    result = CliRunner().invoke(cli, ["fetch", "--gemeente", "GM0556", "--cache", str(tmp_path), "--stil"])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("fout:")]
+    assert len(lines) == 1 and "geen verbinding met api.pdok.nl" in lines[0] and "Traceback" not in result.output

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import http.client
 import io
 import json
 import re
@@ -94,7 +95,7 @@ TIMEOUT_S = 60
 #: HTTP statuses worth another try.
 TRANSIENT = frozenset({408, 425, 429, 500, 502, 503, 504})
 _OFFLINE_HINT = ("Zonder netwerk: geef eigen bestanden op met --grenzen en --kwb, of gebruik 'sociale-kaart demo'")
-_CAP = re.compile(r"10[ .,]?000")
+_CAP = re.compile(r"(?<![\d.,])10[ .,]?000(?![\d.,]?\d)")
 
 #: The transport: GET a URL, return (HTTP status, headers, body). HTTP errors are returned as a status;
 #: a failure to connect or a timeout is raised (OSError, TimeoutError or urllib.error.URLError).
@@ -270,6 +271,8 @@ class Client:
                     problem, hint = f"geen verbinding met {host} ({_one_line(str(exc.reason))})", _OFFLINE_HINT
             except OSError as exc:
                 problem, hint = f"geen verbinding met {host} ({_one_line(str(exc))})", _OFFLINE_HINT
+            except http.client.HTTPException as exc:  # a connection broken off mid-answer
+                problem, hint = f"verbinding met {host} verbroken ({type(exc).__name__})", ""
             else:
                 headers = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
                 if 200 <= status < 300 or status in accept:
@@ -427,7 +430,8 @@ def _store_metadata(target: Path, meta: dict, client: Client, start: int, label:
     meta = {"bestand": target.name, **meta, "urls": client.asked[start:],
             "opgehaald": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     write_text(metadata_path(target), json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
-    progress.say(f"{label}: opgeslagen, {target} ({nl_number(meta.get('rijen'), 0)} rijen)")
+    size = f"{nl_number(meta['rijen'], 0)} rijen" if meta.get("rijen") is not None else _size(target.stat().st_size)
+    progress.say(f"{label}: opgeslagen, {target} ({size})")
     return Fetched(target, meta, from_cache=False, label=label)
 
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 HERE = Path(__file__).resolve().parent
@@ -352,10 +351,10 @@ def politie() -> None:
 
     props = []
     for r in rows("politie_47018NED_DataProperties.csv"):
-        item = {k: (num(v) if k in ("ID", "Position", "ParentID", "MapYear", "Decimals") else (v if v != "" else None))
-                for k, v in r.items()}
+        item = {k: (num(v) if k in ("ID", "Position", "ParentID", "MapYear", "Decimals")
+                    else v if v != "" or k in ("Key", "Title") else None) for k, v in r.items()}
         item["ReleasePolicy"] = {"FALSE": False, "TRUE": True}.get(r["ReleasePolicy"])
-        props.append({k: v for k, v in item.items() if v is not None or k in ("Description", "ParentID", "Position")})
+        props.append(item)
     meta = "https://dataderden.cbs.nl/ODataFeed/OData/47018NED/$metadata#Cbs.OData.WebAPI."
     write("politie_47018NED_DataProperties.json", {"value": props, "odata.metadata": meta + "DataProperties"})
     periods = [{"Key": r["Key"], "Title": r["Title"], "Description": r["Description"] or None, "Status": r["Status"]}
