@@ -15,29 +15,86 @@ import click
 
 from .errors import InputError, SocialeKaartError
 
-_USAGE_DUTCH = (
-    (r"^Missing option '(.+)'\.?", r"de optie \1 ontbreekt"),
-    (r"^No such option: (\S+)", r"onbekende optie \1"),
-    (r"^No such option '([^']+)'\.?", r"onbekende optie \1"),
-    (r"^No such command '(.+)'\.?", r"onbekende opdracht '\1'"),
-    (r"^Invalid value for '(.+)': ", r"ongeldige waarde voor \1: "),
-    (r"^Option '(.+)' requires an argument\.?", r"de optie \1 vraagt een waarde"),
-    (r"^Got unexpected extra arguments? \((.+)\)", r"onverwachte extra invoer: \1"),
-    (r" is not one of ", r" is geen van "),
-    (r"\. Did you mean '(.+)'\?", r"; bedoelde u '\1'?"),
-    (r" is not a valid integer( range)?\.?", r" is geen geheel getal"),
-    (r" is not a valid float( range)?\.?", r" is geen getal"),
-)
+#: Click's own words in Dutch. Click translates through gettext; its modules get these instead.
+_DUTCH = {
+    "Usage:": "Gebruik:",
+    "Options": "Opties",
+    "Commands": "Opdrachten",
+    "Show this message and exit.": "Toon deze hulp en stop.",
+    "Show the version and exit.": "Toon de versie en stop.",
+    "%(prog)s, version %(version)s": "%(prog)s, versie %(version)s",
+    "required": "verplicht",
+    "default: {default}": "standaard: {default}",
+    "Missing option": "Ontbrekende optie",
+    "Missing argument": "Ontbrekend argument",
+    "Missing parameter": "Ontbrekende waarde",
+    "path": "pad",
+    "file": "bestand",
+    "directory": "map",
+    "Missing command.": "Geef een opdracht.",
+    "No such command {name!r}.": "Onbekende opdracht {name!r}.",
+    "No such option {name!r}.": "Onbekende optie {name!r}.",
+    "No such option: {name}": "Onbekende optie: {name}",
+    "Invalid value for {param_hint}: {message}": "Ongeldige waarde voor {param_hint}: {message}",
+    "Invalid value: {message}": "Ongeldige waarde: {message}",
+    "Option {name!r} does not take a value.": "De optie {name!r} neemt geen waarde.",
+    "Option {name!r} requires an argument.": "De optie {name!r} vraagt een waarde.",
+    "Option {name!r} requires {nargs} arguments.": "De optie {name!r} vraagt {nargs} waarden.",
+    "Got unexpected extra argument ({args})": "Onverwachte extra invoer ({args})",
+    "Got unexpected extra arguments ({args})": "Onverwachte extra invoer ({args})",
+    "Did you mean {possibility}?": "Bedoelde u {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Bedoelde u een van: {possibilities}?)",
+    "{value!r} is not {choice}.": "{value!r} is niet {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} is geen van {choices}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} is geen geldig {number_type}.",
+    "integer": "geheel getal",
+    "float": "getal",
+    "{value} is not in the range {range}.": "{value} ligt niet in het bereik {range}.",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} is geen ja/nee-waarde ({states}).",
+    "Try '{command} {option}' for help.": "Zie '{command} {option}' voor hulp.",
+    "Error: {message}": "Fout: {message}",
+    "Aborted!": "Afgebroken.",
+}
 
 
-def _dutch(message: str) -> str:
-    for pattern, replacement in _USAGE_DUTCH:
-        message = re.sub(pattern, replacement, message)
-    return message
+def _nl(message: str) -> str:
+    return _DUTCH.get(message, message)
+
+
+def _nl_plural(singular: str, plural_form: str, n: int) -> str:
+    return _nl(singular if n == 1 else plural_form)
+
+
+def _speak_dutch() -> None:
+    """Give Click's modules Dutch for its own words (usage, options, errors, [verplicht], ...)."""
+    import importlib
+
+    for name in ("click.core", "click.exceptions", "click.parser", "click.types", "click.decorators",
+                 "click.formatting", "click.termui"):
+        module = importlib.import_module(name)
+        if hasattr(module, "_"):
+            module._ = _nl
+        if hasattr(module, "ngettext"):
+            module.ngettext = _nl_plural
+    # Metavars and type names in help and errors: TEKST, PAD, GEHEEL GETAL, GETAL.
+    click.types.StringParamType.name = "tekst"
+    click.types.IntParamType.name = "geheel getal"
+    click.types.FloatParamType.name = "getal"
+
+
+_speak_dutch()
+
+
+class _Command(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        super().__init__(*args, **kwargs)
 
 
 class _Group(click.Group):
     """Prints a :class:`SocialeKaartError` as one Dutch line (exit status 1) and usage errors in Dutch (2)."""
+
+    command_class = _Command
 
     def invoke(self, ctx):
         try:
@@ -53,7 +110,8 @@ class _Group(click.Group):
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             where = f" (zie '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.secho(f"fout: {_dutch(exc.format_message())}{where}", fg="red", err=True)
+            message = exc.format_message()
+            click.secho(f"fout: {message[:1].lower() + message[1:]}{where}", fg="red", err=True)
             sys.exit(2)
         except click.Abort:
             click.echo("afgebroken", err=True)
@@ -61,8 +119,10 @@ class _Group(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="sociale-kaart", message="%(prog)s, versie %(version)s")
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
+             options_metavar="[OPTIES]", subcommand_metavar="OPDRACHT [ARGUMENTEN]...")
+@click.version_option(package_name="sociale-kaart", message="%(prog)s, versie %(version)s",
+                      help="Toon de versie en stop.")
 def cli():
     """Sociale kaart: CBS-grenzen en -kerncijfers en eigen registraties per buurt.
 

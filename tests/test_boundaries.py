@@ -147,3 +147,10 @@ def test_list_gemeenten(buurten_2016):
     expected = set(zip(raw["gemeentecode"].str.strip(), raw["gemeentenaam"].str.strip()))
     assert set(zip(table.gemeentecode, table.gemeentenaam)) == expected
     assert ("GM0556", "Maassluis") in expected
+
+
+def test_gemeenten_by_four_digit_code_and_common_name(buurten_2016):
+    from sociale_kaart.sources.boundaries import resolve_gemeenten
+
+    assert resolve_gemeenten(buurten_2016, ["Den Haag", "0556", "556", "den bosch", "'s-Gravenhage"]) == \
+        ["GM0518", "GM0556", "GM0796"]

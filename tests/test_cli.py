@@ -156,7 +156,7 @@ def test_help_starts_without_heavy_imports():
         "print('geladen:', heavy, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert "Usage: sociale-kaart" in result.stdout and "maak" in result.stdout  # the help was printed
+    assert "Gebruik: sociale-kaart" in result.stdout and "maak" in result.stdout  # the help was printed
     assert result.stderr.strip() == "geladen: []"
 
 
@@ -184,12 +184,24 @@ def test_usage_errors_are_dutch(tmp_path):
     line = error_line(missing)
     assert "geen --grenzen" in line and "sociale-kaart init" in line
     typo = run("mapp", cwd=tmp_path)
-    assert typo.returncode == 2 and "onbekende opdracht 'mapp'; bedoelde u 'map'?" in error_line(typo)
+    assert typo.returncode == 2 and "onbekende opdracht 'mapp'. Bedoelde u 'map'?" in error_line(typo)
     number = run("plot", "--klassen", "drie", cwd=tmp_path)
     assert number.returncode == 2
-    assert "ongeldige waarde voor --klassen: 'drie' is geen geheel getal" in error_line(number)
+    assert "ongeldige waarde voor '--klassen': 'drie' is geen geldig geheel getal" in error_line(number)
 
 
 def test_unknown_option_is_dutch(tmp_path):
     result = run("plot", "--aandacht", cwd=tmp_path)  # an option of an earlier version
-    assert result.returncode == 2 and "fout: onbekende optie --aandacht" in error_line(result)
+    assert result.returncode == 2 and "fout: onbekende optie '--aandacht'" in error_line(result)
+
+
+def test_clicks_own_words_are_dutch(tmp_path):
+    help_text = run("map", "--help", cwd=tmp_path).stdout
+    for english in ("Usage:", "Options:", "Show this message", "[default", "[required]", "PATH", "TEXT", "INTEGER"):
+        assert english not in help_text, english
+    assert "Gebruik: sociale-kaart map [OPTIES]" in help_text and "Opties:" in help_text
+    assert "Toon deze hulp en stop." in help_text
+    assert "[verplicht]" in run("fetch", "--help", cwd=tmp_path).stdout
+    assert run("--version", cwd=tmp_path).stdout.startswith("sociale-kaart, versie ")
+    missing = run("gemeenten", cwd=tmp_path)
+    assert missing.returncode == 2 and "fout: ontbrekende optie '--grenzen'" in error_line(missing)

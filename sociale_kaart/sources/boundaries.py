@@ -218,26 +218,59 @@ def list_gemeenten(path: str | Path, layer: str | None = None) -> pd.DataFrame:
     return table.drop_duplicates().sort_values(list(table.columns)[::-1]).reset_index(drop=True)
 
 
-def resolve_gemeenten(path: str | Path, selectors: Iterable[str], layer: str | None = None) -> list[str]:
-    """Turn gemeentecodes or -namen into codes present in the file, or raise naming the unknown one.
+#: Common names of gemeenten whose CBS name differs (CBS uses the official name).
+GEMEENTE_ALIASES = {
+    "den haag": "'s-gravenhage",
+    "den bosch": "'s-hertogenbosch",
+    "s-hertogenbosch": "'s-hertogenbosch",
+    "s-gravenhage": "'s-gravenhage",
+    "bergen nh": "bergen (nh.)",
+    "bergen l": "bergen (l.)",
+}
+
+
+def name_key(name: str) -> str:
+    """A gemeentenaam as people type it: case, accents, apostrophes and dots do not matter.
 
     Examples
     --------
-    >>> resolve_gemeenten("wijkenbuurten_2016.gpkg", ["maassluis", "GM0606"])  # doctest: +SKIP
-    ['GM0556', 'GM0606']
+    >>> name_key("'s-Gravenhage") == name_key("s-gravenhage"), name_key("Súdwest-Fryslân")
+    (True, 'sudwest-fryslan')
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().casefold()
+    return " ".join(text.replace("'", "").replace(".", "").split())
+
+
+def resolve_gemeenten(path: str | Path, selectors: Iterable[str], layer: str | None = None) -> list[str]:
+    """Turn gemeentecodes, 4-digit codes, names or common names into codes present in the file.
+
+    ``GM0556``, ``0556``, ``556``, ``Maassluis``, ``den haag`` (for 's-Gravenhage); raises naming
+    the unknown one with suggestions.
+
+    Examples
+    --------
+    >>> from sociale_kaart.sources.sample import sample_path
+    >>> resolve_gemeenten(sample_path("grenzen"), ["9999", "voorbeeldstad (fictief)"])
+    ['GM9999']
     """
     known = list_gemeenten(path, layer)
     codes = set(known["gemeentecode"].dropna()) if "gemeentecode" in known else set()
     by_name: dict[str, str] = {}
     if {"gemeentecode", "gemeentenaam"} <= set(known.columns):
-        by_name = {str(n).casefold(): c for c, n in zip(known.gemeentecode, known.gemeentenaam) if pd.notna(n)}
+        by_name = {name_key(n): c for c, n in zip(known.gemeentecode, known.gemeentenaam) if pd.notna(n)}
     resolved: list[str] = []
     for raw in selectors:
         sel = str(raw).strip()
+        if sel.isdigit() and len(sel) <= 4:
+            sel = f"GM{int(sel):04d}"
+        key = name_key(sel)
+        key = name_key(GEMEENTE_ALIASES.get(key, key))
         if GEMEENTECODE.match(sel.upper()) and (not codes or sel.upper() in codes):
             resolved.append(sel.upper())
-        elif sel.casefold() in by_name:
-            resolved.append(by_name[sel.casefold()])
+        elif key in by_name:
+            resolved.append(by_name[key])
         else:
             names = [str(n) for n in known.get("gemeentenaam", pd.Series(dtype=str)).dropna()]
             hint = difflib.get_close_matches(sel, names, n=3, cutoff=0.6)
