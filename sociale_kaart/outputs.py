@@ -100,6 +100,23 @@ class OutputFolder:
             frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
         return path
 
+    def add_layer_style(self, name: str, *, layer: str, style_name: str, qml: str) -> None:
+        """Store a QGIS style as the default of `layer` in the GeoPackage `name` (table layer_styles)."""
+        import sqlite3
+
+        path = self.path(name)
+        with sqlite3.connect(path) as db:
+            db.execute("""CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT,
+                f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256),
+                f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN,
+                description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT CURRENT_TIMESTAMP)""")
+            db.execute("""INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
+                VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS-stijlen')""")
+            column = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()
+            db.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                       "styleName, styleQML, useAsDefault, description) VALUES ('', '', ?, ?, ?, ?, 1, ?)",
+                       (layer, column[0] if column else "geom", style_name, qml, "sociale-kaart: klassen van de kaart"))
+
     def save_figure(self, name: str, fig, *, dpi: int | None = None) -> Path:
         """A matplotlib figure as PNG, SVG or PDF (from the suffix)."""
         path = self.path(name)

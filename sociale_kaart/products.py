@@ -97,7 +97,7 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
             analysis = analyse(data, settings.need)
             progress.say(f"aandachtsbuurten bepaald: {len(analysis.flagged)} van {len(data.buurten)}")
         shown = _map_indicators(data, settings)
-        classes = _classes(data, analysis, shown, settings) if set(products) - {"tabellen", "aandachtsbuurten"} else {}
+        classes = _classes(data, analysis, shown, settings) if set(products) - {"aandachtsbuurten"} else {}
         pages: dict[str, int] = {}
         for product in products:
             _RENDERERS[product](out, data=data, analysis=analysis, classes=classes, indicators=shown,
@@ -149,15 +149,47 @@ def _write_report(out: OutputFolder, data) -> None:
     out.write_text(f"{stem}_koppelrapport.json", json.dumps(payload, ensure_ascii=False, indent=2))
 
 
-def _tables(out: OutputFolder, *, data, **_) -> None:
+def _tables(out: OutputFolder, *, data, classes, indicators, settings, **_) -> None:
     stem = data.slug
     buurten, wijken, gemeenten = (_publishable(frame, data) for frame in (data.buurten, data.wijken, data.gemeenten))
     layers = {"buurten": buurten}
     if "geometry" in data.wijken:
         layers["wijken"] = wijken
     out.write_gpkg(f"{stem}_sociale_kaart.gpkg", layers)
-    for name, frame in (("buurten", buurten), ("wijken", wijken), ("gemeente", gemeenten)):
+    if indicators:  # QGIS opens the buurten with the map's classes of the first indicator
+        from .render.classes import classify
+        from .render.qgis import qml
+
+        first = indicators[0]
+        cls = classes.get(first.key) or classify(data.buurten[first.key], settings.map.scheme, settings.map.k)
+        out.add_layer_style(f"{stem}_sociale_kaart.gpkg", layer="buurten", style_name=first.label, qml=qml(first, cls))
+        out.write_text(f"{stem}_sociale_kaart.qml", qml(first, cls))
+    frames = (("buurten", buurten), ("wijken", wijken), ("gemeente", gemeenten))
+    for name, frame in frames:
         out.write_csv(f"{stem}_{name}.csv", pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
+    _write_xlsx(out, f"{stem}_sociale_kaart.xlsx", frames, data)
+
+
+def _write_xlsx(out: OutputFolder, name: str, frames, data) -> None:
+    """One sheet per level, suppressed figures as the word "onderdrukt", and a sheet of definitions."""
+    with pd.ExcelWriter(out.path(name), engine="openpyxl") as writer:
+        for sheet, frame in frames:
+            table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).astype(object)
+            for ind in data.indicators:
+                status = f"{ind.key}_status"
+                if status in table and ind.key in table:
+                    hidden = table[status].eq(SUPPRESSED)
+                    table.loc[hidden, ind.key] = SUPPRESSED
+                    if ind.protected and ind.numerator in table:
+                        table.loc[hidden & table[ind.numerator].isna(), ind.numerator] = SUPPRESSED
+            table.where(table.notna(), None).to_excel(writer, sheet_name=sheet, index=False)
+        definitions = pd.DataFrame(
+            [{"sleutel": i.key, "indicator": i.label, "eenheid": i.unit, "rol": i.role, "definitie": i.description}
+             for i in data.indicators]
+            + [{"sleutel": "", "indicator": "Kleine aantallen", "eenheid": "", "rol": "",
+                "definitie": data.small_numbers.describe()},
+               {"sleutel": "", "indicator": "Bron", "eenheid": "", "rol": "", "definitie": data.subtitle}])
+        definitions.to_excel(writer, sheet_name="definities", index=False)
 
 
 def _flags(out: OutputFolder, *, data, analysis, progress, **_) -> None:

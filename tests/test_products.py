@@ -118,3 +118,32 @@ def test_heavy_libraries_are_imported_only_where_their_work_is_needed(products, 
     assert not loaded & {"mapclassify", "folium", "sklearn"} or expected, loaded
     if not expected:
         assert loaded == set(), loaded
+
+
+def test_xlsx_and_qgis_style_carry_the_maps_classes(buurten_2016, kwb_2024, tmp_path):
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    import pandas as pd
+
+    from sociale_kaart.render.classes import classify
+
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Maassluis",)),
+                           output=tmp_path, quiet=True)
+    result = make(settings, products=("tabellen",))
+    sheets = pd.read_excel(tmp_path / "maassluis_sociale_kaart.xlsx", sheet_name=None)
+    assert list(sheets) == ["buurten", "wijken", "gemeente", "definities"]
+    buurten = sheets["buurten"].set_index("buurtcode")
+    suppressed = result.data.buurten.set_index("buurtcode")["pct_huur_status"].eq("onderdrukt")
+    assert suppressed.any() and (buurten.loc[suppressed[suppressed].index, "pct_huur"] == "onderdrukt").all()
+    with sqlite3.connect(tmp_path / "maassluis_sociale_kaart.gpkg") as db:
+        (table, default, text), = db.execute("select f_table_name, useAsDefault, styleQML from layer_styles")
+    assert table == "buurten" and default == 1
+    root = ET.fromstring(text.split(">", 1)[1])
+    rules = list(root.iter("rule"))
+    first = result.data.indicators[0]
+    expected = classify(result.data.buurten[first.key], "kwantielen", 5)  # the map's default scheme
+    assert [r.get("label") for r in rules[:len(expected.bins)]] == expected.labels(1)
+    assert len(rules) == len(expected.bins) + 2  # plus onderdrukt and geen gegevens
+    colours = [s.find("layer/Option/Option[@name='color']").get("value") for s in root.iter("symbol")]
+    assert colours[0] == ",".join(str(int(expected.colours[0][i:i + 2], 16)) for i in (1, 3, 5)) + ",255"

@@ -108,16 +108,31 @@ def _metrics(weight: str) -> tuple[dict[str, float], float, float]:
 
 
 @functools.cache
-def _fallback_width(char: str, weight: str) -> float:
-    """Advance (em) of a character outside the reduced font, from the full DejaVu Sans."""
+def _full_font(weight: str):
     import matplotlib
-    from matplotlib.ft2font import FT2Font, LoadFlags
+    from matplotlib.ft2font import FT2Font
 
     name = "DejaVuSans-Bold.ttf" if weight == "bold" else "DejaVuSans.ttf"
-    font = FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name))
+    return FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name))
+
+
+@functools.cache
+def _fallback_width(char: str, weight: str) -> float:
+    """Advance (em) of a character outside the reduced font, from the full DejaVu Sans."""
+    from matplotlib.ft2font import LoadFlags
+
+    font = _full_font(weight)
     if font.get_char_index(ord(char)) == 0:
         return 0.62  # a missing-glyph box
     return font.load_char(ord(char), flags=LoadFlags.NO_SCALE).horiAdvance / font.units_per_EM
+
+
+@functools.lru_cache(maxsize=64)
+def _font_properties(size: float, weight: str):
+    from matplotlib.font_manager import FontProperties
+
+    register_fonts()
+    return FontProperties(family=list(FAMILIES), size=size, weight=weight)
 
 
 def text_width(text: str, size: float, weight: str = "normal") -> float:
@@ -239,11 +254,15 @@ class Canvas:
 
     def text(self, x: float, top: float, text: str, style: Style, *, ha: str = "left", line_height: float | None = None):
         """One line of text whose line box starts at `top`; the baseline sits in the box as in print."""
+        from matplotlib.text import Text
+
         height = line_height or style.line_height
         baseline = top + (height - (ascent(style.size) + descent(style.size))) / 2 + ascent(style.size)
-        return self.fig.text(x / self.width, 1 - baseline / self.height, text, fontsize=style.size,
-                             fontweight=style.weight, color=style.colour, family=list(FAMILIES), ha=ha,
-                             va="baseline", parse_math=False)
+        artist = Text(x / self.width, 1 - baseline / self.height, text, color=style.colour,
+                      fontproperties=_font_properties(style.size, style.weight), ha=ha, va="baseline",
+                      parse_math=False, zorder=3)
+        self.fig.add_artist(artist)
+        return artist
 
     def rect(self, x: float, top: float, width: float, height: float, *, facecolor="none", edgecolor="none",
              linewidth: float = 0.0, linestyle="solid", zorder: float = 1):
@@ -380,13 +399,26 @@ def text_block(paragraphs: Iterable[Paragraph | str], width: float = CONTENT_WID
 
 @dataclass
 class Columns(Block):
-    """Blocks side by side (each at an x offset); as tall as the tallest; never split."""
+    """Blocks side by side (each at an x offset), as tall as the tallest; splits where every part can."""
 
     parts: list[tuple[float, Block]]
 
     @property
     def height(self) -> float:
         return max((block.height for _, block in self.parts), default=0.0)
+
+    def split(self, available):
+        if self.height <= available:
+            return self, None
+        heads, tails = [], []
+        for offset, block in self.parts:
+            head, tail = block.split(available)
+            if head is None:
+                return None, self
+            heads.append((offset, head))
+            if tail is not None:
+                tails.append((offset, tail))
+        return Columns(heads), (Columns(tails) if tails else None)
 
     def draw(self, canvas, x, top):
         for offset, block in self.parts:

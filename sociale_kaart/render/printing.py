@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,6 @@ from .layout import (BODY, BODY_SIZE, CONTENT_WIDTH, HEADING, MARGIN_BOTTOM, NBS
                      header_height, paginate, render_pages, table_blocks, text_block, text_width, wrap)
 from .style import FLAG_LEGEND, GEMEENTE_BORDER_COLOUR, GEMEENTE_BORDER_WIDTH
 
-A4 = (8.27, 11.69)
 FLAG_MARK = "*"
 #: Notes and rules under a page's figures: body text, a little smaller and grey.
 NOTE = Style(size=8.0, colour="#333333", leading=1.3)
@@ -38,7 +37,7 @@ MAP_LABEL_SIZE = SMALL_SIZE
 LEGEND_SIZE = SMALL_SIZE
 #: Heights (points) a wijk map may take on the briefing's wijk pages and on the profile, largest
 #: first: the largest that keeps the wijk on one page, or the last when it needs more pages anyway.
-WIJK_MAP_HEIGHTS = (440.0, 400.0, 360.0, 320.0, 300.0)
+WIJK_MAP_HEIGHTS = (440.0, 400.0, 360.0, 320.0, 290.0, 260.0, 230.0)
 PROFILE_MAP_HEIGHTS = (360.0, 330.0, 300.0, 270.0, 240.0, 215.0)
 #: The widest the chart column of a profile is, as a share of the content width.
 CHART_SHARE = 0.36
@@ -285,6 +284,8 @@ class BarChart(Block):
         bar_width = max(10.0, self.width - (x0 - x) - value_width)
         scale = lambda v: x0 + (v - low) / span * bar_width  # noqa: E731
         rows_top = y
+        ref_x = scale(float(self.reference)) if self._has_reference else None
+        hidden: list[tuple[float, float]] = []
         for i, name_lines in enumerate(self.name_lines):
             height = self.row_height(i)
             for j, text in enumerate(name_lines):
@@ -294,15 +295,23 @@ class BarChart(Block):
                 start, end = sorted((scale(0.0), scale(value)))
                 canvas.rect(start, y + 1.2, max(end - start, 0.3), self.line - 2.4, facecolor="#fc8d59",
                             edgecolor="#7f2704", linewidth=0.3, zorder=2)
-                canvas.text(max(end, scale(0.0)) + 2, y, nl_number(value, self.decimals), small)
+                label = nl_number(value, self.decimals)
+                left = max(end, scale(0.0)) + 2
+                if ref_x is not None and left - 1.5 <= ref_x <= left + text_width(label, CHART_SIZE) + 1.5:
+                    hidden.append((y, y + height))  # the gemeente line stops short of the value
+                canvas.text(left, y, label, small)
             else:
                 word = "onderdrukt" if self.statuses[i] == SUPPRESSED else MISSING_LABEL
                 canvas.text(x0, y, word, grey)
             y += height
         canvas.line(scale(0.0), rows_top, scale(0.0), y - 2, colour="#666666", linewidth=0.5)
-        if self._has_reference:
-            ref = scale(float(self.reference))
-            canvas.line(ref, rows_top - 1, ref, y - 1, colour="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)), zorder=3)
+        if ref_x is not None:
+            start = rows_top - 1
+            for gap_top, gap_bottom in [*hidden, (y - 1, y - 1)]:
+                if gap_top > start:
+                    canvas.line(ref_x, start, ref_x, gap_top, colour="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)),
+                                zorder=3)
+                start = max(start, gap_bottom)
 
 
 def bar_charts(ctx: PrintContext, buurten: pd.DataFrame, code: str, width: float) -> list[BarChart]:
@@ -352,7 +361,6 @@ class MapSpec:
     caption: str = ""
     focus_wijk: str | None = None
     gemeente_borders: bool = False
-    legend_entries: list[str] = field(default_factory=list)
 
 
 def legend_layout(labels: list[str], title: str, width: float, size: float = LEGEND_SIZE) -> tuple[int, float]:
@@ -399,15 +407,21 @@ def draw_map(canvas: Canvas, spec: MapSpec, x: float, top: float, width: float, 
     legend_title = f"{spec.indicator.label} ({spec.indicator.unit})" if spec.indicator.unit else spec.indicator.label
     ncol, legend_height = legend_layout(_legend_labels(spec, focus), legend_title, width)
     ax = canvas.axes(x, top + caption_height, width, height - caption_height - legend_height)
-    legend_ax = canvas.axes(x, top + height - legend_height, width, legend_height)
+    legend_box = (x / canvas.width, 1 - (top + height) / canvas.height, width / canvas.width,
+                  legend_height / canvas.height)
     draw_area_map(ax, table, spec.wijken, spec.codes, spec.indicator, spec.classes, focus_wijk=spec.focus_wijk,
-                  fontsize=MAP_LABEL_SIZE, legend_ax=legend_ax, legend_ncol=ncol, gemeente_borders=spec.gemeente_borders)
+                  fontsize=MAP_LABEL_SIZE, legend_box=legend_box, legend_ncol=ncol,
+                  gemeente_borders=spec.gemeente_borders)
 
 
-def draw_area_map(ax, table, wijken, buurten_codes, indicator: Indicator, classes, focus_wijk: str | None = None,
-                  fontsize: float = MAP_LABEL_SIZE, legend_ax=None, legend_ncol: int = 4,
+def draw_area_map(ax, table, wijken, buurten_codes, indicator: Indicator, classes, *, focus_wijk: str | None = None,
+                  fontsize: float = MAP_LABEL_SIZE, legend_box=None, legend_ncol: int = 4,
                   gemeente_borders: bool = False) -> None:
-    """A map of some buurten on the run's classes; the rest of the table in grey for context."""
+    """A map of some buurten on the run's classes; the rest of the table in grey for context.
+
+    `legend_box` (left, bottom, width, height as fractions of the figure) places the legend in a
+    band of its own; None draws no legend.
+    """
     from .static import add_north_arrow, add_polygons, add_scale_bar, draw_choropleth, label_buurten
 
     inside = table["buurtcode"].isin(buurten_codes).to_numpy()
@@ -421,10 +435,12 @@ def draw_area_map(ax, table, wijken, buurten_codes, indicator: Indicator, classe
             wijken = wijken[wijken["wijkcode"] == focus_wijk]
     else:
         wijken = None
-    draw_choropleth(ax, focus, wijken, indicator, sub_classes, labels=False, legend=legend_ax is not None,
-                    fontsize=fontsize, legend_ax=legend_ax)
-    if legend_ax is not None:
-        _set_legend_columns(legend_ax, legend_ncol, fontsize)
+    # The legend is made on the map's own axes (no second axes: they are slow to make) and then
+    # moved into its band.
+    draw_choropleth(ax, focus, wijken, indicator, sub_classes, labels=False, legend=legend_box is not None,
+                    fontsize=fontsize, legend_ax=ax if legend_box is not None else None)
+    if legend_box is not None:
+        _place_legend(ax, legend_box, legend_ncol, fontsize)
     if gemeente_borders:
         merged = focus.dissolve(by="gemeentecode")
         add_polygons(ax, merged.geometry.values, facecolor="none", edgecolor=GEMEENTE_BORDER_COLOUR,
@@ -436,16 +452,20 @@ def draw_area_map(ax, table, wijken, buurten_codes, indicator: Indicator, classe
     add_north_arrow(ax, fontsize=fontsize + 2)
 
 
-def _set_legend_columns(legend_ax, ncol: int, fontsize: float) -> None:
-    """Redraw the legend of `legend_ax` with `ncol` columns (the static map draws four)."""
-    legend = legend_ax.get_legend()
-    if legend is None or ncol == 4:
+def _place_legend(ax, box, ncol: int, fontsize: float) -> None:
+    """Move the legend of `ax` to `box` (figure fractions), in `ncol` columns (the static map draws four)."""
+    from matplotlib.transforms import Bbox
+
+    legend = ax.get_legend()
+    if legend is None:
         return
-    handles, texts = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-    title = legend.get_title().get_text()
-    legend.remove()
-    legend_ax.legend(handles=handles, labels=texts, title=title, loc="upper left", ncol=ncol, fontsize=fontsize,
-                     title_fontsize=fontsize + 1, frameon=False, alignment="left")
+    if ncol != 4:
+        handles, texts = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+        title = legend.get_title().get_text()
+        legend.remove()
+        legend = ax.legend(handles=handles, labels=texts, title=title, loc="upper left", ncol=ncol, fontsize=fontsize,
+                           title_fontsize=fontsize + 1, frameon=False, alignment="left")
+    legend.set_bbox_to_anchor(Bbox.from_bounds(*box), transform=ax.figure.transFigure)
 
 
 # --- the wijk profile ----------------------------------------------------------------------------
@@ -512,22 +532,26 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section],
     text = text_block(_flag_paragraphs(ctx, buurten, heading="Aandachtsbuurten in deze wijk", with_count=True,
                                        extra=[note, *(f"Let op: {w}" for w in ctx.data.warnings)]))
 
+    charts = bar_charts(ctx, buurten, code, chart_width)
+    table = _table_section(ctx, code)
+    notes = text_block(_notes(ctx))
+
     def build(map_height: float) -> list[Section]:
         beside, below, used = [], [], 0.0
-        for chart in bar_charts(ctx, buurten, code, chart_width):
+        for chart in charts:
             if not below and used + chart.height <= map_height:
                 beside.append(chart)
                 used += chart.height + 10
             else:
                 below.append(chart)
         top = Columns([(0.0, map_block(spec, map_width, map_height)), (map_width + 14, Stack(beside))])
-        blocks: list[Block] = [top, Spacer(10), *_table_section(ctx, code)]
+        blocks: list[Block] = [top, Spacer(10), *table]
         half = (CONTENT_WIDTH - 14) / 2
         for i in range(0, len(below), 2):  # charts that do not fit beside the map: two abreast
             pair = [BarChart(c.title, c.names, c.values, c.statuses, c.reference, c.decimals, half)
                     for c in below[i:i + 2]]
             blocks += [Spacer(10), Columns([(k * (half + 14), c) for k, c in enumerate(pair)])]
-        blocks += [Spacer(12), text, Spacer(8), text_block(_notes(ctx))]
+        blocks += [Spacer(12), text, Spacer(8), notes]
         return [Section(f"Wijkprofiel {wijk['wijknaam']}", subtitle, blocks)]
 
     for map_height in PROFILE_MAP_HEIGHTS:
@@ -608,9 +632,9 @@ def _cover_section(ctx, wijken, scope, body: list[Section], first_page: dict[int
     rows = [["Reikwijdte", reach]]
     if n_gemeenten > 1:  # each gemeente names its own wijken: "Wijk 01" means something per gemeente
         for code, group in wijken.groupby(wijken["wijkcode"].map(wijkcode_gemeente), sort=False):
-            rows.append([ctx.gemeentenaam(group["wijkcode"].iloc[0]), ", ".join(str(n) for n in group["wijknaam"])])
+            rows.append([ctx.gemeentenaam(group["wijkcode"].iloc[0]), _name_list(group["wijknaam"])])
     else:
-        rows.append(["Wijken", ", ".join(str(n) for n in wijken["wijknaam"])])
+        rows.append(["Wijken", _name_list(wijken["wijknaam"])])
     sources_page = first_page[len(body) - 1] + offset
     rows += [["Inwoners", nl_number(scope["inwoners"].sum(), 0)],
              ["Aandachtsbuurten", f"{n_flags} van {plural(len(scope), 'buurt', 'buurten')} (regels: pagina {sources_page})"],
@@ -627,8 +651,20 @@ def _cover_section(ctx, wijken, scope, body: list[Section], first_page: dict[int
                    [Spacer(14), *facts, Spacer(22), *toc])
 
 
+def _flag_marking() -> str:
+    """How maps mark an aandachtsbuurt: the words between the brackets of the legend entry."""
+    match = re.search(r"\((.*)\)", FLAG_LEGEND)
+    return match.group(1) if match else FLAG_LEGEND
+
+
+def _name_list(names) -> str:
+    """Names joined by commas, each kept on one line ("Wijk 04 Zuid", not "Wijk / 04 Zuid")."""
+    return ", ".join(str(n).replace(" ", NBSP) for n in names)
+
+
 def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
-    index = Indicator("behoefte_index", "Behoefte-index", "", "", 1, "gemiddelde z-score", description="")
+    index = Indicator(key="behoefte_index", label="Behoefte-index", numerator="", denominator="", scale=1,
+                      unit="gemiddelde z-score")
     shown = scope.copy()
     shown["behoefte_index_status"] = np.where(shown["behoefte_index"].notna(), OK, "ontbreekt")
     classes = ctx.classes_for("behoefte_index")
@@ -637,12 +673,12 @@ def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
     several = shown["gemeentecode"].nunique() > 1
     spec = MapSpec(shown, ctx.data.wijken, list(shown["buurtcode"]), index, classes, gemeente_borders=several)
     title = f"Overzicht {ctx.data.title}"
-    subtitle = "Behoefte-index per buurt; " + FLAG_LEGEND.replace("aandachtsbuurt (", "aandachtsbuurten: ").rstrip(")")
+    subtitle = f"Behoefte-index per buurt; aandachtsbuurten: {_flag_marking()}"
     if several:
         subtitle += "; dikke zwarte lijn: gemeentegrens"
     footer = ctx.footer(f"Briefing {ctx.data.title}")
     height = PAGE_HEIGHT - MARGIN_BOTTOM - footer_height(footer) - header_height(title, subtitle) - 2
-    return Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height)], toc="Overzichtskaart: behoefte-index per buurt")
+    return Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height)], toc="Overzichtskaart (behoefte-index)")
 
 
 def _wijk_section(ctx: PrintContext, wijk: pd.Series) -> Section:
@@ -665,8 +701,7 @@ def _wijk_section(ctx: PrintContext, wijk: pd.Series) -> Section:
     spec = _wijk_map_spec(ctx, buurten, code)
     footer = ctx.footer(f"Briefing {ctx.data.title}")
     for height in WIJK_MAP_HEIGHTS:  # the largest map that keeps the wijk on one page
-        section = Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height), *rest],
-                          toc=f"{title}: kaart, cijfers en aandachtsbuurten")
+        section = Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height), *rest], toc=title)
         if len(paginate([section], footer)) == 1:
             return section
     return section
@@ -724,7 +759,7 @@ def _sources_section(ctx: PrintContext) -> Section:
     paragraphs += [heading("Aandachtsbuurten en hot spots"), Paragraph(ctx.settings.describe()),
                    heading("Kleine aantallen"), Paragraph(data.small_numbers.describe()),
                    heading("Leeswijzer"),
-                   Paragraph(f"{FLAG_MARK} = aandachtsbuurt; op kaarten: {FLAG_LEGEND.split('(', 1)[1].rstrip(')')}. "
+                   Paragraph(f"{FLAG_MARK} = aandachtsbuurt; op kaarten: {_flag_marking()}. "
                              f"'{MISSING_TEXT}' = geen cijfer in de bron. Wijk- en gemeentecijfers zijn berekend uit "
                              "opgetelde aantallen van de buurten, niet als gemiddelde van buurtpercentages.")]
     return Section("Bronnen, definities en regels", f"{data.title} · {ctx.date}", [text_block(paragraphs)],
