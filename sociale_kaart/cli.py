@@ -154,6 +154,8 @@ run_options = _options(
                  help="Eigen registratie (CSV/XLSX) per buurtcode, adres of x/y; herhaal voor meer."),
     click.option("--adrestabel", type=_path, help="CBS-tabel buurt per postcode en huisnummer."),
     click.option("--kwb-gemeenten", type=_path, help="KWB-tabel met de gepubliceerde gemeentecijfers (referentie)."),
+    click.option("--misdrijven", type=_path, help="Geregistreerde misdrijven per buurt (Politie 47018NED)."),
+    click.option("--leefbaarometer", type=_path, help="Leefbaarometer 3.0, scores per buurt."),
     click.option("--grenzen-cijferjaar", type=_path,
                  help="Wijk- en Buurtkaart van het jaar van de cijfers, om gedeelde buurtcodes te controleren."),
     click.option("--min-noemer", type=int, help="Onderdruk cijfers op minder inwoners/woningen dan dit [50]."),
@@ -165,6 +167,7 @@ run_options = _options(
     click.option("--referentie", type=click.Choice(["gemeente", "nederland"]), help="Waarmee de marge vergelijkt [gemeente]."),
     click.option("--min-stapeling", type=int, help="Hoge indicatoren voor een aandachtsbuurt [2]."),
     click.option("--min-inwoners", type=int, help="Minimum aantal inwoners van een aandachtsbuurt [200]."),
+    click.option("--uitschieter", type=float, help="Eén indicator minstens zoveel keer de gemeente: aandachtsbuurt [2]."),
     click.option("--gewicht", multiple=True, help="Gewicht in de behoefte-index: indicator=2 (standaard 1)."),
     click.option("--behoefte", "need_keys", multiple=True, help="Behoefte-indicator voor de stapeling; herhaal."),
     click.option("--hotspots/--geen-hotspots", default=None, help="Hot spots (Local Moran's I, Gi*) meenemen."),
@@ -224,6 +227,9 @@ def _settings(options: dict):
     put("sources", "adrestabel", o.get("adrestabel"))
     put("sources", "grenzen_cijferjaar", o.get("grenzen_cijferjaar"))
     put("sources", "kwb_gemeenten", o.get("kwb_gemeenten"))
+    put("sources", "misdrijven", o.get("misdrijven"))
+    put("sources", "leefbaarometer", o.get("leefbaarometer"))
+    put("need", "extreme_factor", o.get("uitschieter"))
     put("small_numbers", "min_denominator", o.get("min_noemer"))
     put("small_numbers", "min_count", o.get("min_aantal"))
     put("small_numbers", "rounding", o.get("afronding"))

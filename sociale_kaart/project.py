@@ -36,6 +36,8 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "adrestabel": ("sources", "adrestabel", _PATH),
         "grenzen_cijferjaar": ("sources", "grenzen_cijferjaar", _PATH),
         "kwb_gemeenten": ("sources", "kwb_gemeenten", _PATH),
+        "misdrijven": ("sources", "misdrijven", _PATH),
+        "leefbaarometer": ("sources", "leefbaarometer", _PATH),
         "bron": ("sources", "bron", _STR),
     },
     "gebied": {
@@ -51,6 +53,7 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "gewichten": ("need", "weights", dict),
         "indicatoren": ("need", "indicators", _STRS),
         "hotspots": ("need", "hotspots", _BOOL),
+        "uitschieter": ("need", "extreme_factor", _NUM),
         "hotspot_indicator": ("need", "hotspot_indicator", _STR),
         "permutaties": ("need", "permutations", _INT),
         "seed": ("need", "seed", _INT),
@@ -104,6 +107,9 @@ registraties = []
 # grenzen_cijferjaar = "geodata/wijkenbuurten_2024.gpkg"
 # De gepubliceerde gemeentecijfers (KWB-tabel met gemeenterijen) als referentie van de gemeente:
 # kwb_gemeenten = "geodata/kwb_2024_gemeenten.csv"
+# Veiligheid en leefbaarheid (voor de briefing van de stuurgroep Integrale Veiligheid):
+# misdrijven = "geodata/politie_47018NED_2023.csv"      # geregistreerde misdrijven per buurt
+# leefbaarometer = "geodata/leefbaarometer_2024.csv"    # Leefbaarometer 3.0, buurtscores
 
 [gebied]
 # Gemeentecode (GM0556) of naam (Maassluis); leeg = alle gemeenten in het grenzenbestand.
@@ -121,6 +127,8 @@ min_inwoners = 200    # minimum aantal inwoners van een aandachtsbuurt
 # Gewicht per indicator in de behoefte-index (standaard 1):
 gewichten = {{}}      # bijvoorbeeld {{ wmo_per_1000 = 2 }}
 hotspots = false      # Local Moran's I en Gi* (duurt enkele seconden langer)
+uitschieter = 2       # één behoefte-indicator minstens zoveel keer de gemeente maakt ook een aandachtsbuurt
+# Ook misdrijven als behoefte-indicator: indicatoren = ["wmo_per_1000", "bijstand_per_1000", "misdrijven_totaal_per_1000"]
 
 [kleine_aantallen]
 min_noemer = 50       # geen cijfer op minder inwoners of woningen dan dit

@@ -73,6 +73,7 @@ class NeedSettings:
     min_inwoners: int = 200
     weights: dict[str, float] = field(default_factory=dict)  #: indicator key -> weight (default 1)
     indicators: tuple[str, ...] = ()  #: need indicators; empty: every indicator with role "behoefte"
+    extreme_factor: float | None = 2.0  #: one indicator at least this many times the reference flags alone; None: off
     hotspots: bool = False  #: Local Moran's I and Gi* (imports esda and libpysal: seconds)
     hotspot_indicator: str | None = None  #: None: the need index
     permutations: int = 999
@@ -90,6 +91,8 @@ class NeedSettings:
             raise InputError("permutaties moet minstens 99 zijn")
         if self.margin < 0:
             raise InputError("de marge kan niet negatief zijn")
+        if self.extreme_factor is not None and self.extreme_factor <= 1:
+            raise InputError("de factor voor een uitschieter moet groter zijn dan 1 (bijvoorbeeld 2)")
 
     def describe(self) -> str:
         """The rules in plain Dutch, for reports and sources pages."""
@@ -98,9 +101,13 @@ class NeedSettings:
             high = f"meer dan {nl_number(self.margin * 100, 0)}% boven het cijfer van {of}"
         else:
             high = "bij de hoogste 20% van de buurten van de gemeente"
+        of = "Nederland" if self.reference == "nederland" else "de gemeente"
         text = (f"Een indicator is hoog als de buurt {high} zit. Stapeling = aantal hoge indicatoren. "
                 f"Aandachtsbuurt: minstens {self.min_inwoners} inwoners en minstens {self.min_stapeling} hoge "
                 "indicatoren")
+        if self.extreme_factor is not None:
+            text += (f", of één behoefte-indicator die minstens {nl_number(self.extreme_factor, 1)} keer het cijfer "
+                     f"van {of} is (een uitschieter)")
         if self.hotspots:
             text += (", of onderdeel van een significante hot spot (Local Moran's I, HH, "
                      f"{self.permutations} permutaties, FDR {nl_number(self.alpha * 100, 0)}%) met minstens één "
@@ -177,6 +184,8 @@ class Sources:
     adrestabel: Path | None = None
     grenzen_cijferjaar: Path | None = None  #: map of the figures' year, to check shared codes when years differ
     kwb_gemeenten: Path | None = None  #: a KWB table with the published gemeente rows (the reference values)
+    misdrijven: Path | None = None  #: police-registered crime per buurt (Politie 47018NED)
+    leefbaarometer: Path | None = None  #: Leefbaarometer 3.0 buurtscores
     bron: str | None = None  #: overrides the attribution line (the fictional sample says so)
 
 

@@ -148,7 +148,9 @@ def stapeling(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates
     for ind in indicators:
         value = out[ind.key]
         known = (out[f"{ind.key}_status"] == OK) & value.notna()
-        if settings.rule == "marge":
+        if ind.key == "lbm_klasse":  # a class, not a rate: weak or worse is high need, whatever the rule
+            high = value <= LIVEABILITY_WEAK
+        elif settings.rule == "marge":
             ref = out["gemeentecode"].map(reference[ind.key])
             high = value > ref * (1 + settings.margin) if ind.more_is_need else value < ref * (1 - settings.margin)
         else:
@@ -284,26 +286,59 @@ def flag(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates: pd.
     inwoners = out.get("inwoners", pd.Series(np.nan, index=out.index))
     big_enough = (inwoners >= settings.min_inwoners).fillna(False)
     in_hotspot = out.get("lisa_klasse", pd.Series("", index=out.index)).eq("HH")
-    flagged = big_enough & ((out["stapeling"] >= settings.min_stapeling) | (in_hotspot & (out["stapeling"] >= 1)))
+    extreme = pd.DataFrame({ind.key: _extreme(out, ind, reference, settings) for ind in indicators}, index=out.index)
+    out["uitschieter"] = extreme.any(axis=1).to_numpy() & big_enough.to_numpy()
+    flagged = big_enough & ((out["stapeling"] >= settings.min_stapeling) | (in_hotspot & (out["stapeling"] >= 1))
+                            | out["uitschieter"])
     reasons = np.full(len(out), "", dtype=object)
+    of = "Nederland" if settings.reference == "nederland" else "gemeente"
+    several_domains = len({ind.domain for ind in indicators}) > 1
     for position in np.flatnonzero(flagged.to_numpy()):  # only the flagged rows need a sentence
         row = out.iloc[position]
-        parts = []
+        by_domain: dict[str, list[str]] = {}
         for ind in indicators:
-            if row.get(f"hoog_{ind.key}", False):
-                ref = reference.at[row["gemeentecode"], ind.key] if row["gemeentecode"] in reference.index else np.nan
-                decimals = decimals_for(ind.unit)
-                text = (f"{ind.label} {nl_number(row[ind.key], decimals)} {ind.unit} "
-                        f"({'Nederland' if settings.reference == 'nederland' else 'gemeente'} {nl_number(ref, decimals)}")
-                if ref and not np.isnan(ref) and ref > 0:
-                    text += f"; {nl_number(row[ind.key] / ref, 1)}x"
-                parts.append(text + ")")
+            if not (row.get(f"hoog_{ind.key}", False) or extreme.iloc[position][ind.key]):
+                continue
+            ref = reference.at[row["gemeentecode"], ind.key] if row["gemeentecode"] in reference.index else np.nan
+            by_domain.setdefault(ind.domain, []).append(_reason(row, ind, ref, of, extreme.iloc[position][ind.key]))
+        parts = [(f"{domain}: " if several_domains else "") + "; ".join(texts) for domain, texts in by_domain.items()]
         if in_hotspot.iloc[position]:
             parts.append("onderdeel van een hot spot")
         reasons[position] = "; ".join(parts)
     out["aandachtsbuurt"] = flagged.to_numpy()
     out["reden"] = reasons
     return out
+
+
+#: Leefbaarometer class at or below which liveability counts as a high need: 4 = "zwak".
+LIVEABILITY_WEAK = 4
+#: Leefbaarometer dimensions (score column -> Dutch name), for "zwakst op ..." in a reason.
+LIVEABILITY_DIMENSIONS = {"lbm_won": "woningvoorraad", "lbm_fys": "fysieke omgeving", "lbm_vrz": "voorzieningen",
+                          "lbm_soc": "sociale samenhang", "lbm_onv": "overlast en onveiligheid"}
+
+
+def _extreme(table: pd.DataFrame, ind: Indicator, reference: pd.DataFrame, settings: NeedSettings) -> np.ndarray:
+    """A single extreme value: at least `extreme_factor` times the reference (more need), a known rate."""
+    if settings.extreme_factor is None or not ind.more_is_need or ind.key not in reference:
+        return np.zeros(len(table), dtype=bool)
+    ref = table["gemeentecode"].map(reference[ind.key]).astype(float)
+    known = (table[f"{ind.key}_status"] == OK) & table[ind.key].notna() & (ref > 0)
+    return (known & (table[ind.key] >= settings.extreme_factor * ref)).fillna(False).to_numpy()
+
+
+def _reason(row, ind: Indicator, ref: float, of: str, extreme: bool) -> str:
+    """One indicator's part of a reason: value, unit, reference and factor."""
+    decimals = decimals_for(ind.unit)
+    if ind.kind == "score" and ind.domain == "leefbaarheid":
+        text = f"{ind.label.lower()} {nl_number(row[ind.key], 0)}"
+        scores = {name: row.get(col) for col, name in LIVEABILITY_DIMENSIONS.items() if not pd.isna(row.get(col))}
+        if scores:
+            text += f", zwakst op {min(scores, key=scores.get)}"
+        return text
+    text = f"{ind.label} {nl_number(row[ind.key], decimals)} {ind.unit} ({of} {nl_number(ref, decimals)}"
+    if ref and not np.isnan(ref) and ref > 0:
+        text += f"; {nl_number(row[ind.key] / ref, 1)}x"
+    return text + (", uitschieter)" if extreme else ")")
 
 
 def relations(buurten: pd.DataFrame, indicators) -> pd.DataFrame:

@@ -227,6 +227,12 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         for col, label in reg.labels.items():
             extra.append(ind.registration_indicator(col, label))
             reg_columns.append(col)
+    for path, reader in ((sources.misdrijven, "crime"), (sources.leefbaarometer, "liveability")):
+        if path is None:
+            continue
+        joined, universe, report_, made = _safety(path, reader, joined, universe, codes, read)
+        reports.append(report_)
+        extra += made
     joined["koppeling"] = kwb_status.to_numpy()
     joined = ind.derive_counts(joined)
     universe = ind.derive_counts(universe)
@@ -311,6 +317,36 @@ def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers):
                                                             np.where(den < rule.min_denominator, ind.SUPPRESSED,
                                                                      ind.MISSING)))
     return joined, wijken, gemeenten, result
+
+
+def _safety(path, reader, joined, universe, codes, read: Boundaries):
+    """Police-registered crime or Leefbaarometer scores joined to the buurten, with their indicators."""
+    from ..sources.safety import CRIME_CAVEAT, read_crime, read_liveability
+
+    safety = read_crime(path) if reader == "crime" else read_liveability(path)
+    joined, report = join_figures(joined, safety.table, gemeenten=codes, source_boundaries=read.source,
+                                  source_figures=safety.source, year_boundaries=read.year, year_figures=safety.year)
+    joined = joined.drop(columns="koppeling")
+    if not report.gekoppeld:
+        raise InputError(f"{safety.source}: geen enkele buurtcode komt overeen met {read.source} voor {', '.join(codes)}")
+    universe = universe.merge(safety.table, on="buurtcode", how="left")
+    made = []
+    if reader == "crime":
+        for col, label in safety.labels.items():
+            made.append(ind.Indicator(f"{col}_per_1000", label, col, "inwoners", 1000, "per 1.000 inwoners",
+                                      role="context", domain="veiligheid",
+                                      description=f"{label}: door de politie geregistreerd in {safety.year or '?'} "
+                                                  f"(Politie, tabel 47018NED), per 1.000 inwoners. {CRIME_CAVEAT}"))
+    else:
+        made.append(ind.Indicator("lbm_klasse", "Leefbaarometer-klasse", "lbm_klasse", "inwoners", 1, "klasse 1-9",
+                                  more_is_need=False, role="context", domain="leefbaarheid", kind="score",
+                                  aggregation="geen",
+                                  description="Leefbaarometer 3.0 (meting "
+                                              f"{safety.year or '?'}): klasse 1 (zeer onvoldoende) tot 9 "
+                                              "(uitstekend), per buurt; een score, nooit opgeteld. Als "
+                                              "behoefte-indicator telt klasse 4 (zwak) of lager als hoog. Buurten met "
+                                              "te weinig adressen hebben geen score."))
+    return joined, universe, report, made
 
 
 def _own_indicators(specs, joined, universe, kwb: KwbTable, reg_columns):

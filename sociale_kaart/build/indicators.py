@@ -69,6 +69,7 @@ class Indicator:
     more_is_need: bool = True
     description: str = ""
     role: str = "behoefte"
+    domain: str = "sociaal"  #: "sociaal", "veiligheid" or "leefbaarheid": reasons say which domain a value belongs to
     kind: str = "ratio"
     protected: bool = False
     aggregation: str = "som"
