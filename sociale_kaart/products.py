@@ -38,6 +38,7 @@ PRODUCTS: dict[str, str] = {
     "tabellen": "GeoPackage en CSV's per buurt, wijk en gemeente",
     "aandachtsbuurten": "aandachtsbuurten met redenen (CSV, GeoPackage) en samenhang (CSV)",
     "samenhang": "spreidingsdiagrammen van behoefte tegen wonen en vergrijzing (PNG)",
+    "vergelijking": "de gemeente naast haar grootteklasse, Nederland en een eigen groep (CSV, PNG)",
     "kaart": "interactieve kaart (één HTML-bestand, werkt offline)",
     "insluiten": "PNG van de kaart en een HTML-fragment (iframe) voor rapporten",
     "statisch": "statische kaarten per indicator (PNG 300 dpi, SVG, PDF)",
@@ -86,7 +87,8 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
 
     with terminate_cleanly(), OutputFolder(settings.output, fingerprint=fingerprint(settings)) as out:
         data = build(settings.sources, small_numbers=settings.small_numbers, indicators=settings.indicators,
-                     wijk_shapes=bool(_NEEDS_WIJK_SHAPES & set(products)))
+                     units=settings.units, comparison_group=settings.comparison_group,
+                     comparison_name=settings.comparison_name, wijk_shapes=bool(_NEEDS_WIJK_SHAPES & set(products)))
         progress.say(f"grenzen en cijfers gekoppeld: {plural(len(data.buurten), 'buurt', 'buurten')}, "
                      f"{plural(len(data.indicators), 'indicator', 'indicatoren')}")
         _write_report(out, data)
@@ -97,7 +99,7 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
             analysis = analyse(data, settings.need)
             progress.say(f"aandachtsbuurten bepaald: {len(analysis.flagged)} van {len(data.buurten)}")
         shown = _map_indicators(data, settings)
-        classes = _classes(data, analysis, shown, settings) if set(products) - {"aandachtsbuurten"} else {}
+        classes = _classes(data, analysis, shown, settings) if set(products) - {"aandachtsbuurten", "vergelijking"} else {}
         pages: dict[str, int] = {}
         for product in products:
             _RENDERERS[product](out, data=data, analysis=analysis, classes=classes, indicators=shown,
@@ -211,6 +213,25 @@ def _relation_plots(out: OutputFolder, *, data, analysis, progress, **_) -> None
     progress.say("spreidingsdiagrammen getekend")
 
 
+def _comparison(out: OutputFolder, *, data, progress, **_) -> None:
+    if data.comparison is None:
+        progress.say("vergelijking overgeslagen: geef gemeentecijfers van alle gemeenten (kwb_gemeenten)")
+        return
+    from .render.static import comparison_figure
+
+    table = data.comparison
+    keys = [i.key for i in data.indicators if i.key in table]
+    rounded = table.round({k: decimals_for(i.unit) for i in data.indicators for k in (i.key,) if k in table})
+    out.write_csv(f"{data.slug}_vergelijking.csv", rounded)
+    for code, rows in table.groupby("gemeentecode", sort=False):
+        name = rows["naam"].iloc[0]
+        fig = comparison_figure(rows, [i for i in data.indicators if i.key in keys], title=f"{name} vergeleken",
+                                source=data.subtitle)
+        suffix = "" if table["gemeentecode"].nunique() == 1 else f"_{code}"
+        out.save_figure(f"{data.slug}_vergelijking{suffix}.png", fig, dpi=200)
+    progress.say("vergelijking met grootteklasse en Nederland gemaakt")
+
+
 def _web_map(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
     from .render.webmap import render_html
 
@@ -271,6 +292,7 @@ _RENDERERS = {
     "tabellen": _tables,
     "aandachtsbuurten": _flags,
     "samenhang": _relation_plots,
+    "vergelijking": _comparison,
     "kaart": _web_map,
     "insluiten": _embed,
     "statisch": _static_maps,

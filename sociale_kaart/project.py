@@ -74,6 +74,11 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "titel": ("map", "title", _STR),
         "formaten": ("map", "formats", _STRS),
     },
+    "vergelijking": {
+        "gemeenten": ("run", "comparison_group", _STRS),
+        "naam": ("run", "comparison_name", _STR),
+    },
+    "eenheden": {},  # indicator key = 100 | 1000 | 10000, checked below
     "uitvoer": {
         "map": ("run", "output", _PATH),
         "producten": ("run", "products", _STRS),
@@ -155,6 +160,15 @@ formaten = ["png", "svg", "pdf"]
 # richting = "minder"        # meer (hoger = meer behoefte), minder, of context
 # optellen = "gewogen"       # scores: gewogen naar inwoners per wijk en gemeente, of geen (alleen per buurt)
 
+[vergelijking]
+# Vergelijk de gemeente met Nederland en haar grootteklasse (vraagt [bronnen] kwb_gemeenten), en met:
+# gemeenten = ["GM0556", "GM0606", "GM0622"]
+# naam = "Waterweggemeenten"
+
+[eenheden]
+# Per 1.000 of per 10.000 inwoners, zoals de begroting het zegt:
+# bijstand_per_1000 = 10000
+
 [uitvoer]
 map = "maps"
 # Welke producten 'maak' maakt (standaard alle):
@@ -195,10 +209,15 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         if not isinstance(values, dict):
             raise InputError(f"{path.name}: {section} moet een sectie [{section}] zijn")
         for key in values:
+            if section == "eenheden":
+                continue
             if key not in SCHEMA[section]:
                 raise InputError(f"{path.name}: onbekende sleutel {key!r} in [{section}]; bekend: "
                                  f"{', '.join(SCHEMA[section])}")
     for section, values in raw.items():
+        if section == "eenheden":
+            parts["run"]["units"] = _units(values, path)
+            continue
         for key, value in values.items():
             part, field_, kind = SCHEMA[section][key]
             parts[part][field_] = _convert(value, kind, f"{path.name}: [{section}] {key}", base, check_files)
@@ -207,6 +226,15 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
     if specs:
         parts["run"]["indicators"] = specs
     return parts
+
+
+def _units(values: dict, path: Path) -> dict[str, float]:
+    units = {}
+    for key, value in values.items():
+        if isinstance(value, bool) or value not in (100, 1000, 10000):
+            raise InputError(f"{path.name}: [eenheden] {key}: verwacht 100 (procent), 1000 of 10000, gevonden {value!r}")
+        units[key] = float(value)
+    return units
 
 
 def _indicator_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[IndicatorSpec, ...]:

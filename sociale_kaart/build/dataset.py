@@ -89,6 +89,7 @@ class Dataset:
     geometry_notes: tuple[str, ...] = ()
     bron: str = f"{CBS_SOURCE} (CC BY 4.0)"
     disclosure: object | None = None  #: the Protected result of the registration counts (counts only in reports)
+    comparison: pd.DataFrame | None = None  #: the gemeente beside its size class, the Netherlands and an own group
 
     #: Above this many gemeenten a title names the count instead of every name.
     MAX_NAMES = 4
@@ -169,7 +170,8 @@ class Dataset:
 
 
 def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), indicators: tuple[IndicatorSpec, ...] = (),
-          wijk_shapes: bool = True) -> Dataset:
+          units: dict[str, float] | None = None, comparison_group: tuple[str, ...] = (),
+          comparison_name: str = "eigen groep", wijk_shapes: bool = True) -> Dataset:
     """Load, join and compute indicators for the chosen gemeenten.
 
     Parameters
@@ -181,6 +183,10 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     indicators : tuple of IndicatorSpec
         Own indicators: any numeric column of the KWB, a registration or another table keyed on
         buurtcode.
+    units : dict, optional
+        Indicator key -> scale: per 1,000 or per 10,000 inhabitants as the reports use them.
+    comparison_group, comparison_name : tuple of str, str
+        An own group of gemeenten to compare with, beside the size class and the Netherlands.
     wijk_shapes : bool
         Read wijk polygons (print products need them; the HTML map draws wijk borders from the
         buurt arcs and skips this read).
@@ -238,7 +244,10 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     universe = ind.derive_counts(universe)
     joined, universe, own = _own_indicators(indicators, joined, universe, kwb, reg_columns)
     extra += own
-    chosen = ind.available(joined, extra)
+    chosen = [_with_unit(i, (units or {}).get(i.key)) for i in ind.available(joined, extra)]
+    unknown_units = set(units or {}) - {i.key for i in chosen}
+    if unknown_units:
+        raise InputError(f"eenheid voor onbekende indicator {sorted(unknown_units)[0]!r}")
     joined = ind.compute_rates(joined, chosen, small_numbers)
     empty = [i for i in chosen if joined[i.key].isna().all() and not joined[f"{i.key}_status"].eq(ind.SUPPRESSED).any()]
     chosen = [i for i in chosen if i not in empty]
@@ -251,6 +260,15 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     if kwb.nederland:
         land = ind.derive_counts(pd.DataFrame([kwb.nederland]).assign(land="NL"))
         nederland = ind.aggregate(land, "land", [i for i in chosen if i.inputs_present(land)], small_numbers)
+    comparison = None
+    if published is not None and len(published) > len(codes):  # rows of other gemeenten too: compare
+        from .compare import compare
+
+        comparison = compare(published, codes, chosen, group=comparison_group, group_name=comparison_name)
+        if nederland is None:  # the Netherlands as the sum of all gemeenten (never the mean of their rates)
+            land = ind.derive_counts(published).assign(land="NL")
+            nederland = ind.aggregate(land, "land", [i for i in chosen if i.inputs_present(land) and not i.protected],
+                                      small_numbers)
     joined["wijknaam"] = joined["wijkcode"].map(wijken.set_index("wijkcode")["wijknaam"])
     disclosure = None
     if reg_columns:
@@ -279,7 +297,21 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         geometry_notes=tuple(notes),
         bron=bron,
         disclosure=disclosure,
+        comparison=comparison,
     )
+
+
+def _with_unit(indicator, scale):
+    """The indicator per 1,000 or per 10,000 inhabitants (its key stays: settings and tables keep working)."""
+    import dataclasses
+
+    if scale is None or scale == indicator.scale:
+        return indicator
+    if not indicator.unit.startswith("per ") and scale != 100:
+        raise InputError(f"eenheid van {indicator.key}: alleen cijfers per inwoners kunnen per {nl_number(scale, 0)}")
+    unit = "%" + indicator.unit.split("inwoners")[-1] if scale == 100 else f"per {nl_number(scale, 0)} inwoners"
+    return dataclasses.replace(indicator, scale=scale, unit=unit,
+                               description=indicator.description.replace("per 1.000 inwoners", unit))
 
 
 def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers):

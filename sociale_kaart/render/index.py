@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import PurePosixPath
 
-from ..texts import nl_number, plural
+from ..texts import decimals_for, nl_number, plural
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -33,6 +33,7 @@ _KINDS = (
     ("_buurten.csv", "Cijfers per buurt"),
     ("_wijken.csv", "Cijfers per wijk"),
     ("_gemeente.csv", "Cijfers per gemeente"),
+    ("_vergelijking.csv", "De gemeente naast haar grootteklasse, Nederland en een eigen groep"),
     ("_koppelrapport.txt", "Koppelrapport: welke buurten gekoppeld zijn en waar de cijfers vandaan komen"),
     ("_koppelrapport.json", "Koppelrapport (machineleesbaar, met alle codes)"),
 )
@@ -53,6 +54,8 @@ def describe(name: str) -> str:
         return "Wijkprofiel"
     if "_samenhang_" in name:
         return "Spreidingsdiagram"
+    if "_vergelijking" in name:
+        return "Vergelijking met grootteklasse en Nederland (grafiek)"
     return "Statische kaart"
 
 
@@ -91,6 +94,20 @@ def render_index(*, data, analysis, names: list[str], products, pages: dict, dat
         rows.append(("Registratie", summary.to_text()))
     parts += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows]
     parts.append("</table><p>Alle codes staan in het koppelrapport.</p>")
+    if data.comparison is not None:
+        keys = [i for i in data.indicators if i.key in data.comparison]
+        parts.append("<h2>Vergelijking</h2><table><tr><th></th>" + "".join(f"<th>{e(i.label)}<br><small>{e(i.unit)}"
+                                                                             "</small></th>" for i in keys) + "</tr>")
+        for row in data.comparison.itertuples(index=False):
+            cells = []
+            for i in keys:
+                value = getattr(row, i.key)
+                have, total = getattr(row, f"{i.key}_gemeenten"), row.gemeenten
+                gap = "" if row.vergelijking == "gemeente" or have == total else f" ({have} van {total} gemeenten)"
+                cells.append(f"<td>{e(nl_number(value, decimals_for(i.unit)))}{e(gap)}</td>")
+            parts.append(f"<tr><th>{e(row.naam)}</th>{''.join(cells)}</tr>")
+        parts.append("</table><p>Uit opgetelde aantallen van de gemeenten van elke groep, nooit als gemiddelde van "
+                     "hun cijfers.</p>")
     parts.append("<h2>Indicatoren</h2><ul>")
     parts += [f"<li><strong>{e(ind.label)}</strong> ({e(ind.unit)}): {e(ind.description)}</li>" for ind in data.indicators]
     parts.append(f"</ul><h2>Kleine aantallen</h2><p>{e(data.small_numbers.describe())}</p>")

@@ -443,7 +443,7 @@ class Drawing(Block):
 class TableStyle:
     size: float = TABLE_SIZE
     pad_x: float = 3.0
-    pad_y: float = 2.2
+    pad_y: float = 1.8
     header_fill: str = "#e8e8e8"
     shade_fill: str = "#f3f3f3"
     rule_colour: str = "#bbbbbb"

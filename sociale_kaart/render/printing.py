@@ -206,7 +206,7 @@ class BarChart(Block):
     reference: float | None
     decimals: int
     width: float
-    continued: bool = False
+    continued: bool = False  #: the rest of a chart split over two pages
 
     def __post_init__(self):
         self.title_lines = wrap(self.title + (" (vervolg)" if self.continued else ""), self.width, CHART_SIZE + 0.5, "bold")
@@ -227,18 +227,23 @@ class BarChart(Block):
         return self.reference is not None and not pd.isna(self.reference)
 
     def row_height(self, i: int) -> float:
-        return max(1, len(self.name_lines[i])) * self.line + 2.5
+        return max(1, len(self.name_lines[i])) * self.line + 1.6
+
+    @property
+    def empty(self) -> bool:
+        """No buurt has a value: the chart is a note (a continued part always lists its buurten)."""
+        return not any(self.shown) and not self.continued
 
     @property
     def height(self) -> float:
-        if not any(self.shown):
+        if self.empty:
             return self.head_height + self.line * 2 + 8
         return self.head_height + sum(self.row_height(i) for i in range(len(self.names))) + 8
 
     def split(self, available):
         if self.height <= available:
             return self, None
-        if not any(self.shown):
+        if self.empty:
             return None, self
         used, cut = self.head_height + 8, 0
         for i in range(len(self.names)):
@@ -266,7 +271,7 @@ class BarChart(Block):
             canvas.text(x + 18, y, f"gemeente {nl_number(self.reference, self.decimals)}", small)
             y += self.line
         y += 2
-        if not any(self.shown):
+        if self.empty:
             every = set(self.statuses)
             note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
                     else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
@@ -279,7 +284,7 @@ class BarChart(Block):
         low = min([0.0] + values + ([float(self.reference)] if self._has_reference else []))
         high = max([0.0] + values + ([float(self.reference)] if self._has_reference else []))
         span = (high - low) or 1.0
-        value_width = max(text_width(t, CHART_SIZE) for t in labels) + 3
+        value_width = max((text_width(t, CHART_SIZE) for t in labels), default=0.0) + 3
         x0 = x + self.label_width + 4
         bar_width = max(10.0, self.width - (x0 - x) - value_width)
         scale = lambda v: x0 + (v - low) / span * bar_width  # noqa: E731
@@ -508,8 +513,8 @@ def _flag_paragraphs(ctx: PrintContext, buurten: pd.DataFrame, *, heading: str, 
 
 def _notes(ctx: PrintContext) -> list[Paragraph]:
     data = ctx.data
-    notes = [f"Leeswijzer: {FLAG_MARK} = aandachtsbuurt; 'onderdrukt' = te klein aantal om te tonen; "
-             f"'{MISSING_TEXT}' = geen cijfer in de bron. Wijk- en gemeentecijfers zijn berekend uit opgetelde aantallen.",
+    notes = [f"Leeswijzer: {FLAG_MARK} = aandachtsbuurt; '{MISSING_TEXT}' = geen cijfer in de bron; wijk- en "
+             "gemeentecijfers zijn berekend uit opgetelde aantallen.",
              "Regels: " + ctx.settings.describe(),
              "Kleine aantallen: " + data.small_numbers.describe()]
     return [Paragraph(t, NOTE, space_before=2) for t in notes]
@@ -524,7 +529,7 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section],
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
     subtitle = (f"{gemeentenaam} · wijk {code} · {plural(len(buurten), 'buurt', 'buurten')} · "
                 f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners · {ctx.date}")
-    footer = ctx.footer(f"Wijkprofiel {wijk['wijknaam']}, {gemeentenaam}")
+    footer = ctx.footer(f"{wijk['wijknaam']}, {gemeentenaam}")
     spec = _wijk_map_spec(ctx, buurten, code)
     chart_width = CONTENT_WIDTH * CHART_SHARE
     map_width = CONTENT_WIDTH - chart_width - 14
@@ -545,13 +550,13 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section],
             else:
                 below.append(chart)
         top = Columns([(0.0, map_block(spec, map_width, map_height)), (map_width + 14, Stack(beside))])
-        blocks: list[Block] = [top, Spacer(10), *table]
+        blocks: list[Block] = [top, Spacer(8), *table]
         half = (CONTENT_WIDTH - 14) / 2
         for i in range(0, len(below), 2):  # charts that do not fit beside the map: two abreast
             pair = [BarChart(c.title, c.names, c.values, c.statuses, c.reference, c.decimals, half)
                     for c in below[i:i + 2]]
             blocks += [Spacer(10), Columns([(k * (half + 14), c) for k, c in enumerate(pair)])]
-        blocks += [Spacer(12), text, Spacer(8), notes]
+        blocks += [Spacer(10), text, Spacer(6), notes]
         return [Section(f"Wijkprofiel {wijk['wijknaam']}", subtitle, blocks)]
 
     for map_height in PROFILE_MAP_HEIGHTS:

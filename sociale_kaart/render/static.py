@@ -296,3 +296,37 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
                                                       (-4, 3, "right", "bottom"), (-4, -3, "right", "top"),
                                                       (0, 8, "center", "bottom"), (0, -8, "center", "top")])
     return fig
+
+
+def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
+    """One panel per indicator: the gemeente beside its size class, the Netherlands and an own group.
+
+    Group values carry "(n van N gemeenten)" where some gemeenten lack the figure.
+    """
+    shown = [i for i in indicators if i.key in comparison]
+    fig = new_figure(figsize=(8.27, 1.2 + 1.35 * max(1, len(shown))), layout="constrained")
+    axes = fig.subplots(max(1, len(shown)), 1, squeeze=False)[:, 0]
+    colours = {"gemeente": "#b30000", "grootteklasse": "#fc8d59", "Nederland": "#7f7f7f"}
+    for ax, ind in zip(axes, shown):
+        rows = comparison[comparison[ind.key].notna()]
+        labels = []
+        for row in rows.itertuples(index=False):
+            have, total = getattr(row, f"{ind.key}_gemeenten"), row.gemeenten
+            labels.append(row.naam + ("" if row.vergelijking == "gemeente" or have == total
+                                      else f" ({have} van {total} gemeenten)"))
+        y = np.arange(len(rows))[::-1]
+        values = rows[ind.key].to_numpy(dtype=float)
+        ax.barh(y, values, color=[colours.get(v, "#fdcc8a") for v in rows["vergelijking"]], height=0.6)
+        decimals = decimals_for(ind.unit)
+        for yy, value in zip(y, values):
+            ax.text(value, yy, " " + nl_number(value, decimals), va="center", fontsize=8)
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels, fontsize=8)
+        ax.set_title(f"{ind.label} ({ind.unit})", fontsize=9.5, loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.set_xlim(0, max(values.max() * 1.18, 1) if len(values) else 1)
+        ax.tick_params(axis="x", labelsize=7.5)
+    fig.suptitle(title, fontsize=12, fontweight="bold")
+    if source:
+        fig.text(0.01, 0.002, source, fontsize=6.5, color="#444444", va="bottom")
+    return fig
