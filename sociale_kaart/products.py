@@ -267,14 +267,14 @@ def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, sett
 
 
 def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, **_) -> None:
-    from .render.printing import PrintContext, profile_figures, select_wijken
+    from .render.printing import PrintContext, profile_documents, select_wijken
 
     ctx = PrintContext(data, analysis, classes, dutch_date())
     wijken = select_wijken(data.wijken, list(settings.wijken))
     folder = f"{data.slug}_wijkprofielen"
-    for name, title, fig in progress.items(profile_figures(ctx, wijken), "wijkprofiel", len(wijken),
-                                           name=lambda item: item[1]):
-        out.save_pdf(f"{folder}/{name}", [fig], title=title)
+    for name, title, figures in progress.items(profile_documents(ctx, wijken), "wijkprofiel", len(wijken),
+                                               name=lambda item: item[1]):
+        out.save_pdf(f"{folder}/{name}", figures, title=title)
     pages["profielen"] = len(wijken)
 
 
