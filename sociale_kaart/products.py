@@ -319,8 +319,8 @@ def _without_raw_inputs(frame, data):
     frame = frame.copy()
     for ind in data.indicators:
         status = f"{ind.key}_status"
-        if status not in frame or ind.numerator == ind.denominator or ind.domain == "veiligheid":
-            continue  # police counts are published figures: a small buurt shows its count, not a rate
+        if status not in frame or ind.numerator == ind.denominator or ind.domain == "veiligheid" or ind.protected:
+            continue  # police counts are published figures; registration counts are governed by the disclosure rules
         hidden = (frame[status] == SUPPRESSED).to_numpy()
         if not hidden.any():
             continue

@@ -57,7 +57,9 @@ def _expected_by_stapeling(kwb_rows) -> set[str]:
     expected = set()
     for code, r in rates.items():
         high = sum(1 for name in ("wmo", "bijstand", "jeugd") if r[name] is not None and r[name] > 1.25 * gemeente[name])
-        if r["inwoners"] >= 200 and high >= 2:
+        # the documented single-extreme rule: one need indicator at least twice the gemeente
+        extreme = any(r[name] is not None and r[name] >= 2 * gemeente[name] for name in ("wmo", "bijstand", "jeugd"))
+        if r["inwoners"] >= 200 and (high >= 2 or extreme):
             expected.add(code)
     return expected
 
@@ -172,7 +174,7 @@ def test_flag_rule_with_and_without_hot_spot():
         "lisa_klasse": ["HH", "niet significant", "HH", "HH", "LH"],
     })
     reference = pd.DataFrame({"gemeentecode": ["GM0001"], "wmo_per_1000": [50.0]})
-    out = flag(table, need, reference, NeedSettings(hotspots=True, min_stapeling=2, min_inwoners=200))
+    out = flag(table, need, reference, NeedSettings(hotspots=True, min_stapeling=2, min_inwoners=200, extreme_factor=None))
     # Only the first: HH, one high indicator, enough inhabitants. Not: outside a cluster (2),
     # too few inhabitants (3), no high indicator (4), a low-high outlier (5).
     assert out["aandachtsbuurt"].tolist() == [True, False, False, False, False]
@@ -199,7 +201,8 @@ def test_hh_cluster_flags_a_buurt_below_the_stapeling_minimum():
     inwoners = np.full(len(grid), 1000.0)
     inwoners[11] = 150.0  # in the cluster, but too few inhabitants
     data = _synthetic_dataset(grid, rates, inwoners)
-    settings = NeedSettings(hotspots=True, min_stapeling=2, min_inwoners=200, permutations=999, seed=7)
+    settings = NeedSettings(hotspots=True, min_stapeling=2, min_inwoners=200, permutations=999, seed=7,
+                            extreme_factor=None)  # the HH branch on its own
     result = analyse(data, settings)
     table = result.table
     # With one need indicator the stapeling is at most 1: below the minimum of 2 everywhere.
