@@ -276,6 +276,8 @@ def _pdf_fonts():
 
     import matplotlib
 
+    from .render.layout import print_rc
+
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    with matplotlib.rc_context({"pdf.use14corefonts": True, "svg.fonttype": "none"}):
+    with matplotlib.rc_context({**print_rc(), "svg.fonttype": "none"}):  # the print font, embedded
         yield

@@ -1,13 +1,20 @@
-"""Print products, read back with pdftotext/pdfinfo as a user's PDF reader would.
+"""Print products, read back with pdftotext, pdffonts and pdfinfo as a user's PDF reader would.
 
-Maassluis is rendered through the print API from the session Dataset and Analysis (no rebuild);
-the commands are run on the bundled Voorbeeldstad, and on Schiedam for buurten without figures.
+The acceptance runs (the demo, Maassluis, Vlaardingen + Schiedam) are made through the
+orchestrator; every PDF is then checked on paper terms: every word inside the page with a margin,
+no text under 7 pt, body text of at least 8 pt, every font embedded, page numbers and a running
+footer, every aandachtsbuurt of a wijk with all its reasons on that wijk's pages. Maassluis is
+also rendered through the print API from the session Dataset and Analysis; the commands are run
+on the bundled Voorbeeldstad, and on Schiedam for buurten without figures.
 """
 
+import datetime as dt
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 import pyogrio
 import pytest
@@ -15,8 +22,13 @@ import pytest
 from sociale_kaart.texts import cell
 from tests.conftest import raw_number
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
+                                   reason="poppler-utils not installed")
 DATE = "1 januari 2026"
+#: Nothing may be printed closer to the edge of the paper than this (points; 8,5 mm).
+MARGIN = 24.0
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december"]
 
 
 def run(*args, cwd):
@@ -25,8 +37,9 @@ def run(*args, cwd):
                           cwd=cwd)
 
 
-def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def pdf_text(path, *args) -> str:
+    return subprocess.run(["pdftotext", "-layout", *args, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
 
 
 def pdf_pages(path) -> int:
@@ -38,12 +51,334 @@ def wijken_in(path, where: str | None = None):
     return pyogrio.read_dataframe(path, layer="wijken", where=where, read_geometry=False)
 
 
+# --- reading PDFs back ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Word:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+    @property
+    def size(self) -> float:
+        """The font size (points): pdftotext's box spans the font's ascender to its descender."""
+        return (self.y1 - self.y0) / EM_BOX
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    width: float
+    height: float
+    words: list
+
+    def text(self, smallest: float = 0.0, largest: float = 99.0) -> str:
+        """The words of a size in [smallest, largest) in reading order, one space apart."""
+        chosen = [w for w in self.words if smallest - 0.05 <= w.size < largest - 0.05]
+        return " ".join(w.text for w in sorted(chosen, key=lambda w: (round(w.y0, 1), w.x0)))
+
+
+def _font_em_box() -> float:
+    """(ascender - descender) / unitsPerEm of the shipped print fonts, read with fontTools."""
+    from fontTools.ttLib import TTFont
+
+    import sociale_kaart
+
+    boxes = set()
+    for path in (Path(sociale_kaart.__file__).parent / "assets" / "fonts").glob("*.ttf"):
+        font = TTFont(path)
+        boxes.add((font["hhea"].ascent - font["hhea"].descent) / font["head"].unitsPerEm)
+    assert len(boxes) == 1, boxes
+    return boxes.pop()
+
+
+EM_BOX = _font_em_box()
+
+
+def read_pdf(path) -> list[PdfPage]:
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        words = [Word(float(a), float(b), float(c), float(d), _unescape(t)) for a, b, c, d, t in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page.group(3))]
+        pages.append(PdfPage(float(page.group(1)), float(page.group(2)), words))
+    return pages
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def fonts_of(path) -> list[dict]:
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    header, rule = lines[0], lines[1]
+    columns = [m.span() for m in re.finditer(r"-+", rule)]
+    names = [header[a:b if i < len(columns) - 1 else None].strip() for i, (a, b) in enumerate(columns)]
+    return [{n: line[a:b if i < len(columns) - 1 else None].strip() for i, (n, (a, b)) in enumerate(zip(names, columns))}
+            for line in lines[2:] if line.strip()]
+
+
+def today() -> str:
+    day = dt.date.today()
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the acceptance runs, made through the orchestrator ------------------------------------------
+
+def _sources(name, request):
+    from sociale_kaart.settings import NeedSettings, Sources
+    from sociale_kaart.sources.sample import sample_path
+
+    if name == "demo":  # as `sociale-kaart demo` makes it
+        return Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb"),
+                       registraties=(sample_path("registraties"), sample_path("meldingen")),
+                       bron="Fictieve voorbeelddata: Voorbeeldstad bestaat niet"), NeedSettings(hotspots=True)
+    grenzen, kwb = request.getfixturevalue("buurten_2016"), request.getfixturevalue("kwb_2024")
+    gemeenten = {"maassluis": ("Maassluis",), "vlaardingen_schiedam": ("Vlaardingen", "Schiedam")}[name]
+    return Sources(grenzen=grenzen, kwb=kwb, gemeenten=gemeenten), NeedSettings()
+
+
+@dataclass
+class Made:
+    name: str
+    result: object
+    briefing: Path
+    profiles: list
+    pages: dict  #: path -> [PdfPage]
+
+
+@pytest.fixture(scope="module", params=["demo", "maassluis", "vlaardingen_schiedam"])
+def made(request, tmp_path_factory):
+    if shutil.which("pdftotext") is None or shutil.which("pdffonts") is None:
+        pytest.skip("poppler-utils not installed")
+    from sociale_kaart.products import make
+    from sociale_kaart.settings import RunSettings
+
+    sources, need = _sources(request.param, request)
+    out = tmp_path_factory.mktemp(request.param)
+    result = make(RunSettings(sources=sources, need=need, output=out, quiet=True), products=("profielen", "briefing"))
+    briefing = out / f"{result.data.slug}_briefing.pdf"
+    profiles = sorted((out / f"{result.data.slug}_wijkprofielen").glob("*.pdf"))
+    return Made(request.param, result, briefing, profiles, {p: read_pdf(p) for p in [briefing, *profiles]})
+
+
+@needs_poppler
+def test_every_word_lies_inside_the_page_with_its_margin(made):
+    outside = []
+    for path, pages in made.pages.items():
+        for number, page in enumerate(pages, 1):
+            assert page.words, f"{path.name} page {number} is empty"
+            for w in page.words:
+                if w.x0 < MARGIN or w.y0 < MARGIN or w.x1 > page.width - MARGIN or w.y1 > page.height - MARGIN:
+                    outside.append(f"{path.name} p{number}: {w.text!r} at x {w.x0:.0f}-{w.x1:.0f}, y {w.y0:.0f}-{w.y1:.0f}")
+    assert outside == []
+
+
+@needs_poppler
+def test_no_text_under_7_pt_and_body_text_at_least_8_pt(made):
+    for path, pages in made.pages.items():
+        smallest = min(w.size for page in pages for w in page.words)
+        assert smallest >= 7.0 - 0.05, (path.name, smallest)
+    # The reasons of the aandachtsbuurten are body text: "stapeling" is in every one of them.
+    body = [w for page in made.pages[made.briefing] for w in page.words if w.text.startswith("stapeling")]
+    assert len(body) >= len(made.result.analysis.flagged)
+    assert min(w.size for w in body) >= 8.0 - 0.05
+
+
+@needs_poppler
+def test_every_font_is_embedded(made):
+    for path in made.pages:
+        fonts = fonts_of(path)
+        assert fonts, path.name
+        assert [f["name"] for f in fonts if f["emb"] != "yes"] == [], path.name
+        assert all(f["type"] in ("CID TrueType", "TrueType") for f in fonts), fonts
+
+
+@needs_poppler
+def test_every_page_has_its_number_and_the_running_footer(made):
+    for path, pages in made.pages.items():
+        source = "Fictieve voorbeelddata" if made.name == "demo" else "Bron: CBS/Kadaster"
+        area = made.result.data.title if path == made.briefing else str(made.result.data.gemeentenamen)
+        for number, page in enumerate(pages, 1):
+            text = page.text(6.9, 7.1)  # the footer's size
+            label = f"pagina {number} van {len(pages)}"
+            assert label in text, (path.name, number)
+            footer = squash(text.replace(label, ""))
+            assert today() in footer and source in footer, (path.name, number, footer)
+            assert any(name in footer for name in made.result.data.gemeentenamen if name in area), footer
+    assert pdf_pages(made.briefing) == made.result.pages["briefing"] == len(made.pages[made.briefing])
+
+
+@needs_poppler
+def test_every_aandachtsbuurt_is_on_its_wijk_pages_with_every_reason(made):
+    """Counted per wijk in the flag table, found by name and with its whole reason in the briefing."""
+    result = made.result
+    flagged = result.analysis.flagged
+    assert len(flagged) > 0
+    wijken = result.data.wijken.set_index("wijkcode")
+    names = result.data.gemeenten.set_index("gemeentecode")["gemeentenaam"]
+    several = result.analysis.table["gemeentecode"].nunique() > 1
+    pages = made.pages[made.briefing]
+    for code, group in flagged.groupby("wijkcode"):
+        title = str(wijken.loc[code, "wijknaam"])
+        if several:
+            title += f" ({names['GM' + code[2:6]]})"
+        mine = [p for p in pages if p.text(15.5, 16.5) in (title, f"{title} (vervolg)")]
+        assert mine, f"no page for {title}"
+        body = squash(" ".join(p.text(8.0, 9.0) for p in mine))  # body text, without titles and tables
+        found = re.findall(r"\((BU\d{8}), stapeling \d+\)", body)
+        assert sorted(found) == sorted(group["buurtcode"]), title  # each once, none missing
+        for _, row in group.iterrows():
+            entry = f"{row['buurtnaam']} ({row['buurtcode']}, stapeling {row['stapeling']}): {row['reden']}"
+            assert squash(entry) in body, entry
+        profile = next(p for p in made.pages if p.name.startswith(f"wijkprofiel_{code}_"))
+        body = squash(" ".join(p.text(8.0, 9.0) for p in made.pages[profile]))
+        for _, row in group.iterrows():
+            assert squash(f"({row['buurtcode']}, stapeling {row['stapeling']}): {row['reden']}") in body
+
+
+@needs_poppler
+def test_dutch_counts_and_no_repeated_none(made):
+    for path, pages in made.pages.items():
+        for number, page in enumerate(pages, 1):
+            text = squash(pdf_text(path, "-f", str(number), "-l", str(number)))
+            assert not re.search(r"(?<![\d.,])1 (buurten|wijken|gemeenten|pagina's)\b", text), (path.name, number)
+            assert not re.search(r"(?<![\d.,])1 van \S+ buurten zijn\b", text), (path.name, number)
+            assert not re.search(r"(?<![\d.,])([2-9]|\d\d+) van \S+ buurten is\b", text), (path.name, number)
+            assert text.count("Geen aandachtsbuurten") + text.count("Geen van de") <= 1, (path.name, number)
+
+
+@needs_poppler
+def test_a_long_text_goes_on_under_vervolg(made):
+    for path, pages in made.pages.items():
+        for number, page in enumerate(pages, 1):
+            if "vervolg op de volgende pagina" in page.text():
+                assert number < len(pages)
+                assert page.text(15.5, 16.5).split(" (vervolg)")[0] in pages[number].text(15.5, 16.5)
+                assert pages[number].text(15.5, 16.5).endswith("(vervolg)")
+
+
+@needs_poppler
+def test_the_cover_names_the_gemeente_of_every_wijk(made):
+    result = made.result
+    table = result.analysis.table
+    if table["gemeentecode"].nunique() < 2:
+        pytest.skip("one gemeente")
+    cover = made.pages[made.briefing][0].text()
+    names = result.data.gemeenten.set_index("gemeentecode")["gemeentenaam"]
+    entries = []
+    for row in result.data.wijken.itertuples():
+        entry = f"{row.wijknaam} ({names['GM' + row.wijkcode[2:6]]})"
+        assert entry in cover
+        entries.append(entry)
+    assert len(set(entries)) == len(entries)  # "Wijk 01" of Vlaardingen and of Schiedam are told apart
+    for gemeentecode, group in result.data.wijken.groupby(result.data.wijken["wijkcode"].str[2:6]):
+        assert squash(f"{names['GM' + gemeentecode]} " + ", ".join(group["wijknaam"])) in squash(cover)
+
+
+# --- the layout on its own -----------------------------------------------------------------------
+
+def _save(figures, path):
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from sociale_kaart.render.layout import print_fonts
+
+    with print_fonts(), PdfPages(path) as pdf:
+        for fig in figures:
+            pdf.savefig(fig)
+    return path
+
+
+@needs_poppler
+def test_text_outside_windows_1252_prints_as_itself(tmp_path):
+    from sociale_kaart.render.layout import Section, paginate, render_pages, text_block
+
+    line = "Ĳsselmonde en ĳsbaan: Ŝ, ≤ 5 ≥ 3, € 12, ▲ en ’t Hoofd – “buurt”"
+    sections = [Section("Tekens ĳ", "ondertitel", [text_block([line])])]
+    path = _save(render_pages(paginate(sections, "voet"), "voet"), tmp_path / "tekens.pdf")
+    assert line in pdf_text(path)
+    assert all(f["emb"] == "yes" for f in fonts_of(path))
+
+
+@needs_poppler
+def test_wrapped_text_keeps_every_word_inside_its_column(tmp_path):
+    from sociale_kaart.render.layout import MARGIN_LEFT, Section, paginate, render_pages, text_block
+
+    words = [("Wmo-cliënten", "Huurachterstandsbegeleidingstraject", "en", "Verspreide", "huizen", "ten", "noorden",
+              "van", "het", "Damsterdiep", "1.234,5", "onderdrukt")[i % 12] for i in range(700)]
+    text = " ".join(words)
+    width = 150.0
+    sections = [Section("Kolom", "", [text_block([text], width)])]
+    pages = paginate(sections, "voet")
+    assert len(pages) > 1  # 700 words in a narrow column run on
+    path = _save(render_pages(pages, "voet"), tmp_path / "kolom.pdf")
+    read = read_pdf(path)
+    body = [w for page in read for w in page.words if abs(w.size - 8.5) < 0.1]
+    assert max(w.x1 for w in body) <= MARGIN_LEFT + width + 0.5
+    # Every word is there, in order (a word wider than the column is broken, never dropped).
+    joined = "".join(w.text for w in body)
+    assert joined == "".join(words)
+
+
+@needs_poppler
+def test_a_wide_long_table_splits_into_column_groups_and_repeats_its_header(tmp_path):
+    from sociale_kaart.render.layout import CONTENT_WIDTH, MARGIN_LEFT, Section, paginate, render_pages, table_blocks
+
+    header = ["Gebied", "Inwoners"] + [f"Indicator nummer {i} (per 1.000 inwoners)" for i in range(14)]
+    rows = [[f"Buurt {r} met een lange naam", f"{r * 1000:,}".replace(",", ".")] + ["onderdrukt"] * 14
+            for r in range(90)]
+    tables = table_blocks(header, rows)
+    assert len(tables) >= 2  # 16 columns of 'onderdrukt' do not fit A4 at 7 pt
+    pages = paginate([Section("Tabel", "", tables)], "voet")
+    path = _save(render_pages(pages, "voet"), tmp_path / "tabel.pdf")
+    read = read_pdf(path)
+    words = [w for page in read for w in page.words]
+    assert max(w.x1 for w in words) <= MARGIN_LEFT + CONTENT_WIDTH + 0.5
+    assert min(w.size for w in words) >= 7.0 - 0.05
+    text = " ".join(page.text() for page in read)
+    assert text.count("onderdrukt") == 90 * 14
+    assert text.split().count("lange") == 90 * len(tables)  # every name in every column group
+    assert all(f"Buurt {r} met" in text for r in range(90))
+    for i in range(14):  # headers wrap in their column
+        assert f"nummer {i} " in text
+    assert all("Gebied" in page.text(7.0, 7.9).split() for page in read)  # the header repeats on every page
+
+
+@needs_poppler
+def test_a_chart_whose_every_value_is_suppressed_says_so(tmp_path):
+    from sociale_kaart.render.layout import Section, paginate, render_pages
+    from sociale_kaart.render.printing import BarChart
+
+    chart = BarChart("Bijstand (per 1.000 inwoners)", ["Zuidbuurt", "De Dijk"], [72.0, 80.0],
+                     ["onderdrukt", "onderdrukt"], 25.7, 1, 180.0)
+    path = _save(render_pages(paginate([Section("Grafiek", "", [chart])], "voet"), "voet"), tmp_path / "g.pdf")
+    text = read_pdf(path)[0].text(6.9, 7.9).replace("pagina 1 van 1", "")
+    assert "alle waarden onderdrukt" in text
+    assert re.findall(r"\d+", text.replace("1.000", "")) == ["25", "7"]  # only the gemeente's value: no axis
+
+
+def test_flag_sentence_is_dutch():
+    from sociale_kaart.render.printing import flag_sentence
+
+    assert flag_sentence(1, 3) == "1 van 3 buurten is aandachtsbuurt."
+    assert flag_sentence(3, 3) == "3 van 3 buurten zijn aandachtsbuurt."
+    assert flag_sentence(0, 2) == "Geen van de 2 buurten is aandachtsbuurt."
+    assert "1 buurten" not in flag_sentence(0, 1) + flag_sentence(1, 1)
+
+
+# --- Maassluis through the print API -------------------------------------------------------------
+
 @pytest.fixture(scope="module")
 def printed(maassluis, maassluis_analysis, tmp_path_factory):
     """Maassluis' wijk profiles and briefing, rendered once with the classes of the whole run."""
     from sociale_kaart.outputs import OutputFolder
     from sociale_kaart.render.classes import classify
-    from sociale_kaart.render.printing import PrintContext, briefing_figures, profile_figures
+    from sociale_kaart.render.printing import PrintContext, briefing_figures, profile_documents
 
     table = maassluis_analysis.table
     classes = {ind.key: classify(table[ind.key]) for ind in maassluis.indicators}
@@ -51,8 +386,8 @@ def printed(maassluis, maassluis_analysis, tmp_path_factory):
     ctx = PrintContext(maassluis, maassluis_analysis, classes, DATE)
     folder = tmp_path_factory.mktemp("print")
     with OutputFolder(folder, fingerprint="test") as out:
-        for name, title, fig in profile_figures(ctx, maassluis.wijken):
-            out.save_pdf(f"profielen/{name}", [fig], title=title)
+        for name, title, figures in profile_documents(ctx, maassluis.wijken):
+            out.save_pdf(f"profielen/{name}", figures, title=title)
         _, pages = out.save_pdf("briefing.pdf", briefing_figures(ctx, maassluis.wijken), title="Briefing")
         out.commit()
     return folder, pages
@@ -78,27 +413,24 @@ def test_sluispolder_profile_has_buurtnamen_and_the_csv_wmo_value(printed, kwb_r
         assert name in text
     raw = kwb_rows["BU05560302"]  # Sluispolder West
     wmo = raw_number(raw, "WmoClienten_93") / raw_number(raw, "AantalInwoners_5") * 1000
-    row = next(line for line in text.splitlines() if "Sluispolder West" in line and re.search(r"\d,\d", line))
-    assert f"{wmo:.1f}".replace(".", ",") in row
     inwoners = f"{raw_number(raw, 'AantalInwoners_5'):,.0f}".replace(",", ".")
-    assert inwoners in row
+    row = next(line for line in text.splitlines() if "Sluispolder West" in line and inwoners in line)  # the table row
+    assert f"{wmo:.1f}".replace(".", ",") in row
 
 
 @needs_poppler
 def test_briefing_pages_as_designed(printed, maassluis_analysis, buurten_2016, kwb_rows):
-    from sociale_kaart.render.printing import FLAG_LINES_PER_PAGE
-
     out, pages = printed
     briefing = out / "briefing.pdf"
     n_wijken = len(wijken_in(buurten_2016, "gemeentecode='GM0556'"))
-    n_flags = len(maassluis_analysis.flagged)
-    # cover + overview + one page per wijk + the flags table + sources; a reason wraps to at most
-    # 3 lines here, so the flags fit one page when 3 lines each stay under the page's line count.
-    assert 0 < 3 * n_flags <= FLAG_LINES_PER_PAGE
+    # cover + overview + one page per wijk + the flags + sources: Maassluis needs no continuation.
     expected = 1 + 1 + n_wijken + 1 + 1
     assert pdf_pages(briefing) == pages == expected == 12
     text = pdf_text(briefing)
+    assert "vervolg op de volgende pagina" not in text
     assert "Briefing stuurgroep Integrale Veiligheid" in text and "Bronnen, definities en regels" in text
+    for number in range(1, expected + 1):
+        assert f"pagina {number} van {expected}" in text
     # Bloemenbuurt's bijstand rate against the gemeente's (summed counts), from the raw CSV.
     rows = [r for code, r in kwb_rows.items() if code.startswith("BU0556")
             and raw_number(r, "PersonenPerSoortUitkeringBijstand_87") is not None]
@@ -135,8 +467,6 @@ def test_dutch_cell_formatting():
 
 @needs_poppler
 def test_briefing_command_with_profiles(sample_paths, tmp_path):
-    from sociale_kaart.render.printing import FLAG_LINES_PER_PAGE
-
     out = tmp_path / "uit"
     result = run("briefing", "--met-profielen", "--grenzen", str(sample_paths["grenzen"]), "--kwb",
                  str(sample_paths["kwb"]), "--uitvoer", str(out), cwd=tmp_path)
@@ -144,13 +474,13 @@ def test_briefing_command_with_profiles(sample_paths, tmp_path):
     wijken = wijken_in(sample_paths["grenzen"])
     said = re.search(r"Briefing: (\d+) pagina's, (\d+) aandachtsbuurten", result.stdout)
     assert said, result.stdout
-    pages, n_flags = int(said.group(1)), int(said.group(2))
-    assert 3 * n_flags <= FLAG_LINES_PER_PAGE
+    pages = int(said.group(1))
     briefing = out / "voorbeeldstad_fictief_briefing.pdf"
-    assert pdf_pages(briefing) == pages == 1 + 1 + len(wijken) + 1 + 1
+    assert pdf_pages(briefing) == pages >= 1 + 1 + len(wijken) + 1 + 1
+    text = pdf_text(briefing)
+    assert f"pagina {pages} van {pages}" in text
     profiles = sorted((out / "voorbeeldstad_fictief_wijkprofielen").glob("*.pdf"))
     assert len(profiles) == len(wijken) == 4
-    text = pdf_text(briefing)
     for name in wijken["wijknaam"]:
         assert name in text
 

@@ -576,18 +576,6 @@ def profile_documents(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple
                render_pages(pages, footer))
 
 
-def profile_figures(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple[str, str, object]]:
-    """One single-page figure per wijk: yields (file name, title, figure).
-
-    For callers that save one figure per profile. A profile that needs a second page (a wijk of
-    many buurten or long reasons) cannot be one figure: use :func:`profile_documents`.
-    """
-    for name, title, figures in profile_documents(ctx, wijken):
-        if len(figures) != 1:
-            raise RuntimeError(f"{title} needs {len(figures)} pages: save profile_documents(), not profile_figures()")
-        yield name, title, figures[0]
-
-
 # --- the briefing --------------------------------------------------------------------------------
 
 def briefing_sections(ctx: PrintContext, wijken: pd.DataFrame) -> tuple[list[Section], str]:
