@@ -90,7 +90,21 @@ class PrintContext:
 
 
 def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataFrame:
-    """Wijken by code (WK055603) or name (Sluispolder; also part of "Wijk 04 Kapelpolder")."""
+    """Wijken by code (WK055603) or name (Sluispolder; also part of "Wijk 04 Kapelpolder").
+
+    A name that fits several wijken (``Oost`` in two gemeenten) stops with the candidates.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"wijkcode": ["WK000101", "WK000201"], "wijknaam": ["Oost", "Oost"],
+    ...                   "gemeentecode": ["GM0001", "GM0002"]})
+    >>> select_wijken(w, ["WK000201"])["wijkcode"].tolist()
+    ['WK000201']
+    >>> select_wijken(w, ["oost"])
+    Traceback (most recent call last):
+    ...
+    sociale_kaart.errors.InputError: wijk 'oost' is niet eenduidig: WK000101 Oost (GM0001), WK000201 Oost (GM0002); geef de wijkcode
+    """
     if not selectors:
         return wijken
     chosen = []
@@ -102,6 +116,10 @@ def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataF
             hit = wijken[names == sel.casefold()]
             if hit.empty:
                 hit = wijken[names.str.contains(re.escape(sel.casefold()), regex=True)]
+        if len(hit) > 1:
+            options = ", ".join(f"{c} {n} ({g})" for c, n, g in zip(hit["wijkcode"], hit["wijknaam"],
+                                                                    hit.get("gemeentecode", [""] * len(hit))))
+            raise InputError(f"wijk {sel!r} is niet eenduidig: {options}; geef de wijkcode")
         if hit.empty:
             known = ", ".join(f"{c} {n}" for c, n in zip(wijken["wijkcode"], wijken["wijknaam"]))
             raise InputError(f"wijk {sel!r} niet gevonden; kies uit: {known}")

@@ -287,7 +287,7 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
                  fontsize=11)
     if flagged.any():
         ax.scatter([], [], s=28, c="#b30000", label="aandachtsbuurt")
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside, never on a label
     fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
     fig.text(0.01, 0.005, source, fontsize=6.5, color="#444444")
     if chosen:

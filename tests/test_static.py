@@ -1,0 +1,50 @@
+"""Static maps and scatter plots: what is drawn stays inside the picture."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from sociale_kaart.render.static import map_figure, relation_figure
+
+
+def margins_are_white(path, border: int = 3) -> bool:
+    pixels = np.asarray(Image.open(path).convert("L"))
+    edges = [pixels[:border], pixels[-border:], pixels[:, :border], pixels[:, -border:]]
+    return all((edge > 245).all() for edge in edges)
+
+
+@pytest.mark.parametrize("gemeente", ["GM0556", "GM0606"])
+def test_the_png_legend_and_everything_else_is_inside_the_image(gemeente, tmp_path, buurten_2016, kwb_2024):
+    from sociale_kaart.analysis.need import analyse
+    from sociale_kaart.build.dataset import build
+    from sociale_kaart.render.classes import classify
+    from sociale_kaart.settings import Sources
+
+    data = build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=(gemeente,)))
+    table = analyse(data).table
+    ind = data.indicators[0]
+    fig = map_figure(table, data.wijken, ind, classify(table[ind.key]), title="Titel", subtitle=data.subtitle)
+    path = tmp_path / "kaart.png"
+    fig.savefig(path, dpi=300)
+    assert margins_are_white(path), "something touches the edge of the PNG (a cut legend)"
+    renderer = fig.canvas.get_renderer()
+    legend = fig.axes[0].get_legend().get_window_extent(renderer)
+    assert legend.x0 >= 0 and legend.y0 >= 0 and legend.x1 <= fig.bbox.width and legend.y1 <= fig.bbox.height
+    assert "onderdrukt (klein aantal)" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
+def test_the_scatter_legend_covers_no_buurt_label(maassluis, maassluis_analysis):
+    by_key = {i.key: i for i in maassluis.indicators}
+    row = maassluis_analysis.relations.iloc[0]
+    fig = relation_figure(maassluis_analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row)
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    if legend is None:
+        pytest.skip("no aandachtsbuurt in this pair")
+    box = legend.get_window_extent(renderer)
+    labels = [t for t in ax.texts if t.get_text()]
+    assert labels and not any(box.overlaps(t.get_window_extent(renderer)) for t in labels)
