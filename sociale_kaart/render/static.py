@@ -198,13 +198,14 @@ def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title
     return fig
 
 
-def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = False) -> int:
+def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = False, avoid=()) -> int:
     """Place text labels greedily so that they do not overlap each other or leave the axes.
 
     Each label tries a few offsets (points) around its anchor; a label that fits nowhere is put
     at its first offset, or left out when `drop` is set. Returns the number of labels left out.
     Every text is measured once and the candidate boxes are computed, so that only the chosen
     position becomes an artist (creating and removing an annotation per try took seconds).
+    `avoid` holds (x, y, diameter in points) of symbols that labels must not cover.
     """
     import matplotlib.patheffects as pe
     from matplotlib.font_manager import FontProperties
@@ -221,6 +222,9 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
     points = fig.dpi / 72
     anchors = ax.transData.transform(np.column_stack([xs, ys])) if len(xs) else np.empty((0, 2))
     placed, dropped = [], 0
+    for x, y, size in avoid:
+        (sx, sy), half = ax.transData.transform((x, y)), size * points / 2
+        placed.append(Bbox.from_extents(sx - half, sy - half, sx + half, sy + half))
     for (ax_x, ax_y), x, y, text in zip(anchors, xs, ys, texts):
         width, height, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
         chosen = None
@@ -257,9 +261,15 @@ def label_buurten(ax, buurten, fontsize: float) -> None:
     # Large buurten first: their labels matter most and have room.
     order = np.argsort(-buurten.geometry.area.to_numpy()[[i for i, n in enumerate(buurten["buurtnaam"]) if isinstance(n, str) and n]])
     named = [named[i] for i in order]
+    avoid = []  # the "!" symbols of aandachtsbuurten stay readable
+    if "aandachtsbuurt" in buurten:
+        for geom in buurten.geometry.values[buurten["aandachtsbuurt"].fillna(False).astype(bool).to_numpy()]:
+            point = flag_point(geom)
+            if point is not None:
+                avoid.append((point.x, point.y, (fontsize + 1) * 1.7))
     if named:
         xs, ys, texts = zip(*named)
-        place_labels(ax, xs, ys, texts, fontsize)
+        place_labels(ax, xs, ys, texts, fontsize, avoid=avoid)
 
 
 def relation_figure(table, need: Indicator, context: Indicator, stats, *, source: str = ""):
