@@ -416,9 +416,6 @@ def analyse(data, settings: NeedSettings = NeedSettings()) -> Analysis:
             "alle waarden van " + ", ".join(ind.label for ind in chosen) + " ontbreken of zijn onderdrukt; "
             "er valt niets te vergelijken"
         )
-    unknown = set(settings.weights) - {ind.key for ind in chosen}
-    if unknown:
-        raise InputError(f"gewicht voor onbekende indicator {sorted(unknown)[0]!r}")
     reference = reference_rates(data, chosen, settings)
     table = stapeling(data.buurten, chosen, reference, settings)
     table = need_index(table, chosen, settings)

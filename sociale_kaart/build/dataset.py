@@ -26,6 +26,7 @@ from ..sources.kwb import ColumnSource, KwbTable, read_kwb
 from ..sources.registrations import RegistrationSummary, read_registrations
 from ..texts import CBS_SOURCE, decimals_for, nl_number, plural
 from . import indicators as ind
+from .disclosure import published_summary
 from .join import MATCHED, JoinReport, join_figures
 
 #: Below this share of a gemeente's inhabitants on the map, every product says so.
@@ -229,7 +230,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         joined = joined.drop(columns="koppeling")
         universe = universe.merge(reg.counts, on="buurtcode", how="left")
         reports.append(reg_report)
-        summaries.append(reg.summary.rounded(small_numbers.rounding))
+        summaries.append(published_summary(reg.summary, small_numbers.rounding))
         for col, label in reg.labels.items():
             extra.append(ind.registration_indicator(col, label))
             reg_columns.append(col)

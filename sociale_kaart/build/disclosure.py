@@ -312,6 +312,29 @@ def publish_rates(published_counts: pd.DataFrame | pd.Series, denominators: pd.S
 # internals
 
 
+def published_summary(summary, rounding: int):
+    """A registration's summary as published: numbers of records (cases) rounded like every count.
+
+    An exact total of records would tell what the suppression of small buurt counts hides. The
+    rows of a count file are buurten, not cases, and stay as they are.
+
+    Examples
+    --------
+    >>> from sociale_kaart.sources.registrations import RegistrationSummary
+    >>> s = published_summary(RegistrationSummary("m.csv", "regels met coördinaten", 172, 168, 4), 5)
+    >>> s.records, s.geplaatst, s.niet_geplaatst
+    (170, 170, 5)
+    >>> published_summary(RegistrationSummary("a.csv", "aantallen per buurt", 16, 16, 0), 5).records
+    16
+    """
+    import dataclasses
+
+    if not summary.vorm.startswith("regels"):
+        return summary
+    fields = ("records", "geplaatst", "niet_geplaatst")
+    return dataclasses.replace(summary, **{f: int(_round(np.array([getattr(summary, f)]), rounding)[0]) for f in fields})
+
+
 def _round(values: np.ndarray, rounding: int) -> np.ndarray:
     """Round half up to a multiple of `rounding` (NaN stays NaN)."""
     if rounding == 1:

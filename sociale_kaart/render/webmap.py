@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from ..build.indicators import MISSING, OK, SUPPRESSED, Indicator
-from ..render.classes import MISSING_COLOUR, SUPPRESSED_COLOUR, Classes
-from ..render.topology import build_topology
+from .classes import MISSING_COLOUR, SUPPRESSED_COLOUR, Classes
+from .topology import build_topology
 from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, decimals_for
 
 SCALE = 100_000  # degrees * 1e5: about 1 m, below what a screen shows at buurt level

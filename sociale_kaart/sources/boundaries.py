@@ -19,9 +19,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from ..sources.codes import GEMEENTECODE
+from .codes import GEMEENTECODE
 from ..errors import InputError
-from ..sources.values import to_number
+from .values import to_number
 
 RD_NEW = "EPSG:28992"
 LEVELS = ("buurten", "wijken", "gemeenten")

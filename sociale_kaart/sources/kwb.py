@@ -48,9 +48,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..sources.boundaries import year_from_name
-from ..sources.codes import LAND, gemeentecode_of, region_codes, wijkcode_of
-from ..sources.values import DUTCH, POINT, check_range, is_number_text, number_format, parse_numbers
+from .boundaries import year_from_name
+from .codes import LAND, gemeentecode_of, region_codes, wijkcode_of
+from .values import DUTCH, POINT, check_range, is_number_text, number_format, parse_numbers
 
 #: The naming conventions in ``kwb_columns.csv``, with a Dutch description for reports.
 FORMS = {

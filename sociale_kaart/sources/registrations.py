@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..sources.boundaries import year_from_name
-from ..sources.codes import normalise_buurtcodes
+from .boundaries import year_from_name
+from .codes import normalise_buurtcodes
 from ..errors import InputError
-from ..sources.kwb import read_table
-from ..sources.values import to_number
+from .kwb import read_table
+from .values import MISSING_TOKENS, to_number
 
 _CODE_NAMES = ("buurtcode", "buurt_code", "bu_code", "buurt", "codering")
 _CATEGORY_NAMES = ("voorziening", "regeling", "categorie", "soort", "product")
@@ -53,18 +53,6 @@ class RegistrationSummary:
 
     def to_dict(self) -> dict:
         return dict(vars(self))
-
-    def rounded(self, base: int) -> "RegistrationSummary":
-        """The summary as published: record counts rounded to `base` (an exact total would reveal
-        what the suppression of small buurt counts hides)."""
-        if not self.vorm.startswith("regels"):  # rows of a count file are buurten, not cases
-            return self
-
-        def r(n: int) -> int:
-            return int(np.floor(n / base + 0.5) * base) if n else 0
-
-        return RegistrationSummary(self.bron, self.vorm, r(self.records), r(self.geplaatst), r(self.niet_geplaatst),
-                                   self.reden)
 
     def to_text(self) -> str:
         text = f"Registratie {self.bron} ({self.vorm}): ca. {self.records} regels, ca. {self.geplaatst} in een buurt geplaatst"
@@ -374,14 +362,12 @@ def _uses_decimal_comma(raw: pd.DataFrame) -> bool:
     return bool(comma or (thousands and not point))
 
 
-#: What municipal exports write for "no value".
-_MISSING_TOKENS = ("", ".", "-", "x", "X", "?")
 
 
 def _is_numeric(column: pd.Series, decimal_comma: bool) -> bool:
     """A column of numbers (missing symbols allowed); whether they are counts :func:`_counts` decides."""
     filled = column.astype("string").str.strip()
-    filled = filled[~filled.isin(_MISSING_TOKENS) & filled.notna()]
+    filled = filled[~filled.isin(list(MISSING_TOKENS)) & filled.notna()]
     return bool(len(filled)) and bool(to_number(filled, decimal_comma).notna().all())
 
 

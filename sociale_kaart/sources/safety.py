@@ -13,13 +13,13 @@ not counts: never summed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
+from .boundaries import year_from_name
 from .codes import normalise_buurtcodes
 from .kwb import read_table
 from .values import to_number
@@ -97,7 +97,7 @@ def read_crime(path: str | Path, *, year: int | None = None) -> SafetyTable:
         table = pd.DataFrame({"buurtcode": normalise_buurtcodes(raw[code], path.name)})
         for col in crime:
             table[col.lower()] = to_number(raw[col]).to_numpy()
-        year = year or _year_of(path)
+        year = year or year_from_name(path)
     if table.empty:
         raise InputError(f"{path.name}: geen buurten in de misdrijftabel")
     labels = {}
@@ -142,9 +142,4 @@ def read_liveability(path: str | Path) -> SafetyTable:
     if "year" in raw and raw["year"].astype(str).str.fullmatch(r"\d{4}").any():
         year = int(raw["year"].astype(str).str.extract(r"(\d{4})")[0].dropna().iloc[0])
     labels = {"lbm_klasse": "Leefbaarometer-klasse"}
-    return SafetyTable(table, labels, year or _year_of(path), path.name)
-
-
-def _year_of(path: Path) -> int | None:
-    found = re.findall(r"(?<!\d)(20\d\d)(?!\d)", path.stem)
-    return int(found[0]) if found else None
+    return SafetyTable(table, labels, year or year_from_name(path), path.name)

@@ -13,10 +13,9 @@ import pandas as pd
 from ..errors import InputError
 from .codes import normalise_buurtcodes
 from .kwb import read_table
-from .values import to_number
+from .values import MISSING_TOKENS, to_number
 
 _CODE_NAMES = ("buurtcode", "bu_code", "buurt_code", "codering", "code", "regiocode", "gwb_code")
-_MISSING = ("", ".", "-", "x", "X", "?")
 
 
 def read_buurt_table(path: str | Path) -> pd.DataFrame:
@@ -43,7 +42,7 @@ def read_buurt_table(path: str | Path) -> pd.DataFrame:
         if col == code:
             continue
         text = raw[col].astype("string").str.strip()
-        filled = text[~text.isin(_MISSING) & text.notna()]
+        filled = text[~text.isin(list(MISSING_TOKENS)) & text.notna()]
         comma = bool(filled.str.contains(",", regex=False).any())
         values = to_number(text, decimal_comma=comma)
         if len(filled) and values[filled.index].notna().all():
