@@ -31,7 +31,7 @@ from .errors import InputError
 from .outputs import OutputFolder, table_for_output, terminate_cleanly
 from .progress import Progress
 from .settings import RunSettings
-from .texts import decimals_for, dutch_date, plural
+from .texts import decimals_for, dutch_date, plural, slugify
 
 #: Every product, in the order they are made, with what it holds (shown by ``--help`` and the index).
 PRODUCTS: dict[str, str] = {
@@ -87,7 +87,7 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
 
     with terminate_cleanly(), OutputFolder(settings.output, fingerprint=fingerprint(settings)) as out:
         data = build(settings.sources, small_numbers=settings.small_numbers, indicators=settings.indicators,
-                     units=settings.units, comparison_group=settings.comparison_group,
+                     units=settings.units, domains=settings.domains, comparison_group=settings.comparison_group,
                      comparison_name=settings.comparison_name, wijk_shapes=bool(_NEEDS_WIJK_SHAPES & set(products)))
         progress.say(f"grenzen en cijfers gekoppeld: {plural(len(data.buurten), 'buurt', 'buurten')}, "
                      f"{plural(len(data.indicators), 'indicator', 'indicatoren')}")
@@ -119,9 +119,12 @@ def fingerprint(settings: RunSettings) -> str:
     described = asdict(settings)
     for key in ("output", "quiet"):
         described.pop(key, None)
-    files = [settings.sources.grenzen, settings.sources.kwb, *settings.sources.registraties]
-    if settings.sources.adrestabel:
-        files.append(settings.sources.adrestabel)
+    files = []
+    for value in vars(settings.sources).values():  # every input file: boundaries, figures, registrations, ...
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, (str, Path)) and Path(item).suffix:
+                files.append(item)
+    files += [spec.source for spec in settings.indicators if spec.source is not None]
     stats = []
     for path in files:
         try:
@@ -279,11 +282,16 @@ def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress,
 
 
 def _briefing(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, **_) -> None:
-    from .render.printing import PrintContext, briefing_figures, select_wijken
+    from .render.printing import PrintContext, briefing_figures, select_wijken, visit_title
 
     ctx = PrintContext(data, analysis, classes, dutch_date())
     wijken = select_wijken(data.wijken, list(settings.wijken))
-    _, n = out.save_pdf(f"{data.slug}_briefing.pdf", briefing_figures(ctx, wijken), title=f"Briefing {data.title}")
+    visit = bool(settings.wijken)  # chosen wijken: the pack for a wijkbezoek
+    if visit:
+        name = f"{data.slug}_{slugify(visit_title(wijken))}.pdf"
+        _, n = out.save_pdf(name, briefing_figures(ctx, wijken, visit=True), title=visit_title(wijken))
+    else:
+        _, n = out.save_pdf(f"{data.slug}_briefing.pdf", briefing_figures(ctx, wijken), title=f"Briefing {data.title}")
     pages["briefing"] = n
     progress.say("briefing: " + plural(n, "pagina", "pagina's"))
 

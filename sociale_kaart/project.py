@@ -79,6 +79,7 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "naam": ("run", "comparison_name", _STR),
     },
     "eenheden": {},  # indicator key = 100 | 1000 | 10000, checked below
+    "domeinen": {},  # indicator key = "sociaal" | "veiligheid" | "leefbaarheid", checked below
     "uitvoer": {
         "map": ("run", "output", _PATH),
         "producten": ("run", "products", _STRS),
@@ -169,6 +170,11 @@ formaten = ["png", "svg", "pdf"]
 # Per 1.000 of per 10.000 inwoners, zoals de begroting het zegt:
 # bijstand_per_1000 = 10000
 
+[domeinen]
+# Tot welk domein een indicator hoort in de briefing en in de redenen (standaard: sociaal;
+# misdrijven: veiligheid; Leefbaarometer: leefbaarheid). Bijvoorbeeld een eigen registratie:
+# overlast_per_1000 = "veiligheid"
+
 [uitvoer]
 map = "maps"
 # Welke producten 'maak' maakt (standaard alle):
@@ -209,14 +215,15 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         if not isinstance(values, dict):
             raise InputError(f"{path.name}: {section} moet een sectie [{section}] zijn")
         for key in values:
-            if section == "eenheden":
+            if section in FREE_SECTIONS:
                 continue
             if key not in SCHEMA[section]:
                 raise InputError(f"{path.name}: onbekende sleutel {key!r} in [{section}]; bekend: "
                                  f"{', '.join(SCHEMA[section])}")
     for section, values in raw.items():
-        if section == "eenheden":
-            parts["run"]["units"] = _units(values, path)
+        if section in FREE_SECTIONS:
+            field_, check = FREE_SECTIONS[section]
+            parts["run"][field_] = check(values, path)
             continue
         for key, value in values.items():
             part, field_, kind = SCHEMA[section][key]
@@ -235,6 +242,21 @@ def _units(values: dict, path: Path) -> dict[str, float]:
             raise InputError(f"{path.name}: [eenheden] {key}: verwacht 100 (procent), 1000 of 10000, gevonden {value!r}")
         units[key] = float(value)
     return units
+
+
+def _domains(values: dict, path: Path) -> dict[str, str]:
+    from .build.indicators import DOMAINS
+
+    for key, value in values.items():
+        if value not in DOMAINS:
+            raise InputError(f"{path.name}: [domeinen] {key}: verwacht {' of '.join(repr(d) for d in DOMAINS)}, "
+                             f"gevonden {value!r}")
+    return dict(values)
+
+
+#: Sections whose keys are indicator keys (checked against the data when it is read), with the
+#: RunSettings field they fill and their check.
+FREE_SECTIONS = {"eenheden": ("units", _units), "domeinen": ("domains", _domains)}
 
 
 def _indicator_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[IndicatorSpec, ...]:

@@ -200,6 +200,7 @@ class RunSettings:
     output: Path = Path("maps")
     indicators: tuple[IndicatorSpec, ...] = ()  #: own indicators beside the core ones
     units: dict[str, float] = field(default_factory=dict)  #: indicator key -> scale (100, 1000, 10000)
+    domains: dict[str, str] = field(default_factory=dict)  #: indicator key -> sociaal | veiligheid | leefbaarheid
     comparison_group: tuple[str, ...] = ()  #: gemeentecodes of an own comparison group
     comparison_name: str = "eigen groep"
     wijken: tuple[str, ...] = ()  #: wijk profiles and briefing pages for these wijken only

@@ -35,14 +35,14 @@ def nl_number(value: float | None, decimals: int = 1, missing: str = MISSING_TEX
 
 
 def decimals_for(unit: str) -> int:
-    """Decimals that suit a unit: none for counts, two for scores, one for rates and percentages.
+    """Decimals that suit a unit: none for counts and classes, two for scores, one for rates and percentages.
 
     Examples
     --------
-    >>> decimals_for("aantal"), decimals_for("per 1.000 inwoners"), decimals_for("score")
-    (0, 1, 2)
+    >>> decimals_for("aantal"), decimals_for("per 1.000 inwoners"), decimals_for("score"), decimals_for("klasse 1-9")
+    (0, 1, 2, 0)
     """
-    if unit.startswith("aantal"):
+    if unit.startswith(("aantal", "klasse")):
         return 0
     return 2 if "score" in unit.lower() else 1
 
@@ -94,3 +94,16 @@ def p_value_text(p: float) -> str:
     ('p < 0,001', 'p = 0,042')
     """
     return "p < 0,001" if p < 0.001 else f"p = {nl_number(p, 3)}"
+
+
+def slugify(text: str, fallback: str = "kaart") -> str:
+    """A file-name part: lower case, runs of other characters as one ``_``.
+
+    Examples
+    --------
+    >>> slugify("Wijkbezoek Kapelpolder"), slugify("Wijk 04 'De Dijk'"), slugify("***", "registratie")
+    ('wijkbezoek_kapelpolder', 'wijk_04_de_dijk', 'registratie')
+    """
+    import re
+
+    return re.sub(r"[^0-9a-z]+", "_", str(text).lower()).strip("_")[:60] or fallback

@@ -530,3 +530,140 @@ def test_profile_names_buurten_without_figures(buurten_2016, kwb_2024, kwb_rows,
     assert "Zonder cijfers:" in text and "buurtgrenzen 2016, cijfers 2024" in text
     for name in unmatched["buurtnaam"]:
         assert name in text
+
+
+# --- the wijkbezoek pack (issue 14) --------------------------------------------------------------
+
+LBM_NAMES = {1: "zeer onvoldoende", 2: "ruim onvoldoende", 3: "onvoldoende", 4: "zwak", 5: "voldoende",
+             6: "ruim voldoende", 7: "goed", 8: "zeer goed", 9: "uitstekend"}  # Leefbaarometer 3.0's own names
+LBM_DIMENSIONS = {"won": "woningvoorraad", "fys": "fysieke omgeving", "vrz": "voorzieningen",
+                  "soc": "sociale samenhang", "onv": "overlast en onveiligheid"}
+
+
+def _dutch(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def maassluis_briefing(buurten_2016, kwb_2024, tmp_path, *options) -> Path:
+    """``sociale-kaart briefing`` for Maassluis with `options`; returns the output folder."""
+    out = tmp_path / "uit"
+    result = run("briefing", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Maassluis",
+                 *map(str, options), "--uitvoer", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@needs_poppler
+def test_wijkbezoek_pack_holds_the_three_domains_per_buurt(shared, buurten_2016, kwb_2024, tmp_path):
+    import csv
+
+    veiligheid = shared / "veiligheid"
+    out = maassluis_briefing(buurten_2016, kwb_2024, tmp_path, "--misdrijven",
+                             veiligheid / "politie_47018NED_2023_totaal_rijnmond.csv", "--leefbaarometer",
+                             veiligheid / "leefbaarometer3_buurtscore24_rijnmond.csv", "--wijk", "Kapelpolder")
+    pack = out / "maassluis_wijkbezoek_kapelpolder.pdf"
+    assert pack.exists() and not (out / "maassluis_briefing.pdf").exists()
+    text = pdf_text(pack)
+    lines = text.splitlines()
+    # Raw inputs, read with the csv module.
+    with open(kwb_2024, encoding="utf-8") as handle:
+        kwb = {r["Codering_3"].strip(): r for r in csv.DictReader(handle, delimiter=";")}
+    with open(veiligheid / "politie_47018NED_2023_totaal_rijnmond.csv", encoding="utf-8") as handle:
+        crime = {r["WijkenEnBuurten"].strip(): float(r["GeregistreerdeMisdrijven_1"]) for r in csv.DictReader(handle)
+                 if r["SoortMisdrijf"] == "0.0.0 " and r["Perioden"] == "2023JJ00"}
+    with open(veiligheid / "leefbaarometer3_buurtscore24_rijnmond.csv", encoding="utf-8") as handle:
+        lbm = {r["bu_code"]: r for r in csv.DictReader(handle, delimiter=";")}
+    buurten = pyogrio.read_dataframe(buurten_2016, layer="buurten", where="wijkcode='WK055604'", read_geometry=False)
+    assert len(buurten) == 5
+    checked_scores = without_score = 0
+    for code, name in zip(buurten["buurtcode"], buurten["buurtnaam"]):
+        row = next(line for line in lines if re.match(rf"\s*(\* )?{re.escape(name)}\s+\d", line))
+        raw = kwb[code]
+        inhabitants = raw_number(raw, "AantalInwoners_5")
+        assert f" {inhabitants:,.0f}".replace(",", ".") in row
+        wmo = raw_number(raw, "WmoClienten_93")
+        if wmo is not None and inhabitants >= 50:
+            assert _dutch(wmo / inhabitants * 1000) in row, (name, row)
+        if inhabitants >= 50:  # safety: crime per 1,000 from the verbatim 47018NED rows
+            assert _dutch(crime[code] / inhabitants * 1000) in row, (name, row)
+        else:
+            assert f"{crime[code]:.0f} (aantal)" in row
+        score = lbm.get(code)
+        if score is None or not score["kscore"].strip():
+            assert "geen score" in row, (name, row)
+            without_score += 1
+        else:  # liveability: class with its name and the weakest dimension
+            k = int(float(score["kscore"]))
+            assert f"{k} {LBM_NAMES[k]}" in row, (name, row)
+            weakest = min(LBM_DIMENSIONS, key=lambda d: float(score[d]))
+            assert LBM_DIMENSIONS[weakest].split()[0] in row, (name, row)
+            checked_scores += 1
+    assert checked_scores >= 3 and without_score >= 1  # Nieuwe waterweg has no score
+    flat = " ".join(text.split())
+    for heading in ("Sociaal Veiligheid Leefbaarheid", "Aandachtsbuurten met redenen", "Bronnen, definities en regels",
+                    "Wijkbezoek Kapelpolder", "politie_47018NED_2023_totaal_rijnmond.csv (2023)",
+                    "geregistreerd waar ze gebeuren"):
+        assert heading in flat, heading
+    assert "Overzichtskaart" not in flat  # a visit is about its wijk: no overview of the gemeente
+
+
+@needs_poppler
+def test_whole_gemeente_briefing_gains_the_domains(shared, buurten_2016, kwb_2024, tmp_path):
+    out = maassluis_briefing(buurten_2016, kwb_2024, tmp_path, "--leefbaarometer",
+                             shared / "veiligheid" / "leefbaarometer3_buurtscore24_rijnmond.csv")
+    flat = " ".join(pdf_text(out / "maassluis_briefing.pdf").split())
+    assert "Overzichtskaart" in flat
+    wijken = wijken_in(buurten_2016, "gemeentecode='GM0556'")
+    assert flat.count("Sociaal, veiligheid en leefbaarheid per buurt") == len(wijken)
+    assert "Zwakst op" in flat and "Achtergrond per buurt" in flat
+
+
+def test_domain_cell_shows_a_police_count_but_never_a_registration_count():
+    from sociale_kaart.build.indicators import Indicator
+    from sociale_kaart.render.printing import NO_SCORE, domain_cell
+
+    row = {"misdrijven_totaal": 12.0, "misdrijven_totaal_per_1000": float("nan"),
+           "misdrijven_totaal_per_1000_status": "onderdrukt", "reg_overlast": 3.0, "reg_overlast_per_1000": float("nan"),
+           "reg_overlast_per_1000_status": "onderdrukt", "lbm_klasse": float("nan"), "lbm_klasse_status": "ontbreekt"}
+    crime = Indicator("misdrijven_totaal_per_1000", "Misdrijven", "misdrijven_totaal", "inwoners", 1000,
+                      "per 1.000 inwoners", domain="veiligheid")
+    overlast = Indicator("reg_overlast_per_1000", "Overlast", "reg_overlast", "inwoners", 1000, "per 1.000 inwoners",
+                         domain="veiligheid", protected=True)
+    lbm = Indicator("lbm_klasse", "Leefbaarometer-klasse", "lbm_klasse", "inwoners", 1, "klasse 1-9",
+                    domain="leefbaarheid", kind="score")
+    assert domain_cell(row, crime) == "12 (aantal)"
+    assert domain_cell(row, overlast) == "onderdrukt"
+    assert domain_cell(row, lbm) == NO_SCORE and domain_cell(row, lbm, buurt=False) == "–"
+
+
+@needs_poppler
+def test_briefing_compares_the_gemeente_with_its_size_class_and_the_netherlands(shared, buurten_2016, kwb_2024,
+                                                                                tmp_path):
+    import csv
+
+    path = shared / "kwb" / "kwb_2024_gemeenten.csv"
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+
+    def rate(members, numerator):
+        have = [r for r in members if raw_number(r, numerator) is not None and raw_number(r, "AantalInwoners_5")]
+        value = sum(raw_number(r, numerator) for r in have) / sum(raw_number(r, "AantalInwoners_5") for r in have)
+        return _dutch(value * 1000), len(have)
+
+    out = tmp_path / "uit"
+    result = run("briefing", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Vlaardingen",
+                 "--kwb-gemeenten", str(path), "--uitvoer", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = pdf_text(out / "vlaardingen_briefing.pdf")
+    page = text[text.rindex("Vergelijking met grootteklasse en Nederland"):]
+    page = page[:page.index("pagina ")]
+    size_class = [r for r in rows if 50_000 <= raw_number(r, "AantalInwoners_5") < 100_000]
+    own = [r for r in rows if r["gemeentecode"] == "GM0622"]
+    line = next(line for line in page.splitlines() if line.startswith("Wmo-cliënten (per 1.000"))
+    (gemeente, _), (cls, cls_n), (nl, nl_n) = (rate(g, "WmoClienten_93") for g in (own, size_class, rows))
+    assert f"{gemeente} " in line and f"{cls} ({cls_n} van {len(size_class)})" in line
+    assert f"{nl} ({nl_n} van {len(rows)})" in line
+    line = next(line for line in page.splitlines() if line.startswith("Bijstand (per 1.000"))
+    values = [rate(g, "PersonenPerSoortUitkeringBijstand_87")[0] for g in (own, size_class, rows)]
+    assert line.split()[-3:] == values
+    assert "50.000 tot 100.000" in page and f"berekend over {nl_n} van de {len(rows)} gemeenten" in " ".join(page.split())

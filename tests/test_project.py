@@ -105,3 +105,20 @@ def test_weights_and_breaks_from_the_project_file():
     assert settings.map.breaks == {"wmo_per_1000": [40.0, 60.0, 80.0]}
     with pytest.raises(InputError, match="grenswaarden.wmo_per_1000"):
         read_project_text('[kaart]\ngrenswaarden = { wmo_per_1000 = ["veertig"] }\n')
+
+
+def test_domains_from_the_project_file_put_a_registration_under_safety(sample_paths, tmp_path):
+    from sociale_kaart.build.dataset import build
+    from sociale_kaart.settings import Sources
+
+    parts = read_project_text('[bronnen]\ngrenzen = "g"\nkwb = "k"\n[domeinen]\nreg_overlast_per_1000 = "veiligheid"\n')
+    settings = run_settings(parts)
+    assert settings.domains == {"reg_overlast_per_1000": "veiligheid"}
+    sources = Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"], registraties=(sample_paths["meldingen"],))
+    data = build(sources, domains=settings.domains)
+    domains = {i.key: i.domain for i in data.indicators}
+    assert domains["reg_overlast_per_1000"] == "veiligheid" and domains["reg_eenzaamheid_per_1000"] == "sociaal"
+    with pytest.raises(InputError, match="domein voor onbekende indicator 'overlast'"):
+        build(sources, domains={"overlast": "veiligheid"})
+    with pytest.raises(InputError, match=r"\[domeinen\] x: verwacht 'sociaal' of 'veiligheid' of 'leefbaarheid'"):
+        read_project_text('[domeinen]\nx = "zorg"\n')

@@ -317,6 +317,20 @@ LIVEABILITY_DIMENSIONS = {"lbm_won": "woningvoorraad", "lbm_fys": "fysieke omgev
                           "lbm_soc": "sociale samenhang", "lbm_onv": "overlast en onveiligheid"}
 
 
+def weakest_dimension(row) -> str | None:
+    """The Leefbaarometer dimension a buurt scores lowest on (its Dutch name), None without scores.
+
+    Examples
+    --------
+    >>> weakest_dimension({"lbm_won": 0.02, "lbm_onv": -0.08, "lbm_soc": -0.01})
+    'overlast en onveiligheid'
+    >>> weakest_dimension({"lbm_won": float("nan")}) is None
+    True
+    """
+    scores = {name: row.get(col) for col, name in LIVEABILITY_DIMENSIONS.items() if not pd.isna(row.get(col))}
+    return min(scores, key=scores.get) if scores else None
+
+
 def _extreme(table: pd.DataFrame, ind: Indicator, reference: pd.DataFrame, settings: NeedSettings) -> np.ndarray:
     """A single extreme value: at least `extreme_factor` times the reference (more need), a known rate."""
     if settings.extreme_factor is None or not ind.more_is_need or ind.key not in reference:
@@ -331,10 +345,8 @@ def _reason(row, ind: Indicator, ref: float, of: str, extreme: bool) -> str:
     decimals = decimals_for(ind.unit)
     if ind.kind == "score" and ind.domain == "leefbaarheid":
         text = f"{ind.label.lower()} {nl_number(row[ind.key], 0)}"
-        scores = {name: row.get(col) for col, name in LIVEABILITY_DIMENSIONS.items() if not pd.isna(row.get(col))}
-        if scores:
-            text += f", zwakst op {min(scores, key=scores.get)}"
-        return text
+        weakest = weakest_dimension(row)
+        return text + (f", zwakst op {weakest}" if weakest else "")
     text = f"{ind.label} {nl_number(row[ind.key], decimals)} {ind.unit} ({of} {nl_number(ref, decimals)}"
     if ref and not np.isnan(ref) and ref > 0:
         text += f"; {nl_number(row[ind.key] / ref, 1)}x"

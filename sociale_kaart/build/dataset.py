@@ -11,7 +11,8 @@ inhabitants lies in buurten that are on the map.
 
 from __future__ import annotations
 
-import re
+import dataclasses
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from ..settings import IndicatorSpec, SmallNumbers, Sources
 from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
 from ..sources.kwb import ColumnSource, KwbTable, read_kwb
 from ..sources.registrations import RegistrationSummary, read_registrations
-from ..texts import CBS_SOURCE, decimals_for, nl_number, plural
+from ..texts import CBS_SOURCE, decimals_for, nl_number, plural, slugify
 from . import indicators as ind
 from .disclosure import published_summary
 from .join import MATCHED, JoinReport, join_figures
@@ -105,7 +106,7 @@ class Dataset:
     @property
     def slug(self) -> str:
         """File-name stem for outputs: "maassluis" or "maassluis_vlaardingen"."""
-        return re.sub(r"[^0-9a-z]+", "_", self.title.lower()).strip("_")[:60] or "kaart"
+        return slugify(self.title)
 
     @property
     def jaar_grenzen(self) -> int | None:
@@ -171,7 +172,7 @@ class Dataset:
 
 
 def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), indicators: tuple[IndicatorSpec, ...] = (),
-          units: dict[str, float] | None = None, comparison_group: tuple[str, ...] = (),
+          units: dict[str, float] | None = None, domains: dict[str, str] | None = None, comparison_group: tuple[str, ...] = (),
           comparison_name: str = "eigen groep", wijk_shapes: bool = True) -> Dataset:
     """Load, join and compute indicators for the chosen gemeenten.
 
@@ -246,9 +247,12 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     joined, universe, own = _own_indicators(indicators, joined, universe, kwb, reg_columns)
     extra += own
     chosen = [_with_unit(i, (units or {}).get(i.key)) for i in ind.available(joined, extra)]
-    unknown_units = set(units or {}) - {i.key for i in chosen}
-    if unknown_units:
-        raise InputError(f"eenheid voor onbekende indicator {sorted(unknown_units)[0]!r}")
+    chosen = [dataclasses.replace(i, domain=(domains or {}).get(i.key, i.domain)) for i in chosen]
+    for what, keys in (("eenheid", units), ("domein", domains)):
+        unknown = set(keys or {}) - {i.key for i in chosen}
+        if unknown:
+            raise InputError(f"{what} voor onbekende indicator {sorted(unknown)[0]!r}; bekend: "
+                             f"{', '.join(i.key for i in chosen)}")
     joined = ind.compute_rates(joined, chosen, small_numbers)
     empty = [i for i in chosen if joined[i.key].isna().all() and not joined[f"{i.key}_status"].eq(ind.SUPPRESSED).any()]
     chosen = [i for i in chosen if i not in empty]
@@ -304,8 +308,6 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
 
 def _with_unit(indicator, scale):
     """The indicator per 1,000 or per 10,000 inhabitants (its key stays: settings and tables keep working)."""
-    import dataclasses
-
     if scale is None or scale == indicator.scale:
         return indicator
     if not indicator.unit.startswith("per ") and scale != 100:

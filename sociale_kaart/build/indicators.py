@@ -21,6 +21,8 @@ import pandas as pd
 from ..settings import SmallNumbers
 
 OK, MISSING, SUPPRESSED = "ok", "ontbreekt", "onderdrukt"
+#: The three domains of a wijkbezoek, in the order the briefing shows them.
+DOMAINS = ("sociaal", "veiligheid", "leefbaarheid")
 #: Status of a score at wijk or gemeente level when it is shown per buurt only (never summed).
 PER_BUURT = "alleen per buurt"
 
@@ -69,7 +71,7 @@ class Indicator:
     more_is_need: bool = True
     description: str = ""
     role: str = "behoefte"
-    domain: str = "sociaal"  #: "sociaal", "veiligheid" or "leefbaarheid": reasons say which domain a value belongs to
+    domain: str = "sociaal"  #: one of DOMAINS: reasons and the briefing say which domain a value belongs to
     kind: str = "ratio"
     protected: bool = False
     aggregation: str = "som"

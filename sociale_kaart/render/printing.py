@@ -15,17 +15,20 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from ..build.indicators import OK, SUPPRESSED, Indicator
+from ..analysis.need import LIVEABILITY_DIMENSIONS, weakest_dimension
+from ..build.compare import gaps_text
+from ..build.indicators import DOMAINS, OK, SUPPRESSED, Indicator
 from ..errors import InputError
-from ..texts import MISSING_LABEL, MISSING_TEXT, SUPPRESSED_LABEL, cell, decimals_for, nl_number, plural
+from ..sources.safety import CRIME_CAVEAT, LIVEABILITY_CLASSES, LIVEABILITY_WEAKEST
+from ..texts import MISSING_LABEL, MISSING_TEXT, SUPPRESSED_LABEL, cell, decimals_for, nl_number, plural, slugify
 from .classes import Classes, classify
 from .layout import (BODY, BODY_SIZE, CONTENT_WIDTH, HEADING, MARGIN_BOTTOM, NBSP, PAGE_HEIGHT, SMALL_SIZE, Block,
-                     Canvas, Columns, Drawing, Paragraph, Section, Spacer, Style, TableStyle, footer_height,
+                     Canvas, Columns, Drawing, Paragraph, Section, Spacer, Style, Table, TableStyle, footer_height,
                      header_height, paginate, render_pages, table_blocks, text_block, text_width, wrap)
 from .style import FLAG_LEGEND, GEMEENTE_BORDER_COLOUR, GEMEENTE_BORDER_WIDTH
 
@@ -131,20 +134,23 @@ def wijkcode_gemeente(wijkcode: str) -> str:
     return "GM" + wijkcode[2:6]
 
 
-def comparison_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[list[str]], list[int]]:
+def comparison_rows(ctx: PrintContext, wijkcode: str, indicators: list[Indicator] | None = None
+                    ) -> tuple[list[str], list[list[str]], list[int]]:
     """Table of the wijk's buurten, the wijk, the gemeente and the Netherlands.
 
     Returns header, rows (text) and the indices of the summary rows (to print in bold).
+    `indicators` defaults to all of the run's.
     """
     data, table = ctx.data, ctx.table
-    header = ["Gebied", "Inwoners"] + [f"{ind.label} ({ind.unit})" for ind in data.indicators]
+    indicators = list(data.indicators) if indicators is None else indicators
+    header = ["Gebied", "Inwoners"] + [f"{ind.label} ({ind.unit})" for ind in indicators]
     rows, bold = [], []
     buurten = table[table["wijkcode"] == wijkcode].sort_values("buurtcode")
     for _, row in buurten.iterrows():
         name = str(row.get("buurtnaam", row["buurtcode"]))
         name = (f"{FLAG_MARK} " if row.get("aandachtsbuurt", False) else "") + name
         rows.append([name, nl_number(row["inwoners"], 0)] +
-                    [cell(row[ind.key], row[f"{ind.key}_status"], ind.unit) for ind in data.indicators])
+                    [cell(row[ind.key], row[f"{ind.key}_status"], ind.unit) for ind in indicators])
     summaries = [("Wijk", data.wijken[data.wijken["wijkcode"] == wijkcode])]
     gemeente = wijkcode_gemeente(wijkcode)
     summaries.append(("Gemeente", data.gemeenten[data.gemeenten["gemeentecode"] == gemeente]))
@@ -152,11 +158,11 @@ def comparison_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[l
     for label, frame in summaries:
         bold.append(len(rows))
         if frame.empty:
-            rows.append([label, MISSING_TEXT] + [MISSING_TEXT] * len(data.indicators))
+            rows.append([label, MISSING_TEXT] + [MISSING_TEXT] * len(indicators))
             continue
         row = frame.iloc[0]
         rows.append([label, nl_number(row.get("inwoners", np.nan), 0)] +
-                    [cell(row.get(ind.key), row.get(f"{ind.key}_status"), ind.unit) for ind in data.indicators])
+                    [cell(row.get(ind.key), row.get(f"{ind.key}_status"), ind.unit) for ind in indicators])
     return header, rows, bold
 
 
@@ -205,6 +211,139 @@ def flag_sentence(n_flagged: int, n_buurten: int) -> str:
     if n_flagged == 0:
         return f"Geen van de {plural(n_buurten, 'buurt', 'buurten')} is aandachtsbuurt."
     return f"{n_flagged} van {plural(n_buurten, 'buurt', 'buurten')} {'is' if n_flagged == 1 else 'zijn'} aandachtsbuurt."
+
+
+# --- the three domains side by side --------------------------------------------------------------
+
+#: A buurt without a Leefbaarometer score (too few addresses) says so in the domain table.
+NO_SCORE = "geen score"
+
+
+def domain_indicators(ctx: PrintContext) -> dict[str, list[Indicator]]:
+    """Per domain (:data:`DOMAINS`) the indicators a wijkbezoek shows: the social need indicators
+    (Wmo, bijstand, jeugdzorg, own registrations), every safety and every liveability indicator."""
+    shown = {domain: [] for domain in DOMAINS}
+    for indicator in ctx.data.indicators:
+        if indicator.domain != "sociaal" or indicator.role == "behoefte":
+            shown.setdefault(indicator.domain, []).append(indicator)
+    return {domain: indicators for domain, indicators in shown.items() if indicators}
+
+
+def has_domains(ctx: PrintContext) -> bool:
+    """Whether the run has figures beyond the social state (crime, Leefbaarometer, own safety data)."""
+    return any(domain != "sociaal" for domain in domain_indicators(ctx))
+
+
+def liveability_text(value, status) -> str:
+    """A Leefbaarometer class with its name ("5 voldoende"), or the missing/suppressed word.
+
+    Examples
+    --------
+    >>> liveability_text(4.0, "ok"), liveability_text(float("nan"), "ontbreekt")
+    ('4 zwak', '–')
+    """
+    text = cell(value, status, "klasse")
+    return f"{text} {LIVEABILITY_CLASSES[int(value)]}" if status == OK and int(value) in LIVEABILITY_CLASSES else text
+
+
+def domain_cell(row, indicator: Indicator, *, buurt: bool = True) -> str:
+    """One indicator of one area as a cell of the domain table.
+
+    A published count (police-registered crime) stands as a count where its rate is suppressed
+    for too few inhabitants; a registration's count never does. A buurt without a Leefbaarometer
+    score says so (:data:`NO_SCORE`).
+    """
+    status = row.get(f"{indicator.key}_status")
+    if indicator.key == "lbm_klasse":
+        return liveability_text(row.get(indicator.key), status) if status == OK or not buurt else NO_SCORE
+    count = row.get(indicator.numerator) if indicator.numerator else None
+    if (status == SUPPRESSED and indicator.domain == "veiligheid" and not indicator.protected
+            and count is not None and not pd.isna(count)):
+        return f"{nl_number(count, 0)} (aantal)"
+    return cell(row.get(indicator.key), status, indicator.unit)
+
+
+def domain_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[list[str]], list[int], list[str]]:
+    """Per buurt of a wijk one row of the three domains, then the wijk and the gemeente.
+
+    Returns header, rows, the indices of the summary rows and the domain of every column ("" for
+    the name and inhabitants).
+    """
+    shown = domain_indicators(ctx)
+    header, domains = ["Gebied", "Inwoners"], ["", ""]
+    for domain, indicators in shown.items():
+        for indicator in indicators:
+            unit = "klasse 1-9" if indicator.key == "lbm_klasse" else indicator.unit
+            header.append(f"{indicator.label} ({unit})")
+            domains.append(domain)
+        if domain == "leefbaarheid" and any(i.key == "lbm_klasse" for i in indicators):
+            header.append("Zwakst op")
+            domains.append(domain)
+
+    def cells(row, buurt: bool) -> list[str]:
+        out = []
+        for domain, indicators in shown.items():
+            out += [domain_cell(row, indicator, buurt=buurt) for indicator in indicators]
+            if domain == "leefbaarheid" and any(i.key == "lbm_klasse" for i in indicators):
+                out.append(weakest_dimension(row) or MISSING_TEXT)
+        return out
+
+    rows, bold = [], []
+    buurten = ctx.table[ctx.table["wijkcode"] == wijkcode].sort_values("buurtcode")
+    for _, row in buurten.iterrows():
+        name = (f"{FLAG_MARK} " if row.get("aandachtsbuurt", False) else "") + str(row.get("buurtnaam", row["buurtcode"]))
+        rows.append([name, nl_number(row["inwoners"], 0), *cells(row, True)])
+    for label, frame in (("Wijk", ctx.data.wijken[ctx.data.wijken["wijkcode"] == wijkcode]),
+                         ("Gemeente", ctx.data.gemeenten[ctx.data.gemeenten["gemeentecode"] == wijkcode_gemeente(wijkcode)])):
+        if frame.empty:
+            continue
+        row = frame.iloc[0].to_dict()
+        for key in LIVEABILITY_DIMENSIONS:  # dimension scores are per buurt: no "zwakst op" for an area
+            row.pop(key, None)
+        bold.append(len(rows))
+        rows.append([label, nl_number(row.get("inwoners", np.nan), 0), *cells(row, False)])
+    return header, rows, bold, domains
+
+
+def domain_blocks(ctx: PrintContext, wijkcode: str, *, heading: str = "Sociaal, veiligheid en leefbaarheid per buurt"
+                  ) -> list[Block]:
+    """The domain table under a band that names the domains above their columns."""
+    header, rows, bold, domains = domain_rows(ctx, wijkcode)
+    tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold,
+                          aligns=["left"] + ["right"] * (len(header) - 1) if "Zwakst op" not in header else
+                          ["left"] + ["right"] * (len(header) - 2) + ["left"])
+    blocks: list[Block] = [text_block([Paragraph(heading, HEADING)], keep_with_next=True)]
+    if len(tables) == 1:
+        blocks.append(_domain_band(tables[0], domains))
+    else:  # too many columns for one table: each column says its domain
+        header = [f"{d.capitalize()}: {h}" if d else h for h, d in zip(header, domains)]
+        tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold)
+    for i, table in enumerate(tables):
+        blocks += [Spacer(6)] if i else []
+        blocks.append(table)
+    notes = []
+    if "veiligheid" in domains:
+        notes.append("Veiligheid: " + CRIME_CAVEAT)
+    if "leefbaarheid" in domains:
+        notes.append("Leefbaarheid: " + LIVEABILITY_WEAKEST)
+    if notes:
+        blocks += [Spacer(3), text_block([Paragraph(t, NOTE, space_before=2) for t in notes])]
+    return blocks
+
+
+def _domain_band(table: Table, domains: list[str]) -> Table:
+    """A header row above `table` with each domain's name over its columns."""
+    widths, names = [], []
+    for width, domain in zip(table.widths, domains):
+        if names and names[-1] == domain:
+            widths[-1] += width
+        else:
+            widths.append(width)
+            names.append(domain)
+    style = replace(table.style, header_fill="#ffffff")
+    header = [[name.capitalize()] if name else [""] for name in names]
+    return Table(widths=widths, aligns=["center"] * len(widths), header=header, rows=[], bold=[], shaded=[],
+                 style=style, keep_with_next=True)
 
 
 # --- bar charts ----------------------------------------------------------------------------------
@@ -505,10 +644,11 @@ def _wijk_map_spec(ctx: PrintContext, buurten, code: str) -> MapSpec:
                    caption=f"{indicator.label}, {indicator.unit} (klassen van de hele gemeente)", focus_wijk=code)
 
 
-def _table_section(ctx: PrintContext, code: str) -> list[Block]:
-    header, rows, bold = comparison_rows(ctx, code)
+def _table_section(ctx: PrintContext, code: str, indicators: list[Indicator] | None = None, *,
+                   heading: str = "Cijfers per buurt") -> list[Block]:
+    header, rows, bold = comparison_rows(ctx, code, indicators)
     tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold)
-    blocks: list[Block] = [text_block([Paragraph("Cijfers per buurt", HEADING)], keep_with_next=True)]
+    blocks: list[Block] = [text_block([Paragraph(heading, HEADING)], keep_with_next=True)]
     for i, table in enumerate(tables):
         if i:
             blocks += [Spacer(6), text_block([Paragraph("Cijfers per buurt (meer indicatoren)", Style(8.0, "bold"))],
@@ -587,7 +727,7 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section],
 def profile_documents(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple[str, str, list]]:
     """One PDF per wijk: yields (file name, title, figures), usually one page, more when needed."""
     for _, wijk in wijken.iterrows():
-        slug = re.sub(r"[^0-9a-z]+", "_", str(wijk["wijknaam"]).lower()).strip("_")
+        slug = slugify(wijk["wijknaam"], "wijk")
         sections, footer = profile_document(ctx, wijk)
         pages = paginate(sections, footer)
         yield (f"wijkprofiel_{wijk['wijkcode']}_{slug}.pdf", f"Wijkprofiel {wijk['wijknaam']}",
@@ -596,32 +736,57 @@ def profile_documents(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple
 
 # --- the briefing --------------------------------------------------------------------------------
 
-def briefing_sections(ctx: PrintContext, wijken: pd.DataFrame) -> tuple[list[Section], str]:
+def briefing_sections(ctx: PrintContext, wijken: pd.DataFrame, *, visit: bool = False) -> tuple[list[Section], str]:
     """The sections of the briefing pack for the stuurgroep Integrale Veiligheid, and its footer.
 
-    Cover (with contents); overview map; one section per wijk (map, table, state, every
-    aandachtsbuurt with its reasons); all aandachtsbuurten with reasons; sources, definitions and
-    rules. Page numbers in the contents are those of the paginated document.
+    The whole-gemeente briefing: cover (with contents); overview map; one section per wijk (map
+    with buurt names, the three domains per buurt when safety or liveability figures are there,
+    the social state, every aandachtsbuurt with its reasons); all aandachtsbuurten with reasons;
+    sources, definitions and rules.
+
+    The pack for a wijkbezoek (`visit`, for the wijken chosen with ``--wijk``): cover (area,
+    date, scope, data years and sources), then per wijk its map with buurt names, one row per buurt
+    of social state, safety and liveability side by side, its aandachtsbuurten with reasons; the
+    sources and definitions. Page numbers in the contents are those of the paginated document.
     """
     data = ctx.data
-    footer = ctx.footer(f"Briefing {data.title}")
+    footer = ctx.footer(visit_title(wijken) if visit else f"Briefing {data.title}")
     scope = ctx.table[ctx.table["wijkcode"].isin(set(wijken["wijkcode"]))]
-    body = [_overview_section(ctx, scope)]
-    body += [_wijk_section(ctx, wijk) for _, wijk in wijken.iterrows()]
-    body += [_flags_section(ctx, scope), _sources_section(ctx)]
+    body = [] if visit else [_overview_section(ctx, scope)]
+    for _, wijk in wijken.iterrows():
+        body += _visit_sections(ctx, wijk, footer) if visit else [_wijk_section(ctx, wijk, footer=footer)]
+    if not visit or len(wijken) > 1:
+        body.append(_flags_section(ctx, scope))
+    if not visit and ctx.data.comparison is not None:
+        body.append(comparison_section(ctx))
+    body.append(_sources_section(ctx))
     body_pages = paginate(body, footer)
     first_page: dict[int, int] = {}
     for number, page in enumerate(body_pages, 1):
         first_page.setdefault(page.section, number)
-    cover = _cover_section(ctx, wijken, scope, body, first_page, offset=0)
+    cover = _cover_section(ctx, wijken, scope, body, first_page, offset=0, visit=visit)
     offset = len(paginate([cover], footer))
-    cover = _cover_section(ctx, wijken, scope, body, first_page, offset=offset)
+    cover = _cover_section(ctx, wijken, scope, body, first_page, offset=offset, visit=visit)
     return [cover, *body], footer
 
 
-def briefing_figures(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[object]:
+def visit_title(wijken: pd.DataFrame) -> str:
+    """The title of a wijkbezoek pack: "Wijkbezoek Kapelpolder" (the wijk's name without "Wijk 04").
+
+    Examples
+    --------
+    >>> visit_title(pd.DataFrame({"wijknaam": ["Wijk 04 Kapelpolder"]}))
+    'Wijkbezoek Kapelpolder'
+    >>> visit_title(pd.DataFrame({"wijknaam": ["Oost", "West"]}))
+    'Wijkbezoek Oost en West'
+    """
+    names = [re.sub(r"^Wijk\s+\d+\s+", "", str(n)) for n in wijken["wijknaam"]]
+    return "Wijkbezoek " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1])
+
+
+def briefing_figures(ctx: PrintContext, wijken: pd.DataFrame, *, visit: bool = False) -> Iterator[object]:
     """The pages of the briefing pack, as A4 figures (see :func:`briefing_sections`)."""
-    sections, footer = briefing_sections(ctx, wijken)
+    sections, footer = briefing_sections(ctx, wijken, visit=visit)
     pages = paginate(sections, footer)
     total = len(pages)
     for i, page in enumerate(pages):  # one figure at a time: the caller saves and drops it
@@ -633,7 +798,8 @@ def _wijk_title(ctx: PrintContext, wijk: pd.Series) -> str:
     return f"{name} ({ctx.gemeentenaam(wijk['wijkcode'])})" if ctx.several_gemeenten else name
 
 
-def _cover_section(ctx, wijken, scope, body: list[Section], first_page: dict[int, int], *, offset: int) -> Section:
+def _cover_section(ctx, wijken, scope, body: list[Section], first_page: dict[int, int], *, offset: int,
+                   visit: bool = False) -> Section:
     data = ctx.data
     n_flags = int(scope["aandachtsbuurt"].fillna(False).astype(bool).sum())
     n_gemeenten = scope["gemeentecode"].nunique()
@@ -650,6 +816,8 @@ def _cover_section(ctx, wijken, scope, body: list[Section], first_page: dict[int
     rows += [["Inwoners", nl_number(scope["inwoners"].sum(), 0)],
              ["Aandachtsbuurten", f"{n_flags} van {plural(len(scope), 'buurt', 'buurten')} (regels: pagina {sources_page})"],
              ["Cijfers", data.subtitle]]
+    if visit or has_domains(ctx):
+        rows.append(["Bronnen", source_list(data)])
     if data.warnings:
         rows.append(["Let op", " ".join(data.warnings)])
     facts = table_blocks(None, rows, aligns=["left", "left"], weights=["bold", "normal"], size=9.5,
@@ -658,8 +826,24 @@ def _cover_section(ctx, wijken, scope, body: list[Section], first_page: dict[int
     contents = [[s.toc, str(first_page[i] + offset)] for i, s in enumerate(body) if s.toc]
     toc = table_blocks(["Inhoud", "pagina"], contents, aligns=["left", "right"], size=9.0,
                        fixed_widths=[CONTENT_WIDTH - 60.0, 60.0], style=TableStyle(size=9.0, pad_y=2.5))
+    if visit:
+        return Section(f"{visit_title(wijken)}: stuurgroep Integrale Veiligheid",
+                       f"Sociale kaart {data.title} · {ctx.date}", [Spacer(14), *facts, Spacer(22), *toc])
     return Section("Briefing stuurgroep Integrale Veiligheid", f"Sociale kaart {data.title} · {ctx.date}",
                    [Spacer(14), *facts, Spacer(22), *toc])
+
+
+def source_list(data) -> str:
+    """Every source of the figures with its year: "kwb_2024.csv (2024); politie.csv (2023)"."""
+    seen = []
+    for report in data.reports:
+        item = f"{report.bron_cijfers} ({report.jaar_cijfers})" if report.jaar_cijfers else report.bron_cijfers
+        if item not in seen:
+            seen.append(item)
+    grenzen = data.reports[0] if data.reports else None
+    if grenzen is not None:
+        seen.append(f"buurtgrenzen {grenzen.bron_grenzen}" + (f" ({grenzen.jaar_grenzen})" if grenzen.jaar_grenzen else ""))
+    return "; ".join(seen)
 
 
 def _flag_marking() -> str:
@@ -692,7 +876,7 @@ def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
     return Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height)], toc="Overzichtskaart (behoefte-index)")
 
 
-def _wijk_section(ctx: PrintContext, wijk: pd.Series) -> Section:
+def _wijk_section(ctx: PrintContext, wijk: pd.Series, *, footer: str | None = None) -> Section:
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
     subtitle = (f"{gemeentenaam} · wijk {code} · {plural(len(buurten), 'buurt', 'buurten')} · "
                 f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners")
@@ -707,15 +891,48 @@ def _wijk_section(ctx: PrintContext, wijk: pd.Series) -> Section:
         paragraphs.append(Paragraph("Aandachtsbuurten met redenen", Style(9.0, "bold"), space_before=6,
                                     keep_with_next=True))
         paragraphs += [Paragraph(t, BODY, indent=indent, space_before=3) for t in flagged]
-    rest = [Spacer(10), *_table_section(ctx, code), Spacer(12), text_block(paragraphs)]
+    if has_domains(ctx):  # the three domains side by side, then what else the run has (context)
+        shown = {i.key for group in domain_indicators(ctx).values() for i in group}
+        others = [i for i in ctx.data.indicators if i.key not in shown]
+        tables = domain_blocks(ctx, code)
+        if others:
+            tables += [Spacer(10), *_table_section(ctx, code, others, heading="Achtergrond per buurt")]
+    else:
+        tables = _table_section(ctx, code)
+    rest = [Spacer(10), *tables, Spacer(12), text_block(paragraphs)]
     title = _wijk_title(ctx, wijk)
     spec = _wijk_map_spec(ctx, buurten, code)
-    footer = ctx.footer(f"Briefing {ctx.data.title}")
+    footer = footer or ctx.footer(f"Briefing {ctx.data.title}")
     for height in WIJK_MAP_HEIGHTS:  # the largest map that keeps the wijk on one page
         section = Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height), *rest], toc=title)
         if len(paginate([section], footer)) == 1:
             return section
     return section
+
+
+def _visit_sections(ctx: PrintContext, wijk: pd.Series, footer: str) -> list[Section]:
+    """A wijkbezoek's pages of one wijk: the area on one map with buurt names, then per buurt the
+    three domains side by side, the social state and the aandachtsbuurten with their reasons."""
+    buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
+    title = _wijk_title(ctx, wijk)
+    subtitle = (f"{gemeentenaam} · wijk {code} · {plural(len(buurten), 'buurt', 'buurten')} · "
+                f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners")
+    height = PAGE_HEIGHT - MARGIN_BOTTOM - footer_height(footer) - header_height(title, subtitle) - 2
+    area = Section(title, subtitle, [map_block(_wijk_map_spec(ctx, buurten, code), CONTENT_WIDTH, height)],
+                   toc=f"{title}: kaart")
+    tables = domain_blocks(ctx, code) if has_domains(ctx) else _table_section(ctx, code)
+    shown = {i.key for group in domain_indicators(ctx).values() for i in group} if has_domains(ctx) else set()
+    others = [i for i in ctx.data.indicators if i.key not in shown]
+    if shown and others:
+        tables += [Spacer(10), *_table_section(ctx, code, others, heading="Achtergrond per buurt")]
+    paragraphs = [Paragraph("Sociale staat", HEADING, keep_with_next=True), Paragraph(_state_sentence(ctx, buurten, code))]
+    note = coverage_note(buurten, ctx.data)
+    if note:
+        paragraphs.append(Paragraph(note, space_before=4))
+    flags = _flag_paragraphs(ctx, buurten, heading="Aandachtsbuurten met redenen", with_count=False)
+    figures = Section(f"{title}: buurten", subtitle, [*tables, Spacer(12), text_block(paragraphs + flags)],
+                      toc=f"{title}: buurten in drie domeinen" if shown else f"{title}: buurten")
+    return [area, figures]
 
 
 def _state_sentence(ctx, buurten, code) -> str:
@@ -750,6 +967,54 @@ def _flags_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
         paragraphs = [Paragraph(flag_sentence(0, len(scope)) + " De regels staan op de laatste pagina.")]
     return Section("Alle aandachtsbuurten met redenen", f"{ctx.data.title} · {ctx.date}", [text_block(paragraphs)],
                    toc="Alle aandachtsbuurten met redenen")
+
+
+def comparison_rows_per_gemeente(data) -> Iterator[tuple[str, list[str], list[list[str]]]]:
+    """Per gemeente of the run: its name, a header (gemeente, size class, Nederland, own group)
+    and one row per indicator, as a begroting lists them."""
+    table = data.comparison
+    indicators = [i for i in data.indicators if i.key in table]
+    for _, rows in table.groupby("gemeentecode", sort=False):
+        header = ["Indicator", *(str(n) for n in rows["naam"])]
+        body = []
+        for indicator in indicators:
+            cells = [f"{indicator.label} ({indicator.unit})"]
+            for row in rows.itertuples(index=False):
+                value = getattr(row, indicator.key)
+                have, total = getattr(row, f"{indicator.key}_gemeenten"), row.gemeenten
+                text = cell(value, OK, indicator.unit)
+                if row.vergelijking != "gemeente" and have < total and not pd.isna(value):
+                    text += f" ({have} van {total})"
+                cells.append(text)
+            body.append(cells)
+        yield str(rows["naam"].iloc[0]), header, body
+
+
+def comparison_section(ctx: PrintContext) -> Section:
+    """The gemeente beside its size class, the Netherlands and an own group: a table per gemeente
+    with bars per indicator, and the gaps of each group value."""
+    data = ctx.data
+    blocks: list[Block] = []
+    indicators = [i for i in data.indicators if i.key in data.comparison]
+    half = (CONTENT_WIDTH - 14) / 2
+    for name, header, rows in comparison_rows_per_gemeente(data):
+        blocks += [text_block([Paragraph(name, HEADING)], keep_with_next=True),
+                   *table_blocks(header, rows, bold_rows=(), aligns=["left"] + ["right"] * (len(header) - 1)),
+                   Spacer(10)]
+        part = data.comparison[data.comparison["naam"].isin(header[1:])]
+        part = part[part["gemeentecode"] == part["gemeentecode"].iloc[0]]
+        charts = [BarChart(f"{i.label} ({i.unit})", list(part["naam"]), list(part[i.key]),
+                           [OK if not pd.isna(v) else "ontbreekt" for v in part[i.key]], None, decimals_for(i.unit), half)
+                  for i in indicators]
+        for k in range(0, len(charts), 2):
+            blocks += [Columns([(j * (half + 14), c) for j, c in enumerate(charts[k:k + 2])]), Spacer(8)]
+    notes = gaps_text(data.comparison, indicators)
+    notes.append("Alle vergelijkingscijfers zijn berekend uit opgetelde aantallen van de gemeenten (nooit als "
+                 "gemiddelde van hun cijfers); '(n van N)' = berekend over de n gemeenten met een cijfer. "
+                 "Grootteklassen van het CBS naar aantal inwoners.")
+    blocks.append(text_block([Paragraph(t, NOTE, space_before=2) for t in notes]))
+    return Section("Vergelijking met grootteklasse en Nederland", f"{data.title} · {data.subtitle}", blocks,
+                   toc="Vergelijking met grootteklasse en Nederland")
 
 
 def _sources_section(ctx: PrintContext) -> Section:

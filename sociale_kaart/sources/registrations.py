@@ -31,6 +31,7 @@ import shapely
 from .boundaries import year_from_name
 from .codes import normalise_buurtcodes
 from ..errors import InputError
+from ..texts import slugify
 from .kwb import read_table
 from .values import MISSING_TOKENS, to_number
 
@@ -372,7 +373,7 @@ def _is_numeric(column: pd.Series, decimal_comma: bool) -> bool:
 
 
 def _column_name(label: str) -> str:
-    slug = re.sub(r"[^0-9a-z]+", "_", str(label).lower()).strip("_") or "registratie"
+    slug = slugify(label, "registratie")
     return slug if slug.startswith("reg_") else f"reg_{slug}"
 
 

@@ -30,6 +30,12 @@ CRIME_TITLES = {CRIME_TOTAL: "Misdrijven", "1.1.1": "Woninginbraak", "1.4.5": "M
                 "2.2.1": "Vernieling en zaakbeschadiging", "1.4.4": "Bedreiging"}
 CRIME_CAVEAT = ("Misdrijven worden geregistreerd waar ze gebeuren: een centrum of bedrijventerrein scoort hoog "
                 "zonder veel inwoners; buurten met weinig inwoners tonen het aantal, geen cijfer per 1.000.")
+#: The Leefbaarometer's own names of its nine classes (``kscore``).
+LIVEABILITY_CLASSES = {1: "zeer onvoldoende", 2: "ruim onvoldoende", 3: "onvoldoende", 4: "zwak", 5: "voldoende",
+                       6: "ruim voldoende", 7: "goed", 8: "zeer goed", 9: "uitstekend"}
+LIVEABILITY_WEAKEST = ("Leefbaarometer-klasse 1 (zeer onvoldoende) tot 9 (uitstekend); 'zwakst op' is de dimensie "
+                       "met de laagste score van de buurt (woningvoorraad, fysieke omgeving, voorzieningen, sociale "
+                       "samenhang, overlast en onveiligheid). Buurten met te weinig adressen hebben geen score.")
 LIVEABILITY = {"kscore": "lbm_klasse", "won": "lbm_won", "fys": "lbm_fys", "vrz": "lbm_vrz", "soc": "lbm_soc",
                "onv": "lbm_onv"}
 
