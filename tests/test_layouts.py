@@ -239,8 +239,10 @@ def test_polygon_layout_report_and_table(polygon_run, kwb_rows, wijken_2024):
     assert "Eigen indeling 'Wijken 2024' (wijken_2024_simplified.gpkg, vlakken; elke buurt bij het gebied met de " \
            "grootste overlap): 20 gebieden, 71 van 71 buurten ingedeeld." in text
     assert f"Verdeeld over gebieden ({len(layout.splits)} buurten met minstens 5 % buiten het eigen gebied" in text
-    others = len(pyogrio.read_dataframe(wijken_2024, read_geometry=False)) - 20
-    assert f"Niet meegenomen: {others} gebieden buiten de gemeente(n) van deze kaart." in text
+    layer = pyogrio.read_dataframe(wijken_2024)
+    assert f"Niet meegenomen: {len(layer) - 20} gebieden buiten de gemeente(n) van deze kaart." in text
+    invalid = int((~layer.geometry.is_valid).sum())
+    assert f"{invalid} ongeldige vlakken in het bestand hersteld (geen van deze kaart)." in text
     areas = layout.areas.set_index("gebiednaam")
     kapel = layout.members(areas.at["Wijk 04 Kapelpolder", "gebiedcode"])
     assert kapel == ["BU05560401", "BU05560402", "BU05560403", "BU05560404", "BU05560405"]
@@ -379,3 +381,21 @@ def test_project_file_layout_keys_are_checked(tmp_path):
     path.write_text('[[indeling]]\nnaam = "A"\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"nummer 1: bron ontbreekt"):
         read_project(path, check_files=False)
+
+
+def test_polygons_report_buurten_in_no_area_and_areas_without_buurt(maassluis, tmp_path):
+    buurten = maassluis.buurten.set_index("buurtcode")
+    oost = buurten.loc[buurten["wijkcode"].isin(["WK055602", "WK055603"])]
+    point = buurten.at["BU05560401", "geometry"].representative_point()
+    areas = gpd.GeoDataFrame({"naam": ["Oost", "Klein", "Elders"]}, crs="EPSG:28992",
+                             geometry=[shapely.union_all(oost.geometry.values), point.buffer(50),
+                                       shapely.box(0, 300_000, 1_000, 301_000)])
+    path = tmp_path / "gebieden.gpkg"
+    areas.to_crs("EPSG:4326").to_file(path, layer="gebieden")  # reprojected back to RD when read
+    layout = assign_layout(read_layout(LayoutSpec(name="Eigen", source=path)), maassluis.buurten)
+    assert sorted(layout.assignment.index) == sorted(oost.index)
+    assert set(layout.assignment) == {"GM0556-E01"} and not layout.splits
+    assert [code for code, _ in layout.unassigned] == sorted(set(buurten.index) - set(oost.index))
+    assert layout.empty == ("Klein",) and layout.elsewhere == 1
+    assert "Eigen indeling 'Eigen': 1 gebied zonder buurt: Klein." in layout.warnings()
+    assert "Eigen indeling 'Eigen': 13 buurten in geen gebied: Taanschuurpolder, Kapelpolder," in layout.warnings()[0]

@@ -138,7 +138,7 @@ class AreaLayout:
     elsewhere : int
         Table rows of other gemeenten, or polygons outside the run: left out.
     repaired : tuple of str
-        Areas whose invalid polygon was repaired.
+        The area name of every invalid polygon of the file that was repaired.
     """
 
     name: str
@@ -191,7 +191,10 @@ class AreaLayout:
                     else "gebieden buiten de gemeente(n) van deze kaart")
             lines.append(f"  Niet meegenomen: {self.elsewhere} {what}.")
         if self.repaired:
-            lines.append(f"  Ongeldige vlakken hersteld: {', '.join(self.repaired)}")
+            here = set(self.areas["gebiednaam"]) | set(self.empty)
+            mine = [name for name in dict.fromkeys(self.repaired) if name in here]
+            lines.append(f"  {plural(len(self.repaired), 'ongeldig vlak', 'ongeldige vlakken')} in het bestand hersteld"
+                         + (f", in deze kaart: {', '.join(mine)}." if mine else " (geen van deze kaart)."))
         return "\n".join(lines)
 
     def warnings(self) -> list[str]:

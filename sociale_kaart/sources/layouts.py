@@ -54,7 +54,7 @@ class LayoutSource:
         ``vlakken``: ``sleutel`` (code column, else the name), ``gebied`` and the geometry in
         EPSG:28992, one row per area (the polygons of one area united), in file order.
     repaired : tuple of str
-        Areas whose invalid polygon was made valid.
+        The area name of every invalid polygon that was made valid (one entry per polygon).
     """
 
     name: str
@@ -179,4 +179,4 @@ def _read_polygons(spec, path: Path) -> LayoutSource:
                          f"{', '.join(table.loc[table['sleutel'].eq(key), 'gebied'].unique())}")
     united = table.dissolve(by="sleutel", sort=False, as_index=False)[["sleutel", "gebied", "geometry"]]
     return LayoutSource(name=spec.name, source=path.name, kind="vlakken", polygons=united,
-                        repaired=tuple(dict.fromkeys(table.loc[np.asarray(repaired), "gebied"])))
+                        repaired=tuple(table.loc[np.asarray(repaired), "gebied"]))
