@@ -186,6 +186,9 @@ run_options = _options(
     click.option("--formaat", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
                  help="Formaat van statische kaarten; herhaal [png, svg, pdf]."),
     click.option("--wijk", "wijken", multiple=True, help="Alleen deze wijken in profielen en briefing (code of naam)."),
+    click.option("--eigen-indeling", "wijk_layout",
+                 help="Profielen, briefing en kaarten per gebied van deze eigen indeling ([[indeling]] in het "
+                      "projectbestand) in plaats van per CBS-wijk."),
     click.option("--uitvoer", type=_path, help="Map voor de uitvoer [maps]."),
     click.option("--stil", is_flag=True, help="Geen voortgang tonen."),
 )
@@ -255,6 +258,7 @@ def _settings(options: dict):
     put("map", "background", o.get("achtergrond"))
     put("map", "formats", tuple(o.get("formats", ())))
     put("run", "wijken", tuple(o.get("wijken", ())))
+    put("run", "wijk_layout", o.get("wijk_layout"))
     put("run", "output", o.get("uitvoer"))
     if o.get("stil"):
         parts["run"]["quiet"] = True

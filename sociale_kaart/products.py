@@ -88,7 +88,8 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
     with terminate_cleanly(), OutputFolder(settings.output, fingerprint=fingerprint(settings)) as out:
         data = build(settings.sources, small_numbers=settings.small_numbers, indicators=settings.indicators,
                      units=settings.units, domains=settings.domains, comparison_group=settings.comparison_group,
-                     comparison_name=settings.comparison_name, wijk_shapes=bool(_NEEDS_WIJK_SHAPES & set(products)))
+                     comparison_name=settings.comparison_name, wijk_shapes=bool(_NEEDS_WIJK_SHAPES & set(products)),
+                     layouts=settings.layouts, wijk_layout=settings.wijk_layout)
         progress.say(f"grenzen en cijfers gekoppeld: {plural(len(data.buurten), 'buurt', 'buurten')}, "
                      f"{plural(len(data.indicators), 'indicator', 'indicatoren')}")
         _write_report(out, data)
@@ -125,6 +126,7 @@ def fingerprint(settings: RunSettings) -> str:
             if isinstance(item, (str, Path)) and Path(item).suffix:
                 files.append(item)
     files += [spec.source for spec in settings.indicators if spec.source is not None]
+    files += [layout.source for layout in settings.layouts]
     stats = []
     for path in files:
         try:
@@ -150,6 +152,7 @@ def _write_report(out: OutputFolder, data) -> None:
         "waarschuwingen": list(data.warnings),
         "geometrie": list(data.geometry_notes),
         "kleine_aantallen": asdict(data.small_numbers),
+        "indelingen": [layout.to_dict() for layout in data.layouts],
     }
     out.write_text(f"{stem}_koppelrapport.json", json.dumps(payload, ensure_ascii=False, indent=2))
 
@@ -173,6 +176,8 @@ def _tables(out: OutputFolder, *, data, classes, indicators, settings, **_) -> N
     for name, frame in frames:
         out.write_csv(f"{stem}_{name}.csv", pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
     _write_xlsx(out, f"{stem}_sociale_kaart.xlsx", frames, data)
+    for layout in data.layouts:  # every own layout: its figures per area, also when it is not the wijk level
+        out.write_csv(f"{stem}_indeling_{layout.slug}.csv", pd.DataFrame(_publishable(layout.areas, data)))
 
 
 def _write_xlsx(out: OutputFolder, name: str, frames, data) -> None:

@@ -21,7 +21,7 @@ import tomllib
 from pathlib import Path
 
 from .errors import InputError
-from .settings import IndicatorSpec, MapSettings, NeedSettings, RunSettings, SmallNumbers, Sources
+from .settings import IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings, SmallNumbers, Sources
 
 PROJECT_FILE = "sociale-kaart.toml"
 
@@ -43,6 +43,7 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
     "gebied": {
         "gemeenten": ("sources", "gemeenten", _STRS),
         "wijken": ("run", "wijken", _STRS),
+        "indeling": ("run", "wijk_layout", _STR),
     },
     "aandacht": {
         "regel": ("need", "rule", _STR),
@@ -91,6 +92,9 @@ INDICATOR_KEYS = {
     "teller": ("numerator", _STR), "noemer": ("denominator", _STR), "schaal": ("scale", _NUM),
     "richting": ("direction", _STR), "optellen": ("aggregation", _STR), "bron": ("source", _PATH),
 }
+#: Keys of an own area layout (``[[indeling]]``) -> LayoutSpec field and type.
+LAYOUT_KEYS = {"naam": ("name", _STR), "bron": ("source", _PATH), "kolom": ("column", _STR), "laag": ("layer", _STR),
+               "code": ("code", _STR)}
 _TYPE_NAMES = {_STR: "tekst", _INT: "geheel getal", _NUM: "getal", _BOOL: "true of false", dict: "tabel",
                _PATH: "pad (tekst)", _PATHS: "lijst van paden", _STRS: "lijst van teksten"}
 
@@ -122,6 +126,9 @@ registraties = []
 gemeenten = [{gemeenten}]
 # Alleen deze wijken in de wijkprofielen en de briefing (code of naam); leeg = alle.
 wijken = []
+# Profielen, briefing en kaarten per gebied van een eigen indeling (zie [[indeling]] hieronder) in plaats
+# van per CBS-wijk (ook: --eigen-indeling op de opdrachtregel):
+# indeling = "Wijken gemeenteatlas"
 
 [aandacht]
 # Wanneer is een indicator hoog: "marge" (boven de referentie) of "kwintiel" (hoogste 20% van de gemeente).
@@ -160,6 +167,19 @@ formaten = ["png", "svg", "pdf"]
 # bron = "ses_woa.csv"       # een tabel met buurtcode; weglaten: de KWB of een registratie
 # richting = "minder"        # meer (hoger = meer behoefte), minder, of context
 # optellen = "gewogen"       # scores: gewogen naar inwoners per wijk en gemeente, of geen (alleen per buurt)
+
+# Eigen gebiedsindelingen (wijkteamgebieden, woonservicezones, de wijken van de gemeenteatlas); elke
+# indeling krijgt een tabel met cijfers per gebied (opgeteld uit de buurten). Meer indelingen mag.
+# [[indeling]]
+# naam = "Wijken gemeenteatlas"
+# bron = "wijken_atlas.csv"     # tabel met buurtcode en gebied (CSV/XLSX)
+# kolom = "gebied"              # kolom met de naam van het gebied (standaard gebied, naam, of de enige andere kolom)
+# [[indeling]]
+# naam = "Wijkteamgebieden"
+# bron = "wijkteams.gpkg"       # of vlakken: elke buurt gaat naar het gebied met de grootste overlap
+# laag = "wijkteams"            # bij een bestand met meer lagen
+# kolom = "naam"
+# code = "id"                   # optioneel: een kolom die gebieden met dezelfde naam uit elkaar houdt
 
 [vergelijking]
 # Vergelijk de gemeente met Nederland en haar grootteklasse (vraagt [bronnen] kwb_gemeenten), en met:
@@ -209,6 +229,7 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
     base = path.resolve().parent
     parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run")}
     specs = _indicator_specs(raw.pop("indicator", []), path, base, check_files)
+    layouts = _layout_specs(raw.pop("indeling", []), path, base, check_files)
     for section, values in raw.items():  # names first, so that a typo is reported before anything else
         if section not in SCHEMA:
             raise InputError(f"{path.name}: onbekende sectie [{section}]; bekend: {', '.join(SCHEMA)}")
@@ -232,7 +253,14 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         parts["need"]["margin"] = parts["need"]["margin"] / 100
     if specs:
         parts["run"]["indicators"] = specs
+    if layouts:
+        parts["run"]["layouts"] = layouts
     return parts
+
+
+def _layout_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[LayoutSpec, ...]:
+    return _declared(tables, path, base, check_files, section="indeling", what="eigen indelingen",
+                     keys=LAYOUT_KEYS, required=("name", "source"), make=LayoutSpec)
 
 
 def _units(values: dict, path: Path) -> dict[str, float]:
@@ -260,22 +288,29 @@ FREE_SECTIONS = {"eenheden": ("units", _units), "domeinen": ("domains", _domains
 
 
 def _indicator_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[IndicatorSpec, ...]:
+    return _declared(tables, path, base, check_files, section="indicator", what="eigen indicatoren",
+                     keys=INDICATOR_KEYS, required=("key", "label", "unit"), make=IndicatorSpec)
+
+
+def _declared(tables, path: Path, base: Path, check_files: bool, *, section: str, what: str, keys: dict,
+              required: tuple[str, ...], make) -> tuple:
+    """The specs of ``[[section]]`` tables: every key known and converted, the required ones present."""
     if not isinstance(tables, list):
-        raise InputError(f"{path.name}: schrijf eigen indicatoren als [[indicator]]-tabellen")
+        raise InputError(f"{path.name}: schrijf {what} als [[{section}]]-tabellen")
     specs = []
     for n, table in enumerate(tables, 1):
-        where = f"{path.name}: [[indicator]] nummer {n}"
+        where = f"{path.name}: [[{section}]] nummer {n}"
         fields = {}
         for key, value in table.items():
-            if key not in INDICATOR_KEYS:
-                raise InputError(f"{where}: onbekende sleutel {key!r}; bekend: {', '.join(INDICATOR_KEYS)}")
-            field_, kind = INDICATOR_KEYS[key]
+            if key not in keys:
+                raise InputError(f"{where}: onbekende sleutel {key!r}; bekend: {', '.join(keys)}")
+            field_, kind = keys[key]
             fields[field_] = _convert(value, kind, f"{where} {key}", base, check_files)
-        missing = [k for k, (f, _) in INDICATOR_KEYS.items() if f in ("key", "label", "unit") and f not in fields]
+        missing = [k for k, (f, _) in keys.items() if f in required and f not in fields]
         if missing:
             raise InputError(f"{where}: {missing[0]} ontbreekt")
         try:
-            specs.append(IndicatorSpec(**fields))
+            specs.append(make(**fields))
         except InputError as exc:
             raise InputError(f"{where}: {exc}") from None
     return tuple(specs)

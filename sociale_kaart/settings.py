@@ -174,6 +174,25 @@ class IndicatorSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LayoutSpec:
+    """An own area layout ("eigen indeling"), declared in the project file (``[[indeling]]``).
+
+    A table buurtcode -> area name (CSV, XLSX), or polygons (GeoPackage, Shapefile, GeoJSON) to which
+    buurten are assigned by largest overlap (see :mod:`sociale_kaart.build.layouts`).
+    """
+
+    name: str  #: how products and the project file name it ("Wijken gemeenteatlas")
+    source: Path
+    column: str | None = None  #: column with the area name; None: "gebied", "naam", or the one other column
+    layer: str | None = None  #: polygons: the layer of a file with several
+    code: str | None = None  #: polygons: a column that tells areas of the same name apart
+
+    def __post_init__(self):
+        if not self.name.strip():
+            raise InputError("een eigen indeling heeft een naam nodig (naam = \"...\")")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Sources:
     """The input files of a run."""
 
@@ -205,3 +224,14 @@ class RunSettings:
     comparison_name: str = "eigen groep"
     wijken: tuple[str, ...] = ()  #: wijk profiles and briefing pages for these wijken only
     quiet: bool = False
+    layouts: tuple[LayoutSpec, ...] = ()  #: own area layouts; each gets a table of its areas
+    wijk_layout: str | None = None  #: name of a layout whose areas take the place of the CBS wijken in this run
+
+    def __post_init__(self):
+        names = [layout.name for layout in self.layouts]
+        twice = [n for n in names if names.count(n) > 1]
+        if twice:
+            raise InputError(f"twee eigen indelingen heten {twice[0]!r}; geef elke indeling een eigen naam")
+        if self.wijk_layout is not None and self.wijk_layout not in names:
+            known = ", ".join(repr(n) for n in names) or "geen (zet ze als [[indeling]] in het projectbestand)"
+            raise InputError(f"eigen indeling {self.wijk_layout!r} is niet gedeclareerd; bekend: {known}")

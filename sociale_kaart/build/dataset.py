@@ -92,6 +92,8 @@ class Dataset:
     bron: str = f"{CBS_SOURCE} (CC BY 4.0)"
     disclosure: object | None = None  #: the Protected result of the registration counts (counts only in reports)
     comparison: pd.DataFrame | None = None  #: the gemeente beside its size class, the Netherlands and an own group
+    layouts: tuple = ()  #: own area layouts (sociale_kaart.build.layouts.AreaLayout), each with its figures per area
+    wijk_layout: str | None = None  #: the own layout whose areas are the wijken of this run; None: CBS wijken
 
     #: Above this many gemeenten a title names the count instead of every name.
     MAX_NAMES = 4
@@ -161,6 +163,9 @@ class Dataset:
     def report_text(self) -> str:
         """The join report in Dutch, as printed and saved beside the outputs."""
         parts = [r.to_text() for r in self.reports] + [s.to_text() for s in self.registrations]
+        if self.layouts:
+            names = dict(zip(self.buurten["buurtcode"], self.buurten.get("buurtnaam", self.buurten["buurtcode"])))
+            parts += [layout.to_text(names) for layout in self.layouts]
         parts += [t for t in (self.disclosure_text(),) if t]
         parts += [t for t in (self.coverage_text(), self.provenance_text()) if t]
         if self.geometry_notes:
@@ -172,8 +177,9 @@ class Dataset:
 
 
 def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), indicators: tuple[IndicatorSpec, ...] = (),
-          units: dict[str, float] | None = None, domains: dict[str, str] | None = None, comparison_group: tuple[str, ...] = (),
-          comparison_name: str = "eigen groep", wijk_shapes: bool = True) -> Dataset:
+          units: dict[str, float] | None = None, domains: dict[str, str] | None = None,
+          comparison_group: tuple[str, ...] = (), comparison_name: str = "eigen groep", wijk_shapes: bool = True,
+          layouts=(), wijk_layout: str | None = None) -> Dataset:
     """Load, join and compute indicators for the chosen gemeenten.
 
     Parameters
@@ -192,6 +198,10 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     wijk_shapes : bool
         Read wijk polygons (print products need them; the HTML map draws wijk borders from the
         buurt arcs and skips this read).
+    layouts : tuple of LayoutSpec
+        Own area layouts: each gets its figures per area (:mod:`sociale_kaart.build.layouts`).
+    wijk_layout : str, optional
+        The name of one of `layouts` whose areas take the place of the CBS wijken in every product.
 
     Examples
     --------
@@ -275,12 +285,18 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
             nederland = ind.aggregate(land, "land", [i for i in chosen if i.inputs_present(land) and not i.protected],
                                       small_numbers)
     joined["wijknaam"] = joined["wijkcode"].map(wijken.set_index("wijkcode")["wijknaam"])
+    own, joined, wijken = _layouts(layouts, wijk_layout, joined, wijken, chosen, small_numbers, read.source, wijk_shapes)
     disclosure = None
     if reg_columns:
         joined, wijken, gemeenten, disclosure = _protect(joined, wijken, gemeenten,
-                                                         [i for i in chosen if i.protected], small_numbers)
+                                                         [i for i in chosen if i.protected], small_numbers,
+                                                         layouts={l.name: l for l in own if l.name != wijk_layout})
+        own = _protected_layouts(own, disclosure, wijken, wijk_layout, [i for i in chosen if i.protected], small_numbers)
+    elif wijk_layout:
+        own = _protected_layouts(own, None, wijken, wijk_layout, [], small_numbers)
     names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
     warnings = _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
+    warnings += [w for layout in own for w in layout.warnings()]
     notes = [f"{plural(len(read.repaired), 'ongeldige buurtgrens', 'ongeldige buurtgrenzen')} hersteld: "
              f"{', '.join(read.repaired)}"] if read.repaired else []
     if read.emptied:
@@ -303,6 +319,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         bron=bron,
         disclosure=disclosure,
         comparison=comparison,
+        layouts=tuple(own),
+        wijk_layout=wijk_layout,
     )
 
 
@@ -317,18 +335,21 @@ def _with_unit(indicator, scale):
                                description=indicator.description.replace("per 1.000 inwoners", unit))
 
 
-def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers):
+def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=None):
     """Replace registration counts and their rates by what may be published, at every level.
 
     The counts of the buurten on the map are protected together with the totals the run publishes
-    (per wijk and per gemeente); rates everywhere are computed from the published counts.
+    (per wijk, per gemeente and per area of every own layout in `layouts`, name -> AreaLayout);
+    rates everywhere are computed from the published counts.
     """
-    from .disclosure import protect_counts, publish_rates
+    from .disclosure import protect_counts
 
     columns = [i.numerator for i in protected]
     counts = joined.set_index("buurtcode")[columns]
-    groupings = {"wijk": joined.set_index("buurtcode")["wijkcode"],
+    wijk = joined.set_index("buurtcode")["wijkcode"]
+    groupings = {"wijk": wijk.where(wijk.isin(set(wijken["wijkcode"]))),  # "buiten de indeling" is no area
                  "gemeente": joined.set_index("buurtcode")["gemeentecode"]}
+    groupings.update({_grouping(name): layout.assignment for name, layout in (layouts or {}).items()})
     result = protect_counts(counts, groupings=groupings, min_count=rule.min_count, rounding=rule.rounding,
                             secondary=rule.secondary)
     joined = joined.copy()
@@ -336,6 +357,53 @@ def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers):
     wijken, gemeenten = wijken.copy(), gemeenten.copy()
     frames += [(wijken, "wijkcode", result.totals["wijk"], result.total_status["wijk"]),
                (gemeenten, "gemeentecode", result.totals["gemeente"], result.total_status["gemeente"])]
+    _publish(frames, protected, rule)
+    return joined, wijken, gemeenten, result
+
+
+def _grouping(layout_name: str) -> str:
+    """The name under which a layout's areas are protected (:attr:`Protected.totals`)."""
+    return f"indeling {layout_name}"
+
+
+def _layouts(specs, chosen_name, joined, wijken, chosen, rule, boundaries, shapes):
+    """Every own layout with its figures; with `chosen_name`, that layout's areas become the wijken."""
+    if not specs:
+        return [], joined, wijken
+    from .layouts import as_wijk_level, read_layouts
+
+    own = read_layouts(specs, joined, chosen, rule, boundaries=boundaries)
+    if chosen_name is not None:
+        layout = next(l for l in own if l.name == chosen_name)
+        joined, wijken = as_wijk_level(layout, joined, shapes=shapes)
+    return own, joined, wijken
+
+
+def _protected_layouts(own, result, wijken, chosen_name, protected, rule):
+    """The layouts' tables with their published registration counts (the chosen one: the wijken)."""
+    import dataclasses
+
+    from .layouts import from_wijk_level
+
+    out = []
+    for layout in own:
+        if layout.name == chosen_name:
+            out.append(from_wijk_level(layout, wijken))
+            continue
+        if result is None:  # no registration: nothing to protect
+            out.append(layout)
+            continue
+        areas = layout.areas.copy()
+        name = _grouping(layout.name)
+        _publish([(areas, "gebiedcode", result.totals[name], result.total_status[name])], protected, rule)
+        out.append(dataclasses.replace(layout, areas=areas))
+    return out
+
+
+def _publish(frames, protected, rule: SmallNumbers) -> None:
+    """Put published counts, their rates and statuses in each (frame, key, published, status), in place."""
+    from .disclosure import publish_rates
+
     for frame, key, published, status in frames:
         codes = frame[key]
         for ind_ in protected:
@@ -351,7 +419,6 @@ def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers):
                                                    np.where(rates.notna(), ind.OK,
                                                             np.where(den < rule.min_denominator, ind.SUPPRESSED,
                                                                      ind.MISSING)))
-    return joined, wijken, gemeenten, result
 
 
 def _safety(path, reader, joined, universe, codes, read: Boundaries):

@@ -50,6 +50,8 @@ def describe(name: str) -> str:
     for suffix, text in _KINDS:
         if name.endswith(suffix):
             return text
+    if "_indeling_" in name:
+        return "Cijfers per gebied van een eigen indeling"
     if "/wijkprofiel_" in name:
         return "Wijkprofiel"
     if "_samenhang_" in name:

@@ -131,7 +131,18 @@ def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataF
 
 
 def wijkcode_gemeente(wijkcode: str) -> str:
-    return "GM" + wijkcode[2:6]
+    """The gemeentecode of a CBS wijk (``WK055604``) or of an own area (``GM0556-E04``)."""
+    from ..build.layouts import gemeente_of_area
+
+    return gemeente_of_area(wijkcode)
+
+
+def area_words(ctx: PrintContext, code: str) -> str:
+    """How a subtitle names the area: ``wijk WK055604`` or ``eigen indeling Wijken gemeenteatlas``."""
+    layout = getattr(ctx.data, "wijk_layout", None)
+    if layout:
+        return f"eigen indeling {layout}"
+    return f"wijk {code}"
 
 
 def comparison_rows(ctx: PrintContext, wijkcode: str, indicators: list[Indicator] | None = None
@@ -685,7 +696,7 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section],
     page; what still does not fit goes on on a second page.
     """
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
-    subtitle = (f"{gemeentenaam} · wijk {code} · {plural(len(buurten), 'buurt', 'buurten')} · "
+    subtitle = (f"{gemeentenaam} · {area_words(ctx, code)} · {plural(len(buurten), 'buurt', 'buurten')} · "
                 f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners · {ctx.date}")
     footer = ctx.footer(f"{wijk['wijknaam']}, {gemeentenaam}")
     spec = _wijk_map_spec(ctx, buurten, code)
@@ -878,7 +889,7 @@ def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
 
 def _wijk_section(ctx: PrintContext, wijk: pd.Series, *, footer: str | None = None) -> Section:
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
-    subtitle = (f"{gemeentenaam} · wijk {code} · {plural(len(buurten), 'buurt', 'buurten')} · "
+    subtitle = (f"{gemeentenaam} · {area_words(ctx, code)} · {plural(len(buurten), 'buurt', 'buurten')} · "
                 f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners")
     state = _state_sentence(ctx, buurten, code)
     note = coverage_note(buurten, ctx.data)
