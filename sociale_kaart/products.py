@@ -31,7 +31,7 @@ from .errors import InputError
 from .outputs import OutputFolder, table_for_output, terminate_cleanly
 from .progress import Progress
 from .settings import RunSettings
-from .texts import decimals_for, dutch_date, plural, slugify
+from .texts import border_labels, decimals_for, dutch_date, plural, slugify
 
 #: Every product, in the order they are made, with what it holds (shown by ``--help`` and the index).
 PRODUCTS: dict[str, str] = {
@@ -245,7 +245,7 @@ def _web_map(out: OutputFolder, *, data, analysis, classes, indicators, settings
 
     page = render_html(analysis.table, [(ind, classes[ind.key]) for ind in indicators], title=_title(data, settings),
                        subtitle=_subtitle(data), background=settings.map.background,
-                       tolerance=settings.map.tolerance)
+                       tolerance=settings.map.tolerance, border_labels=border_labels(data.wijk_layout))
     out.write_text(f"{data.slug}_kaart.html", page)
     progress.say("interactieve kaart gemaakt")
 
@@ -256,7 +256,7 @@ def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, 
 
     first = indicators[0]
     fig = map_figure(analysis.table, data.wijken, first, classes[first.key], title=_title(data, settings),
-                     subtitle=_subtitle(data))
+                     subtitle=_subtitle(data), border_label=border_labels(data.wijk_layout)[0])
     out.save_figure(f"{data.slug}_kaart.png", fig, dpi=300)
     snippet = embed_snippet(f"{data.slug}_kaart.html", f"{data.slug}_kaart.png", _title(data, settings), _subtitle(data))
     out.write_text(f"{data.slug}_kaart_insluiten.html", snippet)
@@ -268,7 +268,8 @@ def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, sett
 
     for ind in indicators:  # drawn once, saved in every format
         fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key],
-                         title=f"{ind.label} – {data.title}", subtitle=_subtitle(data))
+                         title=f"{ind.label} – {data.title}", subtitle=_subtitle(data),
+                         border_label=border_labels(data.wijk_layout)[0])
         for fmt in settings.map.formats:
             out.save_figure(f"{data.slug}_{ind.key}.{fmt}", fig, dpi=300 if fmt == "png" else None)
         progress.say(f"statische kaart {ind.label}")

@@ -96,6 +96,17 @@ def p_value_text(p: float) -> str:
     return "p < 0,001" if p < 0.001 else f"p = {nl_number(p, 3)}"
 
 
+def border_labels(layout: str | None) -> tuple[str, str]:
+    """The legend entry and the map toggle for the borders of a run's wijk level.
+
+    Examples
+    --------
+    >>> border_labels(None), border_labels("zes wijken")
+    (('wijkgrens', 'Wijkgrenzen'), ('grens zes wijken', 'Grenzen zes wijken'))
+    """
+    return ("wijkgrens", "Wijkgrenzen") if layout is None else (f"grens {layout}", f"Grenzen {layout}")
+
+
 def slugify(text: str, fallback: str = "kaart") -> str:
     """A file-name part: lower case, runs of other characters as one ``_``.
 

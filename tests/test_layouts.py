@@ -359,6 +359,18 @@ code = "wijkcode"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Cijfers per gebied van een eigen indeling" in index
 
+    done = run(["map", "--uitvoer", "kaart", "--stil"], tmp_path)  # the borders say what they are
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "kaart" / "maassluis_kaart.html").read_text(encoding="utf-8")
+    assert f'"grenslabels":["grens {ATLAS}","Grenzen {ATLAS}"]' in page
+    done = run(["briefing", "--wijk", "Kapelpolder", "--uitvoer", "bezoek", "--stil"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    pack = tmp_path / "bezoek" / "maassluis_wijkbezoek_kapelpolder.pdf"
+    text = " ".join(subprocess.run(["pdftotext", str(pack), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert f"grens {ATLAS}" in text and "Wijkbezoek Kapelpolder" in text
+    for name in ("Kapelpolder", "Componistenbuurt", "Koningshoek", "Het Balkon"):  # the own area's four buurten
+        assert name in text
+
     done = run(["profiel", "--eigen-indeling", "Wijken 2024", "--uitvoer", "p2024", "--stil"], tmp_path)
     assert done.returncode == 0, done.stderr
     profiles = sorted(p.name for p in (tmp_path / "p2024" / "maassluis_wijkprofielen").glob("*.pdf"))

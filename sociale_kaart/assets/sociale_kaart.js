@@ -89,7 +89,7 @@
         (n === active ? " checked" : "") + "> " + esc(ind.label) + "<span class='sk-unit sk-unit-line'>" + esc(ind.eenheid) + "</span></label>";
     });
     html += "</fieldset><fieldset class='sk-toggles'><legend>Tonen</legend>" +
-      "<label><input type='checkbox' id='sk-toon-wijkgrenzen' checked> Wijkgrenzen</label>" +
+      "<label><input type='checkbox' id='sk-toon-wijkgrenzen' checked> " + esc(data.grenslabels[1]) + "</label>" +
       (flagged ? "<label><input type='checkbox' id='sk-toon-aandacht' checked> Aandachtsbuurten</label>" : "") +
       "</fieldset><button type='button' class='sk-print'>Afdrukken</button>";
     panel.innerHTML = html;
@@ -131,7 +131,7 @@
           "</svg>" + symbolHtml("") + "<span>aandachtsbuurt<br><span class='sk-unit'>paarse binnenrand en " +
           esc(S.aandacht_teken) + "-teken</span></span></div>";
       }
-      out += "<div class='sk-row sk-legend-wijkgrens'>" + swatchLine(S.wijkgrens_kleur, 2) + "wijkgrens</div>";
+      out += "<div class='sk-row sk-legend-wijkgrens'>" + swatchLine(S.wijkgrens_kleur, 2) + esc(data.grenslabels[0]) + "</div>";
       if (several) {
         out += "<div class='sk-row'>" + swatchLine(S.gemeentegrens_kleur, 3) + "gemeentegrens</div>";
       }

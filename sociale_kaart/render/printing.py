@@ -25,7 +25,8 @@ from ..build.compare import gaps_text
 from ..build.indicators import DOMAINS, OK, SUPPRESSED, Indicator
 from ..errors import InputError
 from ..sources.safety import CRIME_CAVEAT, LIVEABILITY_CLASSES, LIVEABILITY_WEAKEST
-from ..texts import MISSING_LABEL, MISSING_TEXT, SUPPRESSED_LABEL, cell, decimals_for, nl_number, plural, slugify
+from ..texts import (MISSING_LABEL, MISSING_TEXT, SUPPRESSED_LABEL, border_labels, cell, decimals_for, nl_number,
+                     plural, slugify)
 from .classes import Classes, classify
 from .layout import (BODY, BODY_SIZE, CONTENT_WIDTH, HEADING, MARGIN_BOTTOM, NBSP, PAGE_HEIGHT, SMALL_SIZE, Block,
                      Canvas, Columns, Drawing, Paragraph, Section, Spacer, Style, Table, TableStyle, footer_height,
@@ -534,6 +535,7 @@ class MapSpec:
     caption: str = ""
     focus_wijk: str | None = None
     gemeente_borders: bool = False
+    border_label: str = border_labels(None)[0]
 
 
 def legend_layout(labels: list[str], title: str, width: float, size: float = LEGEND_SIZE) -> tuple[int, float]:
@@ -557,7 +559,7 @@ def _legend_labels(spec: MapSpec, focus: pd.DataFrame) -> list[str]:
     labels = spec.classes.labels(decimals_for(spec.indicator.unit)) + [MISSING_LABEL, SUPPRESSED_LABEL]
     if "aandachtsbuurt" in focus and focus["aandachtsbuurt"].fillna(False).astype(bool).any():
         labels.append(FLAG_LEGEND)
-    return labels + ["wijkgrens"]
+    return labels + [spec.border_label]
 
 
 def map_block(spec: MapSpec, width: float, height: float) -> Drawing:
@@ -584,12 +586,12 @@ def draw_map(canvas: Canvas, spec: MapSpec, x: float, top: float, width: float, 
                   legend_height / canvas.height)
     draw_area_map(ax, table, spec.wijken, spec.codes, spec.indicator, spec.classes, focus_wijk=spec.focus_wijk,
                   fontsize=MAP_LABEL_SIZE, legend_box=legend_box, legend_ncol=ncol,
-                  gemeente_borders=spec.gemeente_borders)
+                  gemeente_borders=spec.gemeente_borders, border_label=spec.border_label)
 
 
 def draw_area_map(ax, table, wijken, buurten_codes, indicator: Indicator, classes, *, focus_wijk: str | None = None,
                   fontsize: float = MAP_LABEL_SIZE, legend_box=None, legend_ncol: int = 4,
-                  gemeente_borders: bool = False) -> None:
+                  gemeente_borders: bool = False, border_label: str = border_labels(None)[0]) -> None:
     """A map of some buurten on the run's classes; the rest of the table in grey for context.
 
     `legend_box` (left, bottom, width, height as fractions of the figure) places the legend in a
@@ -611,7 +613,7 @@ def draw_area_map(ax, table, wijken, buurten_codes, indicator: Indicator, classe
     # The legend is made on the map's own axes (no second axes: they are slow to make) and then
     # moved into its band.
     draw_choropleth(ax, focus, wijken, indicator, sub_classes, labels=False, legend=legend_box is not None,
-                    fontsize=fontsize, legend_ax=ax if legend_box is not None else None)
+                    fontsize=fontsize, legend_ax=ax if legend_box is not None else None, border_label=border_label)
     if legend_box is not None:
         _place_legend(ax, legend_box, legend_ncol, fontsize)
     if gemeente_borders:
@@ -652,6 +654,7 @@ def _wijk_parts(ctx: PrintContext, wijk: pd.Series) -> tuple[pd.DataFrame, str, 
 def _wijk_map_spec(ctx: PrintContext, buurten, code: str) -> MapSpec:
     indicator = ctx.need[0]
     return MapSpec(ctx.table, ctx.data.wijken, list(buurten["buurtcode"]), indicator, ctx.classes_for(indicator.key),
+                   border_label=border_labels(ctx.data.wijk_layout)[0],
                    caption=f"{indicator.label}, {indicator.unit} (klassen van de hele gemeente)", focus_wijk=code)
 
 
@@ -877,7 +880,8 @@ def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
     if len(shown) != len(ctx.table):  # a selection of wijken: classes over what is shown
         classes = classify(shown["behoefte_index"], "kwantielen", 5)
     several = shown["gemeentecode"].nunique() > 1
-    spec = MapSpec(shown, ctx.data.wijken, list(shown["buurtcode"]), index, classes, gemeente_borders=several)
+    spec = MapSpec(shown, ctx.data.wijken, list(shown["buurtcode"]), index, classes, gemeente_borders=several,
+                   border_label=border_labels(ctx.data.wijk_layout)[0])
     title = f"Overzicht {ctx.data.title}"
     subtitle = f"Behoefte-index per buurt; aandachtsbuurten: {_flag_marking()}"
     if several:

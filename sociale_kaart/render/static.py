@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..build.indicators import SUPPRESSED, Indicator
-from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, decimals_for, nl_number, p_value_text
+from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, border_labels, decimals_for, nl_number, p_value_text
 from .classes import Classes
 from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SYMBOL, FLAG_WIDTH, WIJK_BORDER_COLOUR, \
     WIJK_BORDER_WIDTH, flag_point
@@ -34,7 +34,7 @@ def new_figure(**kwargs):
 
 def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes, labels: bool = True,
                     legend: bool = True, legend_loc: str = "lower left", fontsize: float = 7.0,
-                    legend_ax=None) -> None:
+                    legend_ax=None, border_label: str = border_labels(None)[0]) -> None:
     """Draw one indicator on `ax`: classes, hatched missing/suppressed, wijk borders, outlines.
 
     Examples
@@ -73,7 +73,7 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
         if flagged is not None and flagged.any():
             handles.append(mpatches.Patch(facecolor="white", edgecolor=FLAG_COLOUR, linewidth=2.0, linestyle=(0, (3, 1.5)),
                                           label=FLAG_LEGEND))
-        handles.append(Line2D([], [], color=WIJK_BORDER_COLOUR, linewidth=WIJK_BORDER_WIDTH * 0.7, label="wijkgrens"))
+        handles.append(Line2D([], [], color=WIJK_BORDER_COLOUR, linewidth=WIJK_BORDER_WIDTH * 0.7, label=border_label))
         if legend_ax is not None:  # print pages: a band of its own under the map
             legend_ax.set_axis_off()
             legend_ax.legend(handles=handles, title=f"{indicator.label} ({indicator.unit})", loc="upper left",
@@ -170,7 +170,7 @@ def add_north_arrow(ax, fontsize: float = 9.0) -> None:
 
 
 def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title: str, subtitle: str,
-               size=(8.27, 6.3)):
+               size=(8.27, 6.3), border_label: str = border_labels(None)[0]):
     """One choropleth of `indicator` as a matplotlib figure (the caller saves it as PNG, SVG or PDF).
 
     Parameters
@@ -183,10 +183,13 @@ def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title
     classes : Classes
         The run's classes of this indicator (the same as the HTML map's).
     title, subtitle : str
+    border_label : str
+        The legend entry of the wijk borders ("wijkgrens", or the borders of an own layout).
     """
     fig = new_figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
-    draw_choropleth(ax, buurten, wijken if wijken is not None and "geometry" in wijken else None, indicator, classes)
+    draw_choropleth(ax, buurten, wijken if wijken is not None and "geometry" in wijken else None, indicator, classes,
+                    border_label=border_label)
     add_scale_bar(ax)
     add_north_arrow(ax)
     fig.suptitle(title, fontsize=13, fontweight="bold")

@@ -156,7 +156,8 @@ def style() -> dict:
 
 
 def render_html(buurten: gpd.GeoDataFrame, layers: list[tuple[Indicator, Classes]], *, title: str,
-                subtitle: str, background: bool = False, tolerance: float | None = None) -> str:
+                subtitle: str, background: bool = False, tolerance: float | None = None,
+                border_labels: tuple[str, str] = ("wijkgrens", "Wijkgrenzen")) -> str:
     """Render the map page as one HTML string.
 
     Parameters
@@ -189,6 +190,7 @@ def render_html(buurten: gpd.GeoDataFrame, layers: list[tuple[Indicator, Classes
 
         raise InputError("geen indicatoren om te tekenen: de cijfers hebben geen bruikbare kolommen")
     payload = map_data(buurten, layers, tolerance=tolerance)
+    payload["grenslabels"] = list(border_labels)  # legend entry and toggle of the wijk borders
     if background:
         payload["achtergrond"] = {"url": OSM_TILES, "attributie": OSM_ATTRIBUTION}
     data_json = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
