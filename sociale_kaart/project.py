@@ -21,7 +21,8 @@ import tomllib
 from pathlib import Path
 
 from .errors import InputError
-from .settings import IndicatorSpec, MapSettings, NeedSettings, RunSettings, SmallNumbers, Sources
+from .settings import (ChangeSettings, IndicatorSpec, MapSettings, NeedSettings, RunSettings, SmallNumbers, Sources,
+                       YearSource)
 
 PROJECT_FILE = "sociale-kaart.toml"
 
@@ -83,7 +84,15 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "map": ("run", "output", _PATH),
         "producten": ("run", "products", _STRS),
     },
+    "voortgang": {
+        "nulmeting": ("change", "baseline_year", _INT),
+        "min_inwoners": ("change", "min_inwoners", _INT),
+        "ruisbreedte": ("change", "noise_width", _NUM),
+        "doelen": ("run", "targets_file", _PATH),
+    },
 }
+#: Keys of a year (``[[jaar]]``) -> YearSource field and type.
+YEAR_KEYS = {"jaar": ("year", _INT), "kwb": ("kwb", _PATH), "grenzen": ("grenzen", _PATH)}
 #: Keys of an own indicator (``[[indicator]]``) -> IndicatorSpec field and type.
 INDICATOR_KEYS = {
     "sleutel": ("key", _STR), "label": ("label", _STR), "eenheid": ("unit", _STR), "kolom": ("column", _STR),
@@ -169,6 +178,24 @@ formaten = ["png", "svg", "pdf"]
 # Per 1.000 of per 10.000 inwoners, zoals de begroting het zegt:
 # bijstand_per_1000 = 10000
 
+[voortgang]
+# Verandering door de jaren: geef eerdere jaren als [[jaar]] (elk met de kaart van zijn eigen buurtcodes;
+# alle jaren worden omgezet naar de buurtgrenzen van [bronnen] grenzen) en doelen als [[doel]] of in een CSV.
+# nulmeting = 2015      # standaard het eerste jaar
+min_inwoners = 200     # een verandering op minder inwoners in de nulmeting wordt niet beoordeeld
+# doelen = "doelen.csv" # kolommen gebied, indicator, nulmeting, doeljaar, richting of waarde (niveau, marge, tekst)
+# [[jaar]]
+# jaar = 2015
+# kwb = "geodata/kwb_2015_buurten_wbkaart.csv"
+# grenzen = "geodata/wijkenbuurten_2016.gpkg"   # de kaart bij de buurtcodes van dat jaar
+# [[doel]]
+# gebied = "Burgemeesterswijk"   # buurt, wijk of gemeente (code of naam)
+# indicator = "bijstand_per_1000"
+# nulmeting = 2015
+# doeljaar = 2024
+# richting = "daling"            # daling, stijging of gelijk; of een doelwaarde: waarde = 40
+# tekst = "Het aandeel mensen met een uitkering is gedaald ten opzichte van de nulmeting"
+
 [uitvoer]
 map = "maps"
 # Welke producten 'maak' maakt (standaard alle):
@@ -201,8 +228,10 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
     except OSError as exc:
         raise InputError(f"{path}: kan het projectbestand niet lezen ({exc.strerror})") from None
     base = path.resolve().parent
-    parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run")}
+    parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run", "change")}
     specs = _indicator_specs(raw.pop("indicator", []), path, base, check_files)
+    years = _year_sources(raw.pop("jaar", []), path, base, check_files)
+    targets = _targets(raw.pop("doel", []), path)
     for section, values in raw.items():  # names first, so that a typo is reported before anything else
         if section not in SCHEMA:
             raise InputError(f"{path.name}: onbekende sectie [{section}]; bekend: {', '.join(SCHEMA)}")
@@ -225,7 +254,50 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         parts["need"]["margin"] = parts["need"]["margin"] / 100
     if specs:
         parts["run"]["indicators"] = specs
+    if years:
+        parts["run"]["years"] = years
+    if targets:
+        parts["run"]["targets"] = targets
     return parts
+
+
+def _year_sources(tables, path: Path, base: Path, check_files: bool) -> tuple[YearSource, ...]:
+    """``[[jaar]]`` tables: jaar, kwb and (optional) grenzen of the codes of that year."""
+    return _keyed_tables(tables, "jaar", YEAR_KEYS, ("jaar", "kwb"), YearSource, path, base, check_files,
+                         hint=" (jaar, kwb, grenzen)")
+
+
+def _keyed_tables(tables, name: str, keys: dict, required, make, path: Path, base: Path, check_files: bool, *,
+                  hint: str = "") -> tuple:
+    """Settings from ``[[name]]`` tables: every key known and converted, the required ones present."""
+    if not isinstance(tables, list):
+        raise InputError(f"{path.name}: schrijf {name} als [[{name}]]-tabellen{hint}")
+    made = []
+    for n, table in enumerate(tables, 1):
+        where = f"{path.name}: [[{name}]] nummer {n}"
+        fields = {}
+        for key, value in table.items():
+            if key not in keys:
+                raise InputError(f"{where}: onbekende sleutel {key!r}; bekend: {', '.join(keys)}")
+            field_, kind = keys[key]
+            fields[field_] = _convert(value, kind, f"{where} {key}", base, check_files)
+        missing = [k for k in required if keys[k][0] not in fields]
+        if missing:
+            raise InputError(f"{where}: {missing[0]} ontbreekt")
+        try:
+            made.append(make(**fields))
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+    return tuple(made)
+
+
+def _targets(tables, path: Path):
+    """``[[doel]]`` tables (keys as the columns of a targets CSV, see :mod:`sociale_kaart.sources.targets`)."""
+    from .sources.targets import target_from_fields
+
+    if not isinstance(tables, list):
+        raise InputError(f"{path.name}: schrijf doelen als [[doel]]-tabellen")
+    return tuple(target_from_fields(table, f"{path.name}: [[doel]] nummer {n}") for n, table in enumerate(tables, 1))
 
 
 def _units(values: dict, path: Path) -> dict[str, float]:
@@ -238,25 +310,8 @@ def _units(values: dict, path: Path) -> dict[str, float]:
 
 
 def _indicator_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[IndicatorSpec, ...]:
-    if not isinstance(tables, list):
-        raise InputError(f"{path.name}: schrijf eigen indicatoren als [[indicator]]-tabellen")
-    specs = []
-    for n, table in enumerate(tables, 1):
-        where = f"{path.name}: [[indicator]] nummer {n}"
-        fields = {}
-        for key, value in table.items():
-            if key not in INDICATOR_KEYS:
-                raise InputError(f"{where}: onbekende sleutel {key!r}; bekend: {', '.join(INDICATOR_KEYS)}")
-            field_, kind = INDICATOR_KEYS[key]
-            fields[field_] = _convert(value, kind, f"{where} {key}", base, check_files)
-        missing = [k for k, (f, _) in INDICATOR_KEYS.items() if f in ("key", "label", "unit") and f not in fields]
-        if missing:
-            raise InputError(f"{where}: {missing[0]} ontbreekt")
-        try:
-            specs.append(IndicatorSpec(**fields))
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
-    return tuple(specs)
+    required = [k for k, (f, _) in INDICATOR_KEYS.items() if f in ("key", "label", "unit")]
+    return _keyed_tables(tables, "indicator", INDICATOR_KEYS, required, IndicatorSpec, path, base, check_files)
 
 
 def run_settings(parts: dict[str, dict]) -> RunSettings:
@@ -268,11 +323,17 @@ def run_settings(parts: dict[str, dict]) -> RunSettings:
                          f"[bronnen] {missing[0]} in {PROJECT_FILE} (maak er een met 'sociale-kaart init')")
     run = dict(parts.get("run", {}))
     run.pop("products", None)
+    targets_file = run.pop("targets_file", None)
+    if targets_file is not None:
+        from .sources.targets import read_targets
+
+        run["targets"] = tuple(run.get("targets", ())) + read_targets(targets_file)
     return RunSettings(
         sources=Sources(**sources),
         small_numbers=SmallNumbers(**parts.get("small_numbers", {})),
         need=NeedSettings(**parts.get("need", {})),
         map=MapSettings(**parts.get("map", {})),
+        change=ChangeSettings(**parts.get("change", {})),
         **run,
     )
 

@@ -75,6 +75,10 @@ class YearFigures:
         """Where this year's figures came from, for the koppelrapport."""
         lines = [f"Jaar {self.year}: {self.kwb_source} ({self.report.jaar_cijfers or 'jaar onbekend'}), gekoppeld aan "
                  f"{self.map_source}: {plural(len(self.report.gekoppeld), 'buurt', 'buurten')} gekoppeld"]
+        if self.report.years_differ:
+            lines.append(f"  cijfers van {self.report.jaar_cijfers} op de kaart van {self.report.jaar_grenzen}: gedeelde "
+                         "buurtcodes zijn niet gecontroleerd op een ander gebied; geef bij dit jaar de kaart van "
+                         f"{self.report.jaar_cijfers} als grenzen, dan zet de omzetting ze om")
         if self.report.alleen_cijfers:
             lines.append(f"  alleen in de cijfers (geen grens, niet meegeteld): {', '.join(self.report.alleen_cijfers)}")
         if self.report.alleen_grenzen:
