@@ -322,8 +322,14 @@ def _series(data, settings: RunSettings, products, progress):
     if data.jaar_cijfers not in {y.year for y in entries}:  # the run's own KWB is the latest year unless listed
         entries += (YearSource(year=data.jaar_cijfers, kwb=settings.sources.kwb),)
     codes = sorted(data.buurten["gemeentecode"].dropna().unique())
+    addresses = None
+    if settings.sources.adrestabel is not None:  # with x/y, the crosswalk spreads by addresses instead of area
+        from .sources.addresses import read_address_points
+
+        addresses = read_address_points(settings.sources.adrestabel)
     series = build_series(entries, reference=data.buurten, reference_path=settings.sources.grenzen, gemeenten=codes,
-                          small_numbers=data.small_numbers, noise_width=settings.change.noise_width)
+                          small_numbers=data.small_numbers, noise_width=settings.change.noise_width,
+                          addresses=addresses)
     if len(series.years) < 2:
         raise InputError("verandering vraagt minstens twee verschillende jaren ([[jaar]] en [bronnen] kwb)")
     progress.say(f"jaren {', '.join(map(str, series.year_numbers))} op de buurtgrenzen van {series.reference}")

@@ -153,3 +153,18 @@ def test_maassluis_2024_map_onto_the_2016_map_is_the_identity(buurten_2016, buur
     cw = crosswalk(new, old)
     assert cw.identity, cw.changed_codes
     assert "identiek" in cw.describe()
+
+
+def test_address_points_are_read_from_a_postcode_table_with_coordinates(tmp_path):
+    from sociale_kaart.errors import InputError
+    from sociale_kaart.sources.addresses import read_address_points
+
+    path = tmp_path / "pc6hnr.csv"
+    path.write_text("PC6;Huisnummer;x;y\n3141AB;1;77000,5;440000\n3141AB;3;;\n", encoding="utf-8")
+    x, y = read_address_points(path)
+    assert x.tolist() == [77000.5] and y.tolist() == [440000.0]
+    (tmp_path / "codes.csv").write_text("PC6;Huisnummer;Buurt2024\n3141AB;1;BU05560101\n", encoding="utf-8")
+    assert read_address_points(tmp_path / "codes.csv") is None
+    (tmp_path / "leeg.csv").write_text("PC6;x;y\n3141AB;;\n", encoding="utf-8")
+    with pytest.raises(InputError, match="geen bruikbare"):
+        read_address_points(tmp_path / "leeg.csv")

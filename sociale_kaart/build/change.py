@@ -31,6 +31,8 @@ from . import indicators as ind
 from .crosswalk import MAX_ASSUMPTION
 from .series import Series, margin_column, part_column
 
+#: A wijk or gemeente is compared only when (nearly) all its inhabitants have a figure in both years.
+MIN_COVERAGE = 0.95
 FALLEN, RISEN, LEVEL, NOT_JUDGED = "gedaald", "gestegen", "gelijk (binnen de afronding)", "niet te beoordelen"
 BETTER, WORSE, SAME, NEUTRAL = "verbeterd", "verslechterd", "gelijk", "neutraal"
 _CODE = {"buurt": "buurtcode", "wijk": "wijkcode", "gemeente": "gemeentecode"}
@@ -100,6 +102,12 @@ def _one(indicator, level, names, a, b, baseline, latest, assumed, settings) -> 
     small = inhabitants < settings.min_inwoners
     reason[small] = [f"te weinig inwoners in {baseline} ({nl_number(n, 0)}, minimum {nl_number(settings.min_inwoners, 0)})"
                      for n in inhabitants[small]]
+    for year, frame in ((latest, b), (baseline, a)):  # a wijk or gemeente compared over the same buurten
+        coverage = frame.get(f"{indicator.key}_dekking")
+        if coverage is not None:
+            low = coverage.reindex(codes) < MIN_COVERAGE
+            reason[low] = [f"in {year} heeft maar {nl_number(c * 100, 0)}% van de inwoners een cijfer"
+                           for c in coverage.reindex(codes)[low]]
     for year, status in ((latest, sb), (baseline, sa)):
         reason[status.eq(ind.MISSING)] = f"geen cijfer in {year}"
         reason[status.eq(ind.SUPPRESSED)] = f"onderdrukt in {year} (klein aantal)"
