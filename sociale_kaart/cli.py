@@ -191,6 +191,11 @@ run_options = _options(
                       "projectbestand) in plaats van per CBS-wijk."),
     click.option("--uitvoer", type=_path, help="Map voor de uitvoer [maps]."),
     click.option("--stil", is_flag=True, help="Geen voortgang tonen."),
+    click.option("--nulmeting", type=_path, help="Kerncijfers van het jaar van de nulmeting (zoals [[jaar]] kwb)."),
+    click.option("--nulmeting-jaar", type=int, help="Jaar van de nulmeting [uit de bestandsnaam]."),
+    click.option("--nulmeting-grenzen", type=_path,
+                 help="Wijk- en Buurtkaart bij de buurtcodes van de nulmeting [de kaart van --grenzen]."),
+    click.option("--doelen", type=_path, help="Doelen (CSV/XLSX: gebied, indicator, nulmeting, doeljaar, richting of waarde)."),
 )
 
 
@@ -262,8 +267,29 @@ def _settings(options: dict):
     put("run", "output", o.get("uitvoer"))
     if o.get("stil"):
         parts["run"]["quiet"] = True
+    _put_baseline(parts, o)
     products = parts["run"].get("products")
     return run_settings(parts), products
+
+
+def _put_baseline(parts: dict, o: dict) -> None:
+    """--nulmeting (with its year and map) as one more year, replacing a [[jaar]] of the same year; --doelen."""
+    from .settings import YearSource
+    from .sources.boundaries import year_from_name
+
+    if o.get("doelen") is not None:
+        parts["run"]["targets_file"] = o["doelen"]
+    if o.get("nulmeting") is None:
+        if o.get("nulmeting_jaar") is not None or o.get("nulmeting_grenzen") is not None:
+            raise InputError("--nulmeting-jaar en --nulmeting-grenzen horen bij --nulmeting (de kerncijfers van dat jaar)")
+        return
+    year = o.get("nulmeting_jaar") or year_from_name(o["nulmeting"])
+    if year is None:
+        raise InputError(f"{o['nulmeting']}: geen jaartal in de bestandsnaam; geef --nulmeting-jaar")
+    entry = YearSource(year=year, kwb=o["nulmeting"], grenzen=o.get("nulmeting_grenzen"))
+    others = tuple(y for y in parts["run"].get("years", ()) if y.year != year)
+    parts["run"]["years"] = (entry, *others)
+    parts.setdefault("change", {})["baseline_year"] = year
 
 
 def _make(options: dict, products, *, echo_report: bool = False, echo_summary: bool = False):
@@ -271,8 +297,13 @@ def _make(options: dict, products, *, echo_report: bool = False, echo_summary: b
     function of the project file's own product list."""
     from .products import make
 
+    from .products import NO_YEARS, PRODUCTS
+
     settings, from_project = _settings(options)
-    result = make(settings, products=products(from_project) if callable(products) else products)
+    wanted = tuple(products(from_project) if callable(products) else products)
+    if "voortgang" in wanted and not settings.years and set(wanted) != set(PRODUCTS):  # asked for by name
+        raise InputError(NO_YEARS)
+    result = make(settings, products=wanted)
     if echo_report:
         click.echo(result.data.report_text())
         click.echo()

@@ -44,10 +44,11 @@ PRODUCTS: dict[str, str] = {
     "statisch": "statische kaarten per indicator (PNG 300 dpi, SVG, PDF)",
     "profielen": "wijkprofiel per wijk (A4-PDF)",
     "briefing": "briefingpakket voor de stuurgroep Integrale Veiligheid (PDF)",
+    "voortgang": "verandering sinds de nulmeting per gebied en de stand van de doelen (CSV, XLSX)",
 }
 #: Products that need the need analysis (every map shows the aandachtsbuurten).
 _NEEDS_ANALYSIS = {"aandachtsbuurten", "samenhang", "kaart", "insluiten", "statisch", "profielen", "briefing"}
-_NEEDS_WIJK_SHAPES = {"statisch", "insluiten", "profielen", "briefing"}
+_NEEDS_WIJK_SHAPES = {"statisch", "insluiten", "profielen", "briefing", "voortgang"}
 INDEX = "index.html"
 
 
@@ -92,7 +93,8 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
                      layouts=settings.layouts, wijk_layout=settings.wijk_layout)
         progress.say(f"grenzen en cijfers gekoppeld: {plural(len(data.buurten), 'buurt', 'buurten')}, "
                      f"{plural(len(data.indicators), 'indicator', 'indicatoren')}")
-        _write_report(out, data)
+        series = _series(data, settings, products, progress)
+        _write_report(out, data, series)
         analysis = None
         if _NEEDS_ANALYSIS & set(products):
             from .analysis.need import analyse
@@ -100,11 +102,11 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
             analysis = analyse(data, settings.need)
             progress.say(f"aandachtsbuurten bepaald: {len(analysis.flagged)} van {len(data.buurten)}")
         shown = _map_indicators(data, settings)
-        classes = _classes(data, analysis, shown, settings) if set(products) - {"aandachtsbuurten", "vergelijking"} else {}
+        classes = _classes(data, analysis, shown, settings) if set(products) - {"aandachtsbuurten", "vergelijking", "voortgang"} else {}
         pages: dict[str, int] = {}
         for product in products:
             _RENDERERS[product](out, data=data, analysis=analysis, classes=classes, indicators=shown,
-                                settings=settings, pages=pages, progress=progress)
+                                settings=settings, pages=pages, progress=progress, series=series)
         if index:
             from .render.index import render_index
 
@@ -127,6 +129,7 @@ def fingerprint(settings: RunSettings) -> str:
                 files.append(item)
     files += [spec.source for spec in settings.indicators if spec.source is not None]
     files += [layout.source for layout in settings.layouts]
+    files += [p for y in settings.years for p in (y.kwb, y.grenzen) if p is not None]
     stats = []
     for path in files:
         try:
@@ -140,9 +143,10 @@ def fingerprint(settings: RunSettings) -> str:
 
 # --- the products --------------------------------------------------------------------------------
 
-def _write_report(out: OutputFolder, data) -> None:
+def _write_report(out: OutputFolder, data, series=None) -> None:
     stem = data.slug
-    out.write_text(f"{stem}_koppelrapport.txt", data.report_text() + "\n")
+    text = data.report_text() + ("\n\n" + series.report_text() if series is not None else "")
+    out.write_text(f"{stem}_koppelrapport.txt", text + "\n")
     payload = {
         "koppelingen": [r.to_dict() for r in data.reports],
         "registraties": [s.to_dict() for s in data.registrations],
@@ -154,6 +158,8 @@ def _write_report(out: OutputFolder, data) -> None:
         "kleine_aantallen": asdict(data.small_numbers),
         "indelingen": [layout.to_dict() for layout in data.layouts],
     }
+    if series is not None:
+        payload["jaren"] = series.to_dict()
     out.write_text(f"{stem}_koppelrapport.json", json.dumps(payload, ensure_ascii=False, indent=2))
 
 
@@ -275,10 +281,20 @@ def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, sett
         progress.say(f"statische kaart {ind.label}")
 
 
-def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, **_) -> None:
+def _progress_context(settings: RunSettings, series) -> dict:
+    """The judged targets and the years, for the progress pages of profiles and briefing."""
+    if series is None:
+        return {}
+    from .analysis.targets import judge_targets
+
+    targets = judge_targets(settings.targets, series, settings=settings.change) if settings.targets else ()
+    return {"targets": targets, "series": series, "change_rules": settings.change.describe()}
+
+
+def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, series=None, **_) -> None:
     from .render.printing import PrintContext, profile_documents, select_wijken
 
-    ctx = PrintContext(data, analysis, classes, dutch_date())
+    ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(settings, series))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     folder = f"{data.slug}_wijkprofielen"
     for name, title, figures in progress.items(profile_documents(ctx, wijken), "wijkprofiel", len(wijken),
@@ -287,10 +303,10 @@ def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress,
     pages["profielen"] = len(wijken)
 
 
-def _briefing(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, **_) -> None:
+def _briefing(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, series=None, **_) -> None:
     from .render.printing import PrintContext, briefing_figures, select_wijken, visit_title
 
-    ctx = PrintContext(data, analysis, classes, dutch_date())
+    ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(settings, series))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     visit = bool(settings.wijken)  # chosen wijken: the pack for a wijkbezoek
     if visit:
@@ -300,6 +316,85 @@ def _briefing(out: OutputFolder, *, data, analysis, classes, settings, progress,
         _, n = out.save_pdf(f"{data.slug}_briefing.pdf", briefing_figures(ctx, wijken), title=f"Briefing {data.title}")
     pages["briefing"] = n
     progress.say("briefing: " + plural(n, "pagina", "pagina's"))
+
+
+NO_YEARS = ("verandering en doelen vragen minstens twee jaren: geef eerdere jaren als [[jaar]] in het projectbestand "
+            "(jaar, kwb, grenzen) of --nulmeting en --nulmeting-jaar")
+
+
+def _series(data, settings: RunSettings, products, progress):
+    """Every year of the run on the run's buurten (None without [[jaar]]): the figures behind change."""
+    from .settings import YearSource
+
+    if not settings.years:
+        if settings.targets:
+            raise InputError(NO_YEARS)
+        return None
+    from .build.series import build_series
+
+    entries = tuple(settings.years)
+    if data.jaar_cijfers not in {y.year for y in entries}:  # the run's own KWB is the latest year unless listed
+        entries += (YearSource(year=data.jaar_cijfers, kwb=settings.sources.kwb),)
+    codes = sorted(data.buurten["gemeentecode"].dropna().unique())
+    addresses = None
+    if settings.sources.adrestabel is not None:  # with x/y, the crosswalk spreads by addresses instead of area
+        from .sources.addresses import read_address_points
+
+        addresses = read_address_points(settings.sources.adrestabel)
+    series = build_series(entries, reference=data.buurten, reference_path=settings.sources.grenzen, gemeenten=codes,
+                          small_numbers=data.small_numbers, noise_width=settings.change.noise_width,
+                          addresses=addresses)
+    if len(series.years) < 2:
+        raise InputError("verandering vraagt minstens twee verschillende jaren ([[jaar]] en [bronnen] kwb)")
+    progress.say(f"jaren {', '.join(map(str, series.year_numbers))} op de buurtgrenzen van {series.reference}")
+    return series
+
+
+def _progress_tables(out: OutputFolder, *, data, settings, progress, series, **_) -> None:
+    """The change per area and the state of every target, as CSV and one Excel file."""
+    from .analysis.targets import judge_targets, targets_table
+    from .build.change import change_table
+
+    if series is None:  # every product was asked for, without earlier years
+        progress.say("voortgang overgeslagen: geef eerdere jaren als [[jaar]] in het projectbestand")
+        return
+    change = change_table(series, settings=settings.change)
+    change_out = change.copy()
+    for col in ("nulmeting", "laatste", "verschil", "marge_afronding"):
+        change_out[col] = [round(v, decimals_for(u)) if pd.notna(v) else v for v, u in zip(change[col], change["eenheid"])]
+    change_out["verschil_pct"] = change["verschil_pct"].round(1)
+    change_out["deel_aanname"] = change["deel_aanname"].round(3)
+    change_out["inwoners_nulmeting"] = change["inwoners_nulmeting"].round().astype("Int64")
+    out.write_csv(f"{data.slug}_verandering.csv", change_out)
+    sheets = [("verandering", change_out)]
+    if settings.targets:
+        results = judge_targets(settings.targets, series, settings=settings.change)
+        table = targets_table(results)
+        out.write_csv(f"{data.slug}_voortgang.csv", table)
+        sheets.insert(0, ("doelen", table))
+        counts = table["status"].value_counts()
+        progress.say("doelen: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    notes = pd.DataFrame({"toelichting": [settings.change.describe(), data.small_numbers.describe(),
+                                          f"Jaren: {', '.join(map(str, series.year_numbers))}; alle cijfers op de "
+                                          f"buurtgrenzen van {series.reference} (zie het koppelrapport).",
+                                          data.subtitle]})
+    with pd.ExcelWriter(out.path(f"{data.slug}_voortgang.xlsx"), engine="openpyxl") as writer:
+        for name, frame in [*sheets, ("toelichting", notes)]:
+            frame.astype(object).where(frame.notna(), None).to_excel(writer, sheet_name=name, index=False)
+    progress.say("verandering en voortgang geschreven")
+    from .render.change import change_map_figure
+
+    buurten = change[change["niveau"] == "buurt"]
+    indicators = {i.key: i for y in series.years for i in y.indicators}
+    first, last = int(change["jaar_nulmeting"].iloc[0]), int(change["jaar_laatste"].iloc[0])
+    for key, rows in buurten.groupby("indicator", sort=False):
+        ind = indicators[key]
+        fig = change_map_figure(data.buurten, data.wijken, rows, ind,
+                                title=f"{ind.label}: verandering {first}-{last} – {data.title}",
+                                subtitle=f"Cijfers {first} en {last} op de buurtgrenzen van {series.reference} · "
+                                         f"{settings.change.describe()} · {data.bron}")
+        out.save_figure(f"{data.slug}_verandering_{key}.png", fig, dpi=200)
+    progress.say("veranderingskaarten getekend")
 
 
 _RENDERERS = {
@@ -312,6 +407,7 @@ _RENDERERS = {
     "statisch": _static_maps,
     "profielen": _profiles,
     "briefing": _briefing,
+    "voortgang": _progress_tables,
 }
 
 

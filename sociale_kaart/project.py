@@ -21,7 +21,8 @@ import tomllib
 from pathlib import Path
 
 from .errors import InputError
-from .settings import IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings, SmallNumbers, Sources
+from .settings import (ChangeSettings, IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings,
+                       SmallNumbers, Sources, YearSource)
 
 PROJECT_FILE = "sociale-kaart.toml"
 
@@ -85,7 +86,15 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "map": ("run", "output", _PATH),
         "producten": ("run", "products", _STRS),
     },
+    "voortgang": {
+        "nulmeting": ("change", "baseline_year", _INT),
+        "min_inwoners": ("change", "min_inwoners", _INT),
+        "ruisbreedte": ("change", "noise_width", _NUM),
+        "doelen": ("run", "targets_file", _PATH),
+    },
 }
+#: Keys of a year (``[[jaar]]``) -> YearSource field and type.
+YEAR_KEYS = {"jaar": ("year", _INT), "kwb": ("kwb", _PATH), "grenzen": ("grenzen", _PATH)}
 #: Keys of an own indicator (``[[indicator]]``) -> IndicatorSpec field and type.
 INDICATOR_KEYS = {
     "sleutel": ("key", _STR), "label": ("label", _STR), "eenheid": ("unit", _STR), "kolom": ("column", _STR),
@@ -195,6 +204,24 @@ formaten = ["png", "svg", "pdf"]
 # misdrijven: veiligheid; Leefbaarometer: leefbaarheid). Bijvoorbeeld een eigen registratie:
 # overlast_per_1000 = "veiligheid"
 
+[voortgang]
+# Verandering door de jaren: geef eerdere jaren als [[jaar]] (elk met de kaart van zijn eigen buurtcodes;
+# alle jaren worden omgezet naar de buurtgrenzen van [bronnen] grenzen) en doelen als [[doel]] of in een CSV.
+# nulmeting = 2015      # standaard het eerste jaar
+min_inwoners = 200     # een verandering op minder inwoners in de nulmeting wordt niet beoordeeld
+# doelen = "doelen.csv" # kolommen gebied, indicator, nulmeting, doeljaar, richting of waarde (niveau, marge, tekst)
+# [[jaar]]
+# jaar = 2015
+# kwb = "geodata/kwb_2015_buurten_wbkaart.csv"
+# grenzen = "geodata/wijkenbuurten_2016.gpkg"   # de kaart bij de buurtcodes van dat jaar
+# [[doel]]
+# gebied = "Burgemeesterswijk"   # buurt, wijk of gemeente (code of naam)
+# indicator = "bijstand_per_1000"
+# nulmeting = 2015
+# doeljaar = 2024
+# richting = "daling"            # daling, stijging of gelijk; of een doelwaarde: waarde = 40
+# tekst = "Het aandeel mensen met een uitkering is gedaald ten opzichte van de nulmeting"
+
 [uitvoer]
 map = "maps"
 # Welke producten 'maak' maakt (standaard alle):
@@ -227,9 +254,11 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
     except OSError as exc:
         raise InputError(f"{path}: kan het projectbestand niet lezen ({exc.strerror})") from None
     base = path.resolve().parent
-    parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run")}
+    parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run", "change")}
     specs = _indicator_specs(raw.pop("indicator", []), path, base, check_files)
     layouts = _layout_specs(raw.pop("indeling", []), path, base, check_files)
+    years = _year_sources(raw.pop("jaar", []), path, base, check_files)
+    targets = _targets(raw.pop("doel", []), path)
     for section, values in raw.items():  # names first, so that a typo is reported before anything else
         if section not in SCHEMA:
             raise InputError(f"{path.name}: onbekende sectie [{section}]; bekend: {', '.join(SCHEMA)}")
@@ -255,12 +284,31 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         parts["run"]["indicators"] = specs
     if layouts:
         parts["run"]["layouts"] = layouts
+    if years:
+        parts["run"]["years"] = years
+    if targets:
+        parts["run"]["targets"] = targets
     return parts
 
 
 def _layout_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[LayoutSpec, ...]:
     return _declared(tables, path, base, check_files, section="indeling", what="eigen indelingen",
                      keys=LAYOUT_KEYS, required=("name", "source"), make=LayoutSpec)
+
+
+def _year_sources(tables, path: Path, base: Path, check_files: bool) -> tuple[YearSource, ...]:
+    """``[[jaar]]`` tables: jaar, kwb and (optional) grenzen of the codes of that year."""
+    return _declared(tables, path, base, check_files, section="jaar", what="jaren (jaar, kwb, grenzen)",
+                     keys=YEAR_KEYS, required=("year", "kwb"), make=YearSource)
+
+
+def _targets(tables, path: Path):
+    """``[[doel]]`` tables (keys as the columns of a targets CSV, see :mod:`sociale_kaart.sources.targets`)."""
+    from .sources.targets import target_from_fields
+
+    if not isinstance(tables, list):
+        raise InputError(f"{path.name}: schrijf doelen als [[doel]]-tabellen")
+    return tuple(target_from_fields(table, f"{path.name}: [[doel]] nummer {n}") for n, table in enumerate(tables, 1))
 
 
 def _units(values: dict, path: Path) -> dict[str, float]:
@@ -325,11 +373,17 @@ def run_settings(parts: dict[str, dict]) -> RunSettings:
                          f"[bronnen] {missing[0]} in {PROJECT_FILE} (maak er een met 'sociale-kaart init')")
     run = dict(parts.get("run", {}))
     run.pop("products", None)
+    targets_file = run.pop("targets_file", None)
+    if targets_file is not None:
+        from .sources.targets import read_targets
+
+        run["targets"] = tuple(run.get("targets", ())) + read_targets(targets_file)
     return RunSettings(
         sources=Sources(**sources),
         small_numbers=SmallNumbers(**parts.get("small_numbers", {})),
         need=NeedSettings(**parts.get("need", {})),
         map=MapSettings(**parts.get("map", {})),
+        change=ChangeSettings(**parts.get("change", {})),
         **run,
     )
 

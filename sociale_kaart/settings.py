@@ -208,6 +208,85 @@ class Sources:
     bron: str | None = None  #: overrides the attribution line (the fictional sample says so)
 
 
+DIRECTIONS = ("daling", "stijging", "gelijk")
+LEVELS = ("buurt", "wijk", "gemeente")
+
+
+@dataclass(frozen=True, kw_only=True)
+class YearSource:
+    """The KWB of one year and the Wijk- en Buurtkaart its codes belong to (``[[jaar]]``).
+
+    Each year is joined to its own map, then translated to the areas of the run's map
+    (``[bronnen] grenzen``) through a crosswalk (:mod:`sociale_kaart.build.crosswalk`).
+    """
+
+    year: int
+    kwb: Path
+    grenzen: Path | None = None  #: the map of that year's codes; None: the run's own map
+
+    def __post_init__(self):
+        if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1990 <= self.year <= 2100:
+            raise InputError(f"jaar {self.year!r}: geef een jaartal, bijvoorbeeld 2015")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """A policy target (``[[doel]]``): an indicator in an area, against a baseline year.
+
+    Either a `direction` ("daling", "stijging", "gelijk") or a target `value` (in the indicator's
+    unit, e.g. 40 per 1.000), to be reached in `target_year`.
+    """
+
+    area: str  #: buurt, wijk or gemeente: code (BU05560502) or name (Burgemeesterswijk)
+    indicator: str  #: indicator key, e.g. bijstand_per_1000
+    baseline_year: int
+    target_year: int
+    direction: str | None = None
+    value: float | None = None
+    level: str | None = None  #: "buurt", "wijk" or "gemeente" when a name is ambiguous
+    margin: float | None = None  #: "gelijk": the band (in the indicator's unit) beside the rounding of the source
+    label: str | None = None  #: the policy text the target comes from
+
+    def __post_init__(self):
+        where = f"doel {self.indicator} in {self.area}"
+        if (self.direction is None) == (self.value is None):
+            raise InputError(f"{where}: geef óf een richting (daling, stijging, gelijk) óf een doelwaarde")
+        if self.direction is not None and self.direction not in DIRECTIONS:
+            raise InputError(f"{where}: richting is {', '.join(DIRECTIONS)}, niet {self.direction!r}")
+        if self.level is not None and self.level not in LEVELS:
+            raise InputError(f"{where}: niveau is {', '.join(LEVELS)}, niet {self.level!r}")
+        if self.target_year < self.baseline_year:
+            raise InputError(f"{where}: doeljaar {self.target_year} ligt voor de nulmeting {self.baseline_year}")
+        if self.margin is not None and self.margin < 0:
+            raise InputError(f"{where}: de marge kan niet negatief zijn")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeSettings:
+    """When a change between two years is judged (:mod:`sociale_kaart.build.change`).
+
+    A change is not judged on a baseline of fewer than `min_inwoners` inhabitants (Wilgenrijk in
+    Maassluis had 90 in 2015 and 1.805 in 2024: any rate on the first figure is noise), nor in an
+    area whose translation from another boundary year rests mostly on assumption.
+    """
+
+    min_inwoners: int = 200  #: minimum inhabitants in the baseline year for a change to be judged
+    baseline_year: int | None = None  #: None: the earliest year of the run
+    noise_width: float = 25.0  #: metres; thinner overlaps between two maps are differences of drawing
+
+    def __post_init__(self):
+        if self.min_inwoners < 0:
+            raise InputError("min-inwoners van de nulmeting kan niet negatief zijn")
+        if self.noise_width < 0:
+            raise InputError("de ruisbreedte kan niet negatief zijn")
+
+    def describe(self) -> str:
+        return (f"Een verandering wordt niet beoordeeld als het gebied in de nulmeting minder dan "
+                f"{nl_number(self.min_inwoners, 0)} inwoners had, of als de omzetting naar de buurtgrenzen van "
+                "de kaart grotendeels op aanname rust. Een verschil dat de afronding van de bron (CBS rondt "
+                "aantallen af op 5) kan veroorzaken, heet 'gelijk (binnen de afronding)'.")
+
+
 @dataclass(frozen=True, kw_only=True)
 class RunSettings:
     """One run: sources, rules and where the products go."""
@@ -226,6 +305,9 @@ class RunSettings:
     quiet: bool = False
     layouts: tuple[LayoutSpec, ...] = ()  #: own area layouts; each gets a table of its areas
     wijk_layout: str | None = None  #: name of a layout whose areas take the place of the CBS wijken in this run
+    years: tuple[YearSource, ...] = ()  #: earlier (and later) years beside the run's own KWB: change over time
+    targets: tuple[Target, ...] = ()  #: policy targets, judged against the years given
+    change: ChangeSettings = ChangeSettings()
 
     def __post_init__(self):
         names = [layout.name for layout in self.layouts]

@@ -146,3 +146,40 @@ def sample(sample_paths):
 
     return build(Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"],
                          registraties=(sample_paths["registraties"], sample_paths["meldingen"])))
+
+
+# --- change over time: a second year ------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def kwb_2015(shared) -> Path:
+    return shared / "kwb" / "kwb_2015_buurten_wbkaart.csv"
+
+
+@pytest.fixture(scope="session")
+def buurten_2024(shared) -> Path:
+    return shared / "cbs" / "wijkenbuurten_2024_rijnmond.gpkg"
+
+
+@pytest.fixture(scope="session")
+def kwb_2015_rows(kwb_2015) -> dict[str, dict[str, str]]:
+    """The raw 2015 map attributes, read with the csv module, by buurtcode."""
+    with open(kwb_2015, encoding="utf-8") as handle:
+        return {row["BU_CODE"].strip(): row for row in csv.DictReader(handle, delimiter=";")}
+
+
+def raw_2015(row: dict[str, str], column: str) -> float | None:
+    """A 2015 map value: the sentinel -99999999 (and every value <= -99990) is missing."""
+    value = float(row[column])
+    return None if value <= -99990 else value
+
+
+@pytest.fixture(scope="session")
+def maassluis_series(buurten_2016, kwb_2015, kwb_2024):
+    """Maassluis 2015 and 2024, both on the 2016 map: the Series, built once per session."""
+    from sociale_kaart.build.series import build_series
+    from sociale_kaart.settings import YearSource
+    from sociale_kaart.sources.boundaries import read_boundaries
+
+    reference = read_boundaries(buurten_2016, ["GM0556"]).frame
+    return build_series((YearSource(year=2015, kwb=kwb_2015), YearSource(year=2024, kwb=kwb_2024)),
+                        reference=reference, reference_path=buurten_2016, gemeenten=["GM0556"])

@@ -205,3 +205,67 @@ def test_clicks_own_words_are_dutch(tmp_path):
     assert run("--version", cwd=tmp_path).stdout.startswith("sociale-kaart, versie ")
     missing = run("gemeenten", cwd=tmp_path)
     assert missing.returncode == 2 and "fout: ontbrekende optie '--grenzen'" in error_line(missing)
+
+
+# --- change over time: [[jaar]] and [[doel]] in the project file ---------------------------------
+
+VOORTGANG_PROJECT = """
+[bronnen]
+grenzen = "{grenzen}"
+kwb = "{kwb_2024}"
+[gebied]
+gemeenten = ["Maassluis"]
+[voortgang]
+nulmeting = 2015
+[[jaar]]
+jaar = 2015
+kwb = "{kwb_2015}"
+grenzen = "{grenzen}"
+{doelen}
+"""
+
+
+def test_voortgang_of_maassluis_from_the_project_file(buurten_2016, kwb_2015, kwb_2024, kwb_2015_rows, kwb_rows,
+                                                    tmp_path):
+    from test_targets import NAMED, expected_status, raw_counts
+
+    doelen = "".join(f'[[doel]]\ngebied = "{name}"\nindicator = "bijstand_per_1000"\nnulmeting = 2015\n'
+                     f'doeljaar = 2024\nrichting = "daling"\n' for name in NAMED)
+    doelen += '[[doel]]\ngebied = "Maassluis"\nindicator = "bijstand_per_1000"\nnulmeting = 2015\ndoeljaar = 2024\n' \
+              'richting = "gelijk"\n'
+    (tmp_path / "sociale-kaart.toml").write_text(VOORTGANG_PROJECT.format(
+        grenzen=buurten_2016, kwb_2024=kwb_2024, kwb_2015=kwb_2015, doelen=doelen), encoding="utf-8")
+    result = run("maak", "--product", "voortgang", "--uitvoer", "uit", "--stil", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(tmp_path / "uit" / "maassluis_voortgang.csv")
+    assert [r["gebied"] for r in rows] == [*NAMED, "Maassluis"]
+    by_name = {r["BU_NAAM"]: code for code, r in kwb_2015_rows.items() if r["GM_CODE"] == "GM0556"}
+    for row in rows:
+        codes = list(by_name.values()) if row["gebied"] == "Maassluis" else [by_name[row["gebied"]]]
+        base, last = raw_counts(kwb_2015_rows, kwb_rows, codes)
+        assert row["status"] == expected_status(base, last, row["doel"]), row["zin"]
+        assert float(row["nulmeting"].replace(",", ".")) == round(base[0] / base[1] * 1000, 1)
+        assert float(row["waarde"].replace(",", ".")) == round(last[0] / last[1] * 1000, 1)
+    change = read_csv(tmp_path / "uit" / "maassluis_verandering.csv")
+    wilgenrijk = [r for r in change if r["code"] == "BU05560801" and r["indicator"] == "bijstand_per_1000"]
+    assert wilgenrijk[0]["verandering"] == "niet te beoordelen" and "90" in wilgenrijk[0]["reden"]
+    assert (tmp_path / "uit" / "maassluis_voortgang.xlsx").exists()
+    report = (tmp_path / "uit" / "maassluis_koppelrapport.txt").read_text(encoding="utf-8")
+    assert "Jaar 2015: kwb_2015_buurten_wbkaart.csv" in report and "P_65_EO_JR" in report
+    assert "identiek (dezelfde buurtcodes en gebieden)" in report
+
+
+def test_voortgang_without_a_second_year_is_refused(buurten_2016, kwb_2024, tmp_path):
+    result = run("maak", "--product", "voortgang", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024),
+                 "--gemeente", "Maassluis", "--uitvoer", "uit", "--stil", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "minstens twee jaren" in error_line(result)
+    assert not (tmp_path / "uit" / "maassluis_verandering.csv").exists()
+
+
+def test_nulmeting_on_the_command_line(buurten_2016, kwb_2015, kwb_2024, tmp_path):
+    result = run("maak", "--product", "voortgang", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024),
+                 "--gemeente", "Maassluis", "--nulmeting", str(kwb_2015), "--uitvoer", "uit", "--stil", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    change = read_csv(tmp_path / "uit" / "maassluis_verandering.csv")
+    assert {r["jaar_nulmeting"] for r in change} == {"2015"} and {r["jaar_laatste"] for r in change} == {"2024"}

@@ -122,3 +122,43 @@ def test_domains_from_the_project_file_put_a_registration_under_safety(sample_pa
         build(sources, domains={"overlast": "veiligheid"})
     with pytest.raises(InputError, match=r"\[domeinen\] x: verwacht 'sociaal' of 'veiligheid' of 'leefbaarheid'"):
         read_project_text('[domeinen]\nx = "zorg"\n')
+
+
+def test_years_and_targets_from_the_project_file(tmp_path):
+    (tmp_path / "doelen.csv").write_text("gebied;indicator;nulmeting;doeljaar;richting;waarde\n"
+                                         "Vogelbuurt;bijstand_per_1000;2015;2028;;30,5\n", encoding="utf-8")
+    text = ('[bronnen]\ngrenzen = "g.gpkg"\nkwb = "k.csv"\n[voortgang]\nnulmeting = 2015\nmin_inwoners = 300\n'
+            f'doelen = "{tmp_path / "doelen.csv"}"\n'
+            '[[jaar]]\njaar = 2015\nkwb = "kwb_2015.csv"\ngrenzen = "kaart_2016.gpkg"\n'
+            '[[doel]]\ngebied = "Maassluis"\nindicator = "bijstand_per_1000"\nnulmeting = 2015\ndoeljaar = 2024\n'
+            'richting = "gelijk"\nmarge = 1.5\n')
+    settings = run_settings(read_project_text(text))
+    (year,) = settings.years
+    assert (year.year, year.kwb.name, year.grenzen.name) == (2015, "kwb_2015.csv", "kaart_2016.gpkg")
+    assert (settings.change.baseline_year, settings.change.min_inwoners) == (2015, 300)
+    first, second = settings.targets
+    assert (first.area, first.direction, first.margin) == ("Maassluis", "gelijk", 1.5)
+    assert (second.area, second.value, second.target_year, second.direction) == ("Vogelbuurt", 30.5, 2028, None)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[[jaar]]\njaar = 2015\n', "[[jaar]] nummer 1: kwb ontbreekt"),
+    ('[[jaar]]\njaar = "2015"\nkwb = "k.csv"\n', "jaar: verwacht geheel getal"),
+    ('[[doel]]\ngebied = "X"\nindicator = "bijstand_per_1000"\nnulmeting = 2015\ndoeljaar = 2024\nrichting = "omlaag"\n',
+     "richting is daling, stijging, gelijk"),
+    ('[[doel]]\ngebied = "X"\nindicator = "bijstand_per_1000"\nnulmeting = 2015\n', "doeljaar ontbreekt"),
+    ('[voortgang]\nnulmeting = "2015"\n', "[voortgang] nulmeting: verwacht geheel getal"),
+])
+def test_bad_years_and_targets_name_the_table(text, message):
+    with pytest.raises(InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        read_project_text(text)
+
+
+def test_a_targets_csv_names_file_row_and_column(tmp_path):
+    from sociale_kaart.sources.targets import read_targets
+
+    path = tmp_path / "doelen.csv"
+    path.write_text("gebied;indicator;nulmeting;doeljaar;richting\nA;bijstand_per_1000;2015;2024;daling\n"
+                    "B;bijstand_per_1000;vijftien;2024;daling\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"doelen.csv rij 3: nulmeting 'vijftien' is geen jaartal"):
+        read_targets(path)

@@ -59,6 +59,9 @@ class PrintContext:
     analysis: object  # sociale_kaart.analysis.need.Analysis
     classes: dict  # column -> Classes over the whole run, computed once by the orchestrator
     date: str
+    targets: tuple = ()  # judged targets (sociale_kaart.analysis.targets.TargetResult), for the progress pages
+    series: object | None = None  # sociale_kaart.build.series.Series: the years of the run, for the trend
+    change_rules: str = ""  # ChangeSettings.describe(): when a change is judged
 
     @property
     def table(self) -> pd.DataFrame:
@@ -728,6 +731,7 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section],
             pair = [BarChart(c.title, c.names, c.values, c.statuses, c.reference, c.decimals, half)
                     for c in below[i:i + 2]]
             blocks += [Spacer(10), Columns([(k * (half + 14), c) for k, c in enumerate(pair)])]
+        blocks += _progress_and_trend_blocks(ctx, code)
         blocks += [Spacer(10), text, Spacer(6), notes]
         return [Section(f"Wijkprofiel {wijk['wijknaam']}", subtitle, blocks)]
 
@@ -769,6 +773,7 @@ def briefing_sections(ctx: PrintContext, wijken: pd.DataFrame, *, visit: bool = 
     body = [] if visit else [_overview_section(ctx, scope)]
     for _, wijk in wijken.iterrows():
         body += _visit_sections(ctx, wijk, footer) if visit else [_wijk_section(ctx, wijk, footer=footer)]
+    body += _progress_sections(ctx, wijken)
     if not visit or len(wijken) > 1:
         body.append(_flags_section(ctx, scope))
     if not visit and ctx.data.comparison is not None:
@@ -1055,3 +1060,31 @@ def _sources_section(ctx: PrintContext) -> Section:
                              "opgetelde aantallen van de buurten, niet als gemiddelde van buurtpercentages.")]
     return Section("Bronnen, definities en regels", f"{data.title} · {ctx.date}", [text_block(paragraphs)],
                    toc="Bronnen, definities en regels")
+
+
+# --- change over time: progress and trend (sociale_kaart.render.progress_pages) -----------------
+
+def _progress_and_trend_blocks(ctx: PrintContext, code: str) -> list[Block]:
+    """The targets of a wijk and its buurten, and the trend of the wijk when there are more than two years."""
+    from .progress_pages import progress_blocks, results_for_wijk, trend_blocks
+
+    blocks: list[Block] = []
+    own = results_for_wijk(ctx.targets, code)
+    if own:
+        blocks += [Spacer(10), *progress_blocks(own, heading="Doelen in deze wijk", rules=ctx.change_rules)]
+    trend = trend_blocks(ctx.series, code)
+    if trend:
+        blocks += [Spacer(10), *trend]
+    return blocks
+
+
+def _progress_sections(ctx: PrintContext, wijken: pd.DataFrame) -> list[Section]:
+    """The briefing's progress page: the targets of the gemeente and of the wijken in the briefing."""
+    from .progress_pages import progress_section
+
+    codes = set(wijken["wijkcode"])
+    shown = tuple(r for r in ctx.targets if r.level == "gemeente" or r.code in codes or r.wijkcode in codes)
+    section = progress_section(shown, title="Doelen: voortgang sinds de nulmeting", subtitle=f"{ctx.data.title} · {ctx.date}",
+                               rules=ctx.change_rules)
+    return [section] if section is not None else []
+

@@ -192,13 +192,18 @@ def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title
                     border_label=border_label)
     add_scale_bar(ax)
     add_north_arrow(ax)
-    fig.suptitle(title, fontsize=13, fontweight="bold")
+    add_titles(fig, title, subtitle, size[0])
+    return fig
+
+
+def add_titles(fig, title: str, subtitle: str, width: float) -> None:
+    """The title above a map and the wrapped subtitle (years, source, warnings) under it."""
     import textwrap
 
-    lines = textwrap.wrap(subtitle, int(size[0] * 17))  # about 17 characters of 7 pt per inch
+    fig.suptitle(title, fontsize=13, fontweight="bold")
+    lines = textwrap.wrap(subtitle, int(width * 17))  # about 17 characters of 7 pt per inch
     fig.get_layout_engine().set(rect=(0, 0.012 + 0.022 * len(lines), 1, 0.99 - 0.012 - 0.022 * len(lines)))
     fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, color="#444444", ha="left", va="bottom")
-    return fig
 
 
 def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = False, avoid=()) -> int:

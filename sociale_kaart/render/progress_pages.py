@@ -1,0 +1,96 @@
+"""The progress page (voortgang) of the briefing and of each wijk profile, and the trend table.
+
+The targets come judged (:func:`sociale_kaart.analysis.targets.judge_targets`); these functions
+only lay them out in blocks of :mod:`sociale_kaart.render.layout`: a table with the nulmeting, the
+last figure, the change and the status of every target, and under it the sentence of each target
+that is not judged, so that its reason is on the page. A wijk profile shows the targets of the wijk
+and of its buurten; the briefing all of them.
+"""
+
+from __future__ import annotations
+
+from ..texts import decimals_for, nl_number
+from .layout import BODY, HEADING, Block, Paragraph, Section, Spacer, Style, table_blocks, text_block
+
+NOTE = Style(size=8.0, colour="#333333", leading=1.3)
+#: The sign before each status, so that the table reads in greyscale and without colour.
+STATUS_MARK = {"gehaald": "+", "op koers": "+", "niet op koers": "−", "niet gehaald": "−", "niet te beoordelen": "?"}
+HEADER = ("Gebied", "Indicator", "Doel", "Nulmeting", "Laatste", "Verandering", "Status")
+
+
+def _figure(value, year, unit: str) -> str:
+    if value is None:
+        return f"– ({year})" if year else "–"
+    return f"{nl_number(value, decimals_for(unit))} ({year})"
+
+
+def target_rows(results) -> list[list[str]]:
+    """One table row per target: area, indicator, goal, nulmeting, last figure, change, status.
+
+    Examples
+    --------
+    >>> target_rows([])
+    []
+    """
+    rows = []
+    for r in results:
+        t = r.target
+        goal = t.direction if t.value is None else f"naar {nl_number(t.value, decimals_for(r.unit))}"
+        rows.append([f"{r.name} ({r.level})", f"{r.label} ({r.unit})", f"{goal} in {t.target_year}",
+                     _figure(r.baseline_value, r.baseline_year, r.unit), _figure(r.value, r.year, r.unit),
+                     r.change, f"{STATUS_MARK.get(r.status, '')} {r.status}"])
+    return rows
+
+
+def progress_blocks(results, *, heading: str, rules: str) -> list[Block]:
+    """Heading, the targets table, the sentences of targets that are not judged, and the rules."""
+    if not results:
+        return []
+    blocks: list[Block] = [text_block([Paragraph(heading, HEADING)], keep_with_next=True)]
+    blocks += table_blocks(HEADER, target_rows(results), aligns=["left", "left", "left", "right", "right", "left", "left"],
+                           key_columns=1)
+    counts = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    paragraphs = [Paragraph(f"Stand: {summary}.", BODY, space_before=6)]
+    paragraphs += [Paragraph(r.sentence, BODY, space_before=3) for r in results if r.status == "niet te beoordelen"]
+    paragraphs.append(Paragraph(f"Leeswijzer: + gehaald of op koers, − niet gehaald of niet op koers, ? niet te "
+                                f"beoordelen. {rules}", NOTE, space_before=5))
+    return [*blocks, Spacer(4), text_block(paragraphs)]
+
+
+def results_for_wijk(results, wijkcode: str) -> tuple:
+    """The targets of a wijk and of its buurten."""
+    return tuple(r for r in results if r.level != "gemeente" and (r.code == wijkcode or r.wijkcode == wijkcode))
+
+
+def progress_section(results, *, title: str, subtitle: str, rules: str) -> Section | None:
+    """The progress page of the briefing (None when the run has no targets)."""
+    if not results:
+        return None
+    return Section(title, subtitle, progress_blocks(results, heading="Doelen en de stand ten opzichte van de nulmeting",
+                                                    rules=rules), toc=title)
+
+
+def trend_blocks(series, wijkcode: str) -> list[Block]:
+    """A table of every indicator of the wijk in every year, when a run has more than two years."""
+    if series is None or len(series.years) <= 2:
+        return []
+    keys = {}
+    for year in series.years:
+        for indicator in year.indicators:
+            keys.setdefault(indicator.key, indicator)
+    header = ["Indicator", *(str(y.year) for y in series.years)]
+    rows = []
+    for key, indicator in keys.items():
+        row = [f"{indicator.label} ({indicator.unit})"]
+        for year in series.years:
+            wijk = year.wijken.set_index("wijkcode")
+            status = wijk[f"{key}_status"].get(wijkcode) if f"{key}_status" in wijk else None
+            value = wijk[key].get(wijkcode) if key in wijk else None
+            row.append("onderdrukt" if status == "onderdrukt" else
+                       nl_number(value, decimals_for(indicator.unit)) if status == "ok" else "–")
+        rows.append(row)
+    return [text_block([Paragraph("Trend per indicator (wijk)", HEADING)], keep_with_next=True),
+            *table_blocks(header, rows)]

@@ -1,0 +1,118 @@
+"""Change per area between the nulmeting and the last year: Maassluis 2015 -> 2024 from the raw CSVs."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import raw_2015, raw_number
+from sociale_kaart.build.change import FALLEN, LEVEL, NOT_JUDGED, RISEN, change_table
+from sociale_kaart.settings import ChangeSettings
+
+MIN_DENOMINATOR = 50  # SmallNumbers default
+HALF = 2.5  # CBS rounds counts to 5
+
+
+def verdict(lo_a, hi_a, lo_b, hi_b, a, b):
+    if lo_b <= hi_a and lo_a <= hi_b:
+        return LEVEL
+    return FALLEN if b < a else RISEN
+
+
+def expected_maassluis(kwb_2015_rows, kwb_rows):
+    """Per buurt: inhabitants 2015, and (value 2015, value 2024, verdict) for bijstand and % 65+, by hand."""
+    out = {}
+    for code, old in kwb_2015_rows.items():
+        if old["GM_CODE"] != "GM0556":
+            continue
+        new = kwb_rows[code]
+        i15, i24 = raw_2015(old, "AANT_INW"), raw_number(new, "AantalInwoners_5")
+        b15, b24 = raw_2015(old, "WWB_UITTOT"), raw_number(new, "PersonenPerSoortUitkeringBijstand_87")
+        p15, n24 = raw_2015(old, "P_65_EO_JR"), raw_number(new, "k_65JaarOfOuder_12")
+        row = {"naam": old["BU_NAAM"], "inwoners_2015": i15}
+        ok15, ok24 = i15 >= MIN_DENOMINATOR, i24 >= MIN_DENOMINATOR
+        bij = (b15 / i15 * 1000 if ok15 and b15 is not None else None,
+               b24 / i24 * 1000 if ok24 and b24 is not None else None)
+        pct = (p15 if ok15 and p15 is not None else None, n24 / i24 * 100 if ok24 and n24 is not None else None)
+        row["bijstand"], row["pct_65plus"] = bij, pct
+        if None not in bij:
+            row["bijstand_verdict"] = verdict((b15 - HALF) / (i15 + HALF) * 1000 if b15 >= HALF else 0.0,
+                                              (b15 + HALF) / (i15 - HALF) * 1000,
+                                              max(b24 - HALF, 0) / (i24 + HALF) * 1000, (b24 + HALF) / (i24 - HALF) * 1000,
+                                              *bij)
+        if None not in pct:
+            count, margin = p15 * i15 / 100, (0.5 * i15 + p15 * HALF) / 100  # a whole percentage: +-0,5
+            row["pct_65plus_verdict"] = verdict((count - margin) / (i15 + HALF) * 100, (count + margin) / (i15 - HALF) * 100,
+                                                (n24 - HALF) / (i24 + HALF) * 100, (n24 + HALF) / (i24 - HALF) * 100, *pct)
+        out[code] = row
+    return out
+
+
+@pytest.fixture(scope="module")
+def table(maassluis_series):
+    return change_table(maassluis_series)
+
+
+def test_maassluis_values_and_changes_per_buurt(table, kwb_2015_rows, kwb_rows):
+    expected = expected_maassluis(kwb_2015_rows, kwb_rows)
+    assert len(expected) == 19
+    buurten = table[table["niveau"] == "buurt"].set_index(["code", "indicator"])
+    for code, row in expected.items():
+        for key in ("bijstand", "pct_65plus"):
+            got = buurten.loc[(code, f"{key}_per_1000" if key == "bijstand" else key)]
+            base, last = row[key]
+            assert got["jaar_nulmeting"] == 2015 and got["jaar_laatste"] == 2024
+            assert (got["nulmeting"] == pytest.approx(base)) if base is not None else got["status_nulmeting"] != "ok"
+            assert (got["laatste"] == pytest.approx(last)) if last is not None else got["status_laatste"] != "ok"
+            if row["inwoners_2015"] < ChangeSettings().min_inwoners or None in (base, last):
+                assert got["verandering"] == NOT_JUDGED and got["reden"], (code, key)
+                continue
+            assert got["verschil"] == pytest.approx(last - base)
+            assert got["verschil_pct"] == pytest.approx((last - base) / base * 100)
+            assert got["verandering"] == row[f"{key}_verdict"], (code, row["naam"], key)
+
+
+def test_burgemeesterswijk_bijstand_fell_and_is_an_improvement(table, kwb_2015_rows, kwb_rows):
+    row = table[(table["code"] == "BU05560502") & (table["indicator"] == "bijstand_per_1000")].iloc[0]
+    old, new = kwb_2015_rows["BU05560502"], kwb_rows["BU05560502"]
+    assert old["BU_NAAM"] == row["naam"] == "Burgemeesterswijk"
+    assert row["nulmeting"] == pytest.approx(float(old["WWB_UITTOT"]) / float(old["AANT_INW"]) * 1000)
+    assert row["laatste"] == pytest.approx(raw_number(new, "PersonenPerSoortUitkeringBijstand_87")
+                                           / raw_number(new, "AantalInwoners_5") * 1000)
+    assert row["verandering"] == FALLEN and row["beoordeling"] == "verbeterd"
+
+
+def test_a_context_indicator_is_neither_better_nor_worse(table):
+    ageing = table[(table["indicator"] == "pct_65plus") & table["verandering"].isin([FALLEN, RISEN])]
+    assert len(ageing) and set(ageing["beoordeling"]) == {"neutraal"}
+
+
+def test_wilgenrijk_is_not_judged_on_90_inhabitants(table, kwb_2015_rows, kwb_rows):
+    assert raw_2015(kwb_2015_rows["BU05560801"], "AANT_INW") == 90
+    assert raw_number(kwb_rows["BU05560801"], "AantalInwoners_5") == 1805
+    rows = table[(table["code"] == "BU05560801")]
+    assert set(rows["verandering"]) == {NOT_JUDGED}
+    assert all("te weinig inwoners in 2015 (90, minimum 200)" == r for r in rows["reden"])
+    assert rows["verschil"].isna().all()
+
+
+def test_the_minimum_is_a_setting(maassluis_series):
+    table = change_table(maassluis_series, settings=ChangeSettings(min_inwoners=50))
+    row = table[(table["code"] == "BU05560801") & (table["indicator"] == "pct_65plus")].iloc[0]
+    assert row["verandering"] == FALLEN  # 32% of 90 in 2015, 7% of 1.805 in 2024
+
+
+def test_the_gemeente_is_the_sum_of_its_buurten_in_both_years(table, kwb_2015_rows, kwb_rows):
+    codes = [c for c, r in kwb_2015_rows.items() if r["GM_CODE"] == "GM0556"]
+    pairs15 = [(raw_2015(kwb_2015_rows[c], "WWB_UITTOT"), raw_2015(kwb_2015_rows[c], "AANT_INW")) for c in codes]
+    pairs24 = [(raw_number(kwb_rows[c], "PersonenPerSoortUitkeringBijstand_87"), raw_number(kwb_rows[c], "AantalInwoners_5"))
+               for c in codes]
+    rate = [sum(b for b, i in p if b is not None) / sum(i for b, i in p if b is not None) * 1000 for p in (pairs15, pairs24)]
+    row = table[(table["niveau"] == "gemeente") & (table["indicator"] == "bijstand_per_1000")].iloc[0]
+    assert row["naam"] == "Maassluis"
+    assert (row["nulmeting"], row["laatste"]) == pytest.approx(tuple(rate))
+
+
+def test_a_suppressed_baseline_is_not_judged(table, kwb_2015_rows):
+    assert raw_2015(kwb_2015_rows["BU05560405"], "AANT_INW") < MIN_DENOMINATOR  # Nieuwe waterweg: 40
+    row = table[(table["code"] == "BU05560405") & (table["indicator"] == "bijstand_per_1000")].iloc[0]
+    assert row["verandering"] == NOT_JUDGED and row["reden"] == "onderdrukt in 2015 (klein aantal)"
