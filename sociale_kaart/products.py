@@ -287,8 +287,11 @@ def _progress_context(settings: RunSettings, series) -> dict:
         return {}
     from .analysis.targets import judge_targets
 
+    from .build.change import change_table
+
     targets = judge_targets(settings.targets, series, settings=settings.change) if settings.targets else ()
-    return {"targets": targets, "series": series, "change_rules": settings.change.describe()}
+    return {"targets": targets, "series": series, "change_rules": settings.change.describe(),
+            "change": change_table(series, levels=("buurt", "wijk"), settings=settings.change)}
 
 
 def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, series=None, **_) -> None:

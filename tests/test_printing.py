@@ -667,3 +667,41 @@ def test_briefing_compares_the_gemeente_with_its_size_class_and_the_netherlands(
     values = [rate(g, "PersonenPerSoortUitkeringBijstand_87")[0] for g in (own, size_class, rows)]
     assert line.split()[-3:] == values
     assert "50.000 tot 100.000" in page and f"berekend over {nl_n} van de {len(rows)} gemeenten" in " ".join(page.split())
+
+
+@needs_poppler
+def test_wijkbezoek_shows_the_change_since_the_nulmeting(buurten_2016, kwb_2024, kwb_2015, kwb_2015_rows, kwb_rows,
+                                                         tmp_path):
+    from tests.conftest import raw_2015
+
+    (tmp_path / "sociale-kaart.toml").write_text(f"""
+[bronnen]
+grenzen = "{buurten_2016}"
+kwb = "{kwb_2024}"
+[gebied]
+gemeenten = ["Maassluis"]
+[[jaar]]
+jaar = 2015
+kwb = "{kwb_2015}"
+grenzen = "{buurten_2016}"
+""", encoding="utf-8")
+    result = run("briefing", "--wijk", "Kapelpolder", "--uitvoer", "uit", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = pdf_text(tmp_path / "uit" / "maassluis_wijkbezoek_kapelpolder.pdf")
+    part = text[text.index("Verandering sinds de nulmeting"):]
+    lines = part.splitlines()
+    assert "Bijstand (2015 → 2024)" in lines[1]
+    buurten = pyogrio.read_dataframe(buurten_2016, layer="buurten", where="wijkcode='WK055604'", read_geometry=False)
+    judged = 0
+    for code, name in zip(buurten["buurtcode"], buurten["buurtnaam"]):
+        line = next(line for line in lines if line.startswith(name))
+        old, new = kwb_2015_rows[code], kwb_rows[code]
+        people15, people24 = raw_2015(old, "AANT_INW"), raw_number(new, "AantalInwoners_5")
+        b15, b24 = raw_2015(old, "WWB_UITTOT"), raw_number(new, "PersonenPerSoortUitkeringBijstand_87")
+        if people15 < 200 or b15 is None or b24 is None:  # the documented minimum; CBS left the cell empty
+            assert "niet te beoordelen" in line, line
+            continue
+        assert f"{_dutch(b15 / people15 * 1000)} → {_dutch(b24 / people24 * 1000)}" in line, line
+        assert re.search(r"(gedaald|gestegen|gelijk)", line)
+        judged += 1
+    assert judged >= 3

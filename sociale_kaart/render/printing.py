@@ -31,6 +31,7 @@ from .classes import Classes, classify
 from .layout import (BODY, BODY_SIZE, CONTENT_WIDTH, HEADING, MARGIN_BOTTOM, NBSP, PAGE_HEIGHT, SMALL_SIZE, Block,
                      Canvas, Columns, Drawing, Paragraph, Section, Spacer, Style, Table, TableStyle, footer_height,
                      header_height, paginate, render_pages, table_blocks, text_block, text_width, wrap)
+from .progress_pages import change_blocks, progress_blocks, progress_section, results_for_wijk, trend_blocks
 from .style import FLAG_LEGEND, GEMEENTE_BORDER_COLOUR, GEMEENTE_BORDER_WIDTH
 
 FLAG_MARK = "*"
@@ -62,6 +63,7 @@ class PrintContext:
     targets: tuple = ()  # judged targets (sociale_kaart.analysis.targets.TargetResult), for the progress pages
     series: object | None = None  # sociale_kaart.build.series.Series: the years of the run, for the trend
     change_rules: str = ""  # ChangeSettings.describe(): when a change is judged
+    change: pd.DataFrame | None = None  # sociale_kaart.build.change.change_table: change per buurt and wijk
 
     @property
     def table(self) -> pd.DataFrame:
@@ -950,7 +952,9 @@ def _visit_sections(ctx: PrintContext, wijk: pd.Series, footer: str) -> list[Sec
     if note:
         paragraphs.append(Paragraph(note, space_before=4))
     flags = _flag_paragraphs(ctx, buurten, heading="Aandachtsbuurten met redenen", with_count=False)
-    figures = Section(f"{title}: buurten", subtitle, [*tables, Spacer(12), text_block(paragraphs + flags)],
+    change = change_blocks(ctx.change, code, [i.key for i in ctx.need], rules=ctx.change_rules)
+    figures = Section(f"{title}: buurten", subtitle,
+                      [*tables, Spacer(12), text_block(paragraphs + flags), *([Spacer(12), *change] if change else [])],
                       toc=f"{title}: buurten in drie domeinen" if shown else f"{title}: buurten")
     return [area, figures]
 
@@ -1066,8 +1070,6 @@ def _sources_section(ctx: PrintContext) -> Section:
 
 def _progress_and_trend_blocks(ctx: PrintContext, code: str) -> list[Block]:
     """The targets of a wijk and its buurten, and the trend of the wijk when there are more than two years."""
-    from .progress_pages import progress_blocks, results_for_wijk, trend_blocks
-
     blocks: list[Block] = []
     own = results_for_wijk(ctx.targets, code)
     if own:
@@ -1080,8 +1082,6 @@ def _progress_and_trend_blocks(ctx: PrintContext, code: str) -> list[Block]:
 
 def _progress_sections(ctx: PrintContext, wijken: pd.DataFrame) -> list[Section]:
     """The briefing's progress page: the targets of the gemeente and of the wijken in the briefing."""
-    from .progress_pages import progress_section
-
     codes = set(wijken["wijkcode"])
     shown = tuple(r for r in ctx.targets if r.level == "gemeente" or r.code in codes or r.wijkcode in codes)
     section = progress_section(shown, title="Doelen: voortgang sinds de nulmeting", subtitle=f"{ctx.data.title} · {ctx.date}",

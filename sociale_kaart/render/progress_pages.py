@@ -9,7 +9,9 @@ and of its buurten; the briefing all of them.
 
 from __future__ import annotations
 
-from ..texts import decimals_for, nl_number
+import pandas as pd
+
+from ..texts import cell, decimals_for, nl_number
 from .layout import BODY, HEADING, Block, Paragraph, Section, Spacer, Style, table_blocks, text_block
 
 NOTE = Style(size=8.0, colour="#333333", leading=1.3)
@@ -73,6 +75,54 @@ def progress_section(results, *, title: str, subtitle: str, rules: str) -> Secti
                                                     rules=rules), toc=title)
 
 
+def change_rows(change, wijkcode: str, keys: list[str]) -> tuple[list[str], list[list[str]], list[int]]:
+    """Per buurt of a wijk (and the wijk) each need indicator's nulmeting, latest figure and verdict.
+
+    `change` is :func:`sociale_kaart.build.change.change_table`; a cell reads "51,8 → 33,1
+    gedaald", or "niet te beoordelen: <reason>", for the indicators `keys` (the need indicators).
+    Returns header, rows and the index of the wijk row.
+    """
+    part = change[(change["wijkcode"] == wijkcode) & change["niveau"].isin(["buurt", "wijk"])]
+    need = [k for k in keys if k in set(part["indicator"])]
+    if part.empty or not need:
+        return [], [], []
+    first = part.iloc[0]
+    header = ["Gebied"] + [f"{part.loc[part['indicator'] == k, 'label'].iloc[0]} ({first['jaar_nulmeting']} → "
+                           f"{first['jaar_laatste']})" for k in need]
+    rows, bold = [], []
+    areas = part.drop_duplicates("code")
+    areas = pd.concat([areas[areas["niveau"] == "buurt"].sort_values("code"), areas[areas["niveau"] == "wijk"]])
+    for _, area in areas.iterrows():
+        row = [str(area["naam"])]
+        for key in need:
+            hit = part[(part["code"] == area["code"]) & (part["indicator"] == key)]
+            if hit.empty:
+                row.append("–")
+                continue
+            r = hit.iloc[0]
+            if r["verandering"] == "niet te beoordelen":
+                row.append(f"niet te beoordelen: {r['reden']}")
+            else:
+                row.append(f"{cell(r['nulmeting'], 'ok', r['eenheid'])} → {cell(r['laatste'], 'ok', r['eenheid'])} "
+                           f"{r['verandering']}")
+        if area["niveau"] == "wijk":
+            bold.append(len(rows))
+        rows.append(row)
+    return header, rows, bold
+
+
+def change_blocks(change, wijkcode: str, keys: list[str], *, rules: str) -> list[Block]:
+    """The change since the nulmeting per buurt of a wijk (a wijkbezoek page), or nothing."""
+    if change is None:
+        return []
+    header, rows, bold = change_rows(change, wijkcode, keys)
+    if not rows:
+        return []
+    blocks: list[Block] = [text_block([Paragraph("Verandering sinds de nulmeting", HEADING)], keep_with_next=True)]
+    blocks += table_blocks(header, rows, bold_rows=bold, shaded_rows=bold, aligns=["left"] * len(header))
+    return [*blocks, Spacer(3), text_block([Paragraph(rules, NOTE)])]
+
+
 def trend_blocks(series, wijkcode: str) -> list[Block]:
     """A table of every indicator of the wijk in every year, when a run has more than two years."""
     if series is None or len(series.years) <= 2:
@@ -89,8 +139,7 @@ def trend_blocks(series, wijkcode: str) -> list[Block]:
             wijk = year.wijken.set_index("wijkcode")
             status = wijk[f"{key}_status"].get(wijkcode) if f"{key}_status" in wijk else None
             value = wijk[key].get(wijkcode) if key in wijk else None
-            row.append("onderdrukt" if status == "onderdrukt" else
-                       nl_number(value, decimals_for(indicator.unit)) if status == "ok" else "–")
+            row.append(cell(value, status, indicator.unit))
         rows.append(row)
     return [text_block([Paragraph("Trend per indicator (wijk)", HEADING)], keep_with_next=True),
             *table_blocks(header, rows)]
