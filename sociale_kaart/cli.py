@@ -403,7 +403,8 @@ def demo(uitvoer, stil):
     sources = Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb"),
                       registraties=(sample_path("registraties"), sample_path("meldingen")),
                       bron="Fictieve voorbeelddata: Voorbeeldstad bestaat niet")
-    settings = RunSettings(sources=sources, need=NeedSettings(hotspots=True), output=uitvoer, quiet=stil)
+    settings = RunSettings(sources=sources, need=NeedSettings(hotspots=True), output=uitvoer, quiet=stil,
+                           domains={"reg_overlast_per_1000": "veiligheid"})  # overlast: safety in the briefing
     result = make(settings, products=tuple(PRODUCTS))
     click.echo(result.data.report_text())
     click.echo()
