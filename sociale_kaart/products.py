@@ -325,6 +325,14 @@ NO_YEARS = ("verandering en doelen vragen minstens twee jaren: geef eerdere jare
             "(jaar, kwb, grenzen) of --nulmeting en --nulmeting-jaar")
 
 
+def _core(data) -> tuple:
+    """The run's core KWB indicators, with the units the run shows them in (``[eenheden]``)."""
+    from .build.indicators import CORE_INDICATORS
+
+    core = {i.key for i in CORE_INDICATORS}
+    return tuple(i for i in data.indicators if i.key in core)
+
+
 def _series(data, settings: RunSettings, products, progress):
     """Every year of the run on the run's buurten (None without [[jaar]]): the figures behind change."""
     from .settings import YearSource
@@ -346,7 +354,7 @@ def _series(data, settings: RunSettings, products, progress):
         addresses = read_address_points(settings.sources.adrestabel)
     series = build_series(entries, reference=data.buurten, reference_path=settings.sources.grenzen, gemeenten=codes,
                           small_numbers=data.small_numbers, noise_width=settings.change.noise_width,
-                          addresses=addresses)
+                          addresses=addresses, indicators=_core(data))
     if len(series.years) < 2:
         raise InputError("verandering vraagt minstens twee verschillende jaren ([[jaar]] en [bronnen] kwb)")
     progress.say(f"jaren {', '.join(map(str, series.year_numbers))} op de buurtgrenzen van {series.reference}")

@@ -167,6 +167,15 @@ def kwb_2015_rows(kwb_2015) -> dict[str, dict[str, str]]:
         return {row["BU_CODE"].strip(): row for row in csv.DictReader(handle, delimiter=";")}
 
 
+def published_half_step(values) -> float:
+    """Half the step raw counts are published in: CBS rounds benefit counts to 10 and other counts to 5.
+
+    Read off the raw values themselves: all non-zero values multiples of 10 -> 5,0, else 2,5.
+    """
+    values = [v for v in values if v]
+    return 5.0 if values and all(v % 10 == 0 for v in values) else 2.5
+
+
 def raw_2015(row: dict[str, str], column: str) -> float | None:
     """A 2015 map value: the sentinel -99999999 (and every value <= -99990) is missing."""
     value = float(row[column])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import raw_2015, raw_number
+from conftest import published_half_step, raw_2015, raw_number
 from sociale_kaart.build.change import FALLEN, LEVEL, NOT_JUDGED, RISEN, change_table
 from sociale_kaart.settings import ChangeSettings
 
@@ -21,12 +21,17 @@ def verdict(lo_a, hi_a, lo_b, hi_b, a, b):
 def expected_maassluis(kwb_2015_rows, kwb_rows):
     """Per buurt: inhabitants 2015, and (value 2015, value 2024, verdict) for bijstand and % 65+, by hand."""
     out = {}
+    mine = [c for c, r in kwb_2015_rows.items() if r["GM_CODE"] == "GM0556"]
+    halves = {"WWB_UITTOT": published_half_step(raw_2015(kwb_2015_rows[c], "WWB_UITTOT") for c in mine),
+              "PersonenPerSoortUitkeringBijstand_87": published_half_step(
+                  raw_number(kwb_rows[c], "PersonenPerSoortUitkeringBijstand_87") for c in mine)}
     for code, old in kwb_2015_rows.items():
         if old["GM_CODE"] != "GM0556":
             continue
         new = kwb_rows[code]
         i15, i24 = raw_2015(old, "AANT_INW"), raw_number(new, "AantalInwoners_5")
         b15, b24 = raw_2015(old, "WWB_UITTOT"), raw_number(new, "PersonenPerSoortUitkeringBijstand_87")
+        bh15, bh24 = halves["WWB_UITTOT"], halves["PersonenPerSoortUitkeringBijstand_87"]
         p15, n24 = raw_2015(old, "P_65_EO_JR"), raw_number(new, "k_65JaarOfOuder_12")
         row = {"naam": old["BU_NAAM"], "inwoners_2015": i15}
         ok15, ok24 = i15 >= MIN_DENOMINATOR, i24 >= MIN_DENOMINATOR
@@ -35,9 +40,9 @@ def expected_maassluis(kwb_2015_rows, kwb_rows):
         pct = (p15 if ok15 and p15 is not None else None, n24 / i24 * 100 if ok24 and n24 is not None else None)
         row["bijstand"], row["pct_65plus"] = bij, pct
         if None not in bij:
-            row["bijstand_verdict"] = verdict((b15 - HALF) / (i15 + HALF) * 1000 if b15 >= HALF else 0.0,
-                                              (b15 + HALF) / (i15 - HALF) * 1000,
-                                              max(b24 - HALF, 0) / (i24 + HALF) * 1000, (b24 + HALF) / (i24 - HALF) * 1000,
+            row["bijstand_verdict"] = verdict(max(b15 - bh15, 0) / (i15 + HALF) * 1000,
+                                              (b15 + bh15) / (i15 - HALF) * 1000,
+                                              max(b24 - bh24, 0) / (i24 + HALF) * 1000, (b24 + bh24) / (i24 - HALF) * 1000,
                                               *bij)
         if None not in pct:
             count, margin = p15 * i15 / 100, (0.5 * i15 + p15 * HALF) / 100  # a whole percentage: +-0,5
@@ -116,3 +121,35 @@ def test_a_suppressed_baseline_is_not_judged(table, kwb_2015_rows):
     assert raw_2015(kwb_2015_rows["BU05560405"], "AANT_INW") < MIN_DENOMINATOR  # Nieuwe waterweg: 40
     row = table[(table["code"] == "BU05560405") & (table["indicator"] == "bijstand_per_1000")].iloc[0]
     assert row["verandering"] == NOT_JUDGED and row["reden"] == "onderdrukt in 2015 (klein aantal)"
+
+
+def test_change_follows_the_units_of_the_run(buurten_2016, kwb_2024, kwb_2015, kwb_2015_rows, kwb_rows, tmp_path):
+    """``[eenheden] bijstand_per_1000 = 10000``: change and targets per 10.000, as the run's tables."""
+    import csv
+    import subprocess
+    import sys
+
+    (tmp_path / "sociale-kaart.toml").write_text(f"""
+[bronnen]
+grenzen = "{buurten_2016}"
+kwb = "{kwb_2024}"
+[gebied]
+gemeenten = ["Maassluis"]
+[eenheden]
+bijstand_per_1000 = 10000
+[[jaar]]
+jaar = 2015
+kwb = "{kwb_2015}"
+grenzen = "{buurten_2016}"
+""", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sociale_kaart.cli", "maak", "--product", "voortgang", "--stil"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with open(tmp_path / "maps" / "maassluis_verandering.csv", encoding="utf-8-sig") as handle:
+        rows = {(r["code"], r["indicator"]): r for r in csv.DictReader(handle, delimiter=";")}
+    row = rows[("BU05560502", "bijstand_per_1000")]
+    old, new = kwb_2015_rows["BU05560502"], kwb_rows["BU05560502"]
+    expected = (raw_2015(old, "WWB_UITTOT") / raw_2015(old, "AANT_INW") * 10000,
+                raw_number(new, "PersonenPerSoortUitkeringBijstand_87") / raw_number(new, "AantalInwoners_5") * 10000)
+    assert row["eenheid"] == "per 10.000 inwoners"
+    assert (row["nulmeting"], row["laatste"]) == tuple(f"{v:.1f}".replace(".", ",") for v in expected)

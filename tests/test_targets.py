@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import raw_2015, raw_number
+from conftest import published_half_step, raw_2015, raw_number
 from sociale_kaart.analysis.targets import judge_targets, resolve_area, short_unit, targets_table
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Target
@@ -23,9 +23,10 @@ def structuurvisie(target_year=2024):
 
 
 def interval(n_and_i):
-    """The bijstand rate range that counts rounded to 5 allow, per 1.000 (sums: margins add up)."""
-    n, i, k = n_and_i
-    return max(n - HALF * k, 0) / (i + HALF * k) * 1000, (n + HALF * k) / (i - HALF * k) * 1000
+    """The bijstand rate range the rounding allows, per 1.000 (sums: margins add up): inhabitants
+    rounded to 5, bijstand counts to the step they are published in (``half``)."""
+    n, i, k, half = n_and_i
+    return max(n - half * k, 0) / (i + HALF * k) * 1000, (n + half * k) / (i - HALF * k) * 1000
 
 
 def raw_counts(kwb_2015_rows, kwb_rows, codes):
@@ -35,7 +36,8 @@ def raw_counts(kwb_2015_rows, kwb_rows, codes):
                 (lambda c: (raw_number(kwb_rows[c], "PersonenPerSoortUitkeringBijstand_87"),
                             raw_number(kwb_rows[c], "AantalInwoners_5")))):
         pairs = [get(c) for c in codes if get(c)[0] is not None]
-        out.append((sum(p[0] for p in pairs), sum(p[1] for p in pairs), len(pairs)))
+        gemeente = [get(c)[0] for c in kwb_2015_rows if kwb_2015_rows[c]["GM_CODE"] == "GM0556"]
+        out.append((sum(p[0] for p in pairs), sum(p[1] for p in pairs), len(pairs), published_half_step(gemeente)))
     return out
 
 

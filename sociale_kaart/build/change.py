@@ -126,7 +126,7 @@ def _one(indicator, level, names, a, b, baseline, latest, assumed, settings) -> 
         "nulmeting": va.where(sa.eq(ind.OK)).to_numpy(), "status_nulmeting": sa.to_numpy(),
         "laatste": vb.where(sb.eq(ind.OK)).to_numpy(), "status_laatste": sb.to_numpy(),
         "verschil": diff.where(judged).to_numpy(), "verschil_pct": relative.where(judged).to_numpy(),
-        "marge_afronding": ((hi_a - lo_a) / 2 + (hi_b - lo_b) / 2).to_numpy(),
+        "marge_afronding": ((hi_a - lo_a) / 2 + (hi_b - lo_b) / 2).where(judged).to_numpy(),
         "inwoners_nulmeting": inhabitants.to_numpy(), "deel_aanname": share.to_numpy(),
         "verandering": verdict.to_numpy(), "beoordeling": quality.to_numpy(), "reden": reason.to_numpy(),
     })
@@ -160,18 +160,26 @@ def _names(series: Series, level: str) -> pd.DataFrame:
 def _assumption(series: Series, years, level: str) -> pd.Series:
     """Per area: the largest share (over both years) of its figure that rests on assumption.
 
-    For a wijk or gemeente, the buurten's shares weighted by inhabitants in that year.
+    For a wijk or gemeente: the share of its figure that comes from source areas split across its
+    own border. A source buurt split between two buurten of the same wijk is no assumption for the
+    wijk: all of it is in the wijk either way.
     """
     areas = series.areas.set_index("buurtcode")
+    group = areas.index.to_series() if level == "buurt" else areas[_CODE[level]]
     shares = []
     for figures in years:
-        share = figures.crosswalk.areas["deel_aanname"].reindex(areas.index).fillna(1.0)
+        walk = figures.crosswalk
         if level == "buurt":
-            shares.append(share)
+            shares.append(walk.areas["deel_aanname"].reindex(areas.index).fillna(1.0))
             continue
-        weight = figures.buurten.set_index("buurtcode")["inwoners"].reindex(areas.index).fillna(0.0)
-        group = areas[_CODE[level]]
+        if walk.identity:
+            shares.append(pd.Series(0.0, index=pd.Index(group.unique())))
+            continue
+        pieces = walk.pieces.assign(groep=walk.pieces["naar"].map(group))
+        split = pieces["van"].map(pieces.groupby("van")["groep"].nunique()).gt(1)
+        weight = pieces["bijdrage"]
         with np.errstate(divide="ignore", invalid="ignore"):
-            shares.append((share * weight).groupby(group).sum() / weight.groupby(group).sum())
+            share = weight.where(split, 0.0).groupby(pieces["groep"]).sum() / weight.groupby(pieces["groep"]).sum()
+        shares.append(share.reindex(group.unique()).fillna(1.0))
     return pd.concat(shares, axis=1).max(axis=1).fillna(0.0)
 

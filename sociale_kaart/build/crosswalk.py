@@ -80,7 +80,8 @@ class Crosswalk:
     pieces : DataFrame
         ``van`` (source code), ``naar`` (target code), ``aandeel`` (share of the source's figure that
         goes to the target), ``geheel`` (the source lies wholly in the target), ``methode``
-        ("identiek", "oppervlak" or "adressen").
+        ("identiek", "oppervlak" or "adressen") and, when not the identity, ``bijdrage`` (the share
+        times the source's inhabitants or area: the piece's weight in its target).
     areas : DataFrame
         Per target code (index ``naar``, in the order of the target areas): ``bronnen`` (number of
         source areas), ``deel_vertaald``, ``deel_aanname``, ``overlap``, ``aanname`` and
@@ -220,12 +221,13 @@ def crosswalk(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame, *, code: str =
     if noise_width > 0:  # a piece thinner than twice the noise width is a drawing difference, not an area
         largest = pieces["oppervlak"].eq(pieces.groupby("i")["oppervlak"].transform("max"))
         small |= shapely.is_empty(shapely.buffer(inter, -noise_width)) & ~largest
-    covered = pieces.groupby("i")["oppervlak"].sum().reindex(range(len(src)), fill_value=0.0)
+    covered = pieces.groupby("i")["oppervlak"].sum().reindex(range(len(src)), fill_value=0.0).clip(upper=1.0)
     pieces = pieces[~small.to_numpy()].copy()
     kept = pieces.groupby("i")["oppervlak"].sum()
-    # Drawing noise is spread over the rest of a well covered area; a real gap stays a gap.
-    scale = np.where(covered.reindex(pieces["i"]).to_numpy() >= MIN_COVERED, kept.reindex(pieces["i"]).to_numpy(), 1.0)
-    pieces["aandeel"] = pieces["oppervlak"] / scale
+    # Drawing noise is spread over the kept pieces of its area: they carry what the whole overlap
+    # carried (all of a well covered area). Only a real gap, outside every target, stays a gap.
+    carried = covered.where(covered < MIN_COVERED, 1.0).reindex(pieces["i"]).to_numpy()
+    pieces["aandeel"] = pieces["oppervlak"] * carried / kept.reindex(pieces["i"]).to_numpy()
     pieces["methode"] = "oppervlak"
     # The same area: one code in both years, the source wholly in the target and the target fed by it alone.
     sources_of = pieces.groupby("naar")["van"].nunique()
@@ -249,7 +251,7 @@ def crosswalk(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame, *, code: str =
               else area_a[pieces["i"].to_numpy()])
     pieces["bijdrage"] = pieces["aandeel"] * weight
     areas = _quality(pieces, tgt[code])
-    out = pieces[["van", "naar", "aandeel", "geheel", "methode"]].reset_index(drop=True)
+    out = pieces[["van", "naar", "aandeel", "geheel", "methode", "bijdrage"]].reset_index(drop=True)
     return Crosswalk(out, areas, identity=False, changed_codes=changed, uncovered=uncovered,
                      source=source_name, target=target_name, method=method)
 

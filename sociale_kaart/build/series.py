@@ -137,7 +137,8 @@ class Series:
 
 def build_series(entries: tuple[YearSource, ...], *, reference: gpd.GeoDataFrame, reference_path: Path,
                  gemeenten: list[str], small_numbers: SmallNumbers = SmallNumbers(), noise_width: float = 25.0,
-                 addresses: tuple[np.ndarray, np.ndarray] | None = None) -> Series:
+                 addresses: tuple[np.ndarray, np.ndarray] | None = None,
+                 indicators: tuple[ind.Indicator, ...] | None = None) -> Series:
     """Read, join, translate and rate every year on the `reference` buurten.
 
     Parameters
@@ -156,6 +157,9 @@ def build_series(entries: tuple[YearSource, ...], *, reference: gpd.GeoDataFrame
         See :func:`~sociale_kaart.build.crosswalk.crosswalk`.
     addresses : (x, y), optional
         Address points for the crosswalk.
+    indicators : tuple of Indicator, optional
+        The run's indicators (with their units, e.g. bijstand per 10.000); by default the core
+        indicators. Only public KWB ratios take part: never a registration.
     """
     years = [e.year for e in entries]
     if len(set(years)) != len(years):
@@ -165,7 +169,7 @@ def build_series(entries: tuple[YearSource, ...], *, reference: gpd.GeoDataFrame
     made = []
     for entry in sorted(entries, key=lambda e: e.year):
         made.append(_year(entry, reference, Path(reference_path), areas, gemeenten, small_numbers, noise_width,
-                          addresses))
+                          addresses, indicators))
     return Series(years=tuple(made), areas=areas, reference=Path(reference_path).name, small_numbers=small_numbers)
 
 
@@ -185,7 +189,8 @@ def _areas(reference: pd.DataFrame, path: Path, gemeenten) -> pd.DataFrame:
     return areas
 
 
-def _year(entry: YearSource, reference, reference_path: Path, areas, gemeenten, rule, noise_width, addresses):
+def _year(entry: YearSource, reference, reference_path: Path, areas, gemeenten, rule, noise_width, addresses,
+          indicators=None):
     kwb = read_kwb(entry.kwb, gemeenten)
     if kwb.year and kwb.year != entry.year:
         raise InputError(f"{kwb.source}: de cijfers zijn van {kwb.year}, niet van {entry.year} (zie [[jaar]])")
@@ -204,7 +209,8 @@ def _year(entry: YearSource, reference, reference_path: Path, areas, gemeenten, 
     if not report.gekoppeld:
         raise InputError(f"{kwb.source}: geen enkele buurtcode komt overeen met {map_source} voor "
                          f"{', '.join(gemeenten)}; horen deze cijfers bij die kaart?")
-    chosen = [i for i in ind.CORE_INDICATORS if i.inputs_present(figures)]
+    chosen = [i for i in (indicators or ind.CORE_INDICATORS)
+              if i.kind == "ratio" and not i.protected and i.inputs_present(figures)]
     counts_cols = sorted({c for i in chosen for c in (i.numerator, i.denominator)} | {"inwoners"})
     columns = [c for c in counts_cols if c in joined] + [c + MARGIN for c in counts_cols if c + MARGIN in joined]
     counts = pd.DataFrame(joined.set_index("buurtcode")[columns])
@@ -256,18 +262,24 @@ def margin_column(count: str, key: str) -> str:
 
 
 def rounding_step(values: pd.Series) -> float:
-    """The step a column's values are published in: 5 (CBS counts), 1, 0,1 or 0,01; 0 when finer.
+    """The step a column's values are published in: 10 (CBS rounds benefit counts to tens), 5 (other
+    CBS counts), 1, 0,1 or 0,01; 0 when finer.
+
+    Values that all happen to be multiples of 10 give 10: the wider margin, so a change is never
+    claimed that the rounding could explain.
 
     Examples
     --------
     >>> rounding_step(pd.Series([2350.0, 15.0, None])), rounding_step(pd.Series([17.0, 12.0])), rounding_step(pd.Series([1.25]))
     (5.0, 1.0, 0.01)
+    >>> rounding_step(pd.Series([120.0, 40.0, 0.0]))
+    10.0
     """
     v = values.dropna().to_numpy(dtype=float)
     v = v[v != 0]
     if not len(v):
         return 0.0
-    for step in (5.0, 1.0, 0.1, 0.01):
+    for step in (10.0, 5.0, 1.0, 0.1, 0.01):
         if np.allclose(v / step, np.round(v / step), atol=1e-6):
             return step
     return 0.0

@@ -34,6 +34,9 @@ _KINDS = (
     ("_wijken.csv", "Cijfers per wijk"),
     ("_gemeente.csv", "Cijfers per gemeente"),
     ("_vergelijking.csv", "De gemeente naast haar grootteklasse, Nederland en een eigen groep"),
+    ("_verandering.csv", "Verandering per gebied en indicator sinds de nulmeting"),
+    ("_voortgang.csv", "Doelen: de stand ten opzichte van de nulmeting (tabel)"),
+    ("_voortgang.xlsx", "Doelen en verandering (Excel, met toelichting)"),
     ("_koppelrapport.txt", "Koppelrapport: welke buurten gekoppeld zijn en waar de cijfers vandaan komen"),
     ("_koppelrapport.json", "Koppelrapport (machineleesbaar, met alle codes)"),
 )
@@ -46,10 +49,16 @@ def describe(name: str) -> str:
     --------
     >>> describe("maassluis_briefing.pdf")
     'Briefing stuurgroep Integrale Veiligheid'
+    >>> describe("maassluis_verandering_bijstand_per_1000.png"), describe("maassluis_voortgang.csv")
+    ('Veranderingskaart sinds de nulmeting', 'Doelen: de stand ten opzichte van de nulmeting (tabel)')
     """
     for suffix, text in _KINDS:
         if name.endswith(suffix):
             return text
+    if "_wijkbezoek_" in name:
+        return "Pakket voor een wijkbezoek van de stuurgroep Integrale Veiligheid"
+    if "_verandering_" in name:
+        return "Veranderingskaart sinds de nulmeting"
     if "_indeling_" in name:
         return "Cijfers per gebied van een eigen indeling"
     if "/wijkprofiel_" in name:

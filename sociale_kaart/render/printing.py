@@ -937,7 +937,7 @@ def _visit_sections(ctx: PrintContext, wijk: pd.Series, footer: str) -> list[Sec
     three domains side by side, the social state and the aandachtsbuurten with their reasons."""
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
     title = _wijk_title(ctx, wijk)
-    subtitle = (f"{gemeentenaam} · wijk {code} · {plural(len(buurten), 'buurt', 'buurten')} · "
+    subtitle = (f"{gemeentenaam} · {area_words(ctx, code)} · {plural(len(buurten), 'buurt', 'buurten')} · "
                 f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners")
     height = PAGE_HEIGHT - MARGIN_BOTTOM - footer_height(footer) - header_height(title, subtitle) - 2
     area = Section(title, subtitle, [map_block(_wijk_map_spec(ctx, buurten, code), CONTENT_WIDTH, height)],
