@@ -63,6 +63,26 @@ class RunResult:
     pages: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Change:
+    """The years of a run, judged once: change per area and the targets (for tables, profiles, briefing)."""
+
+    series: object  #: sociale_kaart.build.series.Series
+    table: pd.DataFrame  #: sociale_kaart.build.change.change_table, every level
+    targets: tuple  #: sociale_kaart.analysis.targets.TargetResult, in the order declared
+    rules: str  #: ChangeSettings.describe()
+
+
+def _change(series, settings: RunSettings) -> Change | None:
+    if series is None:
+        return None
+    from .analysis.targets import judge_targets
+    from .build.change import change_table
+
+    targets = judge_targets(settings.targets, series, settings=settings.change) if settings.targets else ()
+    return Change(series, change_table(series, settings=settings.change), targets, settings.change.describe())
+
+
 def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True, progress: Progress | None = None
          ) -> RunResult:
     """Make `products` for the run that `settings` describe, into ``settings.output``.
@@ -93,7 +113,8 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
                      layouts=settings.layouts, wijk_layout=settings.wijk_layout)
         progress.say(f"grenzen en cijfers gekoppeld: {plural(len(data.buurten), 'buurt', 'buurten')}, "
                      f"{plural(len(data.indicators), 'indicator', 'indicatoren')}")
-        series = _series(data, settings, products, progress)
+        series = _series(data, settings, progress)
+        change = _change(series, settings)
         _write_report(out, data, series)
         analysis = None
         if _NEEDS_ANALYSIS & set(products):
@@ -106,7 +127,7 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
         pages: dict[str, int] = {}
         for product in products:
             _RENDERERS[product](out, data=data, analysis=analysis, classes=classes, indicators=shown,
-                                settings=settings, pages=pages, progress=progress, series=series)
+                                settings=settings, pages=pages, progress=progress, change=change)
         if index:
             from .render.index import render_index
 
@@ -186,8 +207,9 @@ def _tables(out: OutputFolder, *, data, classes, indicators, settings, **_) -> N
         out.write_csv(f"{stem}_indeling_{layout.slug}.csv", pd.DataFrame(_publishable(layout.areas, data)))
 
 
-def _write_xlsx(out: OutputFolder, name: str, frames, data) -> None:
-    """One sheet per level, suppressed figures as the word "onderdrukt", and a sheet of definitions."""
+def _write_xlsx(out: OutputFolder, name: str, frames, data, *, notes: dict[str, str] | None = None) -> None:
+    """One sheet per level, suppressed figures as the word "onderdrukt", and a sheet of definitions
+    (with `notes`, title -> text, under them)."""
     with pd.ExcelWriter(out.path(name), engine="openpyxl") as writer:
         for sheet, frame in frames:
             table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).astype(object)
@@ -204,7 +226,9 @@ def _write_xlsx(out: OutputFolder, name: str, frames, data) -> None:
              for i in data.indicators]
             + [{"sleutel": "", "indicator": "Kleine aantallen", "eenheid": "", "rol": "",
                 "definitie": data.small_numbers.describe()},
-               {"sleutel": "", "indicator": "Bron", "eenheid": "", "rol": "", "definitie": data.subtitle}])
+               {"sleutel": "", "indicator": "Bron", "eenheid": "", "rol": "", "definitie": data.subtitle}]
+            + [{"sleutel": "", "indicator": title, "eenheid": "", "rol": "", "definitie": text}
+               for title, text in (notes or {}).items()])
         definitions.to_excel(writer, sheet_name="definities", index=False)
 
 
@@ -281,23 +305,17 @@ def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, sett
         progress.say(f"statische kaart {ind.label}")
 
 
-def _progress_context(settings: RunSettings, series) -> dict:
-    """The judged targets and the years, for the progress pages of profiles and briefing."""
-    if series is None:
+def _progress_context(change: Change | None) -> dict:
+    """The judged targets, the years and the change per area, for profiles and briefing."""
+    if change is None:
         return {}
-    from .analysis.targets import judge_targets
-
-    from .build.change import change_table
-
-    targets = judge_targets(settings.targets, series, settings=settings.change) if settings.targets else ()
-    return {"targets": targets, "series": series, "change_rules": settings.change.describe(),
-            "change": change_table(series, levels=("buurt", "wijk"), settings=settings.change)}
+    return {"targets": change.targets, "series": change.series, "change_rules": change.rules, "change": change.table}
 
 
-def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, series=None, **_) -> None:
+def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, change=None, **_) -> None:
     from .render.printing import PrintContext, profile_documents, select_wijken
 
-    ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(settings, series))
+    ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(change))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     folder = f"{data.slug}_wijkprofielen"
     for name, title, figures in progress.items(profile_documents(ctx, wijken), "wijkprofiel", len(wijken),
@@ -306,10 +324,10 @@ def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress,
     pages["profielen"] = len(wijken)
 
 
-def _briefing(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, series=None, **_) -> None:
+def _briefing(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, change=None, **_) -> None:
     from .render.printing import PrintContext, briefing_figures, select_wijken, visit_title
 
-    ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(settings, series))
+    ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(change))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     visit = bool(settings.wijken)  # chosen wijken: the pack for a wijkbezoek
     if visit:
@@ -333,7 +351,7 @@ def _core(data) -> tuple:
     return tuple(i for i in data.indicators if i.key in core)
 
 
-def _series(data, settings: RunSettings, products, progress):
+def _series(data, settings: RunSettings, progress):
     """Every year of the run on the run's buurten (None without [[jaar]]): the figures behind change."""
     from .settings import YearSource
 
@@ -361,15 +379,15 @@ def _series(data, settings: RunSettings, products, progress):
     return series
 
 
-def _progress_tables(out: OutputFolder, *, data, settings, progress, series, **_) -> None:
+def _progress_tables(out: OutputFolder, *, data, settings, progress, change: Change | None, **_) -> None:
     """The change per area and the state of every target, as CSV and one Excel file."""
-    from .analysis.targets import judge_targets, targets_table
-    from .build.change import change_table
+    from .analysis.targets import targets_table
 
-    if series is None:  # every product was asked for, without earlier years
+    if change is None:  # every product was asked for, without earlier years
         progress.say("voortgang overgeslagen: geef eerdere jaren als [[jaar]] in het projectbestand")
         return
-    change = change_table(series, settings=settings.change)
+    series, results = change.series, change.targets
+    change = change.table
     change_out = change.copy()
     for col in ("nulmeting", "laatste", "verschil", "marge_afronding"):
         change_out[col] = [round(v, decimals_for(u)) if pd.notna(v) else v for v, u in zip(change[col], change["eenheid"])]
@@ -378,20 +396,16 @@ def _progress_tables(out: OutputFolder, *, data, settings, progress, series, **_
     change_out["inwoners_nulmeting"] = change["inwoners_nulmeting"].round().astype("Int64")
     out.write_csv(f"{data.slug}_verandering.csv", change_out)
     sheets = [("verandering", change_out)]
-    if settings.targets:
-        results = judge_targets(settings.targets, series, settings=settings.change)
+    if results:
         table = targets_table(results)
         out.write_csv(f"{data.slug}_voortgang.csv", table)
         sheets.insert(0, ("doelen", table))
         counts = table["status"].value_counts()
         progress.say("doelen: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
-    notes = pd.DataFrame({"toelichting": [settings.change.describe(), data.small_numbers.describe(),
-                                          f"Jaren: {', '.join(map(str, series.year_numbers))}; alle cijfers op de "
-                                          f"buurtgrenzen van {series.reference} (zie het koppelrapport).",
-                                          data.subtitle]})
-    with pd.ExcelWriter(out.path(f"{data.slug}_voortgang.xlsx"), engine="openpyxl") as writer:
-        for name, frame in [*sheets, ("toelichting", notes)]:
-            frame.astype(object).where(frame.notna(), None).to_excel(writer, sheet_name=name, index=False)
+    _write_xlsx(out, f"{data.slug}_voortgang.xlsx", sheets, data, notes={
+        "Verandering": settings.change.describe(),
+        "Jaren": f"{', '.join(map(str, series.year_numbers))}; alle cijfers op de buurtgrenzen van {series.reference} "
+                 "(zie het koppelrapport)."})
     progress.say("verandering en voortgang geschreven")
     from .render.change import change_map_figure
 

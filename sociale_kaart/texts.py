@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 #: How a suppressed figure and a missing one read in every table, tooltip and PDF.
 SUPPRESSED_TEXT, MISSING_TEXT = "onderdrukt", "–"
@@ -115,6 +116,4 @@ def slugify(text: str, fallback: str = "kaart") -> str:
     >>> slugify("Wijkbezoek Kapelpolder"), slugify("Wijk 04 'De Dijk'"), slugify("***", "registratie")
     ('wijkbezoek_kapelpolder', 'wijk_04_de_dijk', 'registratie')
     """
-    import re
-
     return re.sub(r"[^0-9a-z]+", "_", str(text).lower()).strip("_")[:60] or fallback

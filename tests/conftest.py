@@ -148,6 +148,20 @@ def sample(sample_paths):
                          registraties=(sample_paths["registraties"], sample_paths["meldingen"])))
 
 
+@pytest.fixture(scope="session")
+def maassluis_project(buurten_2016, kwb_2024):
+    """Write a ``sociale-kaart.toml`` for Maassluis (2016 map, KWB 2024) into a folder, with more TOML.
+
+    ``maassluis_project(folder, "[[jaar]] ...", gebied='indeling = "x"')``: `gebied` adds keys to [gebied].
+    """
+    def write(folder: Path, extra: str = "", *, gebied: str = "") -> Path:
+        path = folder / "sociale-kaart.toml"
+        path.write_text(f'[bronnen]\ngrenzen = "{buurten_2016}"\nkwb = "{kwb_2024}"\n'
+                        f'[gebied]\ngemeenten = ["Maassluis"]\n{gebied}\n{extra}', encoding="utf-8")
+        return path
+    return write
+
+
 # --- change over time: a second year ------------------------------------------------------------
 
 @pytest.fixture(scope="session")

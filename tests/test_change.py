@@ -123,25 +123,21 @@ def test_a_suppressed_baseline_is_not_judged(table, kwb_2015_rows):
     assert row["verandering"] == NOT_JUDGED and row["reden"] == "onderdrukt in 2015 (klein aantal)"
 
 
-def test_change_follows_the_units_of_the_run(buurten_2016, kwb_2024, kwb_2015, kwb_2015_rows, kwb_rows, tmp_path):
+def test_change_follows_the_units_of_the_run(maassluis_project, buurten_2016, kwb_2015, kwb_2015_rows, kwb_rows,
+                                             tmp_path):
     """``[eenheden] bijstand_per_1000 = 10000``: change and targets per 10.000, as the run's tables."""
     import csv
     import subprocess
     import sys
 
-    (tmp_path / "sociale-kaart.toml").write_text(f"""
-[bronnen]
-grenzen = "{buurten_2016}"
-kwb = "{kwb_2024}"
-[gebied]
-gemeenten = ["Maassluis"]
+    maassluis_project(tmp_path, f"""
 [eenheden]
 bijstand_per_1000 = 10000
 [[jaar]]
 jaar = 2015
 kwb = "{kwb_2015}"
 grenzen = "{buurten_2016}"
-""", encoding="utf-8")
+""")
     done = subprocess.run([sys.executable, "-m", "sociale_kaart.cli", "maak", "--product", "voortgang", "--stil"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -329,14 +329,8 @@ def run(args, cwd):
     return subprocess.run([sys.executable, "-m", "sociale_kaart.cli", *args], cwd=cwd, capture_output=True, text=True)
 
 
-def test_cli_maak_and_profiel_with_own_layouts(buurten_2016, kwb_2024, wijken_2024, tmp_path):
-    (tmp_path / "sociale-kaart.toml").write_text(f"""
-[bronnen]
-grenzen = "{buurten_2016}"
-kwb = "{kwb_2024}"
-[gebied]
-gemeenten = ["Maassluis"]
-indeling = "{ATLAS}"
+def test_cli_maak_and_profiel_with_own_layouts(maassluis_project, wijken_2024, tmp_path):
+    maassluis_project(tmp_path, f"""
 [[indeling]]
 naam = "{ATLAS}"
 bron = "{SIX}"
@@ -346,7 +340,7 @@ naam = "Wijken 2024"
 bron = "{wijken_2024}"
 kolom = "wijknaam"
 code = "wijkcode"
-""", encoding="utf-8")
+""", gebied=f'indeling = "{ATLAS}"')
     done = run(["maak", "--product", "tabellen", "--product", "profielen", "--stil"], tmp_path)
     assert done.returncode == 0, done.stderr
     out = tmp_path / "maps"

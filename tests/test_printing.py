@@ -670,21 +670,11 @@ def test_briefing_compares_the_gemeente_with_its_size_class_and_the_netherlands(
 
 
 @needs_poppler
-def test_wijkbezoek_shows_the_change_since_the_nulmeting(buurten_2016, kwb_2024, kwb_2015, kwb_2015_rows, kwb_rows,
-                                                         tmp_path):
+def test_wijkbezoek_shows_the_change_since_the_nulmeting(maassluis_project, buurten_2016, kwb_2015, kwb_2015_rows,
+                                                         kwb_rows, tmp_path):
     from tests.conftest import raw_2015
 
-    (tmp_path / "sociale-kaart.toml").write_text(f"""
-[bronnen]
-grenzen = "{buurten_2016}"
-kwb = "{kwb_2024}"
-[gebied]
-gemeenten = ["Maassluis"]
-[[jaar]]
-jaar = 2015
-kwb = "{kwb_2015}"
-grenzen = "{buurten_2016}"
-""", encoding="utf-8")
+    maassluis_project(tmp_path, f'[[jaar]]\njaar = 2015\nkwb = "{kwb_2015}"\ngrenzen = "{buurten_2016}"\n')
     result = run("briefing", "--wijk", "Kapelpolder", "--uitvoer", "uit", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     text = pdf_text(tmp_path / "uit" / "maassluis_wijkbezoek_kapelpolder.pdf")

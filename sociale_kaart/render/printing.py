@@ -234,6 +234,8 @@ def flag_sentence(n_flagged: int, n_buurten: int) -> str:
 
 #: A buurt without a Leefbaarometer score (too few addresses) says so in the domain table.
 NO_SCORE = "geen score"
+#: The column with a buurt's weakest Leefbaarometer dimension.
+WEAKEST = "Zwakst op"
 
 
 def domain_indicators(ctx: PrintContext) -> dict[str, list[Indicator]]:
@@ -294,7 +296,7 @@ def domain_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[list[
             header.append(f"{indicator.label} ({unit})")
             domains.append(domain)
         if domain == "leefbaarheid" and any(i.key == "lbm_klasse" for i in indicators):
-            header.append("Zwakst op")
+            header.append(WEAKEST)
             domains.append(domain)
 
     def cells(row, buurt: bool) -> list[str]:
@@ -326,15 +328,14 @@ def domain_blocks(ctx: PrintContext, wijkcode: str, *, heading: str = "Sociaal, 
                   ) -> list[Block]:
     """The domain table under a band that names the domains above their columns."""
     header, rows, bold, domains = domain_rows(ctx, wijkcode)
-    tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold,
-                          aligns=["left"] + ["right"] * (len(header) - 1) if "Zwakst op" not in header else
-                          ["left"] + ["right"] * (len(header) - 2) + ["left"])
+    aligns = ["left" if h in ("Gebied", WEAKEST) else "right" for h in header]  # names left, figures right
+    tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold, aligns=aligns)
     blocks: list[Block] = [text_block([Paragraph(heading, HEADING)], keep_with_next=True)]
     if len(tables) == 1:
         blocks.append(_domain_band(tables[0], domains))
     else:  # too many columns for one table: each column says its domain
         header = [f"{d.capitalize()}: {h}" if d else h for h, d in zip(header, domains)]
-        tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold)
+        tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold, aligns=aligns)
     for i, table in enumerate(tables):
         blocks += [Spacer(6)] if i else []
         blocks.append(table)
@@ -704,8 +705,7 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section],
     page; what still does not fit goes on on a second page.
     """
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
-    subtitle = (f"{gemeentenaam} · {area_words(ctx, code)} · {plural(len(buurten), 'buurt', 'buurten')} · "
-                f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners · {ctx.date}")
+    subtitle = f"{_area_subtitle(ctx, buurten, code, gemeentenaam)} · {ctx.date}"
     footer = ctx.footer(f"{wijk['wijknaam']}, {gemeentenaam}")
     spec = _wijk_map_spec(ctx, buurten, code)
     chart_width = CONTENT_WIDTH * CHART_SHARE
@@ -898,10 +898,28 @@ def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
     return Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height)], toc="Overzichtskaart (behoefte-index)")
 
 
+def _area_subtitle(ctx: PrintContext, buurten: pd.DataFrame, code: str, gemeentenaam: str) -> str:
+    """"Maassluis · wijk WK055604 · 5 buurten · 7.585 inwoners": under a wijk's or own area's title."""
+    return (f"{gemeentenaam} · {area_words(ctx, code)} · {plural(len(buurten), 'buurt', 'buurten')} · "
+            f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners")
+
+
+def _figure_tables(ctx: PrintContext, code: str) -> list[Block]:
+    """A wijk's figures per buurt: with safety or liveability data the three domains side by side and
+    then what else the run has ("Achtergrond"), else one table of every indicator."""
+    if not has_domains(ctx):
+        return _table_section(ctx, code)
+    shown = {i.key for group in domain_indicators(ctx).values() for i in group}
+    others = [i for i in ctx.data.indicators if i.key not in shown]
+    blocks = domain_blocks(ctx, code)
+    if others:
+        blocks += [Spacer(10), *_table_section(ctx, code, others, heading="Achtergrond per buurt")]
+    return blocks
+
+
 def _wijk_section(ctx: PrintContext, wijk: pd.Series, *, footer: str | None = None) -> Section:
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
-    subtitle = (f"{gemeentenaam} · {area_words(ctx, code)} · {plural(len(buurten), 'buurt', 'buurten')} · "
-                f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners")
+    subtitle = _area_subtitle(ctx, buurten, code, gemeentenaam)
     state = _state_sentence(ctx, buurten, code)
     note = coverage_note(buurten, ctx.data)
     paragraphs = [Paragraph("Sociale staat", HEADING, keep_with_next=True), Paragraph(state)]
@@ -913,15 +931,7 @@ def _wijk_section(ctx: PrintContext, wijk: pd.Series, *, footer: str | None = No
         paragraphs.append(Paragraph("Aandachtsbuurten met redenen", Style(9.0, "bold"), space_before=6,
                                     keep_with_next=True))
         paragraphs += [Paragraph(t, BODY, indent=indent, space_before=3) for t in flagged]
-    if has_domains(ctx):  # the three domains side by side, then what else the run has (context)
-        shown = {i.key for group in domain_indicators(ctx).values() for i in group}
-        others = [i for i in ctx.data.indicators if i.key not in shown]
-        tables = domain_blocks(ctx, code)
-        if others:
-            tables += [Spacer(10), *_table_section(ctx, code, others, heading="Achtergrond per buurt")]
-    else:
-        tables = _table_section(ctx, code)
-    rest = [Spacer(10), *tables, Spacer(12), text_block(paragraphs)]
+    rest = [Spacer(10), *_figure_tables(ctx, code), Spacer(12), text_block(paragraphs)]
     title = _wijk_title(ctx, wijk)
     spec = _wijk_map_spec(ctx, buurten, code)
     footer = footer or ctx.footer(f"Briefing {ctx.data.title}")
@@ -937,16 +947,11 @@ def _visit_sections(ctx: PrintContext, wijk: pd.Series, footer: str) -> list[Sec
     three domains side by side, the social state and the aandachtsbuurten with their reasons."""
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
     title = _wijk_title(ctx, wijk)
-    subtitle = (f"{gemeentenaam} · {area_words(ctx, code)} · {plural(len(buurten), 'buurt', 'buurten')} · "
-                f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners")
+    subtitle = _area_subtitle(ctx, buurten, code, gemeentenaam)
     height = PAGE_HEIGHT - MARGIN_BOTTOM - footer_height(footer) - header_height(title, subtitle) - 2
     area = Section(title, subtitle, [map_block(_wijk_map_spec(ctx, buurten, code), CONTENT_WIDTH, height)],
                    toc=f"{title}: kaart")
-    tables = domain_blocks(ctx, code) if has_domains(ctx) else _table_section(ctx, code)
-    shown = {i.key for group in domain_indicators(ctx).values() for i in group} if has_domains(ctx) else set()
-    others = [i for i in ctx.data.indicators if i.key not in shown]
-    if shown and others:
-        tables += [Spacer(10), *_table_section(ctx, code, others, heading="Achtergrond per buurt")]
+    tables = _figure_tables(ctx, code)
     paragraphs = [Paragraph("Sociale staat", HEADING, keep_with_next=True), Paragraph(_state_sentence(ctx, buurten, code))]
     note = coverage_note(buurten, ctx.data)
     if note:
@@ -955,7 +960,7 @@ def _visit_sections(ctx: PrintContext, wijk: pd.Series, footer: str) -> list[Sec
     change = change_blocks(ctx.change, code, [i.key for i in ctx.need], rules=ctx.change_rules)
     figures = Section(f"{title}: buurten", subtitle,
                       [*tables, Spacer(12), text_block(paragraphs + flags), *([Spacer(12), *change] if change else [])],
-                      toc=f"{title}: buurten in drie domeinen" if shown else f"{title}: buurten")
+                      toc=f"{title}: buurten in drie domeinen" if has_domains(ctx) else f"{title}: buurten")
     return [area, figures]
 
 
@@ -993,9 +998,9 @@ def _flags_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
                    toc="Alle aandachtsbuurten met redenen")
 
 
-def comparison_rows_per_gemeente(data) -> Iterator[tuple[str, list[str], list[list[str]]]]:
-    """Per gemeente of the run: its name, a header (gemeente, size class, Nederland, own group)
-    and one row per indicator, as a begroting lists them."""
+def comparison_rows_per_gemeente(data) -> Iterator[tuple[pd.DataFrame, list[str], list[list[str]]]]:
+    """Per gemeente of the run: its comparison rows (gemeente, size class, Nederland, own group),
+    a header naming them and one text row per indicator, as a begroting lists them."""
     table = data.comparison
     indicators = [i for i in data.indicators if i.key in table]
     for _, rows in table.groupby("gemeentecode", sort=False):
@@ -1011,7 +1016,7 @@ def comparison_rows_per_gemeente(data) -> Iterator[tuple[str, list[str], list[li
                     text += f" ({have} van {total})"
                 cells.append(text)
             body.append(cells)
-        yield str(rows["naam"].iloc[0]), header, body
+        yield rows, header, body
 
 
 def comparison_section(ctx: PrintContext) -> Section:
@@ -1021,12 +1026,9 @@ def comparison_section(ctx: PrintContext) -> Section:
     blocks: list[Block] = []
     indicators = [i for i in data.indicators if i.key in data.comparison]
     half = (CONTENT_WIDTH - 14) / 2
-    for name, header, rows in comparison_rows_per_gemeente(data):
-        blocks += [text_block([Paragraph(name, HEADING)], keep_with_next=True),
-                   *table_blocks(header, rows, bold_rows=(), aligns=["left"] + ["right"] * (len(header) - 1)),
-                   Spacer(10)]
-        part = data.comparison[data.comparison["naam"].isin(header[1:])]
-        part = part[part["gemeentecode"] == part["gemeentecode"].iloc[0]]
+    for part, header, rows in comparison_rows_per_gemeente(data):
+        blocks += [text_block([Paragraph(header[1], HEADING)], keep_with_next=True),
+                   *table_blocks(header, rows, aligns=["left"] + ["right"] * (len(header) - 1)), Spacer(10)]
         charts = [BarChart(f"{i.label} ({i.unit})", list(part["naam"]), list(part[i.key]),
                            [OK if not pd.isna(v) else "ontbreekt" for v in part[i.key]], None, decimals_for(i.unit), half)
                   for i in indicators]
