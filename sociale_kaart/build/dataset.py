@@ -24,6 +24,7 @@ from ..errors import InputError
 from ..settings import IndicatorSpec, SmallNumbers, Sources
 from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
 from ..sources.kwb import ColumnSource, KwbTable, read_kwb
+from ..sources.declarations import CBS, EXTRA_SOURCES, OWN_TABLE, REGISTRATION, extra_source, join_credits
 from ..sources.registrations import RegistrationSummary, read_registrations
 from ..texts import CBS_SOURCE, decimals_for, nl_number, plural, slugify
 from . import indicators as ind
@@ -73,7 +74,10 @@ class Dataset:
     warnings : tuple of str
         Dutch sentences every product shows where its numbers are.
     bron : str
-        Attribution line.
+        Attribution line of everything the run read (:meth:`credits`).
+    credit_lines : tuple of (str, str)
+        Source key (``kwb``: boundaries and KWB; ``misdrijven``, ``registraties``, ...) -> its
+        credit with year and licence, as the declarations give it.
     """
 
     buurten: gpd.GeoDataFrame
@@ -94,6 +98,7 @@ class Dataset:
     comparison: pd.DataFrame | None = None  #: the gemeente beside its size class, the Netherlands and an own group
     layouts: tuple = ()  #: own area layouts (sociale_kaart.build.layouts.AreaLayout), each with its figures per area
     wijk_layout: str | None = None  #: the own layout whose areas are the wijken of this run; None: CBS wijken
+    credit_lines: tuple[tuple[str, str], ...] = ()
 
     #: Above this many gemeenten a title names the count instead of every name.
     MAX_NAMES = 4
@@ -131,6 +136,22 @@ class Dataset:
         if self.registrations:
             parts.append("met registraties van de gemeente")
         return " · ".join(parts + [self.bron])
+
+    def credits(self, keys=None) -> str:
+        """The credit line of the sources that feed the indicators `keys` (all sources: None).
+
+        Every product that shows a figure names its sources with year and licence:
+        ``"Bron: CBS/Kadaster wijk- en buurtkaart 2016 (CC BY 3.0), kerncijfers 2024 (CC BY 4.0);
+        Politie, geregistreerde misdrijven 2023 (CC BY 4.0)"``.
+        """
+        if not self.credit_lines:
+            return self.bron
+        wanted = None if keys is None else {s for i in self.indicators if i.key in set(keys) for s in i.sources}
+        return join_credits(text for key, text in self.credit_lines if key == "kwb" or wanted is None or key in wanted)
+
+    def subtitle_for(self, keys) -> str:
+        """:attr:`subtitle` with the credits of the sources of the indicators `keys` only."""
+        return self.subtitle.replace(self.bron, self.credits(keys))
 
     def provenance_text(self) -> str:
         """Where each count came from: source column, file and year."""
@@ -245,16 +266,21 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         for col, label in reg.labels.items():
             extra.append(ind.registration_indicator(col, label))
             reg_columns.append(col)
-    for path, reader in ((sources.misdrijven, "crime"), (sources.leefbaarometer, "liveability")):
+    lineage = {col: REGISTRATION for col in reg_columns}
+    credits = []
+    for key in EXTRA_SOURCES:
+        path = getattr(sources, key, None)
         if path is None:
             continue
-        joined, universe, report_, made = _safety(path, reader, joined, universe, codes, read)
+        joined, universe, report_, made, table = _extra_source(key, path, joined, universe, codes, read)
         reports.append(report_)
         extra += made
+        lineage.update({f.key: f.lineage for f in table.figures})
+        credits.append((key, table.declaration.credit(table.year)))
     joined["koppeling"] = kwb_status.to_numpy()
     joined = ind.derive_counts(joined)
     universe = ind.derive_counts(universe)
-    joined, universe, own = _own_indicators(indicators, joined, universe, kwb, reg_columns)
+    joined, universe, own = _own_indicators(indicators, joined, universe, kwb, lineage)
     extra += own
     chosen = [_with_unit(i, (units or {}).get(i.key)) for i in ind.available(joined, extra)]
     chosen = [dataclasses.replace(i, domain=(domains or {}).get(i.key, i.domain)) for i in chosen]
@@ -288,10 +314,11 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     own, joined, wijken = _layouts(layouts, wijk_layout, joined, wijken, chosen, small_numbers, read.source, wijk_shapes)
     disclosure = None
     if reg_columns:
-        joined, wijken, gemeenten, disclosure = _protect(joined, wijken, gemeenten,
-                                                         [i for i in chosen if i.protected], small_numbers,
-                                                         layouts={l.name: l for l in own if l.name != wijk_layout})
-        own = _protected_layouts(own, disclosure, wijken, wijk_layout, [i for i in chosen if i.protected], small_numbers)
+        protected = [i for i in chosen if i.protected]
+        joined, wijken, gemeenten, disclosure = _protect(joined, wijken, gemeenten, protected, small_numbers,
+                                                         layouts={l.name: l for l in own if l.name != wijk_layout},
+                                                         columns=reg_columns)
+        own = _protected_layouts(own, disclosure, wijken, wijk_layout, protected, small_numbers)
     elif wijk_layout:
         own = _protected_layouts(own, None, wijken, wijk_layout, [], small_numbers)
     names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
@@ -301,7 +328,10 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
              f"{', '.join(read.repaired)}"] if read.repaired else []
     if read.emptied:
         notes.append(f"Geen vlak over na herstel, daarom niet op de kaart en niet gekoppeld: {', '.join(read.emptied)}")
-    bron = sources.bron or f"{CBS_SOURCE} ({_LICENCE_EXCEPTIONS.get(read.year, 'CC BY 4.0')})"
+    credit_lines = [] if sources.bron else [("kwb", _base_credit(read.year, kwb.year)), *credits]
+    if reg_columns and credit_lines:
+        credit_lines.append(("registraties", "registraties van de gemeente"))
+    bron = sources.bron or join_credits(text for _key, text in credit_lines)
     return Dataset(
         buurten=joined,
         wijken=wijken,
@@ -317,11 +347,22 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         warnings=tuple(warnings),
         geometry_notes=tuple(notes),
         bron=bron,
+        credit_lines=tuple(credit_lines),
         disclosure=disclosure,
         comparison=comparison,
         layouts=tuple(own),
         wijk_layout=wijk_layout,
     )
+
+
+def _base_credit(year_boundaries: int | None, year_figures: int | None) -> str:
+    """``CBS/Kadaster wijk- en buurtkaart 2016 (CC BY 3.0), kerncijfers 2024 (CC BY 4.0)``."""
+    from ..sources.kwb import KWB
+
+    licence = _LICENCE_EXCEPTIONS.get(year_boundaries, "CC BY 4.0")
+    kaart = f"wijk- en buurtkaart {year_boundaries}" if year_boundaries else "wijk- en buurtkaart"
+    figures = KWB.credit(year_figures).removeprefix("CBS, ")
+    return f"{CBS_SOURCE.removeprefix('Bron: ')} {kaart} ({licence}), {figures}"
 
 
 def _with_unit(indicator, scale):
@@ -335,17 +376,17 @@ def _with_unit(indicator, scale):
                                description=indicator.description.replace("per 1.000 inwoners", unit))
 
 
-def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=None):
-    """Replace registration counts and their rates by what may be published, at every level.
+def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=None, columns=()):
+    """Replace registration counts and the values made of them by what may be published, at every level.
 
-    The counts of the buurten on the map are protected together with the totals the run publishes
-    (per wijk, per gemeente and per area of every own layout in `layouts`, name -> AreaLayout);
-    rates everywhere are computed from the published counts.
+    The registration `columns` of the buurten on the map are protected together with the totals
+    the run publishes (per wijk, per gemeente and per area of every own layout in `layouts`, name
+    -> AreaLayout); every `protected` indicator (a registration as score, numerator or
+    denominator) is computed from the published counts only.
     """
     from .disclosure import protect_counts
 
-    columns = [i.numerator for i in protected]
-    counts = joined.set_index("buurtcode")[columns]
+    counts = joined.set_index("buurtcode")[list(columns)]
     wijk = joined.set_index("buurtcode")["wijkcode"]
     groupings = {"wijk": wijk.where(wijk.isin(set(wijken["wijkcode"]))),  # "buiten de indeling" is no area
                  "gemeente": joined.set_index("buurtcode")["gemeentecode"]}
@@ -401,58 +442,69 @@ def _protected_layouts(own, result, wijken, chosen_name, protected, rule):
 
 
 def _publish(frames, protected, rule: SmallNumbers) -> None:
-    """Put published counts, their rates and statuses in each (frame, key, published, status), in place."""
+    """Put published counts, and the values and statuses made of them, in each (frame, key, published, status).
+
+    In place. A value of a protected indicator is made of published counts only: a count's rate
+    per inhabitants as :func:`~sociale_kaart.build.disclosure.publish_rates` makes it, a published
+    count as a score, or a ratio with a published count as denominator; suppressed when any
+    registration count it is made of is.
+    """
     from .disclosure import publish_rates
 
     for frame, key, published, status in frames:
         codes = frame[key]
+        states = {}
+        for col in published.columns:
+            frame[col] = codes.map(published[col]).to_numpy()
+            states[col] = codes.map(status[col]).fillna("onbekend").to_numpy()
         for ind_ in protected:
-            col = ind_.numerator
-            values = codes.map(published[col])
-            frame[col] = values.to_numpy()
-            den = frame[ind_.denominator].astype(float) if ind_.denominator in frame else pd.Series(np.nan, index=frame.index)
-            rates = publish_rates(pd.Series(values.to_numpy(), index=frame.index), den, scale=ind_.scale,
-                                  decimals=decimals_for(ind_.unit), min_denominator=rule.min_denominator)
-            state = codes.map(status[col]).fillna("onbekend").to_numpy()
+            if ind_.kind == "score" and ind_.aggregation == "geen" and key != "buurtcode":
+                continue  # shown per buurt only: the aggregate has no value
+            hidden = np.zeros(len(frame), dtype=bool)
+            for col in {ind_.numerator, ind_.denominator} & set(states):
+                hidden |= states[col] == "onderdrukt"
+            num, den = (frame[c].astype(float) if c in frame else pd.Series(np.nan, index=frame.index)
+                        for c in (ind_.numerator, ind_.denominator))
+            if ind_.denominator in states and f"{ind_.key}_dekking" in frame:
+                frame[f"{ind_.key}_dekking"] = np.nan  # a share of the true registration counts
+            decimals = decimals_for(ind_.unit)
+            if ind_.kind == "score":
+                rates = num.where(~(den < rule.min_denominator))
+            elif ind_.denominator not in states:
+                rates = publish_rates(num, den, scale=ind_.scale, decimals=decimals,
+                                      min_denominator=rule.min_denominator)
+            else:  # a registration as denominator: the ratio of published figures only
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    rates = (num / den * ind_.scale).where((den > 0) & ~(den < rule.min_denominator)).round(decimals)
+            rates = rates.where(~hidden)
             frame[ind_.key] = rates.to_numpy()
-            frame[f"{ind_.key}_status"] = np.where(state == "onderdrukt", ind.SUPPRESSED,
+            frame[f"{ind_.key}_status"] = np.where(hidden, ind.SUPPRESSED,
                                                    np.where(rates.notna(), ind.OK,
                                                             np.where(den < rule.min_denominator, ind.SUPPRESSED,
                                                                      ind.MISSING)))
 
 
-def _safety(path, reader, joined, universe, codes, read: Boundaries):
-    """Police-registered crime or Leefbaarometer scores joined to the buurten, with their indicators."""
-    from ..sources.safety import CRIME_CAVEAT, read_crime, read_liveability
-
-    safety = read_crime(path) if reader == "crime" else read_liveability(path)
+def _extra_source(key, path, joined, universe, codes, read: Boundaries):
+    """A declared extra source (crime, Leefbaarometer, ...) joined to the buurten, with the indicators of its figures."""
+    declaration, reader = extra_source(key)
+    safety = reader(path)
     joined, report = join_figures(joined, safety.table, gemeenten=codes, source_boundaries=read.source,
                                   source_figures=safety.source, year_boundaries=read.year, year_figures=safety.year)
     joined = joined.drop(columns="koppeling")
     if not report.gekoppeld:
         raise InputError(f"{safety.source}: geen enkele buurtcode komt overeen met {read.source} voor {', '.join(codes)}")
     universe = universe.merge(safety.table, on="buurtcode", how="left")
-    made = []
-    if reader == "crime":
-        for col, label in safety.labels.items():
-            made.append(ind.Indicator(f"{col}_per_1000", label, col, "inwoners", 1000, "per 1.000 inwoners",
-                                      role="context", domain="veiligheid",
-                                      description=f"{label}: door de politie geregistreerd in {safety.year or '?'} "
-                                                  f"(Politie, tabel 47018NED), per 1.000 inwoners. {CRIME_CAVEAT}"))
-    else:
-        made.append(ind.Indicator("lbm_klasse", "Leefbaarometer-klasse", "lbm_klasse", "inwoners", 1, "klasse 1-9",
-                                  more_is_need=False, role="context", domain="leefbaarheid", kind="score",
-                                  aggregation="geen",
-                                  description="Leefbaarometer 3.0 (meting "
-                                              f"{safety.year or '?'}): klasse 1 (zeer onvoldoende) tot 9 "
-                                              "(uitstekend), per buurt; een score, nooit opgeteld. Als "
-                                              "behoefte-indicator telt klasse 4 (zwak) of lager als hoog. Buurten met "
-                                              "te weinig adressen hebben geen score."))
-    return joined, universe, report, made
+    made = [i for i in (ind.from_figure(f, source=key, year=safety.year) for f in safety.figures) if i is not None]
+    return joined, universe, report, made, safety
 
 
-def _own_indicators(specs, joined, universe, kwb: KwbTable, reg_columns):
-    """Columns and :class:`Indicator` of every own indicator; a column that is nowhere is an error."""
+def _own_indicators(specs, joined, universe, kwb: KwbTable, lineage: dict[str, str]):
+    """Columns and :class:`Indicator` of every own indicator; a column that is nowhere is an error.
+
+    An own indicator's lineage is the union of its columns' (`lineage`: column -> lineage of the
+    registrations and extra sources; KWB columns are CBS's, columns of its own table the table's):
+    one registration column among them, in any role, protects it.
+    """
     from ..sources.tables import read_buurt_table
 
     from ..sources.kwb import normalise_column_name
@@ -460,11 +512,13 @@ def _own_indicators(specs, joined, universe, kwb: KwbTable, reg_columns):
     by_source = {normalise_column_name(c.column): c.stable for c in kwb.columns}
     own = []
     for spec in specs:
+        mine = {}
         if spec.source is not None:
             table = read_buurt_table(spec.source)
             new = [c for c in table.columns if c != "buurtcode" and c not in joined.columns]
             joined = joined.merge(table[["buurtcode", *new]], on="buurtcode", how="left")
             universe = universe.merge(table[["buurtcode", *new]], on="buurtcode", how="left")
+            mine = {c: OWN_TABLE for c in new}
         names = {}
         for role in ("column", "numerator", "denominator"):
             name = getattr(spec, role)
@@ -477,10 +531,18 @@ def _own_indicators(specs, joined, universe, kwb: KwbTable, reg_columns):
             if not pd.api.types.is_numeric_dtype(joined[name]):
                 raise InputError(f"indicator {spec.key!r}: kolom {name!r} bevat geen getallen")
             names[role] = name
-        protected = spec.protected or names.get("numerator") in reg_columns
-        spec = type(spec)(**{**vars(spec), **names, "protected": protected})
-        own.append(ind.declared_indicator(spec))
+        inputs = {mine.get(n) or lineage.get(n, CBS) for n in names.values()}
+        keys = ("kwb", *(k for k, v in (("registraties", REGISTRATION),) if v in inputs))
+        keys += tuple(k for k in EXTRA_SOURCES if any(lineage.get(n) and lineage.get(n) == _publisher(k)
+                                                       for n in names.values()))
+        spec = type(spec)(**{**vars(spec), **names})
+        own.append(ind.declared_indicator(spec, lineage=frozenset(inputs), sources=keys))
     return joined, universe, own
+
+
+def _publisher(key: str) -> str:
+    """The lineage of the figures of extra source `key`."""
+    return extra_source(key)[0].publisher
 
 
 def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):

@@ -50,6 +50,7 @@ import pandas as pd
 from ..errors import InputError
 from .boundaries import year_from_name
 from .codes import LAND, gemeentecode_of, region_codes, wijkcode_of
+from .declarations import BUURT, CBS, GEMEENTE, WIJK, SourceDeclaration
 from .values import DUTCH, POINT, check_range, is_number_text, number_format, parse_numbers
 
 #: The naming conventions in ``kwb_columns.csv``, with a Dutch description for reports.
@@ -60,6 +61,10 @@ FORMS = {
     "map_upper": "namen van de Wijk- en Buurtkaart (tot 2016)",
     "xlsx": "namen van kwb-<jaar>.xlsx",
 }
+#: The KWB as a source: CBS Kerncijfers Wijken en Buurten; its figures are the rows of ``kwb_columns.csv``.
+KWB = SourceDeclaration("kwb", "CBS, kerncijfers", publisher=CBS, licence="CC BY 4.0", levels=(BUURT, WIJK, GEMEENTE),
+                        keys="Codering/WijkenEnBuurten, buurtcode of BU_CODE (BU, WK, GM, NL00)",
+                        year="Perioden of jaar; anders het jaar in de bestandsnaam")
 _NUMERIC_KINDS = ("count", "percentage", "rate", "amount", "class")
 _WHAT = {"count": "een aantal", "percentage": "een percentage", "rate": "een aantal per 1.000", "class": "een klasse"}
 

@@ -1,0 +1,104 @@
+"""Every figure knows what it is: a crime table of another shape, own indicators on registrations, credits."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from sociale_kaart.build.dataset import build
+from sociale_kaart.errors import InputError
+from sociale_kaart.settings import Sources
+
+
+@pytest.fixture(scope="session")
+def crime_2023(shared) -> dict[str, float]:
+    """All registered crime 2023 per buurt, from the verbatim 47018NED rows."""
+    with open(shared / "veiligheid" / "politie_47018NED_2023_totaal_rijnmond.csv", encoding="utf-8") as handle:
+        return {r["WijkenEnBuurten"].strip(): float(r["GeregistreerdeMisdrijven_1"]) for r in csv.DictReader(handle)
+                if r["SoortMisdrijf"] == "0.0.0 " and r["Perioden"] == "2023JJ00"
+                and r["WijkenEnBuurten"].startswith("BU")}
+
+
+@pytest.fixture(scope="session")
+def inhabitants(kwb_rows) -> dict[str, float]:
+    out = {}
+    for code, row in kwb_rows.items():
+        text = row["AantalInwoners_5"].strip()
+        if code.startswith("BU") and text not in ("", "."):
+            out[code] = float(text)
+    return out
+
+
+def third_party_table(path, crime, inhabitants, *, count=True, rate=True, year="2023"):
+    """The shape third parties publish: buurtcode, jaar, a count and a column already per 1.000 inhabitants."""
+    header = ["buurtcode", "gemeente", *(["jaar"] if year else []), *(["misdrijven"] if count else []),
+              *(["misdrijven_per1000"] if rate else [])]
+    lines = [";".join(header)]
+    for code, n in crime.items():
+        if not code.startswith("BU0556") or code not in inhabitants:
+            continue
+        per1000 = f"{n / inhabitants[code] * 1000:.1f}"
+        lines.append(";".join([code, "Maassluis", *([year] if year else []), *([f"{n:g}"] if count else []),
+                               *([per1000] if rate else [])]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def crime_indicators(data):
+    return [i for i in data.indicators if i.domain == "veiligheid"]
+
+
+def test_count_and_per_1000_columns_make_one_indicator_computed_once(tmp_path, buurten_2016, kwb_2024, crime_2023,
+                                                                     inhabitants):
+    table = third_party_table(tmp_path / "misdrijven_rijnmond.csv", crime_2023, inhabitants)
+    data = build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), misdrijven=table))
+    (crime,) = crime_indicators(data)
+    assert crime.key == "misdrijven_totaal_per_1000" and crime.numerator == "misdrijven_totaal"
+    assert "misdrijven_per1000" not in data.buurten and not any("per1000" in c for c in data.buurten.columns)
+    rows = data.buurten.set_index("buurtcode")
+    checked = 0
+    for code, row in rows.iterrows():
+        if code in crime_2023 and inhabitants.get(code, 0) >= 50:
+            assert row[crime.key] == pytest.approx(crime_2023[code] / inhabitants[code] * 1000, abs=1e-9), code
+            checked += 1
+    assert checked >= 15
+    assert "2023" in crime.description
+    assert "Politie, geregistreerde misdrijven 2023" in data.credits([crime.key])
+
+
+def test_only_the_published_rate_is_kept_as_published(tmp_path, buurten_2016, kwb_2024, crime_2023, inhabitants):
+    table = third_party_table(tmp_path / "misdrijven_rijnmond.csv", crime_2023, inhabitants, count=False)
+    published = {r["buurtcode"]: float(r["misdrijven_per1000"])
+                 for r in csv.DictReader(open(table, encoding="utf-8"), delimiter=";")}
+    data = build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), misdrijven=table))
+    (crime,) = crime_indicators(data)
+    assert crime.key == "misdrijven_totaal_per_1000" and crime.unit == "per 1.000 inwoners"
+    rows = data.buurten.set_index("buurtcode")
+    for code, value in published.items():
+        if inhabitants[code] >= 50:
+            assert rows.at[code, crime.key] == value, "never divided again"
+    gemeente = data.gemeenten.set_index("gemeentecode").loc["GM0556"]
+    both = [c for c in published if inhabitants[c] >= 0]
+    expected = sum(published[c] * inhabitants[c] for c in both) / sum(inhabitants[c] for c in both)
+    assert gemeente[crime.key] == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_table_without_its_year_is_refused(tmp_path, buurten_2016, kwb_2024, crime_2023, inhabitants):
+    table = third_party_table(tmp_path / "misdrijven_rijnmond.csv", crime_2023, inhabitants, year=None)
+    with pytest.raises(InputError, match=r"misdrijven_rijnmond.csv: geen jaar gevonden; verwacht een kolom jaar"):
+        build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), misdrijven=table))
+
+
+def test_a_table_with_two_years_is_refused(tmp_path, buurten_2016, kwb_2024):
+    table = tmp_path / "misdrijven.csv"
+    table.write_text("buurtcode;jaar;misdrijven\nBU05560101;2022;10\nBU05560101;2023;12\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"misdrijven.csv: het bestand heeft meer jaren \(2022, 2023\)"):
+        build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), misdrijven=table))
+
+
+def test_a_table_without_crime_columns_is_refused(tmp_path, buurten_2016, kwb_2024):
+    table = tmp_path / "politie_2023.csv"
+    table.write_text("buurtcode;aantal\nBU05560101;10\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"politie_2023.csv: geen tabel 47018NED .* misdrijven_per1000"):
+        build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), misdrijven=table))
