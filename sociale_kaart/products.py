@@ -192,11 +192,11 @@ def _tables(out: OutputFolder, *, data, classes, indicators, settings, **_) -> N
         layers["wijken"] = wijken
     out.write_gpkg(f"{stem}_sociale_kaart.gpkg", layers)
     if indicators:  # QGIS opens the buurten with the map's classes of the first indicator
-        from .render.classes import classify
+        from .render.classes import classes_for
         from .render.qgis import qml
 
         first = indicators[0]
-        cls = classes.get(first.key) or classify(data.buurten[first.key], settings.map.scheme, settings.map.k)
+        cls = classes.get(first.key) or classes_for(first, data.buurten[first.key], settings.map.scheme, settings.map.k)
         out.add_layer_style(f"{stem}_sociale_kaart.gpkg", layer="buurten", style_name=first.label, qml=qml(first, cls))
         out.write_text(f"{stem}_sociale_kaart.qml", qml(first, cls))
     frames = (("buurten", buurten), ("wijken", wijken), ("gemeente", gemeenten))
@@ -246,7 +246,8 @@ def _relation_plots(out: OutputFolder, *, data, analysis, progress, **_) -> None
 
     by_key = {ind.key: ind for ind in data.indicators}
     for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows():
-        fig = relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row, source=data.subtitle)
+        fig = relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row,
+                              source=data.subtitle_for([row["behoefte"], row["context"]]))
         out.save_figure(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png", fig, dpi=200)
     progress.say("spreidingsdiagrammen getekend")
 
@@ -264,7 +265,7 @@ def _comparison(out: OutputFolder, *, data, progress, **_) -> None:
     for code, rows in table.groupby("gemeentecode", sort=False):
         name = rows["naam"].iloc[0]
         fig = comparison_figure(rows, [i for i in data.indicators if i.key in keys], title=f"{name} vergeleken",
-                                source=data.subtitle)
+                                source=data.subtitle_for(keys))
         suffix = "" if table["gemeentecode"].nunique() == 1 else f"_{code}"
         out.save_figure(f"{data.slug}_vergelijking{suffix}.png", fig, dpi=200)
     progress.say("vergelijking met grootteklasse en Nederland gemaakt")
@@ -286,7 +287,7 @@ def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, 
 
     first = indicators[0]
     fig = map_figure(analysis.table, data.wijken, first, classes[first.key], title=_title(data, settings),
-                     subtitle=_subtitle(data), border_label=border_labels(data.wijk_layout)[0])
+                     subtitle=_subtitle(data, [first.key]), border_label=border_labels(data.wijk_layout)[0])
     out.save_figure(f"{data.slug}_kaart.png", fig, dpi=300)
     snippet = embed_snippet(f"{data.slug}_kaart.html", f"{data.slug}_kaart.png", _title(data, settings), _subtitle(data))
     out.write_text(f"{data.slug}_kaart_insluiten.html", snippet)
@@ -298,7 +299,7 @@ def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, sett
 
     for ind in indicators:  # drawn once, saved in every format
         fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key],
-                         title=f"{ind.label} – {data.title}", subtitle=_subtitle(data),
+                         title=f"{ind.label} – {data.title}", subtitle=_subtitle(data, [ind.key]),
                          border_label=border_labels(data.wijk_layout)[0])
         for fmt in settings.map.formats:
             out.save_figure(f"{data.slug}_{ind.key}.{fmt}", fig, dpi=300 if fmt == "png" else None)
@@ -478,7 +479,7 @@ def _map_indicators(data, settings: RunSettings) -> list[Indicator]:
 
 def _classes(data, analysis, indicators, settings: RunSettings) -> dict:
     """Class breaks of every mapped indicator and of the need index, computed once for every product."""
-    from .render.classes import classify
+    from .render.classes import classes_for, classify
 
     table = analysis.table if analysis is not None else data.buurten
     unknown = set(settings.map.breaks) - {ind.key for ind in data.indicators}
@@ -486,10 +487,8 @@ def _classes(data, analysis, indicators, settings: RunSettings) -> dict:
         raise InputError(f"grenswaarden voor onbekende indicator {sorted(unknown)[0]!r}")
     result = {}
     for ind in {*indicators, *(analysis.need if analysis is not None else ())}:
-        if ind.key in settings.map.breaks:
-            result[ind.key] = classify(table[ind.key], "handmatig", settings.map.k, settings.map.breaks[ind.key])
-        else:
-            result[ind.key] = classify(table[ind.key], settings.map.scheme, settings.map.k)
+        result[ind.key] = classes_for(ind, table[ind.key], settings.map.scheme, settings.map.k,
+                                      settings.map.breaks.get(ind.key))
     if analysis is not None:
         result["behoefte_index"] = classify(table["behoefte_index"], "kwantielen", 5)
     return result
@@ -499,6 +498,7 @@ def _title(data, settings: RunSettings) -> str:
     return settings.map.title or f"Sociale kaart {data.title}"
 
 
-def _subtitle(data) -> str:
-    """The subtitle of every map: years and source, and the warnings where the numbers are."""
-    return " · ".join([data.subtitle, *data.warnings])
+def _subtitle(data, keys=None) -> str:
+    """The subtitle of every map: years and the sources of the indicators `keys` (None: all), and the
+    warnings where the numbers are."""
+    return " · ".join([data.subtitle if keys is None else data.subtitle_for(keys), *data.warnings])

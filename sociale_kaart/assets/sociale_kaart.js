@@ -215,6 +215,8 @@
       var cls = ind.klasse[i];
       if (cls === -2) { return esc(T.onderdrukt); }
       if (cls === -1 || ind.waarde[i] === null) { return esc(T.ontbreekt); }
+      var name = ind.klassenamen && ind.klassenamen[Math.round(ind.waarde[i]) - 1];
+      if (name) { return esc(name); }  // an ordered class: "9 uitstekend"
       return nl(ind.waarde[i], ind.decimalen) + " " + esc(ind.eenheid);
     }
 

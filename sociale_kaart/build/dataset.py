@@ -127,7 +127,10 @@ class Dataset:
 
     @property
     def subtitle(self) -> str:
-        """Data years and source, for every map and print product."""
+        """Data years and source, for every map and print product: the credit line of every source,
+        each with its own year and licence (:meth:`credits`)."""
+        if self.credit_lines:
+            return self.bron
         parts = []
         if self.jaar_cijfers:
             parts.append(f"Cijfers {self.jaar_cijfers}")
@@ -151,7 +154,7 @@ class Dataset:
 
     def subtitle_for(self, keys) -> str:
         """:attr:`subtitle` with the credits of the sources of the indicators `keys` only."""
-        return self.subtitle.replace(self.bron, self.credits(keys))
+        return self.credits(keys) if self.credit_lines else self.subtitle
 
     def provenance_text(self) -> str:
         """Where each count came from: source column, file and year."""

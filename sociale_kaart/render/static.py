@@ -298,6 +298,9 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     chosen = list(zip(named[context.key], named[need.key], names))
     ax.set_xlabel(f"{context.label} ({context.unit})")
     ax.set_ylabel(f"{need.label} ({need.unit})")
+    for ind, axis in ((context, ax.xaxis), (need, ax.yaxis)):
+        if ind.classes:  # an ordered class: its own whole classes, never 4,5
+            axis.set_ticks(range(1, len(ind.classes) + 1))
     ax.grid(color="#e0e0e0", linewidth=0.6, zorder=0)
     p_text = p_value_text(stats["p"])
     rho_text = nl_number(stats["rho"], 2)
@@ -316,6 +319,38 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     return fig
 
 
+#: Comparison bars: the gemeente where it is worse or better than its size class, or neither; the references.
+COMPARISON_COLOURS = {"slechter": "#b30000", "beter": "#2c7fb8", "gelijk": "#636363", "referentie": "#bdbdbd"}
+
+
+def comparison_colours(indicator: Indicator, rows) -> list[str]:
+    """A colour per row: the gemeente by the indicator's direction against its size class, references grey.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sociale_kaart.build.indicators import registry
+    >>> rows = pd.DataFrame({"vergelijking": ["gemeente", "grootteklasse"], "wmo_per_1000": [40.0, 50.0]})
+    >>> comparison_colours(registry()["wmo_per_1000"], rows)  # below its size class: better, not red
+    ['#2c7fb8', '#bdbdbd']
+    >>> comparison_colours(registry()["pct_huur"], rows.rename(columns={"wmo_per_1000": "pct_huur"}))[0]
+    '#636363'
+    """
+    from ..sources.declarations import HIGHER_BETTER, HIGHER_WORSE
+
+    reference = rows.loc[rows["vergelijking"].eq("grootteklasse"), indicator.key]
+    out = []
+    for kind, value in zip(rows["vergelijking"], rows[indicator.key]):
+        if kind != "gemeente":
+            out.append(COMPARISON_COLOURS["referentie"])
+            continue
+        diff = value - reference.iloc[0] if len(reference) else 0.0
+        worse = diff > 0 if indicator.direction == HIGHER_WORSE else diff < 0 if indicator.direction == HIGHER_BETTER \
+            else None
+        out.append(COMPARISON_COLOURS["gelijk" if worse is None or diff == 0 else "slechter" if worse else "beter"])
+    return out
+
+
 def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
     """One panel per indicator: the gemeente beside its size class, the Netherlands and an own group.
 
@@ -324,7 +359,6 @@ def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
     shown = [i for i in indicators if i.key in comparison]
     fig = new_figure(figsize=(8.27, 1.2 + 1.35 * max(1, len(shown))), layout="constrained")
     axes = fig.subplots(max(1, len(shown)), 1, squeeze=False)[:, 0]
-    colours = {"gemeente": "#b30000", "grootteklasse": "#fc8d59", "Nederland": "#7f7f7f"}
     for ax, ind in zip(axes, shown):
         rows = comparison[comparison[ind.key].notna()]
         labels = []
@@ -334,7 +368,7 @@ def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
                                       else f" ({have} van {total} gemeenten)"))
         y = np.arange(len(rows))[::-1]
         values = rows[ind.key].to_numpy(dtype=float)
-        ax.barh(y, values, color=[colours.get(v, "#fdcc8a") for v in rows["vergelijking"]], height=0.6)
+        ax.barh(y, values, color=comparison_colours(ind, rows), height=0.6)
         decimals = decimals_for(ind.unit)
         for yy, value in zip(y, values):
             ax.text(value, yy, " " + nl_number(value, decimals), va="center", fontsize=8)
@@ -345,6 +379,7 @@ def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
         ax.set_xlim(0, max(values.max() * 1.18, 1) if len(values) else 1)
         ax.tick_params(axis="x", labelsize=7.5)
     fig.suptitle(title, fontsize=12, fontweight="bold")
-    if source:
-        fig.text(0.01, 0.002, source, fontsize=6.5, color="#444444", va="bottom")
+    key = ("Kleur van de gemeente: rood = ongunstiger dan de grootteklasse, blauw = gunstiger, "
+           "donkergrijs = geen richting (context); lichtgrijs = vergelijkingsgroepen.")
+    fig.text(0.01, 0.002, "\n".join(filter(None, [key, source])), fontsize=6.5, color="#444444", va="bottom")
     return fig

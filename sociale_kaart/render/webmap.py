@@ -256,7 +256,7 @@ def _indicator_payload(buurten: pd.DataFrame, ind: Indicator, cls: Classes) -> d
     return {
         "key": ind.key, "label": ind.label, "eenheid": ind.unit, "decimalen": decimals,
         "indeling": SCHEME_LABELS.get(cls.scheme, cls.scheme),
-        "kleuren": cls.colours, "labels": cls.labels(decimals),
+        "kleuren": cls.colours, "labels": cls.labels(decimals), "klassenamen": list(ind.classes),
         "klasse": klasse.tolist(),
         "waarde": [float(v) if ok and not np.isnan(v) else None for v, ok in zip(rounded, shown)],
     }
