@@ -102,3 +102,84 @@ def test_a_table_without_crime_columns_is_refused(tmp_path, buurten_2016, kwb_20
     table.write_text("buurtcode;aantal\nBU05560101;10\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"politie_2023.csv: geen tabel 47018NED .* misdrijven_per1000"):
         build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), misdrijven=table))
+
+
+def kwb_variant(kwb_2024, path, change):
+    """The real KWB rows, each passed through `change(row) -> list of rows`."""
+    with open(kwb_2024, encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(rows[0])
+        for row in rows[1:]:
+            writer.writerows(change(rows[0], row))
+    return path
+
+
+def set_column(prefix, value, code=None):
+    def change(header, row):
+        row = list(row)
+        if code is None or row[header.index("Codering_3")].strip() == code:
+            row[next(i for i, c in enumerate(header) if c.startswith(prefix))] = value
+        return [row]
+    return change
+
+
+def maassluis(kwb_rows):
+    return {c: r for c, r in kwb_rows.items() if c.startswith("BU0556")}
+
+
+def test_a_count_above_its_universe_is_refused_with_file_column_and_buurtcode(tmp_path, buurten_2016, kwb_2024):
+    kwb = kwb_variant(kwb_2024, tmp_path / "kwb_2024.csv", set_column("WmoClienten_", "1000000000", "BU05560101"))
+    with pytest.raises(InputError, match=r"^kwb_2024.csv: kolom 'WmoClienten_93' heeft 1000000000 Wmo-cliënten in rij "
+                                         r"\d+ \(BU05560101\), meer dan de 2915 inwoners"):
+        build(Sources(grenzen=buurten_2016, kwb=kwb, gemeenten=("GM0556",)))
+
+
+def test_a_repeated_buurt_row_counts_once_in_every_aggregate(tmp_path, buurten_2016, kwb_2024, kwb_rows):
+    kwb = kwb_variant(kwb_2024, tmp_path / "kwb_2024.csv",
+                      lambda header, row: [row, row] if row[2].strip() == "BU05560101" else [row])
+    rows = maassluis(kwb_rows)
+    inhabitants = sum(float(r["AantalInwoners_5"]) for r in rows.values())
+    known = [r for r in rows.values() if r["WmoClienten_93"].strip() not in ("", ".")]  # a rate over buurten with both
+    wmo, with_wmo = sum(float(r["WmoClienten_93"]) for r in known), sum(float(r["AantalInwoners_5"]) for r in known)
+    data = build(Sources(grenzen=buurten_2016, kwb=kwb, gemeenten=("GM0556",)))
+    gemeente = data.gemeenten.set_index("gemeentecode").loc["GM0556"]
+    assert inhabitants == 35825 and gemeente["inwoners"] == inhabitants
+    assert gemeente["wmo_per_1000"] == pytest.approx(wmo / with_wmo * 1000) and round(gemeente["wmo_per_1000"], 1) == 76.4
+    wijk = data.wijken.set_index("wijkcode").loc["WK055601"]
+    assert wijk["inwoners"] == sum(float(r["AantalInwoners_5"]) for c, r in rows.items() if c.startswith("BU055601"))
+    assert any("BU05560101 staat meer dan eens" in w and "één keer geteld" in w for w in data.warnings)
+    assert "BU05560101 staat meer dan eens" in data.report_text()
+
+
+def test_a_buurt_with_differing_rows_counts_in_no_aggregate(tmp_path, buurten_2016, kwb_2024, kwb_rows):
+    def twice(header, row):
+        if row[2].strip() != "BU05560101":
+            return [row]
+        other = list(row)
+        other[header.index("AantalInwoners_5")] = "3000"
+        return [row, other]
+    kwb = kwb_variant(kwb_2024, tmp_path / "kwb_2024.csv", twice)
+    rows = maassluis(kwb_rows)
+    data = build(Sources(grenzen=buurten_2016, kwb=kwb, gemeenten=("GM0556",)))
+    gemeente = data.gemeenten.set_index("gemeentecode").loc["GM0556"]
+    assert gemeente["inwoners"] == sum(float(r["AantalInwoners_5"]) for c, r in rows.items() if c != "BU05560101")
+    assert any("BU05560101 staat meer dan eens in het bestand met verschillende cijfers" in w for w in data.warnings)
+
+
+@pytest.mark.parametrize("value, said", [("0", "in elke buurt 0"), ("", "geen enkele buurt van deze gemeente(n) heeft een waarde")])
+def test_wmo_zero_or_empty_everywhere_warns_on_every_product_and_the_rest_maps(value, said, tmp_path, buurten_2016,
+                                                                              kwb_2024):
+    from sociale_kaart.products import make
+    from sociale_kaart.settings import MapSettings, RunSettings
+
+    kwb = kwb_variant(kwb_2024, tmp_path / "kwb_2024.csv", set_column("WmoClienten_", value))
+    out = tmp_path / "uit"
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb, gemeenten=("GM0556",)), output=out,
+                           quiet=True, map=MapSettings(indicators=("pct_huur",), formats=("pdf",)))
+    result = make(settings, products=("kaart", "statisch", "tabellen"))
+    assert any(said in w and "Wmo-cliënten" in w for w in result.data.warnings)
+    assert said in (out / "maassluis_koppelrapport.txt").read_text(encoding="utf-8")
+    assert said in (out / "maassluis_kaart.html").read_text(encoding="utf-8")
+    assert (out / "maassluis_pct_huur.pdf").exists()

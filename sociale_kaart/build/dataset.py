@@ -244,7 +244,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     if buurten.empty:
         raise InputError(f"{read.source}: geen buurten gevonden voor {', '.join(codes)}")
     kwb = read_kwb(sources.kwb)
-    figures = kwb.buurten
+    figures, conflicting, duplicate_notes = _without_duplicates(kwb.buurten, kwb.source)
     check = _check_years(read, kwb, sources, codes)
     joined, report = join_figures(buurten, figures, gemeenten=codes, source_boundaries=read.source,
                                   source_figures=kwb.source, year_boundaries=read.year, year_figures=kwb.year,
@@ -254,7 +254,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
             f"{kwb.source}: geen enkele buurtcode komt overeen met {read.source} "
             f"voor {', '.join(codes)}; horen grenzen en cijfers bij dezelfde gemeente?"
         )
-    universe = figures[figures["gemeentecode"].isin(codes)].copy()
+    # A code with differing rows is joined to nothing (the join report) and counts in no aggregate either.
+    universe = figures[figures["gemeentecode"].isin(codes) & ~figures["buurtcode"].isin(conflicting)].copy()
     reports, summaries, extra, reg_columns = [report], [], [], []
     kwb_status = joined.pop("koppeling")  # the map's "koppeling" is about the KWB; registrations report apart
     for path in sources.registraties:
@@ -293,7 +294,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
             raise InputError(f"{what} voor onbekende indicator {sorted(unknown)[0]!r}; bekend: "
                              f"{', '.join(i.key for i in chosen)}")
     joined = ind.compute_rates(joined, chosen, small_numbers)
-    empty = [i for i in chosen if joined[i.key].isna().all() and not joined[f"{i.key}_status"].eq(ind.SUPPRESSED).any()]
+    empty = [i for i in chosen if joined[i.numerator].isna().all()]  # no buurt on the map has a figure
     chosen = [i for i in chosen if i not in empty]
     # Wijkcodes are reused between years as buurtcodes are: across years only the buurten on the map count.
     wijk_universe = joined.iloc[0:0] if report.years_differ else universe
@@ -325,7 +326,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     elif wijk_layout:
         own = _protected_layouts(own, None, wijken, wijk_layout, [], small_numbers)
     names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
-    warnings = _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
+    warnings = duplicate_notes + _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
+    warnings += _all_zero(chosen, joined, kwb.source)
     warnings += [w for layout in own for w in layout.warnings()]
     notes = [f"{plural(len(read.repaired), 'ongeldige buurtgrens', 'ongeldige buurtgrenzen')} hersteld: "
              f"{', '.join(read.repaired)}"] if read.repaired else []
@@ -587,6 +589,41 @@ def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
                             "gemeente(n) heeft een waarde; de indicator wordt niet getoond.")
         else:
             warnings.append(f"{core.label} ontbreekt in {kwb.source}; te vinden als {ind.WHERE_TO_FIND[core.key]}.")
+    return warnings
+
+
+def _without_duplicates(figures: pd.DataFrame, source: str):
+    """The figures with every repeated identical row once; the codes whose rows differ; a sentence for each.
+
+    A buurt whose rows are copies of each other counts once, everywhere. A buurt with differing rows
+    cannot be placed: the join leaves it without figures and it counts in no wijk or gemeente total.
+    """
+    repeated = figures["buurtcode"].duplicated(keep=False)
+    if not repeated.any():
+        return figures, [], []
+    repeated_codes = set(figures.loc[repeated, "buurtcode"])
+    figures = figures.drop_duplicates().reset_index(drop=True)
+    conflicting = sorted(set(figures.loc[figures["buurtcode"].duplicated(), "buurtcode"]))
+    copies = sorted(repeated_codes - set(conflicting))
+    notes = []
+    if copies:
+        notes.append(f"{source}: {', '.join(copies)} {'staat' if len(copies) == 1 else 'staan'} meer dan eens in "
+                     "het bestand met dezelfde cijfers; één keer geteld, in de buurt en in elk wijk- en gemeentecijfer.")
+    if conflicting:
+        notes.append(f"{source}: {', '.join(conflicting)} {'staat' if len(conflicting) == 1 else 'staan'} meer dan "
+                     "eens in het bestand met verschillende cijfers; niet gekoppeld en in geen enkel wijk- of "
+                     "gemeentecijfer meegeteld.")
+    return figures, conflicting, notes
+
+
+def _all_zero(chosen, joined: pd.DataFrame, source: str) -> list[str]:
+    """A sentence for every indicator whose figure is 0 in every buurt that has one: possible, but rarely true."""
+    warnings = []
+    for i in chosen:
+        values = joined[i.numerator]
+        if i.kind == "ratio" and values.notna().any() and values.fillna(0).eq(0).all():
+            warnings.append(f"{i.label}: in elke buurt 0 volgens {source if not i.protected else 'de registratie'}; "
+                            "klopt de bron? De kaart toont het zoals het staat.")
     return warnings
 
 
