@@ -183,3 +183,34 @@ def test_wmo_zero_or_empty_everywhere_warns_on_every_product_and_the_rest_maps(v
     assert said in (out / "maassluis_koppelrapport.txt").read_text(encoding="utf-8")
     assert said in (out / "maassluis_kaart.html").read_text(encoding="utf-8")
     assert (out / "maassluis_pct_huur.pdf").exists()
+
+
+def test_the_misdrijven_maps_credit_the_police_with_its_year(tmp_path, shared, buurten_2016, kwb_2024):
+    import shutil
+    import subprocess
+
+    from sociale_kaart.products import make
+    from sociale_kaart.settings import MapSettings, RunSettings
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    crime = shared / "veiligheid" / "politie_47018NED_2023_totaal_rijnmond.csv"
+    with open(crime, encoding="utf-8") as handle:
+        year = {r["Perioden"][:4] for r in csv.DictReader(handle)}
+    assert year == {"2023"}
+    out = tmp_path / "uit"
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), misdrijven=crime),
+                           output=out, quiet=True,
+                           map=MapSettings(indicators=("misdrijven_totaal_per_1000", "wmo_per_1000"), formats=("pdf",)))
+    make(settings, products=("kaart", "statisch"))
+    text = subprocess.run(["pdftotext", str(out / "maassluis_misdrijven_totaal_per_1000.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "Politie, geregistreerde misdrijven 2023 (CC BY 4.0)" in flat
+    assert "kerncijfers 2024 (CC BY 4.0)" in flat and "wijk- en buurtkaart 2016 (CC BY 3.0)" in flat
+    assert "Cijfers 2024" not in flat, "the police figures are of 2023"
+    wmo = " ".join(subprocess.run(["pdftotext", str(out / "maassluis_wmo_per_1000.pdf"), "-"],
+                                  capture_output=True, text=True, check=True).stdout.split())
+    assert "Politie" not in wmo, "a map credits the sources of its own figures"
+    page = (out / "maassluis_kaart.html").read_text(encoding="utf-8")
+    assert "Politie, geregistreerde misdrijven 2023 (CC BY 4.0)" in page
