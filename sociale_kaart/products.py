@@ -187,6 +187,9 @@ def _write_report(out: OutputFolder, data, series=None) -> None:
 def _tables(out: OutputFolder, *, data, classes, indicators, settings, **_) -> None:
     stem = data.slug
     buurten, wijken, gemeenten = (_publishable(frame, data) for frame in (data.buurten, data.wijken, data.gemeenten))
+    named = _unit_names(data)
+    xlsx = (("buurten", buurten), ("wijken", wijken), ("gemeente", gemeenten))
+    buurten, wijken, gemeenten = (frame.rename(columns=named) for frame in (buurten, wijken, gemeenten))
     layers = {"buurten": buurten}
     if "geometry" in data.wijken:
         layers["wijken"] = wijken
@@ -202,9 +205,34 @@ def _tables(out: OutputFolder, *, data, classes, indicators, settings, **_) -> N
     frames = (("buurten", buurten), ("wijken", wijken), ("gemeente", gemeenten))
     for name, frame in frames:
         out.write_csv(f"{stem}_{name}.csv", pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
-    _write_xlsx(out, f"{stem}_sociale_kaart.xlsx", frames, data)
+    _write_xlsx(out, f"{stem}_sociale_kaart.xlsx", xlsx, data)  # its definitions sheet names every unit
     for layout in data.layouts:  # every own layout: its figures per area, also when it is not the wijk level
         out.write_csv(f"{stem}_indeling_{layout.slug}.csv", pd.DataFrame(_publishable(layout.areas, data)))
+
+
+def _unit_names(data) -> dict[str, str]:
+    """Column names that say the unit an indicator is shown in: ``bijstand_per_1000`` holding values per
+    10,000 inhabitants (``[eenheden]``) is written as ``bijstand_per_10000``, with its status and coverage.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from types import SimpleNamespace
+    >>> from sociale_kaart.build.indicators import registry
+    >>> per_10000 = dataclasses.replace(registry()["bijstand_per_1000"], scale=10000)
+    >>> _unit_names(SimpleNamespace(indicators=(per_10000, registry()["wmo_per_1000"])))["bijstand_per_1000"]
+    'bijstand_per_10000'
+    """
+    import re
+
+    names = {}
+    for ind in data.indicators:
+        found = re.fullmatch(r"(.+)_per_(\d+)", ind.key)
+        if ind.kind != "ratio" or not found or float(found.group(2)) == ind.scale:
+            continue
+        key = f"{found.group(1)}_pct" if ind.scale == 100 else f"{found.group(1)}_per_{ind.scale:.0f}"
+        names.update({ind.key + end: key + end for end in ("", "_status", "_dekking")})
+    return names
 
 
 def _write_xlsx(out: OutputFolder, name: str, frames, data, *, notes: dict[str, str] | None = None) -> None:

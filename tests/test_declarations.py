@@ -214,3 +214,20 @@ def test_the_misdrijven_maps_credit_the_police_with_its_year(tmp_path, shared, b
     assert "Politie" not in wmo, "a map credits the sources of its own figures"
     page = (out / "maassluis_kaart.html").read_text(encoding="utf-8")
     assert "Politie, geregistreerde misdrijven 2023 (CC BY 4.0)" in page
+
+
+def test_a_rate_per_10000_is_named_so_in_the_tables(tmp_path, buurten_2016, kwb_2024, kwb_rows):
+    from sociale_kaart.products import make
+    from sociale_kaart.settings import RunSettings
+
+    out = tmp_path / "uit"
+    make(RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",)), output=out,
+                     quiet=True, units={"bijstand_per_1000": 10000}), products=("tabellen",))
+    with open(out / "maassluis_buurten.csv", encoding="utf-8-sig") as handle:
+        rows = {r["buurtcode"]: r for r in csv.DictReader(handle, delimiter=";")}
+    row = rows["BU05560101"]
+    assert "bijstand_per_1000" not in row and "bijstand_per_1000_status" not in row
+    raw = kwb_rows["BU05560101"]
+    expected = float(raw["PersonenPerSoortUitkeringBijstand_87"]) / float(raw["AantalInwoners_5"]) * 10000
+    assert row["bijstand_per_10000"] == f"{expected:.1f}".replace(".", ",")
+    assert row["wmo_per_1000"]  # per 1.000 as its name says
