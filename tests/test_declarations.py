@@ -231,3 +231,57 @@ def test_a_rate_per_10000_is_named_so_in_the_tables(tmp_path, buurten_2016, kwb_
     expected = float(raw["PersonenPerSoortUitkeringBijstand_87"]) / float(raw["AantalInwoners_5"]) * 10000
     assert row["bijstand_per_10000"] == f"{expected:.1f}".replace(".", ",")
     assert row["wmo_per_1000"]  # per 1.000 as its name says
+
+
+# --- a source published per wijk only: one module with its declaration and reader ----------------
+
+from sociale_kaart.sources.declarations import CBS, COUNT, HIGHER_WORSE, WIJK, Figure, SourceDeclaration  # noqa: E402
+
+WMO_PER_WIJK = SourceDeclaration(
+    "wmo_wijk", "CBS, Wmo-cliënten per wijk", publisher=CBS, licence="CC BY 4.0", levels=(WIJK,),
+    keys="wijkcode (WK + 6 cijfers) in Codering_3", year="Perioden (jaarcijfer)",
+    figures=(Figure("wmo_wijk", "Wmo-cliënten (per wijk)", kind=COUNT, unit="aantal", direction=HIGHER_WORSE,
+                    lineage=CBS, universe="inwoners", denominator="inwoners", scale=1000),))
+
+
+def read_wmo_per_wijk(path):
+    """The yearly total of a CBS Wmo-per-wijk table: wijkcode and WmoClienten_5 (test reader)."""
+    import pandas as pd
+
+    from sociale_kaart.sources.safety import SafetyTable
+
+    with open(path, encoding="utf-8-sig") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter=";") if r["Codering_3"].startswith("WK")
+                and r["TypeMaatwerkvoorziening"].strip() == "Totaal" and r["Perioden"].strip().isdigit()]
+    table = pd.DataFrame({"wijkcode": [r["Codering_3"].strip() for r in rows],
+                          "wmo_wijk": [float(r["WmoClienten_5"]) if r["WmoClienten_5"].strip() else None
+                                       for r in rows]})
+    return SafetyTable(table, {}, int(rows[0]["Perioden"]), path.name, WMO_PER_WIJK.figures, WMO_PER_WIJK)
+
+
+def test_a_source_per_wijk_only_joins_the_wijken(monkeypatch, shared, buurten_2016, kwb_2024, kwb_rows):
+    from sociale_kaart.sources import declarations
+
+    monkeypatch.setitem(declarations.EXTRA_SOURCES, "wmo_wijk",
+                        "tests.test_declarations:WMO_PER_WIJK:read_wmo_per_wijk")
+    path = shared / "sociaal_domein" / "cbs_wmo_wijken" / "85639NED_subset.csv"
+    with open(path, encoding="utf-8-sig") as handle:
+        raw = {r["Codering_3"].strip(): float(r["WmoClienten_5"]) if r["WmoClienten_5"].strip() else None
+               for r in csv.DictReader(handle, delimiter=";")
+               if r["Codering_3"].startswith("WK0556") and r["Perioden"].strip() == "2023"
+               and r["TypeMaatwerkvoorziening"].strip() == "Totaal"}
+    data = build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), extra=(("wmo_wijk", path),)))
+    (wijk_ind,) = data.wijk_indicators
+    assert wijk_ind.key == "wmo_wijk_per_1000" and wijk_ind.key not in data.buurten
+    assert wijk_ind not in data.indicators
+    wijken = data.wijken.set_index("wijkcode")
+    assert len(raw) == 8
+    for code, count in raw.items():
+        if count is None:  # kept secret by CBS: no figure, never a zero
+            assert wijken.at[code, f"{wijk_ind.key}_status"] == "ontbreekt", code
+            continue
+        inhabitants = sum(float(r["AantalInwoners_5"]) for c, r in kwb_rows.items()
+                          if c.startswith("BU" + code[2:]) and r["AantalInwoners_5"].strip() not in ("", "."))
+        assert wijken.at[code, wijk_ind.key] == pytest.approx(count / inhabitants * 1000), code
+    assert "CBS, Wmo-cliënten per wijk 2023 (CC BY 4.0)" in data.credits()
+    assert any("geeft cijfers per wijk, niet per buurt: 8 van 8 wijken" in w for w in data.warnings)

@@ -23,8 +23,8 @@ import pandas as pd
 from ..errors import InputError
 from ..settings import IndicatorSpec, SmallNumbers, Sources
 from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
-from ..sources.kwb import ColumnSource, KwbTable, read_kwb
-from ..sources.declarations import CBS, EXTRA_SOURCES, OWN_TABLE, REGISTRATION, extra_source, join_credits
+from ..sources.kwb import UNIVERSE_MARGIN, ColumnSource, KwbTable, read_kwb
+from ..sources.declarations import BUURT, CBS, EXTRA_SOURCES, OWN_TABLE, REGISTRATION, extra_source, join_credits
 from ..sources.registrations import RegistrationSummary, read_registrations
 from ..texts import CBS_SOURCE, decimals_for, nl_number, plural, slugify
 from . import indicators as ind
@@ -99,6 +99,7 @@ class Dataset:
     layouts: tuple = ()  #: own area layouts (sociale_kaart.build.layouts.AreaLayout), each with its figures per area
     wijk_layout: str | None = None  #: the own layout whose areas are the wijken of this run; None: CBS wijken
     credit_lines: tuple[tuple[str, str], ...] = ()
+    wijk_indicators: tuple = ()  #: indicators of sources published per wijk only: columns of `wijken`, not `buurten`
 
     #: Above this many gemeenten a title names the count instead of every name.
     MAX_NAMES = 4
@@ -272,9 +273,18 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
             reg_columns.append(col)
     lineage = {col: REGISTRATION for col in reg_columns}
     credits = []
+    given = dict(sources.extra)
+    unknown = set(given) - set(EXTRA_SOURCES)
+    if unknown:
+        raise InputError(f"onbekende bron {sorted(unknown)[0]!r}; bekend: {', '.join(EXTRA_SOURCES)}")
+    wijk_tables = []
     for key in EXTRA_SOURCES:
-        path = getattr(sources, key, None)
+        path = getattr(sources, key, None) or given.get(key)
         if path is None:
+            continue
+        declaration, reader = extra_source(key)
+        if BUURT not in declaration.levels:  # a table per wijk only: joined to the wijken below
+            wijk_tables.append((key, reader(path)))
             continue
         joined, universe, report_, made, table = _extra_source(key, path, joined, universe, codes, read)
         reports.append(report_)
@@ -299,6 +309,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     # Wijkcodes are reused between years as buurtcodes are: across years only the buurten on the map count.
     wijk_universe = joined.iloc[0:0] if report.years_differ else universe
     wijken = _wijken(sources.grenzen, codes, joined, wijk_universe, chosen, small_numbers, wijk_shapes)
+    wijken, wijk_only, wijk_notes = _wijk_sources(wijk_tables, wijken, small_numbers)
+    credits += [(key, table.declaration.credit(table.year)) for key, table in wijk_tables]
     published = read_kwb(sources.kwb_gemeenten, require_buurten=False).gemeenten if sources.kwb_gemeenten else kwb.gemeenten
     gemeenten = _gemeenten(codes, joined, universe, published, chosen, small_numbers)
     nederland = None
@@ -327,7 +339,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         own = _protected_layouts(own, None, wijken, wijk_layout, [], small_numbers)
     names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
     warnings = duplicate_notes + _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
-    warnings += _all_zero(chosen, joined, kwb.source)
+    warnings += _all_zero(chosen, joined, kwb.source) + wijk_notes
     warnings += [w for layout in own for w in layout.warnings()]
     notes = [f"{plural(len(read.repaired), 'ongeldige buurtgrens', 'ongeldige buurtgrenzen')} hersteld: "
              f"{', '.join(read.repaired)}"] if read.repaired else []
@@ -353,6 +365,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         geometry_notes=tuple(notes),
         bron=bron,
         credit_lines=tuple(credit_lines),
+        wijk_indicators=tuple(wijk_only),
         disclosure=disclosure,
         comparison=comparison,
         layouts=tuple(own),
@@ -487,6 +500,40 @@ def _publish(frames, protected, rule: SmallNumbers) -> None:
                                                    np.where(rates.notna(), ind.OK,
                                                             np.where(den < rule.min_denominator, ind.SUPPRESSED,
                                                                      ind.MISSING)))
+
+
+def _wijk_sources(tables, wijken: gpd.GeoDataFrame, rule: SmallNumbers):
+    """Sources published per wijk only (their ``table`` keyed on ``wijkcode``) joined to the wijken.
+
+    Their indicators are computed on the wijken frame (rates on the wijk's summed KWB
+    denominators); no buurt gets a value it does not have. Returns the wijken, those indicators and
+    a sentence per source on how many wijken it covers.
+    """
+    made, notes = [], []
+    for key, table in tables:
+        codes = table.table["wijkcode"]
+        on_map = codes.isin(set(wijken["wijkcode"]))
+        if not on_map.any():
+            raise InputError(f"{table.source}: geen enkele wijkcode komt overeen met de wijken op de kaart")
+        if codes.duplicated().any():
+            raise InputError(f"{table.source}: wijkcode {codes[codes.duplicated()].iloc[0]} staat er meer dan eens in")
+        wijken = wijken.merge(table.table, on="wijkcode", how="left")
+        for figure in table.figures:  # a count never exceeds its universe (beyond CBS rounding)
+            if figure.universe in wijken and figure.key in wijken:
+                above = wijken[figure.key] > wijken[figure.universe] + UNIVERSE_MARGIN
+                if above.any():
+                    row = wijken[above].iloc[0]
+                    raise InputError(f"{table.source}: kolom {figure.key!r} heeft {row[figure.key]:.0f} bij "
+                                     f"{row['wijkcode']}, meer dan de {row[figure.universe]:.0f} {figure.universe} "
+                                     "van die wijk; een aantal kan niet boven zijn totaal liggen")
+        mine = [i for i in (ind.from_figure(f, source=key, year=table.year) for f in table.figures) if i is not None]
+        wijken = ind.compute_rates(wijken, [i for i in mine if i.inputs_present(wijken)], rule)
+        made += [i for i in mine if i.inputs_present(wijken)]
+        missing = sorted(set(wijken["wijkcode"]) - set(codes))
+        notes.append(f"{table.source} ({table.year or 'jaar onbekend'}) geeft cijfers per wijk, niet per buurt: "
+                     f"{int(on_map.sum())} van {len(wijken)} wijken"
+                     + (f"; zonder cijfers: {', '.join(missing)}" if missing else "") + ".")
+    return wijken, made, notes
 
 
 def _extra_source(key, path, joined, universe, codes, read: Boundaries):
