@@ -7,6 +7,7 @@ suppressed buurten are hatched in grey so that they read in greyscale print too.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 
@@ -198,7 +199,6 @@ def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title
 
 def add_titles(fig, title: str, subtitle: str, width: float) -> None:
     """The title above a map and the wrapped subtitle (years, source, warnings) under it."""
-    import textwrap
 
     fig.suptitle(title, fontsize=13, fontweight="bold")
     lines = textwrap.wrap(subtitle, int(width * 17))  # about 17 characters of 7 pt per inch
@@ -381,5 +381,8 @@ def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
     fig.suptitle(title, fontsize=12, fontweight="bold")
     key = ("Kleur van de gemeente: rood = ongunstiger dan de grootteklasse, blauw = gunstiger, "
            "donkergrijs = geen richting (context); lichtgrijs = vergelijkingsgroepen.")
-    fig.text(0.01, 0.002, "\n".join(filter(None, [key, source])), fontsize=6.5, color="#444444", va="bottom")
+    lines = textwrap.wrap(key, 150) + textwrap.wrap(source, 150)
+    bottom = (0.1 + 0.12 * len(lines)) / fig.get_figheight()  # room for the key and source (rect: x, y, w, h)
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    fig.text(0.01, 0.002, "\n".join(lines), fontsize=6.5, color="#444444", va="bottom")
     return fig
