@@ -31,6 +31,7 @@ from .errors import InputError
 from .outputs import OutputFolder, table_for_output, terminate_cleanly
 from .progress import Progress
 from .settings import RunSettings
+from .sources.declarations import LEEFBAAROMETER, POLITIE
 from .texts import border_labels, decimals_for, dutch_date, plural, slugify
 
 #: Every product, in the order they are made, with what it holds (shown by ``--help`` and the index).
@@ -477,13 +478,17 @@ def _publishable(frame, data):
                             count_columns=counts, rate_columns=list(decimals), decimals=decimals)
 
 
+#: Lineages whose counts are published as they are, also where a rate on them is suppressed (police crime).
+PUBLISHED_COUNTS = frozenset({POLITIE, LEEFBAAROMETER})
+
+
 def _without_raw_inputs(frame, data):
     """Blank, per row, the numerator of every suppressed indicator and the source columns it came from."""
     inputs = {c.stable: c.inputs for c in data.columns}
     frame = frame.copy()
     for ind in data.indicators:
         status = f"{ind.key}_status"
-        if status not in frame or ind.numerator == ind.denominator or ind.domain == "veiligheid" or ind.protected:
+        if status not in frame or ind.numerator == ind.denominator or ind.lineage & PUBLISHED_COUNTS or ind.protected:
             continue  # police counts are published figures; registration counts are governed by the disclosure rules
         hidden = (frame[status] == SUPPRESSED).to_numpy()
         if not hidden.any():

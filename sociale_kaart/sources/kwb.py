@@ -61,10 +61,6 @@ FORMS = {
     "map_upper": "namen van de Wijk- en Buurtkaart (tot 2016)",
     "xlsx": "namen van kwb-<jaar>.xlsx",
 }
-#: The KWB as a source: CBS Kerncijfers Wijken en Buurten; its figures are the rows of ``kwb_columns.csv``.
-KWB = SourceDeclaration("kwb", "CBS, kerncijfers", publisher=CBS, licence="CC BY 4.0", levels=(BUURT, WIJK, GEMEENTE),
-                        keys="Codering/WijkenEnBuurten, buurtcode of BU_CODE (BU, WK, GM, NL00)",
-                        year="Perioden of jaar; anders het jaar in de bestandsnaam")
 _NUMERIC_KINDS = ("count", "percentage", "rate", "amount", "class")
 _WHAT = {"count": "een aantal", "percentage": "een percentage", "rate": "een aantal per 1.000", "class": "een klasse"}
 
@@ -193,6 +189,11 @@ _ALL_COLUMNS = load_columns()
 KWB_COLUMNS: dict[str, KwbColumn] = {k: c for k, c in _ALL_COLUMNS.items() if c.kind in _NUMERIC_KINDS}
 #: Codes, names, soort regio and period.
 KWB_TEXT_COLUMNS: dict[str, KwbColumn] = {k: c for k, c in _ALL_COLUMNS.items() if c.kind not in _NUMERIC_KINDS}
+#: The KWB as a source: CBS Kerncijfers Wijken en Buurten, its figures declared by ``kwb_columns.csv``.
+KWB = SourceDeclaration("kwb", "CBS, kerncijfers", publisher=CBS, licence="CC BY 4.0", levels=(BUURT, WIJK, GEMEENTE),
+                        keys="Codering/WijkenEnBuurten, buurtcode of BU_CODE (BU, WK, GM, NL00)",
+                        year="Perioden of jaar; anders het jaar in de bestandsnaam",
+                        figures=tuple(c.figure() for c in KWB_COLUMNS.values()))
 #: A table must have these to be called a KWB table.
 _REQUIRED = ("inwoners",)
 _CODE_SPECS = {"code": None, "buurtcode": "buurt", "wijkcode": "wijk", "gemeentecode": "gemeente"}
