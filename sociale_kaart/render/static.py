@@ -300,7 +300,9 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     ax.set_ylabel(f"{need.label} ({need.unit})")
     for ind, axis in ((context, ax.xaxis), (need, ax.yaxis)):
         if ind.classes:  # an ordered class: its own whole classes, never 4,5
-            axis.set_ticks(range(1, len(ind.classes) + 1))
+            from matplotlib.ticker import MultipleLocator
+
+            axis.set_major_locator(MultipleLocator(1))
     ax.grid(color="#e0e0e0", linewidth=0.6, zorder=0)
     p_text = p_value_text(stats["p"])
     rho_text = nl_number(stats["rho"], 2)
