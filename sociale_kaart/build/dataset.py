@@ -25,7 +25,7 @@ from ..settings import IndicatorSpec, SmallNumbers, Sources
 from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
 from ..sources.kwb import UNIVERSE_MARGIN, ColumnSource, KwbTable, read_kwb
 from ..sources.declarations import BUURT, CBS, EXTRA_SOURCES, OWN_TABLE, REGISTRATION, extra_source, join_credits
-from ..sources.registrations import RegistrationSummary, read_registrations
+from ..sources.registrations import REGISTRATIONS, RegistrationSummary, read_registrations
 from ..texts import CBS_SOURCE, decimals_for, nl_number, plural, slugify
 from . import indicators as ind
 from .disclosure import published_summary
@@ -347,7 +347,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         notes.append(f"Geen vlak over na herstel, daarom niet op de kaart en niet gekoppeld: {', '.join(read.emptied)}")
     credit_lines = [] if sources.bron else [("kwb", _base_credit(read.year, kwb.year)), *credits]
     if reg_columns and credit_lines:
-        credit_lines.append(("registraties", "registraties van de gemeente"))
+        credit_lines.append(("registraties", REGISTRATIONS.credit(None)))
     bron = sources.bron or join_credits(text for _key, text in credit_lines)
     return Dataset(
         buurten=joined,

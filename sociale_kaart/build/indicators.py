@@ -166,14 +166,13 @@ def registration_indicator(column: str, label: str) -> Indicator:
 
     Examples
     --------
-    >>> registration_indicator("reg_schuldhulp", "Schuldhulp").key
-    'reg_schuldhulp_per_1000'
+    >>> reg = registration_indicator("reg_schuldhulp", "Schuldhulp")
+    >>> reg.key, reg.protected, reg.sources
+    ('reg_schuldhulp_per_1000', True, ('kwb', 'registraties'))
     """
-    return Indicator(
-        f"{column}_per_1000", label, column, "inwoners", 1000, "per 1.000 inwoners",
-        description=f"{label}: aantal uit de registratie van de gemeente per 1.000 inwoners (CBS).",
-        protected=True, sources=("kwb", "registraties"),
-    )
+    from ..sources.registrations import registration_figure
+
+    return from_figure(registration_figure(column, label), source="registraties", year=None)
 
 
 def from_figure(figure: Figure, *, source: str, year: int | None) -> Indicator | None:
