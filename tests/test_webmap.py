@@ -479,6 +479,7 @@ def test_leefbaarometer_layer_uses_its_nine_named_classes_light_for_best(maasslu
              "zeer goed", "uitstekend"]
     rows = page.locator(".sk-legend .sk-row").all_inner_texts()
     assert [r.strip() for r in rows[:9]] == [f"{n} {name}" for n, name in enumerate(names, start=1)]
+    assert "hoger = gunstiger" in page.locator(".sk-legend-unit").inner_text()
 
     def lightness(colour: str) -> float:
         r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))

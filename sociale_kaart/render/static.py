@@ -66,6 +66,9 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
     if labels:
         label_buurten(ax, buurten, fontsize)
     if legend:
+        from ..sources.declarations import DIRECTION_TEXT
+
+        unit = ", ".join(filter(None, [indicator.unit, DIRECTION_TEXT.get(indicator.direction, "")]))
         decimals = decimals_for(indicator.unit)
         handles = [mpatches.Patch(facecolor=c, edgecolor="#6b6b6b", label=label)
                    for c, label in zip(colours, classes.labels(decimals))]
@@ -77,10 +80,10 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
         handles.append(Line2D([], [], color=WIJK_BORDER_COLOUR, linewidth=WIJK_BORDER_WIDTH * 0.7, label=border_label))
         if legend_ax is not None:  # print pages: a band of its own under the map
             legend_ax.set_axis_off()
-            legend_ax.legend(handles=handles, title=f"{indicator.label} ({indicator.unit})", loc="upper left",
+            legend_ax.legend(handles=handles, title=f"{indicator.label} ({unit})", loc="upper left",
                              ncol=4, fontsize=fontsize, title_fontsize=fontsize + 1, frameon=False, alignment="left")
         else:
-            ax.legend(handles=handles, title=f"{indicator.label}\n{indicator.unit}", loc=legend_loc, fontsize=fontsize + 0.5,
+            ax.legend(handles=handles, title=f"{indicator.label}\n{unit}", loc=legend_loc, fontsize=fontsize + 0.5,
                       title_fontsize=fontsize + 1.5, frameon=True, framealpha=0.95, edgecolor="#999999",
                       bbox_to_anchor=(1.01, 0) if legend_loc == "lower left" else None)
 

@@ -27,6 +27,8 @@ COUNT, RATE, PERCENTAGE, SCORE, CLASS, AMOUNT = "count", "rate", "percentage", "
 #: Directions: does a higher value ask for attention, signal less need, or neither?
 HIGHER_WORSE, HIGHER_BETTER, NEITHER = "higher_worse", "higher_better", "neither"
 DIRECTIONS = (HIGHER_WORSE, HIGHER_BETTER, NEITHER)
+#: What a direction means for a reader of a legend.
+DIRECTION_TEXT = {HIGHER_WORSE: "hoger = ongunstiger", HIGHER_BETTER: "hoger = gunstiger", NEITHER: ""}
 #: Lineages: who published (and protected) a figure; REGISTRATION is the municipality's own, which
 #: this toolkit must protect.
 CBS, POLITIE, LEEFBAAROMETER, REGISTRATION, OWN_TABLE = "CBS", "Politie", "Leefbaarometer", "registratie", "eigen tabel"
