@@ -285,3 +285,16 @@ def test_a_source_per_wijk_only_joins_the_wijken(monkeypatch, shared, buurten_20
         assert wijken.at[code, wijk_ind.key] == pytest.approx(count / inhabitants * 1000), code
     assert "CBS, Wmo-cliënten per wijk 2023 (CC BY 4.0)" in data.credits()
     assert any("geeft cijfers per wijk, niet per buurt: 8 van 8 wijken" in w for w in data.warnings)
+
+
+def test_monthly_crime_rows_are_never_summed_into_a_year(tmp_path):
+    from sociale_kaart.sources.safety import read_crime
+
+    head = '"SoortMisdrijf","WijkenEnBuurten","Perioden","GeregistreerdeMisdrijven_1"\n'
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(head + '"0.0.0 ","BU05560101","2023MM01",10\n"0.0.0 ","BU05560101","2023JJ00",107\n')
+    assert read_crime(mixed).table["misdrijven_totaal"].tolist() == [107.0]
+    months = tmp_path / "maanden.csv"
+    months.write_text(head + '"0.0.0 ","BU05560101","2023MM01",10\n"0.0.0 ","BU05560101","2023MM02",12\n')
+    with pytest.raises(InputError, match=r"maanden.csv: de tabel heeft maand- of kwartaalcijfers \(2023MM01\)"):
+        read_crime(months)

@@ -140,8 +140,17 @@ def _crime_kind(name: str) -> tuple[str, float | None]:
 
 
 def _one_year(periods: pd.Series, path: Path, year: int | None):
-    """Rows of `year` (or of the only year in `periods`), and that year; refuses several years unchosen."""
-    found = periods.astype("string").str.extract(r"((?:19|20)\d\d)")[0].astype("Int64")
+    """Rows of `year` (or of the only year in `periods`), and that year; refuses several years unchosen.
+
+    Monthly or quarterly rows (``2023MM01``, ``2023KW1``) are never summed into a year here: beside
+    yearly rows they are left out, alone they are refused.
+    """
+    text = periods.astype("string").str.strip()
+    part = text.str.fullmatch(r"\d{4}(MM\d{2}|KW\d{1,2})").fillna(False)
+    if part.all():
+        raise InputError(f"{path.name}: de tabel heeft maand- of kwartaalcijfers ({text.iloc[0]}); geef jaarcijfers "
+                         "(Perioden zoals 2023JJ00, of een kolom jaar)")
+    found = text.where(~part).str.extract(r"((?:19|20)\d\d)")[0].astype("Int64")
     years = sorted(set(found.dropna().astype(int)))
     if not years:
         raise InputError(f"{path.name}: de jaarkolom bevat geen jaartal (zoals 2023 of 2023JJ00)")
