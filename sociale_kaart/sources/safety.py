@@ -107,6 +107,29 @@ class SafetyTable:
     declaration: SourceDeclaration | None = None
 
 
+def check_figures(table: pd.DataFrame, figures, source: str, names: dict[str, str] | None = None) -> None:
+    """Refuse a value outside the plausible range its declaration gives, naming file, column and buurtcode.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"buurtcode": ["BU05560101"], "lbm_klasse": [12.0]})
+    >>> check_figures(t, LIVEABILITY_SOURCE.figures[:1], "l.csv", names={"lbm_klasse": "kscore"})
+    Traceback (most recent call last):
+    ...
+    sociale_kaart.errors.InputError: l.csv: kolom 'kscore' (Leefbaarometer-klasse) heeft 12 bij BU05560101; toegestaan is 1 tot en met 9
+    """
+    for figure in figures:
+        values = table[figure.key]
+        low = values < figure.minimum if figure.minimum is not None else pd.Series(False, index=values.index)
+        high = values > figure.maximum if figure.maximum is not None else pd.Series(False, index=values.index)
+        bad = (low | high).to_numpy()
+        if bad.any():
+            allowed = (f"{figure.minimum:g} tot en met {figure.maximum:g}" if figure.maximum is not None
+                       else f"minimaal {figure.minimum:g}")
+            raise InputError(f"{source}: kolom {(names or {}).get(figure.key, figure.key)!r} ({figure.label}) heeft "
+                             f"{values[bad].iloc[0]:g} bij {table.loc[bad, 'buurtcode'].iloc[0]}; toegestaan is {allowed}")
+
+
 def crime_column(code: str) -> str:
     """``misdrijven_totaal`` for all crimes, ``misdrijven_1_1_1`` for a type (as fetch names them)."""
     code = code.strip()
@@ -236,11 +259,7 @@ def read_crime(path: str | Path, *, year: int | None = None) -> SafetyTable:
             figures.append(figure)
     if table.empty:
         raise InputError(f"{path.name}: geen buurten in de misdrijftabel")
-    for figure in figures:
-        values = table[figure.key]
-        if (values < 0).any():
-            raise InputError(f"{path.name}: negatief aantal misdrijven in {figure.key} bij "
-                             f"{table.loc[values < 0, 'buurtcode'].iloc[0]}")
+    check_figures(table, figures, path.name)
     labels = {f.key: f.label for f in figures}
     return SafetyTable(table, labels, year, path.name, tuple(figures), CRIME)
 
@@ -268,13 +287,10 @@ def read_liveability(path: str | Path) -> SafetyTable:
     for field, column in LIVEABILITY.items():
         if field in raw:
             table[column] = to_number(raw[field]).to_numpy()
-    bad = table["lbm_klasse"].notna() & ~table["lbm_klasse"].between(1, 9)
-    if bad.any():
-        raise InputError(f"{path.name}: kscore {table.loc[bad, 'lbm_klasse'].iloc[0]:g} bij "
-                         f"{table.loc[bad, 'buurtcode'].iloc[0]} ligt niet tussen 1 en 9")
     year = None
     if "year" in raw and raw["year"].astype(str).str.fullmatch(r"\d{4}").any():
         year = int(raw["year"].astype(str).str.extract(r"(\d{4})")[0].dropna().iloc[0])
     figures = tuple(f for f in LIVEABILITY_SOURCE.figures if f.key in table)
+    check_figures(table, figures, path.name, names={v: k for k, v in LIVEABILITY.items()})
     return SafetyTable(table, {f.key: f.label for f in figures}, year or year_from_name(path), path.name, figures,
                        LIVEABILITY_SOURCE)
