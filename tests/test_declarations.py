@@ -298,3 +298,24 @@ def test_monthly_crime_rows_are_never_summed_into_a_year(tmp_path):
     months.write_text(head + '"0.0.0 ","BU05560101","2023MM01",10\n"0.0.0 ","BU05560101","2023MM02",12\n')
     with pytest.raises(InputError, match=r"maanden.csv: de tabel heeft maand- of kwartaalcijfers \(2023MM01\)"):
         read_crime(months)
+
+
+def test_a_declared_source_is_a_project_key_without_touching_the_project_reader(monkeypatch, tmp_path, shared,
+                                                                                 buurten_2016, kwb_2024):
+    from sociale_kaart.project import read_project, run_settings
+    from sociale_kaart.sources import declarations
+
+    monkeypatch.setitem(declarations.EXTRA_SOURCES, "wmo_wijk",
+                        "tests.test_declarations:WMO_PER_WIJK:read_wmo_per_wijk")
+    table = shared / "sociaal_domein" / "cbs_wmo_wijken" / "85639NED_subset.csv"
+    project = tmp_path / "sociale-kaart.toml"
+    project.write_text(f'[bronnen]\ngrenzen = "{buurten_2016}"\nkwb = "{kwb_2024}"\nwmo_wijk = "{table}"\n'
+                       '[gebied]\ngemeenten = ["Maassluis"]\n', encoding="utf-8")
+    settings = run_settings(read_project(project))
+    assert settings.sources.extra == (("wmo_wijk", table),)
+    data = build(settings.sources)
+    assert [i.key for i in data.wijk_indicators] == ["wmo_wijk_per_1000"]
+    project.write_text(f'[bronnen]\ngrenzen = "{buurten_2016}"\nkwb = "{kwb_2024}"\nwmo_wijkk = "{table}"\n',
+                       encoding="utf-8")
+    with pytest.raises(InputError, match="onbekende sleutel 'wmo_wijkk' in \\[bronnen\\]"):
+        read_project(project)
