@@ -13,6 +13,7 @@ Each rate column ``<key>`` comes with ``<key>_status``:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ import pandas as pd
 from ..settings import SmallNumbers
 from ..sources.declarations import (CBS, CLASS, COUNT, HIGHER_BETTER, HIGHER_WORSE, NEITHER, RATE, REGISTRATION,
                                     Figure)
+from ..sources.kwb import KWB_COLUMNS
 
 OK, MISSING, SUPPRESSED = "ok", "ontbreekt", "onderdrukt"
 #: The three domains of a wijkbezoek, in the order the briefing shows them.
@@ -120,18 +122,18 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
         "pct_huur", "Huurwoningen", "huurwoningen", "woningvoorraad", 100, "% van de woningen",
         description="Huurwoningen als percentage van de woningvoorraad (CBS). Het aantal "
         "huurwoningen is afgeleid uit het CBS-percentage maal de woningvoorraad.",
-        role="context", direction=NEITHER,
+        role="context",
     ),
     Indicator(
         "pct_65plus", "65 jaar en ouder", "inwoners_65plus", "inwoners", 100, "% van de inwoners",
         description="Inwoners van 65 jaar en ouder als percentage van alle inwoners (CBS).",
-        role="context", direction=NEITHER,
+        role="context",
     ),
     Indicator(
         "pct_75plus", "75 jaar en ouder", "inwoners_75plus", "inwoners", 100, "% van de inwoners",
         description="Inwoners van 75 jaar en ouder als percentage van alle inwoners, als de bron "
         "dit aantal heeft.",
-        role="context", direction=NEITHER,
+        role="context",
     ),
     Indicator(
         "pct_jeugdzorg", "Jeugdzorg", "jeugdzorg", "jongeren_0_25", 100, "% van de jongeren 0-24 jaar",
@@ -140,6 +142,11 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
         "de kerncijfers en kan dus niet per wijk worden opgeteld.",
     ),
 )
+
+
+#: Their directions are those the KWB declares for their counts (``kwb_columns.csv``), said once there.
+CORE_INDICATORS = tuple(dataclasses.replace(i, direction=KWB_COLUMNS[i.numerator].direction)
+                        for i in CORE_INDICATORS)
 
 
 DEFAULT_SMALL_NUMBERS = SmallNumbers()
