@@ -31,6 +31,7 @@ from .errors import InputError
 from .outputs import OutputFolder, table_for_output, terminate_cleanly
 from .progress import Progress
 from .settings import RunSettings
+from .sources.declarations import LEEFBAAROMETER, POLITIE
 from .texts import border_labels, decimals_for, dutch_date, plural, slugify
 
 #: Every product, in the order they are made, with what it holds (shown by ``--help`` and the index).
@@ -187,24 +188,52 @@ def _write_report(out: OutputFolder, data, series=None) -> None:
 def _tables(out: OutputFolder, *, data, classes, indicators, settings, **_) -> None:
     stem = data.slug
     buurten, wijken, gemeenten = (_publishable(frame, data) for frame in (data.buurten, data.wijken, data.gemeenten))
+    named = _unit_names(data)
+    xlsx = (("buurten", buurten), ("wijken", wijken), ("gemeente", gemeenten))
+    buurten, wijken, gemeenten = (frame.rename(columns=named) for frame in (buurten, wijken, gemeenten))
     layers = {"buurten": buurten}
     if "geometry" in data.wijken:
         layers["wijken"] = wijken
     out.write_gpkg(f"{stem}_sociale_kaart.gpkg", layers)
     if indicators:  # QGIS opens the buurten with the map's classes of the first indicator
-        from .render.classes import classify
+        from .render.classes import classes_for
         from .render.qgis import qml
 
         first = indicators[0]
-        cls = classes.get(first.key) or classify(data.buurten[first.key], settings.map.scheme, settings.map.k)
+        cls = classes.get(first.key) or classes_for(first, data.buurten[first.key], settings.map.scheme, settings.map.k)
         out.add_layer_style(f"{stem}_sociale_kaart.gpkg", layer="buurten", style_name=first.label, qml=qml(first, cls))
         out.write_text(f"{stem}_sociale_kaart.qml", qml(first, cls))
     frames = (("buurten", buurten), ("wijken", wijken), ("gemeente", gemeenten))
     for name, frame in frames:
         out.write_csv(f"{stem}_{name}.csv", pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
-    _write_xlsx(out, f"{stem}_sociale_kaart.xlsx", frames, data)
+    _write_xlsx(out, f"{stem}_sociale_kaart.xlsx", xlsx, data)  # its definitions sheet names every unit
     for layout in data.layouts:  # every own layout: its figures per area, also when it is not the wijk level
         out.write_csv(f"{stem}_indeling_{layout.slug}.csv", pd.DataFrame(_publishable(layout.areas, data)))
+
+
+def _unit_names(data) -> dict[str, str]:
+    """Column names that say the unit an indicator is shown in: ``bijstand_per_1000`` holding values per
+    10,000 inhabitants (``[eenheden]``) is written as ``bijstand_per_10000``, with its status and coverage.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from types import SimpleNamespace
+    >>> from sociale_kaart.build.indicators import registry
+    >>> per_10000 = dataclasses.replace(registry()["bijstand_per_1000"], scale=10000)
+    >>> _unit_names(SimpleNamespace(indicators=(per_10000, registry()["wmo_per_1000"])))["bijstand_per_1000"]
+    'bijstand_per_10000'
+    """
+    import re
+
+    names = {}
+    for ind in data.indicators:
+        found = re.fullmatch(r"(.+)_per_(\d+)", ind.key)
+        if ind.kind != "ratio" or not found or float(found.group(2)) == ind.scale:
+            continue
+        key = f"{found.group(1)}_pct" if ind.scale == 100 else f"{found.group(1)}_per_{ind.scale:.0f}"
+        names.update({ind.key + end: key + end for end in ("", "_status", "_dekking")})
+    return names
 
 
 def _write_xlsx(out: OutputFolder, name: str, frames, data, *, notes: dict[str, str] | None = None) -> None:
@@ -246,7 +275,8 @@ def _relation_plots(out: OutputFolder, *, data, analysis, progress, **_) -> None
 
     by_key = {ind.key: ind for ind in data.indicators}
     for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows():
-        fig = relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row, source=data.subtitle)
+        fig = relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row,
+                              source=data.subtitle_for([row["behoefte"], row["context"]]))
         out.save_figure(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png", fig, dpi=200)
     progress.say("spreidingsdiagrammen getekend")
 
@@ -264,7 +294,7 @@ def _comparison(out: OutputFolder, *, data, progress, **_) -> None:
     for code, rows in table.groupby("gemeentecode", sort=False):
         name = rows["naam"].iloc[0]
         fig = comparison_figure(rows, [i for i in data.indicators if i.key in keys], title=f"{name} vergeleken",
-                                source=data.subtitle)
+                                source=data.subtitle_for(keys))
         suffix = "" if table["gemeentecode"].nunique() == 1 else f"_{code}"
         out.save_figure(f"{data.slug}_vergelijking{suffix}.png", fig, dpi=200)
     progress.say("vergelijking met grootteklasse en Nederland gemaakt")
@@ -286,7 +316,7 @@ def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, 
 
     first = indicators[0]
     fig = map_figure(analysis.table, data.wijken, first, classes[first.key], title=_title(data, settings),
-                     subtitle=_subtitle(data), border_label=border_labels(data.wijk_layout)[0])
+                     subtitle=_subtitle(data, [first.key]), border_label=border_labels(data.wijk_layout)[0])
     out.save_figure(f"{data.slug}_kaart.png", fig, dpi=300)
     snippet = embed_snippet(f"{data.slug}_kaart.html", f"{data.slug}_kaart.png", _title(data, settings), _subtitle(data))
     out.write_text(f"{data.slug}_kaart_insluiten.html", snippet)
@@ -298,7 +328,7 @@ def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, sett
 
     for ind in indicators:  # drawn once, saved in every format
         fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key],
-                         title=f"{ind.label} – {data.title}", subtitle=_subtitle(data),
+                         title=f"{ind.label} – {data.title}", subtitle=_subtitle(data, [ind.key]),
                          border_label=border_labels(data.wijk_layout)[0])
         for fmt in settings.map.formats:
             out.save_figure(f"{data.slug}_{ind.key}.{fmt}", fig, dpi=300 if fmt == "png" else None)
@@ -448,13 +478,17 @@ def _publishable(frame, data):
                             count_columns=counts, rate_columns=list(decimals), decimals=decimals)
 
 
+#: Lineages whose counts are published as they are, also where a rate on them is suppressed (police crime).
+PUBLISHED_COUNTS = frozenset({POLITIE, LEEFBAAROMETER})
+
+
 def _without_raw_inputs(frame, data):
     """Blank, per row, the numerator of every suppressed indicator and the source columns it came from."""
     inputs = {c.stable: c.inputs for c in data.columns}
     frame = frame.copy()
     for ind in data.indicators:
         status = f"{ind.key}_status"
-        if status not in frame or ind.numerator == ind.denominator or ind.domain == "veiligheid" or ind.protected:
+        if status not in frame or ind.numerator == ind.denominator or ind.lineage & PUBLISHED_COUNTS or ind.protected:
             continue  # police counts are published figures; registration counts are governed by the disclosure rules
         hidden = (frame[status] == SUPPRESSED).to_numpy()
         if not hidden.any():
@@ -478,7 +512,7 @@ def _map_indicators(data, settings: RunSettings) -> list[Indicator]:
 
 def _classes(data, analysis, indicators, settings: RunSettings) -> dict:
     """Class breaks of every mapped indicator and of the need index, computed once for every product."""
-    from .render.classes import classify
+    from .render.classes import classes_for, classify
 
     table = analysis.table if analysis is not None else data.buurten
     unknown = set(settings.map.breaks) - {ind.key for ind in data.indicators}
@@ -486,10 +520,8 @@ def _classes(data, analysis, indicators, settings: RunSettings) -> dict:
         raise InputError(f"grenswaarden voor onbekende indicator {sorted(unknown)[0]!r}")
     result = {}
     for ind in {*indicators, *(analysis.need if analysis is not None else ())}:
-        if ind.key in settings.map.breaks:
-            result[ind.key] = classify(table[ind.key], "handmatig", settings.map.k, settings.map.breaks[ind.key])
-        else:
-            result[ind.key] = classify(table[ind.key], settings.map.scheme, settings.map.k)
+        result[ind.key] = classes_for(ind, table[ind.key], settings.map.scheme, settings.map.k,
+                                      settings.map.breaks.get(ind.key))
     if analysis is not None:
         result["behoefte_index"] = classify(table["behoefte_index"], "kwantielen", 5)
     return result
@@ -499,6 +531,7 @@ def _title(data, settings: RunSettings) -> str:
     return settings.map.title or f"Sociale kaart {data.title}"
 
 
-def _subtitle(data) -> str:
-    """The subtitle of every map: years and source, and the warnings where the numbers are."""
-    return " · ".join([data.subtitle, *data.warnings])
+def _subtitle(data, keys=None) -> str:
+    """The subtitle of every map: years and the sources of the indicators `keys` (None: all), and the
+    warnings where the numbers are."""
+    return " · ".join([data.subtitle if keys is None else data.subtitle_for(keys), *data.warnings])

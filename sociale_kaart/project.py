@@ -21,6 +21,7 @@ import tomllib
 from pathlib import Path
 
 from .errors import InputError
+from .sources.declarations import EXTRA_SOURCES
 from .settings import (ChangeSettings, IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings,
                        SmallNumbers, Sources, YearSource)
 
@@ -267,15 +268,20 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         for key in values:
             if section in FREE_SECTIONS:
                 continue
-            if key not in SCHEMA[section]:
+            declared = tuple(EXTRA_SOURCES) if section == "bronnen" else ()
+            if key not in SCHEMA[section] and key not in declared:
                 raise InputError(f"{path.name}: onbekende sleutel {key!r} in [{section}]; bekend: "
-                                 f"{', '.join(SCHEMA[section])}")
+                                 f"{', '.join(dict.fromkeys([*SCHEMA[section], *declared]))}")
     for section, values in raw.items():
         if section in FREE_SECTIONS:
             field_, check = FREE_SECTIONS[section]
             parts["run"][field_] = check(values, path)
             continue
         for key, value in values.items():
+            if key not in SCHEMA[section]:  # a declared source without a field of its own: by its key
+                found = _convert(value, _PATH, f"{path.name}: [{section}] {key}", base, check_files)
+                parts["sources"]["extra"] = (*parts["sources"].get("extra", ()), (key, found))
+                continue
             part, field_, kind = SCHEMA[section][key]
             parts[part][field_] = _convert(value, kind, f"{path.name}: [{section}] {key}", base, check_files)
     if "margin" in parts["need"]:

@@ -206,6 +206,8 @@ class Sources:
     misdrijven: Path | None = None  #: police-registered crime per buurt (Politie 47018NED)
     leefbaarometer: Path | None = None  #: Leefbaarometer 3.0 buurtscores
     bron: str | None = None  #: overrides the attribution line (the fictional sample says so)
+    #: (key, file) of declared extra sources without a field here (sources.declarations.EXTRA_SOURCES)
+    extra: tuple[tuple[str, Path], ...] = ()
 
 
 DIRECTIONS = ("daling", "stijging", "gelijk")

@@ -132,6 +132,7 @@ def attack(*, cells: Mapping[str, float | None], areas: Mapping[str, Iterable[st
            suppressed: tuple[float, float | None] = (1, None),
            cell_bounds: Mapping[str, tuple[float, float | None]] | None = None,
            area_bounds: Mapping[str, tuple[float, float | None]] | None = None,
+           counts: Iterable[tuple[str, float, float]] = (),
            integer: bool = True) -> dict[str, tuple[float, float]]:
     """Everything one run publishes about one registration, attacked at once.
 
@@ -155,6 +156,10 @@ def attack(*, cells: Mapping[str, float | None], areas: Mapping[str, Iterable[st
     cell_bounds, area_bounds : dict, optional
         Sharper knowledge per suppressed cell or area (an attacker who can tell primary from
         secondary suppression: ``(1, min_count - 1)`` or ``(min_count, None)``).
+    counts : iterable of (str, float, float)
+        More knowledge of published counts: ``(buurtcode or area id, first, last)`` where the
+        published count lies between `first` and `last` (multiples of `rounding`; from other
+        published figures made of it, such as own indicators).
     integer : bool
         Integer programme (default) or its LP relaxation.
 
@@ -193,6 +198,10 @@ def attack(*, cells: Mapping[str, float | None], areas: Mapping[str, Iterable[st
         low, high = rate_interval(rate, denominator, decimals=decimals)
         first, last = math.ceil(low / rounding) * rounding, math.floor(high / rounding) * rounding
         assert first <= last, f"rate {rate} of {key} fits no published count"
+        name = key if key in cells else f"area:{key}"
+        constraints.append(({name: 1}, count_interval(first, rounding=rounding, min_count=min_count)[0],
+                            count_interval(last, rounding=rounding, min_count=min_count)[1]))
+    for key, first, last in counts:
         name = key if key in cells else f"area:{key}"
         constraints.append(({name: 1}, count_interval(first, rounding=rounding, min_count=min_count)[0],
                             count_interval(last, rounding=rounding, min_count=min_count)[1]))

@@ -23,7 +23,8 @@ import pytest
 
 from attack import attack
 from sociale_kaart.products import make
-from sociale_kaart.settings import MapSettings, RunSettings, SmallNumbers, Sources
+from sociale_kaart.settings import IndicatorSpec, MapSettings, RunSettings, SmallNumbers, Sources
+from sociale_kaart.texts import decimals_for
 
 SMALL = {"BU05560101": 3, "BU05560203": 1, "BU05560402": 2, "BU05560601": 4}  # in four different wijken
 
@@ -168,3 +169,80 @@ def test_with_secondary_suppression_but_no_rounding_nothing_is_pinned(tmp_path, 
     _, _, ranges = narrowest(out, stem, rule)
     for name, (low, high) in ranges.items():
         assert high - low >= 2, f"{name} narrowed to {low}..{high}"
+
+
+#: Own indicators on the registration: as a score, as numerator (per 100 households), as denominator
+#: (inhabitants per case) and as both (one registration over another).
+OWN = (IndicatorSpec(key="schuld_aantal", label="Schuldhulp (aantal)", unit="aantal", column="reg_schuldhulp"),
+       IndicatorSpec(key="schuld_per_hh", label="Schuldhulp per 100 huishoudens", unit="per 100 huishoudens",
+                     numerator="reg_schuldhulp", denominator="huishoudens", scale=100),
+       IndicatorSpec(key="inw_per_schuld", label="Inwoners per schuldhulpcliënt", unit="inwoners per cliënt",
+                     numerator="inwoners", denominator="reg_schuldhulp", scale=1),
+       IndicatorSpec(key="schuld_per_armoede", label="Schuldhulp per 100 armoedecliënten", unit="per 100 cliënten",
+                     numerator="reg_schuldhulp", denominator="reg_armoede", scale=100))
+
+
+def published_count_bounds(spec: IndicatorSpec, value: float, row: dict[str, str], rounding: int) -> tuple[int, int]:
+    """The published counts of reg_schuldhulp (multiples of `rounding`) that a published own value allows."""
+    half = 0.5 * 10.0 ** -decimals_for(spec.unit)
+    if spec.column:
+        low, high = value - half, value + half
+    elif spec.numerator == "reg_schuldhulp":
+        den = number(row[spec.denominator])
+        low, high = (value - half) * den / spec.scale, (value + half) * den / spec.scale
+    else:  # the registration as denominator: value = inhabitants / count * scale
+        num = number(row[spec.numerator])
+        low, high = num * spec.scale / (value + half), (num * spec.scale / (value - half) if value > half else math.inf)
+    return math.ceil(low / rounding) * rounding, (math.floor(high / rounding) * rounding if high < math.inf else 10**7)
+
+
+def test_own_indicators_on_a_registration_add_nothing(tmp_path, buurten_2016, kwb_2024):
+    rule = SmallNumbers()
+    _path, truth = registration(kwb_2024, "GM0556", tmp_path)
+    second = {code: 30 + (i * 11) % 17 if i % 5 else 2 for i, code in enumerate(sorted(truth))}
+    merged = tmp_path / "regs.csv"
+    merged.write_text("buurtcode;schuldhulp;armoede\n" + "".join(f"{c};{n};{second[c]}\n" for c, n in truth.items()),
+                      encoding="utf-8")
+    out = tmp_path / "uit"
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",),
+                                           registraties=(merged,)),
+                           small_numbers=rule, output=out, quiet=True, indicators=OWN,
+                           map=MapSettings(formats=("png",)))
+    result = make(settings, products=("tabellen", "kaart"))
+    stem = result.data.slug
+    assert all(i.protected for i in result.data.indicators if i.key in {s.key for s in OWN})
+    cells, areas, values, rates = published(out, stem, "reg_schuldhulp")
+    armoede = {r["buurtcode"]: number(r["reg_armoede"]) for r in read_csv(out / f"{stem}_buurten.csv")}
+    rows = {f"{level}:{r[key]}" if level != "buurt" else r[key]: r
+            for level, name, key in (("buurt", "buurten", "buurtcode"), ("wijk", "wijken", "wijkcode"),
+                                     ("gemeente", "gemeente", "gemeentecode"))
+            for r in read_csv(out / f"{stem}_{name}.csv")}
+    extra = []
+    for spec in OWN:
+        for area, row in rows.items():
+            value = number(row.get(spec.key))
+            count = cells.get(area) if area in cells else values.get(area)
+            if spec.key == "schuld_per_armoede":  # two registrations: shown only when both counts are
+                other = armoede.get(area) if area in armoede else number(row["reg_armoede"])
+                if value is not None:
+                    assert count is not None and other, area
+                    assert value == round(count / other * 100, 1), area
+                continue
+            if value is None:
+                continue
+            assert count is not None, f"{spec.key} shows a value where the count is suppressed ({area})"
+            if spec.column:
+                assert area in cells and value == count, f"{spec.key}: a score is the published count ({area})"
+            first, last = published_count_bounds(spec, value, row, rule.rounding)
+            assert first <= count <= last, (spec.key, area, value, count)
+            extra.append((area, first, last))
+    ranges = attack(cells=cells, areas=areas, area_values=values, rounding=rule.rounding, min_count=rule.min_count,
+                    rates=rates, counts=extra)
+    for name, (low, high) in ranges.items():
+        assert high - low >= rule.rounding, f"{name} narrowed to {low}..{high}"
+    page = (out / f"{stem}_kaart.html").read_text(encoding="utf-8")
+    payload = json.loads(re.search(r'id="sk-data">(.*?)</script>', page, re.S).group(1))
+    for spec in OWN:
+        shown = dict(zip(payload["buurten"]["code"], next(i for i in payload["indicatoren"] if i["key"] == spec.key)["waarde"]))
+        for code, value in shown.items():
+            assert value is None or number(rows[code][spec.key]) == pytest.approx(value, abs=0.051), (spec.key, code)

@@ -455,3 +455,40 @@ def test_tooltip_explains_buurten_without_figures(buurten_2016, kwb_rows, open_p
     tip = _hover_tip(page, unmatched[0])
     assert "Geen cijfers: deze buurtcode staat niet in de kerncijfers" in tip.inner_text()
     assert tip.locator("td[data-indicator='wmo_per_1000']").inner_text() == "geen gegevens"
+
+
+def test_leefbaarometer_layer_uses_its_nine_named_classes_light_for_best(maassluis, shared, open_page, tmp_path):
+    """Legend, colours and tooltip of the Leefbaarometer class, from the raw kscore column."""
+    import csv
+
+    from sociale_kaart.build.indicators import from_figure
+    from sociale_kaart.render.classes import classes_for
+    from sociale_kaart.sources.safety import LIVEABILITY_SOURCE
+
+    with open(shared / "veiligheid" / "leefbaarometer3_buurtscore24_rijnmond.csv", encoding="utf-8") as handle:
+        kscore = {r["bu_code"]: float(r["kscore"]) for r in csv.DictReader(handle, delimiter=";") if r["kscore"].strip()}
+    ind = from_figure(LIVEABILITY_SOURCE.figure("lbm_klasse"), source="leefbaarometer", year=2024)
+    buurten = maassluis[0].copy()
+    buurten[ind.key] = buurten["buurtcode"].map(kscore)
+    buurten[f"{ind.key}_status"] = np.where(buurten[ind.key].notna(), "ok", "ontbreekt")
+    path = tmp_path / "lbm.html"
+    path.write_text(render_html(buurten, [(ind, classes_for(ind, buurten[ind.key]))], title="Leefbaarheid",
+                                subtitle=SUBTITLE), encoding="utf-8")
+    page = open_page(path).page
+    names = ["zeer onvoldoende", "ruim onvoldoende", "onvoldoende", "zwak", "voldoende", "ruim voldoende", "goed",
+             "zeer goed", "uitstekend"]
+    rows = page.locator(".sk-legend .sk-row").all_inner_texts()
+    assert [r.strip() for r in rows[:9]] == [f"{n} {name}" for n, name in enumerate(names, start=1)]
+    assert "hoger = gunstiger" in page.locator(".sk-legend-unit").inner_text()
+
+    def lightness(colour: str) -> float:
+        r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    swatches = page.eval_on_selector_all(".sk-legend .sk-swatch", "s => s.map(e => getComputedStyle(e).backgroundColor)")
+    rgb = ["#" + "".join(f"{int(v):02x}" for v in re.findall(r"\d+", s)[:3]) for s in swatches[:9]]
+    assert all(lightness(a) < lightness(b) for a, b in zip(rgb, rgb[1:])), "1 darkest .. 9 lightest"
+    code = next(c for c in buurten["buurtcode"] if c in kscore)
+    tip = _hover_tip(page, code)
+    value = int(kscore[code])
+    assert tip.locator(f"td[data-indicator='{ind.key}']").inner_text() == f"{value} {names[value - 1]}"

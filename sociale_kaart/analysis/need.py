@@ -148,7 +148,7 @@ def stapeling(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates
     for ind in indicators:
         value = out[ind.key]
         known = (out[f"{ind.key}_status"] == OK) & value.notna()
-        if ind.key == "lbm_klasse":  # a class, not a rate: weak or worse is high need, whatever the rule
+        if ind.classes:  # an ordered class (Leefbaarometer), not a rate: weak or worse is high need, whatever the rule
             high = value <= LIVEABILITY_WEAK
         elif settings.rule == "marge":
             ref = out["gemeentecode"].map(reference[ind.key])

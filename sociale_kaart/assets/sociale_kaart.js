@@ -113,7 +113,8 @@
     function updateLegend() {
       var ind = indicators[active];
       var out = "<div class='sk-legend-title' data-indicator='" + esc(ind.key) + "'>" + esc(ind.label) + "</div>";
-      out += "<div class='sk-legend-unit'>" + esc(ind.eenheid) + " (" + esc(ind.indeling) + ")</div>";
+      out += "<div class='sk-legend-unit'>" + esc(ind.eenheid) + " (" + esc(ind.indeling) + ")" +
+        (ind.richting ? "<br>" + esc(ind.richting) : "") + "</div>";
       ind.labels.forEach(function (label, n) {
         out += "<div class='sk-row'><span class='sk-swatch' style='background:" + esc(ind.kleuren[n]) + "'></span>" + esc(label) + "</div>";
       });
@@ -215,6 +216,8 @@
       var cls = ind.klasse[i];
       if (cls === -2) { return esc(T.onderdrukt); }
       if (cls === -1 || ind.waarde[i] === null) { return esc(T.ontbreekt); }
+      var name = ind.klassenamen && ind.klassenamen[Math.round(ind.waarde[i]) - 1];
+      if (name) { return esc(name); }  // an ordered class: "9 uitstekend"
       return nl(ind.waarde[i], ind.decimalen) + " " + esc(ind.eenheid);
     }
 

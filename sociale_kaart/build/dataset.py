@@ -23,8 +23,9 @@ import pandas as pd
 from ..errors import InputError
 from ..settings import IndicatorSpec, SmallNumbers, Sources
 from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
-from ..sources.kwb import ColumnSource, KwbTable, read_kwb
-from ..sources.registrations import RegistrationSummary, read_registrations
+from ..sources.kwb import UNIVERSE_MARGIN, ColumnSource, KwbTable, read_kwb
+from ..sources.declarations import BUURT, CBS, EXTRA_SOURCES, OWN_TABLE, REGISTRATION, extra_source, join_credits
+from ..sources.registrations import REGISTRATIONS, RegistrationSummary, read_registrations
 from ..texts import CBS_SOURCE, decimals_for, nl_number, plural, slugify
 from . import indicators as ind
 from .disclosure import published_summary
@@ -73,7 +74,10 @@ class Dataset:
     warnings : tuple of str
         Dutch sentences every product shows where its numbers are.
     bron : str
-        Attribution line.
+        Attribution line of everything the run read (:meth:`credits`).
+    credit_lines : tuple of (str, str)
+        Source key (``kwb``: boundaries and KWB; ``misdrijven``, ``registraties``, ...) -> its
+        credit with year and licence, as the declarations give it.
     """
 
     buurten: gpd.GeoDataFrame
@@ -94,6 +98,8 @@ class Dataset:
     comparison: pd.DataFrame | None = None  #: the gemeente beside its size class, the Netherlands and an own group
     layouts: tuple = ()  #: own area layouts (sociale_kaart.build.layouts.AreaLayout), each with its figures per area
     wijk_layout: str | None = None  #: the own layout whose areas are the wijken of this run; None: CBS wijken
+    credit_lines: tuple[tuple[str, str], ...] = ()
+    wijk_indicators: tuple = ()  #: indicators of sources published per wijk only: columns of `wijken`, not `buurten`
 
     #: Above this many gemeenten a title names the count instead of every name.
     MAX_NAMES = 4
@@ -122,7 +128,10 @@ class Dataset:
 
     @property
     def subtitle(self) -> str:
-        """Data years and source, for every map and print product."""
+        """Data years and source, for every map and print product: the credit line of every source,
+        each with its own year and licence (:meth:`credits`)."""
+        if self.credit_lines:
+            return self.bron
         parts = []
         if self.jaar_cijfers:
             parts.append(f"Cijfers {self.jaar_cijfers}")
@@ -131,6 +140,22 @@ class Dataset:
         if self.registrations:
             parts.append("met registraties van de gemeente")
         return " · ".join(parts + [self.bron])
+
+    def credits(self, keys=None) -> str:
+        """The credit line of the sources that feed the indicators `keys` (all sources: None).
+
+        Every product that shows a figure names its sources with year and licence:
+        ``"Bron: CBS/Kadaster wijk- en buurtkaart 2016 (CC BY 3.0), kerncijfers 2024 (CC BY 4.0);
+        Politie, geregistreerde misdrijven 2023 (CC BY 4.0)"``.
+        """
+        if not self.credit_lines:
+            return self.bron
+        wanted = None if keys is None else {s for i in self.indicators if i.key in set(keys) for s in i.sources}
+        return join_credits(text for key, text in self.credit_lines if key == "kwb" or wanted is None or key in wanted)
+
+    def subtitle_for(self, keys) -> str:
+        """:attr:`subtitle` with the credits of the sources of the indicators `keys` only."""
+        return self.credits(keys) if self.credit_lines else self.subtitle
 
     def provenance_text(self) -> str:
         """Where each count came from: source column, file and year."""
@@ -220,7 +245,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     if buurten.empty:
         raise InputError(f"{read.source}: geen buurten gevonden voor {', '.join(codes)}")
     kwb = read_kwb(sources.kwb)
-    figures = kwb.buurten
+    figures, conflicting, duplicate_notes = _without_duplicates(kwb.buurten, kwb.source)
     check = _check_years(read, kwb, sources, codes)
     joined, report = join_figures(buurten, figures, gemeenten=codes, source_boundaries=read.source,
                                   source_figures=kwb.source, year_boundaries=read.year, year_figures=kwb.year,
@@ -230,7 +255,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
             f"{kwb.source}: geen enkele buurtcode komt overeen met {read.source} "
             f"voor {', '.join(codes)}; horen grenzen en cijfers bij dezelfde gemeente?"
         )
-    universe = figures[figures["gemeentecode"].isin(codes)].copy()
+    # A code with differing rows is joined to nothing (the join report) and counts in no aggregate either.
+    universe = figures[figures["gemeentecode"].isin(codes) & ~figures["buurtcode"].isin(conflicting)].copy()
     reports, summaries, extra, reg_columns = [report], [], [], []
     kwb_status = joined.pop("koppeling")  # the map's "koppeling" is about the KWB; registrations report apart
     for path in sources.registraties:
@@ -245,16 +271,30 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         for col, label in reg.labels.items():
             extra.append(ind.registration_indicator(col, label))
             reg_columns.append(col)
-    for path, reader in ((sources.misdrijven, "crime"), (sources.leefbaarometer, "liveability")):
+    lineage = {col: REGISTRATION for col in reg_columns}
+    credits = []
+    given = dict(sources.extra)
+    unknown = set(given) - set(EXTRA_SOURCES)
+    if unknown:
+        raise InputError(f"onbekende bron {sorted(unknown)[0]!r}; bekend: {', '.join(EXTRA_SOURCES)}")
+    wijk_tables = []
+    for key in EXTRA_SOURCES:
+        path = getattr(sources, key, None) or given.get(key)
         if path is None:
             continue
-        joined, universe, report_, made = _safety(path, reader, joined, universe, codes, read)
+        declaration, reader = extra_source(key)
+        if BUURT not in declaration.levels:  # a table per wijk only: joined to the wijken below
+            wijk_tables.append((key, reader(path)))
+            continue
+        joined, universe, report_, made, table = _extra_source(key, path, joined, universe, codes, read)
         reports.append(report_)
         extra += made
+        lineage.update({f.key: f.lineage for f in table.figures})
+        credits.append((key, table.declaration.credit(table.year)))
     joined["koppeling"] = kwb_status.to_numpy()
     joined = ind.derive_counts(joined)
     universe = ind.derive_counts(universe)
-    joined, universe, own = _own_indicators(indicators, joined, universe, kwb, reg_columns)
+    joined, universe, own = _own_indicators(indicators, joined, universe, kwb, lineage)
     extra += own
     chosen = [_with_unit(i, (units or {}).get(i.key)) for i in ind.available(joined, extra)]
     chosen = [dataclasses.replace(i, domain=(domains or {}).get(i.key, i.domain)) for i in chosen]
@@ -264,11 +304,13 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
             raise InputError(f"{what} voor onbekende indicator {sorted(unknown)[0]!r}; bekend: "
                              f"{', '.join(i.key for i in chosen)}")
     joined = ind.compute_rates(joined, chosen, small_numbers)
-    empty = [i for i in chosen if joined[i.key].isna().all() and not joined[f"{i.key}_status"].eq(ind.SUPPRESSED).any()]
+    empty = [i for i in chosen if joined[i.numerator].isna().all()]  # no buurt on the map has a figure
     chosen = [i for i in chosen if i not in empty]
     # Wijkcodes are reused between years as buurtcodes are: across years only the buurten on the map count.
     wijk_universe = joined.iloc[0:0] if report.years_differ else universe
     wijken = _wijken(sources.grenzen, codes, joined, wijk_universe, chosen, small_numbers, wijk_shapes)
+    wijken, wijk_only, wijk_notes = _wijk_sources(wijk_tables, wijken, small_numbers)
+    credits += [(key, table.declaration.credit(table.year)) for key, table in wijk_tables]
     published = read_kwb(sources.kwb_gemeenten, require_buurten=False).gemeenten if sources.kwb_gemeenten else kwb.gemeenten
     gemeenten = _gemeenten(codes, joined, universe, published, chosen, small_numbers)
     nederland = None
@@ -288,20 +330,25 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     own, joined, wijken = _layouts(layouts, wijk_layout, joined, wijken, chosen, small_numbers, read.source, wijk_shapes)
     disclosure = None
     if reg_columns:
-        joined, wijken, gemeenten, disclosure = _protect(joined, wijken, gemeenten,
-                                                         [i for i in chosen if i.protected], small_numbers,
-                                                         layouts={l.name: l for l in own if l.name != wijk_layout})
-        own = _protected_layouts(own, disclosure, wijken, wijk_layout, [i for i in chosen if i.protected], small_numbers)
+        protected = [i for i in chosen if i.protected]
+        joined, wijken, gemeenten, disclosure = _protect(joined, wijken, gemeenten, protected, small_numbers,
+                                                         layouts={l.name: l for l in own if l.name != wijk_layout},
+                                                         columns=reg_columns)
+        own = _protected_layouts(own, disclosure, wijken, wijk_layout, protected, small_numbers)
     elif wijk_layout:
         own = _protected_layouts(own, None, wijken, wijk_layout, [], small_numbers)
     names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
-    warnings = _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
+    warnings = duplicate_notes + _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
+    warnings += _all_zero(chosen, joined, kwb.source) + wijk_notes
     warnings += [w for layout in own for w in layout.warnings()]
     notes = [f"{plural(len(read.repaired), 'ongeldige buurtgrens', 'ongeldige buurtgrenzen')} hersteld: "
              f"{', '.join(read.repaired)}"] if read.repaired else []
     if read.emptied:
         notes.append(f"Geen vlak over na herstel, daarom niet op de kaart en niet gekoppeld: {', '.join(read.emptied)}")
-    bron = sources.bron or f"{CBS_SOURCE} ({_LICENCE_EXCEPTIONS.get(read.year, 'CC BY 4.0')})"
+    credit_lines = [] if sources.bron else [("kwb", _base_credit(read.year, kwb.year)), *credits]
+    if reg_columns and credit_lines:
+        credit_lines.append(("registraties", REGISTRATIONS.credit(None)))
+    bron = sources.bron or join_credits(text for _key, text in credit_lines)
     return Dataset(
         buurten=joined,
         wijken=wijken,
@@ -317,11 +364,23 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         warnings=tuple(warnings),
         geometry_notes=tuple(notes),
         bron=bron,
+        credit_lines=tuple(credit_lines),
+        wijk_indicators=tuple(wijk_only),
         disclosure=disclosure,
         comparison=comparison,
         layouts=tuple(own),
         wijk_layout=wijk_layout,
     )
+
+
+def _base_credit(year_boundaries: int | None, year_figures: int | None) -> str:
+    """``CBS/Kadaster wijk- en buurtkaart 2016 (CC BY 3.0), kerncijfers 2024 (CC BY 4.0)``."""
+    from ..sources.kwb import KWB
+
+    licence = _LICENCE_EXCEPTIONS.get(year_boundaries, "CC BY 4.0")
+    kaart = f"wijk- en buurtkaart {year_boundaries}" if year_boundaries else "wijk- en buurtkaart"
+    figures = KWB.credit(year_figures).removeprefix("CBS, ")
+    return f"{CBS_SOURCE.removeprefix('Bron: ')} {kaart} ({licence}), {figures}"
 
 
 def _with_unit(indicator, scale):
@@ -335,17 +394,17 @@ def _with_unit(indicator, scale):
                                description=indicator.description.replace("per 1.000 inwoners", unit))
 
 
-def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=None):
-    """Replace registration counts and their rates by what may be published, at every level.
+def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=None, columns=()):
+    """Replace registration counts and the values made of them by what may be published, at every level.
 
-    The counts of the buurten on the map are protected together with the totals the run publishes
-    (per wijk, per gemeente and per area of every own layout in `layouts`, name -> AreaLayout);
-    rates everywhere are computed from the published counts.
+    The registration `columns` of the buurten on the map are protected together with the totals
+    the run publishes (per wijk, per gemeente and per area of every own layout in `layouts`, name
+    -> AreaLayout); every `protected` indicator (a registration as score, numerator or
+    denominator) is computed from the published counts only.
     """
     from .disclosure import protect_counts
 
-    columns = [i.numerator for i in protected]
-    counts = joined.set_index("buurtcode")[columns]
+    counts = joined.set_index("buurtcode")[list(columns)]
     wijk = joined.set_index("buurtcode")["wijkcode"]
     groupings = {"wijk": wijk.where(wijk.isin(set(wijken["wijkcode"]))),  # "buiten de indeling" is no area
                  "gemeente": joined.set_index("buurtcode")["gemeentecode"]}
@@ -401,58 +460,103 @@ def _protected_layouts(own, result, wijken, chosen_name, protected, rule):
 
 
 def _publish(frames, protected, rule: SmallNumbers) -> None:
-    """Put published counts, their rates and statuses in each (frame, key, published, status), in place."""
+    """Put published counts, and the values and statuses made of them, in each (frame, key, published, status).
+
+    In place. A value of a protected indicator is made of published counts only: a count's rate
+    per inhabitants as :func:`~sociale_kaart.build.disclosure.publish_rates` makes it, a published
+    count as a score, or a ratio with a published count as denominator; suppressed when any
+    registration count it is made of is.
+    """
     from .disclosure import publish_rates
 
     for frame, key, published, status in frames:
         codes = frame[key]
+        states = {}
+        for col in published.columns:
+            frame[col] = codes.map(published[col]).to_numpy()
+            states[col] = codes.map(status[col]).fillna("onbekend").to_numpy()
         for ind_ in protected:
-            col = ind_.numerator
-            values = codes.map(published[col])
-            frame[col] = values.to_numpy()
-            den = frame[ind_.denominator].astype(float) if ind_.denominator in frame else pd.Series(np.nan, index=frame.index)
-            rates = publish_rates(pd.Series(values.to_numpy(), index=frame.index), den, scale=ind_.scale,
-                                  decimals=decimals_for(ind_.unit), min_denominator=rule.min_denominator)
-            state = codes.map(status[col]).fillna("onbekend").to_numpy()
+            if ind_.kind == "score" and ind_.aggregation == "geen" and key != "buurtcode":
+                continue  # shown per buurt only: the aggregate has no value
+            hidden = np.zeros(len(frame), dtype=bool)
+            for col in {ind_.numerator, ind_.denominator} & set(states):
+                hidden |= states[col] == "onderdrukt"
+            num, den = (frame[c].astype(float) if c in frame else pd.Series(np.nan, index=frame.index)
+                        for c in (ind_.numerator, ind_.denominator))
+            if ind_.denominator in states and f"{ind_.key}_dekking" in frame:
+                frame[f"{ind_.key}_dekking"] = np.nan  # a share of the true registration counts
+            decimals = decimals_for(ind_.unit)
+            if ind_.kind == "score":
+                rates = num.where(~(den < rule.min_denominator))
+            elif ind_.denominator not in states:
+                rates = publish_rates(num, den, scale=ind_.scale, decimals=decimals,
+                                      min_denominator=rule.min_denominator)
+            else:  # a registration as denominator: the ratio of published figures only
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    rates = (num / den * ind_.scale).where((den > 0) & ~(den < rule.min_denominator)).round(decimals)
+            rates = rates.where(~hidden)
             frame[ind_.key] = rates.to_numpy()
-            frame[f"{ind_.key}_status"] = np.where(state == "onderdrukt", ind.SUPPRESSED,
+            frame[f"{ind_.key}_status"] = np.where(hidden, ind.SUPPRESSED,
                                                    np.where(rates.notna(), ind.OK,
                                                             np.where(den < rule.min_denominator, ind.SUPPRESSED,
                                                                      ind.MISSING)))
 
 
-def _safety(path, reader, joined, universe, codes, read: Boundaries):
-    """Police-registered crime or Leefbaarometer scores joined to the buurten, with their indicators."""
-    from ..sources.safety import CRIME_CAVEAT, read_crime, read_liveability
+def _wijk_sources(tables, wijken: gpd.GeoDataFrame, rule: SmallNumbers):
+    """Sources published per wijk only (their ``table`` keyed on ``wijkcode``) joined to the wijken.
 
-    safety = read_crime(path) if reader == "crime" else read_liveability(path)
+    Their indicators are computed on the wijken frame (rates on the wijk's summed KWB
+    denominators); no buurt gets a value it does not have. Returns the wijken, those indicators and
+    a sentence per source on how many wijken it covers.
+    """
+    made, notes = [], []
+    for key, table in tables:
+        codes = table.table["wijkcode"]
+        on_map = codes.isin(set(wijken["wijkcode"]))
+        if not on_map.any():
+            raise InputError(f"{table.source}: geen enkele wijkcode komt overeen met de wijken op de kaart")
+        if codes.duplicated().any():
+            raise InputError(f"{table.source}: wijkcode {codes[codes.duplicated()].iloc[0]} staat er meer dan eens in")
+        wijken = wijken.merge(table.table, on="wijkcode", how="left")
+        for figure in table.figures:  # a count never exceeds its universe (beyond CBS rounding)
+            if figure.universe in wijken and figure.key in wijken:
+                above = wijken[figure.key] > wijken[figure.universe] + UNIVERSE_MARGIN
+                if above.any():
+                    row = wijken[above].iloc[0]
+                    raise InputError(f"{table.source}: kolom {figure.key!r} heeft {row[figure.key]:.0f} bij "
+                                     f"{row['wijkcode']}, meer dan de {row[figure.universe]:.0f} {figure.universe} "
+                                     "van die wijk; een aantal kan niet boven zijn totaal liggen")
+        mine = [i for i in (ind.from_figure(f, source=key, year=table.year) for f in table.figures) if i is not None]
+        wijken = ind.compute_rates(wijken, [i for i in mine if i.inputs_present(wijken)], rule)
+        made += [i for i in mine if i.inputs_present(wijken)]
+        missing = sorted(set(wijken["wijkcode"]) - set(codes))
+        notes.append(f"{table.source} ({table.year or 'jaar onbekend'}) geeft cijfers per wijk, niet per buurt: "
+                     f"{int(on_map.sum())} van {len(wijken)} wijken"
+                     + (f"; zonder cijfers: {', '.join(missing)}" if missing else "") + ".")
+    return wijken, made, notes
+
+
+def _extra_source(key, path, joined, universe, codes, read: Boundaries):
+    """A declared extra source (crime, Leefbaarometer, ...) joined to the buurten, with the indicators of its figures."""
+    declaration, reader = extra_source(key)
+    safety = reader(path)
     joined, report = join_figures(joined, safety.table, gemeenten=codes, source_boundaries=read.source,
                                   source_figures=safety.source, year_boundaries=read.year, year_figures=safety.year)
     joined = joined.drop(columns="koppeling")
     if not report.gekoppeld:
         raise InputError(f"{safety.source}: geen enkele buurtcode komt overeen met {read.source} voor {', '.join(codes)}")
     universe = universe.merge(safety.table, on="buurtcode", how="left")
-    made = []
-    if reader == "crime":
-        for col, label in safety.labels.items():
-            made.append(ind.Indicator(f"{col}_per_1000", label, col, "inwoners", 1000, "per 1.000 inwoners",
-                                      role="context", domain="veiligheid",
-                                      description=f"{label}: door de politie geregistreerd in {safety.year or '?'} "
-                                                  f"(Politie, tabel 47018NED), per 1.000 inwoners. {CRIME_CAVEAT}"))
-    else:
-        made.append(ind.Indicator("lbm_klasse", "Leefbaarometer-klasse", "lbm_klasse", "inwoners", 1, "klasse 1-9",
-                                  more_is_need=False, role="context", domain="leefbaarheid", kind="score",
-                                  aggregation="geen",
-                                  description="Leefbaarometer 3.0 (meting "
-                                              f"{safety.year or '?'}): klasse 1 (zeer onvoldoende) tot 9 "
-                                              "(uitstekend), per buurt; een score, nooit opgeteld. Als "
-                                              "behoefte-indicator telt klasse 4 (zwak) of lager als hoog. Buurten met "
-                                              "te weinig adressen hebben geen score."))
-    return joined, universe, report, made
+    made = [i for i in (ind.from_figure(f, source=key, year=safety.year) for f in safety.figures) if i is not None]
+    return joined, universe, report, made, safety
 
 
-def _own_indicators(specs, joined, universe, kwb: KwbTable, reg_columns):
-    """Columns and :class:`Indicator` of every own indicator; a column that is nowhere is an error."""
+def _own_indicators(specs, joined, universe, kwb: KwbTable, lineage: dict[str, str]):
+    """Columns and :class:`Indicator` of every own indicator; a column that is nowhere is an error.
+
+    An own indicator's lineage is the union of its columns' (`lineage`: column -> lineage of the
+    registrations and extra sources; KWB columns are CBS's, columns of its own table the table's):
+    one registration column among them, in any role, protects it.
+    """
     from ..sources.tables import read_buurt_table
 
     from ..sources.kwb import normalise_column_name
@@ -460,11 +564,13 @@ def _own_indicators(specs, joined, universe, kwb: KwbTable, reg_columns):
     by_source = {normalise_column_name(c.column): c.stable for c in kwb.columns}
     own = []
     for spec in specs:
+        mine = {}
         if spec.source is not None:
             table = read_buurt_table(spec.source)
             new = [c for c in table.columns if c != "buurtcode" and c not in joined.columns]
             joined = joined.merge(table[["buurtcode", *new]], on="buurtcode", how="left")
             universe = universe.merge(table[["buurtcode", *new]], on="buurtcode", how="left")
+            mine = {c: OWN_TABLE for c in new}
         names = {}
         for role in ("column", "numerator", "denominator"):
             name = getattr(spec, role)
@@ -477,10 +583,18 @@ def _own_indicators(specs, joined, universe, kwb: KwbTable, reg_columns):
             if not pd.api.types.is_numeric_dtype(joined[name]):
                 raise InputError(f"indicator {spec.key!r}: kolom {name!r} bevat geen getallen")
             names[role] = name
-        protected = spec.protected or names.get("numerator") in reg_columns
-        spec = type(spec)(**{**vars(spec), **names, "protected": protected})
-        own.append(ind.declared_indicator(spec))
+        inputs = {mine.get(n) or lineage.get(n, CBS) for n in names.values()}
+        keys = ("kwb", *(k for k, v in (("registraties", REGISTRATION),) if v in inputs))
+        keys += tuple(k for k in EXTRA_SOURCES if any(lineage.get(n) and lineage.get(n) == _publisher(k)
+                                                       for n in names.values()))
+        spec = type(spec)(**{**vars(spec), **names})
+        own.append(ind.declared_indicator(spec, lineage=frozenset(inputs), sources=keys))
     return joined, universe, own
+
+
+def _publisher(key: str) -> str:
+    """The lineage of the figures of extra source `key`."""
+    return extra_source(key)[0].publisher
 
 
 def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):
@@ -522,6 +636,41 @@ def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
                             "gemeente(n) heeft een waarde; de indicator wordt niet getoond.")
         else:
             warnings.append(f"{core.label} ontbreekt in {kwb.source}; te vinden als {ind.WHERE_TO_FIND[core.key]}.")
+    return warnings
+
+
+def _without_duplicates(figures: pd.DataFrame, source: str):
+    """The figures with every repeated identical row once; the codes whose rows differ; a sentence for each.
+
+    A buurt whose rows are copies of each other counts once, everywhere. A buurt with differing rows
+    cannot be placed: the join leaves it without figures and it counts in no wijk or gemeente total.
+    """
+    repeated = figures["buurtcode"].duplicated(keep=False)
+    if not repeated.any():
+        return figures, [], []
+    repeated_codes = set(figures.loc[repeated, "buurtcode"])
+    figures = figures.drop_duplicates().reset_index(drop=True)
+    conflicting = sorted(set(figures.loc[figures["buurtcode"].duplicated(), "buurtcode"]))
+    copies = sorted(repeated_codes - set(conflicting))
+    notes = []
+    if copies:
+        notes.append(f"{source}: {', '.join(copies)} {'staat' if len(copies) == 1 else 'staan'} meer dan eens in "
+                     "het bestand met dezelfde cijfers; één keer geteld, in de buurt en in elk wijk- en gemeentecijfer.")
+    if conflicting:
+        notes.append(f"{source}: {', '.join(conflicting)} {'staat' if len(conflicting) == 1 else 'staan'} meer dan "
+                     "eens in het bestand met verschillende cijfers; niet gekoppeld en in geen enkel wijk- of "
+                     "gemeentecijfer meegeteld.")
+    return figures, conflicting, notes
+
+
+def _all_zero(chosen, joined: pd.DataFrame, source: str) -> list[str]:
+    """A sentence for every indicator whose figure is 0 in every buurt that has one: possible, but rarely true."""
+    warnings = []
+    for i in chosen:
+        values = joined[i.numerator]
+        if i.kind == "ratio" and values.notna().any() and values.fillna(0).eq(0).all():
+            warnings.append(f"{i.label}: in elke buurt 0 volgens {source if not i.protected else 'de registratie'}; "
+                            "klopt de bron? De kaart toont het zoals het staat.")
     return warnings
 
 

@@ -13,12 +13,16 @@ Each rate column ``<key>`` comes with ``<key>_status``:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..settings import SmallNumbers
+from ..sources.declarations import (CBS, CLASS, COUNT, HIGHER_BETTER, HIGHER_WORSE, NEITHER, RATE, REGISTRATION,
+                                    Figure)
+from ..sources.kwb import KWB_COLUMNS
 
 OK, MISSING, SUPPRESSED = "ok", "ontbreekt", "onderdrukt"
 #: The three domains of a wijkbezoek, in the order the briefing shows them.
@@ -60,6 +64,17 @@ class Indicator:
     aggregation : {"som", "gewogen", "geen"}
         How wijk and gemeente values are made: summed counts (ratios), the inhabitant-weighted
         mean of a score, or none (a score shown per buurt only).
+    direction : str
+        From the declaration: higher is worse, better or neither
+        (:data:`~sociale_kaart.sources.declarations.DIRECTIONS`); by default from `more_is_need`.
+    lineage : frozenset of str
+        Who published the figures it is made of (CBS, Politie, ...); ``registratie`` (an own
+        registration among its inputs) makes it `protected`, and `protected` adds it.
+    classes : tuple of str
+        An ordered class: the labels of class 1, 2, ... (``"9 uitstekend"``); its map shows these
+        classes, never quantiles.
+    sources : tuple of str
+        Keys of the sources that feed it (``kwb``, ``misdrijven``), for its credit line.
     """
 
     key: str
@@ -75,6 +90,19 @@ class Indicator:
     kind: str = "ratio"
     protected: bool = False
     aggregation: str = "som"
+    direction: str = ""
+    lineage: frozenset = frozenset({CBS})
+    classes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ("kwb",)
+
+    def __post_init__(self):
+        if not self.direction:
+            object.__setattr__(self, "direction", HIGHER_WORSE if self.more_is_need else HIGHER_BETTER)
+        lineage = frozenset(self.lineage)
+        if self.protected:
+            lineage |= {REGISTRATION}
+        object.__setattr__(self, "lineage", lineage)
+        object.__setattr__(self, "protected", REGISTRATION in lineage)
 
     def inputs_present(self, table: pd.DataFrame) -> bool:
         return self.numerator in table.columns and self.denominator in table.columns
@@ -116,6 +144,11 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
 )
 
 
+#: Their directions are those the KWB declares for their counts (``kwb_columns.csv``), said once there.
+CORE_INDICATORS = tuple(dataclasses.replace(i, direction=KWB_COLUMNS[i.numerator].direction)
+                        for i in CORE_INDICATORS)
+
+
 DEFAULT_SMALL_NUMBERS = SmallNumbers()
 
 #: Where a core indicator's counts can be found when the input lacks them (said in the warning).
@@ -140,39 +173,84 @@ def registration_indicator(column: str, label: str) -> Indicator:
 
     Examples
     --------
-    >>> registration_indicator("reg_schuldhulp", "Schuldhulp").key
-    'reg_schuldhulp_per_1000'
+    >>> reg = registration_indicator("reg_schuldhulp", "Schuldhulp")
+    >>> reg.key, reg.protected, reg.sources
+    ('reg_schuldhulp_per_1000', True, ('kwb', 'registraties'))
     """
-    return Indicator(
-        f"{column}_per_1000", label, column, "inwoners", 1000, "per 1.000 inwoners",
-        description=f"{label}: aantal uit de registratie van de gemeente per 1.000 inwoners (CBS).",
-        protected=True,
-    )
+    from ..sources.registrations import registration_figure
+
+    return from_figure(registration_figure(column, label), source="registraties", year=None)
 
 
-def declared_indicator(spec) -> Indicator:
+def from_figure(figure: Figure, *, source: str, year: int | None) -> Indicator | None:
+    """The indicator a declared figure makes, or None for a figure that only rides along (a score).
+
+    A count is shown per `scale` of its `denominator` (crime per 1.000 inhabitants); a rate is kept
+    as published (never divided again; wijk and gemeente values weighted by the denominator, which
+    equals their summed counts); an ordered class keeps its classes and is never summed.
+
+    Examples
+    --------
+    >>> from sociale_kaart.sources.safety import CRIME, crime_figure
+    >>> count = from_figure(crime_figure("misdrijven_totaal"), source="misdrijven", year=2023)
+    >>> count.key, count.numerator, count.scale, count.kind, count.sources
+    ('misdrijven_totaal_per_1000', 'misdrijven_totaal', 1000, 'ratio', ('kwb', 'misdrijven'))
+    >>> rate = from_figure(crime_figure("misdrijven_totaal", rate_scale=1000), source="misdrijven", year=2023)
+    >>> rate.key, rate.numerator, rate.scale, rate.kind, rate.aggregation
+    ('misdrijven_totaal_per_1000', 'misdrijven_totaal_per_1000', 1, 'score', 'gewogen')
+    """
+    common = dict(more_is_need=figure.direction != HIGHER_BETTER, direction=figure.direction, role=figure.role,
+                  domain=figure.domain, description=figure.description.replace("{year}", str(year or "?")),
+                  lineage=frozenset({figure.lineage}), sources=("kwb", source))
+    if figure.kind == COUNT:
+        scale = figure.scale or 1000
+        per = f"{scale:,.0f}".replace(",", ".")
+        return Indicator(f"{figure.key}_per_{scale:.0f}", figure.label, figure.key, figure.denominator or "inwoners",
+                         scale, f"per {per} {figure.denominator or 'inwoners'}", **common)
+    if figure.kind == RATE:
+        return Indicator(figure.key, figure.label, figure.key, figure.denominator or "inwoners", 1, figure.unit,
+                         kind="score", aggregation="gewogen", **common)
+    if figure.kind == CLASS:
+        return Indicator(figure.key, figure.label, figure.key, "inwoners", 1, figure.unit, kind="score",
+                         aggregation="geen", classes=figure.class_labels(), **common)
+    return None
+
+
+def declared_indicator(spec, *, lineage=frozenset({CBS}), sources: tuple[str, ...] = ("kwb",)) -> Indicator:
     """The :class:`Indicator` of an own indicator declared in the project file (an ``IndicatorSpec``).
+
+    `lineage` is the union of the lineages of the columns it is made of: with an own registration
+    among them it is protected, whichever role the column plays (score, numerator, denominator). A
+    protected score is shown per buurt only (a weighted mean of published counts says nothing true).
 
     Examples
     --------
     >>> from sociale_kaart.settings import IndicatorSpec
     >>> ses = declared_indicator(IndicatorSpec(key="ses", label="SES-WOA", unit="score", column="ses_woa",
     ...                                        direction="minder", aggregation="gewogen"))
-    >>> ses.kind, ses.more_is_need, ses.aggregation, ses.denominator
-    ('score', False, 'gewogen', 'inwoners')
+    >>> ses.kind, ses.more_is_need, ses.aggregation, ses.denominator, ses.direction
+    ('score', False, 'gewogen', 'inwoners', 'higher_better')
+    >>> reg = declared_indicator(IndicatorSpec(key="s", label="S", unit="aantal", column="reg_schuld",
+    ...                                        aggregation="gewogen"), lineage=frozenset({"registratie"}))
+    >>> reg.protected, reg.aggregation
+    (True, 'geen')
     """
     role = "context" if spec.direction == "context" else "behoefte"
     more = spec.direction != "minder"
+    direction = NEITHER if spec.direction == "context" else HIGHER_WORSE if more else HIGHER_BETTER
     source = f" Bron: {spec.source.name}." if spec.source else ""
+    common = dict(more_is_need=more, role=role, direction=direction, lineage=frozenset(lineage), sources=sources,
+                  protected=spec.protected)
     if spec.column:
-        how = ("gewogen naar inwoners opgeteld per wijk en gemeente" if spec.aggregation == "gewogen"
+        weighted = spec.aggregation == "gewogen" and REGISTRATION not in lineage and not spec.protected
+        how = ("gewogen naar inwoners opgeteld per wijk en gemeente" if weighted
                else "alleen per buurt getoond, nooit opgeteld")
-        return Indicator(spec.key, spec.label, spec.column, "inwoners", 1, spec.unit, more_is_need=more, role=role,
-                         kind="score", aggregation=spec.aggregation if spec.aggregation == "gewogen" else "geen",
-                         description=f"Eigen indicator: score uit kolom {spec.column}, {how}.{source}")
-    return Indicator(spec.key, spec.label, spec.numerator, spec.denominator, spec.scale, spec.unit, more_is_need=more,
-                     role=role, protected=spec.protected,
-                     description=f"Eigen indicator: {spec.numerator} / {spec.denominator} x {spec.scale:g}.{source}")
+        return Indicator(spec.key, spec.label, spec.column, "inwoners", 1, spec.unit, kind="score",
+                         aggregation="gewogen" if weighted else "geen",
+                         description=f"Eigen indicator: score uit kolom {spec.column}, {how}.{source}", **common)
+    return Indicator(spec.key, spec.label, spec.numerator, spec.denominator, spec.scale, spec.unit,
+                     description=f"Eigen indicator: {spec.numerator} / {spec.denominator} x {spec.scale:g}.{source}",
+                     **common)
 
 
 def derive_counts(table: pd.DataFrame) -> pd.DataFrame:

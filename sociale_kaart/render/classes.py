@@ -23,9 +23,11 @@ from ..settings import SCHEMES
 from ..texts import nl_number
 
 __all__ = [
-    "FISHER_JENKS_EXACT_MAX", "MISSING_COLOUR", "PALETTES", "SCHEMES", "SUPPRESSED_COLOUR", "Classes",
-    "classify", "palette",
+    "FISHER_JENKS_EXACT_MAX", "MISSING_COLOUR", "ORDERED", "PALETTES", "SCHEMES", "SUPPRESSED_COLOUR", "Classes",
+    "classes_for", "classify", "ordered_classes", "palette",
 ]
+#: The scheme of an ordered class shown in its own classes (the Leefbaarometer's nine).
+ORDERED = "eigen klassen"
 
 #: ColorBrewer OrRd: sequential with monotone lightness, so it survives greyscale print and is
 #: distinguishable for the common forms of colour blindness.
@@ -35,6 +37,8 @@ PALETTES = {
     5: ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"],
     6: ["#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"],
     7: ["#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000"],
+    8: ["#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000"],
+    9: ["#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#b30000", "#7f0000"],
 }
 MISSING_COLOUR = "#d9d9d9"
 SUPPRESSED_COLOUR = "#f2f2f2"
@@ -45,30 +49,76 @@ FISHER_JENKS_EXACT_MAX = 500
 
 @dataclass
 class Classes:
-    """Upper bounds of each class, the lowest value, and the class of every value (-1: no value)."""
+    """Upper bounds of each class, the lowest value, and the class of every value (-1: no value).
+
+    `names` are the labels of an ordered class (``"9 uitstekend"``), shown instead of ranges;
+    `reverse` puts the dark end at the low values (a figure where higher is better).
+    """
 
     bins: list[float]
     minimum: float | None
     classes: np.ndarray
     scheme: str
+    names: tuple[str, ...] = ()
+    reverse: bool = False
 
     @property
     def colours(self) -> list[str]:
-        return palette(len(self.bins))
+        colours = palette(len(self.bins))
+        return colours[::-1] if self.reverse else colours
 
     def labels(self, decimals: int = 1) -> list[str]:
-        """Legend labels with Dutch numbers: ``"8,3 – 44,6"``."""
+        """Legend labels with Dutch numbers: ``"8,3 – 44,6"``; an ordered class's own names."""
+        if self.names:
+            return list(self.names)
         lows = [self.minimum] + self.bins[:-1]
         return [f"{nl_number(lo, decimals)} – {nl_number(hi, decimals)}" for lo, hi in zip(lows, self.bins)]
 
 
 def palette(k: int) -> list[str]:
-    """A sequential palette of `k` colours (1..7)."""
+    """A sequential palette of `k` colours (1..9), light to dark."""
     if k <= 0:
         return []
     if k in PALETTES:
         return PALETTES[k]
-    return PALETTES[5][-k:] if k < 3 else PALETTES[7]
+    return PALETTES[5][-k:] if k < 3 else PALETTES[9]
+
+
+def ordered_classes(values, names, *, reverse: bool = False) -> Classes:
+    """An ordered class (1..n with `names`) in its own n classes, never in quantiles.
+
+    Examples
+    --------
+    >>> c = ordered_classes([9.0, 4.0, None], ["1 slecht", "2 matig", "3 redelijk", "4 goed", "5 prima", "6", "7",
+    ...                                         "8", "9 uitstekend"], reverse=True)
+    >>> c.classes.tolist(), c.labels()[-1], c.colours[0], c.colours[-1]
+    ([8, 3, -1], '9 uitstekend', '#7f0000', '#fff7ec')
+    """
+    numbers = _numbers(values)
+    known = ~np.isnan(numbers)
+    classes = np.full(len(numbers), -1, dtype=int)
+    classes[known] = np.clip(np.rint(numbers[known]).astype(int), 1, len(names)) - 1
+    return Classes([float(n) for n in range(1, len(names) + 1)], 1.0, classes, ORDERED, tuple(names), reverse)
+
+
+def classes_for(indicator, values, scheme: str = "kwantielen", k: int = 5, breaks=None) -> Classes:
+    """The classes of `indicator` as its declaration asks: an ordered class in its own classes, else
+    `scheme`; the dark end on the side that needs attention (reversed when higher is better).
+
+    Examples
+    --------
+    >>> from sociale_kaart.build.indicators import registry
+    >>> classes_for(registry()["wmo_per_1000"], [1.0, 2.0, 3.0], "gelijk", 3).colours[-1]
+    '#e34a33'
+    """
+    from ..sources.declarations import HIGHER_BETTER
+
+    reverse = indicator.direction == HIGHER_BETTER
+    if indicator.classes:
+        return ordered_classes(values, indicator.classes, reverse=reverse)
+    found = classify(values, "handmatig" if breaks is not None else scheme, k, breaks)
+    found.reverse = reverse
+    return found
 
 
 def classify(values, scheme: str = "kwantielen", k: int = 5, breaks: list[float] | None = None) -> Classes:

@@ -7,6 +7,7 @@ suppressed buurten are hatched in grey so that they read in greyscale print too.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 
@@ -65,6 +66,9 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
     if labels:
         label_buurten(ax, buurten, fontsize)
     if legend:
+        from ..sources.declarations import DIRECTION_TEXT
+
+        unit = ", ".join(filter(None, [indicator.unit, DIRECTION_TEXT.get(indicator.direction, "")]))
         decimals = decimals_for(indicator.unit)
         handles = [mpatches.Patch(facecolor=c, edgecolor="#6b6b6b", label=label)
                    for c, label in zip(colours, classes.labels(decimals))]
@@ -76,10 +80,10 @@ def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes,
         handles.append(Line2D([], [], color=WIJK_BORDER_COLOUR, linewidth=WIJK_BORDER_WIDTH * 0.7, label=border_label))
         if legend_ax is not None:  # print pages: a band of its own under the map
             legend_ax.set_axis_off()
-            legend_ax.legend(handles=handles, title=f"{indicator.label} ({indicator.unit})", loc="upper left",
+            legend_ax.legend(handles=handles, title=f"{indicator.label} ({unit})", loc="upper left",
                              ncol=4, fontsize=fontsize, title_fontsize=fontsize + 1, frameon=False, alignment="left")
         else:
-            ax.legend(handles=handles, title=f"{indicator.label}\n{indicator.unit}", loc=legend_loc, fontsize=fontsize + 0.5,
+            ax.legend(handles=handles, title=f"{indicator.label}\n{unit}", loc=legend_loc, fontsize=fontsize + 0.5,
                       title_fontsize=fontsize + 1.5, frameon=True, framealpha=0.95, edgecolor="#999999",
                       bbox_to_anchor=(1.01, 0) if legend_loc == "lower left" else None)
 
@@ -198,7 +202,6 @@ def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title
 
 def add_titles(fig, title: str, subtitle: str, width: float) -> None:
     """The title above a map and the wrapped subtitle (years, source, warnings) under it."""
-    import textwrap
 
     fig.suptitle(title, fontsize=13, fontweight="bold")
     lines = textwrap.wrap(subtitle, int(width * 17))  # about 17 characters of 7 pt per inch
@@ -298,6 +301,11 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     chosen = list(zip(named[context.key], named[need.key], names))
     ax.set_xlabel(f"{context.label} ({context.unit})")
     ax.set_ylabel(f"{need.label} ({need.unit})")
+    for ind, axis in ((context, ax.xaxis), (need, ax.yaxis)):
+        if ind.classes:  # an ordered class: its own whole classes, never 4,5
+            from matplotlib.ticker import MultipleLocator
+
+            axis.set_major_locator(MultipleLocator(1))
     ax.grid(color="#e0e0e0", linewidth=0.6, zorder=0)
     p_text = p_value_text(stats["p"])
     rho_text = nl_number(stats["rho"], 2)
@@ -316,6 +324,38 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     return fig
 
 
+#: Comparison bars: the gemeente where it is worse or better than its size class, or neither; the references.
+COMPARISON_COLOURS = {"slechter": "#b30000", "beter": "#2c7fb8", "gelijk": "#636363", "referentie": "#bdbdbd"}
+
+
+def comparison_colours(indicator: Indicator, rows) -> list[str]:
+    """A colour per row: the gemeente by the indicator's direction against its size class, references grey.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sociale_kaart.build.indicators import registry
+    >>> rows = pd.DataFrame({"vergelijking": ["gemeente", "grootteklasse"], "wmo_per_1000": [40.0, 50.0]})
+    >>> comparison_colours(registry()["wmo_per_1000"], rows)  # below its size class: better, not red
+    ['#2c7fb8', '#bdbdbd']
+    >>> comparison_colours(registry()["pct_huur"], rows.rename(columns={"wmo_per_1000": "pct_huur"}))[0]
+    '#636363'
+    """
+    from ..sources.declarations import HIGHER_BETTER, HIGHER_WORSE
+
+    reference = rows.loc[rows["vergelijking"].eq("grootteklasse"), indicator.key]
+    out = []
+    for kind, value in zip(rows["vergelijking"], rows[indicator.key]):
+        if kind != "gemeente":
+            out.append(COMPARISON_COLOURS["referentie"])
+            continue
+        diff = value - reference.iloc[0] if len(reference) else 0.0
+        worse = diff > 0 if indicator.direction == HIGHER_WORSE else diff < 0 if indicator.direction == HIGHER_BETTER \
+            else None
+        out.append(COMPARISON_COLOURS["gelijk" if worse is None or diff == 0 else "slechter" if worse else "beter"])
+    return out
+
+
 def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
     """One panel per indicator: the gemeente beside its size class, the Netherlands and an own group.
 
@@ -324,7 +364,6 @@ def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
     shown = [i for i in indicators if i.key in comparison]
     fig = new_figure(figsize=(8.27, 1.2 + 1.35 * max(1, len(shown))), layout="constrained")
     axes = fig.subplots(max(1, len(shown)), 1, squeeze=False)[:, 0]
-    colours = {"gemeente": "#b30000", "grootteklasse": "#fc8d59", "Nederland": "#7f7f7f"}
     for ax, ind in zip(axes, shown):
         rows = comparison[comparison[ind.key].notna()]
         labels = []
@@ -334,7 +373,7 @@ def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
                                       else f" ({have} van {total} gemeenten)"))
         y = np.arange(len(rows))[::-1]
         values = rows[ind.key].to_numpy(dtype=float)
-        ax.barh(y, values, color=[colours.get(v, "#fdcc8a") for v in rows["vergelijking"]], height=0.6)
+        ax.barh(y, values, color=comparison_colours(ind, rows), height=0.6)
         decimals = decimals_for(ind.unit)
         for yy, value in zip(y, values):
             ax.text(value, yy, " " + nl_number(value, decimals), va="center", fontsize=8)
@@ -345,6 +384,10 @@ def comparison_figure(comparison, indicators, *, title: str, source: str = ""):
         ax.set_xlim(0, max(values.max() * 1.18, 1) if len(values) else 1)
         ax.tick_params(axis="x", labelsize=7.5)
     fig.suptitle(title, fontsize=12, fontweight="bold")
-    if source:
-        fig.text(0.01, 0.002, source, fontsize=6.5, color="#444444", va="bottom")
+    key = ("Kleur van de gemeente: rood = ongunstiger dan de grootteklasse, blauw = gunstiger, "
+           "donkergrijs = geen richting (context); lichtgrijs = vergelijkingsgroepen.")
+    lines = textwrap.wrap(key, 150) + textwrap.wrap(source, 150)
+    bottom = (0.1 + 0.12 * len(lines)) / fig.get_figheight()  # room for the key and source (rect: x, y, w, h)
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    fig.text(0.01, 0.002, "\n".join(lines), fontsize=6.5, color="#444444", va="bottom")
     return fig

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..build.indicators import MISSING, OK, SUPPRESSED, Indicator
+from ..sources.declarations import DIRECTION_TEXT
 from .classes import MISSING_COLOUR, SUPPRESSED_COLOUR, Classes
 from .topology import build_topology
 from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, decimals_for
@@ -256,7 +257,8 @@ def _indicator_payload(buurten: pd.DataFrame, ind: Indicator, cls: Classes) -> d
     return {
         "key": ind.key, "label": ind.label, "eenheid": ind.unit, "decimalen": decimals,
         "indeling": SCHEME_LABELS.get(cls.scheme, cls.scheme),
-        "kleuren": cls.colours, "labels": cls.labels(decimals),
+        "kleuren": cls.colours, "labels": cls.labels(decimals), "klassenamen": list(ind.classes),
+        "richting": DIRECTION_TEXT.get(ind.direction, ""),
         "klasse": klasse.tolist(),
         "waarde": [float(v) if ok and not np.isnan(v) else None for v, ok in zip(rounded, shown)],
     }

@@ -50,6 +50,7 @@ import pandas as pd
 from ..errors import InputError
 from .boundaries import year_from_name
 from .codes import LAND, gemeentecode_of, region_codes, wijkcode_of
+from .declarations import BUURT, CBS, GEMEENTE, NEITHER, WIJK, Figure, SourceDeclaration
 from .values import DUTCH, POINT, check_range, is_number_text, number_format, parse_numbers
 
 #: The naming conventions in ``kwb_columns.csv``, with a Dutch description for reports.
@@ -85,6 +86,12 @@ class KwbColumn:
     derivation : str
         ``"a % b"`` (a percent of b) or ``"a + b"``: how to compute the column when no source
         column holds it; empty when it is never derived.
+    direction : str
+        ``higher_worse``, ``higher_better`` or ``neither``.
+    universe : str
+        The count this count never exceeds (``inwoners``); empty when none.
+    lineage : str
+        Who published it (``CBS``).
     """
 
     stable: str
@@ -95,6 +102,15 @@ class KwbColumn:
     maximum: float | None
     names: tuple[tuple[str, str], ...]
     derivation: str = ""
+    direction: str = NEITHER
+    universe: str = ""
+    lineage: str = CBS
+
+    def figure(self) -> Figure:
+        """The declaration of this column (:class:`~sociale_kaart.sources.declarations.Figure`)."""
+        return Figure(self.stable, self.label, kind=self.kind, unit=self.unit, direction=self.direction,
+                      lineage=self.lineage, universe=self.universe or None, minimum=self.minimum,
+                      maximum=self.maximum)
 
 
 @dataclass(frozen=True)
@@ -162,7 +178,8 @@ def load_columns() -> dict[str, KwbColumn]:
         out[row["stable"]] = KwbColumn(
             stable=row["stable"], kind=row["kind"], unit=row["unit"], label=row["label"],
             minimum=float(row["min"]) if row["min"] else None, maximum=float(row["max"]) if row["max"] else None,
-            names=names, derivation=row["derivation"].strip(),
+            names=names, derivation=row["derivation"].strip(), direction=row["direction"].strip() or NEITHER,
+            universe=row["universe"].strip(), lineage=row["lineage"].strip() or CBS,
         )
     return out
 
@@ -172,6 +189,11 @@ _ALL_COLUMNS = load_columns()
 KWB_COLUMNS: dict[str, KwbColumn] = {k: c for k, c in _ALL_COLUMNS.items() if c.kind in _NUMERIC_KINDS}
 #: Codes, names, soort regio and period.
 KWB_TEXT_COLUMNS: dict[str, KwbColumn] = {k: c for k, c in _ALL_COLUMNS.items() if c.kind not in _NUMERIC_KINDS}
+#: The KWB as a source: CBS Kerncijfers Wijken en Buurten, its figures declared by ``kwb_columns.csv``.
+KWB = SourceDeclaration("kwb", "CBS, kerncijfers", publisher=CBS, licence="CC BY 4.0", levels=(BUURT, WIJK, GEMEENTE),
+                        keys="Codering/WijkenEnBuurten, buurtcode of BU_CODE (BU, WK, GM, NL00)",
+                        year="Perioden of jaar; anders het jaar in de bestandsnaam",
+                        figures=tuple(c.figure() for c in KWB_COLUMNS.values()))
 #: A table must have these to be called a KWB table.
 _REQUIRED = ("inwoners",)
 _CODE_SPECS = {"code": None, "buurtcode": "buurt", "wijkcode": "wijk", "gemeentecode": "gemeente"}
@@ -681,6 +703,7 @@ def _read_grid(grid: _Grid) -> _Part | str:
         frame[stable] = values.to_numpy()
         columns[stable] = ColumnSource(stable, name, spec.unit, kind=spec.kind, label=spec.label)
     _derive(frame, columns)
+    _check_universes(frame, columns, grid.source, rows)
     return _Part(frame, columns, invalid, grid.names[code_position], _naming(grid, found, mapping),
                  year=_year(table, text_positions, grid))
 
@@ -732,6 +755,36 @@ def _derive(frame: pd.DataFrame, columns: dict[str, ColumnSource]) -> None:
             how = f"{_source_text(columns[a])} + {_source_text(columns[b])}"
         columns[stable] = ColumnSource(stable, how, spec.unit, derived=True, kind=spec.kind, label=spec.label,
                                        inputs=(a, b))
+
+
+#: A count may lie this much above its universe: CBS rounds both (counts of people to 5, benefits to 10).
+UNIVERSE_MARGIN = 10
+
+
+def _check_universes(frame: pd.DataFrame, columns: dict[str, ColumnSource], source: str, rows: list[int]) -> None:
+    """Refuse a count above the count it belongs to (Wmo-cliënten above the inhabitants of the buurt).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"code": ["BU05560101"], "inwoners": [1335.0], "wmo_clienten": [1e9]})
+    >>> cols = {"wmo_clienten": ColumnSource("wmo_clienten", "WmoClienten_93", "aantal")}
+    >>> _check_universes(f, cols, "kwb.csv", [7])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sociale_kaart.errors.InputError: kwb.csv: kolom 'WmoClienten_93' heeft 1000000000 Wmo-cliënten in rij 7 (BU05560101), ...
+    """
+    for stable, source_column in columns.items():
+        spec = KWB_COLUMNS.get(stable)
+        if spec is None or not spec.universe or spec.universe not in frame or stable not in frame:
+            continue
+        above = (frame[stable] > frame[spec.universe] + UNIVERSE_MARGIN).to_numpy()
+        if above.any():
+            i = int(np.flatnonzero(above)[0])
+            total = KWB_COLUMNS[spec.universe].label.lower() if spec.universe in KWB_COLUMNS else spec.universe
+            raise InputError(
+                f"{source}: kolom {source_column.column!r} heeft {frame[stable].iloc[i]:.0f} {spec.label} in rij "
+                f"{rows[i]} ({frame['code'].iloc[i]}), meer dan de {frame[spec.universe].iloc[i]:.0f} {total} van "
+                "die regio; een aantal kan niet boven zijn totaal liggen")
 
 
 def _source_text(source: ColumnSource) -> str:

@@ -30,10 +30,26 @@ import shapely
 
 from .boundaries import year_from_name
 from .codes import normalise_buurtcodes
+from .declarations import BUURT, COUNT, HIGHER_WORSE, REGISTRATION, Figure, SourceDeclaration
 from ..errors import InputError
 from ..texts import slugify
 from .kwb import read_table
 from .values import MISSING_TOKENS, to_number
+
+#: The municipality's own registrations: counts per buurt that this toolkit must protect (lineage REGISTRATION).
+REGISTRATIONS = SourceDeclaration(
+    "registraties", "registraties van de gemeente", publisher=REGISTRATION, levels=(BUURT,),
+    keys="buurtcode, postcode + huisnummer (met adrestabel) of coördinaten per regel",
+    year="het jaar in de bestandsnaam",
+)
+
+
+def registration_figure(column: str, label: str) -> Figure:
+    """The declaration of a registration count column (``reg_schuldhulp``): protected, per 1.000 inhabitants."""
+    return Figure(column, label, kind=COUNT, unit="aantal", direction=HIGHER_WORSE, lineage=REGISTRATION,
+                  denominator="inwoners", scale=1000, minimum=0,
+                  description=f"{label}: aantal uit de registratie van de gemeente per 1.000 inwoners (CBS).")
+
 
 _CODE_NAMES = ("buurtcode", "buurt_code", "bu_code", "buurt", "codering")
 _CATEGORY_NAMES = ("voorziening", "regeling", "categorie", "soort", "product")

@@ -13,6 +13,7 @@ not counts: never summed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ import pandas as pd
 from ..errors import InputError
 from .boundaries import year_from_name
 from .codes import normalise_buurtcodes
+from .declarations import (BUURT, CLASS, COUNT, HIGHER_BETTER, HIGHER_WORSE, LEEFBAAROMETER, POLITIE, RATE, SCORE,
+                           Figure, SourceDeclaration)
 from .kwb import read_table
 from .values import to_number
 
@@ -38,16 +41,93 @@ LIVEABILITY_WEAKEST = ("Leefbaarometer-klasse 1 (zeer onvoldoende) tot 9 (uitste
                        "samenhang, overlast en onveiligheid). Buurten met te weinig adressen hebben geen score.")
 LIVEABILITY = {"kscore": "lbm_klasse", "won": "lbm_won", "fys": "lbm_fys", "vrz": "lbm_vrz", "soc": "lbm_soc",
                "onv": "lbm_onv"}
+_DIMENSIONS = {"lbm_won": "woningvoorraad", "lbm_fys": "fysieke omgeving", "lbm_vrz": "voorzieningen",
+               "lbm_soc": "sociale samenhang", "lbm_onv": "overlast en onveiligheid"}
+
+
+def crime_figure(column: str, *, rate_scale: float | None = None) -> Figure:
+    """The declaration of a crime column: a count (``misdrijven_totaal``) or a published rate per `rate_scale`.
+
+    Examples
+    --------
+    >>> f = crime_figure("misdrijven_1_1_1")
+    >>> f.label, f.kind, f.denominator, f.universe, f.direction
+    ('Woninginbraak', 'count', 'inwoners', None, 'higher_worse')
+    >>> crime_figure("misdrijven_totaal", rate_scale=1000).unit
+    'per 1.000 inwoners'
+    """
+    code = column.removeprefix("misdrijven_").replace("_", ".")
+    label = CRIME_TITLES.get(CRIME_TOTAL if code == "totaal" else code, f"Misdrijven {code}")
+    about = (f"{label}: door de politie geregistreerd in {{year}} (Politie, tabel 47018NED), "
+             f"per 1.000 inwoners. {CRIME_CAVEAT}")
+    if rate_scale is None:
+        return Figure(column, label, kind=COUNT, unit="aantal", direction=HIGHER_WORSE, lineage=POLITIE,
+                      denominator="inwoners", scale=1000, minimum=0, description=about, domain="veiligheid", role="context")
+    per = f"{rate_scale:,.0f}".replace(",", ".")
+    return Figure(f"{column}_per_{rate_scale:.0f}", label, kind=RATE, unit=f"per {per} inwoners",
+                  direction=HIGHER_WORSE, lineage=POLITIE, numerator=column, denominator="inwoners", scale=rate_scale,
+                  minimum=0, domain="veiligheid", role="context",
+                  description=about.replace("per 1.000 inwoners", f"per {per} inwoners, zoals gepubliceerd"))
+
+
+#: Politie 47018NED (and tables of its shape): counts per buurt, or rates per 1.000 inhabitants as published.
+CRIME = SourceDeclaration(
+    "misdrijven", "Politie, geregistreerde misdrijven", publisher=POLITIE, licence="CC BY 4.0", levels=(BUURT,),
+    keys="buurtcode (BU + 8 cijfers) in WijkenEnBuurten, buurtcode of bu_code",
+    year="Perioden (2023JJ00) of een kolom jaar/perioden; anders het jaar in de bestandsnaam",
+    figures=(crime_figure("misdrijven_totaal"), crime_figure("misdrijven_totaal", rate_scale=1000)),
+)
+
+#: Leefbaarometer 3.0 (BZK): the class 1-9 and the dimension scores per buurt.
+LIVEABILITY_SOURCE = SourceDeclaration(
+    "leefbaarometer", "Leefbaarometer 3.0", publisher=LEEFBAAROMETER, licence="", levels=(BUURT,),
+    keys="buurtcode (BU + 8 cijfers) in bu_code of buurtcode",
+    year="kolom year; anders het jaar in de bestandsnaam", credit_format="{name}, meting {year}",
+    figures=(Figure("lbm_klasse", "Leefbaarometer-klasse", kind=CLASS, unit="klasse 1-9", direction=HIGHER_BETTER,
+                    lineage=LEEFBAAROMETER, minimum=1, maximum=9, classes=tuple(LIVEABILITY_CLASSES.values()),
+                    domain="leefbaarheid", role="context",
+                    description="Leefbaarometer 3.0 (meting {year}): klasse 1 (zeer onvoldoende) tot 9 (uitstekend), "
+                                "per buurt; een klasse, nooit opgeteld. Als behoefte-indicator telt klasse 4 (zwak) "
+                                "of lager als hoog. Buurten met te weinig adressen hebben geen score."),
+             *(Figure(col, f"Leefbaarometer: {name}", kind=SCORE, unit="afwijking van het landelijk gemiddelde",
+                      direction=HIGHER_BETTER, lineage=LEEFBAAROMETER, domain="leefbaarheid", role="context")
+               for col, name in _DIMENSIONS.items())),
+)
 
 
 @dataclass(frozen=True)
 class SafetyTable:
-    """Counts or scores per buurtcode, with Dutch labels, year and source."""
+    """Figures per buurtcode as read, with the declaration of every column, year and source."""
 
     table: pd.DataFrame
     labels: dict[str, str]
     year: int | None
     source: str
+    figures: tuple[Figure, ...] = ()
+    declaration: SourceDeclaration | None = None
+
+
+def check_figures(table: pd.DataFrame, figures, source: str, names: dict[str, str] | None = None) -> None:
+    """Refuse a value outside the plausible range its declaration gives, naming file, column and buurtcode.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"buurtcode": ["BU05560101"], "lbm_klasse": [12.0]})
+    >>> check_figures(t, LIVEABILITY_SOURCE.figures[:1], "l.csv", names={"lbm_klasse": "kscore"})
+    Traceback (most recent call last):
+    ...
+    sociale_kaart.errors.InputError: l.csv: kolom 'kscore' (Leefbaarometer-klasse) heeft 12 bij BU05560101; toegestaan is 1 tot en met 9
+    """
+    for figure in figures:
+        values = table[figure.key]
+        low = values < figure.minimum if figure.minimum is not None else pd.Series(False, index=values.index)
+        high = values > figure.maximum if figure.maximum is not None else pd.Series(False, index=values.index)
+        bad = (low | high).to_numpy()
+        if bad.any():
+            allowed = (f"{figure.minimum:g} tot en met {figure.maximum:g}" if figure.maximum is not None
+                       else f"minimaal {figure.minimum:g}")
+            raise InputError(f"{source}: kolom {(names or {}).get(figure.key, figure.key)!r} ({figure.label}) heeft "
+                             f"{values[bad].iloc[0]:g} bij {table.loc[bad, 'buurtcode'].iloc[0]}; toegestaan is {allowed}")
 
 
 def crime_column(code: str) -> str:
@@ -56,8 +136,61 @@ def crime_column(code: str) -> str:
     return "misdrijven_totaal" if code == CRIME_TOTAL else "misdrijven_" + code.replace(".", "_")
 
 
+#: A column that is already a rate: "per 1000", "per_1.000", "per1000inw", "relatief" (per 1.000).
+_RATE = re.compile(r"[_ ]?(per[_ .]?(1\.?000|10\.?000|100\.?000)\w*|relatief)", re.IGNORECASE)
+_WORDS = re.compile(r"geregistreerde|misdrijven|misdrijf|aantal|totaal|inwoners|inw\b|jaar", re.IGNORECASE)
+
+
+def _crime_kind(name: str) -> tuple[str, float | None]:
+    """The crime column (``misdrijven_totaal``, ``misdrijven_1_1_1``) a source column is about, and its rate scale.
+
+    Examples
+    --------
+    >>> _crime_kind("misdrijven_per1000"), _crime_kind("GeregistreerdeMisdrijven_1")
+    (('misdrijven_totaal', 1000.0), ('misdrijven_totaal', None))
+    >>> _crime_kind("misdrijven_1_1_1"), _crime_kind("Misdrijven 1.4.5 per 10.000 inwoners")
+    (('misdrijven_1_1_1', None), ('misdrijven_1_4_5', 10000.0))
+    """
+    text = re.sub(r"_\d+$", "", name.strip()) if re.search(r"[A-Z][a-z]+_\d+$", name.strip()) else name.strip()
+    scale = None
+    rate = _RATE.search(text)
+    if rate:
+        digits = re.sub(r"\D", "", rate.group(2) or "1000")
+        scale = float(digits)
+        text = text[:rate.start()] + text[rate.end():]
+    code = re.sub(r"[^0-9]+", ".", _WORDS.sub(" ", text)).strip(".")
+    return ("misdrijven_totaal" if code in ("", "0.0.0") else "misdrijven_" + code.replace(".", "_")), scale
+
+
+def _one_year(periods: pd.Series, path: Path, year: int | None):
+    """Rows of `year` (or of the only year in `periods`), and that year; refuses several years unchosen.
+
+    Monthly or quarterly rows (``2023MM01``, ``2023KW1``) are never summed into a year here: beside
+    yearly rows they are left out, alone they are refused.
+    """
+    text = periods.astype("string").str.strip()
+    part = text.str.fullmatch(r"\d{4}(MM\d{2}|KW\d{1,2})").fillna(False)
+    if part.all():
+        raise InputError(f"{path.name}: de tabel heeft maand- of kwartaalcijfers ({text.iloc[0]}); geef jaarcijfers "
+                         "(Perioden zoals 2023JJ00, of een kolom jaar)")
+    found = text.where(~part).str.extract(r"((?:19|20)\d\d)")[0].astype("Int64")
+    years = sorted(set(found.dropna().astype(int)))
+    if not years:
+        raise InputError(f"{path.name}: de jaarkolom bevat geen jaartal (zoals 2023 of 2023JJ00)")
+    if year is None and len(years) > 1:
+        raise InputError(f"{path.name}: het bestand heeft meer jaren ({', '.join(map(str, years))}); kies er één")
+    chosen = year or years[0]
+    return found.eq(chosen).fillna(False).to_numpy(), chosen
+
+
 def read_crime(path: str | Path, *, year: int | None = None) -> SafetyTable:
-    """Registered crime per buurt from the verbatim 47018NED rows or a fetched table.
+    """Registered crime per buurt from the verbatim 47018NED rows or a wide table, as declared in :data:`CRIME`.
+
+    A wide table has a buurtcode column and crime columns: counts (``misdrijven_totaal``,
+    ``misdrijven_1_1_1``) and/or rates as published (``misdrijven_per1000``). Per crime type ONE
+    figure is kept: the count when the table has it (its rate is then computed from the KWB
+    inhabitants), else the published rate as it is, never divided again. The year comes from a
+    ``jaar``/``Perioden`` column, else from the file name; without either the table is refused.
 
     Examples
     --------
@@ -69,52 +202,66 @@ def read_crime(path: str | Path, *, year: int | None = None) -> SafetyTable:
     ...     read = read_crime(p)
     >>> read.table.to_dict("list"), read.year
     ({'buurtcode': ['BU05560101'], 'misdrijven_totaal': [107.0]}, 2023)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = Path(tmp) / "p.csv"
+    ...     _ = p.write_text("buurtcode;jaar;misdrijven_totaal;misdrijven_per1000\\nBU05560101;2023;107;80.1\\n")
+    ...     read = read_crime(p)
+    >>> list(read.table.columns), read.year, [f.kind for f in read.figures]
+    (['buurtcode', 'misdrijven_totaal'], 2023, ['count'])
     """
     path = Path(path)
     raw = read_table(path)
     raw.columns = [str(c).strip() for c in raw.columns]
-    measure = next((c for c in raw.columns if c.lower().startswith("geregistreerdemisdrijven")), None)
-    if {"SoortMisdrijf", "WijkenEnBuurten"} <= set(raw.columns) and measure:
+    measures = [c for c in raw.columns if "misdrij" in c.lower() and c != "SoortMisdrijf"]
+    lower = {c.lower(): c for c in raw.columns}
+    period = next((lower[k] for k in ("perioden", "jaar", "year", "periode") if k in lower), None)
+    if {"SoortMisdrijf", "WijkenEnBuurten"} <= set(raw.columns) and measures:
         region = raw["WijkenEnBuurten"].astype("string").str.strip()
         raw = raw[region.str.startswith("BU").fillna(False).to_numpy()].copy()
-        if "Perioden" in raw:
-            periods = raw["Perioden"].astype("string").str.strip()
-            years = periods.str.extract(r"^(\d{4})JJ00$")[0].dropna().astype(int)
-            if years.empty:
-                raise InputError(f"{path.name}: geen jaarcijfers (Perioden zoals 2023JJ00) gevonden")
-            chosen = year or int(years.max())
-            if year is None and years.nunique() > 1:
-                raise InputError(f"{path.name}: het bestand heeft meer jaren ({', '.join(map(str, sorted(set(years))))});"
-                                 " kies er één")
-            raw = raw[periods.eq(f"{chosen}JJ00").to_numpy()]
-            year = chosen
-        raw["buurtcode"] = normalise_buurtcodes(raw["WijkenEnBuurten"], path.name).to_numpy()
+        code_col, long = "WijkenEnBuurten", True
+    else:
+        code_col, long = lower.get("buurtcode") or lower.get("bu_code"), False
+        if not code_col or not measures:
+            raise InputError(f"{path.name}: geen tabel 47018NED (SoortMisdrijf, WijkenEnBuurten, "
+                             "GeregistreerdeMisdrijven_1) en geen kolommen buurtcode + misdrijven_... "
+                             "(aantallen, of per 1.000 inwoners zoals misdrijven_per1000)")
+    if period is not None:
+        keep, year = _one_year(raw[period], path, year)
+        raw = raw[keep].copy()
+    else:
+        year = year or year_from_name(path)
+        if year is None:
+            raise InputError(f"{path.name}: geen jaar gevonden; verwacht een kolom jaar of Perioden (2023JJ00), "
+                             "of het jaar in de bestandsnaam")
+    kinds = {col: _crime_kind(col) for col in measures}
+    counts_of = {crime for crime, scale in kinds.values() if scale is None}
+    raw["buurtcode"] = normalise_buurtcodes(raw[code_col], path.name).to_numpy()
+    if long:
+        measure = next((c for c, (_crime, scale) in kinds.items() if scale is None), None)
+        if measure is None:
+            raise InputError(f"{path.name}: geen kolom met aantallen misdrijven (GeregistreerdeMisdrijven_1)")
         raw["soort"] = raw["SoortMisdrijf"].astype("string").str.strip().map(crime_column)
         raw["aantal"] = to_number(raw[measure]).to_numpy()
         table = raw.pivot_table(index="buurtcode", columns="soort", values="aantal", aggfunc="sum").reset_index()
         table.columns.name = None
+        figures = [crime_figure(col) for col in table.columns[1:]]
     else:
-        lower = {c.lower(): c for c in raw.columns}
-        code = lower.get("buurtcode") or lower.get("bu_code")
-        crime = [c for c in raw.columns if c.lower().startswith("misdrijven_")]
-        if not code or not crime:
-            raise InputError(f"{path.name}: geen tabel 47018NED (SoortMisdrijf, WijkenEnBuurten, "
-                             "GeregistreerdeMisdrijven_1) en geen kolommen buurtcode + misdrijven_...")
-        table = pd.DataFrame({"buurtcode": normalise_buurtcodes(raw[code], path.name)})
-        for col in crime:
-            table[col.lower()] = to_number(raw[col]).to_numpy()
-        year = year or year_from_name(path)
+        table = pd.DataFrame({"buurtcode": raw["buurtcode"].to_numpy()})
+        figures = []
+        for col, (crime, scale) in kinds.items():
+            if scale is not None and crime in counts_of:
+                continue  # the count is there: its rate follows from it, the published one is not kept beside it
+            figure = crime_figure(crime, rate_scale=scale)
+            if figure.key in table:
+                raise InputError(f"{path.name}: kolommen {col!r} en een andere geven allebei {figure.label} "
+                                 f"({figure.unit}); laat er één staan")
+            table[figure.key] = to_number(raw[col]).to_numpy()
+            figures.append(figure)
     if table.empty:
         raise InputError(f"{path.name}: geen buurten in de misdrijftabel")
-    labels = {}
-    for col in table.columns[1:]:
-        values = table[col]
-        if (values < 0).any():
-            raise InputError(f"{path.name}: negatief aantal misdrijven in {col} bij "
-                             f"{table.loc[values < 0, 'buurtcode'].iloc[0]}")
-        key = col.removeprefix("misdrijven_").replace("_", ".")
-        labels[col] = CRIME_TITLES.get(CRIME_TOTAL if key == "totaal" else key, f"Misdrijven {key}")
-    return SafetyTable(table, labels, year, path.name)
+    check_figures(table, figures, path.name)
+    labels = {f.key: f.label for f in figures}
+    return SafetyTable(table, labels, year, path.name, tuple(figures), CRIME)
 
 
 def read_liveability(path: str | Path) -> SafetyTable:
@@ -140,12 +287,10 @@ def read_liveability(path: str | Path) -> SafetyTable:
     for field, column in LIVEABILITY.items():
         if field in raw:
             table[column] = to_number(raw[field]).to_numpy()
-    bad = table["lbm_klasse"].notna() & ~table["lbm_klasse"].between(1, 9)
-    if bad.any():
-        raise InputError(f"{path.name}: kscore {table.loc[bad, 'lbm_klasse'].iloc[0]:g} bij "
-                         f"{table.loc[bad, 'buurtcode'].iloc[0]} ligt niet tussen 1 en 9")
     year = None
     if "year" in raw and raw["year"].astype(str).str.fullmatch(r"\d{4}").any():
         year = int(raw["year"].astype(str).str.extract(r"(\d{4})")[0].dropna().iloc[0])
-    labels = {"lbm_klasse": "Leefbaarometer-klasse"}
-    return SafetyTable(table, labels, year or year_from_name(path), path.name)
+    figures = tuple(f for f in LIVEABILITY_SOURCE.figures if f.key in table)
+    check_figures(table, figures, path.name, names={v: k for k, v in LIVEABILITY.items()})
+    return SafetyTable(table, {f.key: f.label for f in figures}, year or year_from_name(path), path.name, figures,
+                       LIVEABILITY_SOURCE)
