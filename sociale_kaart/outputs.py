@@ -383,8 +383,8 @@ def safe_cell(value):
 
     Examples
     --------
-    >>> [safe_cell(v) for v in ("=HYPERLINK(\"x\")", "-2+3", "Oost", -2.5, None)]
-    ["'=HYPERLINK(\"x\")", "'-2+3", 'Oost', -2.5, None]
+    >>> [safe_cell(v) for v in ("=SUM(A1)", "-2+3", "Oost", -2.5, None)]
+    ["'=SUM(A1)", "'-2+3", 'Oost', -2.5, None]
     """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
