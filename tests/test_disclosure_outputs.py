@@ -103,7 +103,8 @@ def other_outputs_add_nothing(out: Path, stem: str, column: str, cells, rates, r
         if summary["vorm"].startswith("regels"):
             assert all(summary[k] % rounding == 0 for k in ("records", "geplaatst", "niet_geplaatst"))
     text = (out / f"{stem}_koppelrapport.txt").read_text(encoding="utf-8")
-    assert column in text and "extra onderdrukt tegen terugrekenen" in text
+    assert column in text and "Om welke reden een cijfer is onderdrukt, staat nergens" in text
+    assert not re.search(r"\d+ (onderdrukt als klein aantal|extra onderdrukt)", text), "no count per reason"
 
 
 def pdf_texts(out: Path) -> list[str]:
@@ -168,3 +169,57 @@ def test_with_secondary_suppression_but_no_rounding_nothing_is_pinned(tmp_path, 
     _, _, ranges = narrowest(out, stem, rule)
     for name, (low, high) in ranges.items():
         assert high - low >= 2, f"{name} narrowed to {low}..{high}"
+
+
+def random_layout_and_counts(kwb_2024: Path, tmp: Path, seed: int) -> tuple[Path, Path, dict[str, int]]:
+    """An own layout across the CBS wijken of Maassluis and a registration with many small counts."""
+    import random
+
+    rng = random.Random(seed)
+    with open(kwb_2024, encoding="utf-8") as handle:
+        codes = sorted(row["Codering_3"].strip() for row in csv.DictReader(handle, delimiter=";")
+                       if row["Codering_3"].strip().startswith("BU0556"))
+    layout = tmp / f"indeling_{seed}.csv"
+    layout.write_text("buurtcode;gebied\n" + "".join(f"{c};Gebied {rng.randint(1, 5)}\n" for c in codes
+                                                      if rng.random() < 0.85), encoding="utf-8")
+    counts = {c: rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 25, 40]) for c in codes}
+    registration = tmp / f"schuldhulp_{seed}.csv"
+    registration.write_text("buurtcode;schuldhulp\n" + "".join(f"{c};{n}\n" for c, n in counts.items()),
+                            encoding="utf-8")
+    return layout, registration, counts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_layout_as_grouping_and_as_wijk_level_publish_the_same_protected_cells(tmp_path, buurten_2016, kwb_2024,
+                                                                                 seed):
+    """Run A shows the own layout beside the CBS wijken, run B as the wijk level: together no narrower."""
+    from sociale_kaart.settings import LayoutSpec
+
+    rule = SmallNumbers()
+    layout, path, truth = random_layout_and_counts(kwb_2024, tmp_path, seed)
+    found = {}
+    for run_name, wijk_layout in (("a", None), ("b", "Eigen")):
+        out = tmp_path / run_name
+        settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",),
+                                               registraties=(path,)),
+                               layouts=(LayoutSpec(name="Eigen", source=layout),), wijk_layout=wijk_layout,
+                               small_numbers=rule, output=out, quiet=True)
+        stem = make(settings, products=("tabellen",)).data.slug
+        found[run_name] = published(out, stem, "reg_schuldhulp")
+        found[f"{run_name}-indeling"] = {row["gebiedcode"]: number(row["reg_schuldhulp"])
+                                         for row in read_csv(next(out.glob(f"{stem}_indeling_*.csv")))}
+    (cells_a, areas_a, values_a, rates_a), (cells_b, areas_b, values_b, rates_b) = found["a"], found["b"]
+    assert cells_a == cells_b, "the same buurt cells published and suppressed in both runs"
+    assert {tuple(sorted(m)) for a, m in areas_a.items() if a.startswith("wijk:")} != \
+        {tuple(sorted(m)) for a, m in areas_b.items() if a.startswith("wijk:")}, "B shows other wijken than A"
+    assert found["a-indeling"] == found["b-indeling"] == {k[5:]: v for k, v in values_b.items() if k[:5] == "wijk:"}
+    rename = lambda key: key.replace("wijk:", "laag:") if key.startswith("wijk:") else key  # noqa: E731
+    areas = {**areas_a, **{rename(k): v for k, v in areas_b.items()}}
+    values = {**values_a, **{rename(k): v for k, v in values_b.items()}}
+    rates = {**rates_a, **{rename(k): v for k, v in rates_b.items()}}
+    ranges = attack(cells=cells_a, areas=areas, area_values=values, rounding=rule.rounding,
+                    min_count=rule.min_count, rates=rates)
+    assert {c for c, n in truth.items() if 0 < n < rule.min_count and c in cells_a} <= set(ranges)
+    for name, (low, high) in ranges.items():
+        assert low <= (truth[name] if name in truth else low) <= high
+        assert high - low >= rule.rounding, f"{name} narrowed to {low}..{high} by the two runs together"

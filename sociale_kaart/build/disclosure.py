@@ -160,7 +160,8 @@ class Protected:
         The status of every area total, as `buurt_status`.
     primary, secondary : Series
         Per count column: how many figures (buurt cells plus area totals) were suppressed because
-        they are 1 .. min_count - 1 (primary), or to stop subtraction (secondary).
+        they are 1 .. min_count - 1 (primary), or to stop subtraction (secondary). For tests and
+        diagnosis only: published, they would tell an attacker which suppressed cells are small.
     settings : Protection
         The rules used.
     """
@@ -172,6 +173,7 @@ class Protected:
     primary: pd.Series
     secondary: pd.Series
     settings: Protection
+    relations: tuple = ()  #: (total, parts) protected together
 
 
 def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], min_count: int = 5,
@@ -254,7 +256,8 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
         statuses[name] = pd.DataFrame(total_status[[row_of[no] for no in rows]], index=index, columns=values.columns)
     return Protected(buurten=cell_published.iloc[back], buurt_status=cell_status.iloc[back], totals=totals,
                      total_status=statuses, primary=pd.Series(primary, dtype=int),
-                     secondary=pd.Series(secondary_counts, dtype=int), settings=settings)
+                     secondary=pd.Series(secondary_counts, dtype=int), settings=settings,
+                     relations=tuple(relations))
 
 
 def find_relations(counts: pd.DataFrame, *, max_parts: int = 12) -> list[tuple[str, tuple[str, ...]]]:
