@@ -173,6 +173,14 @@ class OutputFolder:
                 pages += 1
         return path, pages
 
+    def kept(self) -> list[str]:
+        """Files of an earlier run with the same fingerprint that the commit will leave in place (for
+        the index; a file changed since is found out, and dropped, by :meth:`commit`)."""
+        previous = _read_manifest(self.target)
+        if previous.get("vingerafdruk") != self.fingerprint:
+            return []
+        return [n for n in previous.get("bestanden", {}) if n not in self.names and _kind(self.target, n) == "file"]
+
     # --- committing ----------------------------------------------------------------------------
 
     def commit(self) -> list[Path]:

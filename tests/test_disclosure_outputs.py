@@ -223,3 +223,47 @@ def test_a_layout_as_grouping_and_as_wijk_level_publish_the_same_protected_cells
     for name, (low, high) in ranges.items():
         assert low <= (truth[name] if name in truth else low) <= high
         assert high - low >= rule.rounding, f"{name} narrowed to {low}..{high} by the two runs together"
+
+
+def test_a_total_with_its_parts_and_two_splits_give_no_cell_back_through_the_outputs(tmp_path, buurten_2016,
+                                                                                      kwb_2024):
+    """One count file: wmo_totaal = wmo_hh + wmo_vervoer = wmo_jong + wmo_oud, read back from the CSVs."""
+    import random
+
+    from attack import attack_related
+
+    rule = SmallNumbers()
+    with open(kwb_2024, encoding="utf-8") as handle:
+        codes = sorted(row["Codering_3"].strip() for row in csv.DictReader(handle, delimiter=";")
+                       if row["Codering_3"].strip().startswith("BU0556"))
+    rng = random.Random(7)
+    rows, truth = [], {}
+    for code in codes:
+        hh, vervoer = rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 12, 20]), rng.choice([0, 1, 2, 3, 5, 7, 9, 15])
+        jong = rng.randint(0, hh + vervoer)
+        values = {"wmo_hh": hh, "wmo_vervoer": vervoer, "wmo_totaal": hh + vervoer, "wmo_jong": jong,
+                  "wmo_oud": hh + vervoer - jong}
+        truth.update({f"reg_{k}|{code}": v for k, v in values.items()})
+        rows.append(f"{code};" + ";".join(str(v) for v in values.values()))
+    path = tmp_path / "wmo.csv"
+    path.write_text("buurtcode;wmo_hh;wmo_vervoer;wmo_totaal;wmo_jong;wmo_oud\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "uit"
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",),
+                                           registraties=(path,)), small_numbers=rule, output=out, quiet=True)
+    result = make(settings, products=("tabellen",))
+    columns, areas = {}, {}
+    for name in ("hh", "vervoer", "totaal", "jong", "oud"):
+        cells, areas, values, _ = published(out, result.data.slug, f"reg_wmo_{name}")
+        columns[f"reg_wmo_{name}"] = (cells, values)
+    relations = [("reg_wmo_totaal", ("reg_wmo_hh", "reg_wmo_vervoer")),
+                 ("reg_wmo_totaal", ("reg_wmo_jong", "reg_wmo_oud"))]
+    ranges = attack_related(columns=columns, areas=areas, relations=relations, rounding=rule.rounding,
+                            min_count=rule.min_count)
+    small = {k for k, v in truth.items() if 1 <= v < rule.min_count}
+    assert small <= set(ranges)
+    for name, (low, high) in ranges.items():
+        assert name not in truth or low <= truth[name] <= high, name
+        assert high - low >= rule.rounding, f"{name} narrowed to {low}..{high}"
+    text = (out / f"{result.data.slug}_koppelrapport.txt").read_text(encoding="utf-8")
+    assert "reg_wmo_totaal = reg_wmo_hh + reg_wmo_vervoer" in text

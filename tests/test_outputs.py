@@ -351,6 +351,8 @@ def test_map_plot_and_profiel_add_up_and_other_figures_replace_them_in_one_line(
     assert any(n.endswith("_wmo_per_1000.png") for n in names)
     assert any(n.startswith("voorbeeldstad_fictief_wijkprofielen/") and n.endswith(".pdf") for n in names)
     assert set(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["bestanden"]) == names
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f">{n}<" in index for n in names if n != "index.html"), "the index lists every product in the folder"
     other = cli(["map", *base, "--min-noemer", "3000"])
     assert other.returncode == 0, other.stderr
     notes = [line for line in other.stderr.splitlines() if "van de vorige run verwijderd" in line]

@@ -17,11 +17,14 @@ Threat model
 ------------
 The attacker holds *every* output of one run (all tables, maps and rates, at every level) and knows
 the rules below, the public CBS denominators and which buurten form which area. They may set up
-every linear equation and bound this gives and solve it with integer programming. Protection is
-against that person, for the figures of one run. Not covered: differencing two runs (other
-periods, other groupings), knowledge from outside (someone who knows his neighbour's case), and any
-figure that is not derived from :attr:`Protected.buurten` / :attr:`Protected.totals` (publish
-nothing else: no sums of suppressed cells, no unrounded rates).
+every linear equation and bound this gives and solve it with integer programming, also between
+columns that add up (a total and its parts, one total split two ways: ``relations``). Protection
+is against that person, for the figures of one run; the result does not depend on which grouping
+an area is published under, so two runs with the same groupings (a layout shown beside the wijken
+or as the wijken) publish the same cells. Not covered: differencing runs of other periods or
+other groupings, knowledge from outside (someone who knows his neighbour's case), and any figure
+that is not derived from :attr:`Protected.buurten` / :attr:`Protected.totals` (publish nothing
+else: no sums of suppressed cells, no unrounded rates, no count of suppressions per reason).
 
 The rules (CBS practice for the Kerncijfers Wijken en Buurten)
 --------------------------------------------------------------
