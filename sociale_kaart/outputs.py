@@ -287,7 +287,11 @@ def _replay(folder: Path) -> str:
     valid_backup = (isinstance(backup_name, str) and backup_name.startswith(BACKUP_PREFIX) and "/" not in backup_name
                     and _kind(folder, backup_name, names=False) == "dir")
     if _read_manifest(folder).get("run") == run:
+        aside = [Path(root, file).relative_to(backup).as_posix()
+                 for root, _, files in os.walk(backup, followlinks=False) for file in files] if valid_backup else []
         _finish(folder, backup if valid_backup else None)
+        for name in aside:  # a subfolder the finished run emptied goes too
+            _remove_empty_parents(folder, name)
         return "voltooid"
     for name, digest in new.items():
         if _safe_name(name) and _kind(folder, name) == "file" and _file_hash(folder / name) == digest:

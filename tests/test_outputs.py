@@ -213,6 +213,14 @@ def test_a_symlinked_product_folder_is_refused_before_anything_moves(tmp_path):
                 folder.commit()
         assert snapshot(out) == planted and (elsewhere / "centrum.pdf").read_text() == "van iemand anders"
     assert set(before) - set(planted) == {"stad_wijkprofielen/centrum.pdf"}
+    (out / "stad_wijkprofielen").unlink()
+    (out / "stad_buurten.csv").unlink()
+    (out / "stad_buurten.csv").symlink_to(elsewhere / "centrum.pdf")  # a product file that is a link
+    with OutputFolder(out, fingerprint="a-b") as folder:
+        folder.write_text("stad_buurten.csv", "nieuw")
+        with pytest.raises(InputError, match="stad_buurten.csv is een symbolische koppeling"):
+            folder.commit()
+    assert (elsewhere / "centrum.pdf").read_text() == "van iemand anders" and (out / "stad_buurten.csv").is_symlink()
 
 
 def test_a_file_the_tool_did_not_write_is_neither_replaced_nor_removed(tmp_path):

@@ -278,19 +278,23 @@ def find_relations(counts: pd.DataFrame, *, max_parts: int = 12) -> list[tuple[s
     [('totaal', ('hh', 'vervoer'))]
     """
     values = _validated_counts(counts)
+    names = list(values.columns)
+    matrix = values.to_numpy(dtype=float)
+    known = ~np.isnan(matrix)
     found = []
-    for total in values.columns:
-        t = values[total]
-        candidates = [c for c in values.columns if c != total and values[c].fillna(0).any()
-                      and bool((values[c].isna() | t.isna() | (values[c] <= t)).all())]
+    for t, total in enumerate(names):
+        column = matrix[:, t]
+        candidates = [c for c in range(len(names)) if c != t and np.nansum(matrix[:, c]) > 0
+                      and bool(np.all(~(known[:, c] & known[:, t]) | (matrix[:, c] <= column)))]
         if len(candidates) < 2 or len(candidates) > max_parts:
             continue
         for size in range(2, len(candidates) + 1):
             for parts in itertools.combinations(candidates, size):
-                rows = values[[total, *parts]].dropna()
-                if len(rows) and rows[total].gt(0).any() and np.array_equal(rows[list(parts)].sum(axis=1), rows[total]):
-                    if not any(t_ == total and set(p_) < set(parts) for t_, p_ in found):
-                        found.append((total, tuple(parts)))
+                rows = known[:, t] & known[:, list(parts)].all(axis=1)
+                if (rows.any() and (column[rows] > 0).any()
+                        and np.array_equal(matrix[np.ix_(rows, parts)].sum(axis=1), column[rows])
+                        and not any(t_ == total and set(p_) < {names[c] for c in parts} for t_, p_ in found)):
+                    found.append((total, tuple(names[c] for c in parts)))
     return found
 
 
