@@ -409,3 +409,13 @@ def test_no_subtraction_between_related_columns_narrows_a_suppressed_count(kwb_r
         ranges = attack_columns(alone, groupings, relations)
         narrowed_column_by_column += any(high - low < 5 for low, high in ranges.values())
     assert narrowed_column_by_column, "the test can fail: column by column, a subtraction narrows a cell"
+
+
+def test_a_total_unknown_in_its_file_stays_unknown_beside_known_parts():
+    counts = pd.DataFrame({"hh": [6, 7, 9], "vervoer": [8, 10, 12], "totaal": [14, NAN, 21]}, index=["A", "B", "C"])
+    groupings = {"wijk": pd.Series(["W", "W", "V"], index=counts.index)}
+    result = protect_counts(counts, groupings=groupings, rounding=1, relations=[("totaal", ("hh", "vervoer"))])
+    assert result.buurt_status["totaal"].tolist() == ["ok", "onbekend", "ok"]
+    assert result.buurten["totaal"].tolist()[::2] == [14, 21]  # 6 + 8, 9 + 12
+    assert result.total_status["wijk"].loc[["V", "W"], "totaal"].tolist() == ["ok", "onbekend"]
+    assert result.totals["wijk"].loc["V", "totaal"] == 21

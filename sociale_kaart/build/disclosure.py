@@ -522,6 +522,7 @@ class _Problem:
         self.x = np.concatenate([values[leaf].to_numpy(dtype=float) for leaf in self.leaves])
         rows, fixed = [], []
         self.place: dict[str, list[tuple[str, int]]] = {}
+        self.missing: dict[str, np.ndarray] = {}
 
         def row_of(weights: dict[str, int], buurten) -> np.ndarray:
             row = np.zeros(len(self.x), dtype=np.int64)
@@ -543,6 +544,8 @@ class _Problem:
                 rows.append(row_of(expansion[column], np.flatnonzero(members)))
                 fixed.append(False)
             self.place[column] = place
+            given = values[column].isna().to_numpy()  # a total unknown in its file stays unknown
+            self.missing[column] = np.concatenate([given, (membership & given).any(axis=1)])
         for total, parts in extra:
             weights = dict(expansion[total])
             for part in parts:
@@ -567,8 +570,8 @@ class _Problem:
             out[kinds], out[~kinds] = cell_values[where[kinds]], row_values[where[~kinds]]
             return out
 
-        return (pick(self.x, result.totals), pick(result.cell_suppressed, result.total_suppressed),
-                pick(result.cell_primary, result.total_primary))
+        return (np.where(self.missing[column], np.nan, pick(self.x, result.totals)),
+                pick(result.cell_suppressed, result.total_suppressed), pick(result.cell_primary, result.total_primary))
 
 
 class _ColumnProtection:
