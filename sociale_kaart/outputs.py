@@ -232,7 +232,7 @@ class OutputFolder:
                 current = MANIFEST
                 _write_json(self.target / MANIFEST, {"versie": 2, "vingerafdruk": self.fingerprint, "run": run,
                                                      "bestanden": {**keep, **new}})
-            except OSError as exc:
+            except (OSError, InputError) as exc:
                 for name in reversed(moved_in):
                     with contextlib.suppress(OSError):
                         os.replace(self.target / name, self.staging / name)
@@ -241,6 +241,8 @@ class OutputFolder:
                     with contextlib.suppress(OSError):
                         os.replace(backup / name, self.target / name)
                 _finish(self.target, backup)
+                if isinstance(exc, InputError):  # a folder turned into a link while moving: refused as ever
+                    raise
                 reason = exc.strerror or type(exc).__name__
                 raise InputError(f"{self.target / current} kan niet worden vervangen ({reason}); mogelijk geopend "
                                  "in een ander programma. De uitvoermap is gebleven zoals de vorige run hem "
