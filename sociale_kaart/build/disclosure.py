@@ -611,8 +611,8 @@ class _ColumnProtection:
         self.members = [np.flatnonzero(row) for row in membership]
         self.sizes = membership.sum(axis=1)
         self.areas_of = [np.flatnonzero(membership[:, j]) for j in range(len(x))]
-        self.positive = (self.coef > 0).astype(int)
-        self.negative = (self.coef < 0).astype(int)
+        self.positive = (self.coef > 0).astype(float)  # float: the matrix products go through BLAS
+        self.negative = (self.coef < 0).astype(float)
         if settings.secondary:
             self._protect_all()
 
@@ -720,8 +720,8 @@ class _ColumnProtection:
             live[list(new_totals)] = False
             open_areas = np.flatnonzero(live & (imbalance != 0))
             # per open row: the cells that may enter with the sign that reduces its imbalance
-            plus = (usable & ~in_direction).astype(int)
-            minus = (large & ~in_direction).astype(int)
+            plus = (usable & ~in_direction).astype(float)
+            minus = (large & ~in_direction).astype(float)
             pos, neg = self.positive[open_areas], self.negative[open_areas]
             counts = np.where(imbalance[open_areas] < 0, pos @ plus + neg @ minus, pos @ minus + neg @ plus)
             order = np.lexsort((open_areas, self.sizes[open_areas], counts))
