@@ -419,3 +419,25 @@ def test_a_total_unknown_in_its_file_stays_unknown_beside_known_parts():
     assert result.buurten["totaal"].tolist()[::2] == [14, 21]  # 6 + 8, 9 + 12
     assert result.total_status["wijk"].loc[["V", "W"], "totaal"].tolist() == ["ok", "onbekend"]
     assert result.totals["wijk"].loc["V", "totaal"] == 21
+
+
+def test_periods_protected_together_hide_the_same_figures_in_every_period(kwb_rows):
+    codes, groupings = maassluis_groupings(kwb_rows)
+    rng = np.random.default_rng(5)
+    months = {m: rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 25], size=len(codes)) for m in ("jan", "feb", "mrt")}
+    counts = pd.DataFrame(months, index=codes)
+    apart = protect_counts(counts, groupings=groupings)
+    changed = sum((apart.buurt_status[a] != apart.buurt_status[b]).sum() for a, b in (("jan", "feb"), ("feb", "mrt")))
+    assert changed, "apart, the months hide different buurten: a reader can follow one"
+    result = protect_counts(counts, groupings=groupings, together=[("jan", "feb", "mrt")])
+    figures = [(result.buurt_status, counts)] + [(result.total_status[name], None) for name in groupings]
+    for status, raw in figures:
+        hidden = status.eq("onderdrukt")
+        for month in months:
+            others = hidden.drop(columns=month).any(axis=1)
+            # hidden in another month: hidden here too, unless this month's count is 0 (a 0 is always shown)
+            zero = raw[month].eq(0) if raw is not None else pd.Series(False, index=status.index)
+            assert (hidden[month] | ~others | zero).all(), month
+    for month in months:  # and each month still holds against the attacker
+        for name, (low, high) in attack_run(result, month, groupings).items():
+            assert high - low >= 5, (month, name, low, high)

@@ -267,3 +267,34 @@ def test_a_total_with_its_parts_and_two_splits_give_no_cell_back_through_the_out
         assert high - low >= rule.rounding, f"{name} narrowed to {low}..{high}"
     text = (out / f"{result.data.slug}_koppelrapport.txt").read_text(encoding="utf-8")
     assert "reg_wmo_totaal = reg_wmo_hh + reg_wmo_vervoer" in text
+
+
+def test_periods_in_the_project_file_are_hidden_together_in_every_table(tmp_path, buurten_2016, kwb_2024):
+    """[kleine_aantallen] perioden: a buurt or wijk hidden in one month is hidden in every month."""
+    import random
+    import subprocess
+    import sys
+
+    with open(kwb_2024, encoding="utf-8") as handle:
+        codes = sorted(row["Codering_3"].strip() for row in csv.DictReader(handle, delimiter=";")
+                       if row["Codering_3"].strip().startswith("BU0556"))
+    rng = random.Random(11)
+    months = ("jan", "feb", "mrt")
+    truth = {code: {m: rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 25]) for m in months} for code in codes}
+    path = tmp_path / "schuldhulp.csv"
+    path.write_text("buurtcode;" + ";".join(f"schuldhulp_{m}" for m in months) + "\n"
+                    + "".join(f"{c};" + ";".join(str(truth[c][m]) for m in months) + "\n" for c in codes),
+                    encoding="utf-8")
+    project = tmp_path / "sociale-kaart.toml"
+    project.write_text(f'[bronnen]\ngrenzen = "{buurten_2016}"\nkwb = "{kwb_2024}"\nregistraties = ["{path}"]\n\n'
+                       '[gebied]\ngemeenten = ["GM0556"]\n\n[kleine_aantallen]\n'
+                       'perioden = ["schuldhulp_jan", "schuldhulp_feb", "schuldhulp_mrt"]\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sociale_kaart", "join", "--project", str(project), "--uitvoer",
+                           str(tmp_path / "uit"), "--stil"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for level, key in (("buurten", "buurtcode"), ("wijken", "wijkcode")):
+        for row in read_csv(next((tmp_path / "uit").glob(f"*_{level}.csv"))):
+            hidden = {m for m in months if row[f"reg_schuldhulp_{m}_per_1000_status"] == "onderdrukt"
+                      and not (level == "buurten" and truth[row[key]][m] == 0)}
+            shown_nonzero = {m for m in months if row[f"reg_schuldhulp_{m}"] not in ("", "0")}
+            assert not (hidden and shown_nonzero), (level, row[key], hidden, shown_nonzero)

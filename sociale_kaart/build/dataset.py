@@ -360,8 +360,9 @@ def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=N
         groupings["cbs-wijk"] = joined.set_index("buurtcode")["cbs_wijkcode"]
     groupings.update({_grouping(name): layout.assignment for name, layout in (layouts or {}).items()})
     relations = list(dict.fromkeys([*((t, tuple(parts)) for t, parts in relations), *find_relations(counts)]))
+    periods = [name if name in counts else f"reg_{slugify(name, name)}" for name in rule.periods]
     result = protect_counts(counts, groupings=groupings, min_count=rule.min_count, rounding=rule.rounding,
-                            secondary=rule.secondary, relations=relations)
+                            secondary=rule.secondary, relations=relations, together=[periods] if periods else [])
     joined = joined.copy()
     frames = [(joined, "buurtcode", result.buurten, result.buurt_status)]
     wijken, gemeenten = wijken.copy(), gemeenten.copy()

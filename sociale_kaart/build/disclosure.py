@@ -180,7 +180,7 @@ class Protected:
 
 
 def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], min_count: int = 5,
-                   rounding: int = 5, secondary: bool = True, relations=()) -> Protected:
+                   rounding: int = 5, secondary: bool = True, relations=(), together=()) -> Protected:
     """Suppress and round registration counts so that no small count can be read or derived.
 
     Parameters
@@ -206,6 +206,10 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
         "wmo_vervoer"))``, a registration's categories and their total, or one total split two ways
         (two relations with the same total). Related columns are protected together: no subtraction
         between them narrows a suppressed figure either (see :func:`find_relations`).
+    together : sequence of sequence of str
+        Columns that are one registration in several periods (months, quarters): a figure (buurt
+        or area) suppressed in one of them is suppressed in all, so that a reader who lays the
+        periods side by side cannot follow a hidden buurt from one to the next.
 
     Returns
     -------
@@ -229,15 +233,28 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
     for row, members in enumerate(unique):
         membership[row, list(members)] = True
     relations = _checked_relations(relations, values)
+    together = [tuple(group) for group in together]
+    for column in (c for group in together for c in group):
+        if column not in values.columns:
+            raise InputError(f"perioden: kolom {column} is geen registratiekolom van deze run; bekend: "
+                             f"{', '.join(map(str, values.columns))}")
 
     cell_published = pd.DataFrame(np.nan, index=values.index, columns=values.columns)
     cell_status = pd.DataFrame(STATUS_OK, index=values.index, columns=values.columns, dtype=object)
     total_published = np.full((len(unique), values.shape[1]), np.nan)
     total_status = np.full((len(unique), values.shape[1]), STATUS_OK, dtype=object)
     primary, secondary_counts = {}, {}
-    for group in _related_groups(values.columns, relations):
+    links = [*relations, *((group[0], group[1:]) for group in together if len(group) > 1)]
+    for group in _related_groups(values.columns, links):
         problem = _Problem(values, membership, group, relations)
-        result = _ColumnProtection(problem.x, problem.coef, settings, fixed=problem.fixed)
+        forced_cells, forced_rows = np.zeros(len(problem.x), dtype=bool), np.zeros(len(problem.coef), dtype=bool)
+        while True:  # the periods' union of suppressed figures, until every period protects it (grows only)
+            result = _ColumnProtection(problem.x, problem.coef, settings, fixed=problem.fixed,
+                                       forced_cells=forced_cells, forced_rows=forced_rows)
+            cells, rows = problem.spread(result, [g for g in together if set(g) <= set(group)])
+            if not (cells & ~forced_cells).any() and not (rows & ~forced_rows).any():
+                break  # (a zero or unknown figure is never suppressed: it stays as it is)
+            forced_cells, forced_rows = forced_cells | cells, forced_rows | rows
         for column in group:
             col_no = values.columns.get_loc(column)
             true, suppressed, is_primary = problem.figures(column, result)
@@ -560,6 +577,20 @@ class _Problem:
         self.coef = np.array(rows, dtype=np.int64).reshape(len(rows), len(self.x))
         self.fixed = np.array(fixed, dtype=bool)
 
+    def spread(self, result: _ColumnProtection, together) -> tuple[np.ndarray, np.ndarray]:
+        """Cells and rows to suppress so that each figure of the columns in every group of
+        `together` is suppressed in all of them when it is in one."""
+        cells, rows = np.zeros(len(self.x), dtype=bool), np.zeros(len(self.coef), dtype=bool)
+        for group in together:
+            hidden = np.zeros(len(self.place[group[0]]), dtype=bool)
+            for column in group:
+                hidden |= self.figures(column, result)[1]
+            for column in group:
+                for (kind, i), hide in zip(self.place[column], hidden):
+                    if hide:
+                        (cells if kind == "cell" else rows)[i] = True
+        return cells, rows
+
     def figures(self, column: str, result: _ColumnProtection):
         """True value, suppressed and primary of every figure of `column`: buurten, then areas."""
         kinds = np.array([kind == "cell" for kind, _ in self.place[column]])
@@ -590,7 +621,8 @@ class _ColumnProtection:
     be balanced).
     """
 
-    def __init__(self, x: np.ndarray, coef: np.ndarray, settings: Protection, *, fixed: np.ndarray | None = None):
+    def __init__(self, x: np.ndarray, coef: np.ndarray, settings: Protection, *, fixed: np.ndarray | None = None,
+                 forced_cells: np.ndarray | None = None, forced_rows: np.ndarray | None = None):
         self.x = x
         self.coef = np.asarray(coef, dtype=np.int64)
         membership = self.coef != 0
@@ -608,6 +640,10 @@ class _ColumnProtection:
         self.total_primary = ~self.fixed & ~np.isnan(self.totals) & (self.totals >= 1) & (self.totals <= small)
         self.cell_suppressed = self.cell_primary.copy()
         self.total_suppressed = self.total_primary.copy()
+        if forced_cells is not None:  # suppressed for a reason outside this system (another period)
+            self.cell_suppressed |= forced_cells & known & (x >= 1)
+        if forced_rows is not None:
+            self.total_suppressed |= forced_rows & ~self.fixed & ~np.isnan(self.totals) & (self.totals >= 1)
         self.members = [np.flatnonzero(row) for row in membership]
         self.sizes = membership.sum(axis=1)
         self.areas_of = [np.flatnonzero(membership[:, j]) for j in range(len(x))]
