@@ -292,6 +292,8 @@ def test_periods_in_the_project_file_are_hidden_together_in_every_table(tmp_path
     done = subprocess.run([sys.executable, "-m", "sociale_kaart", "join", "--project", str(project), "--uitvoer",
                            str(tmp_path / "uit"), "--stil"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    report = next((tmp_path / "uit").glob("*_koppelrapport.txt")).read_text(encoding="utf-8")
+    assert "Samen beschermd als perioden" in report and "reg_schuldhulp_feb" in report
     for level, key in (("buurten", "buurtcode"), ("wijken", "wijkcode")):
         for row in read_csv(next((tmp_path / "uit").glob(f"*_{level}.csv"))):
             hidden = {m for m in months if row[f"reg_schuldhulp_{m}_per_1000_status"] == "onderdrukt"

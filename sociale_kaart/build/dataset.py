@@ -161,6 +161,9 @@ class Dataset:
                  "cijfer is onderdrukt, staat nergens: ook dat zou een klein aantal verraden."]
         for total, parts in self.disclosure.relations:
             lines.append(f"  Samen beschermd, want ze tellen op: {total} = {' + '.join(parts)}")
+        for group in self.disclosure.together:
+            lines.append(f"  Samen beschermd als perioden (wat in de ene onderdrukt is, is in alle onderdrukt): "
+                         f"{', '.join(group)}")
         return "\n".join(lines)
 
     def report_text(self) -> str:

@@ -177,6 +177,7 @@ class Protected:
     secondary: pd.Series
     settings: Protection
     relations: tuple = ()  #: (total, parts) protected together
+    together: tuple = ()  #: groups of columns (periods) hidden together
 
 
 def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], min_count: int = 5,
@@ -277,7 +278,7 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
     return Protected(buurten=cell_published.iloc[back], buurt_status=cell_status.iloc[back], totals=totals,
                      total_status=statuses, primary=pd.Series(primary, dtype=int),
                      secondary=pd.Series(secondary_counts, dtype=int), settings=settings,
-                     relations=tuple(relations))
+                     relations=tuple(relations), together=tuple(together))
 
 
 def find_relations(counts: pd.DataFrame, *, max_parts: int = 12) -> list[tuple[str, tuple[str, ...]]]:
