@@ -131,8 +131,8 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
         if index:
             from .render.index import render_index
 
-            out.write_text(INDEX, render_index(data=data, analysis=analysis, names=[*out.kept(), *out.names], products=products,
-                                               pages=pages, date=dutch_date()))
+            out.write_text(INDEX, render_index(data=data, analysis=analysis, names=[*out.kept(), *out.names],
+                                               products=products, pages=pages, date=dutch_date()))
         written = out.commit()
     if out.note:
         progress.say(out.note)

@@ -161,7 +161,8 @@ def test_the_same_registration_column_in_two_files_is_one_fout_line(sample_paths
     import subprocess
     import sys
 
-    codes = [line.split(";")[0] for line in sample_paths["registraties"].read_text(encoding="utf-8-sig").splitlines()[1:]]
+    lines = sample_paths["registraties"].read_text(encoding="utf-8-sig").splitlines()
+    codes = [line.split(";")[0] for line in lines[1:]]
     files = []
     for name, start in (("januari.csv", 3), ("februari.csv", 5)):
         files.append(tmp_path / name)
@@ -172,4 +173,5 @@ def test_the_same_registration_column_in_two_files_is_one_fout_line(sample_paths
                            str(files[1]), "--uitvoer", str(tmp_path / "uit"), "--stil"], capture_output=True, text=True)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("fout: februari.csv: kolom reg_schuldhulp staat ook in een eerder"), lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("fout: februari.csv: kolom reg_schuldhulp staat ook in een eerder"), lines

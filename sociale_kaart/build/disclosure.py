@@ -225,7 +225,7 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
     """
     settings = Protection(min_count=min_count, rounding=rounding, secondary=bool(secondary))
     values = _validated_counts(counts)
-    order = np.argsort(values.index.astype(str), kind="stable")  # buurtcode order: the same answer for every input order
+    order = np.argsort(values.index.astype(str), kind="stable")  # buurtcode order: one answer for any input order
     values = values.iloc[order]
     areas = _areas(groupings, values.index)
     unique = sorted({tuple(members.tolist()) for _, _, members in areas})  # one figure per set of buurten
