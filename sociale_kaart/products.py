@@ -160,19 +160,28 @@ def fingerprint(settings: RunSettings) -> str:
     files += [layout.source for layout in settings.layouts]
     files += [p for y in settings.years for p in (y.kwb, y.grenzen) if p is not None]
     contents = []
-    for path in files:
+    for path in files:  # in the order the settings name them: each file keeps its role
         digest = hashlib.sha256()
         try:
             with open(path, "rb") as handle:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(block)
-            contents.append([str(path), digest.hexdigest()])
+            contents.append(digest.hexdigest())
         except OSError:
-            contents.append([str(path), None])
-    text = json.dumps(described, default=str, sort_keys=True)
-    inputs = json.dumps(sorted(contents, key=str), default=str)
+            contents.append(None)
+    # Where a file is (relative, absolute, copied elsewhere) decides nothing: its content does.
+    text = json.dumps(_without_paths(described, {str(f) for f in files}), default=str, sort_keys=True)
     return (f"{hashlib.sha256(text.encode()).hexdigest()[:16]}-"
-            f"{hashlib.sha256(inputs.encode()).hexdigest()[:16]}")
+            f"{hashlib.sha256(json.dumps(contents).encode()).hexdigest()[:16]}")
+
+
+def _without_paths(value, paths: set[str]):
+    """`value` (from ``asdict``) with every input file path replaced by a placeholder."""
+    if isinstance(value, dict):
+        return {k: _without_paths(v, paths) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_paths(v, paths) for v in value]
+    return "<bestand>" if isinstance(value, (str, Path)) and str(value) in paths else value
 
 
 # --- the products --------------------------------------------------------------------------------

@@ -336,6 +336,11 @@ def test_inputs_are_fingerprinted_by_content_and_looks_do_not_count(sample_paths
     looks = dataclasses.replace(settings, output=tmp_path / "b", quiet=True, wijken=("WK999901",),
                                 map=MapSettings(formats=("png",), title="Anders", k=4))
     assert fingerprint(looks) == first
+    elsewhere = tmp_path / "elders" / "kwb_kopie.csv"
+    elsewhere.parent.mkdir()
+    shutil.copy(kwb, elsewhere)  # the same content in another place: the same figures
+    assert fingerprint(dataclasses.replace(settings, sources=Sources(grenzen=sample_paths["grenzen"],
+                                                                     kwb=elsewhere))) == first
     stat_before = kwb.stat()
     data = bytearray(kwb.read_bytes())
     at = data.index(b";1") + 1  # one digit of a figure, same size
