@@ -28,7 +28,7 @@ import pandas as pd
 
 from .build.indicators import SUPPRESSED, Indicator
 from .errors import InputError
-from .outputs import OutputFolder, table_for_output, terminate_cleanly
+from .outputs import OutputFolder, safe_sheet, table_for_output, terminate_cleanly
 from .progress import Progress
 from .settings import RunSettings
 from .sources.declarations import LEEFBAAROMETER, POLITIE
@@ -132,17 +132,25 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
         if index:
             from .render.index import render_index
 
-            out.write_text(INDEX, render_index(data=data, analysis=analysis, names=list(out.names), products=products,
-                                               pages=pages, date=dutch_date()))
+            out.write_text(INDEX, render_index(data=data, analysis=analysis, names=[*out.kept(), *out.names],
+                                               products=products, pages=pages, date=dutch_date()))
         written = out.commit()
+    if out.note:
+        progress.say(out.note)
     progress.say(f"klaar: {plural(len(written), 'bestand', 'bestanden')} in {settings.output}")
     return RunResult(data=data, analysis=analysis, written=tuple(written), products=products, pages=pages)
 
 
+#: Settings that change no figure: how maps look, which wijken get a profile, where and how quietly.
+#: Runs that differ only in these add their products to one folder.
+_PRESENTATION = ("output", "quiet", "map", "wijken")
+
+
 def fingerprint(settings: RunSettings) -> str:
-    """A hash of everything that decides the figures: settings and the inputs' sizes and times."""
+    """``"<settings>-<inputs>"``: a hash of every setting that decides the figures, and a hash of
+    the content of every input file (a new extract with the same size and time is another input)."""
     described = asdict(settings)
-    for key in ("output", "quiet"):
+    for key in _PRESENTATION:
         described.pop(key, None)
     files = []
     for value in vars(settings.sources).values():  # every input file: boundaries, figures, registrations, ...
@@ -152,15 +160,29 @@ def fingerprint(settings: RunSettings) -> str:
     files += [spec.source for spec in settings.indicators if spec.source is not None]
     files += [layout.source for layout in settings.layouts]
     files += [p for y in settings.years for p in (y.kwb, y.grenzen) if p is not None]
-    stats = []
-    for path in files:
+    contents = []
+    for path in files:  # in the order the settings name them: each file keeps its role
+        digest = hashlib.sha256()
         try:
-            st = Path(path).stat()
-            stats.append([str(Path(path).resolve()), st.st_size, st.st_mtime_ns])
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            contents.append(digest.hexdigest())
         except OSError:
-            stats.append([str(path), None, None])
-    text = json.dumps([described, stats], default=str, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+            contents.append(None)
+    # Where a file is (relative, absolute, copied elsewhere) decides nothing: its content does.
+    text = json.dumps(_without_paths(described, {str(f) for f in files}), default=str, sort_keys=True)
+    return (f"{hashlib.sha256(text.encode()).hexdigest()[:16]}-"
+            f"{hashlib.sha256(json.dumps(contents).encode()).hexdigest()[:16]}")
+
+
+def _without_paths(value, paths: set[str]):
+    """`value` (from ``asdict``) with every input file path replaced by a placeholder."""
+    if isinstance(value, dict):
+        return {k: _without_paths(v, paths) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_paths(v, paths) for v in value]
+    return "<bestand>" if isinstance(value, (str, Path)) and str(value) in paths else value
 
 
 # --- the products --------------------------------------------------------------------------------
@@ -250,6 +272,7 @@ def _write_xlsx(out: OutputFolder, name: str, frames, data, *, notes: dict[str, 
                     if ind.protected and ind.numerator in table:
                         table.loc[hidden & table[ind.numerator].isna(), ind.numerator] = SUPPRESSED
             table.where(table.notna(), None).to_excel(writer, sheet_name=sheet, index=False)
+            safe_sheet(writer.sheets[sheet])
         definitions = pd.DataFrame(
             [{"sleutel": i.key, "indicator": i.label, "eenheid": i.unit, "rol": i.role, "definitie": i.description}
              for i in data.indicators]
@@ -259,6 +282,7 @@ def _write_xlsx(out: OutputFolder, name: str, frames, data, *, notes: dict[str, 
             + [{"sleutel": "", "indicator": title, "eenheid": "", "rol": "", "definitie": text}
                for title, text in (notes or {}).items()])
         definitions.to_excel(writer, sheet_name="definities", index=False)
+        safe_sheet(writer.sheets["definities"])
 
 
 def _flags(out: OutputFolder, *, data, analysis, progress, **_) -> None:

@@ -66,6 +66,7 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "min_aantal": ("small_numbers", "min_count", _INT),
         "afronding": ("small_numbers", "rounding", _INT),
         "secundair": ("small_numbers", "secondary", _BOOL),
+        "perioden": ("small_numbers", "periods", _STRS),
     },
     "kaart": {
         "indeling": ("map", "scheme", _STR),
@@ -158,6 +159,8 @@ min_noemer = 50       # geen cijfer op minder inwoners of woningen dan dit
 min_aantal = 5        # registratieaantallen van 1 tot dit getal worden nooit getoond
 afronding = 5         # registratieaantallen worden getoond als veelvoud hiervan (CBS: 5)
 secundair = true      # ook onderdrukken wat een klein aantal terug zou laten rekenen (aan laten!)
+# Eén registratie in meer perioden (kolommen in één bestand): wat in één periode onderdrukt is, in alle:
+# perioden = ["schuldhulp_jan", "schuldhulp_feb", "schuldhulp_mrt"]
 
 [kaart]
 indeling = "kwantielen"  # of "natuurlijk", "gelijk", "handmatig"

@@ -39,6 +39,8 @@ class SmallNumbers:
     min_count: int = 5
     rounding: int = 5  #: registration counts are published as multiples of this (CBS: 5)
     secondary: bool = True  #: complementary suppression, so that no small count follows by subtraction
+    #: registration columns that are one registration in several periods: hidden in one, hidden in all
+    periods: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.min_denominator < 1 or self.min_count < 1 or self.rounding < 1:

@@ -168,6 +168,61 @@ def attack(*, cells: Mapping[str, float | None], areas: Mapping[str, Iterable[st
     dict
         ``(min, max)`` for every suppressed buurtcode and every suppressed area id.
     """
+    bounds, constraints, unknowns = published_constraints(
+        cells=cells, areas=areas, area_values=area_values, rounding=rounding, min_count=min_count, rates=rates,
+        suppressed=suppressed, cell_bounds=cell_bounds, area_bounds=area_bounds, counts=counts)
+    ranges = feasible_ranges(constraints, unknowns, bounds=bounds, integer=integer)
+    return {name.removeprefix("area:"): value for name, value in ranges.items()}
+
+
+def attack_related(*, columns: Mapping[str, tuple[Mapping, Mapping]], areas: Mapping[str, Iterable[str]],
+                   relations: Iterable[tuple[str, Iterable[str]]], rounding: int = 1, min_count: int = 5
+                   ) -> dict[str, tuple[float, float]]:
+    """Several registrations that add up (``total = sum(parts)`` in every buurt), attacked at once.
+
+    Parameters
+    ----------
+    columns : dict
+        column -> ``(cells, area_values)`` as :func:`attack` takes them for one column.
+    areas : dict
+        area id -> its buurtcodes (the same areas for every column).
+    relations : iterable of (total, parts)
+        Known to the attacker: the total column is the sum of the parts in every buurt.
+
+    Returns
+    -------
+    dict
+        ``"column|buurtcode"`` or ``"column|area id"`` -> ``(min, max)`` for every suppressed figure.
+
+    Examples
+    --------
+    Total 5 and vervoer 5 published, hh suppressed: without rounding hh is 0, which cannot be.
+
+    >>> attack_related(columns={"t": ({"a": 10}, {}), "hh": ({"a": None}, {}), "v": ({"a": 5}, {})},
+    ...                areas={}, relations=[("t", ["hh", "v"])], rounding=5)
+    {'hh|a': (1.0, 7.0)}
+    """
+    bounds, constraints, unknowns = {}, [], []
+    for column, (cells, area_values) in columns.items():
+        b, c, u = published_constraints(
+            cells={f"{column}|{code}": v for code, v in cells.items()},
+            areas={f"{column}|{area}": [f"{column}|{code}" for code in members] for area, members in areas.items()},
+            area_values={f"{column}|{area}": v for area, v in area_values.items()}, rounding=rounding,
+            min_count=min_count)
+        bounds.update(b)
+        constraints += c
+        unknowns += u
+    codes = {code for cells, _ in columns.values() for code in cells}
+    for total, parts in relations:
+        for code in sorted(codes):
+            constraints.append(({f"{total}|{code}": 1, **{f"{part}|{code}": -1 for part in parts}}, 0, 0))
+    ranges = feasible_ranges(constraints, unknowns, bounds=bounds)
+    return {name.removeprefix("area:"): value for name, value in ranges.items()}
+
+
+def published_constraints(*, cells, areas, area_values, rounding=1, min_count=5, rates=None,
+                          suppressed=(1, None), cell_bounds=None, area_bounds=None, counts=()):
+    """Bounds, constraints and unknowns of :func:`attack` (area variables are ``"area:<id>"``)."""
     cell_bounds, area_bounds = dict(cell_bounds or {}), dict(area_bounds or {})
     bounds, constraints, unknowns = {}, [], []
 
@@ -205,5 +260,4 @@ def attack(*, cells: Mapping[str, float | None], areas: Mapping[str, Iterable[st
         name = key if key in cells else f"area:{key}"
         constraints.append(({name: 1}, count_interval(first, rounding=rounding, min_count=min_count)[0],
                             count_interval(last, rounding=rounding, min_count=min_count)[1]))
-    ranges = feasible_ranges(constraints, unknowns, bounds=bounds, integer=integer)
-    return {name.removeprefix("area:"): value for name, value in ranges.items()}
+    return bounds, constraints, unknowns

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sociale_kaart.build.disclosure import Protected, Protection, protect_counts, publish_rates
+from sociale_kaart.build.disclosure import Protected, Protection, find_relations, protect_counts, publish_rates
 from sociale_kaart.errors import InputError
-from tests.attack import attack, count_interval, feasible_ranges, rate_interval
+from tests.attack import attack, attack_related, count_interval, feasible_ranges, rate_interval
 
 NAN = float("nan")
 
@@ -343,3 +343,101 @@ def test_dense_small_counts_stay_protected(kwb_rows, gemeente):
         assert len(ranges) >= (counts["a"].between(1, 4)).sum()
         for name, (low, high) in ranges.items():
             assert high - low >= max(rounding, 2), (gemeente, rounding, name, low, high)
+
+
+# --- related columns: a total with its parts, one registration split two ways -----------------------
+
+
+def related_counts(codes, seed: int, *, two_splits: bool) -> pd.DataFrame:
+    """Random Wmo counts per buurt: hh and vervoer, their total, and (two_splits) jong + oud = total."""
+    rng = np.random.default_rng(seed)
+    hh = rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 12, 20], size=len(codes))
+    vervoer = rng.choice([0, 1, 2, 3, 4, 5, 7, 9, 15], size=len(codes))
+    columns = {"wmo_hh": hh, "wmo_vervoer": vervoer, "wmo_totaal": hh + vervoer}
+    if two_splits:
+        jong = np.array([rng.integers(0, t + 1) for t in hh + vervoer])
+        columns.update({"wmo_jong": jong, "wmo_oud": hh + vervoer - jong})
+    return pd.DataFrame(columns, index=codes)
+
+
+def attack_columns(result: Protected, groupings, relations) -> dict:
+    """Every published figure of every column, attacked together with the sums the attacker knows."""
+    areas = area_map(groupings)
+    columns = {col: (result.buurten[col].to_dict(),
+                     {f"{name}:{code}": result.totals[name].loc[code, col]
+                      for name in groupings for code in result.totals[name].index})
+               for col in result.buurten}
+    return attack_related(columns=columns, areas=areas, relations=relations, rounding=result.settings.rounding,
+                          min_count=result.settings.min_count)
+
+
+def maassluis_groupings(kwb_rows):
+    codes = sorted(code for code in kwb_rows if code.startswith("BU0556"))
+    return codes, {"wijk": pd.Series({code: "WK" + code[2:8] for code in codes}),
+                   "gemeente": pd.Series("GM0556", index=codes)}
+
+
+def test_find_relations_recognises_a_total_and_both_splits():
+    counts = pd.DataFrame({"hh": [2, 7, 0, 1], "vervoer": [5, 1, 3, 0], "totaal": [7, 8, 3, 1],
+                           "jong": [7, 0, 1, 1], "oud": [0, 8, 2, 0], "los": [9, 9, 9, 9]})
+    found = {(total, frozenset(parts)) for total, parts in find_relations(counts)}
+    # by hand: 2+5=7, 7+1=8, 0+3=3, 1+0=1 and 7+0, 0+8, 1+2, 1+0; "los" is larger than the total
+    assert found == {("totaal", frozenset({"hh", "vervoer"})), ("totaal", frozenset({"jong", "oud"}))}
+    with pytest.raises(InputError, match="klopt niet bij buurtcode 0: 7 is niet 9"):  # 2 + 7
+        protect_counts(counts, groupings={}, relations=[("totaal", ["hh", "jong"])])
+    with pytest.raises(InputError, match="kolom wmo is geen registratiekolom"):
+        protect_counts(counts, groupings={}, relations=[("totaal", ["hh", "wmo"])])
+
+
+@pytest.mark.parametrize("two_splits", [False, True], ids=["total-and-parts", "two-splits"])
+def test_no_subtraction_between_related_columns_narrows_a_suppressed_count(kwb_rows, two_splits):
+    codes, groupings = maassluis_groupings(kwb_rows)
+    relations = [("wmo_totaal", ("wmo_hh", "wmo_vervoer"))] + ([("wmo_totaal", ("wmo_jong", "wmo_oud"))]
+                                                              if two_splits else [])
+    narrowed_column_by_column = 0
+    for seed in range(6):
+        counts = related_counts(codes, seed, two_splits=two_splits)
+        found = {(t, frozenset(p)) for t, p in find_relations(counts)}
+        assert {(t, frozenset(p)) for t, p in relations} <= found
+        protected = protect_counts(counts, groupings=groupings, relations=find_relations(counts))
+        for name, (low, high) in attack_columns(protected, groupings, relations).items():
+            column, code = name.split("|")
+            truth = counts.at[code, column] if code in counts.index else None
+            assert truth is None or low <= truth <= high, name
+            assert high - low >= 5, f"seed {seed}: {name} narrowed to {low}..{high}"
+        alone = protect_counts(counts, groupings=groupings)  # column by column, as before
+        ranges = attack_columns(alone, groupings, relations)
+        narrowed_column_by_column += any(high - low < 5 for low, high in ranges.values())
+    assert narrowed_column_by_column, "the test can fail: column by column, a subtraction narrows a cell"
+
+
+def test_a_total_unknown_in_its_file_stays_unknown_beside_known_parts():
+    counts = pd.DataFrame({"hh": [6, 7, 9], "vervoer": [8, 10, 12], "totaal": [14, NAN, 21]}, index=["A", "B", "C"])
+    groupings = {"wijk": pd.Series(["W", "W", "V"], index=counts.index)}
+    result = protect_counts(counts, groupings=groupings, rounding=1, relations=[("totaal", ("hh", "vervoer"))])
+    assert result.buurt_status["totaal"].tolist() == ["ok", "onbekend", "ok"]
+    assert result.buurten["totaal"].tolist()[::2] == [14, 21]  # 6 + 8, 9 + 12
+    assert result.total_status["wijk"].loc[["V", "W"], "totaal"].tolist() == ["ok", "onbekend"]
+    assert result.totals["wijk"].loc["V", "totaal"] == 21
+
+
+def test_periods_protected_together_hide_the_same_figures_in_every_period(kwb_rows):
+    codes, groupings = maassluis_groupings(kwb_rows)
+    rng = np.random.default_rng(5)
+    months = {m: rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 25], size=len(codes)) for m in ("jan", "feb", "mrt")}
+    counts = pd.DataFrame(months, index=codes)
+    apart = protect_counts(counts, groupings=groupings)
+    changed = sum((apart.buurt_status[a] != apart.buurt_status[b]).sum() for a, b in (("jan", "feb"), ("feb", "mrt")))
+    assert changed, "apart, the months hide different buurten: a reader can follow one"
+    result = protect_counts(counts, groupings=groupings, together=[("jan", "feb", "mrt")])
+    figures = [(result.buurt_status, counts)] + [(result.total_status[name], None) for name in groupings]
+    for status, raw in figures:
+        hidden = status.eq("onderdrukt")
+        for month in months:
+            others = hidden.drop(columns=month).any(axis=1)
+            # hidden in another month: hidden here too, unless this month's count is 0 (a 0 is always shown)
+            zero = raw[month].eq(0) if raw is not None else pd.Series(False, index=status.index)
+            assert (hidden[month] | ~others | zero).all(), month
+    for month in months:  # and each month still holds against the attacker
+        for name, (low, high) in attack_run(result, month, groupings).items():
+            assert high - low >= 5, (month, name, low, high)

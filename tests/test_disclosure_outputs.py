@@ -104,7 +104,8 @@ def other_outputs_add_nothing(out: Path, stem: str, column: str, cells, rates, r
         if summary["vorm"].startswith("regels"):
             assert all(summary[k] % rounding == 0 for k in ("records", "geplaatst", "niet_geplaatst"))
     text = (out / f"{stem}_koppelrapport.txt").read_text(encoding="utf-8")
-    assert column in text and "extra onderdrukt tegen terugrekenen" in text
+    assert column in text and "Om welke reden een cijfer is onderdrukt, staat nergens" in text
+    assert not re.search(r"\d+ (onderdrukt als klein aantal|extra onderdrukt)", text), "no count per reason"
 
 
 def pdf_texts(out: Path) -> list[str]:
@@ -246,3 +247,134 @@ def test_own_indicators_on_a_registration_add_nothing(tmp_path, buurten_2016, kw
         shown = dict(zip(payload["buurten"]["code"], next(i for i in payload["indicatoren"] if i["key"] == spec.key)["waarde"]))
         for code, value in shown.items():
             assert value is None or number(rows[code][spec.key]) == pytest.approx(value, abs=0.051), (spec.key, code)
+
+
+def random_layout_and_counts(kwb_2024: Path, tmp: Path, seed: int) -> tuple[Path, Path, dict[str, int]]:
+    """An own layout across the CBS wijken of Maassluis and a registration with many small counts."""
+    import random
+
+    rng = random.Random(seed)
+    with open(kwb_2024, encoding="utf-8") as handle:
+        codes = sorted(row["Codering_3"].strip() for row in csv.DictReader(handle, delimiter=";")
+                       if row["Codering_3"].strip().startswith("BU0556"))
+    layout = tmp / f"indeling_{seed}.csv"
+    layout.write_text("buurtcode;gebied\n" + "".join(f"{c};Gebied {rng.randint(1, 5)}\n" for c in codes
+                                                      if rng.random() < 0.85), encoding="utf-8")
+    counts = {c: rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 25, 40]) for c in codes}
+    registration = tmp / f"schuldhulp_{seed}.csv"
+    registration.write_text("buurtcode;schuldhulp\n" + "".join(f"{c};{n}\n" for c, n in counts.items()),
+                            encoding="utf-8")
+    return layout, registration, counts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_layout_as_grouping_and_as_wijk_level_publish_the_same_protected_cells(tmp_path, buurten_2016, kwb_2024,
+                                                                                 seed):
+    """Run A shows the own layout beside the CBS wijken, run B as the wijk level: together no narrower."""
+    from sociale_kaart.settings import LayoutSpec
+
+    rule = SmallNumbers()
+    layout, path, truth = random_layout_and_counts(kwb_2024, tmp_path, seed)
+    found = {}
+    for run_name, wijk_layout in (("a", None), ("b", "Eigen")):
+        out = tmp_path / run_name
+        settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",),
+                                               registraties=(path,)),
+                               layouts=(LayoutSpec(name="Eigen", source=layout),), wijk_layout=wijk_layout,
+                               small_numbers=rule, output=out, quiet=True)
+        stem = make(settings, products=("tabellen",)).data.slug
+        found[run_name] = published(out, stem, "reg_schuldhulp")
+        found[f"{run_name}-indeling"] = {row["gebiedcode"]: number(row["reg_schuldhulp"])
+                                         for row in read_csv(next(out.glob(f"{stem}_indeling_*.csv")))}
+    (cells_a, areas_a, values_a, rates_a), (cells_b, areas_b, values_b, rates_b) = found["a"], found["b"]
+    assert cells_a == cells_b, "the same buurt cells published and suppressed in both runs"
+    assert {tuple(sorted(m)) for a, m in areas_a.items() if a.startswith("wijk:")} != \
+        {tuple(sorted(m)) for a, m in areas_b.items() if a.startswith("wijk:")}, "B shows other wijken than A"
+    assert found["a-indeling"] == found["b-indeling"] == {k[5:]: v for k, v in values_b.items() if k[:5] == "wijk:"}
+    rename = lambda key: key.replace("wijk:", "laag:") if key.startswith("wijk:") else key  # noqa: E731
+    areas = {**areas_a, **{rename(k): v for k, v in areas_b.items()}}
+    values = {**values_a, **{rename(k): v for k, v in values_b.items()}}
+    rates = {**rates_a, **{rename(k): v for k, v in rates_b.items()}}
+    ranges = attack(cells=cells_a, areas=areas, area_values=values, rounding=rule.rounding,
+                    min_count=rule.min_count, rates=rates)
+    assert {c for c, n in truth.items() if 0 < n < rule.min_count and c in cells_a} <= set(ranges)
+    for name, (low, high) in ranges.items():
+        assert low <= (truth[name] if name in truth else low) <= high
+        assert high - low >= rule.rounding, f"{name} narrowed to {low}..{high} by the two runs together"
+
+
+def test_a_total_with_its_parts_and_two_splits_give_no_cell_back_through_the_outputs(tmp_path, buurten_2016,
+                                                                                      kwb_2024):
+    """One count file: wmo_totaal = wmo_hh + wmo_vervoer = wmo_jong + wmo_oud, read back from the CSVs."""
+    import random
+
+    from attack import attack_related
+
+    rule = SmallNumbers()
+    with open(kwb_2024, encoding="utf-8") as handle:
+        codes = sorted(row["Codering_3"].strip() for row in csv.DictReader(handle, delimiter=";")
+                       if row["Codering_3"].strip().startswith("BU0556"))
+    rng = random.Random(7)
+    rows, truth = [], {}
+    for code in codes:
+        hh, vervoer = rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 12, 20]), rng.choice([0, 1, 2, 3, 5, 7, 9, 15])
+        jong = rng.randint(0, hh + vervoer)
+        values = {"wmo_hh": hh, "wmo_vervoer": vervoer, "wmo_totaal": hh + vervoer, "wmo_jong": jong,
+                  "wmo_oud": hh + vervoer - jong}
+        truth.update({f"reg_{k}|{code}": v for k, v in values.items()})
+        rows.append(f"{code};" + ";".join(str(v) for v in values.values()))
+    path = tmp_path / "wmo.csv"
+    path.write_text("buurtcode;wmo_hh;wmo_vervoer;wmo_totaal;wmo_jong;wmo_oud\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "uit"
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",),
+                                           registraties=(path,)), small_numbers=rule, output=out, quiet=True)
+    result = make(settings, products=("tabellen",))
+    columns, areas = {}, {}
+    for name in ("hh", "vervoer", "totaal", "jong", "oud"):
+        cells, areas, values, _ = published(out, result.data.slug, f"reg_wmo_{name}")
+        columns[f"reg_wmo_{name}"] = (cells, values)
+    relations = [("reg_wmo_totaal", ("reg_wmo_hh", "reg_wmo_vervoer")),
+                 ("reg_wmo_totaal", ("reg_wmo_jong", "reg_wmo_oud"))]
+    ranges = attack_related(columns=columns, areas=areas, relations=relations, rounding=rule.rounding,
+                            min_count=rule.min_count)
+    small = {k for k, v in truth.items() if 1 <= v < rule.min_count}
+    assert small <= set(ranges)
+    for name, (low, high) in ranges.items():
+        assert name not in truth or low <= truth[name] <= high, name
+        assert high - low >= rule.rounding, f"{name} narrowed to {low}..{high}"
+    text = (out / f"{result.data.slug}_koppelrapport.txt").read_text(encoding="utf-8")
+    assert "reg_wmo_totaal = reg_wmo_hh + reg_wmo_vervoer" in text
+
+
+def test_periods_in_the_project_file_are_hidden_together_in_every_table(tmp_path, buurten_2016, kwb_2024):
+    """[kleine_aantallen] perioden: a buurt or wijk hidden in one month is hidden in every month."""
+    import random
+    import subprocess
+    import sys
+
+    with open(kwb_2024, encoding="utf-8") as handle:
+        codes = sorted(row["Codering_3"].strip() for row in csv.DictReader(handle, delimiter=";")
+                       if row["Codering_3"].strip().startswith("BU0556"))
+    rng = random.Random(11)
+    months = ("jan", "feb", "mrt")
+    truth = {code: {m: rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 25]) for m in months} for code in codes}
+    path = tmp_path / "schuldhulp.csv"
+    path.write_text("buurtcode;" + ";".join(f"schuldhulp_{m}" for m in months) + "\n"
+                    + "".join(f"{c};" + ";".join(str(truth[c][m]) for m in months) + "\n" for c in codes),
+                    encoding="utf-8")
+    project = tmp_path / "sociale-kaart.toml"
+    project.write_text(f'[bronnen]\ngrenzen = "{buurten_2016}"\nkwb = "{kwb_2024}"\nregistraties = ["{path}"]\n\n'
+                       '[gebied]\ngemeenten = ["GM0556"]\n\n[kleine_aantallen]\n'
+                       'perioden = ["schuldhulp_jan", "schuldhulp_feb", "schuldhulp_mrt"]\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sociale_kaart", "join", "--project", str(project), "--uitvoer",
+                           str(tmp_path / "uit"), "--stil"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report = next((tmp_path / "uit").glob("*_koppelrapport.txt")).read_text(encoding="utf-8")
+    assert "Samen beschermd als perioden" in report and "reg_schuldhulp_feb" in report
+    for level, key in (("buurten", "buurtcode"), ("wijken", "wijkcode")):
+        for row in read_csv(next((tmp_path / "uit").glob(f"*_{level}.csv"))):
+            hidden = {m for m in months if row[f"reg_schuldhulp_{m}_per_1000_status"] == "onderdrukt"
+                      and not (level == "buurten" and truth[row[key]][m] == 0)}
+            shown_nonzero = {m for m in months if row[f"reg_schuldhulp_{m}"] not in ("", "0")}
+            assert not (hidden and shown_nonzero), (level, row[key], hidden, shown_nonzero)

@@ -123,3 +123,253 @@ def test_uitvoer_that_is_a_file_is_a_fout_line(sample_paths, tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [f"fout: uitvoermap {target} is een bestand, geen map; kies een andere --uitvoer"]
     assert target.read_text() == "oud"
+
+
+# --- the folder is the tool's only ----------------------------------------------------------------
+
+def snapshot(folder: Path, *, skip: Path | None = None) -> dict[str, str]:
+    """Every file and link under `folder` (outside `skip`) with its content hash or link target."""
+    import hashlib
+
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if skip is not None and (path == skip or skip in path.parents):
+            continue
+        if path.is_symlink():
+            found[path.relative_to(folder).as_posix()] = "-> " + os.readlink(path)
+        elif path.is_file():
+            found[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_manifest_edited_by_someone_else_touches_nothing_outside_the_folder(sample_paths, tmp_path):
+    out = tmp_path / "uit"
+    assert cli(["join", *sample_args(sample_paths, out)]).returncode == 0
+    elders = tmp_path / "elders.txt"
+    elders.write_text("van iemand anders")
+    absolute = tmp_path / "absoluut.txt"
+    absolute.write_text("ook van iemand anders")
+    elsewhere = tmp_path / "ergens"
+    elsewhere.mkdir()
+    (elsewhere / "eigen.txt").write_text("niet van sociale-kaart")
+    (out / "sub").symlink_to(elsewhere, target_is_directory=True)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["bestanden"].update({"../elders.txt": sha(elders), str(absolute): sha(absolute),
+                                  "sub/eigen.txt": sha(elsewhere / "eigen.txt")})
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    outside = snapshot(tmp_path, skip=out)
+    again = cli(["map", *sample_args(sample_paths, out), "--min-noemer", "3000"])  # other settings: old files go
+    assert again.returncode == 0, again.stderr
+    assert snapshot(tmp_path, skip=out) == outside
+    assert (out / "sub").is_symlink() and (elsewhere / "eigen.txt").exists()
+    assert not list(out.glob("*_buurten.csv")), "the previous run's own files were removed"
+    names = set(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["bestanden"])
+    assert names == listing(out) - {"sub/eigen.txt"}
+
+
+def test_a_symlinked_lock_is_refused_and_its_target_never_made(sample_paths, tmp_path):
+    out = tmp_path / "uit"
+    out.mkdir()
+    victim = tmp_path / "slachtoffer.txt"
+    (out / ".sociale-kaart.lock").symlink_to(victim)
+    done = cli(["join", *sample_args(sample_paths, out)])
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fout: ") and "symbolische koppeling" in lines[0], lines
+    assert not victim.exists() and listing(out) == set()
+
+
+def run_into(out: Path, fingerprint: str, files: dict[str, str]) -> OutputFolder:
+    """One run of OutputFolder that writes `files` (name -> text) and commits."""
+    with OutputFolder(out, fingerprint=fingerprint) as folder:
+        for name, text in files.items():
+            folder.write_text(name, text)
+        folder.commit()
+    return folder
+
+
+def test_a_symlinked_product_folder_is_refused_before_anything_moves(tmp_path):
+    out = tmp_path / "uit"
+    run_into(out, "a-b", {"stad_wijkprofielen/centrum.pdf": "oud", "stad_buurten.csv": "oud"})
+    before = snapshot(out)
+    elsewhere = tmp_path / "ergens"
+    elsewhere.mkdir()
+    (elsewhere / "centrum.pdf").write_text("van iemand anders")
+    (out / "stad_wijkprofielen" / "centrum.pdf").unlink()
+    (out / "stad_wijkprofielen").rmdir()
+    (out / "stad_wijkprofielen").symlink_to(elsewhere, target_is_directory=True)
+    planted = snapshot(out)
+    for fingerprint in ("a-b", "c-d"):
+        with OutputFolder(out, fingerprint=fingerprint) as folder:
+            folder.write_text("stad_wijkprofielen/centrum.pdf", "nieuw")
+            folder.write_text("stad_buurten.csv", "nieuw")
+            with pytest.raises(InputError, match="symbolische koppeling"):
+                folder.commit()
+        assert snapshot(out) == planted and (elsewhere / "centrum.pdf").read_text() == "van iemand anders"
+    assert set(before) - set(planted) == {"stad_wijkprofielen/centrum.pdf"}
+    (out / "stad_wijkprofielen").unlink()
+    (out / "stad_buurten.csv").unlink()
+    (out / "stad_buurten.csv").symlink_to(elsewhere / "centrum.pdf")  # a product file that is a link
+    with OutputFolder(out, fingerprint="a-b") as folder:
+        folder.write_text("stad_buurten.csv", "nieuw")
+        with pytest.raises(InputError, match="stad_buurten.csv is een symbolische koppeling"):
+            folder.commit()
+    assert (elsewhere / "centrum.pdf").read_text() == "van iemand anders" and (out / "stad_buurten.csv").is_symlink()
+
+
+def test_a_file_the_tool_did_not_write_is_neither_replaced_nor_removed(tmp_path):
+    out = tmp_path / "uit"
+    run_into(out, "a-b", {"tabel.csv": "van de run", "kaart.html": "van de run"})
+    (out / "kaart.html").write_text("door iemand bewerkt")  # no longer the file the tool wrote
+    assert run_into(out, "c-d", {"tabel.csv": "nieuw"}).removed == []  # other figures: kaart.html would go
+    assert (out / "kaart.html").read_text() == "door iemand bewerkt"
+    with OutputFolder(out, fingerprint="c-d") as folder:
+        folder.write_text("kaart.html", "nieuw")
+        with pytest.raises(InputError, match="niet door sociale-kaart geschreven"):
+            folder.commit()
+    assert (out / "kaart.html").read_text() == "door iemand bewerkt"
+
+
+# --- commit is all or nothing ---------------------------------------------------------------------
+
+FAILING_REPLACE = """
+import os, sys
+real = os.replace
+def replace(src, dst, **kw):
+    if str(dst).endswith({suffix!r}):
+        raise PermissionError(13, "Permission denied", str(dst))
+    return real(src, dst, **kw)
+os.replace = replace
+from sociale_kaart.cli import main
+sys.argv = ["sociale-kaart", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_file_that_cannot_be_replaced_leaves_the_previous_run_file_for_file(sample_paths, tmp_path):
+    out = tmp_path / "uit"
+    assert cli(["join", *sample_args(sample_paths, out)]).returncode == 0
+    before = snapshot(out)
+    assert any(n.endswith("_wijken.csv") for n in before)
+    done = subprocess.run([sys.executable, "-c", FAILING_REPLACE.format(suffix="_wijken.csv"), "join",
+                           *sample_args(sample_paths, out), "--min-noemer", "3000"], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fout: ") and "_wijken.csv" in lines[0], lines
+    assert "mogelijk geopend in een ander programma" in lines[0]
+    assert snapshot(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".sociale-kaart-")]
+
+
+def test_a_directory_where_a_product_goes_stops_the_run_before_anything_moves(sample_paths, tmp_path):
+    out = tmp_path / "uit"
+    assert cli(["join", *sample_args(sample_paths, out)]).returncode == 0
+    (out / "voorbeeldstad_fictief_kaart.html").mkdir()
+    (out / "voorbeeldstad_fictief_kaart.html" / "iets.txt").write_text("x")
+    before = snapshot(out)
+    done = cli(["map", *sample_args(sample_paths, out), "--min-noemer", "3000"])
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[0].startswith("fout: ") and "is een map" in done.stderr
+    assert snapshot(out) == before
+
+
+KILLED_IN_COMMIT = """
+import os, signal, sys
+import sociale_kaart.outputs as outputs
+moves = []
+real = os.replace
+def replace(src, dst, **kw):
+    result = real(src, dst, **kw)
+    moves.append(dst)
+    if {when!r} == "moving" and len(moves) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+os.replace = replace
+if {when!r} == "manifest":
+    outputs._finish = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
+from sociale_kaart.cli import main
+sys.argv = ["sociale-kaart", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("when", ["moving", "manifest"])
+def test_the_run_after_a_sigkill_in_the_commit_rolls_back_or_finishes(sample_paths, tmp_path, when):
+    from sociale_kaart.outputs import JOURNAL, recover
+
+    out = tmp_path / "uit"
+    assert cli(["join", *sample_args(sample_paths, out)]).returncode == 0
+    before = snapshot(out)
+    killed = subprocess.run([sys.executable, "-c", KILLED_IN_COMMIT.format(when=when), "map",
+                             *sample_args(sample_paths, out), "--min-noemer", "3000"], capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL
+    assert (out / JOURNAL).exists()
+    assert recover(out) == ("teruggedraaid" if when == "moving" else "voltooid")
+    after = snapshot(out)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert set(manifest["bestanden"]) == listing(out), "no orphan: every file is in the manifest"
+    if when == "moving":
+        assert {k: v for k, v in after.items() if not k.startswith(".")} == \
+            {k: v for k, v in before.items() if not k.startswith(".")}
+    else:
+        assert any(n.endswith("_kaart.html") for n in after) and not any(n.endswith("_buurten.csv") for n in after)
+    assert not [p for p in out.iterdir() if p.name.startswith(".sociale-kaart-")]
+
+
+def test_inputs_are_fingerprinted_by_content_and_looks_do_not_count(sample_paths, tmp_path):
+    import dataclasses
+    import shutil
+
+    from sociale_kaart.products import fingerprint
+    from sociale_kaart.settings import MapSettings, RunSettings, Sources
+
+    kwb = tmp_path / "kwb.csv"
+    shutil.copy2(sample_paths["kwb"], kwb)
+    settings = RunSettings(sources=Sources(grenzen=sample_paths["grenzen"], kwb=kwb), output=tmp_path / "a")
+    first = fingerprint(settings)
+    looks = dataclasses.replace(settings, output=tmp_path / "b", quiet=True, wijken=("WK999901",),
+                                map=MapSettings(formats=("png",), title="Anders", k=4))
+    assert fingerprint(looks) == first
+    elsewhere = tmp_path / "elders" / "kwb_kopie.csv"
+    elsewhere.parent.mkdir()
+    shutil.copy(kwb, elsewhere)  # the same content in another place: the same figures
+    assert fingerprint(dataclasses.replace(settings, sources=Sources(grenzen=sample_paths["grenzen"],
+                                                                     kwb=elsewhere))) == first
+    stat_before = kwb.stat()
+    data = bytearray(kwb.read_bytes())
+    at = data.index(b";1") + 1  # one digit of a figure, same size
+    data[at:at + 1] = b"2"
+    kwb.write_bytes(bytes(data))
+    os.utime(kwb, ns=(stat_before.st_atime_ns, stat_before.st_mtime_ns))  # as cp -p or unzip leave it
+    assert kwb.stat().st_size == stat_before.st_size and kwb.stat().st_mtime_ns == stat_before.st_mtime_ns
+    changed = fingerprint(settings)
+    assert changed != first and changed.split("-")[0] == first.split("-")[0]
+
+
+def test_map_plot_and_profiel_add_up_and_other_figures_replace_them_in_one_line(sample_paths, tmp_path):
+    out = tmp_path / "uit"
+    base = ["--grenzen", str(sample_paths["grenzen"]), "--kwb", str(sample_paths["kwb"]), "--uitvoer", str(out)]
+    for command in (["map"], ["plot", "--formaat", "png"], ["profiel"]):
+        done = cli([*command, *base])
+        assert done.returncode == 0, done.stderr
+        assert "verwijderd" not in done.stderr
+    names = listing(out)
+    assert any(n.endswith("_kaart.html") for n in names)
+    assert any(n.endswith("_wmo_per_1000.png") for n in names)
+    assert any(n.startswith("voorbeeldstad_fictief_wijkprofielen/") and n.endswith(".pdf") for n in names)
+    assert set(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["bestanden"]) == names
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f">{n}<" in index for n in names if n != "index.html"), "the index lists every product in the folder"
+    other = cli(["map", *base, "--min-noemer", "3000"])
+    assert other.returncode == 0, other.stderr
+    notes = [line for line in other.stderr.splitlines() if "van de vorige run verwijderd" in line]
+    assert len(notes) == 1 and "andere instellingen" in notes[0], other.stderr
+    left = listing(out)
+    assert not any(n.endswith(".png") or n.endswith(".pdf") for n in left), left
+    assert not (out / "voorbeeldstad_fictief_wijkprofielen").exists(), "the emptied subfolder went too"

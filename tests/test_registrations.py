@@ -130,3 +130,48 @@ def test_xlsx(tmp_path):
     pd.DataFrame({"buurtcode": ["BU05560101", "BU05560102"], "schuldhulp": [7, 9]}).to_excel(path, index=False)
     assert read_registrations(path).counts.set_index("buurtcode")["reg_schuldhulp"].to_dict() == {
         "BU05560101": 7, "BU05560102": 9}
+
+
+# --- what used to be a traceback ------------------------------------------------------------------
+
+
+def test_two_categories_with_one_column_name_become_two_columns_with_a_note(tmp_path):
+    path = tmp_path / "wmo.csv"
+    rows = ["BU05560101;Wmo HH", "BU05560101;wmo-hh", "BU05560101;wmo-hh", "BU05560102;Wmo HH"]
+    path.write_text("buurtcode;voorziening\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    reg = read_registrations(path)
+    table = reg.counts.set_index("buurtcode")
+    columns = sorted(c for c in table.columns)
+    assert columns == ["reg_wmo_hh", "reg_wmo_hh_2"]
+    # by hand: BU05560101 has 1 "Wmo HH" and 2 "wmo-hh", BU05560102 one "Wmo HH"
+    by_label = {reg.labels[c]: table[c].to_dict() for c in columns}
+    assert sorted(by_label.values(), key=str) == sorted([{"BU05560101": 1, "BU05560102": 1},
+                                                         {"BU05560101": 2, "BU05560102": 0}], key=str)
+    assert "dezelfde kolomnaam" in reg.summary.reden and "reg_wmo_hh_2" in reg.summary.reden
+
+
+def test_a_count_beside_its_rate_is_refused(tmp_path):
+    path = tmp_path / "wmo.csv"
+    path.write_text("buurtcode;wmo;wmo_per_1000\nBU05560101;3;30\nBU05560102;4;40\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'wmo_per_1000' is het cijfer per inwoners van 'wmo'"):
+        read_registrations(path)
+
+
+def test_the_same_registration_column_in_two_files_is_one_fout_line(sample_paths, tmp_path):
+    import subprocess
+    import sys
+
+    lines = sample_paths["registraties"].read_text(encoding="utf-8-sig").splitlines()
+    codes = [line.split(";")[0] for line in lines[1:]]
+    files = []
+    for name, start in (("januari.csv", 3), ("februari.csv", 5)):
+        files.append(tmp_path / name)
+        files[-1].write_text("buurtcode;schuldhulp\n" + "".join(f"{c};{start + i}\n" for i, c in enumerate(codes)),
+                             encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sociale_kaart", "join", "--grenzen", str(sample_paths["grenzen"]),
+                           "--kwb", str(sample_paths["kwb"]), "--registraties", str(files[0]), "--registraties",
+                           str(files[1]), "--uitvoer", str(tmp_path / "uit"), "--stil"], capture_output=True, text=True)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("fout: februari.csv: kolom reg_schuldhulp staat ook in een eerder"), lines

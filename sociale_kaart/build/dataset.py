@@ -25,7 +25,7 @@ from ..settings import IndicatorSpec, SmallNumbers, Sources
 from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
 from ..sources.kwb import UNIVERSE_MARGIN, ColumnSource, KwbTable, read_kwb
 from ..sources.declarations import BUURT, CBS, EXTRA_SOURCES, OWN_TABLE, REGISTRATION, extra_source, join_credits
-from ..sources.registrations import REGISTRATIONS, RegistrationSummary, read_registrations
+from ..sources.registrations import REGISTRATIONS, RegistrationSummary, check_new_columns, read_registrations
 from ..texts import CBS_SOURCE, decimals_for, nl_number, plural, slugify
 from . import indicators as ind
 from .disclosure import published_summary
@@ -176,13 +176,19 @@ class Dataset:
         return "Dekking:\n" + "\n".join(lines) if lines else ""
 
     def disclosure_text(self) -> str:
-        """How many registration figures were suppressed, and why, per registration."""
+        """What was protected and why, in words that give nothing away: no count per reason (how
+        many cells are small would narrow them), the related columns protected together."""
         if self.disclosure is None:
             return ""
-        lines = ["Bescherming van registratieaantallen (buurt, wijk, gemeente):"]
-        for col in self.registration_columns:
-            lines.append(f"  {col}: {int(self.disclosure.primary[col])} onderdrukt als klein aantal, "
-                         f"{int(self.disclosure.secondary[col])} extra onderdrukt tegen terugrekenen")
+        lines = ["Bescherming van registratieaantallen (buurt, wijk, gemeente en elke eigen indeling):",
+                 f"  {', '.join(self.registration_columns)}: kleine aantallen en alles waaruit ze terug te rekenen "
+                 "zouden zijn, zijn onderdrukt en de rest is afgerond (zie 'Kleine aantallen'). Om welke reden een "
+                 "cijfer is onderdrukt, staat nergens: ook dat zou een klein aantal verraden."]
+        for total, parts in self.disclosure.relations:
+            lines.append(f"  Samen beschermd, want ze tellen op: {total} = {' + '.join(parts)}")
+        for group in self.disclosure.together:
+            lines.append(f"  Samen beschermd als perioden (wat in de ene onderdrukt is, is in alle onderdrukt): "
+                         f"{', '.join(group)}")
         return "\n".join(lines)
 
     def report_text(self) -> str:
@@ -262,6 +268,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     for path in sources.registraties:
         reg = read_registrations(path, buurten, address_table=sources.adrestabel)
         _check_registration_area(reg, buurten, codes)
+        check_new_columns(reg, reg_columns)
         joined, reg_report = join_figures(joined, reg.counts, gemeenten=codes, source_boundaries=read.source,
                                           source_figures=reg.source, year_boundaries=read.year, year_figures=reg.year)
         joined = joined.drop(columns="koppeling")
@@ -332,8 +339,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     if reg_columns:
         protected = [i for i in chosen if i.protected]
         joined, wijken, gemeenten, disclosure = _protect(joined, wijken, gemeenten, protected, small_numbers,
-                                                         layouts={l.name: l for l in own if l.name != wijk_layout},
-                                                         columns=reg_columns)
+                                                         layouts={l.name: l for l in own}, columns=reg_columns)
         own = _protected_layouts(own, disclosure, wijken, wijk_layout, protected, small_numbers)
     elif wijk_layout:
         own = _protected_layouts(own, None, wijken, wijk_layout, [], small_numbers)
@@ -394,23 +400,30 @@ def _with_unit(indicator, scale):
                                description=indicator.description.replace("per 1.000 inwoners", unit))
 
 
-def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=None, columns=()):
+def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=None, columns=(), relations=()):
     """Replace registration counts and the values made of them by what may be published, at every level.
 
     The registration `columns` of the buurten on the map are protected together with the totals
     the run publishes (per wijk, per gemeente and per area of every own layout in `layouts`, name
-    -> AreaLayout); every `protected` indicator (a registration as score, numerator or
-    denominator) is computed from the published counts only.
+    -> AreaLayout), and always with the CBS wijken and every declared layout, also the one that is
+    the run's wijk level: two runs of one project then publish the same protected cells, whichever
+    layout they show as wijken. Columns that add up (`relations`, and every column found to be the
+    sum of others) are protected together. Every `protected` indicator (a registration as score,
+    numerator or denominator) is computed from the published counts only.
     """
-    from .disclosure import protect_counts
+    from .disclosure import find_relations, protect_counts
 
     counts = joined.set_index("buurtcode")[list(columns)]
     wijk = joined.set_index("buurtcode")["wijkcode"]
     groupings = {"wijk": wijk.where(wijk.isin(set(wijken["wijkcode"]))),  # "buiten de indeling" is no area
                  "gemeente": joined.set_index("buurtcode")["gemeentecode"]}
+    if "cbs_wijkcode" in joined:  # an own layout is the wijk level: the CBS wijken are protected all the same
+        groupings["cbs-wijk"] = joined.set_index("buurtcode")["cbs_wijkcode"]
     groupings.update({_grouping(name): layout.assignment for name, layout in (layouts or {}).items()})
+    relations = list(dict.fromkeys([*((t, tuple(parts)) for t, parts in relations), *find_relations(counts)]))
+    periods = [name if name in counts else f"reg_{slugify(name, name)}" for name in rule.periods]
     result = protect_counts(counts, groupings=groupings, min_count=rule.min_count, rounding=rule.rounding,
-                            secondary=rule.secondary)
+                            secondary=rule.secondary, relations=relations, together=[periods] if periods else [])
     joined = joined.copy()
     frames = [(joined, "buurtcode", result.buurten, result.buurt_status)]
     wijken, gemeenten = wijken.copy(), gemeenten.copy()

@@ -17,11 +17,14 @@ Threat model
 ------------
 The attacker holds *every* output of one run (all tables, maps and rates, at every level) and knows
 the rules below, the public CBS denominators and which buurten form which area. They may set up
-every linear equation and bound this gives and solve it with integer programming. Protection is
-against that person, for the figures of one run. Not covered: differencing two runs (other
-periods, other groupings), knowledge from outside (someone who knows his neighbour's case), and any
-figure that is not derived from :attr:`Protected.buurten` / :attr:`Protected.totals` (publish
-nothing else: no sums of suppressed cells, no unrounded rates).
+every linear equation and bound this gives and solve it with integer programming, also between
+columns that add up (a total and its parts, one total split two ways: ``relations``). Protection
+is against that person, for the figures of one run; the result does not depend on which grouping
+an area is published under, so two runs with the same groupings (a layout shown beside the wijken
+or as the wijken) publish the same cells. Not covered: differencing runs of other periods or
+other groupings, knowledge from outside (someone who knows his neighbour's case), and any figure
+that is not derived from :attr:`Protected.buurten` / :attr:`Protected.totals` (publish nothing
+else: no sums of suppressed cells, no unrounded rates, no count of suppressions per reason).
 
 The rules (CBS practice for the Kerncijfers Wijken en Buurten)
 --------------------------------------------------------------
@@ -160,7 +163,8 @@ class Protected:
         The status of every area total, as `buurt_status`.
     primary, secondary : Series
         Per count column: how many figures (buurt cells plus area totals) were suppressed because
-        they are 1 .. min_count - 1 (primary), or to stop subtraction (secondary).
+        they are 1 .. min_count - 1 (primary), or to stop subtraction (secondary). For tests and
+        diagnosis only: published, they would tell an attacker which suppressed cells are small.
     settings : Protection
         The rules used.
     """
@@ -172,10 +176,12 @@ class Protected:
     primary: pd.Series
     secondary: pd.Series
     settings: Protection
+    relations: tuple = ()  #: (total, parts) protected together
+    together: tuple = ()  #: groups of columns (periods) hidden together
 
 
 def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], min_count: int = 5,
-                   rounding: int = 5, secondary: bool = True) -> Protected:
+                   rounding: int = 5, secondary: bool = True, relations=(), together=()) -> Protected:
     """Suppress and round registration counts so that no small count can be read or derived.
 
     Parameters
@@ -186,7 +192,9 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
     groupings : mapping of str to Series
         Grouping name (``"wijk"``, ``"gemeente"``, ``"eigen_indeling"``, ...) -> Series indexed by
         buurtcode with the area code of each buurt. A total is published for every area of every
-        grouping; a buurt that is absent or NaN in a grouping belongs to no area of it.
+        grouping; a buurt that is absent or NaN in a grouping belongs to no area of it. Areas with
+        the same buurten are one figure, whatever grouping names them: the result does not depend
+        on which grouping a layout is published as, nor on their order.
     min_count : int, default 5
         Counts and totals from 1 to ``min_count - 1`` are suppressed.
     rounding : int, default 5
@@ -194,6 +202,15 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
     secondary : bool, default True
         Suppress more figures where a suppressed one could be derived from published totals.
         ``False`` is primary suppression only, which does *not* protect against subtraction.
+    relations : sequence of (str, sequence of str)
+        Columns that add up in every buurt: ``(total, parts)``, e.g. ``("wmo_totaal", ("wmo_hh",
+        "wmo_vervoer"))``, a registration's categories and their total, or one total split two ways
+        (two relations with the same total). Related columns are protected together: no subtraction
+        between them narrows a suppressed figure either (see :func:`find_relations`).
+    together : sequence of sequence of str
+        Columns that are one registration in several periods (months, quarters): a figure (buurt
+        or area) suppressed in one of them is suppressed in all, so that a reader who lays the
+        periods side by side cannot follow a hidden buurt from one to the next.
 
     Returns
     -------
@@ -203,46 +220,100 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
     ------
     InputError
         On a duplicate buurtcode, a non-numeric column, a negative or fractional count, a grouping
-        that names a buurtcode that is not in `counts`, or invalid settings.
+        that names a buurtcode that is not in `counts`, a relation that does not hold or names an
+        unknown column, or invalid settings.
     """
     settings = Protection(min_count=min_count, rounding=rounding, secondary=bool(secondary))
     values = _validated_counts(counts)
+    order = np.argsort(values.index.astype(str), kind="stable")  # buurtcode order: one answer for any input order
+    values = values.iloc[order]
     areas = _areas(groupings, values.index)
-    membership = np.zeros((len(areas), len(values)), dtype=bool)
-    for row, (_, _, members) in enumerate(areas):
-        membership[row, members] = True
+    unique = sorted({tuple(members.tolist()) for _, _, members in areas})  # one figure per set of buurten
+    row_of = [unique.index(tuple(members.tolist())) for _, _, members in areas]
+    membership = np.zeros((len(unique), len(values)), dtype=bool)
+    for row, members in enumerate(unique):
+        membership[row, list(members)] = True
+    relations = _checked_relations(relations, values)
+    together = [tuple(group) for group in together]
+    for column in (c for group in together for c in group):
+        if column not in values.columns:
+            raise InputError(f"perioden: kolom {column} is geen registratiekolom van deze run; bekend: "
+                             f"{', '.join(map(str, values.columns))}")
 
-    buurt_published = pd.DataFrame(np.nan, index=values.index, columns=values.columns)
-    buurt_status = pd.DataFrame(STATUS_OK, index=values.index, columns=values.columns, dtype=object)
-    total_published = np.full((len(areas), values.shape[1]), np.nan)
-    total_status = np.full((len(areas), values.shape[1]), STATUS_OK, dtype=object)
+    cell_published = pd.DataFrame(np.nan, index=values.index, columns=values.columns)
+    cell_status = pd.DataFrame(STATUS_OK, index=values.index, columns=values.columns, dtype=object)
+    total_published = np.full((len(unique), values.shape[1]), np.nan)
+    total_status = np.full((len(unique), values.shape[1]), STATUS_OK, dtype=object)
     primary, secondary_counts = {}, {}
-    for col_no, column in enumerate(values.columns):
-        x = values[column].to_numpy(dtype=float)
-        result = _ColumnProtection(x, membership, settings)
-        unknown = np.isnan(x)
-        cells = np.where(unknown | result.cell_suppressed, np.nan, _round(x, settings.rounding))
-        buurt_published[column] = cells
-        buurt_status[column] = np.where(unknown, STATUS_UNKNOWN,
-                                        np.where(result.cell_suppressed, STATUS_SUPPRESSED, STATUS_OK))
-        total_unknown = np.isnan(result.totals)
-        total_published[:, col_no] = np.where(total_unknown | result.total_suppressed, np.nan,
-                                              _round(result.totals, settings.rounding))
-        total_status[:, col_no] = np.where(total_unknown, STATUS_UNKNOWN,
-                                           np.where(result.total_suppressed, STATUS_SUPPRESSED, STATUS_OK))
-        primary[column] = int(result.cell_primary.sum() + result.total_primary.sum())
-        secondary_counts[column] = int((result.cell_suppressed & ~result.cell_primary).sum()
-                                       + (result.total_suppressed & ~result.total_primary).sum())
+    links = [*relations, *((group[0], group[1:]) for group in together if len(group) > 1)]
+    for group in _related_groups(values.columns, links):
+        problem = _Problem(values, membership, group, relations)
+        forced_cells, forced_rows = np.zeros(len(problem.x), dtype=bool), np.zeros(len(problem.coef), dtype=bool)
+        while True:  # the periods' union of suppressed figures, until every period protects it (grows only)
+            result = _ColumnProtection(problem.x, problem.coef, settings, fixed=problem.fixed,
+                                       forced_cells=forced_cells, forced_rows=forced_rows)
+            cells, rows = problem.spread(result, [g for g in together if set(g) <= set(group)])
+            if not (cells & ~forced_cells).any() and not (rows & ~forced_rows).any():
+                break  # (a zero or unknown figure is never suppressed: it stays as it is)
+            forced_cells, forced_rows = forced_cells | cells, forced_rows | rows
+        for column in group:
+            col_no = values.columns.get_loc(column)
+            true, suppressed, is_primary = problem.figures(column, result)
+            unknown = np.isnan(true)
+            shown = np.where(unknown | suppressed, np.nan, _round(true, settings.rounding))
+            status = np.where(unknown, STATUS_UNKNOWN, np.where(suppressed, STATUS_SUPPRESSED, STATUS_OK))
+            n = len(values)
+            cell_published[column], cell_status[column] = shown[:n], status[:n]
+            total_published[:, col_no], total_status[:, col_no] = shown[n:], status[n:]
+            primary[column] = int(is_primary.sum())
+            secondary_counts[column] = int((suppressed & ~is_primary).sum())
 
+    back = np.argsort(order, kind="stable")
     totals, statuses = {}, {}
     for name in groupings:
-        rows = [row for row, (grouping, _, _) in enumerate(areas) if grouping == name]
-        index = pd.Index([areas[row][1] for row in rows], name=str(name))
-        totals[name] = pd.DataFrame(total_published[rows], index=index, columns=values.columns)
-        statuses[name] = pd.DataFrame(total_status[rows], index=index, columns=values.columns)
-    return Protected(buurten=buurt_published, buurt_status=buurt_status, totals=totals, total_status=statuses,
-                     primary=pd.Series(primary, dtype=int), secondary=pd.Series(secondary_counts, dtype=int),
-                     settings=settings)
+        rows = [no for no, (grouping, _, _) in enumerate(areas) if grouping == name]
+        index = pd.Index([areas[no][1] for no in rows], name=str(name))
+        totals[name] = pd.DataFrame(total_published[[row_of[no] for no in rows]], index=index, columns=values.columns)
+        statuses[name] = pd.DataFrame(total_status[[row_of[no] for no in rows]], index=index, columns=values.columns)
+    return Protected(buurten=cell_published.iloc[back], buurt_status=cell_status.iloc[back], totals=totals,
+                     total_status=statuses, primary=pd.Series(primary, dtype=int),
+                     secondary=pd.Series(secondary_counts, dtype=int), settings=settings,
+                     relations=tuple(relations), together=tuple(together))
+
+
+def find_relations(counts: pd.DataFrame, *, max_parts: int = 12) -> list[tuple[str, tuple[str, ...]]]:
+    """Columns that are the sum of other columns in every buurt: ``(total, parts)`` per total found.
+
+    A total with its parts (``wmo_totaal = wmo_hh + wmo_vervoer``), a registration's categories
+    beside a total extract, or one total split two ways (every split found is returned). Only
+    buurten where all columns involved are known are compared, and at least one must have a
+    non-zero total; parts are columns never larger than the total, all-zero columns are no part.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"hh": [2, 7, 0], "vervoer": [5, 1, 3], "totaal": [7, 8, 3], "los": [1, 1, 1]})
+    >>> find_relations(t)
+    [('totaal', ('hh', 'vervoer'))]
+    """
+    values = _validated_counts(counts)
+    names = list(values.columns)
+    matrix = values.to_numpy(dtype=float)
+    known = ~np.isnan(matrix)
+    found = []
+    for t, total in enumerate(names):
+        column = matrix[:, t]
+        candidates = [c for c in range(len(names)) if c != t and np.nansum(matrix[:, c]) > 0
+                      and bool(np.all(~(known[:, c] & known[:, t]) | (matrix[:, c] <= column)))]
+        if len(candidates) < 2 or len(candidates) > max_parts:
+            continue
+        for size in range(2, len(candidates) + 1):
+            for parts in itertools.combinations(candidates, size):
+                rows = known[:, t] & known[:, list(parts)].all(axis=1)
+                if (rows.any() and (column[rows] > 0).any()
+                        and np.array_equal(matrix[np.ix_(rows, parts)].sum(axis=1), column[rows])
+                        and not any(t_ == total and set(p_) < {names[c] for c in parts} for t_, p_ in found)):
+                    found.append((total, tuple(names[c] for c in parts)))
+    return found
 
 
 def publish_rates(published_counts: pd.DataFrame | pd.Series, denominators: pd.Series | pd.DataFrame, *,
@@ -390,34 +461,195 @@ def _areas(groupings: Mapping[str, pd.Series], buurtcodes: pd.Index) -> list[tup
     return areas
 
 
-class _ColumnProtection:
-    """Primary and secondary suppression of one count column (see the module docstring, rule 2).
+def _checked_relations(relations, values: pd.DataFrame) -> list[tuple[str, tuple[str, ...]]]:
+    """`relations` as (total, parts) tuples, each naming known columns and holding in every buurt."""
+    checked = []
+    for relation in relations:
+        try:
+            total, parts = relation
+            parts = (parts,) if isinstance(parts, str) else tuple(parts)
+        except (TypeError, ValueError):
+            raise InputError(f"samenhang tussen kolommen: verwacht (totaal, delen), niet {relation!r}") from None
+        for column in (total, *parts):
+            if column not in values.columns:
+                raise InputError(f"samenhang {total} = {' + '.join(map(str, parts))}: kolom {column} is geen "
+                                 "registratiekolom van deze run")
+        if not parts or total in parts:
+            raise InputError(f"samenhang {total}: een totaal heeft delen nodig en is er zelf geen van")
+        rows = values[[total, *parts]].dropna()
+        wrong = rows.index[rows[list(parts)].sum(axis=1).ne(rows[total])]
+        if len(wrong):
+            raise InputError(f"samenhang {total} = {' + '.join(parts)} klopt niet bij buurtcode {wrong[0]}: "
+                             f"{rows.at[wrong[0], total]:g} is niet {rows.loc[wrong[0], list(parts)].sum():g}")
+        checked.append((total, parts))
+    return checked
 
-    A *hiding direction* ``d`` maps suppressed buurt cells to +1/-1 such that the sum of ``d`` over
-    every published area total is 0. It protects a figure when it changes it (``d`` is non-zero on
-    the cell, or sums to non-zero over the suppressed area), and every cell with ``d = -1`` holds at
-    least ``capacity = max(width, min_count) + 1``: then ``x + k d`` for ``k = 0 .. width`` is a
-    solution with every suppressed cell >= 1 that agrees with every published figure. Other cells
-    with ``d = +1`` (all but the start) hold 2 .. min_count - 2 or at least ``capacity``.
+
+def _related_groups(columns, relations) -> list[list[str]]:
+    """The columns in groups that relations connect (each column alone when unrelated), in column order."""
+    group_of = {c: {c} for c in columns}
+    for total, parts in relations:
+        merged = set().union(*(group_of[c] for c in (total, *parts)))
+        for c in merged:
+            group_of[c] = merged
+    groups, seen = [], set()
+    for c in columns:
+        if c not in seen:
+            groups.append([m for m in columns if m in group_of[c]])
+            seen |= group_of[c]
+    return groups
+
+
+class _Problem:
+    """Related columns as one system: cells, the figures that are sums of cells, and equations.
+
+    The cells are the buurt counts of the *leaf* columns (those no relation defines as a total).
+    Every published figure is a row of coefficients over the cells: a buurt count of a total (its
+    parts), an area total of any column (its buurten, for a total their parts). A total split a
+    second way gives an equation per buurt (first split minus second split is 0) that the
+    attacker knows and nothing can hide: a *fixed* row.
     """
 
-    def __init__(self, x: np.ndarray, membership: np.ndarray, settings: Protection):
+    def __init__(self, values: pd.DataFrame, membership: np.ndarray, group: list[str], relations):
+        n = len(values)
+        defined, extra = {}, []
+        for total, parts in relations:
+            if total in group:
+                (extra.append((total, parts)) if total in defined else defined.__setitem__(total, parts))
+        expansion: dict[str, dict[str, int]] = {}
+
+        def leaves(column, path=()):
+            if column in path:
+                raise InputError(f"samenhang tussen kolommen: {column} is (via andere kolommen) een deel van zichzelf")
+            if column not in expansion:
+                if column not in defined:
+                    expansion[column] = {column: 1}
+                else:
+                    out: dict[str, int] = {}
+                    for part in defined[column]:
+                        for leaf, k in leaves(part, (*path, column)).items():
+                            out[leaf] = out.get(leaf, 0) + k
+                    expansion[column] = out
+            return expansion[column]
+
+        for column in group:
+            leaves(column)
+        self.leaves = [c for c in group if c not in defined]
+        position = {leaf: i for i, leaf in enumerate(self.leaves)}
+        self.n = n
+        self.x = np.concatenate([values[leaf].to_numpy(dtype=float) for leaf in self.leaves])
+        rows, fixed = [], []
+        self.place: dict[str, list[tuple[str, int]]] = {}
+        self.missing: dict[str, np.ndarray] = {}
+
+        def row_of(weights: dict[str, int], buurten) -> np.ndarray:
+            row = np.zeros(len(self.x), dtype=np.int64)
+            for leaf, k in weights.items():
+                row[position[leaf] * n + np.asarray(buurten)] += k
+            return row
+
+        for column in group:
+            place = []
+            if column in defined:
+                for j in range(n):
+                    place.append(("row", len(rows)))
+                    rows.append(row_of(expansion[column], [j]))
+                    fixed.append(False)
+            else:
+                place += [("cell", position[column] * n + j) for j in range(n)]
+            for members in membership:
+                place.append(("row", len(rows)))
+                rows.append(row_of(expansion[column], np.flatnonzero(members)))
+                fixed.append(False)
+            self.place[column] = place
+            given = values[column].isna().to_numpy()  # a total unknown in its file stays unknown
+            self.missing[column] = np.concatenate([given, (membership & given).any(axis=1)])
+        for total, parts in extra:
+            weights = dict(expansion[total])
+            for part in parts:
+                for leaf, k in leaves(part).items():
+                    weights[leaf] = weights.get(leaf, 0) - k
+            weights = {leaf: k for leaf, k in weights.items() if k}
+            for j in range(n) if weights else ():
+                row = row_of(weights, [j])
+                if not np.isnan(self.x[row != 0]).any():
+                    rows.append(row)
+                    fixed.append(True)
+        self.coef = np.array(rows, dtype=np.int64).reshape(len(rows), len(self.x))
+        self.fixed = np.array(fixed, dtype=bool)
+
+    def spread(self, result: _ColumnProtection, together) -> tuple[np.ndarray, np.ndarray]:
+        """Cells and rows to suppress so that each figure of the columns in every group of
+        `together` is suppressed in all of them when it is in one."""
+        cells, rows = np.zeros(len(self.x), dtype=bool), np.zeros(len(self.coef), dtype=bool)
+        for group in together:
+            hidden = np.zeros(len(self.place[group[0]]), dtype=bool)
+            for column in group:
+                hidden |= self.figures(column, result)[1]
+            for column in group:
+                for (kind, i), hide in zip(self.place[column], hidden):
+                    if hide:
+                        (cells if kind == "cell" else rows)[i] = True
+        return cells, rows
+
+    def figures(self, column: str, result: _ColumnProtection):
+        """True value, suppressed and primary of every figure of `column`: buurten, then areas."""
+        kinds = np.array([kind == "cell" for kind, _ in self.place[column]])
+        where = np.array([i for _, i in self.place[column]])
+
+        def pick(cell_values, row_values):
+            out = np.empty(len(kinds), dtype=np.result_type(cell_values, row_values))
+            out[kinds], out[~kinds] = cell_values[where[kinds]], row_values[where[~kinds]]
+            return out
+
+        return (np.where(self.missing[column], np.nan, pick(self.x, result.totals)),
+                pick(result.cell_suppressed, result.total_suppressed), pick(result.cell_primary, result.total_primary))
+
+
+class _ColumnProtection:
+    """Primary and secondary suppression of one count column, or of related columns as one
+    system (see the module docstring, rule 2).
+
+    The cells are ``x``; every published figure is a row of ``coef`` (an area total: +1 on its
+    cells; an equation between related columns: +1 and -1, value 0, *fixed*: it can never be
+    hidden). A *hiding direction* ``d`` maps suppressed cells to +1/-1 such that ``coef @ d`` is 0
+    on every published row. It protects a figure when it changes it (``d`` is non-zero on the
+    cell, or ``coef @ d`` is non-zero on the suppressed row), and every cell with ``d = -1`` holds
+    at least ``capacity = max(width, min_count) + 1``: then ``x + k d`` for ``k = 0 .. width`` is a
+    solution with every suppressed cell >= 1 that agrees with every published figure. Other cells
+    with ``d = +1`` (all but the start) hold 2 .. min_count - 2 or at least ``capacity`` where the
+    search can (a last round lets any cell of at least 1 go up, so that a fixed row can always
+    be balanced).
+    """
+
+    def __init__(self, x: np.ndarray, coef: np.ndarray, settings: Protection, *, fixed: np.ndarray | None = None,
+                 forced_cells: np.ndarray | None = None, forced_rows: np.ndarray | None = None):
         self.x = x
+        self.coef = np.asarray(coef, dtype=np.int64)
+        membership = self.coef != 0
         self.membership = membership
+        self.fixed = np.zeros(len(self.coef), dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
         self.width = settings.width
         self.capacity = max(settings.width, settings.min_count) + 1
         self.min_count = settings.min_count
         known = ~np.isnan(x)
         self.totals = np.where(membership[:, ~known].any(axis=1), np.nan,
-                               membership.astype(float) @ np.where(known, x, 0.0))
+                               self.coef.astype(float) @ np.where(known, x, 0.0))
+        self.cost = np.where(self.fixed, math.inf, np.nan_to_num(self.totals))  # what hiding a row costs
         small = settings.min_count - 1
         self.cell_primary = known & (x >= 1) & (x <= small)
-        self.total_primary = ~np.isnan(self.totals) & (self.totals >= 1) & (self.totals <= small)
+        self.total_primary = ~self.fixed & ~np.isnan(self.totals) & (self.totals >= 1) & (self.totals <= small)
         self.cell_suppressed = self.cell_primary.copy()
         self.total_suppressed = self.total_primary.copy()
+        if forced_cells is not None:  # suppressed for a reason outside this system (another period)
+            self.cell_suppressed |= forced_cells & known & (x >= 1)
+        if forced_rows is not None:
+            self.total_suppressed |= forced_rows & ~self.fixed & ~np.isnan(self.totals) & (self.totals >= 1)
         self.members = [np.flatnonzero(row) for row in membership]
         self.sizes = membership.sum(axis=1)
         self.areas_of = [np.flatnonzero(membership[:, j]) for j in range(len(x))]
+        self.positive = (self.coef > 0).astype(float)  # float: the matrix products go through BLAS
+        self.negative = (self.coef < 0).astype(float)
         if settings.secondary:
             self._protect_all()
 
@@ -447,36 +679,41 @@ class _ColumnProtection:
             assert target_area is None or covered_totals[target_area]
 
     def _imbalance(self, direction: Mapping[int, int]) -> np.ndarray:
-        imbalance = np.zeros(len(self.totals), dtype=int)
+        imbalance = np.zeros(len(self.totals), dtype=np.int64)
         for j, sign in direction.items():
-            imbalance[self.areas_of[j]] += sign
+            imbalance += sign * self.coef[:, j]
         return imbalance
 
     def _search(self, *, starts, forbidden: frozenset) -> tuple[dict[int, int], frozenset]:
         """The cheapest hiding direction found from one of `starts`, with the totals it hides."""
         best = None
-        for weight, max_nodes in _ROUNDS:
+        for weight, max_nodes, relaxed in (*((w, n, False) for w, n in _ROUNDS), (2.0, 600, True)):
+            if relaxed and best is not None and math.isfinite(best[0]):
+                break
             cost, direction, new_totals, proven = self._best_first(starts=starts, forbidden=forbidden,
-                                                                   weight=weight, max_nodes=max_nodes)
+                                                                   weight=weight, max_nodes=max_nodes, relaxed=relaxed)
             if best is None or cost < best[0]:
                 best = (cost, direction, new_totals)
-            if proven:
+            if proven and math.isfinite(best[0]):
                 break
+        if best[1] is None:  # only with equations no direction could balance: never seen, never silent
+            raise RuntimeError("disclosure: no hiding direction satisfies the equations between related columns")
         return best[1], best[2]
 
-    def _best_first(self, *, starts, forbidden: frozenset, weight: float, max_nodes: int):
+    def _best_first(self, *, starts, forbidden: frozenset, weight: float, max_nodes: int, relaxed: bool = False):
         """Best-first (branch and bound) search for a cheap hiding direction from one of `starts`.
 
         A node is a partial direction plus the totals it suppresses; it is expanded on one
-        published area whose sum over the direction is not 0 (the one with the fewest ways out):
-        suppress that total, or add a member cell with the opposite sign (only cells of at least
-        ``capacity`` may go down; 2 .. min_count - 2 or at least ``capacity`` may go up). Nodes
-        are taken by the value newly hidden plus ``weight * capacity`` per unit of imbalance left
-        (weight 0: cheapest first; ties go to the node with the least imbalance left, so that
-        moves on cells already suppressed, which are free, head for a solution). Every node also
-        gives a complete answer: suppress the total of every area it leaves open. The cheapest
-        answer seen is returned, proven cheapest (within the candidates tried) when weight is 0
-        and the frontier costs at least as much.
+        published row whose value along the direction is not 0 (the one with the fewest ways out):
+        suppress that total (never a fixed row), or add a member cell with the sign that reduces
+        it (only cells of at least ``capacity`` may go down; 2 .. min_count - 2 or at least
+        ``capacity`` may go up, with `relaxed` any cell of at least 1). Nodes are taken by the value
+        newly hidden plus ``weight * capacity`` per unit of imbalance left (weight 0: cheapest
+        first; ties go to the node with the least imbalance left, so that moves on cells already
+        suppressed, which are free, head for a solution). Every node also gives a complete answer:
+        suppress the total of every row it leaves open (infinite when a fixed row is open). The
+        cheapest answer seen is returned, proven cheapest (within the candidates tried) when weight
+        is 0 and the frontier costs at least as much.
 
         Returns
         -------
@@ -489,7 +726,7 @@ class _ColumnProtection:
 
         def push(cost, items, new_totals, imbalance, live):
             open_mask = live & (imbalance != 0)
-            upper = cost + float(self.totals[open_mask].sum())
+            upper = cost + float(self.cost[open_mask].sum())
             if upper < best[0]:
                 best[:] = [upper, dict(items), new_totals | frozenset(np.flatnonzero(open_mask).tolist())]
             open_imbalance = int(np.abs(imbalance[open_mask]).sum())
@@ -499,11 +736,11 @@ class _ColumnProtection:
 
         for start in starts:
             push(0.0 if self.cell_suppressed[start] else float(self.x[start]), ((int(start), 1),), frozenset(),
-                 self.membership[:, start].astype(int), published)
+                 self.coef[:, start].copy(), published)
         nodes = 0
         large = self.x >= self.capacity
         large[list(forbidden)] = False
-        usable = large | ((self.x >= 2) & (self.x <= self.min_count - 2))
+        usable = large | ((self.x >= 2) & (self.x <= self.min_count - 2)) | (relaxed & (self.x >= 1))
         usable[list(forbidden)] = False
         while frontier and nodes < max_nodes:
             priority, _, _, cost, items, new_totals, imbalance = heapq.heappop(frontier)
@@ -519,24 +756,27 @@ class _ColumnProtection:
             live = published.copy()
             live[list(new_totals)] = False
             open_areas = np.flatnonzero(live & (imbalance != 0))
-            # per open area: the cells that may enter with the sign that reduces its imbalance
-            plus = (usable & ~in_direction).astype(int)
-            minus = (large & ~in_direction).astype(int)
-            counts = np.where(imbalance[open_areas] < 0, self.membership[open_areas] @ plus,
-                              self.membership[open_areas] @ minus)
+            # per open row: the cells that may enter with the sign that reduces its imbalance
+            plus = (usable & ~in_direction).astype(float)
+            minus = (large & ~in_direction).astype(float)
+            pos, neg = self.positive[open_areas], self.negative[open_areas]
+            counts = np.where(imbalance[open_areas] < 0, pos @ plus + neg @ minus, pos @ minus + neg @ plus)
             order = np.lexsort((open_areas, self.sizes[open_areas], counts))
             area = int(open_areas[order[0]])
-            sign = -int(np.sign(imbalance[area]))
-            closed = live.copy()
-            closed[area] = False
-            push(cost + float(self.totals[area]), items, new_totals | {area}, imbalance, closed)
+            if not self.fixed[area]:
+                closed = live.copy()
+                closed[area] = False
+                push(cost + float(self.totals[area]), items, new_totals | {area}, imbalance, closed)
             members = self.members[area]
-            eligible = members[((plus if sign > 0 else minus)[members]).astype(bool)]
+            signs = -np.sign(imbalance[area]) * self.coef[area, members]  # the sign each member enters with
+            may = np.where(signs > 0, plus[members], minus[members]).astype(bool)
+            eligible, signs = members[may], signs[may]
             if not len(eligible):
                 continue
-            # change of the open imbalance when each eligible cell enters with `sign`
-            delta = np.where(live, np.abs(imbalance + sign) - np.abs(imbalance), 0)
-            gain = delta @ self.membership[:, eligible]
+            # change of the open imbalance when each eligible cell enters with its sign
+            moved = imbalance[:, None] + self.coef[:, eligible] * signs[None, :]
+            gain = np.where(live[:, None], np.abs(moved) - np.abs(imbalance)[:, None], 0).sum(axis=0)
+            sign_of = dict(zip(eligible.tolist(), signs.tolist()))
             suppressed = self.cell_suppressed[eligible]
             value = self.x[eligible]
             free = eligible[suppressed][np.lexsort((eligible[suppressed], gain[suppressed]))]
@@ -545,7 +785,8 @@ class _ColumnProtection:
             fitting = paid[np.lexsort((paid, paid_value, paid_gain))][:_CANDIDATES]
             for j in dict.fromkeys([*free[:2 * _CANDIDATES].tolist(), *cheapest.tolist(), *fitting.tolist()]):
                 extra = 0.0 if self.cell_suppressed[j] else float(self.x[j])
+                sign = int(sign_of[j])
                 push(cost + extra, tuple(sorted(items + ((j, sign),))), new_totals,
-                     imbalance + sign * self.membership[:, j], live)
+                     imbalance + sign * self.coef[:, j], live)
         proven = weight == 0 and (not frontier or frontier[0][0] >= best[0] or nodes < max_nodes)
         return best[0], best[1], best[2], proven

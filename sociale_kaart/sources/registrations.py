@@ -18,6 +18,7 @@ minimum are suppressed in every output (see :mod:`sociale_kaart.build.disclosure
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from dataclasses import dataclass
@@ -193,7 +194,24 @@ def _finish(table, labels, summary, buurten, path: Path) -> Registration:
         table = table.set_index("buurtcode").reindex(
             sorted(set(buurten["buurtcode"]) | set(table["buurtcode"])), fill_value=0
         ).rename_axis("buurtcode").reset_index()
-    renamed = {col: _column_name(col) for col in table.columns if col != "buurtcode"}
+    renamed, notes = {}, []
+    for col in table.columns:
+        if col == "buurtcode":
+            continue
+        name = base = _column_name(col)
+        while name in renamed.values():  # "Wmo HH" and "wmo-hh": two categories, two columns
+            name = f"{base}_{int(name.rsplit('_', 1)[1]) + 1 if name != base else 2}"
+        if name != base:
+            first = next(c for c, n in renamed.items() if n == base)
+            notes.append(f"'{col}' en '{first}' geven dezelfde kolomnaam, daarom {name} naast {base}")
+        renamed[col] = name
+    for col, name in renamed.items():
+        rate_of = next((c for c, n in renamed.items() if c != col and name.startswith(f"{n}_per_")), None)
+        if rate_of is not None:
+            raise InputError(f"{path.name}: kolom {col!r} is het cijfer per inwoners van {rate_of!r}; geef alleen "
+                             "aantallen (de toolkit rekent het cijfer per 1.000 inwoners zelf uit) en laat die kolom weg")
+    if notes:
+        summary = dataclasses.replace(summary, reden="; ".join([*filter(None, [summary.reden]), *notes]))
     table = table.rename(columns=renamed)
     return Registration(
         counts=table,
@@ -202,6 +220,27 @@ def _finish(table, labels, summary, buurten, path: Path) -> Registration:
         source=path.name,
         year=year_from_name(path),
     )
+
+
+def check_new_columns(reg: Registration, earlier) -> None:
+    """Refuse a registration column that an earlier file of the run already has, or that is the
+    rate of one (two monthly extracts together; a count beside its rate).
+
+    Raises
+    ------
+    InputError
+    """
+    earlier = list(earlier)
+    for col in reg.labels:
+        if col in earlier:
+            raise InputError(f"{reg.source}: kolom {col} staat ook in een eerder registratiebestand; twee extracten "
+                             "van dezelfde registratie (bijvoorbeeld twee maanden) horen niet samen in één run: kies "
+                             "er één, tel ze op in één bestand of geef de kolommen verschillende namen")
+        for other in earlier:
+            if col.startswith(f"{other}_per_") or other.startswith(f"{col}_per_"):
+                raise InputError(f"{reg.source}: kolom {col} en kolom {other} van een eerder bestand zijn een aantal "
+                                 "en het cijfer per inwoners ervan; geef alleen aantallen (de toolkit rekent het "
+                                 "cijfer per 1.000 inwoners zelf uit)")
 
 
 def _count_records(assigned: pd.DataFrame, raw: pd.DataFrame, category: str | None, path: Path):
