@@ -487,9 +487,10 @@ def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):
     """When boundaries and figures are of different years, check shared codes against the figures' map.
 
     That map is the one given (``grenzen_cijferjaar``), or the KWB file itself when it is a map.
-    Returns None when the years agree or no such map is at hand.
+    Without such a map, the names of shared codes are the evidence (:func:`~.years.check_names`).
+    Returns None when the years agree, or when there is neither such a map nor names on both sides.
     """
-    from .years import check_shared_codes
+    from .years import check_names, check_shared_codes
 
     if not (read.year and kwb.year and read.year != kwb.year):
         return None
@@ -507,7 +508,7 @@ def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):
             raise InputError(f"{other.source}: deze kaart is van {other.year}, de cijfers van {kwb.year}; geef de "
                              f"Wijk- en Buurtkaart van {kwb.year}")
         return check_shared_codes(read.frame, other.frame, map_source=other.source, map_year=other.year)
-    return None
+    return check_names(read.frame, kwb.buurten, source=kwb.source)
 
 
 def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
@@ -594,6 +595,10 @@ def _warnings(gemeenten: pd.DataFrame, report: JoinReport) -> list[str]:
                         "jaren; gedeelde buurtcodes zijn niet gecontroleerd op een andere betekenis. Haal de kaart van "
                         f"het jaar van de cijfers op met 'sociale-kaart fetch --jaar {report.jaar_cijfers}' en geef die "
                         "als --grenzen-cijferjaar.")
+    elif report.controle_op_naam and report.hergebruikt:
+        warnings.append(f"{plural(len(report.hergebruikt), 'buurtcode heeft', 'buurtcodes hebben')} in "
+                        f"{report.jaar_cijfers} een andere naam dan in {report.jaar_grenzen}; die buurten hebben geen "
+                        "cijfers (zie het koppelrapport).")
     elif report.hergebruikt or report.gewijzigd:
         n = len(report.hergebruikt) + len(report.gewijzigd)
         warnings.append(f"{plural(n, 'buurtcode duidt', 'buurtcodes duiden')} in {report.jaar_cijfers} een ander gebied "

@@ -30,6 +30,7 @@ from ..texts import plural
 from . import indicators as ind
 from .crosswalk import Crosswalk, crosswalk, identity_crosswalk
 from .join import JoinReport, join_figures
+from .years import check_names
 
 MARGIN = "_marge"
 
@@ -76,8 +77,11 @@ class YearFigures:
         lines = [f"Jaar {self.year}: {self.kwb_source} ({self.report.jaar_cijfers or 'jaar onbekend'}), gekoppeld aan "
                  f"{self.map_source}: {plural(len(self.report.gekoppeld), 'buurt', 'buurten')} gekoppeld"]
         if self.report.years_differ:
+            how = (f"alleen op naam gecontroleerd ({len(self.report.hergebruikt)} met een andere naam, niet gekoppeld: "
+                   f"{', '.join(self.report.hergebruikt) or 'geen'})" if self.report.controle_op_naam
+                   else "niet gecontroleerd op een ander gebied")
             lines.append(f"  cijfers van {self.report.jaar_cijfers} op de kaart van {self.report.jaar_grenzen}: gedeelde "
-                         "buurtcodes zijn niet gecontroleerd op een ander gebied; geef bij dit jaar de kaart van "
+                         f"buurtcodes zijn {how}; geef bij dit jaar de kaart van "
                          f"{self.report.jaar_cijfers} als grenzen, dan zet de omzetting ze om")
         if self.report.alleen_cijfers:
             lines.append(f"  alleen in de cijfers (geen grens, niet meegeteld): {', '.join(self.report.alleen_cijfers)}")
@@ -209,10 +213,13 @@ def _year(entry: YearSource, reference, reference_path: Path, areas, gemeenten, 
     else:
         read = read_boundaries(map_path, gemeenten, level="buurten")
         boundaries, map_source, map_year = read.frame, read.source, read.year
+    check = None
+    if map_year and map_year != (kwb.year or entry.year):  # no map of the figures' year: names are the evidence
+        check = check_names(boundaries, figures, source=kwb.source)
     joined, report = join_figures(boundaries[["buurtcode", "geometry"]], figures, gemeenten=gemeenten,
                                   source_boundaries=map_source, source_figures=kwb.source,
                                   year_boundaries=map_year, year_figures=kwb.year or entry.year,
-                                  invalid_codes=kwb.invalid_codes)
+                                  invalid_codes=kwb.invalid_codes, check=check)
     if not report.gekoppeld:
         raise InputError(f"{kwb.source}: geen enkele buurtcode komt overeen met {map_source} voor "
                          f"{', '.join(gemeenten)}; horen deze cijfers bij die kaart?")
