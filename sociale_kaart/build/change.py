@@ -31,7 +31,8 @@ from ..settings import ChangeSettings
 from ..texts import nl_number
 from . import indicators as ind
 from .crosswalk import MAX_ASSUMPTION
-from .series import PUBLISHED, SUMMED, Series, margin_column, part_column
+from .indicators import PUBLISHED, SUMMED
+from .series import Series, margin_column, part_column
 
 #: A wijk or gemeente is compared only when (nearly) all its inhabitants have a figure in both years.
 MIN_COVERAGE = 0.95

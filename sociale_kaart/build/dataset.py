@@ -566,6 +566,8 @@ def _gemeenten(codes, joined, universe, published_rows, chosen, rule) -> pd.Data
     """Rates per gemeente: the published gemeente rows when there are, else all its buurten in the table."""
     counts = _counts_for_aggregation(joined, universe)
     rates = ind.aggregate(counts, "gemeentecode", chosen, rule)
+    for i in chosen:  # which reference each figure is: every reason and profile says it
+        rates[f"{i.key}_referentie"] = ind.SUMMED
     if published_rows is not None and not published_rows.empty:
         published = ind.derive_counts(published_rows[published_rows["gemeentecode"].isin(codes)])
         usable = [i for i in chosen if i.inputs_present(published)]
@@ -573,6 +575,8 @@ def _gemeenten(codes, joined, universe, published_rows, chosen, rule) -> pd.Data
             from_table = ind.aggregate(published, "gemeentecode", usable, rule).set_index("gemeentecode")
             rates = rates.set_index("gemeentecode")
             rates.update(from_table)
+            for i in usable:
+                rates.loc[from_table.index[from_table[i.key].notna()], f"{i.key}_referentie"] = ind.PUBLISHED
             rates = rates.reset_index()
     names = joined.groupby("gemeentecode")["gemeentenaam"].first() if "gemeentenaam" in joined else pd.Series(dtype=object)
     rates.insert(1, "gemeentenaam", rates["gemeentecode"].map(names).fillna(rates["gemeentecode"]))

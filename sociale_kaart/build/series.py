@@ -93,7 +93,7 @@ class YearFigures:
                 lines.append(f"  {col.stable:<24} <- {col.column} ({col.unit}{derived})")
         for level, frame in (("wijk", self.wijken), ("gemeente", self.gemeenten)):
             basis = [c for c in frame.columns if c.endswith("_basis")]
-            if basis and frame[basis].eq(PUBLISHED).any().any():
+            if basis and frame[basis].eq(ind.PUBLISHED).any().any():
                 lines.append(f"  {level}cijfers: het gepubliceerde cijfer van het gebied waar de bron het heeft, "
                              "anders de som van de buurten")
             elif basis:
@@ -263,7 +263,8 @@ def _aggregate(buurten: pd.DataFrame, by: str, chosen, rule, *, published: pd.Da
     A published figure was rounded once, so its margin is that of one count. A sum of n buurt counts
     carries n independent rounding errors, each uniform within +-h: their sum has a standard deviation
     of sqrt(sum h**2 / 3), and the margin is two of those (never more than the worst case, sum h).
-    ``<key>_basis`` says which of the two each rate rests on (:data:`PUBLISHED` or :data:`SUMMED`).
+    ``<key>_basis`` says which of the two each rate rests on (:data:`~.indicators.PUBLISHED` or
+    :data:`~.indicators.SUMMED`).
 
     Examples
     --------
@@ -284,14 +285,10 @@ def _aggregate(buurten: pd.DataFrame, by: str, chosen, rule, *, published: pd.Da
             worst = margins.groupby(groups).sum(min_count=1)
             spread = 2 * np.sqrt((margins ** 2).groupby(groups).sum(min_count=1) / 3)
             out[margin_column(col, i.key)] = np.minimum(worst, spread)
-        out[f"{i.key}_basis"] = SUMMED
+        out[f"{i.key}_basis"] = ind.SUMMED
         if published is not None:
             _use_published(out, published, i, rule)
     return out.reset_index()
-
-
-#: What a wijk's or gemeente's figure over time rests on (``<key>_basis``).
-PUBLISHED, SUMMED = "gepubliceerd", "som van de buurten"
 
 
 def _use_published(out: pd.DataFrame, published: pd.DataFrame, indicator, rule) -> None:
@@ -312,7 +309,7 @@ def _use_published(out: pd.DataFrame, published: pd.DataFrame, indicator, rule) 
     out.loc[both, f"{indicator.key}_status"] = rated[f"{indicator.key}_status"]
     if f"{indicator.key}_dekking" in out:
         out.loc[both, f"{indicator.key}_dekking"] = 1.0
-    out.loc[both, f"{indicator.key}_basis"] = PUBLISHED
+    out.loc[both, f"{indicator.key}_basis"] = ind.PUBLISHED
 
 
 def _published(kwb, entry: YearSource, gemeenten) -> dict[str, pd.DataFrame | None]:
