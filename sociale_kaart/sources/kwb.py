@@ -295,7 +295,11 @@ def read_table(path: Path) -> pd.DataFrame:
         raise InputError(f"bestand niet gevonden: {path}")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
+            header = pd.read_excel(path, dtype=str, header=None, nrows=1, keep_default_na=False).iloc[0].tolist()
+            _refuse_duplicate_headers(header, path)
             return pd.read_excel(path, dtype=str, keep_default_na=False)
+        except InputError:
+            raise
         except Exception as exc:
             raise InputError(f"{path.name}: kan het Excel-bestand niet lezen ({exc})") from exc
     text = _decode(path.read_bytes())
@@ -303,10 +307,33 @@ def read_table(path: Path) -> pd.DataFrame:
     sep = max([";", ",", "\t"], key=first.count)
     if first.count(sep) == 0:
         raise InputError(f"{path.name}: geen tabel met kolommen herkend (scheidingsteken ; , of tab)")
+    _refuse_duplicate_headers(next(csv.reader([first.strip("\r")], delimiter=sep)), path)
     try:
         return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except Exception as exc:
         raise InputError(f"{path.name}: kan de CSV niet lezen ({exc})") from exc
+
+
+def _refuse_duplicate_headers(header, path: Path) -> None:
+    """Two columns with the same name are two figures under one name: refused, never renamed silently.
+
+    Examples
+    --------
+    >>> _refuse_duplicate_headers(["buurtcode", "meldingen", " Meldingen"], Path("x.csv"))
+    Traceback (most recent call last):
+    ...
+    sociale_kaart.errors.InputError: x.csv: de kolomnaam 'meldingen' staat 2 keer in de kop (kolommen 2 en 3); geef elke kolom een eigen naam
+    """
+    seen: dict[str, list[int]] = {}
+    for number, name in enumerate(header, 1):
+        key = str(name).strip().casefold()
+        if key:
+            seen.setdefault(key, []).append(number)
+    for key, numbers in seen.items():
+        if len(numbers) > 1:
+            raise InputError(f"{path.name}: de kolomnaam {str(header[numbers[0] - 1]).strip()!r} staat "
+                             f"{len(numbers)} keer in de kop (kolommen {' en '.join(map(str, numbers))}); geef elke "
+                             "kolom een eigen naam")
 
 
 def _decode(data: bytes) -> str:
