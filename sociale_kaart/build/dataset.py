@@ -225,6 +225,9 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     joined, report = join_figures(buurten, figures, gemeenten=codes, source_boundaries=read.source,
                                   source_figures=kwb.source, year_boundaries=read.year, year_figures=kwb.year,
                                   check=check, invalid_codes=kwb.invalid_codes)
+    if not report.gekoppeld and not figures["gemeentecode"].isin(codes).any():
+        raise InputError(f"{kwb.source}: geen buurten van {_named(buurten, codes)}; het bestand heeft buurten van "
+                         f"{_named(figures, sorted(figures['gemeentecode'].dropna().unique()))}")
     if not report.gekoppeld:
         raise InputError(
             f"{kwb.source}: geen enkele buurtcode komt overeen met {read.source} "
@@ -322,6 +325,13 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         layouts=tuple(own),
         wijk_layout=wijk_layout,
     )
+
+
+def _named(frame: pd.DataFrame, codes, show: int = 12) -> str:
+    """Gemeenten by name and code, as far as `frame` names them: "Leiden (GM0546)"; many: the first and a count."""
+    names = frame.groupby("gemeentecode")["gemeentenaam"].first() if "gemeentenaam" in frame else pd.Series(dtype=object)
+    shown = [f"{names[c]} ({c})" if c in names.index and pd.notna(names[c]) else c for c in codes[:show]]
+    return ", ".join(shown) + (f" en {len(codes) - show} andere" if len(codes) > show else "")
 
 
 def _with_unit(indicator, scale):

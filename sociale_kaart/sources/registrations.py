@@ -65,8 +65,10 @@ class RegistrationSummary:
         period = f", periode {self.periode}" if self.periode else ""
         text = (f"Registratie {self.bron} ({self.vorm}{period}): ca. {self.records} regels, ca. {self.geplaatst} in een "
                 "buurt geplaatst")
-        if self.niet_geplaatst:
+        if self.vorm.startswith("regels") and self.reden:  # the reason belongs to the unplaced, however few
             text += f", ca. {self.niet_geplaatst} niet geplaatst ({self.reden})"
+        elif self.niet_geplaatst:
+            text += f", ca. {self.niet_geplaatst} niet geplaatst"
         elif self.reden:
             text += f" ({self.reden})"
         return text
