@@ -23,6 +23,8 @@ def stage_of(module: str) -> str:
         return parts[0]
     if parts[0] in FOUNDATION:
         return "foundation"
+    if parts[0] == "__main__":  # python -m sociale_kaart: the command line
+        return "cli"
     return parts[0]
 
 
