@@ -198,8 +198,39 @@ def _parts(name: str) -> list[str]:
     return [p for p in text.split("/") if re.sub(r"[^0-9a-z]", "", p)]
 
 
+#: A label as R's ``make.names`` leaves it: every space, slash, hyphen and parenthesis a dot.
+_R_NAME = re.compile(r"X?[^\W\d_][\w]*(\.+[\w]*)+")
+
+
+def r_words(name: str) -> list[str] | None:
+    """The words of a StatLine label re-saved by R (``Zorg.Wmo.cliënten..aantal.``), without its unit;
+    None for a name R did not make.
+
+    Examples
+    --------
+    >>> r_words("Zorg.Wmo.cliënten..aantal."), r_words("Wonen.Eigendom.Huurwoningen.totaal....")
+    (['Zorg', 'Wmo', 'cliënten'], ['Wonen', 'Eigendom', 'Huurwoningen', 'totaal'])
+    >>> r_words("Bevolking.Leeftijdsgroepen.X65.jaar.of.ouder..aantal."), r_words("AantalInwoners_5")
+    (['Bevolking', 'Leeftijdsgroepen', '65', 'jaar', 'of', 'ouder'], None)
+    """
+    name = str(name).strip()
+    if not _R_NAME.fullmatch(name):
+        return None
+    core = name.removeprefix("X") if re.match(r"X\d", name) else name
+    if core.endswith("...."):  # " (%)"
+        core = core.rstrip(".")
+    elif core.endswith(".") and ".." in core:
+        head, unit = core[:-1].rsplit("..", 1)
+        if _UNIT_CELL.fullmatch(unit.replace(".", " ")):
+            core = head
+    return [re.sub(r"^X(?=\d)", "", w) for w in re.split(r"\.+", core) if w]
+
+
 def column_keys(name: str) -> list[tuple[str, int]]:
     """Keys a column name is looked up by, most specific first, with the number of path parts used.
+
+    A name R made of a label path has lost the difference between a slash and a space: it is looked
+    up by its words from the first on, then from the second, and so on.
 
     Examples
     --------
@@ -207,7 +238,13 @@ def column_keys(name: str) -> list[tuple[str, int]]:
     ['socialezekerheidpersonenpersoortuitkeringbijstand', 'personenpersoortuitkeringbijstand', 'bijstand']
     >>> [k for k, _n in column_keys("k_65JaarOfOuder_12")]
     ['65jaarofouder12', '65jaarofouder']
+    >>> [k for k, _n in column_keys("Zorg.Wmo.cliënten..aantal.")]
+    ['zorgwmoclienten', 'wmoclienten', 'clienten']
     """
+    words = r_words(name)
+    if words is not None:
+        folded = [_word_key(_fold(w), strip_suffix=False) for w in words]
+        return [("".join(folded[i:]), len(folded) - i) for i in range(len(folded)) if "".join(folded[i:])]
     parts = _parts(name)
     keys: list[tuple[str, int]] = []
     for n in range(len(parts), 0, -1):
@@ -635,8 +672,8 @@ def _naming(grid: _Grid, found: dict[str, list[tuple[int, int]]], mapping: dict[
     votes = []
     for stable, position in mapping.items():
         name = grid.names[position]
-        if "/" in name or "(" in name or " " in name.strip():
-            votes.append("statline")
+        if "/" in name or "(" in name or " " in name.strip() or r_words(name) is not None:
+            votes.append("statline")  # also as R re-saves them (dots for spaces, slashes and parentheses)
             continue
         key = next((k for k, _n in column_keys(name) if k in _POOL), None)
         forms = [form for s, form in _POOL.get(key, []) if s == stable]
