@@ -417,7 +417,8 @@ def _series(data, settings: RunSettings, progress):
 
     entries = tuple(settings.years)
     if data.jaar_cijfers not in {y.year for y in entries}:  # the run's own KWB is the latest year unless listed
-        entries += (YearSource(year=data.jaar_cijfers, kwb=settings.sources.kwb),)
+        entries += (YearSource(year=data.jaar_cijfers, kwb=settings.sources.kwb,
+                               kwb_gemeenten=settings.sources.kwb_gemeenten),)
     codes = sorted(data.buurten["gemeentecode"].dropna().unique())
     addresses = None
     if settings.sources.adrestabel is not None:  # with x/y, the crosswalk spreads by addresses instead of area

@@ -96,7 +96,8 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
     },
 }
 #: Keys of a year (``[[jaar]]``) -> YearSource field and type.
-YEAR_KEYS = {"jaar": ("year", _INT), "kwb": ("kwb", _PATH), "grenzen": ("grenzen", _PATH)}
+YEAR_KEYS = {"jaar": ("year", _INT), "kwb": ("kwb", _PATH), "grenzen": ("grenzen", _PATH),
+             "kwb_gemeenten": ("kwb_gemeenten", _PATH)}
 #: Keys of an own indicator (``[[indicator]]``) -> IndicatorSpec field and type.
 INDICATOR_KEYS = {
     "sleutel": ("key", _STR), "label": ("label", _STR), "eenheid": ("unit", _STR), "kolom": ("column", _STR),
@@ -218,6 +219,7 @@ min_inwoners = 200     # een verandering op minder inwoners in de nulmeting word
 # jaar = 2015
 # kwb = "geodata/kwb_2015_buurten_wbkaart.csv"
 # grenzen = "geodata/wijkenbuurten_2016.gpkg"   # de kaart bij de buurtcodes van dat jaar
+# kwb_gemeenten = "geodata/kwb_2015_gemeenten_wbkaart.csv"  # gepubliceerde gemeentecijfers van dat jaar
 # [[doel]]
 # gebied = "Burgemeesterswijk"   # buurt, wijk of gemeente (code of naam)
 # indicator = "bijstand_per_1000"
@@ -306,8 +308,8 @@ def _layout_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[La
 
 
 def _year_sources(tables, path: Path, base: Path, check_files: bool) -> tuple[YearSource, ...]:
-    """``[[jaar]]`` tables: jaar, kwb and (optional) grenzen of the codes of that year."""
-    return _declared(tables, path, base, check_files, section="jaar", what="jaren (jaar, kwb, grenzen)",
+    """``[[jaar]]`` tables: jaar, kwb and (optional) grenzen of the codes of that year and its gemeente rows."""
+    return _declared(tables, path, base, check_files, section="jaar", what="jaren (jaar, kwb, grenzen, kwb_gemeenten)",
                      keys=YEAR_KEYS, required=("year", "kwb"), make=YearSource)
 
 

@@ -227,6 +227,7 @@ class YearSource:
     year: int
     kwb: Path
     grenzen: Path | None = None  #: the map of that year's codes; None: the run's own map
+    kwb_gemeenten: Path | None = None  #: that year's published gemeente rows (when `kwb` has none)
 
     def __post_init__(self):
         if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1990 <= self.year <= 2100:
@@ -288,7 +289,11 @@ class ChangeSettings:
         return (f"Een verandering wordt niet beoordeeld als het gebied in de nulmeting minder dan "
                 f"{nl_number(self.min_inwoners, 0)} inwoners had, of als de omzetting naar de buurtgrenzen van "
                 "de kaart grotendeels op aanname rust. Een verschil dat de afronding van de bron (CBS rondt "
-                "aantallen af op 5) kan veroorzaken, heet 'gelijk (binnen de afronding)'.")
+                "aantallen af op 5) kan veroorzaken, heet 'gelijk (binnen de afronding)'. Een wijk of de gemeente "
+                "gebruikt het gepubliceerde cijfer van het gebied als de bron dat heeft (één keer afgerond), anders "
+                "de som van haar buurten: hun afrondingen heffen elkaar deels op, dus de marge is twee "
+                "standaardafwijkingen van de opgetelde afrondingen (hoogstens hun som). De basis staat bij elk "
+                "oordeel.")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -117,3 +117,26 @@ def slugify(text: str, fallback: str = "kaart") -> str:
     ('wijkbezoek_kapelpolder', 'wijk_04_de_dijk', 'registratie')
     """
     return re.sub(r"[^0-9a-z]+", "_", str(text).lower()).strip("_")[:60] or fallback
+
+
+#: The longest name a map label or a table cell shows; longer names end in an ellipsis.
+MAX_NAME = 40
+
+
+def shorten(text: str, limit: int = MAX_NAME) -> str:
+    """A name cut at a word boundary to at most `limit` characters, with "…" when it was longer.
+
+    Examples
+    --------
+    >>> shorten("Componistenbuurt"), shorten("Buurt met een naam die veel te lang is voor een kaart", 30)
+    ('Componistenbuurt', 'Buurt met een naam die veel…')
+    >>> shorten("x" * 50, 10)
+    'xxxxxxxxx…'
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"

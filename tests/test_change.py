@@ -149,3 +149,43 @@ grenzen = "{buurten_2016}"
                 raw_number(new, "PersonenPerSoortUitkeringBijstand_87") / raw_number(new, "AantalInwoners_5") * 10000)
     assert row["eenheid"] == "per 10.000 inwoners"
     assert (row["nulmeting"], row["laatste"]) == tuple(f"{v:.1f}".replace(".", ",") for v in expected)
+
+
+def test_the_gemeente_verdict_rests_on_the_published_gemeente_figures(shared, buurten_2016, kwb_2015, kwb_2024):
+    """With the gemeente rows of both years, the gemeente's figures are the published ones (rounded once):
+    Maassluis 29,5 -> 25,7 per 1.000 is a fall, and the table says what the verdict rests on."""
+    import csv
+
+    from sociale_kaart.build.series import build_series
+    from sociale_kaart.settings import YearSource
+    from sociale_kaart.sources.boundaries import read_boundaries
+
+    rows = {}
+    for year, name, code, counts in ((2015, "kwb_2015_gemeenten_wbkaart.csv", "GM_CODE", ("WWB_UITTOT", "AANT_INW")),
+                                     (2024, "kwb_2024_gemeenten.csv", "gemeentecode",
+                                      ("PersonenPerSoortUitkeringBijstand_87", "AantalInwoners_5"))):
+        with open(shared / "kwb" / name, encoding="utf-8-sig") as f:
+            table = list(csv.DictReader(f, delimiter=";"))
+        row = next(r for r in table if r[code].strip() == "GM0556")
+        bijstand = [float(r[counts[0]]) for r in table if r[counts[0]].strip() not in ("", ".")
+                    and float(r[counts[0]]) > -99990]
+        rows[year] = (float(row[counts[0]]), float(row[counts[1]]), published_half_step(bijstand))
+    gemeenten = {2015: shared / "kwb" / "kwb_2015_gemeenten_wbkaart.csv", 2024: shared / "kwb" / "kwb_2024_gemeenten.csv"}
+    series = build_series((YearSource(year=2015, kwb=kwb_2015, kwb_gemeenten=gemeenten[2015]),
+                           YearSource(year=2024, kwb=kwb_2024, kwb_gemeenten=gemeenten[2024])),
+                          reference=read_boundaries(buurten_2016, ["GM0556"]).frame, reference_path=buurten_2016,
+                          gemeenten=["GM0556"])
+    table = change_table(series)
+    row = table[(table["niveau"] == "gemeente") & (table["indicator"] == "bijstand_per_1000")].iloc[0]
+    (b15, i15, h15), (b24, i24, h24) = rows[2015], rows[2024]
+    assert row["nulmeting"] == pytest.approx(b15 / i15 * 1000) and round(row["nulmeting"], 1) == 29.5
+    assert row["laatste"] == pytest.approx(b24 / i24 * 1000) and round(row["laatste"], 1) == 25.7
+    assert row["basis"] == "gepubliceerd cijfer"
+    assert row["verandering"] == FALLEN
+    # One rounding per year: bijstand +- half its step, inhabitants exact (published in whole numbers).
+    margin = (b15 + h15) / i15 * 1000 - (b15 - h15) / i15 * 1000
+    margin = margin / 2 + ((b24 + h24) / i24 * 1000 - (b24 - h24) / i24 * 1000) / 2
+    assert row["marge_afronding"] == pytest.approx(margin)
+    buurt = table[(table["niveau"] == "buurt")]
+    assert set(buurt.loc[buurt["verandering"] != NOT_JUDGED, "basis"]) == {"cijfer van de buurt"}
+    assert "gemeentecijfers: het gepubliceerde cijfer" in series.report_text()

@@ -77,3 +77,49 @@ def test_duplicate_code_in_real_figures(buurten_2016, kwb):
     row = joined.set_index("buurtcode").loc["BU05560101"]
     assert row["koppeling"] == "dubbele code" and pd.isna(row["inwoners"])
     assert len(report.gekoppeld) == len(boundaries) - 1 == 18
+
+
+def test_without_the_map_of_the_figures_year_a_shared_code_with_another_name_is_not_joined(shared, buurten_2016,
+                                                                                            tmp_path):
+    """2016 boundaries, 2024 figures with names and no 2024 map: the names are the evidence."""
+    import csv
+
+    import pyogrio
+
+    from sociale_kaart.build.dataset import build
+    from sociale_kaart.settings import Sources
+
+    gemeenten = ("GM0606", "GM0622")
+    new = pyogrio.read_dataframe(shared / "cbs" / "wijkenbuurten_2024_rijnmond.gpkg", layer="buurten",
+                                 read_geometry=False, columns=["buurtcode", "buurtnaam", "gemeentecode",
+                                                               "aantal_inwoners"])
+    new = new[new["gemeentecode"].isin(gemeenten)]
+    figures = tmp_path / "kwb_2024_met_namen.csv"  # the map's attributes without the map
+    with open(figures, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["buurtcode", "buurtnaam", "aantal_inwoners"])
+        writer.writerows(zip(new["buurtcode"], new["buurtnaam"], new["aantal_inwoners"]))
+    old = pyogrio.read_dataframe(buurten_2016, layer="buurten", read_geometry=False,
+                                 columns=["buurtcode", "buurtnaam", "gemeentecode"])
+    pairs = old.merge(new, on="buurtcode", suffixes=("_2016", "_2024"))
+    plain = lambda name: "".join(ch for ch in name.casefold() if ch.isalnum())  # noqa: E731
+    differ = pairs[[plain(a) != plain(b) for a, b in zip(pairs["buurtnaam_2016"], pairs["buurtnaam_2024"])]]
+    names = dict(zip(differ["buurtcode"], zip(differ["buurtnaam_2016"], differ["buurtnaam_2024"])))
+    # Two of them are one letter apart (a spelling), by hand: Lage welde / Lage Weide, Hollerhoekse / Holierhoekse.
+    respelled = {"BU06220204", "BU06220707"}
+    assert names["BU06220204"] == ("Lage welde", "Lage Weide")
+    assert names["BU06060705"] == ("Kethel-dorp", "Groenoord-Noord")
+    renamed = set(names) - respelled
+    assert len(renamed) == 13
+
+    data = build(Sources(grenzen=buurten_2016, kwb=figures, gemeenten=gemeenten))
+    report = data.reports[0]
+    assert report.controle_op_naam and set(report.hergebruikt) == renamed
+    assert {row[0] for row in report.anders_gespeld} == respelled
+    assert set(report.gekoppeld) == set(pairs["buurtcode"]) - renamed
+    refused = data.buurten[data.buurten["buurtcode"].isin(renamed)]
+    assert refused["koppeling"].eq("andere naam").all() and refused["inwoners"].isna().all()
+    text = report.to_text()
+    assert "andere naam:" in text and "BU06060705: Kethel-dorp (2016) / Groenoord-Noord (2024)" in text
+    assert "BU06220204: Lage welde (2016) / Lage Weide (2024)" in text
+    assert any("een andere naam" in w for w in data.warnings)

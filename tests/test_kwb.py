@@ -3,6 +3,7 @@
 import csv
 import json
 import math
+import re
 import sqlite3
 
 import numpy as np
@@ -601,3 +602,80 @@ def test_mapping_table_names_are_unambiguous():
     assert required <= set(KWB_COLUMNS)
     assert KWB_COLUMNS["wmo_per_1000_cbs"].maximum == 1000 and KWB_COLUMNS["pct_huurwoningen"].maximum == 100
     assert np.isclose(KWB_COLUMNS["bijstand"].minimum, 0)
+
+
+# --- StatLine in other dialects: re-saved by R and by Excel, and with every level in one table -----
+
+def statline_levels(kwb_2024, shared):
+    """The Rijnmond buurten as StatLine gives them with "alle regio's": per gemeente its published row
+    (from ``kwb_2024_gemeenten.csv``), then a wijk row, then its buurten; header = label paths.
+
+    The wijk rows are constructed (the shared data has no 2024 wijk rows): their counts are the sums of
+    the wijk's buurten, other figures empty. Values are the raw OData texts; missing is empty.
+    """
+    with open(kwb_2024, encoding="utf-8") as handle:
+        buurten = list(csv.DictReader(handle, delimiter=";"))
+    with open(shared / "kwb" / "kwb_2024_gemeenten.csv", encoding="utf-8") as handle:
+        gemeenten = {r["Codering_3"].strip(): r for r in csv.DictReader(handle, delimiter=";")}
+    columns = list(STATLINE)
+    text = ("Gemeentenaam_1", "SoortRegio_2", "Codering_3")
+    counts = [c for c in columns if STATLINE[c][1].endswith("(aantal)") and "Gemiddelde" not in STATLINE[c][1]]
+    header = ["Wijken en buurten"] + [f"{theme}/{label}" for theme, label in (STATLINE[c] for c in columns)]
+    body = []
+    for gm in sorted({r["Codering_3"].strip()[:6].replace("BU", "GM") for r in buurten}):
+        mine = [r for r in buurten if r["Codering_3"].strip()[2:6] == gm[2:]]
+        body.append([gemeenten[gm]["gemeentenaam"].strip()] + [gemeenten[gm][c].strip() for c in columns])
+        for wk in sorted({r["Codering_3"].strip()[2:8] for r in mine}):
+            parts = [r for r in mine if r["Codering_3"].strip()[2:8] == wk]
+            row = {c: "" for c in columns} | {"Gemeentenaam_1": parts[0]["Gemeentenaam_1"].strip(),
+                                              "SoortRegio_2": "Wijk", "Codering_3": "WK" + wk}
+            for c in counts:
+                values = [raw_number(r, c) for r in parts]
+                row[c] = "" if None in values else f"{sum(values):g}"
+            body.append([f"Wijk {wk[-2:]}"] + [row[c] for c in columns])
+        body += [[f"Buurt {r['Codering_3'].strip()[-2:]}"] + [r[c].strip() for c in columns] for r in mine]
+    return header, body
+
+
+def r_name(label: str) -> str:
+    """R's make.names: every character that is no letter, digit, '.' or '_' a dot; X before a digit."""
+    name = re.sub(r"[^\w.]", ".", label)
+    return "X" + name if name[0].isdigit() else name
+
+
+def test_statline_in_r_excel_and_all_levels_gives_the_odata_figures(kwb_2024, kwb_rows, shared, tmp_path):
+    import openpyxl
+
+    header, body = statline_levels(kwb_2024, shared)
+    r_csv = tmp_path / "kwb_2024_r.csv"  # write.csv: ',' and '.', a column of row numbers, NA for missing
+    write_csv(r_csv, [""] + [r_name(h) for h in header],
+              [[str(i + 1)] + [v if v != "" else "NA" for v in row] for i, row in enumerate(body)], sep=",")
+    xlsx = tmp_path / "kwb_2024_excel.xlsx"  # Excel: numbers as numbers, the title row kept
+    book = openpyxl.Workbook()
+    book.active.append(["Kerncijfers wijken en buurten 2024"])
+    book.active.append(header)
+    for row in body:
+        book.active.append([float(v) if re.fullmatch(r"-?\d+(\.\d+)?", v) else (v or None) for v in row])
+    book.save(xlsx)
+    excel_csv = tmp_path / "kwb_2024_excel.csv"  # Dutch Excel's CSV: ';', decimal comma, no quotes
+    write_csv(excel_csv, header, [[v.replace(".", ",") if re.fullmatch(r"-?\d+\.\d+", v) else v for v in row]
+                                  for row in body], encoding="cp1252")
+    assert "Zorg.Wmo.cliënten..aantal." in r_csv.read_text(encoding="utf-8").splitlines()[0]
+    odata = read_kwb(kwb_2024)
+    reference = odata.buurten.set_index("buurtcode")
+    for path in (r_csv, xlsx, excel_csv):
+        table = read_kwb(path)
+        assert table.form.endswith("StatLine-labels"), path.name
+        assert [c.stable for c in table.columns] == [c.stable for c in odata.columns], path.name
+        got = table.buurten.set_index("buurtcode")
+        assert len(got) == 543 and table.invalid_codes == ()
+        for code, raw in kwb_rows.items():
+            for stable, column in ODATA.items():
+                assert same(got.loc[code, stable], reference.loc[code, stable]), (path.name, code, stable)
+                assert same(got.loc[code, stable], expected(raw, column)), (path.name, code, stable)
+        # The gemeente rows are the published references, the wijk rows read as wijken.
+        gemeenten = table.gemeenten.set_index("gemeentecode")
+        assert len(gemeenten) == 12 and gemeenten.loc["GM0556", "inwoners"] == 35832
+        assert table.wijken is not None and table.wijken["wijkcode"].str.startswith("WK").all()
+        maassluis_01 = sum(raw_number(r, "AantalInwoners_5") for c, r in kwb_rows.items() if c.startswith("BU055601"))
+        assert table.wijken.set_index("wijkcode").loc["WK055601", "inwoners"] == maassluis_01

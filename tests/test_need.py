@@ -94,7 +94,7 @@ def test_every_flag_has_population_and_a_reason_with_csv_values(maassluis_analys
                 value = f"{rates[row['buurtcode']][name]:.1f}".replace(".", ",")
                 reference = f"{gemeente[name]:.1f}".replace(".", ",")
                 assert f"{labels[name]} {value}" in row["reden"], row["reden"]
-                assert f"gemeente {reference}" in row["reden"]
+                assert f"gemeente {reference}, som van de buurten" in row["reden"]
     unflagged = maassluis_analysis.table[~maassluis_analysis.table["aandachtsbuurt"]]
     assert unflagged["reden"].eq("").all()
 
@@ -342,3 +342,25 @@ def test_vlaardingen_wmo_rental_correlation_keeps_every_buurt_with_both_cbs_figu
     row = analyse(data).relations.set_index(["behoefte", "context"]).loc[("wmo_per_1000", "pct_huur")]
     assert row["n"] == len(both)
     assert row["rho"] == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_reason_names_its_reference_and_a_published_gemeente_figure_wins(shared, buurten_2016, kwb_2024):
+    """With the gemeente rows of the KWB the reference is the published figure, and every reason says which."""
+    from sociale_kaart.build.dataset import build
+    from sociale_kaart.settings import Sources
+
+    gemeenten = shared / "kwb" / "kwb_2024_gemeenten.csv"
+    with open(gemeenten, encoding="utf-8-sig") as f:
+        row = next(r for r in csv.DictReader(f, delimiter=";") if r["gemeentecode"].strip() == "GM0556")
+    youth = raw_number(row, "k_0Tot15Jaar_8") + raw_number(row, "k_15Tot25Jaar_9")
+    published = raw_number(row, "JongerenMetJeugdzorgInNatura_91") / youth * 100
+    plain = build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",)))
+    both = build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), kwb_gemeenten=gemeenten))
+    assert plain.gemeenten["pct_jeugdzorg_referentie"].tolist() == ["som van de buurten"]
+    assert both.gemeenten["pct_jeugdzorg_referentie"].tolist() == ["gepubliceerd"]
+    assert both.gemeenten["pct_jeugdzorg"].iloc[0] == pytest.approx(published)
+    for data, basis in ((plain, "som van de buurten"), (both, "gepubliceerd")):
+        flagged = analyse(data).flagged
+        assert len(flagged)
+        for reason in flagged["reden"]:
+            assert f", {basis}; " in reason or f", {basis})" in reason, reason

@@ -175,3 +175,69 @@ def test_the_same_registration_column_in_two_files_is_one_fout_line(sample_paths
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, lines
     assert lines[0].startswith("fout: februari.csv: kolom reg_schuldhulp staat ook in een eerder"), lines
+
+
+def test_two_columns_with_one_name_are_refused(tmp_path):
+    path = tmp_path / "meldingen.csv"
+    path.write_text("buurtcode;meldingen;meldingen\nBU05560101;4;7\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"meldingen\.csv: de kolomnaam 'meldingen' staat 2 keer in de kop "
+                                         r"\(kolommen 2 en 3\)"):
+        read_registrations(path)
+    xlsx = tmp_path / "meldingen.xlsx"
+    pd.DataFrame([["BU05560101", 4, 7]], columns=["buurtcode", "Meldingen", "meldingen "]).to_excel(xlsx, index=False)
+    with pytest.raises(InputError, match=r"meldingen\.xlsx: de kolomnaam 'Meldingen' staat 2 keer"):
+        read_registrations(xlsx)
+
+
+@pytest.mark.parametrize("column, values, years", [
+    ("datum", ["2023-12-31", "2024-01-01", "2024-06-30"], "2 jaren \\(2023 en 2024\\)"),
+    ("meldingsdatum", ["31-12-2022", "1-1-2023", "15/06/2024", "01.02.2024"], "3 jaren \\(2022, 2023 en 2024\\)"),
+    ("jaar", ["2021", "2022", "2023", "2024"], "4 jaren \\(2021 tot en met 2024\\)"),
+])
+def test_an_extract_over_several_years_is_refused(tmp_path, column, values, years):
+    path = tmp_path / "schuldhulp.csv"
+    lines = [f"buurtcode;{column}"] + [f"BU0556010{i % 2 + 1};{v}" for i, v in enumerate(values)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"schuldhulp\.csv: kolom '{column}' loopt over {years}; een registratie "
+                                         "telt één periode"):
+        read_registrations(path)
+
+
+def test_a_year_column_beside_counts_is_the_period_not_a_count(tmp_path):
+    path = tmp_path / "wmo.csv"
+    path.write_text("buurtcode;jaar;wmo\nBU05560101;2024;12\nBU05560102;2024;30\n", encoding="utf-8")
+    reg = read_registrations(path)
+    assert list(reg.counts.columns) == ["buurtcode", "reg_wmo"]  # not reg_jaar with 2024 "cases"
+    assert reg.year == 2024 and reg.summary.periode == "2024" and "periode 2024" in reg.summary.to_text()
+
+
+def test_a_date_in_the_future_or_no_date_is_refused_with_its_row(tmp_path, buurten):
+    import datetime
+
+    later = datetime.date.today() + datetime.timedelta(days=40)
+    path = tmp_path / "meldingen.csv"
+    path.write_text(f"x;y;datum\n{X0 + 10};{Y0 + 10};{later:%d-%m-%Y}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"meldingen\.csv: kolom 'datum' rij 2: .* ligt in de toekomst"):
+        read_registrations(path, buurten)
+    path.write_text(f"x;y;datum\n{X0 + 10};{Y0 + 10};2024-02-01\n{X0 + 20};{Y0 + 10};gisteren\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"meldingen\.csv: kolom 'datum' rij 3: 'gisteren' is geen datum of jaar"):
+        read_registrations(path, buurten)
+
+
+def test_swapped_coordinates_are_named(tmp_path, buurten):
+    from pyproj import Transformer
+
+    inside = buurten.geometry.representative_point()
+    lon, lat = Transformer.from_crs(28992, 4326, always_xy=True).transform(inside.x.to_numpy(), inside.y.to_numpy())
+    path = tmp_path / "meldingen.csv"
+    rows = "\n".join(f"{b:.6f};{a:.6f}" for a, b in zip(lon, lat))  # lat written under lon: every row swapped
+    path.write_text(f"lon;lat\n{rows}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"meldingen\.csv: de kolommen 'lon' en 'lat' zijn verwisseld"):
+        read_registrations(path, buurten)
+    rows = "\n".join(f"{p.y:.1f};{p.x:.1f}" for p in inside)
+    path.write_text(f"x;y\n{rows}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"de kolommen 'x' en 'y' zijn verwisseld"):
+        read_registrations(path, buurten)
+    rows = "\n".join(f"{a:.6f};{b:.6f}" for a, b in zip(lon, lat))  # the right way round: placed
+    path.write_text(f"lon;lat\n{rows}\n", encoding="utf-8")
+    assert read_registrations(path, buurten).summary.geplaatst == len(buurten)

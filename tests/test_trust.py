@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sociale_kaart.build.dataset import build
+from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Sources
 from test_kwb import statline_export
 
@@ -290,3 +291,12 @@ def test_no_raw_figure_beside_a_suppressed_one_and_no_long_floats(buurten_2016, 
                 assert row["pct_huurwoningen"] == row["huurwoningen"] == row["pct_huur"] == "", row["buurtcode"]
     layer = gpd.read_file(tmp_path / "maassluis_sociale_kaart.gpkg", layer="buurten").set_index("buurtcode")
     assert layer.loc[sorted(small & set(layer.index)), ["pct_huurwoningen", "huurwoningen", "pct_huur"]].isna().all().all()
+
+
+def test_a_gemeente_the_figures_do_not_hold_is_named_with_those_they_do(buurten_2016, kwb_2024, kwb_rows):
+    held = sorted({row["Gemeentenaam_1"].strip() for row in kwb_rows.values()})
+    with pytest.raises(InputError) as error:
+        build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0546",)))
+    message = str(error.value)
+    assert message.startswith(f"{kwb_2024.name}: geen buurten van Leiden (GM0546); het bestand heeft buurten van ")
+    assert all(name in message for name in held) and len(held) == 12

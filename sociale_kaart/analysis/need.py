@@ -300,7 +300,9 @@ def flag(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates: pd.
             if not (row.get(f"hoog_{ind.key}", False) or extreme.iloc[position][ind.key]):
                 continue
             ref = reference.at[row["gemeentecode"], ind.key] if row["gemeentecode"] in reference.index else np.nan
-            by_domain.setdefault(ind.domain, []).append(_reason(row, ind, ref, of, extreme.iloc[position][ind.key]))
+            basis = reference.get(f"{ind.key}_referentie", pd.Series(dtype=object)).get(row["gemeentecode"])
+            by_domain.setdefault(ind.domain, []).append(_reason(row, ind, ref, of, extreme.iloc[position][ind.key],
+                                                                basis=basis))
         parts = [(f"{domain}: " if several_domains else "") + "; ".join(texts) for domain, texts in by_domain.items()]
         if in_hotspot.iloc[position]:
             parts.append("onderdeel van een hot spot")
@@ -340,14 +342,23 @@ def _extreme(table: pd.DataFrame, ind: Indicator, reference: pd.DataFrame, setti
     return (known & (table[ind.key] >= settings.extreme_factor * ref)).fillna(False).to_numpy()
 
 
-def _reason(row, ind: Indicator, ref: float, of: str, extreme: bool) -> str:
-    """One indicator's part of a reason: value, unit, reference and factor."""
+def _reason(row, ind: Indicator, ref: float, of: str, extreme: bool, *, basis: str | None = None) -> str:
+    """One indicator's part of a reason: value, unit, reference (and what it rests on) and factor.
+
+    Examples
+    --------
+    >>> from sociale_kaart.build.indicators import registry
+    >>> _reason({"wmo_per_1000": 188.2}, registry()["wmo_per_1000"], 76.4, "gemeente", False, basis="gepubliceerd")
+    'Wmo-cliënten 188,2 per 1.000 inwoners (gemeente 76,4, gepubliceerd; 2,5x)'
+    """
     decimals = decimals_for(ind.unit)
     if ind.kind == "score" and ind.domain == "leefbaarheid":
         text = f"{ind.label.lower()} {nl_number(row[ind.key], 0)}"
         weakest = weakest_dimension(row)
         return text + (f", zwakst op {weakest}" if weakest else "")
     text = f"{ind.label} {nl_number(row[ind.key], decimals)} {ind.unit} ({of} {nl_number(ref, decimals)}"
+    if basis and isinstance(basis, str):
+        text += f", {basis}"
     if ref and not np.isnan(ref) and ref > 0:
         text += f"; {nl_number(row[ind.key] / ref, 1)}x"
     return text + (", uitschieter)" if extreme else ")")

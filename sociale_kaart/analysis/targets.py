@@ -64,6 +64,8 @@ class TargetResult:
         Why a target is not judged; empty otherwise.
     sentence : str
         The Dutch sentence with the numbers.
+    basis : str
+        What the verdict rests on (:data:`sociale_kaart.build.change.BASIS`); empty when not judged.
     """
 
     target: Target
@@ -81,6 +83,7 @@ class TargetResult:
     status: str
     reason: str
     sentence: str
+    basis: str = ""
 
 
 def resolve_area(areas: pd.DataFrame, text: str, level: str | None = None) -> tuple[str, str, str]:
@@ -191,10 +194,11 @@ def _result(target, level, code, name, row, indicator, year, status, reason) -> 
     base = None if row is None or pd.isna(row["nulmeting"]) else float(row["nulmeting"])
     now = None if row is None or pd.isna(row["laatste"]) else float(row["laatste"])
     change = NOT_JUDGED if row is None else row["verandering"]
+    basis = "" if row is None else row.get("basis", "")
     wijkcode = None if row is None or level == "gemeente" else row["wijkcode"]
     result = TargetResult(target=target, level=level, code=code, name=name, wijkcode=wijkcode, label=indicator.label,
                           unit=indicator.unit, baseline_year=target.baseline_year, year=year, baseline_value=base,
-                          value=now, change=change, status=status, reason=reason, sentence="")
+                          value=now, change=change, status=status, reason=reason, sentence="", basis=basis)
     return _with_sentence(result)
 
 
@@ -235,6 +239,8 @@ def _with_sentence(result: TargetResult) -> TargetResult:
         tail = f"{result.change}, doel{goal} {result.status}"
     else:
         tail = f"{result.change}, {result.status} voor het doel{goal} in {t.target_year}"
+    if result.basis and result.level != "buurt":
+        tail += f" ({result.basis})"
     return dataclasses.replace(result, sentence=f"{head}: {tail}")
 
 
@@ -249,7 +255,7 @@ def targets_table(results: tuple[TargetResult, ...]) -> pd.DataFrame:
             "eenheid": r.unit, "doel": t.direction or f"waarde {nl_number(t.value, decimals)}",
             "nulmeting_jaar": t.baseline_year, "nulmeting": None if r.baseline_value is None else round(r.baseline_value, decimals),
             "jaar": r.year, "waarde": None if r.value is None else round(r.value, decimals), "doeljaar": t.target_year,
-            "verandering": r.change, "status": r.status, "reden": r.reason, "zin": r.sentence,
+            "verandering": r.change, "basis": r.basis, "status": r.status, "reden": r.reason, "zin": r.sentence,
             "beleidstekst": t.label or "",
         })
     return pd.DataFrame(rows)

@@ -9,8 +9,10 @@ gives the baseline value, the latest value, the absolute and relative change, an
     CBS rounds counts to 5 (and whole-number percentages by half a point). From the margins the
     series carries (:mod:`sociale_kaart.build.series`) each rate has an interval it may really lie
     in: ``(n - dn) / (d + dd)`` to ``(n + dn) / (d - dd)``. When the intervals of both years
-    overlap, the change could be rounding alone. (The margins are worst cases: the rounding of the
-    buurten of a wijk is summed as if it never cancelled out.)
+    overlap, the change could be rounding alone. A wijk or gemeente uses its published figure
+    where the table has one (rounded once); otherwise the sum of its buurten, whose independent
+    rounding errors grow with the square root of their number, not with the number
+    (:func:`sociale_kaart.build.series._aggregate`). ``basis`` says which a verdict rests on.
 ``niet te beoordelen``
     With the reason: the figure is suppressed (small numbers, in either year) or missing, the
     baseline has fewer inhabitants than :attr:`ChangeSettings.min_inwoners`, or the area's
@@ -29,6 +31,7 @@ from ..settings import ChangeSettings
 from ..texts import nl_number
 from . import indicators as ind
 from .crosswalk import MAX_ASSUMPTION
+from .indicators import PUBLISHED, SUMMED
 from .series import Series, margin_column, part_column
 
 #: A wijk or gemeente is compared only when (nearly) all its inhabitants have a figure in both years.
@@ -60,7 +63,7 @@ def change_table(series: Series, *, baseline: int | None = None, latest: int | N
         One row per area and indicator: ``niveau``, ``code``, ``naam``, ``wijkcode``,
         ``gemeentecode``, ``indicator``, ``label``, ``eenheid``, ``jaar_nulmeting``,
         ``jaar_laatste``, ``nulmeting``, ``status_nulmeting``, ``laatste``, ``status_laatste``,
-        ``verschil``, ``verschil_pct``, ``marge_afronding``, ``inwoners_nulmeting``,
+        ``verschil``, ``verschil_pct``, ``marge_afronding``, ``basis``, ``inwoners_nulmeting``,
         ``deel_aanname``, ``verandering``, ``beoordeling``, ``reden``.
     """
     years = series.year_numbers
@@ -94,6 +97,7 @@ def _one(indicator, level, names, a, b, baseline, latest, assumed, settings) -> 
     diff = vb - va
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = (diff / va * 100).where(va > 0)
+    basis = _basis(a.reindex(codes), b.reindex(codes), indicator, level, baseline, latest)
     overlap = (lo_b <= hi_a) & (lo_a <= hi_b)
     verdict = np.where(overlap, LEVEL, np.where(diff < 0, FALLEN, RISEN))
     reason = pd.Series("", index=codes, dtype=object)
@@ -127,9 +131,25 @@ def _one(indicator, level, names, a, b, baseline, latest, assumed, settings) -> 
         "laatste": vb.where(sb.eq(ind.OK)).to_numpy(), "status_laatste": sb.to_numpy(),
         "verschil": diff.where(judged).to_numpy(), "verschil_pct": relative.where(judged).to_numpy(),
         "marge_afronding": ((hi_a - lo_a) / 2 + (hi_b - lo_b) / 2).where(judged).to_numpy(),
+        "basis": basis.where(judged, "").to_numpy(),
         "inwoners_nulmeting": inhabitants.to_numpy(), "deel_aanname": share.to_numpy(),
         "verandering": verdict.to_numpy(), "beoordeling": quality.to_numpy(), "reden": reason.to_numpy(),
     })
+
+
+#: The basis of a verdict, in words (the ``basis`` column, the report and the Doelen page); the margin each
+#: carries is explained by :meth:`~sociale_kaart.settings.ChangeSettings.describe`.
+BASIS = {"buurt": "cijfer van de buurt", PUBLISHED: "gepubliceerd cijfer", SUMMED: "som van de buurten"}
+
+
+def _basis(a: pd.DataFrame, b: pd.DataFrame, indicator, level: str, baseline: int, latest: int) -> pd.Series:
+    """Per area, what the verdict rests on: the buurt's own figure, a published figure or summed buurten."""
+    if level == "buurt":
+        return pd.Series(BASIS["buurt"], index=a.index)
+    column = f"{indicator.key}_basis"
+    first = a.get(column, pd.Series(SUMMED, index=a.index)).fillna(SUMMED).map(BASIS)
+    last = b.get(column, pd.Series(SUMMED, index=b.index)).fillna(SUMMED).map(BASIS)
+    return first.where(first.eq(last), f"{baseline}: " + first + f"; {latest}: " + last)
 
 
 def _interval(frame: pd.DataFrame, indicator) -> tuple[pd.Series, pd.Series]:

@@ -256,6 +256,9 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     joined, report = join_figures(buurten, figures, gemeenten=codes, source_boundaries=read.source,
                                   source_figures=kwb.source, year_boundaries=read.year, year_figures=kwb.year,
                                   check=check, invalid_codes=kwb.invalid_codes)
+    if not report.gekoppeld and not figures["gemeentecode"].isin(codes).any():
+        raise InputError(f"{kwb.source}: geen buurten van {_named(buurten, codes)}; het bestand heeft buurten van "
+                         f"{_named(figures, sorted(figures['gemeentecode'].dropna().unique()))}")
     if not report.gekoppeld:
         raise InputError(
             f"{kwb.source}: geen enkele buurtcode komt overeen met {read.source} "
@@ -387,6 +390,13 @@ def _base_credit(year_boundaries: int | None, year_figures: int | None) -> str:
     kaart = f"wijk- en buurtkaart {year_boundaries}" if year_boundaries else "wijk- en buurtkaart"
     figures = KWB.credit(year_figures).removeprefix("CBS, ")
     return f"{CBS_SOURCE.removeprefix('Bron: ')} {kaart} ({licence}), {figures}"
+
+
+def _named(frame: pd.DataFrame, codes, show: int = 12) -> str:
+    """Gemeenten by name and code, as far as `frame` names them: "Leiden (GM0546)"; many: the first and a count."""
+    names = frame.groupby("gemeentecode")["gemeentenaam"].first() if "gemeentenaam" in frame else pd.Series(dtype=object)
+    shown = [f"{names[c]} ({c})" if c in names.index and pd.notna(names[c]) else c for c in codes[:show]]
+    return ", ".join(shown) + (f" en {len(codes) - show} andere" if len(codes) > show else "")
 
 
 def _with_unit(indicator, scale):
@@ -614,9 +624,10 @@ def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):
     """When boundaries and figures are of different years, check shared codes against the figures' map.
 
     That map is the one given (``grenzen_cijferjaar``), or the KWB file itself when it is a map.
-    Returns None when the years agree or no such map is at hand.
+    Without such a map, the names of shared codes are the evidence (:func:`~.years.check_names`).
+    Returns None when the years agree, or when there is neither such a map nor names on both sides.
     """
-    from .years import check_shared_codes
+    from .years import check_names, check_shared_codes
 
     if not (read.year and kwb.year and read.year != kwb.year):
         return None
@@ -634,7 +645,7 @@ def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):
             raise InputError(f"{other.source}: deze kaart is van {other.year}, de cijfers van {kwb.year}; geef de "
                              f"Wijk- en Buurtkaart van {kwb.year}")
         return check_shared_codes(read.frame, other.frame, map_source=other.source, map_year=other.year)
-    return None
+    return check_names(read.frame, kwb.buurten, source=kwb.source)
 
 
 def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
@@ -727,6 +738,8 @@ def _gemeenten(codes, joined, universe, published_rows, chosen, rule) -> pd.Data
     """Rates per gemeente: the published gemeente rows when there are, else all its buurten in the table."""
     counts = _counts_for_aggregation(joined, universe)
     rates = ind.aggregate(counts, "gemeentecode", chosen, rule)
+    for i in chosen:  # which reference each figure is: every reason and profile says it
+        rates[f"{i.key}_referentie"] = ind.SUMMED
     if published_rows is not None and not published_rows.empty:
         published = ind.derive_counts(published_rows[published_rows["gemeentecode"].isin(codes)])
         usable = [i for i in chosen if i.inputs_present(published)]
@@ -734,6 +747,8 @@ def _gemeenten(codes, joined, universe, published_rows, chosen, rule) -> pd.Data
             from_table = ind.aggregate(published, "gemeentecode", usable, rule).set_index("gemeentecode")
             rates = rates.set_index("gemeentecode")
             rates.update(from_table)
+            for i in usable:
+                rates.loc[from_table.index[from_table[i.key].notna()], f"{i.key}_referentie"] = ind.PUBLISHED
             rates = rates.reset_index()
     names = joined.groupby("gemeentecode")["gemeentenaam"].first() if "gemeentenaam" in joined else pd.Series(dtype=object)
     rates.insert(1, "gemeentenaam", rates["gemeentecode"].map(names).fillna(rates["gemeentecode"]))
@@ -756,6 +771,10 @@ def _warnings(gemeenten: pd.DataFrame, report: JoinReport) -> list[str]:
                         "jaren; gedeelde buurtcodes zijn niet gecontroleerd op een andere betekenis. Haal de kaart van "
                         f"het jaar van de cijfers op met 'sociale-kaart fetch --jaar {report.jaar_cijfers}' en geef die "
                         "als --grenzen-cijferjaar.")
+    elif report.controle_op_naam and report.hergebruikt:
+        warnings.append(f"{plural(len(report.hergebruikt), 'buurtcode heeft', 'buurtcodes hebben')} in "
+                        f"{report.jaar_cijfers} een andere naam dan in {report.jaar_grenzen}; die buurten hebben geen "
+                        "cijfers (zie het koppelrapport).")
     elif report.hergebruikt or report.gewijzigd:
         n = len(report.hergebruikt) + len(report.gewijzigd)
         warnings.append(f"{plural(n, 'buurtcode duidt', 'buurtcodes duiden')} in {report.jaar_cijfers} een ander gebied "

@@ -29,6 +29,8 @@ OK, MISSING, SUPPRESSED = "ok", "ontbreekt", "onderdrukt"
 DOMAINS = ("sociaal", "veiligheid", "leefbaarheid")
 #: Status of a score at wijk or gemeente level when it is shown per buurt only (never summed).
 PER_BUURT = "alleen per buurt"
+#: What a wijk's or gemeente's figure rests on: the area's published figure, or its buurten summed.
+PUBLISHED, SUMMED = "gepubliceerd", "som van de buurten"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pandas as pd
 
 #: Status per buurt in the ``koppeling`` column.
 MATCHED, NO_FIGURES, DUPLICATE = "gekoppeld", "geen cijfers", "dubbele code"
-REUSED, CHANGED = "code hergebruikt", "grens gewijzigd"
+REUSED, CHANGED, RENAMED = "code hergebruikt", "grens gewijzigd", "andere naam"
 
 
 @dataclass
@@ -41,6 +41,10 @@ class JoinReport:
     controle_details: list[tuple] = field(default_factory=list)
     #: Rows of the figures whose code is not a code: "rij 12: 'BU0556x101'". Never dropped silently.
     ongeldige_codes: list[str] = field(default_factory=list)
+    #: The check was by name (no map of the figures' year): `hergebruikt` then holds codes with another name.
+    controle_op_naam: bool = False
+    #: Joined codes whose name is spelled slightly differently: (code, name on the boundaries, in the figures).
+    anders_gespeld: list[tuple] = field(default_factory=list)
 
     @property
     def years_differ(self) -> bool:
@@ -68,18 +72,23 @@ class JoinReport:
             f"Koppeling {self.bron_cijfers} aan {self.bron_grenzen} ({years})",
             f"  gemeente(n):                 {_gemeenten_text(self.gemeenten)}",
             f"  gekoppeld:                   {len(self.gekoppeld)} buurten{checked}",
+            _listed("andere naam:", self.hergebruikt, "de naam verschilt tussen de jaren, niet gekoppeld")
+            if self.controle_op_naam else
             _listed("code hergebruikt:", self.hergebruikt, "andere buurt in het jaar van de cijfers, niet gekoppeld")
             if self.controle else "",
-            _listed("grens gewijzigd:", self.gewijzigd, "minder dan de helft overlapt, niet gekoppeld") if self.controle else "",
+            _listed("grens gewijzigd:", self.gewijzigd, "minder dan de helft overlapt, niet gekoppeld")
+            if self.controle and not self.controle_op_naam else "",
+            _listed("naam anders gespeld:", [r[0] for r in self.anders_gespeld], "wel gekoppeld")
+            if self.anders_gespeld else "",
             _listed("alleen in de grenzen:", self.alleen_grenzen, "geen cijfers, grijs op de kaart"),
             _listed("alleen in de cijfers:", self.alleen_cijfers, "geen grens, niet op de kaart"),
             _listed("dubbele codes (grenzen):", self.dubbel_grenzen, "niet gekoppeld"),
             _listed("dubbele codes (cijfers):", self.dubbel_cijfers, "niet gekoppeld"),
             _listed("geen geldige code:", self.ongeldige_codes, "rij in de cijfers overgeslagen") if self.ongeldige_codes else "",
         ]
-        for code, old, new, share in self.controle_details:
-            lines.append(f"    {code}: {old or '?'} ({self.jaar_grenzen}) / {new or '?'} ({self.jaar_cijfers}), "
-                         f"overlap {round(share * 100)}%")
+        for code, old, new, share in [*self.controle_details, *self.anders_gespeld]:
+            overlap = "" if share is None else f", overlap {round(share * 100)}%"
+            lines.append(f"    {code}: {old or '?'} ({self.jaar_grenzen}) / {new or '?'} ({self.jaar_cijfers}){overlap}")
         if self.years_differ:
             lines.append(
                 f"  Let op: grenzen en cijfers komen uit verschillende jaren ({self.jaar_grenzen} en "
@@ -156,9 +165,12 @@ def join_figures(
         dubbel_cijfers=dup_right,
         hergebruikt=reused,
         gewijzigd=changed,
-        controle=f"{check.map_source} ({check.map_year or 'jaar onbekend'})" if check is not None else "",
+        controle=("" if check is None else check.map_source if check.by_name
+                  else f"{check.map_source} ({check.map_year or 'jaar onbekend'})"),
         controle_details=sorted((*check.reused, *check.changed)) if check is not None else [],
         ongeldige_codes=[f"rij {row}: {value!r}" for row, value in invalid_codes],
+        controle_op_naam=check is not None and check.by_name,
+        anders_gespeld=sorted(check.respelled) if check is not None else [],
     )
     usable = figures[~figures["buurtcode"].isin([*dup_left, *dup_right, *refused])]
     shared = [c for c in usable.columns if c in boundaries.columns and c != "buurtcode"]
@@ -166,7 +178,7 @@ def join_figures(
     status = pd.Series(NO_FIGURES, index=joined.index)
     status[joined["buurtcode"].isin(report.gekoppeld)] = MATCHED
     status[joined["buurtcode"].isin(dup_left + dup_right)] = DUPLICATE
-    status[joined["buurtcode"].isin(reused)] = REUSED
+    status[joined["buurtcode"].isin(reused)] = RENAMED if report.controle_op_naam else REUSED
     status[joined["buurtcode"].isin(changed)] = CHANGED
     joined["koppeling"] = status
     return joined, report

@@ -30,6 +30,7 @@ from ..texts import plural
 from . import indicators as ind
 from .crosswalk import Crosswalk, crosswalk, identity_crosswalk
 from .join import JoinReport, join_figures
+from .years import check_names
 
 MARGIN = "_marge"
 
@@ -76,8 +77,11 @@ class YearFigures:
         lines = [f"Jaar {self.year}: {self.kwb_source} ({self.report.jaar_cijfers or 'jaar onbekend'}), gekoppeld aan "
                  f"{self.map_source}: {plural(len(self.report.gekoppeld), 'buurt', 'buurten')} gekoppeld"]
         if self.report.years_differ:
+            how = (f"alleen op naam gecontroleerd ({len(self.report.hergebruikt)} met een andere naam, niet gekoppeld: "
+                   f"{', '.join(self.report.hergebruikt) or 'geen'})" if self.report.controle_op_naam
+                   else "niet gecontroleerd op een ander gebied")
             lines.append(f"  cijfers van {self.report.jaar_cijfers} op de kaart van {self.report.jaar_grenzen}: gedeelde "
-                         "buurtcodes zijn niet gecontroleerd op een ander gebied; geef bij dit jaar de kaart van "
+                         f"buurtcodes zijn {how}; geef bij dit jaar de kaart van "
                          f"{self.report.jaar_cijfers} als grenzen, dan zet de omzetting ze om")
         if self.report.alleen_cijfers:
             lines.append(f"  alleen in de cijfers (geen grens, niet meegeteld): {', '.join(self.report.alleen_cijfers)}")
@@ -87,6 +91,13 @@ class YearFigures:
             if any(col.stable in (i.numerator, i.denominator) for i in self.indicators):
                 derived = ", afgeleid" if col.derived else ""
                 lines.append(f"  {col.stable:<24} <- {col.column} ({col.unit}{derived})")
+        for level, frame in (("wijk", self.wijken), ("gemeente", self.gemeenten)):
+            basis = [c for c in frame.columns if c.endswith("_basis")]
+            if basis and frame[basis].eq(ind.PUBLISHED).any().any():
+                lines.append(f"  {level}cijfers: het gepubliceerde cijfer van het gebied waar de bron het heeft, "
+                             "anders de som van de buurten")
+            elif basis:
+                lines.append(f"  {level}cijfers: de som van de buurten (de bron heeft geen {level}rijen)")
         lines.append("  " + self.crosswalk.describe().replace("\n", "\n  "))
         return "\n".join(lines)
 
@@ -202,10 +213,13 @@ def _year(entry: YearSource, reference, reference_path: Path, areas, gemeenten, 
     else:
         read = read_boundaries(map_path, gemeenten, level="buurten")
         boundaries, map_source, map_year = read.frame, read.source, read.year
+    check = None
+    if map_year and map_year != (kwb.year or entry.year):  # no map of the figures' year: names are the evidence
+        check = check_names(boundaries, figures, source=kwb.source)
     joined, report = join_figures(boundaries[["buurtcode", "geometry"]], figures, gemeenten=gemeenten,
                                   source_boundaries=map_source, source_figures=kwb.source,
                                   year_boundaries=map_year, year_figures=kwb.year or entry.year,
-                                  invalid_codes=kwb.invalid_codes)
+                                  invalid_codes=kwb.invalid_codes, check=check)
     if not report.gekoppeld:
         raise InputError(f"{kwb.source}: geen enkele buurtcode komt overeen met {map_source} voor "
                          f"{', '.join(gemeenten)}; horen deze cijfers bij die kaart?")
@@ -229,8 +243,10 @@ def _year(entry: YearSource, reference, reference_path: Path, areas, gemeenten, 
             buurten[margin_column(col, i.key)] = buurten.get(col + MARGIN, 0.0) * 1.0
             buurten[margin_column(col, i.key)] = buurten[margin_column(col, i.key)].where(both)
     rated = ind.compute_rates(buurten, chosen, rule)
-    wijken = _aggregate(buurten, "wijkcode", chosen, rule)
-    gemeente = _aggregate(buurten, "gemeentecode", chosen, rule)
+    published = _published(kwb, entry, gemeenten)
+    wijken = _aggregate(buurten, "wijkcode", chosen, rule, published=published["wijk"] if walk.identity else None)
+    gemeente = _aggregate(buurten, "gemeentecode", chosen, rule,
+                          published=published["gemeente"] if _within_gemeenten(walk, areas) else None)
     return YearFigures(year=entry.year, kwb_source=kwb.source, map_source=map_source, report=report, crosswalk=walk,
                        columns=kwb.columns, buurten=rated, wijken=wijken, gemeenten=gemeente, indicators=tuple(chosen))
 
@@ -241,14 +257,90 @@ def _map_year(path: Path) -> int | None:
     return year_from_name(path)
 
 
-def _aggregate(buurten: pd.DataFrame, by: str, chosen, rule) -> pd.DataFrame:
-    """Rates per wijk or gemeente from summed counts, with the margins summed over the same buurten."""
+def _aggregate(buurten: pd.DataFrame, by: str, chosen, rule, *, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rates per wijk or gemeente: the published figure of the area where the table has one, else summed counts.
+
+    A published figure was rounded once, so its margin is that of one count. A sum of n buurt counts
+    carries n independent rounding errors, each uniform within +-h: their sum has a standard deviation
+    of sqrt(sum h**2 / 3), and the margin is two of those (never more than the worst case, sum h).
+    ``<key>_basis`` says which of the two each rate rests on (:data:`~.indicators.PUBLISHED` or
+    :data:`~.indicators.SUMMED`).
+
+    Examples
+    --------
+    >>> from sociale_kaart.build.indicators import registry
+    >>> b = pd.DataFrame({"gemeentecode": ["GM1"] * 4, "bijstand__bijstand_per_1000": [10.0] * 4,
+    ...                   "inwoners__bijstand_per_1000": [1000.0] * 4, "bijstand_marge__bijstand_per_1000": [5.0] * 4,
+    ...                   "inwoners_marge__bijstand_per_1000": [0.0] * 4, "bijstand": [10.0] * 4, "inwoners": [1000.0] * 4})
+    >>> out = _aggregate(b, "gemeentecode", [registry()["bijstand_per_1000"]], SmallNumbers())
+    >>> round(float(out["bijstand_marge__bijstand_per_1000"].iloc[0]), 2), out["bijstand_per_1000_basis"].iloc[0]
+    (11.55, 'som van de buurten')
+    """
     out = ind.aggregate(buurten, by, chosen, rule).set_index(by)
+    groups = buurten[by]
     for i in chosen:
         for col in (i.numerator, i.denominator):
-            for name in (part_column(col, i.key), margin_column(col, i.key)):
-                out[name] = buurten[name].groupby(buurten[by]).sum(min_count=1)
+            out[part_column(col, i.key)] = buurten[part_column(col, i.key)].groupby(groups).sum(min_count=1)
+            margins = buurten[margin_column(col, i.key)]
+            worst = margins.groupby(groups).sum(min_count=1)
+            spread = 2 * np.sqrt((margins ** 2).groupby(groups).sum(min_count=1) / 3)
+            out[margin_column(col, i.key)] = np.minimum(worst, spread)
+        out[f"{i.key}_basis"] = ind.SUMMED
+        if published is not None:
+            _use_published(out, published, i, rule)
     return out.reset_index()
+
+
+def _use_published(out: pd.DataFrame, published: pd.DataFrame, indicator, rule) -> None:
+    """Put the published counts of `indicator` (rounded once) in `out` where the table has both, in place."""
+    num, den = indicator.numerator, indicator.denominator
+    if num not in published or den not in published:
+        return
+    rows = published.reindex(out.index)
+    both = rows[num].notna() & rows[den].notna()
+    if not both.any():
+        return
+    block = pd.DataFrame({num: rows[num], den: rows[den]})[both]
+    rated = ind.compute_rates(block, [indicator], rule)
+    for col in (num, den):
+        out.loc[both, part_column(col, indicator.key)] = rows.loc[both, col]
+        out.loc[both, margin_column(col, indicator.key)] = rows.loc[both, col + MARGIN].fillna(0.0)
+    out.loc[both, indicator.key] = rated[indicator.key]
+    out.loc[both, f"{indicator.key}_status"] = rated[f"{indicator.key}_status"]
+    if f"{indicator.key}_dekking" in out:
+        out.loc[both, f"{indicator.key}_dekking"] = 1.0
+    out.loc[both, f"{indicator.key}_basis"] = ind.PUBLISHED
+
+
+def _published(kwb, entry: YearSource, gemeenten) -> dict[str, pd.DataFrame | None]:
+    """The year's published wijk and gemeente rows (counts and margins by code), where there are.
+
+    Gemeente rows come from the KWB table itself or from the year's ``kwb_gemeenten`` file; the
+    margins of the latter are judged over every gemeente in it (the step all its counts share).
+    """
+    rows = {"wijk": (kwb.wijken, kwb.columns, "wijkcode"), "gemeente": (kwb.gemeenten, kwb.columns, "gemeentecode")}
+    if kwb.gemeenten is None and entry.kwb_gemeenten is not None:
+        table = read_kwb(entry.kwb_gemeenten, require_buurten=False)
+        rows["gemeente"] = (table.gemeenten, table.columns, "gemeentecode")
+    out = {}
+    for level, (frame, columns, code) in rows.items():
+        if frame is None or frame.empty:
+            out[level] = None
+            continue
+        frame = _with_margins(ind.derive_counts(frame), columns)
+        out[level] = frame[frame[code].isin(gemeenten) if level == "gemeente" else frame[code].str[2:6].isin(
+            [g[2:] for g in gemeenten])].set_index(code)
+    return out
+
+
+def _within_gemeenten(walk: Crosswalk, areas: pd.DataFrame) -> bool:
+    """True when no source buurt of the crosswalk is split across a gemeente border (then a published gemeente
+    figure of that year covers the same area as the run's gemeente)."""
+    if walk.identity:
+        return True
+    gemeente = areas.set_index("buurtcode")["gemeentecode"]
+    pieces = walk.pieces.assign(gemeente=walk.pieces["naar"].map(gemeente))
+    return bool(pieces.groupby("van")["gemeente"].nunique().le(1).all())
 
 
 def part_column(count: str, key: str) -> str:

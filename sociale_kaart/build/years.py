@@ -10,12 +10,17 @@ When the map of the figures' year is at hand, every shared code is checked by ov
 * below it with another name: the code now denotes another area (``hergebruikt``);
 * below it with the same name: the area changed substantially (``gewijzigd``).
 
-Reused and changed codes are reported and not joined. Without that map, shared codes are
+Reused and changed codes are reported and not joined. Without that map the names are the
+evidence (:func:`check_names`): a shared code whose name differs between the boundaries and the
+figures (after normalising case, accents, punctuation, "e.o." and "en" against "/") is reported with
+both names and not joined; a name spelled slightly differently (one letter in ten) is joined and
+reported; a placeholder name ("Buurt 2741") says nothing. Without names either, shared codes are
 "gekoppeld, niet gecontroleerd", and every product says so.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -39,6 +44,10 @@ class CodeCheck:
     verified: list[tuple] = field(default_factory=list)
     reused: list[tuple] = field(default_factory=list)
     changed: list[tuple] = field(default_factory=list)
+    #: Checked by name only (no map of the figures' year): overlaps are None.
+    by_name: bool = False
+    #: By name: joined, but the name is spelled slightly differently (reported with both names).
+    respelled: list[tuple] = field(default_factory=list)
 
     @property
     def refused(self) -> set[str]:
@@ -63,7 +72,7 @@ def check_shared_codes(old: pd.DataFrame, new: pd.DataFrame, *, map_source: str 
     >>> old = gpd.GeoDataFrame({"buurtcode": ["BU1", "BU2", "BU3"], "buurtnaam": ["A", "B", "C"]},
     ...                        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(2, 0, 3, 1)])
     >>> new = gpd.GeoDataFrame({"buurtcode": ["BU1", "BU2", "BU3"], "buurtnaam": ["A", "X", "C"]},
-    ...                        geometry=[shapely.box(0, 0, 1, 0.9), shapely.box(5, 5, 6, 6), shapely.box(2, 0, 4, 1)])
+    ...                        geometry=[shapely.box(0, 0, 1, 0.9), shapely.box(5, 5, 6, 6), shapely.box(2, 0, 5, 1)])
     >>> check = check_shared_codes(old, new)
     >>> [r[0] for r in check.verified], [r[0] for r in check.reused], [r[0] for r in check.changed]
     (['BU1'], ['BU2'], ['BU3'])
@@ -91,9 +100,67 @@ def check_shared_codes(old: pd.DataFrame, new: pd.DataFrame, *, map_source: str 
     return check
 
 
-def _same_name(a: str, b: str) -> bool:
-    def norm(text: str) -> str:
-        text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
-        return "".join(ch for ch in text if ch.isalnum())
+def check_names(old: pd.DataFrame, new: pd.DataFrame, *, source: str = "cijfers") -> CodeCheck | None:
+    """Compare the names of the codes both tables have, when no map of the figures' year is at hand.
 
-    return bool(norm(a)) and norm(a) == norm(b)
+    Returns None when either side has no names.
+
+    Examples
+    --------
+    >>> old = pd.DataFrame({"buurtcode": ["BU1", "BU2", "BU3", "BU4", "BU5"],
+    ...                     "buurtnaam": ["Chopin-buurt", "Kethel-dorp", "Lage welde", "Buurt 2741", "Oost e.o."]})
+    >>> new = pd.DataFrame({"buurtcode": ["BU1", "BU2", "BU3", "BU4", "BU5"],
+    ...                     "buurtnaam": ["Chopinbuurt", "Groenoord-Noord", "Lage Weide", "Gouden Hart", "Oost"]})
+    >>> check = check_names(old, new)
+    >>> [r[0] for r in check.verified], [r[:3] for r in check.reused], [r[0] for r in check.respelled]
+    (['BU1', 'BU3', 'BU4', 'BU5'], [('BU2', 'Kethel-dorp', 'Groenoord-Noord')], ['BU3'])
+    """
+    if "buurtnaam" not in old or "buurtnaam" not in new:
+        return None
+    both = pd.DataFrame(old[["buurtcode", "buurtnaam"]]).merge(pd.DataFrame(new[["buurtcode", "buurtnaam"]]),
+                                                               on="buurtcode", suffixes=("_oud", "_nieuw"))
+    check = CodeCheck(map_source=f"de buurtnamen in {source}", map_year=None, by_name=True)
+    for code, a, b in zip(both["buurtcode"], both["buurtnaam_oud"], both["buurtnaam_nieuw"]):
+        a, b = ("" if pd.isna(a) else str(a)), ("" if pd.isna(b) else str(b))
+        row = (code, a, b, None)
+        if _placeholder(a) or _placeholder(b) or _same_name(a, b):
+            check.verified.append(row)
+        elif _respelled(_norm(a), _norm(b)):
+            check.verified.append(row)
+            check.respelled.append(row)
+        else:
+            check.reused.append(row)
+    return check
+
+
+def _norm(text: str) -> str:
+    """A name without case, accents, punctuation, "e.o." and the "en" that "/" stands for."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
+    text = re.sub(r"\be\.?\s*o\.?(?=\W|$)", " ", text)
+    text = re.sub(r"\ben\b", " ", text)
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _same_name(a: str, b: str) -> bool:
+    return bool(_norm(a)) and _norm(a) == _norm(b)
+
+
+def _placeholder(name: str) -> bool:
+    """"Buurt 2741", "Wijk 01" or nothing: a name CBS gives when there is none."""
+    return not _norm(name) or re.fullmatch(r"(buurt|wijk)\s*\d+", name.strip(), flags=re.IGNORECASE) is not None
+
+
+def _respelled(a: str, b: str) -> bool:
+    """At most one edit in ten letters (and one in any name): a spelling, not another name."""
+    if not a or not b:
+        return False
+    limit = max(1, min(len(a), len(b)) // 10)
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1] <= limit

@@ -12,7 +12,7 @@ import textwrap
 import numpy as np
 
 from ..build.indicators import SUPPRESSED, Indicator
-from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, border_labels, decimals_for, nl_number, p_value_text
+from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, border_labels, decimals_for, nl_number, p_value_text, shorten
 from .classes import Classes
 from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SYMBOL, FLAG_WIDTH, WIJK_BORDER_COLOUR, \
     WIJK_BORDER_WIDTH, flag_point
@@ -237,6 +237,7 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
         (sx, sy), half = ax.transData.transform((x, y)), size * points / 2
         placed.append(Bbox.from_extents(sx - half, sy - half, sx + half, sy + half))
     for (ax_x, ax_y), x, y, text in zip(anchors, xs, ys, texts):
+        text = shorten(text)  # a name of hundreds of characters fits nowhere: it ends in an ellipsis
         width, height, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
         chosen = None
         for dx, dy, ha, va in offsets:

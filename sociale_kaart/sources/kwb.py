@@ -35,8 +35,10 @@ row is: a row whose code is no buurt-, wijk-, gemeente- or Nederland-code is kep
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -220,8 +222,39 @@ def _parts(name: str) -> list[str]:
     return [p for p in text.split("/") if re.sub(r"[^0-9a-z]", "", p)]
 
 
+#: A label as R's ``make.names`` leaves it: every space, slash, hyphen and parenthesis a dot.
+_R_NAME = re.compile(r"X?[^\W\d_][\w]*(\.+[\w]*)+")
+
+
+def r_words(name: str) -> list[str] | None:
+    """The words of a StatLine label re-saved by R (``Zorg.Wmo.cliënten..aantal.``), without its unit;
+    None for a name R did not make.
+
+    Examples
+    --------
+    >>> r_words("Zorg.Wmo.cliënten..aantal."), r_words("Wonen.Eigendom.Huurwoningen.totaal....")
+    (['Zorg', 'Wmo', 'cliënten'], ['Wonen', 'Eigendom', 'Huurwoningen', 'totaal'])
+    >>> r_words("Bevolking.Leeftijdsgroepen.X65.jaar.of.ouder..aantal."), r_words("AantalInwoners_5")
+    (['Bevolking', 'Leeftijdsgroepen', '65', 'jaar', 'of', 'ouder'], None)
+    """
+    name = str(name).strip()
+    if not _R_NAME.fullmatch(name):
+        return None
+    core = name.removeprefix("X") if re.match(r"X\d", name) else name
+    if core.endswith("...."):  # " (%)"
+        core = core.rstrip(".")
+    elif core.endswith(".") and ".." in core:
+        head, unit = core[:-1].rsplit("..", 1)
+        if _UNIT_CELL.fullmatch(unit.replace(".", " ")):
+            core = head
+    return [re.sub(r"^X(?=\d)", "", w) for w in re.split(r"\.+", core) if w]
+
+
 def column_keys(name: str) -> list[tuple[str, int]]:
     """Keys a column name is looked up by, most specific first, with the number of path parts used.
+
+    A name R made of a label path has lost the difference between a slash and a space: it is looked
+    up by its words from the first on, then from the second, and so on.
 
     Examples
     --------
@@ -229,7 +262,13 @@ def column_keys(name: str) -> list[tuple[str, int]]:
     ['socialezekerheidpersonenpersoortuitkeringbijstand', 'personenpersoortuitkeringbijstand', 'bijstand']
     >>> [k for k, _n in column_keys("k_65JaarOfOuder_12")]
     ['65jaarofouder12', '65jaarofouder']
+    >>> [k for k, _n in column_keys("Zorg.Wmo.cliënten..aantal.")]
+    ['zorgwmoclienten', 'wmoclienten', 'clienten']
     """
+    words = r_words(name)
+    if words is not None:
+        folded = [_word_key(_fold(w), strip_suffix=False) for w in words]
+        return [("".join(folded[i:]), len(folded) - i) for i in range(len(folded)) if "".join(folded[i:])]
     parts = _parts(name)
     keys: list[tuple[str, int]] = []
     for n in range(len(parts), 0, -1):
@@ -317,7 +356,11 @@ def read_table(path: Path) -> pd.DataFrame:
         raise InputError(f"bestand niet gevonden: {path}")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
+            header = pd.read_excel(path, dtype=str, header=None, nrows=1, keep_default_na=False).iloc[0].tolist()
+            _refuse_duplicate_headers(header, path)
             return pd.read_excel(path, dtype=str, keep_default_na=False)
+        except InputError:
+            raise
         except Exception as exc:
             raise InputError(f"{path.name}: kan het Excel-bestand niet lezen ({exc})") from exc
     text = _decode(path.read_bytes())
@@ -325,10 +368,33 @@ def read_table(path: Path) -> pd.DataFrame:
     sep = max([";", ",", "\t"], key=first.count)
     if first.count(sep) == 0:
         raise InputError(f"{path.name}: geen tabel met kolommen herkend (scheidingsteken ; , of tab)")
+    _refuse_duplicate_headers(next(csv.reader([first.strip("\r")], delimiter=sep)), path)
     try:
         return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except Exception as exc:
         raise InputError(f"{path.name}: kan de CSV niet lezen ({exc})") from exc
+
+
+def _refuse_duplicate_headers(header, path: Path) -> None:
+    """Two columns with the same name are two figures under one name: refused, never renamed silently.
+
+    Examples
+    --------
+    >>> _refuse_duplicate_headers(["buurtcode", "meldingen", " Meldingen"], Path("x.csv"))
+    Traceback (most recent call last):
+    ...
+    sociale_kaart.errors.InputError: x.csv: de kolomnaam 'meldingen' staat 2 keer in de kop (kolommen 2 en 3); geef elke kolom een eigen naam
+    """
+    seen: dict[str, list[int]] = {}
+    for number, name in enumerate(header, 1):
+        key = str(name).strip().casefold()
+        if key:
+            seen.setdefault(key, []).append(number)
+    for key, numbers in seen.items():
+        if len(numbers) > 1:
+            raise InputError(f"{path.name}: de kolomnaam {str(header[numbers[0] - 1]).strip()!r} staat "
+                             f"{len(numbers)} keer in de kop (kolommen {' en '.join(map(str, numbers))}); geef elke "
+                             "kolom een eigen naam")
 
 
 def _decode(data: bytes) -> str:
@@ -363,7 +429,7 @@ def _file_type(path: Path) -> str:
 def _read_grids(path: Path) -> list[_Grid]:
     kind = _file_type(path)
     if kind == "CSV":
-        return [_grid_from_rows(_csv_rows(path), path.name, kind)]
+        return [_csv_grid(path)]
     if kind == "XLSX":
         try:
             sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
@@ -405,17 +471,6 @@ def _read_grids(path: Path) -> list[_Grid]:
     return [_frame_grid(frame, path.name if len(frames) == 1 else f"{path.name} (laag {layer})",
                         "Shapefile" if kind in ("Shapefile", "DBF") else kind)
             for layer, frame in frames]
-
-
-def _csv_rows(path: Path) -> list[list[str]]:
-    text = _decode(path.read_bytes())
-    sep = _separator(text)
-    if sep is None:
-        raise InputError(f"{path.name}: geen tabel met kolommen herkend (scheidingsteken ; , of tab)")
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    except csv.Error as exc:
-        raise InputError(f"{path.name}: kan de CSV niet lezen ({exc})") from exc
 
 
 def _separator(text: str) -> str | None:
@@ -493,6 +548,14 @@ def _grid_from_rows(rows: list[list], source: str, file_type: str) -> _Grid:
     """Find the header rows (title, group, label and unit rows) above the first data row."""
     width = max((len(r) for r in rows), default=0)
     rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    names, start = _header(rows, width, source)
+    body = [rows[i] for i in range(start, len(rows))]
+    data = pd.DataFrame(body or None, columns=range(width), dtype=object)
+    return _body(names, data, [start + i + 1 for i in range(len(body))], source, file_type)
+
+
+def _header(rows: list[list], width: int, source: str) -> tuple[list[str], int]:
+    """Column names (label paths) and the index of the first data row: the first row with a code or number."""
     start = next((i for i, r in enumerate(rows) if any(
         isinstance(v, (int, float, np.number)) and _filled(v) or isinstance(v, str) and (
             _CODE_CELL.fullmatch(v) or is_number_text(v)) for v in r)), None)
@@ -515,15 +578,75 @@ def _grid_from_rows(rows: list[list], source: str, file_type: str) -> _Grid:
         label = str(header[-1][j]).strip() if _filled(header[-1][j]) else ""
         parts = [g[j] for g in groups if g[j] and g[j] != label] + ([label] if label else [])
         names.append("/".join(dict.fromkeys(parts)) or f"kolom {j + 1}")
-    body, numbers = [], []
-    for i in range(start, len(rows)):
-        filled = _first_filled(rows[i], 2)
-        if not filled or (len(filled) == 1 and not (isinstance(filled[0], str) and _CODE_CELL.fullmatch(filled[0]))):
-            continue  # empty lines, titles and footers ("Bron: CBS")
-        body.append(rows[i])
-        numbers.append(i + 1)
-    data = pd.DataFrame(body or None, columns=range(width), dtype=object)
-    return _Grid(names, data, numbers, source, file_type)
+    return names, start
+
+
+def _body(names: list[str], data: pd.DataFrame, numbers: list[int], source: str, file_type: str) -> _Grid:
+    """The data rows: empty lines, titles and footers ("Bron: CBS": one cell that is no code) are no data."""
+    text = data.astype("string")
+    mask = np.column_stack([text[c].str.strip().ne("").fillna(False).to_numpy(dtype=bool) for c in text.columns]) \
+        if len(data.columns) else np.zeros((len(data), 0), dtype=bool)
+    filled = mask.sum(axis=1)
+    keep = filled > 0
+    for i in np.flatnonzero(filled == 1):
+        value = data.iat[i, int(mask[i].argmax())]
+        keep[i] = isinstance(value, str) and bool(_CODE_CELL.fullmatch(value))
+    data = data[keep].reset_index(drop=True)
+    return _Grid(names, data, [n for n, k in zip(numbers, keep) if k], source, file_type)
+
+
+def _csv_grid(path: Path) -> _Grid:
+    """A CSV read lean: the header from its first lines, then only the columns a KWB name matches.
+
+    A whole-country table with every column would otherwise be held as text, cell by cell (20 times
+    its size in memory); the file is parsed from disk (never held whole as text), the columns nobody
+    reads are skipped, and the others are held as categories (counts rounded to 5 repeat a lot).
+    """
+    encoding = _encoding(path)
+    with open(path, encoding=encoding, newline="") as handle:
+        head_text = "".join(itertools.islice(handle, _HEAD_ROWS))
+    sep = _separator(head_text)
+    if sep is None:
+        raise InputError(f"{path.name}: geen tabel met kolommen herkend (scheidingsteken ; , of tab)")
+    try:
+        head = list(csv.reader(io.StringIO(head_text, newline=""), delimiter=sep))
+    except csv.Error as exc:
+        raise InputError(f"{path.name}: kan de CSV niet lezen ({exc})") from exc
+    width = max((len(r) for r in head), default=0)
+    names, start = _header([list(r) + [None] * (width - len(r)) for r in head], width, path.name)
+    probe = _Grid(names, pd.DataFrame(columns=range(width), dtype=object), [], path.name, "CSV")
+    wanted = sorted({position for places in _match(probe).values() for position, _n in places})
+    try:
+        chunks = pd.read_csv(path, encoding=encoding, sep=sep, header=None, names=list(range(width)),
+                             usecols=wanted or [0], skiprows=start, dtype=str, keep_default_na=False,
+                             na_filter=False, skip_blank_lines=False, engine="c", chunksize=20_000)
+        # Per chunk, each distinct text is kept once (counts rounded to 5 repeat a lot).
+        data = pd.concat([chunk.apply(lambda column: column.astype("category")) for chunk in chunks],
+                         ignore_index=True)
+    except (ValueError, pd.errors.ParserError):  # ragged rows: the careful reader reads every cell
+        text = _decode(path.read_bytes())
+        return _grid_from_rows(list(csv.reader(io.StringIO(text, newline=""), delimiter=sep)), path.name, "CSV")
+    data = data.apply(lambda column: column.astype(object))
+    return _body(names, data, [start + i + 1 for i in range(len(data))], path.name, "CSV")
+
+
+def _encoding(path: Path) -> str:
+    """The encoding :func:`_decode` would choose, found without holding the file as text."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+#: Lines of a CSV read to find its header (title, group, label and unit rows come first).
+_HEAD_ROWS = 200
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -630,8 +753,8 @@ def _naming(grid: _Grid, found: dict[str, list[tuple[int, int]]], mapping: dict[
     votes = []
     for stable, position in mapping.items():
         name = grid.names[position]
-        if "/" in name or "(" in name or " " in name.strip():
-            votes.append("statline")
+        if "/" in name or "(" in name or " " in name.strip() or r_words(name) is not None:
+            votes.append("statline")  # also as R re-saves them (dots for spaces, slashes and parentheses)
             continue
         key = next((k for k, _n in column_keys(name) if k in _POOL), None)
         forms = [form for s, form in _POOL.get(key, []) if s == stable]

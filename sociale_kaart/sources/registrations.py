@@ -56,6 +56,11 @@ _CODE_NAMES = ("buurtcode", "buurt_code", "bu_code", "buurt", "codering")
 _CATEGORY_NAMES = ("voorziening", "regeling", "categorie", "soort", "product")
 _XY_NAMES = (("x", "y"), ("rd_x", "rd_y"), ("x_rd", "y_rd"), ("xcoord", "ycoord"))
 _LONLAT_NAMES = (("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"))
+#: Columns that say when a record (or a count) is from: one extract counts one period.
+_PERIOD_NAMES = ("datum", "peildatum", "meldingsdatum", "registratiedatum", "begindatum", "startdatum",
+                 "ingangsdatum", "datum_melding", "jaar", "periode", "maand", "kwartaal")
+#: Where the Netherlands lies: (low, high) of RD New x and y, and of longitude and latitude.
+_NL_RANGES = {"rd": ((0.0, 300_000.0), (289_000.0, 630_000.0)), "lonlat": ((3.2, 7.3), (50.7, 53.6))}
 
 
 @dataclass
@@ -68,14 +73,19 @@ class RegistrationSummary:
     geplaatst: int
     niet_geplaatst: int
     reden: str = ""
+    periode: str = ""  #: the one year the records are of, read from their date or year column
 
     def to_dict(self) -> dict:
         return dict(vars(self))
 
     def to_text(self) -> str:
-        text = f"Registratie {self.bron} ({self.vorm}): ca. {self.records} regels, ca. {self.geplaatst} in een buurt geplaatst"
-        if self.niet_geplaatst:
+        period = f", periode {self.periode}" if self.periode else ""
+        text = (f"Registratie {self.bron} ({self.vorm}{period}): ca. {self.records} regels, ca. {self.geplaatst} in een "
+                "buurt geplaatst")
+        if self.vorm.startswith("regels") and self.reden:  # the reason belongs to the unplaced, however few
             text += f", ca. {self.niet_geplaatst} niet geplaatst ({self.reden})"
+        elif self.niet_geplaatst:
+            text += f", ca. {self.niet_geplaatst} niet geplaatst"
         elif self.reden:
             text += f" ({self.reden})"
         return text
@@ -140,18 +150,20 @@ def read_registrations(
     fast = _read_coordinates_fast(path)
     if fast is not None:
         raw, xy, category = fast
+        period = record_period(raw, path)
         table, labels, summary = _place_by_coordinates(raw, xy, category, buurten, path, False)
-        return _finish(table, labels, summary, buurten, path)
+        return _finish(table, labels, summary, buurten, path, period)
     raw = read_table(path)
     raw.columns = [str(c).strip() for c in raw.columns]
     lower = {c.lower(): c for c in raw.columns}
     code_col = next((lower[n] for n in _CODE_NAMES if n in lower), None)
     category = next((lower[n] for n in _CATEGORY_NAMES if n in lower), None)
+    period = record_period(raw, path)
     decimal_comma = _uses_decimal_comma(raw)
 
     if code_col is not None:
         codes = normalise_buurtcodes(raw[code_col], path.name)
-        others = [c for c in raw.columns if c not in (code_col, category)]
+        others = [c for c in raw.columns if c not in (code_col, category, period.column)]
         counts_cols = [c for c in others if _is_numeric(raw[c], decimal_comma)]
         if counts_cols and category is None:
             frame = pd.DataFrame({"buurtcode": codes})
@@ -185,10 +197,10 @@ def read_registrations(
             f"{path.name}: geen kolom buurtcode, geen coördinaten (x/y of lon/lat) en geen "
             "postcode + huisnummer gevonden; zie README, 'Eigen registraties'"
         )
-    return _finish(table, labels, summary, buurten, path)
+    return _finish(table, labels, summary, buurten, path, period)
 
 
-def _finish(table, labels, summary, buurten, path: Path) -> Registration:
+def _finish(table, labels, summary, buurten, path: Path, period: "Period | None" = None) -> Registration:
     if summary.vorm.startswith("regels") and buurten is not None:
         # Records are complete: a buurt without records has zero, not an unknown number.
         table = table.set_index("buurtcode").reindex(
@@ -213,12 +225,14 @@ def _finish(table, labels, summary, buurten, path: Path) -> Registration:
     if notes:
         summary = dataclasses.replace(summary, reden="; ".join([*filter(None, [summary.reden]), *notes]))
     table = table.rename(columns=renamed)
+    if period is not None and period.year is not None:
+        summary = dataclasses.replace(summary, periode=str(period.year))
     return Registration(
         counts=table,
         labels={renamed[c]: _label(labels.get(c, c)) for c in renamed},
         summary=summary,
         source=path.name,
-        year=year_from_name(path),
+        year=period.year if period is not None and period.year is not None else year_from_name(path),
     )
 
 
@@ -241,6 +255,66 @@ def check_new_columns(reg: Registration, earlier) -> None:
                 raise InputError(f"{reg.source}: kolom {col} en kolom {other} van een eerder bestand zijn een aantal "
                                  "en het cijfer per inwoners ervan; geef alleen aantallen (de toolkit rekent het "
                                  "cijfer per 1.000 inwoners zelf uit)")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The date or year column of an extract (None: it has none) and the one year its values lie in."""
+
+    column: str | None
+    year: int | None
+
+
+def record_period(raw: pd.DataFrame, path: Path, *, today=None) -> Period:
+    """The one year the rows of an extract are of, from its date or year column.
+
+    An extract counts one period: values spread over several years, dates in the future and values
+    that are no date or year are refused, naming the column and row.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"datum": ["2024-03-01", "15-11-2024", "", "2024"]})
+    >>> record_period(rows, Path("x.csv"))
+    Period(column='datum', year=2024)
+    >>> record_period(pd.DataFrame({"datum": ["31-12-2023", "01-01-2024"]}), Path("x.csv"))
+    Traceback (most recent call last):
+    ...
+    sociale_kaart.errors.InputError: x.csv: kolom 'datum' loopt over 2 jaren (2023 en 2024); een registratie telt één periode: splits het extract per jaar
+    """
+    import datetime
+
+    today = today or datetime.date.today()
+    lower = {str(c).strip().lower(): c for c in raw.columns}
+    column = next((lower[n] for n in _PERIOD_NAMES if n in lower), None)
+    if column is None:
+        return Period(None, None)
+    text = raw[column].astype("string").str.strip()
+    known = text.notna() & ~text.isin(list(MISSING_TOKENS)) & text.ne("")
+    parts = text[known].str.extract(
+        r"^(?:(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?:[ T].*)?"
+        r"|(?P<dd>\d{1,2})[-/.](?P<dm>\d{1,2})[-/.](?P<dy>\d{4})"
+        r"|(?P<y>\d{4})(?:\s*-?\s*(?:[QK]W?|M)?\s*(?P<p>\d{1,2}))?)$")
+    year = parts["iy"].fillna(parts["dy"]).fillna(parts["y"])
+    bad = year.isna()
+    if bad.any():
+        row = int(np.flatnonzero(known.to_numpy())[np.flatnonzero(bad.to_numpy())[0]])
+        raise InputError(f"{path.name}: kolom {str(column)!r} rij {row + 2}: {text.iloc[row]!r} is geen datum of jaar")
+    years = year.astype(int)
+    month = parts["im"].fillna(parts["dm"]).astype(float)
+    day = parts["id"].fillna(parts["dd"]).astype(float)
+    stamp = years * 10000 + month.fillna(1) * 100 + day.fillna(1)
+    future = (stamp > today.year * 10000 + today.month * 100 + today.day) | (years > today.year)
+    if future.any():
+        row = int(np.flatnonzero(known.to_numpy())[np.flatnonzero(future.to_numpy())[0]])
+        raise InputError(f"{path.name}: kolom {str(column)!r} rij {row + 2}: {text.iloc[row]!r} ligt in de toekomst; "
+                         "klopt de datum (dag-maand-jaar)?")
+    distinct = sorted(set(years))
+    if len(distinct) > 1:
+        shown = (", ".join(map(str, distinct[:-1])) + f" en {distinct[-1]}" if len(distinct) <= 3
+                 else f"{distinct[0]} tot en met {distinct[-1]}")
+        raise InputError(f"{path.name}: kolom {str(column)!r} loopt over {len(distinct)} jaren ({shown}); een registratie "
+                         "telt één periode: splits het extract per jaar")
+    return Period(str(column), distinct[0] if distinct else None)
 
 
 def _count_records(assigned: pd.DataFrame, raw: pd.DataFrame, category: str | None, path: Path):
@@ -291,6 +365,9 @@ def _read_coordinates_fast(path: Path):
     first = text.split("\n", 1)[0].strip("\r")
     sep = max([";", ",", "\t"], key=first.count)
     header = [c.strip().strip('"') for c in first.split(sep)]
+    from .kwb import _refuse_duplicate_headers
+
+    _refuse_duplicate_headers(header, path)
     lower = {c.lower(): c for c in header}
     if any(n in lower for n in _CODE_NAMES):
         return None
@@ -305,10 +382,12 @@ def _read_coordinates_fast(path: Path):
     decimal = "," if _uses_decimal_comma(sample) else "."
     if decimal == "," and sep == ",":
         return None
-    usecols = [*xy, *([category] if category else [])]
+    period = next((lower[n] for n in _PERIOD_NAMES if n in lower), None)
+    texts = [c for c in (category, period) if c]
+    usecols = [*xy, *texts]
     try:
         raw = pd.read_csv(path, sep=sep, decimal=decimal, encoding=encoding, usecols=usecols, engine="c",
-                          dtype={xy[0]: float, xy[1]: float, **({category: str} if category else {})},
+                          dtype={xy[0]: float, xy[1]: float, **{c: str for c in texts}},
                           na_values=["", ".", "-", "x", "X", "?"], keep_default_na=False)
     except (ValueError, pd.errors.ParserError):
         return None
@@ -321,7 +400,9 @@ def _place_by_coordinates(raw, xy, category, buurten, path, decimal_comma):
     xcol, ycol = xy
     x = raw[xcol].to_numpy(dtype=float) if raw[xcol].dtype == float else to_number(raw[xcol], decimal_comma).to_numpy()
     y = raw[ycol].to_numpy(dtype=float) if raw[ycol].dtype == float else to_number(raw[ycol], decimal_comma).to_numpy()
-    if xcol.lower() in ("lon", "longitude", "lng"):
+    lonlat = xcol.lower() in ("lon", "longitude", "lng")
+    _refuse_swapped(x, y, xcol, ycol, lonlat, path)
+    if lonlat:
         from pyproj import Transformer
 
         x, y = Transformer.from_crs("EPSG:4326", buurten.crs, always_xy=True).transform(x, y)
@@ -338,6 +419,35 @@ def _place_by_coordinates(raw, xy, category, buurten, path, decimal_comma):
         "zonder geldige coördinaten of buiten de buurtgrenzen",
     )
     return table, labels, summary
+
+
+def _refuse_swapped(x: np.ndarray, y: np.ndarray, xcol: str, ycol: str, lonlat: bool, path: Path) -> None:
+    """Coordinates that lie in the Netherlands only with the two columns exchanged are named as such.
+
+    Examples
+    --------
+    >>> _refuse_swapped(np.array([51.92, 51.91, 51.93]), np.array([4.25, 4.24, 4.26]), "lon", "lat", True, Path("m.csv"))
+    Traceback (most recent call last):
+    ...
+    sociale_kaart.errors.InputError: m.csv: de kolommen 'lon' en 'lat' zijn verwisseld: 'lon' is meestal 51,92 en 'lat' 4,25, terwijl Nederland ligt op lon 3,2 tot 7,3 en lat 50,7 tot 53,6; wissel de kolomnamen om
+    """
+    from ..texts import nl_number
+
+    finite = np.isfinite(x) & np.isfinite(y)
+    if not finite.any():
+        return
+    (xlo, xhi), (ylo, yhi) = _NL_RANGES["lonlat" if lonlat else "rd"]
+    xs, ys = x[finite], y[finite]
+    fits = np.mean((xs >= xlo) & (xs <= xhi) & (ys >= ylo) & (ys <= yhi))
+    swapped = np.mean((ys >= xlo) & (ys <= xhi) & (xs >= ylo) & (xs <= yhi))
+    if swapped > 0.5 and swapped > fits:
+        decimals = 2 if lonlat else 0
+        raise InputError(
+            f"{path.name}: de kolommen {xcol!r} en {ycol!r} zijn verwisseld: {xcol!r} is meestal "
+            f"{nl_number(float(np.median(xs)), decimals)} en {ycol!r} {nl_number(float(np.median(ys)), decimals)}, "
+            f"terwijl Nederland ligt op {xcol} {nl_number(xlo, 1 if lonlat else 0)} tot {nl_number(xhi, 1 if lonlat else 0)} "
+            f"en {ycol} {nl_number(ylo, 1 if lonlat else 0)} tot {nl_number(yhi, 1 if lonlat else 0)}; wissel de "
+            "kolomnamen om")
 
 
 def place_points(x: np.ndarray, y: np.ndarray, polygons) -> np.ndarray:

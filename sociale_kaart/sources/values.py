@@ -31,7 +31,7 @@ from ..errors import InputError
 #: CBS codes unknown or secret values as large negative numbers (-99999999, -99997, ...).
 CBS_SENTINEL_MAX = -99990
 #: Cells that mean "no figure", after stripping spaces.
-MISSING_TOKENS = frozenset({"", ".", "x", "X", "-", "?"})
+MISSING_TOKENS = frozenset({"", ".", "x", "X", "-", "?", "NA", "N/A", "NaN", "nan", "#N/A", "#N/B"})
 DUTCH, POINT = "nl", "en"
 
 _SIGN = r"[+-]?"
