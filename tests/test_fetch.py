@@ -34,7 +34,9 @@ RD = "http://www.opengis.net/def/crs/EPSG/0/28992"
 RD_QUOTED = "http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F28992"
 TABLES = {2013: "82339NED", 2014: "82931NED", 2015: "83220NED", 2016: "83487NED", 2017: "83765NED",
           2018: "84286NED", 2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
-          2023: "85618NED", 2024: "85984NED", 2025: "86165NED"}
+          2023: "85618NED", 2024: "85984NED", 2025: "86165NED", 2026: "86358NED"}
+CATALOG = ("https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$select=Identifier,Title,Period,Modified,"
+           "OutputStatus,Language&$filter=substringof('Kerncijfers%20wijken%20en%20buurten',Title)")
 HIST = "https://api.pdok.nl/cbs/wijken-en-buurten-historisch/ogc/v1"
 
 
@@ -67,6 +69,7 @@ def matches(expression: str, row: dict) -> bool:
     py = re.sub(r"startswith\((\w+),'([^']*)'\)",
                 lambda m: f"str(row.get({m.group(1)!r}) or '').startswith({m.group(2)!r})", expression)
     py = re.sub(r"(\w+) eq '([^']*)'", lambda m: f"(row.get({m.group(1)!r}) == {m.group(2)!r})", py)
+    py = re.sub(r"substringof\('([^']*)',(\w+)\)", lambda m: f"({m.group(1)!r} in str(row.get({m.group(2)!r}) or ''))", py)
     return bool(eval(py, {"__builtins__": {}}, {"row": row, "str": str}))  # noqa: S307 (our own URLs)
 
 
@@ -103,13 +106,19 @@ class Services:
         Per OGC API base: whether the items endpoint accepts ``gemeentecode`` (else 400).
     """
 
-    def __init__(self, *, pdok_limit=1000, odata_page=10_000, next_keeps_query=True, queryables=None, filters=None):
+    def __init__(self, *, pdok_limit=1000, odata_page=10_000, next_keeps_query=True, queryables=None, filters=None,
+                 map_2026=None):
         self.urls: list[str] = []
+        self.catalog = fresh("cbs_catalog_tables.json")["value"]
+        #: The 2026 service (collections buurten and gemeenten) and its ATOM GeoPackage: level -> features,
+        #: built by a test from the real 2024 map (see map_2026()); without it, 2026 is not served.
+        self.map_2026 = map_2026
+        self.gpkg_2026: bytes | None = None
         self.pdok_limit = pdok_limit
         self.page_rows = odata_page
         self.next_keeps_query = next_keeps_query
-        self.queryables = {**{y: "met" for y in (2023, 2024, 2025)}, "historisch": "met", **(queryables or {})}
-        self.filters = {**{y: True for y in (2023, 2024, 2025)}, "historisch": True, **(filters or {})}
+        self.queryables = {**{y: "met" for y in (2023, 2024, 2025, 2026)}, "historisch": "met", **(queryables or {})}
+        self.filters = {**{y: True for y in (2023, 2024, 2025, 2026)}, "historisch": True, **(filters or {})}
         self.failures: list[tuple[str, list]] = []
         self.kwb_rows: dict[str, list[dict]] = {}
         self.politie_rows = fresh("politie_47018NED_TypedDataSet.json")["value"]
@@ -138,7 +147,18 @@ class Services:
         return handler(parts, query)
 
     # -- PDOK OGC API (gokoala) --
+    def years(self) -> tuple[int, ...]:
+        """The years with a service of their own."""
+        return (2023, 2024, 2025) + ((2026,) if self.map_2026 else ())
+
+    def collections(self, service) -> list[str]:
+        if service == "historisch":
+            return [c["id"] for c in recorded("pdok_historisch_collections.json")["collections"]]
+        return ["buurten", "gemeenten"] if service == 2026 else ["buurten", "wijken", "gemeenten"]
+
     def features(self, service: str, collection: str) -> list[dict]:
+        if service == 2026:
+            return json.loads(json.dumps(self.map_2026[collection]))
         level = "buurten" if collection.startswith("buurten") else "wijken"
         names = [f"pdok_2024_{level}_GM0556.json", f"pdok_2024_{level}_GM0622.json"]
         if service == "historisch":
@@ -151,12 +171,15 @@ class Services:
         service = m.group(1) if m.group(1) == "historisch" else int(m.group(1))
         rest = m.group(2)
         base = f"https://api.pdok.nl/cbs/wijken-en-buurten-{m.group(1)}/ogc/v1"
-        if service != "historisch" and service not in (2023, 2024, 2025):
+        if service != "historisch" and service not in self.years():
             return problem(404, "Not Found")
         if rest == "/collections" and service == "historisch":
             return answer(fresh("pdok_historisch_collections.json"))
-        known = {"buurten", "wijken", "gemeenten"} if service != "historisch" else \
-            {c["id"] for c in recorded("pdok_historisch_collections.json")["collections"]}
+        if rest == "/collections":
+            template = recorded("pdok_historisch_collections.json")["collections"][0]
+            return answer({"links": [], "collections": [{**template, "id": c, "title": c.capitalize()}
+                                                        for c in self.collections(service)]})
+        known = set(self.collections(service))
         m2 = re.fullmatch(r"/collections/([^/]+)/(items|queryables)", rest)
         if not m2 or m2.group(1) not in known:
             return problem(404, f"collection not found: {rest}")
@@ -201,6 +224,21 @@ class Services:
 
     # -- PDOK ATOM --
     def atom(self, parts, query):
+        new = re.fullmatch(r"/cbs/wijken-en-buurten-(\d{4})/atom/(index\.xml|dataset\.xml|downloads/(.+\.gpkg))", parts.path)
+        if new and new.group(1) == "2026" and self.gpkg_2026:  # where the 2026 download moved to
+            feed = recorded("pdok_atom_2016_index.xml").replace("wijkenbuurten/2016", "wijken-en-buurten-2026") \
+                .replace("wijkenbuurten_2016.xml", "dataset.xml").replace("2016", "2026")
+            if new.group(2) == "index.xml":
+                return answer(feed.encode(), headers={"Content-Type": "application/atom+xml"})
+            if new.group(3) is None:
+                dataset = recorded("pdok_atom_2016_dataset.xml").replace("wijkenbuurten/2016", "wijken-en-buurten-2026") \
+                    .replace("wijkenbuurten_2016_v3.gpkg", "WijkBuurtkaart_2026_v0.gpkg").replace("2016", "2026")
+                return answer(dataset.encode(), headers={"Content-Type": "application/atom+xml"})
+            assert new.group(3) == "WijkBuurtkaart_2026_v0.gpkg", new.group(3)
+            self.downloads += 1
+            return answer(self.gpkg_2026, headers={"Content-Type": "application/geopackage+sqlite3"})
+        if new or "/2026/" in parts.path:
+            return answer(b"<html>Not Found</html>", 404, {"Content-Type": "text/html"})
         m = re.fullmatch(r"/cbs/wijkenbuurten/(\d{4})/atom/(index\.xml|wijkenbuurten_\d{4}\.xml|downloads/(.+\.gpkg))", parts.path)
         if not m:
             return answer(b"<html>Not Found</html>", 404, {"Content-Type": "text/html"})
@@ -219,7 +257,8 @@ class Services:
             return self.kwb_rows[table]
         names = {"83487NED": ["cbs_v3_83487NED_TypedDataSet_GM0606.json"],
                  "84583NED": ["cbs_v3_84583NED_TypedDataSet_GM0363.json"]}.get(table, [])
-        names += ["cbs_v3_85984NED_TypedDataSet_GM0556.json", "cbs_v3_85984NED_TypedDataSet_gemeenten.json"]
+        source = "86358NED" if table == "86358NED" else "85984NED"
+        names += [f"cbs_v3_{source}_TypedDataSet_GM0556.json", f"cbs_v3_{source}_TypedDataSet_gemeenten.json"]
         rows, seen = [], set()
         for name in names:
             for row in fresh(name)["value"]:
@@ -237,13 +276,17 @@ class Services:
         return doc
 
     def cbs_v3(self, parts, query):
+        if parts.path == "/ODataCatalog/Tables":
+            keys = set(self.catalog[0])
+            return self.odata_page(parts, query, self.catalog, keys, "https://opendata.cbs.nl/ODataCatalog/Tables")
         m = re.fullmatch(r"/ODataFeed/(?:odata|OData)/(\w+)/(\w+)/?", parts.path)
         assert m, parts.path
         table, entity = m.groups()
         if query.get("$format") != "json":
             return answer(b"<feed/>", 200, {"Content-Type": "application/atom+xml"})
         if entity == "TableInfos":
-            doc = fresh("cbs_v3_85984NED_TableInfos.json")
+            own = RECORDED / f"cbs_v3_{table}_TableInfos.json"
+            doc = fresh(own.name if own.exists() else "cbs_v3_85984NED_TableInfos.json")
             doc["value"][0]["Identifier"] = table
             return answer(doc)
         if entity == "DataProperties":
@@ -266,9 +309,9 @@ class Services:
         if select:
             rows = [{k: r.get(k) for k in select} for r in rows]
         skip = int(query.get("$skip", 0))
-        page = rows[skip: skip + self.page_rows]
+        page = rows[skip: skip + min(self.page_rows, int(query.get("$top", self.page_rows)))]
         doc = {("@odata.context" if v4 else "odata.metadata"): next_base + "$metadata", "value": page}
-        if skip + self.page_rows < len(rows):
+        if skip + self.page_rows < len(rows) and "$top" not in query:
             kept = [(k, v) for k, v in query.items() if k != "$skip"] if self.next_keeps_query else [("$format", "json")]
             doc["@odata.nextLink" if v4 else "odata.nextLink"] = next_base + "?" + "&".join(
                 f"{k}={urllib.parse.quote(v)}" for k, v in kept + [("$skip", str(skip + self.page_rows))])
@@ -288,16 +331,20 @@ class Services:
         rows = fresh("cbs_v4_85984NED_Observations_GM0556.json")["value"]
         return self.odata_page(parts, query, rows, set(), "https://datasets.cbs.nl/odata/v1/CBS/85984NED/Observations", v4=True)
 
-    # -- Politie 47018NED --
+    # -- Politie 47018NED (crime) and 47024NED (overlast) --
     def politie(self, parts, query):
-        m = re.fullmatch(r"/ODataFeed/OData/47018NED/(\w+)/?", parts.path)
+        m = re.fullmatch(r"/ODataFeed/OData/(47018NED|47024NED)/(\w+)/?", parts.path)
         assert m, parts.path
-        entity = m.group(1)
-        if entity in ("Perioden", "DataProperties"):
-            return answer(fresh(f"politie_47018NED_{entity}.json"))
+        table, entity = m.groups()
+        if entity in ("Perioden", "DataProperties", "Overlast"):
+            return answer(fresh(f"politie_{table}_{entity}.json"))
         assert entity == "TypedDataSet"
-        keys = {p["Key"] for p in recorded("politie_47018NED_DataProperties.json")["value"] if p["Key"]} | {"ID"}
-        return self.odata_page(parts, query, self.politie_rows, keys, "https://dataderden.cbs.nl/ODataFeed/OData/47018NED/TypedDataSet/")
+        keys = {p["Key"] for p in recorded(f"politie_{table}_DataProperties.json")["value"] if p["Key"]} | {"ID"}
+        rows = self.politie_rows if table == "47018NED" else self.overlast_rows()
+        return self.odata_page(parts, query, rows, keys, f"https://dataderden.cbs.nl/ODataFeed/OData/{table}/TypedDataSet/")
+
+    def overlast_rows(self) -> list[dict]:
+        return fresh("politie_47024NED_TypedDataSet.json")["value"]
 
     # -- Leefbaarometer WFS (GeoServer) --
     def leefbaarometer(self, parts, query):
@@ -305,10 +352,14 @@ class Services:
         assert (query["service"], query["request"], query["outputFormat"]) == ("WFS", "GetFeature", "application/json")
         if query["typeNames"] != "lbm3:buurtscore24":
             return answer(b"<ows:ExceptionReport>Feature type unknown</ows:ExceptionReport>", 400, {"Content-Type": "text/xml"})
-        prefixes = re.findall(r"bu_code LIKE '(\w+)%'", query["cql_filter"])
-        assert " OR ".join(f"bu_code LIKE '{p}%'" for p in prefixes) == query["cql_filter"]
+        # The live layer has no bu_code: a filter on it is an error of GeoServer (the buurtcode is in id).
+        prefixes = re.findall(r"id LIKE '(\w+)%'", query["cql_filter"])
+        if " OR ".join(f"id LIKE '{p}%'" for p in prefixes) != query["cql_filter"] or not prefixes:
+            return answer(b'<ows:ExceptionReport><ows:Exception exceptionCode="NoApplicableCode"><ows:ExceptionText>'
+                          b'Illegal property name: bu_code</ows:ExceptionText></ows:Exception></ows:ExceptionReport>',
+                          400, {"Content-Type": "text/xml"})
         doc = fresh("leefbaarometer_buurtscore24.json")
-        rows = [f for f in doc["features"] if any(f["properties"]["bu_code"].startswith(p) for p in prefixes)]
+        rows = [f for f in doc["features"] if any(f["properties"]["id"].startswith(p) for p in prefixes)]
         start, count = int(query.get("startIndex", 0)), int(query["count"])
         page = rows[start: start + count]
         doc.update(features=page, totalFeatures=len(rows), numberMatched=len(rows), numberReturned=len(page))
@@ -331,37 +382,55 @@ SELECT_2024 = ("Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_0Tot15
                "Koopwoningen_47,HuurwoningenTotaal_48,InBezitWoningcorporatie_49,GemiddeldInkomenPerInwoner_78,"
                "k_40HuishoudensMetLaagsteInkomen_84,PersonenPerSoortUitkeringBijstand_87,JongerenMetJeugdzorgInNatura_91,"
                "PercentageJongerenMetJeugdzorg_92,WmoClienten_93,WmoClientenRelatief_94,MateVanStedelijkheid_120")
-#: The columns of the 2016 and 2019 fixtures that the toolkit knows (by hand from their DataProperties).
+#: The columns of the 2016, 2019 and 2026 fixtures that the toolkit knows (by hand from their DataProperties).
 SELECT_OTHER = {
+    2026: "Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_0Tot15Jaar_8,k_15Tot25Jaar_9,k_25Tot45Jaar_10,"
+          "k_45Tot65Jaar_11,k_65JaarTot80Jaar_12,k_80JaarOfOuder_13,HuishoudensTotaal_30,Eenpersoonshuishoudens_31,"
+          "Woningvoorraad_36,Koopwoningen_48,HuurwoningenTotaal_49,InBezitWoningcorporatie_50,"
+          "GemiddeldInkomenPerInwoner_79,k_40HuishoudensMetLaagsteInkomen_85,PersonenPerSoortUitkeringBijstand_88,"
+          "JongerenMetJeugdzorgInNatura_92,PercentageJongerenMetJeugdzorg_93,WmoClienten_94,WmoClientenRelatief_95,"
+          "MateVanStedelijkheid_121",
     2016: "Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_0Tot15Jaar_8,k_15Tot25Jaar_9,k_25Tot45Jaar_10,"
           "k_45Tot65Jaar_11,k_65JaarOfOuder_12,HuishoudensTotaal_28,PersonenPerSoortUitkeringBijstand_76",
     2019: "Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_65JaarOfOuder_12,HuishoudensTotaal_28,WmoClienten_98",
 }
 
 
-def expected_urls(year: int, code: str = "GM0556") -> list[str]:
-    """The documented patterns, written out: PDOK per year 2023+, historisch (after /collections) or ATOM, CBS v3 feed."""
+def expected_urls(year: int, code: str = "GM0556", *, catalog: bool = True) -> list[str]:
+    """The documented patterns, written out: PDOK per year 2023+ (after its /collections), historisch (after
+    /collections) or ATOM, the CBS catalogue (once per cache), then the CBS v3 feed."""
+    return grenzen_urls(year, code) + ([CATALOG] if catalog else []) + kwb_urls(year, code)
+
+
+def grenzen_urls(year: int, code: str = "GM0556") -> list[str]:
     items = "/items?f=json&crs=" + RD_QUOTED + "&limit=1000&gemeentecode=" + code
     if year >= 2023:
         base = f"https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
-        grenzen = [f"{base}/collections/buurten/queryables?f=json", f"{base}/collections/buurten{items}",
-                   f"{base}/collections/wijken/queryables?f=json", f"{base}/collections/wijken{items}"]
-    elif year >= 2017:  # the fixture's historisch service lists buurten_<jaar> and wijken_<jaar> for 2017-2022
-        grenzen = [f"{HIST}/collections?f=json",
-                   f"{HIST}/collections/buurten_{year}/queryables?f=json", f"{HIST}/collections/buurten_{year}{items}",
-                   f"{HIST}/collections/wijken_{year}/queryables?f=json", f"{HIST}/collections/wijken_{year}{items}"]
-    else:
-        atom = f"https://service.pdok.nl/cbs/wijkenbuurten/{year}/atom"
-        grenzen = [f"{HIST}/collections?f=json", f"{atom}/index.xml", f"{atom}/wijkenbuurten_{year}.xml",
-                   f"{atom}/downloads/wijkenbuurten_{year}_v3.gpkg"]
+        levels = ("buurten",) if year == 2026 else ("buurten", "wijken")
+        return [f"{base}/collections?f=json"] + [u for level in levels for u in (
+            f"{base}/collections/{level}/queryables?f=json", f"{base}/collections/{level}{items}")]
+    if year >= 2017:  # the fixture's historisch service lists buurten_<jaar> and wijken_<jaar> for 2017-2022
+        return [f"{HIST}/collections?f=json",
+                f"{HIST}/collections/buurten_{year}/queryables?f=json", f"{HIST}/collections/buurten_{year}{items}",
+                f"{HIST}/collections/wijken_{year}/queryables?f=json", f"{HIST}/collections/wijken_{year}{items}"]
+    atom = f"https://service.pdok.nl/cbs/wijkenbuurten/{year}/atom"
+    return [f"{HIST}/collections?f=json", f"{atom}/index.xml", f"{atom}/wijkenbuurten_{year}.xml",
+            f"{atom}/downloads/wijkenbuurten_{year}_v3.gpkg"]
+
+
+def kwb_urls(year: int, code: str | None = "GM0556") -> list[str]:
+    """TableInfos, DataProperties and the TypedDataSet of the buurten of `code` (None: the gemeente rows)."""
     table = TABLES[year]
     region = "RegioS" if year == 2013 else "WijkenEnBuurten"
     select = f"{region}," + SELECT_OTHER.get(year, SELECT_2024)
-    flt = (f"startswith({region},'BU{code[2:]}') or startswith({region},'WK{code[2:]}') or {region} eq '{code}    ' "
-           f"or {region} eq 'NL00      '")
+    if code is None:
+        flt = f"startswith({region},'GM') or {region} eq 'NL00      '"
+    else:
+        flt = (f"startswith({region},'BU{code[2:]}') or startswith({region},'WK{code[2:]}') or {region} eq '{code}    ' "
+               f"or {region} eq 'NL00      '")
     feed = f"https://opendata.cbs.nl/ODataFeed/odata/{table}"
     query = urllib.parse.urlencode([("$format", "json"), ("$select", select), ("$filter", flt)], quote_via=urllib.parse.quote)
-    return grenzen + [f"{feed}/TableInfos?$format=json", f"{feed}/DataProperties?$format=json", f"{feed}/TypedDataSet?{query}"]
+    return [f"{feed}/TableInfos?$format=json", f"{feed}/DataProperties?$format=json", f"{feed}/TypedDataSet?{query}"]
 
 
 def same_urls(asked: list[str], expected: list[str]) -> bool:
@@ -580,11 +649,15 @@ def test_real_recorded_feed_pages(shared):
 
 def test_v4_observations_when_v3_fails(tmp_path):
     services = Services()
-    services.fail("opendata.cbs.nl", *[odata_error(503, "Service Unavailable")] * 4)
-    sleeps = []
-    client = client_for(services, sleeps)
-    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client)
-    assert sleeps == [1, 2, 4]
+    services.fail("opendata.cbs.nl", *[odata_error(503, "Service Unavailable")] * 8)  # the catalogue is down too
+    sleeps, messages = [], []
+    progress = Progress(quiet=False)
+    progress.say = messages.append
+    client = client_for(services, sleeps, progress)
+    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client, progress=progress)
+    assert sleeps == [1, 2, 4, 1, 2, 4]
+    assert any(m.startswith("CBS-catalogus niet gelezen (https://opendata.cbs.nl/ODataCatalog/Tables?") and
+               m.endswith("de ingebouwde tabelnummers tot en met 2026") for m in messages), messages
     v4 = [u for u in client.asked if "datasets.cbs.nl" in u]
     assert v4[-1].startswith("https://datasets.cbs.nl/odata/v1/CBS/85984NED/Observations?$filter=")
     assert "startswith(WijkenEnBuurten,'BU0556')" in urllib.parse.unquote(v4[-1])

@@ -59,21 +59,35 @@ from .codes import GEMEENTECODE
 
 # --- the services ------------------------------------------------------------------------------
 
-#: CBS table ids of the Kerncijfers Wijken en Buurten per year.
+#: CBS table ids of the Kerncijfers Wijken en Buurten per year, as known when this was written: the
+#: offline fallback. The CBS catalogue (:func:`kwb_tables`) is read first and wins, so that a new year
+#: or a re-issued table needs no code change.
 KWB_TABLES = {
     2013: "82339NED", 2014: "82931NED", 2015: "83220NED", 2016: "83487NED", 2017: "83765NED",
     2018: "84286NED", 2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
-    2023: "85618NED", 2024: "85984NED", 2025: "86165NED",
+    2023: "85618NED", 2024: "85984NED", 2025: "86165NED", 2026: "86358NED",
 }
 #: The region dimension of a KWB table, where it is not ``WijkenEnBuurten``.
 KWB_REGION = {2013: "RegioS"}
 YEARS = tuple(KWB_TABLES)
+#: The first year with a KWB table per buurt in one table (2009-2012 are combined in 70904NED).
+FIRST_YEAR = 2013
+
+#: The CBS OData v3 catalogue of tables (``Identifier``, ``Title``, ``Modified``, ...).
+CBS_CATALOG = "https://opendata.cbs.nl/ODataCatalog/Tables"
+#: What the catalogue's KWB entries are called: "Kerncijfers wijken en buurten 2024".
+KWB_TITLE = "Kerncijfers wijken en buurten"
+_KWB_TITLE_YEAR = re.compile(r"^\s*kerncijfers wijken en buurten,?\s+(\d{4})\s*$", re.IGNORECASE)
+#: How long a read catalogue is reused before it is asked again (``--vernieuw`` asks at once).
+CATALOG_DAYS = 7
 
 PDOK_API = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
 PDOK_HISTORISCH = "https://api.pdok.nl/cbs/wijken-en-buurten-historisch/ogc/v1"
-#: Years with a per-year OGC API service; older years are in the historisch service or the ATOM file.
-PDOK_API_YEARS = (2023, 2024, 2025)
+#: The first year with its own OGC API service; from this year on the service is probed by name.
+PDOK_API_FIRST = 2023
+#: ATOM feeds per year: the older path (2020-2025) and the one the 2026 map moved to; both are tried.
 PDOK_ATOM = "https://service.pdok.nl/cbs/wijkenbuurten/{year}/atom/index.xml"
+PDOK_ATOM_NEW = "https://service.pdok.nl/cbs/wijken-en-buurten-{year}/atom/index.xml"
 RD_NEW_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"
 PDOK_LIMIT = 1000
 
@@ -83,13 +97,17 @@ CBS_V4 = "https://datasets.cbs.nl/odata/v1/CBS/{table}"
 ODATA_PAGE = 10_000
 
 POLITIE_TABLE = "47018NED"
-POLITIE_FEED = "https://dataderden.cbs.nl/ODataFeed/OData/47018NED"
+POLITIE_FEED = "https://dataderden.cbs.nl/ODataFeed/OData/{table}"
+#: Registered *overlast* per buurt (Politie), the same dimensions as 47018NED with ``Overlast``.
+OVERLAST_TABLE = "47024NED"
 #: Code of all crime types together (``SoortMisdrijf`` is padded to 6 characters).
 CRIME_TOTAL = "0.0.0"
 
 LEEFBAAROMETER_WFS = "https://geo.leefbaarometer.nl/lbm3/ows"
 LEEFBAAROMETER_LAYER = "lbm3:buurtscore24"
 LEEFBAAROMETER_PAGE = 1000
+#: The property of a Leefbaarometer feature that holds the buurtcode (there is no ``bu_code``).
+LEEFBAAROMETER_CODE = "id"
 
 TIMEOUT_S = 60
 #: HTTP statuses worth another try.
@@ -139,14 +157,25 @@ class FetchRun:
     grenzen: Fetched
     kwb: Fetched
     grenzen_cijferjaar: Fetched | None = None  #: the map of the figures' year, when that differs
-    extra: tuple[Fetched, ...] = ()  #: gemeente rows of all gemeenten, crime, Leefbaarometer
+    extra: tuple[Fetched, ...] = ()  #: gemeente rows of all gemeenten, crime, overlast, Leefbaarometer
+    year: int | None = None  #: the year of the map
+    codes: tuple[str, ...] = ()  #: the gemeentecodes, names resolved
 
     @property
     def project_entries(self) -> dict[str, Path]:
-        """The ``[bronnen]`` keys of the project file and the paths to put there."""
+        """The ``[bronnen]`` keys of the project file and the paths to put there.
+
+        Overlast has no key of its own yet: its file is listed, not written into the project.
+        """
         entries = {"grenzen": self.grenzen.path, "kwb": self.kwb.path}
         if self.grenzen_cijferjaar is not None:
             entries["grenzen_cijferjaar"] = self.grenzen_cijferjaar.path
+        for item in self.extra:
+            name = item.path.name
+            key = ("kwb_gemeenten" if name.startswith("kwb_") else "misdrijven" if name.startswith("misdrijven_")
+                   else "leefbaarometer" if name.startswith("leefbaarometer_") else None)
+            if key:
+                entries[key] = item.path
         return entries
 
     @property
@@ -394,11 +423,156 @@ def check_codes(gemeenten: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def check_year(year: int) -> int:
-    """`year` when there is a KWB table and a map for it (2013-2025), else an :class:`InputError`."""
-    if year not in KWB_TABLES:
-        raise InputError(f"geen CBS-gegevens bekend voor {year}; kies een jaar van {YEARS[0]} tot en met {YEARS[-1]}")
-    return year
+# --- which years exist: the CBS catalogue ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KwbTables:
+    """The KWB table id per year, and where that list came from.
+
+    Attributes
+    ----------
+    tables : dict
+        Year -> table id (``2026: "86358NED"``).
+    source : str
+        ``CBS-catalogus`` (read now), ``cache`` (read earlier) or ``ingebouwd`` (the known ids, offline).
+    url : str or None
+        The catalogue request.
+    note : str
+        Why the known ids were used, when they were.
+    """
+
+    tables: dict
+    source: str
+    url: str | None = None
+    note: str = ""
+
+    @property
+    def newest(self) -> int:
+        """The newest year with a published KWB table."""
+        return max(self.tables)
+
+    def table(self, year: int) -> str:
+        """The table id of `year`, or an :class:`InputError` naming the years there are."""
+        if year not in self.tables:
+            years = sorted(self.tables)
+            where = "in de CBS-catalogus" if self.source != "ingebouwd" else "(de CBS-catalogus was niet te lezen)"
+            raise InputError(f"geen tabel Kerncijfers wijken en buurten {year} {where}; "
+                             f"kies een jaar van {years[0]} tot en met {years[-1]}")
+        return self.tables[year]
+
+
+def catalog_url() -> str:
+    """The catalogue request for the KWB tables (title, id, period, date and status only).
+
+    Examples
+    --------
+    >>> catalog_url()  # doctest: +NORMALIZE_WHITESPACE
+    "https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$select=Identifier,Title,Period,Modified,OutputStatus,Language&$filter=substringof('Kerncijfers%20wijken%20en%20buurten',Title)"
+    """
+    return f"{CBS_CATALOG}?" + _query([("$format", "json"),
+                                       ("$select", "Identifier,Title,Period,Modified,OutputStatus,Language"),
+                                       ("$filter", f"substringof('{KWB_TITLE}',Title)")])
+
+
+def kwb_catalog_entries(rows: Iterable[Mapping]) -> dict[int, dict]:
+    """The KWB table of every year in catalogue rows: title "Kerncijfers wijken en buurten <jaar>".
+
+    Where a year has several tables (a re-issue), a regular one (``OutputStatus`` "Regulier") beats a
+    stopped one, then the newest ``Modified``. Other titles (2009-2012 combined, other subjects) are
+    left out.
+
+    Examples
+    --------
+    >>> kwb_catalog_entries([{"Identifier": "86358NED", "Title": "Kerncijfers wijken en buurten 2026"},
+    ...                      {"Identifier": "70904NED", "Title": "Kerncijfers wijken en buurten 2009-2012"}])
+    {2026: {'tabel': '86358NED', 'titel': 'Kerncijfers wijken en buurten 2026', 'gewijzigd': None, 'status': None}}
+    """
+    found: dict[int, dict] = {}
+    for row in rows:
+        match = _KWB_TITLE_YEAR.match(str(row.get("Title") or ""))
+        ident = str(row.get("Identifier") or "").strip()
+        if not match or not ident or str(row.get("Language") or "nl").lower() != "nl":
+            continue
+        year = int(match.group(1))
+        entry = {"tabel": ident, "titel": str(row.get("Title")).strip(), "gewijzigd": row.get("Modified"),
+                 "status": row.get("OutputStatus")}
+        rank = (entry["status"] in (None, "Regulier"), str(entry["gewijzigd"] or ""))
+        old = found.get(year)
+        if old is None or rank > (old["status"] in (None, "Regulier"), str(old["gewijzigd"] or "")):
+            found[year] = entry
+    return dict(sorted(found.items()))
+
+
+def kwb_tables(
+    *,
+    cache_dir: str | Path | None = None,
+    refresh: bool = False,
+    client: Client | None = None,
+    progress: Progress = SILENT,
+) -> KwbTables:
+    """The KWB table id of every year, read from the CBS catalogue and cached for a week.
+
+    The catalogue's answer is believed only when it lists KWB tables; an empty answer to the filtered
+    request is checked against the unfiltered catalogue (``$top=1``) so that a filter the server does
+    not understand is reported as such. When the catalogue cannot be read, an older cached answer or
+    the ids known to this version (:data:`KWB_TABLES`) are used, and the progress line says so. Years
+    the catalogue lists are used as it says, also years this code does not know.
+    """
+    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
+    target = cache / "cbs_catalogus_kwb.json"
+    saved = None
+    try:
+        saved = json.loads(target.read_text(encoding="utf-8")) if target.exists() else None
+    except (OSError, json.JSONDecodeError):
+        saved = None
+    url = catalog_url()
+    if saved and not refresh:
+        try:
+            age = datetime.now(timezone.utc) - datetime.fromisoformat(saved["opgehaald"])
+            tables = {int(y): str(e["tabel"]) for y, e in saved["tabellen"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            tables, age = {}, None
+        if tables and age is not None and age.days < CATALOG_DAYS:
+            return KwbTables(tables, "cache", saved.get("url"))
+    client = client or Client(progress=progress)
+    note = ""
+    try:
+        entries = kwb_catalog_entries(odata_rows(client, url, what="CBS-catalogus", progress=progress))
+        if not entries:
+            top_url = f"{CBS_CATALOG}?$format=json&$top=1"
+            anything = _values(client.get_json(top_url), top_url)
+            note = (f"{url}: de catalogus noemt geen tabel '{KWB_TITLE} <jaar>'"
+                    + (f", terwijl {top_url} wel tabellen geeft: het filter klopt niet" if anything else
+                       f", en ook {top_url} is leeg"))
+    except NetworkError as exc:
+        entries, note = {}, str(exc)
+    if entries:
+        data = {"url": url, "opgehaald": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "tabellen": {str(y): e for y, e in entries.items()}}
+        write_text(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        newest = max(entries)
+        progress.say(f"CBS-catalogus: kerncijfers {min(entries)}-{newest}, nieuwste {entries[newest]['tabel']}")
+        return KwbTables({y: e["tabel"] for y, e in entries.items()}, "CBS-catalogus", url)
+    if saved:
+        try:
+            tables = {int(y): str(e["tabel"]) for y, e in saved["tabellen"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            tables = {}
+        if tables:
+            progress.say(f"CBS-catalogus niet gelezen ({note}); de lijst van {str(saved.get('opgehaald'))[:10]} uit de cache")
+            return KwbTables(tables, "cache", saved.get("url"), note)
+    progress.say(f"CBS-catalogus niet gelezen ({note}); de ingebouwde tabelnummers tot en met {max(KWB_TABLES)}")
+    return KwbTables(dict(KWB_TABLES), "ingebouwd", url, note)
+
+
+def newest_known_year(cache_dir: str | Path | None = None) -> int:
+    """The newest KWB year known without the network: the cached catalogue, else :data:`KWB_TABLES`."""
+    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
+    try:
+        saved = json.loads((cache / "cbs_catalogus_kwb.json").read_text(encoding="utf-8"))
+        return max(max(int(y) for y in saved["tabellen"]), max(KWB_TABLES))
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        return max(KWB_TABLES)
 
 
 def _slug(codes: list[str]) -> str:
@@ -531,7 +705,8 @@ def pdok_features(client: Client, url: str, *, what: str, progress: Progress = S
 LEVELS = ("buurten", "wijken")
 
 
-def pdok_items_url(base: str, collection: str, gemeentecode: str | None = None, *, filter_name: str = "gemeentecode") -> str:
+def pdok_items_url(base: str, collection: str, gemeentecode: str | None = None, *, filter_name: str = "gemeentecode",
+                   extra: Iterable[tuple[str, object]] = ()) -> str:
     """The first page of a collection in RD New, 1000 at a time, optionally filtered on one gemeente.
 
     Examples
@@ -542,6 +717,7 @@ def pdok_items_url(base: str, collection: str, gemeentecode: str | None = None, 
     query = [("f", "json"), ("crs", RD_NEW_URI), ("limit", PDOK_LIMIT)]
     if gemeentecode:
         query.append((filter_name, gemeentecode))
+    query += list(extra)
     return f"{base}/collections/{collection}/items?{urllib.parse.urlencode(query)}"
 
 
@@ -577,7 +753,7 @@ def fetch_boundaries(
         A GeoPackage with layers ``buurten`` and (when the source has them) ``wijken`` in RD New,
         with the map's own attribute names and values (sentinels as published).
     """
-    codes, year = check_codes(gemeenten), check_year(year)
+    codes, year = check_codes(gemeenten), check_map_year(year)
     cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
     target = cache / f"wijkenbuurten_{year}_{_slug(codes)}.gpkg"
     label = f"grenzen {year}"
@@ -586,11 +762,14 @@ def fetch_boundaries(
         return cached
     client = client or Client(progress=progress)
     start = len(client.asked)
-    if year in PDOK_API_YEARS:
+    layers = None
+    if year >= PDOK_API_FIRST:  # a service of its own, probed by name (2023 on; also years this code does not know)
         base = PDOK_API.format(year=year)
-        layers, meta = _from_ogcapi(client, base, {"buurten": "buurten", "wijken": "wijken"}, codes, year, progress)
-    else:
-        chosen = _historisch_collections(client, year, progress)
+        chosen = _service_collections(client, base, year, progress, per_year=True)
+        if chosen:
+            layers, meta = _from_ogcapi(client, base, chosen, codes, year, progress)
+    if layers is None:
+        chosen = _service_collections(client, PDOK_HISTORISCH, year, progress, per_year=False)
         if chosen:
             layers, meta = _from_ogcapi(client, PDOK_HISTORISCH, chosen, codes, year, progress)
         else:
@@ -603,38 +782,74 @@ def fetch_boundaries(
     return _store_metadata(target, meta, client, start, label, progress)
 
 
-def _gemeente_filter(client: Client, base: str, collection: str) -> tuple[str | None, bool]:
-    """The query parameter that filters `collection` on gemeente, and whether the server said so.
+def check_map_year(year: int) -> int:
+    """`year` when a Wijk- en Buurtkaart could exist for it (2013 on), else an :class:`InputError`.
 
-    From the collection's queryables when it publishes them; without them, ``gemeentecode`` is
-    tried (and dropped when the server answers that it does not know it).
+    Which years are published is for the services to say (a service per year is probed by name).
     """
+    if not isinstance(year, int) or year < FIRST_YEAR or year > datetime.now(timezone.utc).year + 1:
+        raise InputError(f"geen Wijk- en Buurtkaart voor {year}; kies een jaar vanaf {FIRST_YEAR}")
+    return year
+
+
+#: Properties that hold the year in a collection with all years (PDOK's gebiedsindelingen: jaarcode).
+_YEAR_FIELDS = ("jaarcode", "jaar", "year")
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A collection of an OGC API service chosen for one level and year."""
+
+    id: str
+    year_field: str | None = None  #: set when the collection holds every year and this property says which
+
+    def describe(self, year: int) -> str:
+        return self.id + (f" ({self.year_field} = {year})" if self.year_field else "")
+
+
+def _queryables(client: Client, base: str, collection: str) -> dict | None:
+    """The collection's queryable properties; None when the server publishes none (404: CQL not enabled)."""
     url = f"{base}/collections/{collection}/queryables?f=json"
     response = client.get(url, accept=(400, 404, 406))
     if response.status != 200:
-        return "gemeentecode", False
+        return None
     schema = response.json()
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(properties, dict):
         raise NetworkError(f"{url}: onverwacht antwoord (queryables zonder 'properties')")
+    return properties
+
+
+def _gemeente_filter(properties: dict | None) -> tuple[str | None, bool]:
+    """The query parameter that filters on gemeente, and whether the server said so.
+
+    From the collection's queryables when it publishes them; without them, ``gemeentecode`` is
+    tried (and dropped when the server answers that it does not know it).
+    """
+    if properties is None:
+        return "gemeentecode", False
     for name in ("gemeentecode", "gm_code", "gemeente_code"):
         if name in properties:
             return name, True
     return None, True
 
 
-def _from_ogcapi(client, base, collections: dict[str, str], codes, year, progress):
+def _from_ogcapi(client, base, collections: dict[str, Collection], codes, year, progress):
     layers, urls = {}, {}
     for level in LEVELS:
-        collection = collections.get(level)
-        if collection is None:
+        chosen = collections.get(level)
+        if chosen is None:
             continue
-        name, certain = _gemeente_filter(client, base, collection)
+        collection = chosen.id
+        properties = _queryables(client, base, collection)
+        name, certain = _gemeente_filter(properties)
+        # A collection of all years: the year as a filter where the queryables list it, else after download.
+        by_year = ((chosen.year_field, year),) if chosen.year_field and properties and chosen.year_field in properties else ()
         features = None
         if name:
             features, first = [], None
             for code in codes:
-                url = pdok_items_url(base, collection, code, filter_name=name)
+                url = pdok_items_url(base, collection, code, filter_name=name, extra=by_year)
                 first = first or url
                 try:
                     features += pdok_features(client, url, what=f"PDOK {level} {year} {code}", progress=progress)
@@ -646,17 +861,31 @@ def _from_ogcapi(client, base, collections: dict[str, str], codes, year, progres
                     break
             urls[level] = first
         if features is None:
-            url = pdok_items_url(base, collection)
+            url = pdok_items_url(base, collection, extra=by_year)
             urls[level] = url
             features = pdok_features(client, url, what=f"PDOK {level} {year} (heel Nederland)", progress=progress)
         frame = _features_frame(features, urls[level])
+        if chosen.year_field:
+            frame = _keep_year(frame, chosen.year_field, year, urls[level])
         frame = _keep_gemeenten(frame, codes, level)
         _check_found(frame, codes, level, year, urls[level])
         layers[level] = frame
     if "buurten" not in layers:
         raise NetworkError(f"{base}: geen collectie met buurten voor {year}")
+    used = {level: collections[level].describe(year) for level in layers}
     return layers, {"bron": "PDOK OGC API Features", "url": urls["buurten"], "service": base,
-                    "collecties": {level: collections[level] for level in layers}, "versie": None}
+                    "collecties": used, "versie": None}
+
+
+def _keep_year(frame, field_name: str, year: int, url: str):
+    """The rows of `year` of a collection with all years; a collection without the field is refused."""
+    lower = {str(c).lower(): c for c in frame.columns}
+    if not len(frame):
+        return frame
+    if field_name.lower() not in lower:
+        raise NetworkError(f"{url}: onverwacht antwoord (geen kolom {field_name} om het jaar {year} te kiezen)")
+    years = frame[lower[field_name.lower()]].astype("string").str.strip().str[:4]
+    return frame[years.eq(str(year)).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
 
 
 def _features_frame(features: list[dict], url: str):
@@ -714,35 +943,67 @@ def _check_found(frame, codes, level, year, url):
                       "(gemeenten veranderen door herindeling)", EMPTY)
 
 
-def _historisch_collections(client: Client, year: int, progress: Progress) -> dict[str, str]:
-    """The historisch service's collections of `year` per level, from its ``/collections``; {} if none."""
-    url = f"{PDOK_HISTORISCH}/collections?f=json"
+def _service_collections(client: Client, base: str, year: int, progress: Progress, *, per_year: bool) -> dict[str, Collection]:
+    """The collections of `year` per level, from the service's ``/collections``; {} when there are none.
+
+    Three shapes are understood: a service of the year with plain level names (``buurten``,
+    ``gemeenten``: the 2026 service has no ``wijken``), a collection per level and year
+    (``buurten_2019``, or the year in the title), and one collection per level for all years with a
+    year property (as PDOK's ``gebiedsindelingen``: ``jaarcode``). The progress line says which.
+    """
+    url = f"{base}/collections?f=json"
+    name = f"PDOK {year}" if per_year else "PDOK historisch"
     response = client.get(url, accept=(404,))
     if response.status == 404:
-        progress.say(f"PDOK historisch: niet gevonden ({url}); de GeoPackage van {year} via de ATOM-feed")
+        progress.say(f"{name}: niet gevonden ({url})" + ("" if per_year else f"; de GeoPackage van {year} via de ATOM-feed"))
         return {}
     data = response.json()
     collections = data.get("collections") if isinstance(data, dict) else None
     if not isinstance(collections, list):
         raise NetworkError(f"{url}: onverwacht antwoord (geen lijst 'collections')")
-    chosen = {}
+    items = [c for c in collections if isinstance(c, dict) and c.get("id")]
+    chosen: dict[str, Collection] = {}
     for level, words in (("buurten", {"buurt", "buurten"}), ("wijken", {"wijk", "wijken"})):
-        matches = []
-        for item in collections:
-            if not isinstance(item, dict) or not item.get("id"):
-                continue
+        named, plain = [], []
+        for item in items:
             cid = str(item["id"])
             tokens = set(re.split(r"[^0-9a-z]+", cid.lower()))
             title_tokens = set(re.split(r"[^0-9a-z]+", str(item.get("title", "")).lower()))
-            if tokens & words and (str(year) in tokens or str(year) in title_tokens):
-                matches.append(cid)
-        if matches:
-            chosen[level] = sorted(matches, key=len)[0]
+            if not tokens & words:
+                continue
+            years = {t for t in tokens | title_tokens if re.fullmatch(r"(19|20)\d\d", t)}
+            if str(year) in years:
+                named.append(cid)
+            elif not years:
+                plain.append(cid)
+        if named:
+            chosen[level] = Collection(sorted(named, key=len)[0])
+        elif plain:
+            cid = sorted(plain, key=len)[0]
+            chosen[level] = Collection(cid) if per_year else Collection(cid, _year_field(client, base, cid, url))
     if "buurten" not in chosen:
-        names = ", ".join(str(c.get("id")) for c in collections[:12] if isinstance(c, dict)) or "geen"
-        progress.say(f"PDOK historisch: geen buurten van {year} (collecties: {names}); de GeoPackage via de ATOM-feed")
+        names = ", ".join(str(c.get("id")) for c in items[:12]) or "geen"
+        progress.say(f"{name}: geen buurten van {year} (collecties: {names}); de GeoPackage via de ATOM-feed"
+                     if not per_year else f"{name}: geen collectie met buurten (collecties: {names})")
         return {}
+    progress.say(f"{name}: collectie " + ", ".join(c.describe(year) for c in chosen.values()))
     return chosen
+
+
+def _year_field(client: Client, base: str, collection: str, listing: str) -> str:
+    """The property with the year of a collection holding all years (from its queryables or one feature)."""
+    properties = _queryables(client, base, collection)
+    if properties is None:
+        url = f"{base}/collections/{collection}/items?" + urllib.parse.urlencode([("f", "json"), ("limit", 1)])
+        data = client.get_json(url)
+        features = data.get("features") if isinstance(data, dict) else None
+        properties = (features[0].get("properties") or {}) if isinstance(features, list) and features else {}
+    lower = {str(k).lower(): str(k) for k in properties}
+    found = next((lower[f] for f in _YEAR_FIELDS if f in lower), None)
+    if found is None:
+        raise NetworkError(f"{listing}: collectie {collection} heeft geen jaar in de naam en geen jaarveld "
+                           f"({', '.join(_YEAR_FIELDS)}); welke jaren zij bevat is niet te zien")
+    return found
 
 
 # --- the ATOM feed and its GeoPackage ---------------------------------------------------------------
@@ -750,14 +1011,14 @@ def _historisch_collections(client: Client, year: int, progress: Progress) -> di
 _ATOM_TYPES = ("application/atom+xml",)
 
 
-def atom_geopackage(client: Client, url: str, year: int, *, _seen: set | None = None) -> str:
+def atom_geopackage(client: Client, url: str, year: int, *, _seen: set | None = None, body: bytes | None = None) -> str:
     """The GeoPackage link in a PDOK ATOM feed (service feed -> dataset feed -> download).
 
     When a feed links several GeoPackages, the one naming `year` with the highest ``_v<n>`` wins.
     """
     seen = _seen if _seen is not None else set()
     seen.add(url)
-    body = client.get(url).body
+    body = client.get(url).body if body is None else body
     try:
         root = ET.fromstring(body)
     except ET.ParseError:
@@ -788,8 +1049,7 @@ def atom_geopackage(client: Client, url: str, year: int, *, _seen: set | None = 
 def _from_atom(client, year, codes, cache: Path, refresh: bool, progress):
     import pyogrio
 
-    feed = PDOK_ATOM.format(year=year)
-    url = atom_geopackage(client, feed, year)
+    feed, url = _atom_feed(client, year, progress)
     name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
     raw = cache / "pdok" / name
     if refresh or not raw.exists() or not metadata_path(raw).exists():
@@ -826,6 +1086,25 @@ def _from_atom(client, year, codes, cache: Path, refresh: bool, progress):
     version = re.search(r"_v(\d+)", name)
     return layers, {"bron": "PDOK ATOM (GeoPackage)", "url": url, "feed": feed, "bestand_bron": name,
                     "versie": f"v{version.group(1)}" if version else None}
+
+
+def atom_feeds(year: int) -> list[str]:
+    """The PDOK ATOM feeds of `year` to try, in order: the path the 2026 map moved to first from 2026 on."""
+    feeds = [PDOK_ATOM.format(year=year), PDOK_ATOM_NEW.format(year=year)]
+    return feeds[::-1] if year >= 2026 else feeds
+
+
+def _atom_feed(client: Client, year: int, progress: Progress) -> tuple[str, str]:
+    """The feed that answers for `year` and the GeoPackage it names; a feed that is not there (404) is skipped."""
+    tried = []
+    for feed in atom_feeds(year):
+        response = client.get(feed, accept=(404,))
+        if response.status == 404:
+            tried.append(feed)
+            continue
+        return feed, atom_geopackage(client, feed, year, body=response.body)
+    raise failure(f"{' en '.join(tried)}: geen ATOM-feed van PDOK voor {year} (404); "
+                  "geef de Wijk- en Buurtkaart zelf op met --grenzen", EMPTY)
 
 
 def _atom_layer(names: list[str], level: str) -> str | None:
@@ -872,8 +1151,9 @@ def kwb_filter(region: str, codes: Iterable[str]) -> str:
     parts = []
     for code in codes:
         number = code[2:]
-        parts += [f"startswith({region},'BU{number}')", f"startswith({region},'WK{number}')", f"{region} eq '{code:<10}'"]
-    parts.append(f"{region} eq '{'NL00':<10}'")
+        parts += [f"startswith({region},'BU{number}')", f"startswith({region},'WK{number}')",
+                  f"{region} eq '{code:<{KEY_WIDTH}}'"]
+    parts.append(f"{region} eq '{'NL00':<{KEY_WIDTH}}'")
     return " or ".join(parts)
 
 
@@ -900,6 +1180,7 @@ def fetch_kwb(
     gemeenten: Iterable[str],
     year: int,
     *,
+    table: str | None = None,
     all_columns: bool = False,
     cache_dir: str | Path | None = None,
     refresh: bool = False,
@@ -913,7 +1194,9 @@ def fetch_kwb(
     gemeenten : iterable of str
         Gemeentecodes (``GM0556``).
     year : int
-        2013-2025 (table ids in :data:`KWB_TABLES`).
+        A year the CBS catalogue lists (2013 on; :func:`kwb_tables`).
+    table : str, optional
+        The table id; by default the one the catalogue gives for `year`.
     all_columns : bool
         Every column of the table; by default only those :data:`~sociale_kaart.sources.kwb.KWB_COLUMNS`
         knows (codes and names included).
@@ -925,16 +1208,17 @@ def fetch_kwb(
     Fetched
         A ``;`` CSV with OData column names (or StatLine label paths, after the v4 fallback).
     """
-    codes, year = check_codes(gemeenten), check_year(year)
+    codes = check_codes(gemeenten)
     cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
     suffix = "_alle_kolommen" if all_columns else ""
     target = cache / f"kwb_{year}_{_slug(codes)}{suffix}.csv"
-    return _fetch_kwb_table(target, year, codes, all_columns, refresh, client, progress, f"kerncijfers {year}")
+    return _fetch_kwb_table(target, year, table, codes, all_columns, refresh, client, progress, f"kerncijfers {year}")
 
 
 def fetch_kwb_gemeenten(
     year: int,
     *,
+    table: str | None = None,
     all_columns: bool = False,
     cache_dir: str | Path | None = None,
     refresh: bool = False,
@@ -946,20 +1230,21 @@ def fetch_kwb_gemeenten(
     For comparisons with the Netherlands and with gemeenten of the same size; read it with
     ``read_kwb(path, require_buurten=False)``.
     """
-    year = check_year(year)
     cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
     suffix = "_alle_kolommen" if all_columns else ""
     target = cache / f"kwb_{year}_gemeenten{suffix}.csv"
-    return _fetch_kwb_table(target, year, None, all_columns, refresh, client, progress, f"kerncijfers {year} van alle gemeenten")
+    return _fetch_kwb_table(target, year, table, None, all_columns, refresh, client, progress,
+                            f"kerncijfers {year} van alle gemeenten")
 
 
-def _fetch_kwb_table(target, year, codes, all_columns, refresh, client, progress, label) -> Fetched:
-    cached = _cached(target, refresh, progress, label)
-    if cached:
-        return cached
+def _fetch_kwb_table(target, year, table, codes, all_columns, refresh, client, progress, label) -> Fetched:
     client = client or Client(progress=progress)
+    if table is None:  # before the cache: a year the catalogue does not know is refused, cached or not
+        table = kwb_tables(cache_dir=target.parent, client=client, progress=progress).table(year)
+    cached = _cached(target, refresh, progress, label)
+    if cached and cached.metadata.get("tabel") in (None, table):
+        return cached
     start = len(client.asked)
-    table = KWB_TABLES[year]
     try:
         columns, rows, meta = _kwb_v3(client, table, year, codes, all_columns, progress)
     except NetworkError as v3_error:
@@ -999,9 +1284,34 @@ def _kwb_v3(client, table, year, codes, all_columns, progress):
     flt = kwb_filter(region, codes) if codes is not None else kwb_gemeenten_filter(region)
     url = typed_dataset_url(table, select, flt, base=base)
     rows = odata_rows(client, url, what=f"CBS {table}", progress=progress)
+    if not rows:
+        confirm_empty(client, f"{base}/TypedDataSet", region, url)
     _check_rows(rows, region, codes, url, table)
     return select, rows, {"bron": "CBS OData v3 (ODataFeed)", "url": url, "titel": info.get("Title"),
                           "versie": info.get("Modified")}
+
+
+#: The width CBS pads region keys to (``'GM0556    '``); ``eq`` filters are written with it.
+KEY_WIDTH = 10
+
+
+def confirm_empty(client: Client, entity_url: str, region: str, url: str) -> None:
+    """Believe an empty answer to a filtered request only when the table has rows of the expected shape.
+
+    CBS OData v3 answers a ``$filter`` with a wrong padding width with ``[]`` and status 200. So the
+    unfiltered table is asked for one row (``$top=1``): without any row the table itself is empty or
+    unreachable, and a region key of another width than the filter's means the filter is wrong; both
+    are a :class:`NetworkError` with the URL. Otherwise the empty answer stands (the caller says what
+    is missing).
+    """
+    top_url = f"{entity_url}?" + _query([("$format", "json"), ("$top", 1), ("$select", region)])
+    rows = _values(client.get_json(top_url), top_url)
+    if not rows:
+        raise NetworkError(f"{url}: geen rijen, en ook zonder filter geeft de tabel geen enkele rij ({top_url})")
+    key = str(rows[0].get(region) or "")
+    if len(key) != KEY_WIDTH:
+        raise NetworkError(f"{url}: geen rijen, maar de tabel heeft er wel ({top_url}: {region} = {key!r}, "
+                           f"{len(key)} tekens breed; het filter rekent met {KEY_WIDTH}): het filter klopt niet")
 
 
 def _check_rows(rows: list[dict], region: str, codes, url: str, table: str) -> None:
@@ -1067,11 +1377,31 @@ def _kwb_v4(client, table, year, codes, all_columns, progress):
                                      "titel": props.get("Title"), "versie": props.get("Version")}
 
 
-# --- police-registered crime (Politie 47018NED) ----------------------------------------------------
+# --- police-registered crime and overlast (Politie 47018NED, 47024NED) --------------------------------
 
 def crime_column(code: str) -> str:
     """The column name of a crime type: ``misdrijven_totaal`` or ``misdrijven_1_1_1``."""
     return "misdrijven_totaal" if code == CRIME_TOTAL else "misdrijven_" + code.replace(".", "_")
+
+
+def _politie_indeling(periods: list[str]) -> int | None:
+    """The buurtindeling a Politie table is published on: 1 January of its latest year."""
+    years = sorted({int(p[:4]) for p in periods if re.fullmatch(r"\d{4}(JJ00|MM\d\d|KW\d\d)", p)})
+    return years[-1] if years else None
+
+
+def _politie_periods(periods: list[str], year: int, url: str, table: str) -> list[str]:
+    """The period keys that make up `year`: ``<jaar>JJ00``, or all twelve months of a table per month."""
+    if f"{year}JJ00" in periods:
+        return [f"{year}JJ00"]
+    months = [f"{year}MM{m:02d}" for m in range(1, 13)]
+    present = [m for m in months if m in periods]
+    if len(present) == 12:
+        return months
+    years = sorted({p[:4] for p in periods if re.fullmatch(r"\d{4}(JJ00|MM\d\d)", p)})
+    span = f"{years[0]}-{years[-1]}" if years else "geen"
+    detail = f" (maar {len(present)} van de 12 maanden)" if present else ""
+    raise failure(f"{url}: {year} staat (nog) niet volledig in tabel {table}{detail}; beschikbaar: {span}", EMPTY)
 
 
 def fetch_crime(
@@ -1087,7 +1417,9 @@ def fetch_crime(
     """Police-registered crimes per buurt in `year` (Politie table 47018NED) into ``misdrijven_<jaar>_<codes>.csv``.
 
     One column per crime type (``misdrijven_totaal`` for ``0.0.0``, the total); keyed on ``buurtcode``.
-    The table uses one buurt division for all its years (the newest); crime is counted where it
+    The table publishes every year on one buurtindeling, that of 1 January of its latest year (2025
+    while it runs to 2025), not on each year's own map: the metadata beside the file says which
+    (``indeling``), so the build can translate the counts to the run's map. Crime is counted where it
     happened, so a centre or an industrial estate scores high without many residents.
     """
     codes = check_codes(gemeenten)
@@ -1098,58 +1430,150 @@ def fetch_crime(
     cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
     tag = "" if wanted == [CRIME_TOTAL] else "_" + hashlib.sha1(",".join(wanted).encode()).hexdigest()[:6]
     target = cache / f"misdrijven_{year}_{_slug(codes)}{tag}.csv"
-    label = f"misdrijven {year}"
+    return _fetch_politie(POLITIE_TABLE, "SoortMisdrijf", "GeregistreerdeMisdrijven", {t: crime_column(t) for t in wanted},
+                          codes, year, target, f"misdrijven {year}", refresh, client, progress)
+
+
+def fetch_overlast(
+    gemeenten: Iterable[str],
+    year: int,
+    *,
+    cache_dir: str | Path | None = None,
+    refresh: bool = False,
+    client: Client | None = None,
+    progress: Progress = SILENT,
+) -> Fetched:
+    """Police-registered *overlast* per buurt in `year` (Politie table 47024NED) into ``overlast_<jaar>_<codes>.csv``.
+
+    Saved as crime is: ``;`` CSV, ``buurtcode;overlast_totaal`` (the table's total of all kinds of
+    overlast, ``GeregistreerdeOverlast``); a table per month is summed over the twelve months of
+    `year`, and a buurt with a month not published (suppressed) gets no yearly figure rather than a
+    sum of the rest. The metadata beside the file says the buurtindeling (``indeling``), as for crime.
+    """
+    codes = check_codes(gemeenten)
+    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
+    target = cache / f"overlast_{year}_{_slug(codes)}.csv"
+    return _fetch_politie(OVERLAST_TABLE, "Overlast", "GeregistreerdeOverlast", {None: "overlast_totaal"},
+                          codes, year, target, f"overlast {year}", refresh, client, progress)
+
+
+def _total_key(client: Client, feed: str, dimension: str) -> str:
+    """The key of the total of a Politie dimension, from its code list.
+
+    CBS labels totals "Misdrijven, totaal" and subtotals "Vermogensmisdrijven, totaal": of the codes
+    whose title holds "totaal", the one naming the dimension itself ("Overlast, totaal", "Totaal
+    overlast") wins, else the first listed (CBS lists the grand total first).
+    """
+    url = f"{feed}/{dimension}?$format=json"
+    items = _values(client.get_json(url), url)
+    totals = [i for i in items if "totaal" in str(i.get("Title") or "").lower() and i.get("Key") is not None]
+    if not totals:
+        titles = ", ".join(str(i.get("Title")) for i in items[:4]) or "geen codes"
+        raise NetworkError(f"{url}: onverwacht antwoord (geen totaal onder {titles})")
+    words = set(re.split(r"[^a-z]+", dimension.lower())) - {""}
+    own = [i for i in totals if set(re.split(r"[^a-z]+", str(i["Title"]).lower())) - {"totaal", ""} <= words]
+    return str((own or totals)[0]["Key"]).strip()
+
+
+def _fetch_politie(table, dimension, measure_prefix, wanted: dict, codes, year, target, label, refresh, client, progress) -> Fetched:
+    """One Politie table per buurt, wide: ``buurtcode`` and a column per wanted code of `dimension`.
+
+    `wanted` maps a code of the dimension (None: the table's total) to its column name.
+    """
     cached = _cached(target, refresh, progress, label)
     if cached:
         return cached
     client = client or Client(progress=progress)
     start = len(client.asked)
-    periods_url = f"{POLITIE_FEED}/Perioden?$format=json"
+    feed = POLITIE_FEED.format(table=table)
+    periods_url = f"{feed}/Perioden?$format=json"
     periods = [str(p.get("Key")) for p in _values(client.get_json(periods_url), periods_url)]
-    period = f"{year}JJ00"
-    if period not in periods:
-        years = sorted(p[:4] for p in periods if p.endswith("JJ00"))
-        span = f"{years[0]}-{years[-1]}" if years else "geen"
-        raise failure(f"{periods_url}: {year} staat (nog) niet in tabel {POLITIE_TABLE}; beschikbaar: {span}", EMPTY)
-    props_url = f"{POLITIE_FEED}/DataProperties?$format=json"
+    chosen_periods = _politie_periods(periods, year, periods_url, table)
+    indeling = _politie_indeling(periods)
+    props_url = f"{feed}/DataProperties?$format=json"
     props = _values(client.get_json(props_url), props_url)
+    keys = {str(p.get("Key")) for p in props}
     measure = next((str(p["Key"]) for p in props if p.get("Type") == "Topic"
-                    and str(p.get("Key", "")).startswith("GeregistreerdeMisdrijven")), None)
+                    and str(p.get("Key", "")).startswith(measure_prefix)), None)
     if measure is None:
-        raise NetworkError(f"{props_url}: onverwacht antwoord (geen kolom GeregistreerdeMisdrijven)")
+        raise NetworkError(f"{props_url}: onverwacht antwoord (geen kolom {measure_prefix})")
+    if dimension not in keys:
+        found = [str(p.get("Key")) for p in props if p.get("Type") == "Dimension"]
+        if len(found) != 1:
+            raise NetworkError(f"{props_url}: onverwacht antwoord (geen dimensie {dimension}; gevonden: {', '.join(found) or 'geen'})")
+        dimension = found[0]
+    columns = {(_total_key(client, feed, dimension) if code is None else code): column for code, column in wanted.items()}
     flt = ("(" + " or ".join(f"startswith(WijkenEnBuurten,'BU{c[2:]}')" for c in codes) + ")"
-           f" and Perioden eq '{period}' and ("
-           + " or ".join(f"SoortMisdrijf eq '{t:<6}'" for t in wanted) + ")")
-    url = f"{POLITIE_FEED}/TypedDataSet?" + _query([("$format", "json"), ("$filter", flt),
-                                                   ("$select", f"WijkenEnBuurten,SoortMisdrijf,Perioden,{measure}")])
-    rows = odata_rows(client, url, what=f"Politie {POLITIE_TABLE}", progress=progress)
-    if rows and not {"WijkenEnBuurten", "SoortMisdrijf", measure} <= set(rows[0]):
+           + " and (" + " or ".join(f"Perioden eq '{p}'" for p in chosen_periods) + ")"
+           + " and (" + " or ".join(f"{dimension} eq '{t:<6}'" for t in columns) + ")")
+    if len(chosen_periods) == 1:
+        flt = flt.replace(f"(Perioden eq '{chosen_periods[0]}')", f"Perioden eq '{chosen_periods[0]}'")
+    url = f"{feed}/TypedDataSet?" + _query([("$format", "json"), ("$filter", flt),
+                                           ("$select", f"WijkenEnBuurten,{dimension},Perioden,{measure}")])
+    rows = odata_rows(client, url, what=f"Politie {table}", progress=progress)
+    if not rows:
+        confirm_empty(client, f"{feed}/TypedDataSet", "WijkenEnBuurten", url)
+    if rows and not {"WijkenEnBuurten", dimension, measure} <= set(rows[0]):
         raise NetworkError(f"{url}: onverwacht antwoord (gevonden: {', '.join(list(rows[0])[:6])})")
-    table: dict[str, dict] = {}
+    values: dict[tuple[str, str], dict[str, object]] = {}
     seen_types = set()
     for row in rows:
         code = str(row["WijkenEnBuurten"]).strip()
-        kind = str(row["SoortMisdrijf"]).strip()
+        kind = str(row[dimension]).strip()
         seen_types.add(kind)
-        table.setdefault(code, {"buurtcode": code})[crime_column(kind)] = row[measure]
-    missing_codes = [c for c in codes if not any(k.startswith("BU" + c[2:]) for k in table)]
+        values.setdefault((code, kind), {})[str(row.get("Perioden", "")).strip()] = row[measure]
+    result: dict[str, dict] = {}
+    for (code, kind), per_period in values.items():
+        parts = [per_period.get(p) for p in chosen_periods]
+        # A year is the sum of its months only when every month is published; never a sum around a gap.
+        total = None if any(v is None for v in parts) else sum(parts) if len(parts) > 1 else parts[0]
+        result.setdefault(code, {"buurtcode": code})[columns[kind]] = total
+    missing_codes = [c for c in codes if not any(k.startswith("BU" + c[2:]) for k in result)]
     if missing_codes:
-        raise failure(f"{url}: geen buurten voor {', '.join(missing_codes)} in tabel {POLITIE_TABLE} ({year})", EMPTY)
-    missing_types = [t for t in wanted if t not in seen_types]
+        raise failure(f"{url}: geen buurten voor {', '.join(missing_codes)} in tabel {table} ({year})", EMPTY)
+    missing_types = [t for t in columns if t not in seen_types]
     if missing_types:
-        raise failure(f"{url}: geen rijen voor soort misdrijf {', '.join(missing_types)}; bestaat die code?", EMPTY)
-    columns = ["buurtcode"] + [crime_column(t) for t in wanted]
-    write_bytes(target, _csv_bytes(columns, sorted(table.values(), key=lambda r: r["buurtcode"])))
-    meta = {"bron": f"Politie, tabel {POLITIE_TABLE} via CBS (dataderden)", "url": url, "tabel": POLITIE_TABLE,
-            "versie": None, "jaar": year, "gemeenten": codes, "soorten": wanted, "rijen": len(table)}
+        raise failure(f"{url}: geen rijen voor {dimension} {', '.join(missing_types)}; bestaat die code?", EMPTY)
+    header = ["buurtcode"] + list(columns.values())
+    write_bytes(target, _csv_bytes(header, sorted(result.values(), key=lambda r: r["buurtcode"])))
+    meta = {"bron": f"Politie, tabel {table} via CBS (dataderden)", "url": url, "tabel": table, "versie": None,
+            "jaar": year, "perioden": chosen_periods, "indeling": indeling,
+            "indeling_uitleg": (f"alle jaren van tabel {table} staan op de buurtindeling van 1 januari {indeling} "
+                                "(het laatste jaar van de tabel), niet op de kaart van elk jaar zelf") if indeling else None,
+            "gemeenten": codes, "soorten": [k for k in columns], "rijen": len(result)}
     return _store_metadata(target, meta, client, start, label, progress)
+
+
+def saved_indeling(path: str | Path) -> int | None:
+    """The buurtindeling (year) a saved Politie table is on, from the metadata beside it; None if unknown.
+
+    Examples
+    --------
+    >>> saved_indeling("/nonexistent/misdrijven_2023_GM0556.csv") is None
+    True
+    """
+    try:
+        meta = json.loads(metadata_path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    value = meta.get("indeling") if isinstance(meta, dict) else None
+    return int(value) if isinstance(value, int) else None
 
 
 # --- Leefbaarometer 3.0 ----------------------------------------------------------------------------
 
 def leefbaarometer_url(codes: Iterable[str], start: int = 0, *, layer: str = LEEFBAAROMETER_LAYER) -> str:
-    """A GetFeature page of the Leefbaarometer WFS for the buurten of `codes` (GeoJSON, RD New)."""
-    cql = " OR ".join(f"bu_code LIKE 'BU{c[2:]}%'" for c in codes)
+    """A GetFeature page of the Leefbaarometer WFS for the buurten of `codes` (GeoJSON, RD New).
+
+    The layer's features carry the buurtcode in the property ``id`` (``BU0363AB10``); the server
+    honours ``CQL_FILTER`` on it.
+
+    Examples
+    --------
+    >>> leefbaarometer_url(["GM0556"]).endswith("cql_filter=id%20LIKE%20'BU0556%25'")
+    True
+    """
+    cql = " OR ".join(f"{LEEFBAAROMETER_CODE} LIKE 'BU{c[2:]}%'" for c in codes)
     return f"{LEEFBAAROMETER_WFS}?" + _query([
         ("service", "WFS"), ("version", "2.0.0"), ("request", "GetFeature"), ("typeNames", layer),
         ("outputFormat", "application/json"), ("srsName", "EPSG:28992"), ("count", LEEFBAAROMETER_PAGE),
@@ -1165,7 +1589,11 @@ def fetch_leefbaarometer(
     client: Client | None = None,
     progress: Progress = SILENT,
 ) -> Fetched:
-    """Leefbaarometer 3.0 scores per buurt (``kscore`` 1-9 and the dimension scores) into a CSV keyed on buurtcode."""
+    """Leefbaarometer 3.0 scores per buurt (``kscore`` 1-9 and the dimension scores) into a CSV keyed on buurtcode.
+
+    The feature property ``id`` (the buurtcode) becomes the column ``buurtcode``; the other properties
+    (``name``, ``gemeente``, ``scale``, ``year``, ``kscore``, ``kafw`` ... ``won``) are kept as served.
+    """
     codes = check_codes(gemeenten)
     cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
     short = layer.split(":")[-1]
@@ -1186,10 +1614,13 @@ def fetch_leefbaarometer(
             raise NetworkError(f"{url}: onverwacht antwoord (geen FeatureCollection)")
         for feature in features:
             props = dict((feature or {}).get("properties") or {})
-            code = props.pop("bu_code", None) or props.pop("buurtcode", None)
-            if not code:
-                raise NetworkError(f"{url}: onverwacht antwoord (objecten zonder bu_code; velden: "
-                                   f"{', '.join(list(props)[:6])})")
+            code = props.pop(LEEFBAAROMETER_CODE, None)
+            if not code or not str(code).strip().upper().startswith("BU"):
+                raise NetworkError(f"{url}: onverwacht antwoord (objecten zonder buurtcode in '{LEEFBAAROMETER_CODE}'; "
+                                   f"velden: {', '.join(list(props)[:6])}; {LEEFBAAROMETER_CODE} = {code!r})")
+            scale = props.get("scale")
+            if scale is not None and str(scale).strip().lower() != "buurt":
+                raise NetworkError(f"{url}: onverwacht antwoord (scale = {scale!r} bij {code}, verwacht 'buurt')")
             rows.append({"buurtcode": str(code).strip(), **props})
             columns += [k for k in props if k not in columns]
         progress.say(f"Leefbaarometer: {nl_number(len(rows), 0)} buurten")
@@ -1210,15 +1641,34 @@ def fetch_leefbaarometer(
 
 #: What ``--ook`` can add, with a Dutch description.
 EXTRAS = {
-    "gemeenten": "kerncijfers van alle gemeenten en Nederland (vergelijking)",
+    "gemeenten": "kerncijfers van alle gemeenten en Nederland (vergelijking; wordt altijd opgehaald)",
     "misdrijven": "geregistreerde misdrijven per buurt (Politie 47018NED)",
+    "overlast": "geregistreerde overlast per buurt (Politie 47024NED)",
     "leefbaarometer": "Leefbaarometer 3.0-scores per buurt",
 }
 
 
+def resolve_selectors(selectors: Iterable[str], reference: Fetched) -> list[str]:
+    """Gemeentecodes for codes or names (``Maassluis``, ``den haag``, ``0556``), from the fetched gemeente rows.
+
+    The gemeente rows of the KWB of the year list every gemeente of that year with its name, so a
+    name resolves as in every other command, and a gemeente that does not exist that year is refused
+    here with suggestions.
+    """
+    from .boundaries import resolve_in
+    from .kwb import read_kwb
+
+    known = read_kwb(reference.path, require_buurten=False).gemeenten
+    if "gemeentenaam" not in known:
+        known = known.assign(gemeentenaam=None)
+    year = reference.metadata.get("jaar")
+    return resolve_in(known[["gemeentecode", "gemeentenaam"]], selectors,
+                      f"{reference.path.name} (de gemeenten van {year} volgens het CBS)")
+
+
 def fetch_for_project(
     gemeenten: Iterable[str],
-    year: int,
+    year: int | None = None,
     *,
     figures_year: int | None = None,
     extra: Iterable[str] = (),
@@ -1229,31 +1679,43 @@ def fetch_for_project(
     client: Client | None = None,
     progress: Progress = SILENT,
 ) -> FetchRun:
-    """Boundaries of `year`, KWB of `figures_year` (default `year`) and the `extra` tables.
+    """Boundaries of `year`, KWB of `figures_year` (default `year`), the gemeente rows and the `extra` tables.
 
-    When the years differ, the map of `figures_year` is fetched too (``grenzen_cijferjaar``), so
-    that the build can check which buurtcodes changed meaning.
+    `gemeenten` are codes or names; names are looked up in the gemeente rows of all gemeenten of the
+    figures' year (fetched first; they are also the published reference of the gemeente). Without
+    `year`, the newest year the CBS catalogue lists. When the years differ, the map of
+    `figures_year` is fetched too (``grenzen_cijferjaar``), so that the build can check which
+    buurtcodes changed meaning.
     """
-    codes = check_codes(gemeenten)
-    check_year(year)
-    figures_year = check_year(figures_year or year)
+    selectors = [str(g).strip() for g in gemeenten if str(g).strip()]
+    if not selectors:
+        raise InputError("fetch wil minstens één gemeente (code zoals GM0556 of naam zoals Maassluis)")
     unknown = [e for e in extra if e not in EXTRAS]
     if unknown:
         raise InputError(f"onbekend bij --ook: {unknown[0]}; kies uit {', '.join(EXTRAS)}")
     client = client or Client(progress=progress)
+    tables = kwb_tables(cache_dir=cache_dir, refresh=refresh, client=client, progress=progress)
+    if year is None:
+        year = tables.newest
+        progress.say(f"jaar: {year}, het nieuwste jaar met kerncijfers ({tables.source})")
+    year = check_map_year(year)
+    figures_year = check_map_year(figures_year or year)
+    table = tables.table(figures_year)
     common = {"cache_dir": cache_dir, "refresh": refresh, "client": client, "progress": progress}
+    reference = fetch_kwb_gemeenten(figures_year, table=table, all_columns=all_columns, **common)
+    codes = resolve_selectors(selectors, reference)
     grenzen = fetch_boundaries(codes, year, **common)
-    kwb = fetch_kwb(codes, figures_year, all_columns=all_columns, **common)
+    kwb = fetch_kwb(codes, figures_year, table=table, all_columns=all_columns, **common)
     other_map = fetch_boundaries(codes, figures_year, **common) if figures_year != year else None
-    more = []
+    more = [reference]
     for item in dict.fromkeys(extra):
-        if item == "gemeenten":
-            more.append(fetch_kwb_gemeenten(figures_year, all_columns=all_columns, **common))
-        elif item == "misdrijven":
+        if item == "misdrijven":
             more.append(fetch_crime(codes, figures_year, types=crime_types, **common))
-        else:
+        elif item == "overlast":
+            more.append(fetch_overlast(codes, figures_year, **common))
+        elif item == "leefbaarometer":
             more.append(fetch_leefbaarometer(codes, **common))
-    return FetchRun(grenzen=grenzen, kwb=kwb, grenzen_cijferjaar=other_map, extra=tuple(more))
+    return FetchRun(grenzen=grenzen, kwb=kwb, grenzen_cijferjaar=other_map, extra=tuple(more), year=year, codes=tuple(codes))
 
 
 # --- the project file ----------------------------------------------------------------------------
