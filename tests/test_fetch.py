@@ -701,22 +701,48 @@ def test_crime_per_buurt_from_47018NED(tmp_path):
               if r["WijkenEnBuurten"].startswith("BU0556")}
     assert table["misdrijven_totaal"].to_dict() == totals
     assert table["misdrijven_1_1_1"].to_dict() == {r["WijkenEnBuurten"]: r["GeregistreerdeMisdrijven_1"] for r in extra}
-    with pytest.raises(NetworkError, match=r"2025 staat \(nog\) niet in tabel 47018NED; beschikbaar: 2012-2023"):
+    with pytest.raises(NetworkError, match=r"Perioden\?\$format=json: 2025 staat \(nog\) niet volledig in tabel 47018NED; "
+                                           r"beschikbaar: 2012-2023"):
         fetch.fetch_crime(["GM0556"], 2025, cache_dir=tmp_path, client=client)
 
 
 def test_leefbaarometer_scores_per_buurt(tmp_path):
+    """The live layer's shape: the buurtcode in the property id (api/leefbaarometer/), filtered on id."""
     client = client_for(Services())
     got = fetch.fetch_leefbaarometer(["GM0606"], cache_dir=tmp_path, client=client)
     assert client.asked == [
         "https://geo.leefbaarometer.nl/lbm3/ows?service=WFS&version=2.0.0&request=GetFeature&typeNames=lbm3:buurtscore24"
-        "&outputFormat=application%2Fjson&srsName=EPSG:28992&count=1000&startIndex=0&cql_filter=bu_code%20LIKE%20'BU0606%25'"]
-    served = {f["properties"]["bu_code"]: f["properties"] for f in recorded("leefbaarometer_buurtscore24.json")["features"]
-              if f["properties"]["bu_code"].startswith("BU0606")}
-    table = read_buurt_table(got.path).set_index("buurtcode")
-    assert set(table.index) == set(served)
-    for code, props in served.items():
-        assert table.loc[code, "kscore"] == props["kscore"] or props["kscore"] is None
+        "&outputFormat=application%2Fjson&srsName=EPSG:28992&count=1000&startIndex=0&cql_filter=id%20LIKE%20'BU0606%25'"]
+    served = {f["properties"]["id"]: f["properties"] for f in recorded("leefbaarometer_buurtscore24.json")["features"]
+              if f["properties"]["id"].startswith("BU0606")}
+    assert len(served) > 40 and all("bu_code" not in props for props in served.values())
+    with open(got.path, encoding="utf-8") as handle:
+        rows = {r["buurtcode"]: r for r in csv.DictReader(handle, delimiter=";")}
+    assert set(rows) == set(served)
+    for code, props in served.items():  # every property as served, the feature id not mistaken for the buurtcode
+        assert rows[code]["kscore"] == ("" if props["kscore"] is None else str(props["kscore"]))
+        assert (rows[code]["name"], rows[code]["scale"], rows[code]["year"]) == (props["name"], "buurt", "2024")
+    # The toolkit's reader takes the saved file, and a file saved straight from the WFS with its id column.
+    from sociale_kaart.sources.safety import read_liveability
+
+    read = read_liveability(got.path)
+    scored = {c: p["kscore"] for c, p in served.items() if p["kscore"] is not None}
+    assert read.year == 2024 and read.table.set_index("buurtcode")["lbm_klasse"].dropna().to_dict() == scored
+    raw = tmp_path / "lbm_wfs.csv"
+    raw.write_text("id;name;scale;kscore;year\n" + "".join(f"{c};x;buurt;{k};2024\n" for c, k in scored.items()), encoding="utf-8")
+    assert read_liveability(raw).table.set_index("buurtcode")["lbm_klasse"].to_dict() == scored
+
+
+def test_leefbaarometer_refuses_features_without_a_buurtcode_in_id(tmp_path):
+    services = Services()
+    old = fresh("leefbaarometer_buurtscore24.json")  # the shape fetch was first written for: bu_code, no id
+    for feature in old["features"]:
+        props = feature["properties"]
+        props["bu_code"] = props.pop("id")
+    services.fail("geo.leefbaarometer.nl", answer(old))
+    with pytest.raises(NetworkError, match=r"cql_filter=id%20LIKE.*: onverwacht antwoord \(objecten zonder buurtcode in 'id'"):
+        fetch.fetch_leefbaarometer(["GM0606"], cache_dir=tmp_path, client=client_for(services))
+    assert no_files(tmp_path) == []
 
 
 # --- failures: one Dutch line with the URL and the server's answer -------------------------------------
@@ -728,7 +754,8 @@ def one_line(exc: pytest.ExceptionInfo) -> str:
 
 
 def no_files(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    """The files in `folder`, but for the CBS catalogue's table list (read before anything else, and whole)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "cbs_catalogus_kwb.json")
 
 
 def test_no_network(tmp_path):
@@ -738,7 +765,7 @@ def test_no_network(tmp_path):
     with pytest.raises(NetworkError) as caught:
         fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
     text = one_line(caught)
-    assert text.startswith("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/queryables?f=json: "
+    assert text.startswith("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections?f=json: "
                            "geen verbinding met api.pdok.nl (")
     assert "4 pogingen" in text and "sociale-kaart demo" in text
     assert sleeps == [1, 2, 4] and no_files(tmp_path) == []
@@ -860,7 +887,7 @@ def test_the_10000_cap(tmp_path):
 
 def test_nothing_half_written(tmp_path):
     services = Services(odata_page=10)  # two pages; the second fails for good
-    services.fail("$skip=10", *[odata_error(404, "gone")] * 1)
+    services.fail("TypedDataSet/?", *[odata_error(404, "gone")] * 1)
     services.fail("datasets.cbs.nl", answer({"error": {"message": "down"}}, 404))
     with pytest.raises(NetworkError):
         fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
@@ -940,7 +967,8 @@ def test_default_cache_is_the_users_cache_dir(tmp_path, monkeypatch):
 def test_bad_arguments():
     with pytest.raises(InputError, match="gemeentecodes zoals GM0556, niet MAASSLUIS"):
         fetch.fetch_boundaries(["Maassluis"], 2024, client=client_for(Services()))
-    with pytest.raises(InputError, match="geen CBS-gegevens bekend voor 2010; kies een jaar van 2013 tot en met 2025"):
+    with pytest.raises(InputError, match="geen tabel Kerncijfers wijken en buurten 2010 in de CBS-catalogus; "
+                                         "kies een jaar van 2013 tot en met 2026"):
         fetch.fetch_kwb(["GM0556"], 2010, client=client_for(Services()))
     with pytest.raises(InputError, match="onbekende soort misdrijf 'diefstal'"):
         fetch.fetch_crime(["GM0556"], 2023, types=["diefstal"], client=client_for(Services()))
@@ -1010,12 +1038,13 @@ def test_fetch_then_maak(code, year, slug, buurten, tmp_path, monkeypatch):
     assert runner.invoke(cli, ["init", "--gemeente", code]).exit_code == 0
     done = runner.invoke(cli, ["fetch", "--gemeente", code, "--jaar", str(year), "--stil"])
     assert done.exit_code == 0, done.output
-    assert "sociale-kaart.toml bijgewerkt: [bronnen] grenzen, kwb" in done.output
+    assert "sociale-kaart.toml bijgewerkt: [bronnen] grenzen, kwb, kwb_gemeenten" in done.output
     settings = __import__("tomllib").loads((tmp_path / "project" / "sociale-kaart.toml").read_text(encoding="utf-8"))
     cache = tmp_path / "cache"
     assert settings["bronnen"]["grenzen"] == str(cache / f"wijkenbuurten_{year}_{code}.gpkg")
     assert settings["bronnen"]["kwb"] == str(cache / f"kwb_{year}_{code}.csv")
-    assert same_urls(services.urls, expected_urls(year, code))
+    # The catalogue, the gemeente rows of the year (names and reference), the map, the buurten's figures.
+    assert same_urls(services.urls, [CATALOG] + kwb_urls(year, None) + grenzen_urls(year, code) + kwb_urls(year, code))
     made = runner.invoke(cli, ["maak", "--product", "tabellen", "--stil"])
     assert made.exit_code == 0, made.output
     with open(tmp_path / "project" / "maps" / f"{slug}_buurten.csv", encoding="utf-8-sig") as handle:
@@ -1047,7 +1076,10 @@ def test_fetch_with_another_figures_year_writes_grenzen_cijferjaar(tmp_path, mon
     assert done.exit_code == 0, done.output
     settings = __import__("tomllib").loads((tmp_path / "sociale-kaart.toml").read_text(encoding="utf-8"))
     assert settings["bronnen"] == {"grenzen": "c/wijkenbuurten_2024_GM0556.gpkg", "kwb": "c/kwb_2023_GM0556.csv",
-                                   "registraties": [], "grenzen_cijferjaar": "c/wijkenbuurten_2023_GM0556.gpkg"}
+                                   "registraties": [], "grenzen_cijferjaar": "c/wijkenbuurten_2023_GM0556.gpkg",
+                                   "kwb_gemeenten": "c/kwb_2023_gemeenten.csv",
+                                   "misdrijven": "c/misdrijven_2023_GM0556.csv",
+                                   "leefbaarometer": "c/leefbaarometer_buurtscore24_GM0556.csv"}
     assert re.search(rf"^misdrijven 2023: +{re.escape(str(tmp_path / 'c' / 'misdrijven_2023_GM0556.csv'))}$", done.output, re.M)
     assert "Leefbaarometer buurtscore24:" in done.output
     assert (tmp_path / "c" / "leefbaarometer_buurtscore24_GM0556.csv").exists()
@@ -1066,4 +1098,7 @@ def test_fetch_errors_are_one_fout_line(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["fetch", "--gemeente", "GM0556", "--cache", str(tmp_path), "--stil"])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("fout:")]
-    assert len(lines) == 1 and "geen verbinding met api.pdok.nl" in lines[0] and "Traceback" not in result.output
+    # The catalogue falls back to the known table ids; the gemeente rows are the first thing that must come.
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith("fout: https://opendata.cbs.nl/ODataFeed/odata/86358NED/TableInfos?$format=json: "
+                               "geen verbinding met opendata.cbs.nl")

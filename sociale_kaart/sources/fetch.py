@@ -1240,7 +1240,7 @@ def fetch_kwb_gemeenten(
 def _fetch_kwb_table(target, year, table, codes, all_columns, refresh, client, progress, label) -> Fetched:
     client = client or Client(progress=progress)
     if table is None:  # before the cache: a year the catalogue does not know is refused, cached or not
-        table = kwb_tables(cache_dir=target.parent, client=client, progress=progress).table(year)
+        table = kwb_tables(cache_dir=target.parent, refresh=refresh, client=client, progress=progress).table(year)
     cached = _cached(target, refresh, progress, label)
     if cached and cached.metadata.get("tabel") in (None, table):
         return cached
