@@ -1102,3 +1102,168 @@ def test_fetch_errors_are_one_fout_line(tmp_path, monkeypatch):
     assert len(lines) == 1 and "Traceback" not in result.output
     assert lines[0].startswith("fout: https://opendata.cbs.nl/ODataFeed/odata/86358NED/TableInfos?$format=json: "
                                "geen verbinding met opendata.cbs.nl")
+
+
+# --- 2026 and years this code does not know -----------------------------------------------------------
+
+def map_2026(shared: Path) -> dict[str, list[dict]]:
+    """The 2026 service's collections, built from the real 2024 map of Maassluis and Vlaardingen (constructed:
+    the 2026 geometry is not in the shared folder); gemeenten with gm_code, gm_naam and jaar as published."""
+    import geopandas as gpd
+
+    buurten = gpd.read_file(shared / "cbs" / "wijkenbuurten_2024_rijnmond.gpkg", layer="buurten",
+                            where="gemeentecode IN ('GM0556', 'GM0622')")
+    buurten["jaar"] = 2026
+    gemeenten = buurten.dissolve(by="gemeentecode", as_index=False)[["gemeentecode", "gemeentenaam", "geometry"]]
+    gemeenten = gemeenten.rename(columns={"gemeentecode": "gm_code", "gemeentenaam": "gm_naam"}).assign(jaar=2026)
+    out = {}
+    for name, frame in (("buurten", buurten), ("gemeenten", gemeenten)):
+        features = json.loads(frame.to_json(drop_id=True))["features"]
+        out[name] = [{**f, "id": str(i)} for i, f in enumerate(features, 1)]
+    return out
+
+
+def kwb_2026_served() -> dict[str, dict]:
+    return {r["WijkenEnBuurten"].strip(): r for r in recorded("cbs_v3_86358NED_TypedDataSet_GM0556.json")["value"]}
+
+
+def test_fetch_2026_by_name_then_maak_makes_every_product(shared, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    services = Services(map_2026=map_2026(shared))
+    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.setenv("SOCIALE_KAART_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path / "project")
+    runner = CliRunner()
+    made = runner.invoke(cli, ["init", "--gemeente", "Maassluis"])
+    assert made.exit_code == 0, made.output
+    assert 'grenzen = "geodata/wijkenbuurten_2026.gpkg"' in (tmp_path / "project" / "sociale-kaart.toml").read_text()
+    done = runner.invoke(cli, ["fetch", "--gemeente", "Maassluis"])  # no --jaar: the newest in the catalogue
+    assert done.exit_code == 0, done.output
+    cache = tmp_path / "cache"
+    base = "https://api.pdok.nl/cbs/wijken-en-buurten-2026/ogc/v1"
+    assert same_urls(services.urls, [CATALOG] + kwb_urls(2026, None) + grenzen_urls(2026) + kwb_urls(2026))
+    assert f"{base}/collections/buurten/items?f=json&crs={RD_QUOTED}&limit=1000&gemeentecode=GM0556" in services.urls
+    assert "jaar: 2026, het nieuwste jaar met kerncijfers (CBS-catalogus)" in done.output
+    assert f"grenzen 2026: {base}, collectie buurten" in done.output
+    # The map: the buurten of Maassluis as served, no wijken collection in 2026.
+    served_map = [f["properties"] for f in services.map_2026["buurten"] if f["properties"]["gemeentecode"] == "GM0556"]
+    grenzen = cache / "wijkenbuurten_2026_GM0556.gpkg"
+    assert [n for n, _ in pyogrio.list_layers(grenzen)] == ["buurten"]
+    assert sorted(pyogrio.read_dataframe(grenzen, layer="buurten")["buurtcode"]) == sorted(p["buurtcode"] for p in served_map)
+    # KWB 2026: 86358NED with the new age columns; buurt, wijk, gemeente and NL rows kept as published.
+    with open(cache / "kwb_2026_GM0556.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    served = kwb_2026_served()
+    assert {"k_65JaarTot80Jaar_12", "k_80JaarOfOuder_13"} <= set(rows[0])
+    assert {r["WijkenEnBuurten"].strip() for r in rows} == set(served)
+    assert any(c.startswith("WK0556") for c in served) and "GM0556" in served
+    with open(cache / "kwb_2026_gemeenten.csv", encoding="utf-8") as handle:
+        gemeenten = {r["WijkenEnBuurten"].strip() for r in csv.DictReader(handle, delimiter=";")}
+    assert gemeenten == {r["WijkenEnBuurten"].strip() for r in recorded("cbs_v3_86358NED_TypedDataSet_gemeenten.json")["value"]}
+    settings = __import__("tomllib").loads((tmp_path / "project" / "sociale-kaart.toml").read_text(encoding="utf-8"))
+    assert settings["bronnen"]["kwb"] == str(cache / "kwb_2026_GM0556.csv")
+    assert settings["bronnen"]["kwb_gemeenten"] == str(cache / "kwb_2026_gemeenten.csv")
+    assert settings["gebied"]["gemeenten"] == ["Maassluis"]
+
+    made = runner.invoke(cli, ["maak", "--stil"])
+    assert made.exit_code == 0, made.output
+    from sociale_kaart.products import PRODUCTS
+
+    out = tmp_path / "project" / "maps"
+    assert (out / "index.html").exists() and len(list(out.rglob("*.pdf"))) >= 2, sorted(p.name for p in out.iterdir())
+    assert len(PRODUCTS) >= 8
+    # 80+ is an indicator: its share per buurt is 100 * k_80JaarOfOuder / AantalInwoners of the served rows.
+    with open(out / "maassluis_buurten.csv", encoding="utf-8-sig") as handle:
+        table = list(csv.DictReader(handle, delimiter=";"))
+    assert "pct_80plus" in table[0], list(table[0])
+    checked = 0
+    for row in table:
+        raw = served[row["buurtcode"]]
+        if row["pct_80plus"] and raw["k_80JaarOfOuder_13"] is not None:
+            expected = 100 * raw["k_80JaarOfOuder_13"] / raw["AantalInwoners_5"]
+            assert abs(float(row["pct_80plus"].replace(",", ".")) - expected) < 0.06, (row["buurtcode"], row["pct_80plus"], expected)
+            checked += 1
+    assert checked >= 15
+
+
+def test_a_year_the_code_does_not_know_comes_from_the_catalogue(tmp_path):
+    """A '2027' entry in the catalogue: fetch --jaar 2027 uses its table id, no code change."""
+    services = Services()
+    entry = dict(next(e for e in services.catalog if e["Identifier"] == "86358NED"))
+    entry.update(Identifier="86999NED", Title="Kerncijfers wijken en buurten 2027", Period="2027",
+                 Modified="2027-11-30T02:00:00")
+    services.catalog.append(entry)
+    assert 2027 not in fetch.KWB_TABLES
+    services.kwb_rows["86999NED"] = Services().table_rows("86358NED", "WijkenEnBuurten")
+    original = services.data_properties
+    services.data_properties = lambda table: original("86358NED" if table == "86999NED" else table)
+    client = client_for(services)
+    tables = fetch.kwb_tables(cache_dir=tmp_path, client=client)
+    assert (tables.newest, tables.table(2027), tables.table(2024), tables.source) == (2027, "86999NED", "85984NED", "CBS-catalogus")
+    got = fetch.fetch_kwb(["GM0556"], 2027, cache_dir=tmp_path, client=client)
+    assert got.metadata["tabel"] == "86999NED" and "/86999NED/TypedDataSet?" in client.asked[-1]
+    assert len(read_kwb(got.path).buurten) == 19
+    # Through the command: the 2027 map is probed by name (no OGC API service in this fake: the ATOM feed of 2027).
+    import unittest.mock as mock
+
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    with mock.patch.object(fetch, "UrllibTransport", lambda **kwargs: services):
+        result = CliRunner().invoke(cli, ["fetch", "--gemeente", "GM0556", "--jaar", "2027", "--cache", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert "https://api.pdok.nl/cbs/wijken-en-buurten-2027/ogc/v1/collections?f=json" in services.urls
+    assert "https://service.pdok.nl/cbs/wijkenbuurten/2027/atom/downloads/wijkenbuurten_2027_v3.gpkg" in services.urls
+    assert json.loads(fetch.metadata_path(tmp_path / "c" / "kwb_2027_GM0556.csv").read_text())["tabel"] == "86999NED"
+
+
+def test_the_catalogue_is_cached_and_unknown_years_refused(tmp_path):
+    services = Services()
+    client = client_for(services)
+    first = fetch.kwb_tables(cache_dir=tmp_path, client=client)
+    expected = {int(e["Title"].rsplit(" ", 1)[1]): e["Identifier"] for e in recorded("cbs_catalog_tables.json")["value"]
+                if re.fullmatch(r"Kerncijfers wijken en buurten \d{4}", e["Title"])}
+    assert first.tables == expected and 2009 not in first.tables  # 2009-2012 (70904NED) is not one year
+    again = fetch.kwb_tables(cache_dir=tmp_path, client=client)
+    assert again.source == "cache" and again.tables == expected and services.urls == [CATALOG]
+    with pytest.raises(InputError, match="geen tabel Kerncijfers wijken en buurten 2031 in de CBS-catalogus; kies een jaar "
+                                         "van 2013 tot en met 2026"):
+        again.table(2031)
+
+
+def test_an_empty_catalogue_answer_is_checked_and_the_known_ids_are_used(tmp_path):
+    services = Services()
+    services.fail("substringof", answer({"odata.metadata": "x", "value": []}))  # e.g. the filter not understood
+    messages = []
+    progress = Progress(quiet=False)
+    progress.say = messages.append
+    tables = fetch.kwb_tables(cache_dir=tmp_path, client=client_for(services, progress=progress), progress=progress)
+    assert services.urls[-1] == "https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$top=1"
+    assert tables.source == "ingebouwd" and tables.tables == fetch.KWB_TABLES
+    assert any("terwijl https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$top=1 wel tabellen geeft: het filter "
+               "klopt niet" in m for m in messages), messages
+    assert not (tmp_path / "cbs_catalogus_kwb.json").exists()
+
+
+def test_the_2026_atom_download_moved(shared, tmp_path):
+    """Without the OGC API of 2026, the GeoPackage from the feed where the 2026 download moved to."""
+    import geopandas as gpd
+
+    services = Services(map_2026=map_2026(shared))
+    gpkg = tmp_path / "src" / "WijkBuurtkaart_2026_v0.gpkg"
+    gpkg.parent.mkdir()
+    for layer in ("buurten", "gemeenten"):
+        gpd.GeoDataFrame.from_features(services.map_2026[layer], crs="EPSG:28992").to_file(gpkg, layer=layer)
+    services.gpkg_2026 = gpkg.read_bytes()
+    services.fail("wijken-en-buurten-2026/ogc/v1/collections?", problem(404, "Not Found"))
+    client = client_for(services)
+    got = fetch.fetch_boundaries(["GM0556"], 2026, cache_dir=tmp_path / "c", client=client)
+    assert got.metadata["url"] == "https://service.pdok.nl/cbs/wijken-en-buurten-2026/atom/downloads/WijkBuurtkaart_2026_v0.gpkg"
+    assert client.asked[2] == "https://service.pdok.nl/cbs/wijken-en-buurten-2026/atom/index.xml"  # tried first from 2026
+    expected = {f["properties"]["buurtcode"] for f in services.map_2026["buurten"] if f["properties"]["gemeentecode"] == "GM0556"}
+    assert set(read_boundaries(got.path, ["GM0556"]).frame["buurtcode"]) == expected
