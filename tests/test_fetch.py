@@ -114,6 +114,7 @@ class Services:
         #: built by a test from the real 2024 map (see map_2026()); without it, 2026 is not served.
         self.map_2026 = map_2026
         self.gpkg_2026: bytes | None = None
+        self.historisch = fresh("pdok_historisch_collections.json")  #: what its /collections lists
         self.pdok_limit = pdok_limit
         self.page_rows = odata_page
         self.next_keeps_query = next_keeps_query
@@ -153,7 +154,7 @@ class Services:
 
     def collections(self, service) -> list[str]:
         if service == "historisch":
-            return [c["id"] for c in recorded("pdok_historisch_collections.json")["collections"]]
+            return [c["id"] for c in self.historisch["collections"]]
         return ["buurten", "gemeenten"] if service == 2026 else ["buurten", "wijken", "gemeenten"]
 
     def features(self, service: str, collection: str) -> list[dict]:
@@ -174,7 +175,7 @@ class Services:
         if service != "historisch" and service not in self.years():
             return problem(404, "Not Found")
         if rest == "/collections" and service == "historisch":
-            return answer(fresh("pdok_historisch_collections.json"))
+            return answer(self.historisch)
         if rest == "/collections":
             template = recorded("pdok_historisch_collections.json")["collections"][0]
             return answer({"links": [], "collections": [{**template, "id": c, "title": c.capitalize()}
@@ -1267,3 +1268,133 @@ def test_the_2026_atom_download_moved(shared, tmp_path):
     assert client.asked[2] == "https://service.pdok.nl/cbs/wijken-en-buurten-2026/atom/index.xml"  # tried first from 2026
     expected = {f["properties"]["buurtcode"] for f in services.map_2026["buurten"] if f["properties"]["gemeentecode"] == "GM0556"}
     assert set(read_boundaries(got.path, ["GM0556"]).frame["buurtcode"]) == expected
+
+
+# --- police: the buurtindeling of the table, and overlast (47024NED) ---------------------------------------
+
+def test_crime_records_the_buurtindeling_of_the_table(tmp_path):
+    got = fetch.fetch_crime(["GM0556"], 2023, cache_dir=tmp_path, client=client_for(Services()))
+    latest = max(int(p["Key"][:4]) for p in recorded("politie_47018NED_Perioden.json")["value"])
+    assert got.metadata["indeling"] == latest == fetch.saved_indeling(got.path)
+    assert f"buurtindeling van 1 januari {latest}" in got.metadata["indeling_uitleg"]
+
+
+def test_overlast_per_buurt_summed_over_the_months(tmp_path):
+    services = Services()
+    client = client_for(services)
+    got = fetch.fetch_overlast(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    assert client.asked[:3] == ["https://dataderden.cbs.nl/ODataFeed/OData/47024NED/Perioden?$format=json",
+                                "https://dataderden.cbs.nl/ODataFeed/OData/47024NED/DataProperties?$format=json",
+                                "https://dataderden.cbs.nl/ODataFeed/OData/47024NED/Overlast?$format=json"]
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(client.asked[-1]).query))
+    assert query["$select"] == "WijkenEnBuurten,Overlast,Perioden,GeregistreerdeOverlast_1"
+    assert query["$filter"].endswith("and (Overlast eq 'A00   ')") and query["$filter"].count("Perioden eq '2024MM") == 12
+    # Expected by hand from the served rows: the total code's twelve months of 2024, no sum around a gap.
+    sums: dict[str, list] = {}
+    for r in recorded("politie_47024NED_TypedDataSet.json")["value"]:
+        if r["Overlast"] == "A00   " and r["Perioden"].startswith("2024MM"):
+            sums.setdefault(r["WijkenEnBuurten"], []).append(r["GeregistreerdeOverlast_1"])
+    expected = {c: ("" if None in v else str(sum(v))) for c, v in sums.items()}
+    assert "" in expected.values() and all(len(v) == 12 for v in sums.values())
+    with open(got.path, encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, delimiter=";")
+        assert reader.fieldnames == ["buurtcode", "overlast_totaal"]
+        assert {r["buurtcode"]: r["overlast_totaal"] for r in reader} == expected
+    assert (got.metadata["tabel"], got.metadata["indeling"], len(got.metadata["perioden"])) == ("47024NED", 2025, 12)
+    table = read_buurt_table(got.path)  # the reader of tables per buurtcode takes it as it takes crime
+    assert len(table) == len(expected)
+    with pytest.raises(NetworkError, match=r"2025 staat \(nog\) niet volledig in tabel 47024NED \(maar 10 van de 12 maanden\)"):
+        fetch.fetch_overlast(["GM0556"], 2025, cache_dir=tmp_path, client=client)
+
+
+def test_fetch_ook_overlast_lists_the_file_and_the_indeling(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    services = Services()
+    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    done = CliRunner().invoke(cli, ["fetch", "--gemeente", "maassluis", "--jaar", "2024", "--ook", "overlast",
+                                    "--ook", "misdrijven", "--cache", str(tmp_path), "--stil"])
+    assert done.exit_code == 1 and "2024 staat (nog) niet volledig in tabel 47018NED" in done.output  # crime to 2023 here
+    done = CliRunner().invoke(cli, ["fetch", "--gemeente", "maassluis", "--jaar", "2024", "--ook", "overlast",
+                                    "--cache", str(tmp_path), "--stil"])
+    assert done.exit_code == 0, done.output
+    assert re.search(rf"^overlast 2024: +{re.escape(str(tmp_path / 'overlast_2024_GM0556.csv'))}(  \(uit de cache\))?$", done.output, re.M)
+    assert "overlast 2024: op de buurtindeling van 1 januari 2025" in done.output
+
+
+# --- historisch: a collection per level with a year field; empty answers checked ---------------------------
+
+def test_historisch_one_collection_per_level_with_a_year_field(tmp_path):
+    services = Services()
+    template = services.historisch["collections"][0]
+    services.historisch["collections"] = [{**template, "id": c, "title": c.capitalize()} for c in ("buurten", "wijken", "gemeenten")]
+    doc = fresh("pdok_2024_queryables_buurten.json")
+    doc["properties"]["jaarcode"] = {"type": "integer"}
+    original = services.features
+
+    def with_years(service, collection):  # the 2019 stand-ins and a copy of them for 2018
+        level = f"{collection}_2019" if service == "historisch" and "_" not in collection else collection
+        rows = [f for f in original(service, level) if f["properties"].get("gemeentecode") == "GM0363"]
+        for f in rows:
+            f["properties"]["jaarcode"] = 2019
+        older = json.loads(json.dumps(rows))
+        for f in older:
+            f["properties"]["jaarcode"] = 2018
+        return rows + older
+
+    services.features = with_years
+    for collection in ("buurten", "wijken"):
+        services.fail(f"/collections/{collection}/queryables", *[answer(doc)] * 2)
+    messages = []
+    progress = Progress(quiet=False)
+    progress.say = messages.append
+    client = client_for(services, progress=progress)
+    pdok_pages = []
+    real_pdok = services.pdok
+
+    def filtered_by_year(parts, query):
+        pdok_pages.append(dict(query))
+        if "jaarcode" in query:
+            data = real_pdok(parts, {k: v for k, v in query.items() if k != "jaarcode"})
+            page = json.loads(data[2])
+            if "features" in page:
+                page["features"] = [f for f in page["features"] if str(f["properties"]["jaarcode"]) == query["jaarcode"]]
+            return data[0], data[1], json.dumps(page).encode()
+        return real_pdok(parts, query)
+
+    services.pdok = filtered_by_year
+    got = fetch.fetch_boundaries(["GM0363"], 2019, cache_dir=tmp_path, client=client, progress=progress)
+    assert got.metadata["collecties"] == {"buurten": "buurten (jaarcode = 2019)", "wijken": "wijken (jaarcode = 2019)"}
+    assert "PDOK historisch: collectie buurten (jaarcode = 2019), wijken (jaarcode = 2019)" in messages
+    items = [q for q in pdok_pages if "limit" in q and q.get("limit") == "1000"]
+    assert items and all(q["jaarcode"] == "2019" for q in items)
+    frame = read_boundaries(got.path, ["GM0363"]).frame
+    assert sorted(frame["buurtcode"]) == sorted(recorded_buurten("pdok_historisch_buurten_2019_GM0363.json"))
+
+
+def test_an_empty_kwb_answer_is_checked_against_the_unfiltered_table(tmp_path):
+    services = Services()
+    services.kwb_rows["85984NED"] = [{**r, "WijkenEnBuurten": r["WijkenEnBuurten"].strip()}  # keys without padding
+                                     for r in Services().table_rows("85984NED", "WijkenEnBuurten")]
+    services.fail("85984NED/TypedDataSet?$format=json&$select=WijkenEnBuurten,G", *[answer({"odata.metadata": "x", "value": []})] * 2)
+    messages = []
+    progress = Progress(quiet=False)
+    progress.say = messages.append
+    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, progress=progress), progress=progress)
+    assert got.metadata["bron"] == "CBS OData v4 (Observations)"  # v3's filter is wrong: v4 has the rows
+    assert any(m.startswith("CBS OData v3 gaf een fout; nu OData v4") and "het filter klopt niet" in m for m in messages)
+    services.fail("datasets.cbs.nl", answer({"error": {"message": "down"}}, 404))
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path / "b", client=client_for(services))
+    text = one_line(caught)
+    assert fetch.failure_kind(caught.value) is None  # not "the gemeente does not exist": the filter is wrong
+    assert text.startswith("https://opendata.cbs.nl/ODataFeed/odata/85984NED/TypedDataSet?$format=json&$select=")
+    assert ("geen rijen, maar de tabel heeft er wel (https://opendata.cbs.nl/ODataFeed/odata/85984NED/TypedDataSet?"
+            "$format=json&$top=1&$select=WijkenEnBuurten: WijkenEnBuurten = 'GM0556', 6 tekens breed; het filter rekent "
+            "met 10): het filter klopt niet") in text
+    # With padded keys the empty answer is believed: that gemeente has no rows in the table.
+    with pytest.raises(NetworkError, match="CBS gaf geen rijen voor GM9999 in tabel 85984NED") as caught:
+        fetch.fetch_kwb(["GM9999"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+    assert fetch.failure_kind(caught.value) == fetch.EMPTY
