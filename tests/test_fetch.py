@@ -88,6 +88,34 @@ def gpkg_2016() -> bytes:
         return path.read_bytes()
 
 
+#: The 2016 fixture's columns under the names of the old shapefiles (BU_CODE ...), as in CBS's zips.
+UPPER = {"buurtcode": "BU_CODE", "buurtnaam": "BU_NAAM", "wijkcode": "WK_CODE", "wijknaam": "WK_NAAM",
+         "gemeentecode": "GM_CODE", "gemeentenaam": "GM_NAAM", "water": "WATER",
+         "indelingswijziging_wijken_en_buurten": "IND_WBI", "omgevingsadressendichtheid": "OAD", "stedelijkheid": "STED"}
+
+
+@lru_cache(maxsize=None)
+def zip_2016() -> bytes:
+    """The 2016 map as CBS's zip would hold it: a folder with shapefiles buurt_2016 and wijk_2016 (upper-case columns)."""
+    import tempfile
+    import zipfile
+
+    import geopandas as gpd
+
+    source = recorded("wijkenbuurten_2016_GM0556_GM0606.geojson.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "shape 2016 versie 3.0"
+        folder.mkdir()
+        for layer, stem in (("buurten", "buurt_2016"), ("wijken", "wijk_2016")):
+            frame = gpd.GeoDataFrame.from_features(source["layers"][layer]["features"], crs=source["crs"])
+            frame.rename(columns=UPPER).to_file(folder / f"{stem}.shp", engine="pyogrio")
+        target = Path(tmp) / "x.zip"
+        with zipfile.ZipFile(target, "w") as archive:
+            for path in sorted(folder.iterdir()):
+                archive.write(path, f"{folder.name}/{path.name}")
+        return target.read_bytes()
+
+
 class Services:
     """A fake of every service fetch talks to; a transport (URL -> status, headers, body).
 
@@ -141,6 +169,7 @@ class Services:
         parts = urllib.parse.urlsplit(url)
         query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
         handler = {"api.pdok.nl": self.pdok, "service.pdok.nl": self.atom, "opendata.cbs.nl": self.cbs_v3,
+                   "www.cbs.nl": self.cbs_zip, "download.cbs.nl": self.cbs_zip,
                    "datasets.cbs.nl": self.cbs_v4, "dataderden.cbs.nl": self.politie,
                    "geo.leefbaarometer.nl": self.leefbaarometer}.get(parts.netloc)
         if handler is None:
@@ -251,6 +280,12 @@ class Services:
         assert m.group(3) == f"wijkenbuurten_{year}_v3.gpkg", m.group(3)
         self.downloads += 1
         return answer(gpkg_2016(), headers={"Content-Type": "application/geopackage+sqlite3"})
+
+    # -- CBS's own zips of the older maps (any year's address answers with the 2016 map) --
+    def cbs_zip(self, parts, query):
+        assert parts.path.endswith(".zip"), parts.path
+        self.downloads += 1
+        return answer(zip_2016(), headers={"Content-Type": "application/x-zip-compressed"})
 
     # -- CBS OData v3 --
     def table_rows(self, table: str, region: str) -> list[dict]:
@@ -414,9 +449,7 @@ def grenzen_urls(year: int, code: str = "GM0556") -> list[str]:
         return [f"{HIST}/collections?f=json",
                 f"{HIST}/collections/buurten_{year}/queryables?f=json", f"{HIST}/collections/buurten_{year}{items}",
                 f"{HIST}/collections/wijken_{year}/queryables?f=json", f"{HIST}/collections/wijken_{year}{items}"]
-    atom = f"https://service.pdok.nl/cbs/wijkenbuurten/{year}/atom"
-    return [f"{HIST}/collections?f=json", f"{atom}/index.xml", f"{atom}/wijkenbuurten_{year}.xml",
-            f"{atom}/downloads/wijkenbuurten_{year}_v3.gpkg"]
+    return [f"{HIST}/collections?f=json", fetch.CBS_ZIPS[year]]  # 2013-2016: CBS's own zip
 
 
 def kwb_urls(year: int, code: str | None = "GM0556") -> list[str]:
@@ -547,8 +580,28 @@ def test_historisch_after_reading_collections(tmp_path):
     assert frame["omgevingsadressendichtheid"].isna().all()  # -99999999 is missing to the reader
 
 
+def test_2013_to_2016_from_the_cbs_zip(tmp_path):
+    services = Services()
+    client = client_for(services)
+    got = fetch.fetch_boundaries(["GM0606"], 2016, cache_dir=tmp_path, client=client)
+    assert client.asked == [f"{HIST}/collections?f=json", fetch.CBS_ZIPS[2016]]
+    assert got.metadata["bestanden"] == {"buurten": "shape 2016 versie 3.0/buurt_2016.shp",
+                                         "wijken": "shape 2016 versie 3.0/wijk_2016.shp"}
+    assert (tmp_path / "cbs" / "shape_2016_versie_30.zip").exists()
+    source = recorded("wijkenbuurten_2016_GM0556_GM0606.geojson.json")["layers"]["buurten"]["features"]
+    expected = {f["properties"]["buurtcode"]: f["properties"]["omgevingsadressendichtheid"] for f in source
+                if f["properties"]["gemeentecode"] == "GM0606"}
+    raw = pyogrio.read_dataframe(got.path, layer="buurten")
+    assert dict(zip(raw["BU_CODE"], raw["OAD"])) == expected  # the old column names, values as published
+    frame = read_boundaries(got.path, ["GM0606"]).frame
+    assert set(frame["buurtcode"]) == set(expected) and len(expected) == 52
+    fetch.fetch_boundaries(["GM0556"], 2016, cache_dir=tmp_path, client=client)  # the zip is downloaded once
+    assert services.downloads == 1
+
+
 def test_older_years_come_from_the_geopackage_named_in_the_atom_feed(tmp_path):
     services = Services()
+    services.fail("www.cbs.nl", *[answer(b"<html>Not Found</html>", 404, {"Content-Type": "text/html"})] * 2)
     client = client_for(services)
     schiedam = fetch.fetch_boundaries(["GM0606"], 2016, cache_dir=tmp_path, client=client)
     raw = tmp_path / "pdok" / "wijkenbuurten_2016_v3.gpkg"  # the name from the feed, not a guess

@@ -88,6 +88,16 @@ PDOK_API_FIRST = 2023
 #: ATOM feeds per year: the older path (2020-2025) and the one the 2026 map moved to; both are tried.
 PDOK_ATOM = "https://service.pdok.nl/cbs/wijkenbuurten/{year}/atom/index.xml"
 PDOK_ATOM_NEW = "https://service.pdok.nl/cbs/wijken-en-buurten-{year}/atom/index.xml"
+#: CBS's own downloads of the Wijk- en Buurtkaart (shapefiles in a zip) for years without a confirmed
+#: PDOK ATOM feed. The hosts changed over the years; these addresses are listed by one public source
+#: only and were not tried: a 404 falls back to the ATOM feed, anything else fails with the URL.
+CBS_ZIPS = {
+    2013: "https://download.cbs.nl/regionale-kaarten/shape-2013-versie-3-0.zip",
+    2014: "https://www.cbs.nl/-/media/_pdf/2016/35/shape%202014%20versie%2030.zip",
+    2015: "https://www.cbs.nl/-/media/_pdf/2017/36/buurt_2015.zip",
+    2016: "https://www.cbs.nl/-/media/cbs/dossiers/nederland%20regionaal/wijk-en-buurtstatistieken/2018/"
+          "shape%202016%20versie%2030.zip",
+}
 RD_NEW_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"
 PDOK_LIMIT = 1000
 
@@ -772,6 +782,9 @@ def fetch_boundaries(
         chosen = _service_collections(client, PDOK_HISTORISCH, year, progress, per_year=False)
         if chosen:
             layers, meta = _from_ogcapi(client, PDOK_HISTORISCH, chosen, codes, year, progress)
+        elif year in CBS_ZIPS:  # no confirmed PDOK feed for these years: CBS's own zip first
+            layers, meta = _from_cbs_zip(client, year, codes, cache, refresh, progress) or \
+                _from_atom(client, year, codes, cache, refresh, progress)
         else:
             layers, meta = _from_atom(client, year, codes, cache, refresh, progress)
     with atomic_path(target) as tmp:
@@ -1067,25 +1080,66 @@ def _from_atom(client, year, codes, cache: Path, refresh: bool, progress):
         names = [str(n) for n, _ in pyogrio.list_layers(raw)]
     except Exception as exc:
         raise NetworkError(f"{url}: de GeoPackage is niet leesbaar ({_one_line(str(exc), 80)})") from None
-    layers = {}
-    for level in LEVELS:
-        layer = _atom_layer(names, level)
-        if layer is None:
-            continue
-        fields = [str(f) for f in pyogrio.read_info(raw, layer=layer)["fields"]]
-        column = next((f for f in fields if f.lower() in _GEMEENTE_COLUMNS), None)
-        where = f'"{column}" IN ({", ".join(repr(c) for c in codes)})' if column else None
-        frame = pyogrio.read_dataframe(raw, layer=layer, where=where)
-        if frame.crs is None or frame.crs.to_epsg() != 28992:
-            frame = frame.set_crs("EPSG:28992", allow_override=True) if frame.crs is None else frame.to_crs("EPSG:28992")
-        frame = _keep_gemeenten(frame, codes, level)
-        _check_found(frame, codes, level, year, url)
-        layers[level] = frame
+    layers = {level: _read_level(raw, layer, codes, level, year, url)
+              for level in LEVELS if (layer := _atom_layer(names, level)) is not None}
     if "buurten" not in layers:
         raise NetworkError(f"{url}: geen laag met buurten in {name} (lagen: {', '.join(names)})")
     version = re.search(r"_v(\d+)", name)
     return layers, {"bron": "PDOK ATOM (GeoPackage)", "url": url, "feed": feed, "bestand_bron": name,
                     "versie": f"v{version.group(1)}" if version else None}
+
+
+def _read_level(path, layer: str | None, codes, level: str, year: int, url: str):
+    """The rows of `codes` of one layer of a downloaded map, in RD New, checked to hold every gemeente."""
+    import pyogrio
+
+    fields = [str(f) for f in pyogrio.read_info(path, layer=layer)["fields"]]
+    column = next((f for f in fields if f.lower() in _GEMEENTE_COLUMNS), None)
+    where = f'"{column}" IN ({", ".join(repr(c) for c in codes)})' if column else None
+    frame = pyogrio.read_dataframe(path, layer=layer, where=where)
+    if frame.crs is None or frame.crs.to_epsg() != 28992:
+        frame = frame.set_crs("EPSG:28992", allow_override=True) if frame.crs is None else frame.to_crs("EPSG:28992")
+    frame = _keep_gemeenten(frame, codes, level)
+    _check_found(frame, codes, level, year, url)
+    return frame
+
+
+def _from_cbs_zip(client, year, codes, cache: Path, refresh: bool, progress):
+    """The map of `year` from CBS's own zip (shapefiles ``buurt_<jaar>``, ``wijk_<jaar>``); None when it is not there (404)."""
+    import zipfile
+
+    url = CBS_ZIPS[year]
+    name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]).replace(" ", "_")
+    raw = cache / "cbs" / name
+    if refresh or not raw.exists() or not metadata_path(raw).exists():
+        progress.say(f"CBS {name}: downloaden (heel Nederland)")
+        start = len(client.asked)
+        response = client.get(url, accept=(404,))
+        if response.status == 404:
+            progress.say(f"CBS {name}: niet gevonden ({url}); nu de ATOM-feed van PDOK")
+            return None
+        if not response.body.startswith(b"PK\x03\x04"):
+            raise NetworkError(f"{url}: onverwacht antwoord (geen zip: {_snippet(response.body)})")
+        write_bytes(raw, response.body)
+        _store_metadata(raw, {"bron": "CBS (zip)", "url": url, "jaar": year, "bytes": len(response.body), "rijen": None},
+                        client, start, f"CBS {name}", progress)
+    else:
+        progress.say(f"CBS {name}: uit de cache, {raw}")
+    try:
+        with zipfile.ZipFile(raw) as archive:
+            members = [m for m in archive.namelist() if m.lower().endswith((".shp", ".gpkg"))]
+    except zipfile.BadZipFile as exc:
+        raise NetworkError(f"{url}: de zip is niet leesbaar ({_one_line(str(exc), 80)})") from None
+    by_name = {m.rsplit("/", 1)[-1].rsplit(".", 1)[0]: m for m in members}
+    layers = {}
+    for level in LEVELS:
+        found = _atom_layer(list(by_name), level)
+        if found is not None:
+            layers[level] = _read_level(f"/vsizip/{raw}/{by_name[found]}", None, codes, level, year, url)
+    if "buurten" not in layers:
+        raise NetworkError(f"{url}: geen buurtenbestand in {name} (bestanden: {', '.join(members[:6]) or 'geen'})")
+    return layers, {"bron": "CBS (zip van de Wijk- en Buurtkaart)", "url": url, "bestand_bron": name,
+                    "bestanden": {level: by_name[_atom_layer(list(by_name), level)] for level in layers}, "versie": None}
 
 
 def atom_feeds(year: int) -> list[str]:
