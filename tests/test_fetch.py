@@ -1451,3 +1451,17 @@ def test_an_empty_kwb_answer_is_checked_against_the_unfiltered_table(tmp_path):
     with pytest.raises(NetworkError, match="CBS gaf geen rijen voor GM9999 in tabel 85984NED") as caught:
         fetch.fetch_kwb(["GM9999"], 2024, cache_dir=tmp_path, client=client_for(Services()))
     assert fetch.failure_kind(caught.value) == fetch.EMPTY
+
+
+def test_a_reissued_table_wins_over_the_stopped_one():
+    rows = [{"Identifier": "84583NED", "Title": "Kerncijfers wijken en buurten 2019", "Modified": "2020-06-30T02:00:00",
+             "OutputStatus": "Gestopt", "Language": "nl"},
+            {"Identifier": "86999NED", "Title": "Kerncijfers wijken en buurten 2019", "Modified": "2019-01-01T02:00:00",
+             "OutputStatus": "Regulier", "Language": "nl"},
+            {"Identifier": "85984NED", "Title": "Kerncijfers wijken en buurten 2024", "Modified": "2025-03-28T02:00:00",
+             "OutputStatus": "Regulier", "Language": "nl"},
+            {"Identifier": "85985NED", "Title": "Kerncijfers wijken en buurten 2024", "Modified": "2025-09-01T02:00:00",
+             "OutputStatus": "Regulier", "Language": "nl"},
+            {"Identifier": "85984ENG", "Title": "Kerncijfers wijken en buurten 2030", "Language": "en"},
+            {"Identifier": "70904NED", "Title": "Kerncijfers wijken en buurten 2009-2012", "Language": "nl"}]
+    assert {y: e["tabel"] for y, e in fetch.kwb_catalog_entries(rows).items()} == {2019: "86999NED", 2024: "85985NED"}

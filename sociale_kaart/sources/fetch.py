@@ -69,7 +69,6 @@ KWB_TABLES = {
 }
 #: The region dimension of a KWB table, where it is not ``WijkenEnBuurten``.
 KWB_REGION = {2013: "RegioS"}
-YEARS = tuple(KWB_TABLES)
 #: The first year with a KWB table per buurt in one table (2009-2012 are combined in 70904NED).
 FIRST_YEAR = 2013
 
@@ -105,6 +104,8 @@ CBS_FEED = "https://opendata.cbs.nl/ODataFeed/odata/{table}"
 CBS_V4 = "https://datasets.cbs.nl/odata/v1/CBS/{table}"
 #: Rows per page of the OData feed; a page this full without a next link may have been cut off.
 ODATA_PAGE = 10_000
+#: The width CBS pads region keys to (``'GM0556    '``); ``eq`` filters are written with it.
+KEY_WIDTH = 10
 
 POLITIE_TABLE = "47018NED"
 POLITIE_FEED = "https://dataderden.cbs.nl/ODataFeed/OData/{table}"
@@ -451,7 +452,7 @@ class KwbTables:
         Why the known ids were used, when they were.
     """
 
-    tables: dict
+    tables: dict[int, str]
     source: str
     url: str | None = None
     note: str = ""
@@ -506,11 +507,22 @@ def kwb_catalog_entries(rows: Iterable[Mapping]) -> dict[int, dict]:
         year = int(match.group(1))
         entry = {"tabel": ident, "titel": str(row.get("Title")).strip(), "gewijzigd": row.get("Modified"),
                  "status": row.get("OutputStatus")}
-        rank = (entry["status"] in (None, "Regulier"), str(entry["gewijzigd"] or ""))
-        old = found.get(year)
-        if old is None or rank > (old["status"] in (None, "Regulier"), str(old["gewijzigd"] or "")):
+        if year not in found or _rank(entry) > _rank(found[year]):
             found[year] = entry
     return dict(sorted(found.items()))
+
+
+def _rank(entry: dict) -> tuple[bool, str]:
+    """A regular table before a stopped one, then the newest."""
+    return entry["status"] in (None, "Regulier"), str(entry["gewijzigd"] or "")
+
+
+def _saved_tables(saved) -> dict[int, str]:
+    """Year -> table id of a saved catalogue answer; {} when it is not one."""
+    try:
+        return {int(y): str(e["tabel"]) for y, e in saved["tabellen"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
 
 
 def kwb_tables(
@@ -538,12 +550,11 @@ def kwb_tables(
     url = catalog_url()
     if saved and not refresh:
         try:
-            age = datetime.now(timezone.utc) - datetime.fromisoformat(saved["opgehaald"])
-            tables = {int(y): str(e["tabel"]) for y, e in saved["tabellen"].items()}
+            age = (datetime.now(timezone.utc) - datetime.fromisoformat(saved["opgehaald"])).days
         except (KeyError, TypeError, ValueError, AttributeError):
-            tables, age = {}, None
-        if tables and age is not None and age.days < CATALOG_DAYS:
-            return KwbTables(tables, "cache", saved.get("url"))
+            age = None
+        if _saved_tables(saved) and age is not None and age < CATALOG_DAYS:
+            return KwbTables(_saved_tables(saved), "cache", saved.get("url"))
     client = client or Client(progress=progress)
     note = ""
     try:
@@ -564,10 +575,7 @@ def kwb_tables(
         progress.say(f"CBS-catalogus: kerncijfers {min(entries)}-{newest}, nieuwste {entries[newest]['tabel']}")
         return KwbTables({y: e["tabel"] for y, e in entries.items()}, "CBS-catalogus", url)
     if saved:
-        try:
-            tables = {int(y): str(e["tabel"]) for y, e in saved["tabellen"].items()}
-        except (KeyError, TypeError, ValueError, AttributeError):
-            tables = {}
+        tables = _saved_tables(saved)
         if tables:
             progress.say(f"CBS-catalogus niet gelezen ({note}); de lijst van {str(saved.get('opgehaald'))[:10]} uit de cache")
             return KwbTables(tables, "cache", saved.get("url"), note)
@@ -580,9 +588,9 @@ def newest_known_year(cache_dir: str | Path | None = None) -> int:
     cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
     try:
         saved = json.loads((cache / "cbs_catalogus_kwb.json").read_text(encoding="utf-8"))
-        return max(max(int(y) for y in saved["tabellen"]), max(KWB_TABLES))
-    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-        return max(KWB_TABLES)
+    except (OSError, json.JSONDecodeError):
+        saved = None
+    return max([*_saved_tables(saved), *KWB_TABLES])
 
 
 def _slug(codes: list[str]) -> str:
@@ -1343,10 +1351,6 @@ def _kwb_v3(client, table, year, codes, all_columns, progress):
     _check_rows(rows, region, codes, url, table)
     return select, rows, {"bron": "CBS OData v3 (ODataFeed)", "url": url, "titel": info.get("Title"),
                           "versie": info.get("Modified")}
-
-
-#: The width CBS pads region keys to (``'GM0556    '``); ``eq`` filters are written with it.
-KEY_WIDTH = 10
 
 
 def confirm_empty(client: Client, entity_url: str, region: str, url: str) -> None:
