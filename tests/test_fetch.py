@@ -959,14 +959,14 @@ def test_the_real_transport_returns_http_errors_and_raises_connection_errors(mon
         raise urllib.error.HTTPError(request.full_url, 404, "Not Found", {"Content-Type": "application/json"},
                                      io.BytesIO(b'{"detail": "collection not found"}'))
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", http_error)
+    monkeypatch.setattr(fetch.client.urllib.request, "urlopen", http_error)
     status, headers, body = fetch.UrllibTransport()("https://api.pdok.nl/x")
     assert (status, json.loads(body)) == (404, {"detail": "collection not found"})
 
     def offline(request, timeout):
         raise urllib.error.URLError(socket.gaierror(-3, "Temporary failure in name resolution"))
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(fetch.client.urllib.request, "urlopen", offline)
     client = fetch.Client(sleep=lambda s: None)  # the real transport, with urlopen replaced
     with pytest.raises(NetworkError, match=r"^https://api.pdok.nl/x: geen verbinding met api.pdok.nl \("):
         client.get("https://api.pdok.nl/x")
@@ -979,8 +979,8 @@ def test_the_real_transport_reports_bytes_of_large_downloads(monkeypatch):
         status = 200
         headers = {"Content-Length": str(3 * 1024 * 1024 + 5), "Content-Type": "application/geopackage+sqlite3"}
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", lambda request, timeout: Answer(b"x" * (3 * 1024 * 1024 + 5)))
-    monkeypatch.setattr(fetch.UrllibTransport, "REPORT_BYTES", 1024 * 1024)
+    monkeypatch.setattr(fetch.client.urllib.request, "urlopen", lambda request, timeout: Answer(b"x" * (3 * 1024 * 1024 + 5)))
+    monkeypatch.setattr(fetch.client.UrllibTransport, "REPORT_BYTES", 1024 * 1024)
     messages = []
     progress = Progress()
     progress.say = messages.append
@@ -1084,7 +1084,7 @@ def test_fetch_then_maak(code, year, slug, buurten, tmp_path, monkeypatch):
     from sociale_kaart.cli import cli
 
     services = Services()
-    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: services)
     monkeypatch.setenv("SOCIALE_KAART_CACHE", str(tmp_path / "cache"))
     (tmp_path / "project").mkdir()
     monkeypatch.chdir(tmp_path / "project")
@@ -1121,7 +1121,7 @@ def test_fetch_with_another_figures_year_writes_grenzen_cijferjaar(tmp_path, mon
     from sociale_kaart.cli import cli
 
     services = Services()
-    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: services)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     runner.invoke(cli, ["init", "--gemeente", "GM0556"])
@@ -1147,8 +1147,8 @@ def test_fetch_errors_are_one_fout_line(tmp_path, monkeypatch):
     def offline(url):
         raise urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
 
-    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: offline)
-    monkeypatch.setattr(fetch.time, "sleep", lambda s: None)
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: offline)
+    monkeypatch.setattr(fetch.client.time, "sleep", lambda s: None)
     result = CliRunner().invoke(cli, ["fetch", "--gemeente", "GM0556", "--cache", str(tmp_path), "--stil"])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("fout:")]
@@ -1187,7 +1187,7 @@ def test_fetch_2026_by_name_then_maak_makes_every_product(shared, tmp_path, monk
     from sociale_kaart.cli import cli
 
     services = Services(map_2026=map_2026(shared))
-    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: services)
     monkeypatch.setenv("SOCIALE_KAART_CACHE", str(tmp_path / "cache"))
     (tmp_path / "project").mkdir()
     monkeypatch.chdir(tmp_path / "project")
@@ -1268,7 +1268,7 @@ def test_a_year_the_code_does_not_know_comes_from_the_catalogue(tmp_path):
 
     from sociale_kaart.cli import cli
 
-    with mock.patch.object(fetch, "UrllibTransport", lambda **kwargs: services):
+    with mock.patch.object(fetch.client, "UrllibTransport", lambda **kwargs: services):
         result = CliRunner().invoke(cli, ["fetch", "--gemeente", "GM0556", "--jaar", "2027", "--cache", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     assert "https://api.pdok.nl/cbs/wijken-en-buurten-2027/ogc/v1/collections?f=json" in services.urls
@@ -1366,7 +1366,7 @@ def test_fetch_ook_overlast_lists_the_file_and_the_indeling(tmp_path, monkeypatc
     from sociale_kaart.cli import cli
 
     services = Services()
-    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: services)
     done = CliRunner().invoke(cli, ["fetch", "--gemeente", "maassluis", "--jaar", "2024", "--ook", "overlast",
                                     "--ook", "misdrijven", "--cache", str(tmp_path), "--stil"])
     assert done.exit_code == 1 and "2024 staat (nog) niet volledig in tabel 47018NED" in done.output  # crime to 2023 here
