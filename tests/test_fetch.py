@@ -1465,3 +1465,29 @@ def test_a_reissued_table_wins_over_the_stopped_one():
             {"Identifier": "85984ENG", "Title": "Kerncijfers wijken en buurten 2030", "Language": "en"},
             {"Identifier": "70904NED", "Title": "Kerncijfers wijken en buurten 2009-2012", "Language": "nl"}]
     assert {y: e["tabel"] for y, e in fetch.kwb_catalog_entries(rows).items()} == {2019: "86999NED", 2024: "85985NED"}
+
+
+def test_an_empty_pdok_answer_is_checked_against_one_unfiltered_feature(tmp_path):
+    services = Services(queryables={2024: "geen"})  # no queryables: gemeentecode is tried
+    original = services.features
+
+    def renamed(service, collection):  # a map whose features name the gemeente gm_code
+        rows = original(service, collection)
+        for f in rows:
+            f["properties"]["gm_code"] = f["properties"].pop("gemeentecode")
+        return rows
+
+    services.features = renamed
+    client = client_for(services)
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    text = one_line(caught)
+    assert fetch.failure_kind(caught.value) is None  # not "that gemeente does not exist"
+    assert text.startswith("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items?f=json&crs=")
+    assert ("geen objecten, maar de collectie heeft er wel (https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/"
+            "collections/buurten/items?f=json&limit=1), zonder eigenschap gemeentecode") in text and "gm_code" in text
+    assert no_files(tmp_path) == []
+    # With the property present, an empty answer stands: that gemeente has no buurten that year.
+    with pytest.raises(NetworkError, match="geen buurten voor GM9999 in 2024") as caught:
+        fetch.fetch_boundaries(["GM9999"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+    assert fetch.failure_kind(caught.value) == fetch.EMPTY

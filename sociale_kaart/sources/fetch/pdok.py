@@ -197,13 +197,16 @@ def _from_ogcapi(client, base, collections: dict[str, Collection], codes, year, 
                 url = pdok_items_url(base, collection, code, filter_name=name, extra=by_year)
                 first = first or url
                 try:
-                    features += pdok_features(client, url, what=f"PDOK {level} {year} {code}", progress=progress)
+                    found = pdok_features(client, url, what=f"PDOK {level} {year} {code}", progress=progress)
                 except NetworkError as exc:
                     if certain or "unknown query parameter" not in str(exc).lower():
                         raise
                     progress.say(f"PDOK {level} {year}: filter op gemeente niet ondersteund; alles ophalen en daarna filteren")
                     features = None
                     break
+                if not found:
+                    _confirm_no_features(client, base, collection, name, url)
+                features += found
             urls[level] = first
         if features is None:
             url = pdok_items_url(base, collection, extra=by_year)
@@ -220,6 +223,24 @@ def _from_ogcapi(client, base, collections: dict[str, Collection], codes, year, 
     used = {level: collections[level].describe(year) for level in layers}
     return layers, {"bron": "PDOK OGC API Features", "url": urls["buurten"], "service": base,
                     "collecties": used, "versie": None}
+
+
+def _confirm_no_features(client: Client, base: str, collection: str, filter_name: str, url: str) -> None:
+    """Believe an empty filtered answer only when the collection's features carry the filtered property.
+
+    One unfiltered feature is asked for: a collection without features, or whose features lack the
+    property the filter names, means the filter (not the gemeente) is wrong: a :class:`NetworkError`.
+    """
+    probe = f"{base}/collections/{collection}/items?" + urllib.parse.urlencode([("f", "json"), ("limit", 1)])
+    data = client.get_json(probe)
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list) or not features:
+        raise NetworkError(f"{url}: geen objecten, en ook zonder filter geeft de collectie er geen ({probe})")
+    properties = features[0].get("properties") or {}
+    if filter_name not in properties:
+        like = [k for k in properties if re.search(r"gemeente|^gm_", str(k), re.I)] or list(properties)[:8]
+        raise NetworkError(f"{url}: geen objecten, maar de collectie heeft er wel ({probe}), zonder eigenschap "
+                           f"{filter_name} (wel: {', '.join(map(str, like))}): het filter klopt niet")
 
 
 def _keep_year(frame, field_name: str, year: int, url: str):
