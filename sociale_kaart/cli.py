@@ -319,18 +319,23 @@ def _make(options: dict, products, *, echo_report: bool = False, echo_summary: b
 
 
 @cli.command()
-@click.option("--grenzen", default="geodata/wijkenbuurten_2024.gpkg", show_default=True, help="Pad naar de grenzen.")
-@click.option("--kwb", default="geodata/kwb_2024.csv", show_default=True, help="Pad naar de kerncijfers.")
+@click.option("--grenzen", help="Pad naar de grenzen.  [standaard: geodata/wijkenbuurten_<jaar>.gpkg]")
+@click.option("--kwb", help="Pad naar de kerncijfers.  [standaard: geodata/kwb_<jaar>.csv]")
+@click.option("--jaar", type=int, help="Jaar in de standaardpaden [het nieuwste bekende jaar met kerncijfers].")
 @click.option("--gemeente", "gemeenten", multiple=True, help="Gemeentecode of naam; herhaal.")
 @click.option("--overschrijf", is_flag=True, help="Vervang een bestaand projectbestand.")
-def init(grenzen, kwb, gemeenten, overschrijf):
+def init(grenzen, kwb, jaar, gemeenten, overschrijf):
     """Schrijf een projectbestand sociale-kaart.toml (met uitleg) in deze map."""
     from .atomic import write_text
     from .project import PROJECT_FILE, template
+    from .sources.fetch import newest_known_year
 
     path = Path(PROJECT_FILE)
     if path.exists() and not overschrijf:
         raise InputError(f"{PROJECT_FILE} bestaat al; gebruik --overschrijf om het te vervangen")
+    jaar = jaar or newest_known_year()
+    grenzen = grenzen or f"geodata/wijkenbuurten_{jaar}.gpkg"
+    kwb = kwb or f"geodata/kwb_{jaar}.csv"
     write_text(path, template(grenzen=grenzen, kwb=kwb, gemeenten=tuple(gemeenten)))
     click.echo(f"Geschreven: {path}. Vul de bronnen in en maak alles met: sociale-kaart maak")
 
@@ -446,14 +451,16 @@ def indicatoren():
 
 
 @cli.command()
-@click.option("--gemeente", "gemeenten", multiple=True, required=True, help="Gemeentecode, bijv. GM0556; herhaal voor meer.")
-@click.option("--jaar", default=2024, show_default=True, type=int, help="Jaar van de buurtgrenzen (2013-2025).")
+@click.option("--gemeente", "gemeenten", multiple=True, required=True,
+              help="Gemeentecode of naam, bijv. GM0556 of Maassluis; herhaal voor meer.")
+@click.option("--jaar", type=int,
+              help="Jaar van de buurtgrenzen (2013 en later) [het nieuwste jaar in de CBS-catalogus].")
 @click.option("--cijferjaar", type=int,
               help="Jaar van de kerncijfers, als dat anders is dan --jaar (dan ook de kaart van dat jaar, "
                    "om gedeelde buurtcodes te controleren).")
-@click.option("--ook", "extra", multiple=True, type=click.Choice(["gemeenten", "misdrijven", "leefbaarometer"]),
-              help="Haal ook op: kerncijfers van alle gemeenten en Nederland, geregistreerde misdrijven per buurt "
-                   "(Politie) of Leefbaarometer-scores per buurt; herhaal.")
+@click.option("--ook", "extra", multiple=True, type=click.Choice(["gemeenten", "misdrijven", "overlast", "leefbaarometer"]),
+              help="Haal ook op: geregistreerde misdrijven of overlast per buurt (Politie) of Leefbaarometer-scores "
+                   "per buurt; herhaal. De kerncijfers van alle gemeenten komen altijd mee.")
 @click.option("--misdrijf", "crime_types", multiple=True,
               help="Soort misdrijf bij --ook misdrijven (code van de Politie, bijv. 1.1.1); herhaal [0.0.0 = totaal].")
 @click.option("--alle-kolommen", is_flag=True, help="Alle kolommen van de KWB-tabel, niet alleen de kolommen die sociale-kaart kent.")
@@ -478,6 +485,12 @@ def fetch(gemeenten, jaar, cijferjaar, extra, crime_types, alle_kolommen, cache,
     width = max(len(item.label) for item in run.files) + 1
     for item in run.files:
         click.echo(f"{item.label + ':':<{width}} {item.path}" + ("  (uit de cache)" if item.from_cache else ""))
+    for item in run.files:
+        if item.metadata.get("collecties"):
+            used = ", ".join(str(v) for v in item.metadata["collecties"].values())
+            click.echo(f"{item.label}: {item.metadata.get('service')}, collectie {used}")
+        if item.metadata.get("indeling"):
+            click.echo(f"{item.label}: op de buurtindeling van 1 januari {item.metadata['indeling']}")
     path = find_project(project)
     if path is None:
         extra_option = f" --grenzen-cijferjaar {run.grenzen_cijferjaar.path}" if run.grenzen_cijferjaar else ""

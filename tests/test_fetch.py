@@ -34,7 +34,9 @@ RD = "http://www.opengis.net/def/crs/EPSG/0/28992"
 RD_QUOTED = "http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F28992"
 TABLES = {2013: "82339NED", 2014: "82931NED", 2015: "83220NED", 2016: "83487NED", 2017: "83765NED",
           2018: "84286NED", 2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
-          2023: "85618NED", 2024: "85984NED", 2025: "86165NED"}
+          2023: "85618NED", 2024: "85984NED", 2025: "86165NED", 2026: "86358NED"}
+CATALOG = ("https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$select=Identifier,Title,Period,Modified,"
+           "OutputStatus,Language&$filter=substringof('Kerncijfers%20wijken%20en%20buurten',Title)")
 HIST = "https://api.pdok.nl/cbs/wijken-en-buurten-historisch/ogc/v1"
 
 
@@ -67,6 +69,7 @@ def matches(expression: str, row: dict) -> bool:
     py = re.sub(r"startswith\((\w+),'([^']*)'\)",
                 lambda m: f"str(row.get({m.group(1)!r}) or '').startswith({m.group(2)!r})", expression)
     py = re.sub(r"(\w+) eq '([^']*)'", lambda m: f"(row.get({m.group(1)!r}) == {m.group(2)!r})", py)
+    py = re.sub(r"substringof\('([^']*)',(\w+)\)", lambda m: f"({m.group(1)!r} in str(row.get({m.group(2)!r}) or ''))", py)
     return bool(eval(py, {"__builtins__": {}}, {"row": row, "str": str}))  # noqa: S307 (our own URLs)
 
 
@@ -83,6 +86,34 @@ def gpkg_2016() -> bytes:
         for layer, collection in source["layers"].items():
             gpd.GeoDataFrame.from_features(collection["features"], crs=source["crs"]).to_file(path, layer=layer, engine="pyogrio")
         return path.read_bytes()
+
+
+#: The 2016 fixture's columns under the names of the old shapefiles (BU_CODE ...), as in CBS's zips.
+UPPER = {"buurtcode": "BU_CODE", "buurtnaam": "BU_NAAM", "wijkcode": "WK_CODE", "wijknaam": "WK_NAAM",
+         "gemeentecode": "GM_CODE", "gemeentenaam": "GM_NAAM", "water": "WATER",
+         "indelingswijziging_wijken_en_buurten": "IND_WBI", "omgevingsadressendichtheid": "OAD", "stedelijkheid": "STED"}
+
+
+@lru_cache(maxsize=None)
+def zip_2016() -> bytes:
+    """The 2016 map as CBS's zip would hold it: a folder with shapefiles buurt_2016 and wijk_2016 (upper-case columns)."""
+    import tempfile
+    import zipfile
+
+    import geopandas as gpd
+
+    source = recorded("wijkenbuurten_2016_GM0556_GM0606.geojson.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "shape 2016 versie 3.0"
+        folder.mkdir()
+        for layer, stem in (("buurten", "buurt_2016"), ("wijken", "wijk_2016")):
+            frame = gpd.GeoDataFrame.from_features(source["layers"][layer]["features"], crs=source["crs"])
+            frame.rename(columns=UPPER).to_file(folder / f"{stem}.shp", engine="pyogrio")
+        target = Path(tmp) / "x.zip"
+        with zipfile.ZipFile(target, "w") as archive:
+            for path in sorted(folder.iterdir()):
+                archive.write(path, f"{folder.name}/{path.name}")
+        return target.read_bytes()
 
 
 class Services:
@@ -103,13 +134,20 @@ class Services:
         Per OGC API base: whether the items endpoint accepts ``gemeentecode`` (else 400).
     """
 
-    def __init__(self, *, pdok_limit=1000, odata_page=10_000, next_keeps_query=True, queryables=None, filters=None):
+    def __init__(self, *, pdok_limit=1000, odata_page=10_000, next_keeps_query=True, queryables=None, filters=None,
+                 map_2026=None):
         self.urls: list[str] = []
+        self.catalog = fresh("cbs_catalog_tables.json")["value"]
+        #: The 2026 service (collections buurten and gemeenten) and its ATOM GeoPackage: level -> features,
+        #: built by a test from the real 2024 map (see map_2026()); without it, 2026 is not served.
+        self.map_2026 = map_2026
+        self.gpkg_2026: bytes | None = None
+        self.historisch = fresh("pdok_historisch_collections.json")  #: what its /collections lists
         self.pdok_limit = pdok_limit
         self.page_rows = odata_page
         self.next_keeps_query = next_keeps_query
-        self.queryables = {**{y: "met" for y in (2023, 2024, 2025)}, "historisch": "met", **(queryables or {})}
-        self.filters = {**{y: True for y in (2023, 2024, 2025)}, "historisch": True, **(filters or {})}
+        self.queryables = {**{y: "met" for y in (2023, 2024, 2025, 2026)}, "historisch": "met", **(queryables or {})}
+        self.filters = {**{y: True for y in (2023, 2024, 2025, 2026)}, "historisch": True, **(filters or {})}
         self.failures: list[tuple[str, list]] = []
         self.kwb_rows: dict[str, list[dict]] = {}
         self.politie_rows = fresh("politie_47018NED_TypedDataSet.json")["value"]
@@ -131,6 +169,7 @@ class Services:
         parts = urllib.parse.urlsplit(url)
         query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
         handler = {"api.pdok.nl": self.pdok, "service.pdok.nl": self.atom, "opendata.cbs.nl": self.cbs_v3,
+                   "www.cbs.nl": self.cbs_zip, "download.cbs.nl": self.cbs_zip,
                    "datasets.cbs.nl": self.cbs_v4, "dataderden.cbs.nl": self.politie,
                    "geo.leefbaarometer.nl": self.leefbaarometer}.get(parts.netloc)
         if handler is None:
@@ -138,7 +177,18 @@ class Services:
         return handler(parts, query)
 
     # -- PDOK OGC API (gokoala) --
+    def years(self) -> tuple[int, ...]:
+        """The years with a service of their own."""
+        return (2023, 2024, 2025) + ((2026,) if self.map_2026 else ())
+
+    def collections(self, service) -> list[str]:
+        if service == "historisch":
+            return [c["id"] for c in self.historisch["collections"]]
+        return ["buurten", "gemeenten"] if service == 2026 else ["buurten", "wijken", "gemeenten"]
+
     def features(self, service: str, collection: str) -> list[dict]:
+        if service == 2026:
+            return json.loads(json.dumps(self.map_2026[collection]))
         level = "buurten" if collection.startswith("buurten") else "wijken"
         names = [f"pdok_2024_{level}_GM0556.json", f"pdok_2024_{level}_GM0622.json"]
         if service == "historisch":
@@ -151,12 +201,15 @@ class Services:
         service = m.group(1) if m.group(1) == "historisch" else int(m.group(1))
         rest = m.group(2)
         base = f"https://api.pdok.nl/cbs/wijken-en-buurten-{m.group(1)}/ogc/v1"
-        if service != "historisch" and service not in (2023, 2024, 2025):
+        if service != "historisch" and service not in self.years():
             return problem(404, "Not Found")
         if rest == "/collections" and service == "historisch":
-            return answer(fresh("pdok_historisch_collections.json"))
-        known = {"buurten", "wijken", "gemeenten"} if service != "historisch" else \
-            {c["id"] for c in recorded("pdok_historisch_collections.json")["collections"]}
+            return answer(self.historisch)
+        if rest == "/collections":
+            template = recorded("pdok_historisch_collections.json")["collections"][0]
+            return answer({"links": [], "collections": [{**template, "id": c, "title": c.capitalize()}
+                                                        for c in self.collections(service)]})
+        known = set(self.collections(service))
         m2 = re.fullmatch(r"/collections/([^/]+)/(items|queryables)", rest)
         if not m2 or m2.group(1) not in known:
             return problem(404, f"collection not found: {rest}")
@@ -201,6 +254,21 @@ class Services:
 
     # -- PDOK ATOM --
     def atom(self, parts, query):
+        new = re.fullmatch(r"/cbs/wijken-en-buurten-(\d{4})/atom/(index\.xml|dataset\.xml|downloads/(.+\.gpkg))", parts.path)
+        if new and new.group(1) == "2026" and self.gpkg_2026:  # where the 2026 download moved to
+            feed = recorded("pdok_atom_2016_index.xml").replace("wijkenbuurten/2016", "wijken-en-buurten-2026") \
+                .replace("wijkenbuurten_2016.xml", "dataset.xml").replace("2016", "2026")
+            if new.group(2) == "index.xml":
+                return answer(feed.encode(), headers={"Content-Type": "application/atom+xml"})
+            if new.group(3) is None:
+                dataset = recorded("pdok_atom_2016_dataset.xml").replace("wijkenbuurten/2016", "wijken-en-buurten-2026") \
+                    .replace("wijkenbuurten_2016_v3.gpkg", "WijkBuurtkaart_2026_v0.gpkg").replace("2016", "2026")
+                return answer(dataset.encode(), headers={"Content-Type": "application/atom+xml"})
+            assert new.group(3) == "WijkBuurtkaart_2026_v0.gpkg", new.group(3)
+            self.downloads += 1
+            return answer(self.gpkg_2026, headers={"Content-Type": "application/geopackage+sqlite3"})
+        if new or "/2026/" in parts.path:
+            return answer(b"<html>Not Found</html>", 404, {"Content-Type": "text/html"})
         m = re.fullmatch(r"/cbs/wijkenbuurten/(\d{4})/atom/(index\.xml|wijkenbuurten_\d{4}\.xml|downloads/(.+\.gpkg))", parts.path)
         if not m:
             return answer(b"<html>Not Found</html>", 404, {"Content-Type": "text/html"})
@@ -213,13 +281,20 @@ class Services:
         self.downloads += 1
         return answer(gpkg_2016(), headers={"Content-Type": "application/geopackage+sqlite3"})
 
+    # -- CBS's own zips of the older maps (any year's address answers with the 2016 map) --
+    def cbs_zip(self, parts, query):
+        assert parts.path.endswith(".zip"), parts.path
+        self.downloads += 1
+        return answer(zip_2016(), headers={"Content-Type": "application/x-zip-compressed"})
+
     # -- CBS OData v3 --
     def table_rows(self, table: str, region: str) -> list[dict]:
         if table in self.kwb_rows:
             return self.kwb_rows[table]
         names = {"83487NED": ["cbs_v3_83487NED_TypedDataSet_GM0606.json"],
                  "84583NED": ["cbs_v3_84583NED_TypedDataSet_GM0363.json"]}.get(table, [])
-        names += ["cbs_v3_85984NED_TypedDataSet_GM0556.json", "cbs_v3_85984NED_TypedDataSet_gemeenten.json"]
+        source = "86358NED" if table == "86358NED" else "85984NED"
+        names += [f"cbs_v3_{source}_TypedDataSet_GM0556.json", f"cbs_v3_{source}_TypedDataSet_gemeenten.json"]
         rows, seen = [], set()
         for name in names:
             for row in fresh(name)["value"]:
@@ -237,13 +312,17 @@ class Services:
         return doc
 
     def cbs_v3(self, parts, query):
+        if parts.path == "/ODataCatalog/Tables":
+            keys = set(self.catalog[0])
+            return self.odata_page(parts, query, self.catalog, keys, "https://opendata.cbs.nl/ODataCatalog/Tables")
         m = re.fullmatch(r"/ODataFeed/(?:odata|OData)/(\w+)/(\w+)/?", parts.path)
         assert m, parts.path
         table, entity = m.groups()
         if query.get("$format") != "json":
             return answer(b"<feed/>", 200, {"Content-Type": "application/atom+xml"})
         if entity == "TableInfos":
-            doc = fresh("cbs_v3_85984NED_TableInfos.json")
+            own = RECORDED / f"cbs_v3_{table}_TableInfos.json"
+            doc = fresh(own.name if own.exists() else "cbs_v3_85984NED_TableInfos.json")
             doc["value"][0]["Identifier"] = table
             return answer(doc)
         if entity == "DataProperties":
@@ -266,9 +345,9 @@ class Services:
         if select:
             rows = [{k: r.get(k) for k in select} for r in rows]
         skip = int(query.get("$skip", 0))
-        page = rows[skip: skip + self.page_rows]
+        page = rows[skip: skip + min(self.page_rows, int(query.get("$top", self.page_rows)))]
         doc = {("@odata.context" if v4 else "odata.metadata"): next_base + "$metadata", "value": page}
-        if skip + self.page_rows < len(rows):
+        if skip + self.page_rows < len(rows) and "$top" not in query:
             kept = [(k, v) for k, v in query.items() if k != "$skip"] if self.next_keeps_query else [("$format", "json")]
             doc["@odata.nextLink" if v4 else "odata.nextLink"] = next_base + "?" + "&".join(
                 f"{k}={urllib.parse.quote(v)}" for k, v in kept + [("$skip", str(skip + self.page_rows))])
@@ -288,16 +367,20 @@ class Services:
         rows = fresh("cbs_v4_85984NED_Observations_GM0556.json")["value"]
         return self.odata_page(parts, query, rows, set(), "https://datasets.cbs.nl/odata/v1/CBS/85984NED/Observations", v4=True)
 
-    # -- Politie 47018NED --
+    # -- Politie 47018NED (crime) and 47024NED (overlast) --
     def politie(self, parts, query):
-        m = re.fullmatch(r"/ODataFeed/OData/47018NED/(\w+)/?", parts.path)
+        m = re.fullmatch(r"/ODataFeed/OData/(47018NED|47024NED)/(\w+)/?", parts.path)
         assert m, parts.path
-        entity = m.group(1)
-        if entity in ("Perioden", "DataProperties"):
-            return answer(fresh(f"politie_47018NED_{entity}.json"))
+        table, entity = m.groups()
+        if entity in ("Perioden", "DataProperties", "Overlast"):
+            return answer(fresh(f"politie_{table}_{entity}.json"))
         assert entity == "TypedDataSet"
-        keys = {p["Key"] for p in recorded("politie_47018NED_DataProperties.json")["value"] if p["Key"]} | {"ID"}
-        return self.odata_page(parts, query, self.politie_rows, keys, "https://dataderden.cbs.nl/ODataFeed/OData/47018NED/TypedDataSet/")
+        keys = {p["Key"] for p in recorded(f"politie_{table}_DataProperties.json")["value"] if p["Key"]} | {"ID"}
+        rows = self.politie_rows if table == "47018NED" else self.overlast_rows()
+        return self.odata_page(parts, query, rows, keys, f"https://dataderden.cbs.nl/ODataFeed/OData/{table}/TypedDataSet/")
+
+    def overlast_rows(self) -> list[dict]:
+        return fresh("politie_47024NED_TypedDataSet.json")["value"]
 
     # -- Leefbaarometer WFS (GeoServer) --
     def leefbaarometer(self, parts, query):
@@ -305,10 +388,14 @@ class Services:
         assert (query["service"], query["request"], query["outputFormat"]) == ("WFS", "GetFeature", "application/json")
         if query["typeNames"] != "lbm3:buurtscore24":
             return answer(b"<ows:ExceptionReport>Feature type unknown</ows:ExceptionReport>", 400, {"Content-Type": "text/xml"})
-        prefixes = re.findall(r"bu_code LIKE '(\w+)%'", query["cql_filter"])
-        assert " OR ".join(f"bu_code LIKE '{p}%'" for p in prefixes) == query["cql_filter"]
+        # The live layer has no bu_code: a filter on it is an error of GeoServer (the buurtcode is in id).
+        prefixes = re.findall(r"id LIKE '(\w+)%'", query["cql_filter"])
+        if " OR ".join(f"id LIKE '{p}%'" for p in prefixes) != query["cql_filter"] or not prefixes:
+            return answer(b'<ows:ExceptionReport><ows:Exception exceptionCode="NoApplicableCode"><ows:ExceptionText>'
+                          b'Illegal property name: bu_code</ows:ExceptionText></ows:Exception></ows:ExceptionReport>',
+                          400, {"Content-Type": "text/xml"})
         doc = fresh("leefbaarometer_buurtscore24.json")
-        rows = [f for f in doc["features"] if any(f["properties"]["bu_code"].startswith(p) for p in prefixes)]
+        rows = [f for f in doc["features"] if any(f["properties"]["id"].startswith(p) for p in prefixes)]
         start, count = int(query.get("startIndex", 0)), int(query["count"])
         page = rows[start: start + count]
         doc.update(features=page, totalFeatures=len(rows), numberMatched=len(rows), numberReturned=len(page))
@@ -331,37 +418,53 @@ SELECT_2024 = ("Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_0Tot15
                "Koopwoningen_47,HuurwoningenTotaal_48,InBezitWoningcorporatie_49,GemiddeldInkomenPerInwoner_78,"
                "k_40HuishoudensMetLaagsteInkomen_84,PersonenPerSoortUitkeringBijstand_87,JongerenMetJeugdzorgInNatura_91,"
                "PercentageJongerenMetJeugdzorg_92,WmoClienten_93,WmoClientenRelatief_94,MateVanStedelijkheid_120")
-#: The columns of the 2016 and 2019 fixtures that the toolkit knows (by hand from their DataProperties).
+#: The columns of the 2016, 2019 and 2026 fixtures that the toolkit knows (by hand from their DataProperties).
 SELECT_OTHER = {
+    2026: "Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_0Tot15Jaar_8,k_15Tot25Jaar_9,k_25Tot45Jaar_10,"
+          "k_45Tot65Jaar_11,k_65JaarTot80Jaar_12,k_80JaarOfOuder_13,HuishoudensTotaal_30,Eenpersoonshuishoudens_31,"
+          "Woningvoorraad_36,Koopwoningen_48,HuurwoningenTotaal_49,InBezitWoningcorporatie_50,"
+          "GemiddeldInkomenPerInwoner_79,k_40HuishoudensMetLaagsteInkomen_85,PersonenPerSoortUitkeringBijstand_88,"
+          "JongerenMetJeugdzorgInNatura_92,PercentageJongerenMetJeugdzorg_93,WmoClienten_94,WmoClientenRelatief_95,"
+          "MateVanStedelijkheid_121",
     2016: "Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_0Tot15Jaar_8,k_15Tot25Jaar_9,k_25Tot45Jaar_10,"
           "k_45Tot65Jaar_11,k_65JaarOfOuder_12,HuishoudensTotaal_28,PersonenPerSoortUitkeringBijstand_76",
     2019: "Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_5,k_65JaarOfOuder_12,HuishoudensTotaal_28,WmoClienten_98",
 }
 
 
-def expected_urls(year: int, code: str = "GM0556") -> list[str]:
-    """The documented patterns, written out: PDOK per year 2023+, historisch (after /collections) or ATOM, CBS v3 feed."""
+def expected_urls(year: int, code: str = "GM0556", *, catalog: bool = True) -> list[str]:
+    """The documented patterns, written out: PDOK per year 2023+ (after its /collections), historisch (after
+    /collections) or ATOM, the CBS catalogue (once per cache), then the CBS v3 feed."""
+    return grenzen_urls(year, code) + ([CATALOG] if catalog else []) + kwb_urls(year, code)
+
+
+def grenzen_urls(year: int, code: str = "GM0556") -> list[str]:
     items = "/items?f=json&crs=" + RD_QUOTED + "&limit=1000&gemeentecode=" + code
     if year >= 2023:
         base = f"https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
-        grenzen = [f"{base}/collections/buurten/queryables?f=json", f"{base}/collections/buurten{items}",
-                   f"{base}/collections/wijken/queryables?f=json", f"{base}/collections/wijken{items}"]
-    elif year >= 2017:  # the fixture's historisch service lists buurten_<jaar> and wijken_<jaar> for 2017-2022
-        grenzen = [f"{HIST}/collections?f=json",
-                   f"{HIST}/collections/buurten_{year}/queryables?f=json", f"{HIST}/collections/buurten_{year}{items}",
-                   f"{HIST}/collections/wijken_{year}/queryables?f=json", f"{HIST}/collections/wijken_{year}{items}"]
-    else:
-        atom = f"https://service.pdok.nl/cbs/wijkenbuurten/{year}/atom"
-        grenzen = [f"{HIST}/collections?f=json", f"{atom}/index.xml", f"{atom}/wijkenbuurten_{year}.xml",
-                   f"{atom}/downloads/wijkenbuurten_{year}_v3.gpkg"]
+        levels = ("buurten",) if year == 2026 else ("buurten", "wijken")
+        return [f"{base}/collections?f=json"] + [u for level in levels for u in (
+            f"{base}/collections/{level}/queryables?f=json", f"{base}/collections/{level}{items}")]
+    if year >= 2017:  # the fixture's historisch service lists buurten_<jaar> and wijken_<jaar> for 2017-2022
+        return [f"{HIST}/collections?f=json",
+                f"{HIST}/collections/buurten_{year}/queryables?f=json", f"{HIST}/collections/buurten_{year}{items}",
+                f"{HIST}/collections/wijken_{year}/queryables?f=json", f"{HIST}/collections/wijken_{year}{items}"]
+    return [f"{HIST}/collections?f=json", fetch.CBS_ZIPS[year]]  # 2013-2016: CBS's own zip
+
+
+def kwb_urls(year: int, code: str | None = "GM0556") -> list[str]:
+    """TableInfos, DataProperties and the TypedDataSet of the buurten of `code` (None: the gemeente rows)."""
     table = TABLES[year]
     region = "RegioS" if year == 2013 else "WijkenEnBuurten"
     select = f"{region}," + SELECT_OTHER.get(year, SELECT_2024)
-    flt = (f"startswith({region},'BU{code[2:]}') or startswith({region},'WK{code[2:]}') or {region} eq '{code}    ' "
-           f"or {region} eq 'NL00      '")
+    if code is None:
+        flt = f"startswith({region},'GM') or {region} eq 'NL00      '"
+    else:
+        flt = (f"startswith({region},'BU{code[2:]}') or startswith({region},'WK{code[2:]}') or {region} eq '{code}    ' "
+               f"or {region} eq 'NL00      '")
     feed = f"https://opendata.cbs.nl/ODataFeed/odata/{table}"
     query = urllib.parse.urlencode([("$format", "json"), ("$select", select), ("$filter", flt)], quote_via=urllib.parse.quote)
-    return grenzen + [f"{feed}/TableInfos?$format=json", f"{feed}/DataProperties?$format=json", f"{feed}/TypedDataSet?{query}"]
+    return [f"{feed}/TableInfos?$format=json", f"{feed}/DataProperties?$format=json", f"{feed}/TypedDataSet?{query}"]
 
 
 def same_urls(asked: list[str], expected: list[str]) -> bool:
@@ -477,8 +580,28 @@ def test_historisch_after_reading_collections(tmp_path):
     assert frame["omgevingsadressendichtheid"].isna().all()  # -99999999 is missing to the reader
 
 
+def test_2013_to_2016_from_the_cbs_zip(tmp_path):
+    services = Services()
+    client = client_for(services)
+    got = fetch.fetch_boundaries(["GM0606"], 2016, cache_dir=tmp_path, client=client)
+    assert client.asked == [f"{HIST}/collections?f=json", fetch.CBS_ZIPS[2016]]
+    assert got.metadata["bestanden"] == {"buurten": "shape 2016 versie 3.0/buurt_2016.shp",
+                                         "wijken": "shape 2016 versie 3.0/wijk_2016.shp"}
+    assert (tmp_path / "cbs" / "shape_2016_versie_30.zip").exists()
+    source = recorded("wijkenbuurten_2016_GM0556_GM0606.geojson.json")["layers"]["buurten"]["features"]
+    expected = {f["properties"]["buurtcode"]: f["properties"]["omgevingsadressendichtheid"] for f in source
+                if f["properties"]["gemeentecode"] == "GM0606"}
+    raw = pyogrio.read_dataframe(got.path, layer="buurten")
+    assert dict(zip(raw["BU_CODE"], raw["OAD"])) == expected  # the old column names, values as published
+    frame = read_boundaries(got.path, ["GM0606"]).frame
+    assert set(frame["buurtcode"]) == set(expected) and len(expected) == 52
+    fetch.fetch_boundaries(["GM0556"], 2016, cache_dir=tmp_path, client=client)  # the zip is downloaded once
+    assert services.downloads == 1
+
+
 def test_older_years_come_from_the_geopackage_named_in_the_atom_feed(tmp_path):
     services = Services()
+    services.fail("www.cbs.nl", *[answer(b"<html>Not Found</html>", 404, {"Content-Type": "text/html"})] * 2)
     client = client_for(services)
     schiedam = fetch.fetch_boundaries(["GM0606"], 2016, cache_dir=tmp_path, client=client)
     raw = tmp_path / "pdok" / "wijkenbuurten_2016_v3.gpkg"  # the name from the feed, not a guess
@@ -552,7 +675,7 @@ def test_kwb_pages_of_10000_follow_the_skip_link(keeps_query, tmp_path):
     services = Services(next_keeps_query=keeps_query)
     template = recorded("cbs_v3_85984NED_TypedDataSet_GM0556.json")["value"][1]
     rows = [{**template, "WijkenEnBuurten": buurtcode(n), "Codering_3": buurtcode(n), "ID": n,
-             "AantalInwoners_5": n} for n in range(12_345)]
+             "AantalInwoners_5": 100_000 + n} for n in range(12_345)]  # never fewer than the template's counts
     other = [{**template, "WijkenEnBuurten": "BU05990101", "Codering_3": "BU05990101", "ID": 99_999}]
     services.kwb_rows["85984NED"] = rows + other
     client = client_for(services)
@@ -562,7 +685,7 @@ def test_kwb_pages_of_10000_follow_the_skip_link(keeps_query, tmp_path):
     second = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(pages[1]).query))
     assert second["$filter"].startswith("startswith(WijkenEnBuurten,'BU0363')")  # still filtered, whatever the link said
     kwb = read_kwb(got.path)
-    assert len(kwb.buurten) == 12_345 and kwb.buurten["inwoners"].sum() == sum(range(12_345))
+    assert len(kwb.buurten) == 12_345 and kwb.buurten["inwoners"].sum() == sum(100_000 + n for n in range(12_345))
 
 
 def test_real_recorded_feed_pages(shared):
@@ -580,11 +703,15 @@ def test_real_recorded_feed_pages(shared):
 
 def test_v4_observations_when_v3_fails(tmp_path):
     services = Services()
-    services.fail("opendata.cbs.nl", *[odata_error(503, "Service Unavailable")] * 4)
-    sleeps = []
-    client = client_for(services, sleeps)
-    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client)
-    assert sleeps == [1, 2, 4]
+    services.fail("opendata.cbs.nl", *[odata_error(503, "Service Unavailable")] * 8)  # the catalogue is down too
+    sleeps, messages = [], []
+    progress = Progress(quiet=False)
+    progress.say = messages.append
+    client = client_for(services, sleeps, progress)
+    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client, progress=progress)
+    assert sleeps == [1, 2, 4, 1, 2, 4]
+    assert any(m.startswith("CBS-catalogus niet gelezen (https://opendata.cbs.nl/ODataCatalog/Tables?") and
+               m.endswith("de ingebouwde tabelnummers tot en met 2026") for m in messages), messages
     v4 = [u for u in client.asked if "datasets.cbs.nl" in u]
     assert v4[-1].startswith("https://datasets.cbs.nl/odata/v1/CBS/85984NED/Observations?$filter=")
     assert "startswith(WijkenEnBuurten,'BU0556')" in urllib.parse.unquote(v4[-1])
@@ -628,22 +755,48 @@ def test_crime_per_buurt_from_47018NED(tmp_path):
               if r["WijkenEnBuurten"].startswith("BU0556")}
     assert table["misdrijven_totaal"].to_dict() == totals
     assert table["misdrijven_1_1_1"].to_dict() == {r["WijkenEnBuurten"]: r["GeregistreerdeMisdrijven_1"] for r in extra}
-    with pytest.raises(NetworkError, match=r"2025 staat \(nog\) niet in tabel 47018NED; beschikbaar: 2012-2023"):
+    with pytest.raises(NetworkError, match=r"Perioden\?\$format=json: 2025 staat \(nog\) niet volledig in tabel 47018NED; "
+                                           r"beschikbaar: 2012-2023"):
         fetch.fetch_crime(["GM0556"], 2025, cache_dir=tmp_path, client=client)
 
 
 def test_leefbaarometer_scores_per_buurt(tmp_path):
+    """The live layer's shape: the buurtcode in the property id (api/leefbaarometer/), filtered on id."""
     client = client_for(Services())
     got = fetch.fetch_leefbaarometer(["GM0606"], cache_dir=tmp_path, client=client)
     assert client.asked == [
         "https://geo.leefbaarometer.nl/lbm3/ows?service=WFS&version=2.0.0&request=GetFeature&typeNames=lbm3:buurtscore24"
-        "&outputFormat=application%2Fjson&srsName=EPSG:28992&count=1000&startIndex=0&cql_filter=bu_code%20LIKE%20'BU0606%25'"]
-    served = {f["properties"]["bu_code"]: f["properties"] for f in recorded("leefbaarometer_buurtscore24.json")["features"]
-              if f["properties"]["bu_code"].startswith("BU0606")}
-    table = read_buurt_table(got.path).set_index("buurtcode")
-    assert set(table.index) == set(served)
-    for code, props in served.items():
-        assert table.loc[code, "kscore"] == props["kscore"] or props["kscore"] is None
+        "&outputFormat=application%2Fjson&srsName=EPSG:28992&count=1000&startIndex=0&cql_filter=id%20LIKE%20'BU0606%25'"]
+    served = {f["properties"]["id"]: f["properties"] for f in recorded("leefbaarometer_buurtscore24.json")["features"]
+              if f["properties"]["id"].startswith("BU0606")}
+    assert len(served) > 40 and all("bu_code" not in props for props in served.values())
+    with open(got.path, encoding="utf-8") as handle:
+        rows = {r["buurtcode"]: r for r in csv.DictReader(handle, delimiter=";")}
+    assert set(rows) == set(served)
+    for code, props in served.items():  # every property as served, the feature id not mistaken for the buurtcode
+        assert rows[code]["kscore"] == ("" if props["kscore"] is None else str(props["kscore"]))
+        assert (rows[code]["name"], rows[code]["scale"], rows[code]["year"]) == (props["name"], "buurt", "2024")
+    # The toolkit's reader takes the saved file, and a file saved straight from the WFS with its id column.
+    from sociale_kaart.sources.safety import read_liveability
+
+    read = read_liveability(got.path)
+    scored = {c: p["kscore"] for c, p in served.items() if p["kscore"] is not None}
+    assert read.year == 2024 and read.table.set_index("buurtcode")["lbm_klasse"].dropna().to_dict() == scored
+    raw = tmp_path / "lbm_wfs.csv"
+    raw.write_text("id;name;scale;kscore;year\n" + "".join(f"{c};x;buurt;{k};2024\n" for c, k in scored.items()), encoding="utf-8")
+    assert read_liveability(raw).table.set_index("buurtcode")["lbm_klasse"].to_dict() == scored
+
+
+def test_leefbaarometer_refuses_features_without_a_buurtcode_in_id(tmp_path):
+    services = Services()
+    old = fresh("leefbaarometer_buurtscore24.json")  # the shape fetch was first written for: bu_code, no id
+    for feature in old["features"]:
+        props = feature["properties"]
+        props["bu_code"] = props.pop("id")
+    services.fail("geo.leefbaarometer.nl", answer(old))
+    with pytest.raises(NetworkError, match=r"cql_filter=id%20LIKE.*: onverwacht antwoord \(objecten zonder buurtcode in 'id'"):
+        fetch.fetch_leefbaarometer(["GM0606"], cache_dir=tmp_path, client=client_for(services))
+    assert no_files(tmp_path) == []
 
 
 # --- failures: one Dutch line with the URL and the server's answer -------------------------------------
@@ -655,7 +808,8 @@ def one_line(exc: pytest.ExceptionInfo) -> str:
 
 
 def no_files(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    """The files in `folder`, but for the CBS catalogue's table list (read before anything else, and whole)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "cbs_catalogus_kwb.json")
 
 
 def test_no_network(tmp_path):
@@ -665,7 +819,7 @@ def test_no_network(tmp_path):
     with pytest.raises(NetworkError) as caught:
         fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
     text = one_line(caught)
-    assert text.startswith("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/queryables?f=json: "
+    assert text.startswith("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections?f=json: "
                            "geen verbinding met api.pdok.nl (")
     assert "4 pogingen" in text and "sociale-kaart demo" in text
     assert sleeps == [1, 2, 4] and no_files(tmp_path) == []
@@ -787,7 +941,7 @@ def test_the_10000_cap(tmp_path):
 
 def test_nothing_half_written(tmp_path):
     services = Services(odata_page=10)  # two pages; the second fails for good
-    services.fail("$skip=10", *[odata_error(404, "gone")] * 1)
+    services.fail("TypedDataSet/?", *[odata_error(404, "gone")] * 1)
     services.fail("datasets.cbs.nl", answer({"error": {"message": "down"}}, 404))
     with pytest.raises(NetworkError):
         fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
@@ -805,14 +959,14 @@ def test_the_real_transport_returns_http_errors_and_raises_connection_errors(mon
         raise urllib.error.HTTPError(request.full_url, 404, "Not Found", {"Content-Type": "application/json"},
                                      io.BytesIO(b'{"detail": "collection not found"}'))
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", http_error)
+    monkeypatch.setattr(fetch.client.urllib.request, "urlopen", http_error)
     status, headers, body = fetch.UrllibTransport()("https://api.pdok.nl/x")
     assert (status, json.loads(body)) == (404, {"detail": "collection not found"})
 
     def offline(request, timeout):
         raise urllib.error.URLError(socket.gaierror(-3, "Temporary failure in name resolution"))
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(fetch.client.urllib.request, "urlopen", offline)
     client = fetch.Client(sleep=lambda s: None)  # the real transport, with urlopen replaced
     with pytest.raises(NetworkError, match=r"^https://api.pdok.nl/x: geen verbinding met api.pdok.nl \("):
         client.get("https://api.pdok.nl/x")
@@ -825,8 +979,8 @@ def test_the_real_transport_reports_bytes_of_large_downloads(monkeypatch):
         status = 200
         headers = {"Content-Length": str(3 * 1024 * 1024 + 5), "Content-Type": "application/geopackage+sqlite3"}
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", lambda request, timeout: Answer(b"x" * (3 * 1024 * 1024 + 5)))
-    monkeypatch.setattr(fetch.UrllibTransport, "REPORT_BYTES", 1024 * 1024)
+    monkeypatch.setattr(fetch.client.urllib.request, "urlopen", lambda request, timeout: Answer(b"x" * (3 * 1024 * 1024 + 5)))
+    monkeypatch.setattr(fetch.client.UrllibTransport, "REPORT_BYTES", 1024 * 1024)
     messages = []
     progress = Progress()
     progress.say = messages.append
@@ -867,7 +1021,8 @@ def test_default_cache_is_the_users_cache_dir(tmp_path, monkeypatch):
 def test_bad_arguments():
     with pytest.raises(InputError, match="gemeentecodes zoals GM0556, niet MAASSLUIS"):
         fetch.fetch_boundaries(["Maassluis"], 2024, client=client_for(Services()))
-    with pytest.raises(InputError, match="geen CBS-gegevens bekend voor 2010; kies een jaar van 2013 tot en met 2025"):
+    with pytest.raises(InputError, match="geen tabel Kerncijfers wijken en buurten 2010 in de CBS-catalogus; "
+                                         "kies een jaar van 2013 tot en met 2026"):
         fetch.fetch_kwb(["GM0556"], 2010, client=client_for(Services()))
     with pytest.raises(InputError, match="onbekende soort misdrijf 'diefstal'"):
         fetch.fetch_crime(["GM0556"], 2023, types=["diefstal"], client=client_for(Services()))
@@ -929,7 +1084,7 @@ def test_fetch_then_maak(code, year, slug, buurten, tmp_path, monkeypatch):
     from sociale_kaart.cli import cli
 
     services = Services()
-    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: services)
     monkeypatch.setenv("SOCIALE_KAART_CACHE", str(tmp_path / "cache"))
     (tmp_path / "project").mkdir()
     monkeypatch.chdir(tmp_path / "project")
@@ -937,12 +1092,13 @@ def test_fetch_then_maak(code, year, slug, buurten, tmp_path, monkeypatch):
     assert runner.invoke(cli, ["init", "--gemeente", code]).exit_code == 0
     done = runner.invoke(cli, ["fetch", "--gemeente", code, "--jaar", str(year), "--stil"])
     assert done.exit_code == 0, done.output
-    assert "sociale-kaart.toml bijgewerkt: [bronnen] grenzen, kwb" in done.output
+    assert "sociale-kaart.toml bijgewerkt: [bronnen] grenzen, kwb, kwb_gemeenten" in done.output
     settings = __import__("tomllib").loads((tmp_path / "project" / "sociale-kaart.toml").read_text(encoding="utf-8"))
     cache = tmp_path / "cache"
     assert settings["bronnen"]["grenzen"] == str(cache / f"wijkenbuurten_{year}_{code}.gpkg")
     assert settings["bronnen"]["kwb"] == str(cache / f"kwb_{year}_{code}.csv")
-    assert same_urls(services.urls, expected_urls(year, code))
+    # The catalogue, the gemeente rows of the year (names and reference), the map, the buurten's figures.
+    assert same_urls(services.urls, [CATALOG] + kwb_urls(year, None) + grenzen_urls(year, code) + kwb_urls(year, code))
     made = runner.invoke(cli, ["maak", "--product", "tabellen", "--stil"])
     assert made.exit_code == 0, made.output
     with open(tmp_path / "project" / "maps" / f"{slug}_buurten.csv", encoding="utf-8-sig") as handle:
@@ -965,7 +1121,7 @@ def test_fetch_with_another_figures_year_writes_grenzen_cijferjaar(tmp_path, mon
     from sociale_kaart.cli import cli
 
     services = Services()
-    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: services)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     runner.invoke(cli, ["init", "--gemeente", "GM0556"])
@@ -974,7 +1130,10 @@ def test_fetch_with_another_figures_year_writes_grenzen_cijferjaar(tmp_path, mon
     assert done.exit_code == 0, done.output
     settings = __import__("tomllib").loads((tmp_path / "sociale-kaart.toml").read_text(encoding="utf-8"))
     assert settings["bronnen"] == {"grenzen": "c/wijkenbuurten_2024_GM0556.gpkg", "kwb": "c/kwb_2023_GM0556.csv",
-                                   "registraties": [], "grenzen_cijferjaar": "c/wijkenbuurten_2023_GM0556.gpkg"}
+                                   "registraties": [], "grenzen_cijferjaar": "c/wijkenbuurten_2023_GM0556.gpkg",
+                                   "kwb_gemeenten": "c/kwb_2023_gemeenten.csv",
+                                   "misdrijven": "c/misdrijven_2023_GM0556.csv",
+                                   "leefbaarometer": "c/leefbaarometer_buurtscore24_GM0556.csv"}
     assert re.search(rf"^misdrijven 2023: +{re.escape(str(tmp_path / 'c' / 'misdrijven_2023_GM0556.csv'))}$", done.output, re.M)
     assert "Leefbaarometer buurtscore24:" in done.output
     assert (tmp_path / "c" / "leefbaarometer_buurtscore24_GM0556.csv").exists()
@@ -988,9 +1147,347 @@ def test_fetch_errors_are_one_fout_line(tmp_path, monkeypatch):
     def offline(url):
         raise urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
 
-    monkeypatch.setattr(fetch, "UrllibTransport", lambda **kwargs: offline)
-    monkeypatch.setattr(fetch.time, "sleep", lambda s: None)
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: offline)
+    monkeypatch.setattr(fetch.client.time, "sleep", lambda s: None)
     result = CliRunner().invoke(cli, ["fetch", "--gemeente", "GM0556", "--cache", str(tmp_path), "--stil"])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("fout:")]
-    assert len(lines) == 1 and "geen verbinding met api.pdok.nl" in lines[0] and "Traceback" not in result.output
+    # The catalogue falls back to the known table ids; the gemeente rows are the first thing that must come.
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith("fout: https://opendata.cbs.nl/ODataFeed/odata/86358NED/TableInfos?$format=json: "
+                               "geen verbinding met opendata.cbs.nl")
+
+
+# --- 2026 and years this code does not know -----------------------------------------------------------
+
+def map_2026(shared: Path) -> dict[str, list[dict]]:
+    """The 2026 service's collections, built from the real 2024 map of Maassluis and Vlaardingen (constructed:
+    the 2026 geometry is not in the shared folder); gemeenten with gm_code, gm_naam and jaar as published."""
+    import geopandas as gpd
+
+    buurten = gpd.read_file(shared / "cbs" / "wijkenbuurten_2024_rijnmond.gpkg", layer="buurten",
+                            where="gemeentecode IN ('GM0556', 'GM0622')")
+    buurten["jaar"] = 2026
+    gemeenten = buurten.dissolve(by="gemeentecode", as_index=False)[["gemeentecode", "gemeentenaam", "geometry"]]
+    gemeenten = gemeenten.rename(columns={"gemeentecode": "gm_code", "gemeentenaam": "gm_naam"}).assign(jaar=2026)
+    out = {}
+    for name, frame in (("buurten", buurten), ("gemeenten", gemeenten)):
+        features = json.loads(frame.to_json(drop_id=True))["features"]
+        out[name] = [{**f, "id": str(i)} for i, f in enumerate(features, 1)]
+    return out
+
+
+def kwb_2026_served() -> dict[str, dict]:
+    return {r["WijkenEnBuurten"].strip(): r for r in recorded("cbs_v3_86358NED_TypedDataSet_GM0556.json")["value"]}
+
+
+def test_fetch_2026_by_name_then_maak_makes_every_product(shared, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    services = Services(map_2026=map_2026(shared))
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: services)
+    monkeypatch.setenv("SOCIALE_KAART_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path / "project")
+    runner = CliRunner()
+    made = runner.invoke(cli, ["init", "--gemeente", "Maassluis"])
+    assert made.exit_code == 0, made.output
+    assert 'grenzen = "geodata/wijkenbuurten_2026.gpkg"' in (tmp_path / "project" / "sociale-kaart.toml").read_text()
+    done = runner.invoke(cli, ["fetch", "--gemeente", "Maassluis"])  # no --jaar: the newest in the catalogue
+    assert done.exit_code == 0, done.output
+    cache = tmp_path / "cache"
+    base = "https://api.pdok.nl/cbs/wijken-en-buurten-2026/ogc/v1"
+    assert same_urls(services.urls, [CATALOG] + kwb_urls(2026, None) + grenzen_urls(2026) + kwb_urls(2026))
+    assert f"{base}/collections/buurten/items?f=json&crs={RD_QUOTED}&limit=1000&gemeentecode=GM0556" in services.urls
+    assert "jaar: 2026, het nieuwste jaar met kerncijfers (CBS-catalogus)" in done.output
+    assert f"grenzen 2026: {base}, collectie buurten" in done.output
+    # The map: the buurten of Maassluis as served, no wijken collection in 2026.
+    served_map = [f["properties"] for f in services.map_2026["buurten"] if f["properties"]["gemeentecode"] == "GM0556"]
+    grenzen = cache / "wijkenbuurten_2026_GM0556.gpkg"
+    assert [n for n, _ in pyogrio.list_layers(grenzen)] == ["buurten"]
+    assert sorted(pyogrio.read_dataframe(grenzen, layer="buurten")["buurtcode"]) == sorted(p["buurtcode"] for p in served_map)
+    # KWB 2026: 86358NED with the new age columns; buurt, wijk, gemeente and NL rows kept as published.
+    with open(cache / "kwb_2026_GM0556.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    served = kwb_2026_served()
+    assert {"k_65JaarTot80Jaar_12", "k_80JaarOfOuder_13"} <= set(rows[0])
+    assert {r["WijkenEnBuurten"].strip() for r in rows} == set(served)
+    assert any(c.startswith("WK0556") for c in served) and "GM0556" in served
+    with open(cache / "kwb_2026_gemeenten.csv", encoding="utf-8") as handle:
+        gemeenten = {r["WijkenEnBuurten"].strip() for r in csv.DictReader(handle, delimiter=";")}
+    assert gemeenten == {r["WijkenEnBuurten"].strip() for r in recorded("cbs_v3_86358NED_TypedDataSet_gemeenten.json")["value"]}
+    settings = __import__("tomllib").loads((tmp_path / "project" / "sociale-kaart.toml").read_text(encoding="utf-8"))
+    assert settings["bronnen"]["kwb"] == str(cache / "kwb_2026_GM0556.csv")
+    assert settings["bronnen"]["kwb_gemeenten"] == str(cache / "kwb_2026_gemeenten.csv")
+    assert settings["gebied"]["gemeenten"] == ["Maassluis"]
+
+    made = runner.invoke(cli, ["maak", "--stil"])
+    assert made.exit_code == 0, made.output
+    from sociale_kaart.products import PRODUCTS
+
+    out = tmp_path / "project" / "maps"
+    assert (out / "index.html").exists() and len(list(out.rglob("*.pdf"))) >= 2, sorted(p.name for p in out.iterdir())
+    assert len(PRODUCTS) >= 8
+    # 80+ is an indicator: its share per buurt is 100 * k_80JaarOfOuder / AantalInwoners of the served rows.
+    with open(out / "maassluis_buurten.csv", encoding="utf-8-sig") as handle:
+        table = list(csv.DictReader(handle, delimiter=";"))
+    assert "pct_80plus" in table[0], list(table[0])
+    checked = 0
+    for row in table:
+        raw = served[row["buurtcode"]]
+        if row["pct_80plus"] and raw["k_80JaarOfOuder_13"] is not None:
+            expected = 100 * raw["k_80JaarOfOuder_13"] / raw["AantalInwoners_5"]
+            assert abs(float(row["pct_80plus"].replace(",", ".")) - expected) < 0.06, (row["buurtcode"], row["pct_80plus"], expected)
+            checked += 1
+    assert checked >= 15
+
+
+def test_a_year_the_code_does_not_know_comes_from_the_catalogue(tmp_path):
+    """A '2027' entry in the catalogue: fetch --jaar 2027 uses its table id, no code change."""
+    services = Services()
+    entry = dict(next(e for e in services.catalog if e["Identifier"] == "86358NED"))
+    entry.update(Identifier="86999NED", Title="Kerncijfers wijken en buurten 2027", Period="2027",
+                 Modified="2027-11-30T02:00:00")
+    services.catalog.append(entry)
+    assert 2027 not in fetch.KWB_TABLES
+    services.kwb_rows["86999NED"] = Services().table_rows("86358NED", "WijkenEnBuurten")
+    original = services.data_properties
+    services.data_properties = lambda table: original("86358NED" if table == "86999NED" else table)
+    client = client_for(services)
+    tables = fetch.kwb_tables(cache_dir=tmp_path, client=client)
+    assert (tables.newest, tables.table(2027), tables.table(2024), tables.source) == (2027, "86999NED", "85984NED", "CBS-catalogus")
+    got = fetch.fetch_kwb(["GM0556"], 2027, cache_dir=tmp_path, client=client)
+    assert got.metadata["tabel"] == "86999NED" and "/86999NED/TypedDataSet?" in client.asked[-1]
+    assert len(read_kwb(got.path).buurten) == 19
+    # Through the command: the 2027 map is probed by name (no OGC API service in this fake: the ATOM feed of 2027).
+    import unittest.mock as mock
+
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    with mock.patch.object(fetch.client, "UrllibTransport", lambda **kwargs: services):
+        result = CliRunner().invoke(cli, ["fetch", "--gemeente", "GM0556", "--jaar", "2027", "--cache", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert "https://api.pdok.nl/cbs/wijken-en-buurten-2027/ogc/v1/collections?f=json" in services.urls
+    assert "https://service.pdok.nl/cbs/wijkenbuurten/2027/atom/downloads/wijkenbuurten_2027_v3.gpkg" in services.urls
+    assert json.loads(fetch.metadata_path(tmp_path / "c" / "kwb_2027_GM0556.csv").read_text())["tabel"] == "86999NED"
+
+
+def test_the_catalogue_is_cached_and_unknown_years_refused(tmp_path):
+    services = Services()
+    client = client_for(services)
+    first = fetch.kwb_tables(cache_dir=tmp_path, client=client)
+    expected = {int(e["Title"].rsplit(" ", 1)[1]): e["Identifier"] for e in recorded("cbs_catalog_tables.json")["value"]
+                if re.fullmatch(r"Kerncijfers wijken en buurten \d{4}", e["Title"])}
+    assert first.tables == expected and 2009 not in first.tables  # 2009-2012 (70904NED) is not one year
+    again = fetch.kwb_tables(cache_dir=tmp_path, client=client)
+    assert again.source == "cache" and again.tables == expected and services.urls == [CATALOG]
+    with pytest.raises(InputError, match="geen tabel Kerncijfers wijken en buurten 2031 in de CBS-catalogus; kies een jaar "
+                                         "van 2013 tot en met 2026"):
+        again.table(2031)
+
+
+def test_an_empty_catalogue_answer_is_checked_and_the_known_ids_are_used(tmp_path):
+    services = Services()
+    services.fail("substringof", answer({"odata.metadata": "x", "value": []}))  # e.g. the filter not understood
+    messages = []
+    progress = Progress(quiet=False)
+    progress.say = messages.append
+    tables = fetch.kwb_tables(cache_dir=tmp_path, client=client_for(services, progress=progress), progress=progress)
+    assert services.urls[-1] == "https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$top=1"
+    assert tables.source == "ingebouwd" and tables.tables == fetch.KWB_TABLES
+    assert any("terwijl https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$top=1 wel tabellen geeft: het filter "
+               "klopt niet" in m for m in messages), messages
+    assert not (tmp_path / "cbs_catalogus_kwb.json").exists()
+
+
+def test_the_2026_atom_download_moved(shared, tmp_path):
+    """Without the OGC API of 2026, the GeoPackage from the feed where the 2026 download moved to."""
+    import geopandas as gpd
+
+    services = Services(map_2026=map_2026(shared))
+    gpkg = tmp_path / "src" / "WijkBuurtkaart_2026_v0.gpkg"
+    gpkg.parent.mkdir()
+    for layer in ("buurten", "gemeenten"):
+        gpd.GeoDataFrame.from_features(services.map_2026[layer], crs="EPSG:28992").to_file(gpkg, layer=layer)
+    services.gpkg_2026 = gpkg.read_bytes()
+    services.fail("wijken-en-buurten-2026/ogc/v1/collections?", problem(404, "Not Found"))
+    client = client_for(services)
+    got = fetch.fetch_boundaries(["GM0556"], 2026, cache_dir=tmp_path / "c", client=client)
+    assert got.metadata["url"] == "https://service.pdok.nl/cbs/wijken-en-buurten-2026/atom/downloads/WijkBuurtkaart_2026_v0.gpkg"
+    assert client.asked[2] == "https://service.pdok.nl/cbs/wijken-en-buurten-2026/atom/index.xml"  # tried first from 2026
+    expected = {f["properties"]["buurtcode"] for f in services.map_2026["buurten"] if f["properties"]["gemeentecode"] == "GM0556"}
+    assert set(read_boundaries(got.path, ["GM0556"]).frame["buurtcode"]) == expected
+
+
+# --- police: the buurtindeling of the table, and overlast (47024NED) ---------------------------------------
+
+def test_crime_records_the_buurtindeling_of_the_table(tmp_path):
+    got = fetch.fetch_crime(["GM0556"], 2023, cache_dir=tmp_path, client=client_for(Services()))
+    latest = max(int(p["Key"][:4]) for p in recorded("politie_47018NED_Perioden.json")["value"])
+    assert got.metadata["indeling"] == latest == fetch.saved_indeling(got.path)
+    assert f"buurtindeling van 1 januari {latest}" in got.metadata["indeling_uitleg"]
+
+
+def test_overlast_per_buurt_summed_over_the_months(tmp_path):
+    services = Services()
+    client = client_for(services)
+    got = fetch.fetch_overlast(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    assert client.asked[:3] == ["https://dataderden.cbs.nl/ODataFeed/OData/47024NED/Perioden?$format=json",
+                                "https://dataderden.cbs.nl/ODataFeed/OData/47024NED/DataProperties?$format=json",
+                                "https://dataderden.cbs.nl/ODataFeed/OData/47024NED/Overlast?$format=json"]
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(client.asked[-1]).query))
+    assert query["$select"] == "WijkenEnBuurten,Overlast,Perioden,GeregistreerdeOverlast_1"
+    assert query["$filter"].endswith("and (Overlast eq 'A00   ')") and query["$filter"].count("Perioden eq '2024MM") == 12
+    # Expected by hand from the served rows: the total code's twelve months of 2024, no sum around a gap.
+    sums: dict[str, list] = {}
+    for r in recorded("politie_47024NED_TypedDataSet.json")["value"]:
+        if r["Overlast"] == "A00   " and r["Perioden"].startswith("2024MM"):
+            sums.setdefault(r["WijkenEnBuurten"], []).append(r["GeregistreerdeOverlast_1"])
+    expected = {c: ("" if None in v else str(sum(v))) for c, v in sums.items()}
+    assert "" in expected.values() and all(len(v) == 12 for v in sums.values())
+    with open(got.path, encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, delimiter=";")
+        assert reader.fieldnames == ["buurtcode", "overlast_totaal"]
+        assert {r["buurtcode"]: r["overlast_totaal"] for r in reader} == expected
+    assert (got.metadata["tabel"], got.metadata["indeling"], len(got.metadata["perioden"])) == ("47024NED", 2025, 12)
+    table = read_buurt_table(got.path)  # the reader of tables per buurtcode takes it as it takes crime
+    assert len(table) == len(expected)
+    with pytest.raises(NetworkError, match=r"2025 staat \(nog\) niet volledig in tabel 47024NED \(maar 10 van de 12 maanden\)"):
+        fetch.fetch_overlast(["GM0556"], 2025, cache_dir=tmp_path, client=client)
+
+
+def test_fetch_ook_overlast_lists_the_file_and_the_indeling(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    services = Services()
+    monkeypatch.setattr(fetch.client, "UrllibTransport", lambda **kwargs: services)
+    done = CliRunner().invoke(cli, ["fetch", "--gemeente", "maassluis", "--jaar", "2024", "--ook", "overlast",
+                                    "--ook", "misdrijven", "--cache", str(tmp_path), "--stil"])
+    assert done.exit_code == 1 and "2024 staat (nog) niet volledig in tabel 47018NED" in done.output  # crime to 2023 here
+    done = CliRunner().invoke(cli, ["fetch", "--gemeente", "maassluis", "--jaar", "2024", "--ook", "overlast",
+                                    "--cache", str(tmp_path), "--stil"])
+    assert done.exit_code == 0, done.output
+    assert re.search(rf"^overlast 2024: +{re.escape(str(tmp_path / 'overlast_2024_GM0556.csv'))}(  \(uit de cache\))?$", done.output, re.M)
+    assert "overlast 2024: op de buurtindeling van 1 januari 2025" in done.output
+
+
+# --- historisch: a collection per level with a year field; empty answers checked ---------------------------
+
+def test_historisch_one_collection_per_level_with_a_year_field(tmp_path):
+    services = Services()
+    template = services.historisch["collections"][0]
+    services.historisch["collections"] = [{**template, "id": c, "title": c.capitalize()} for c in ("buurten", "wijken", "gemeenten")]
+    doc = fresh("pdok_2024_queryables_buurten.json")
+    doc["properties"]["jaarcode"] = {"type": "integer"}
+    original = services.features
+
+    def with_years(service, collection):  # the 2019 stand-ins and a copy of them for 2018
+        level = f"{collection}_2019" if service == "historisch" and "_" not in collection else collection
+        rows = [f for f in original(service, level) if f["properties"].get("gemeentecode") == "GM0363"]
+        for f in rows:
+            f["properties"]["jaarcode"] = 2019
+        older = json.loads(json.dumps(rows))
+        for f in older:
+            f["properties"]["jaarcode"] = 2018
+        return rows + older
+
+    services.features = with_years
+    for collection in ("buurten", "wijken"):
+        services.fail(f"/collections/{collection}/queryables", *[answer(doc)] * 2)
+    messages = []
+    progress = Progress(quiet=False)
+    progress.say = messages.append
+    client = client_for(services, progress=progress)
+    pdok_pages = []
+    real_pdok = services.pdok
+
+    def filtered_by_year(parts, query):
+        pdok_pages.append(dict(query))
+        if "jaarcode" in query:
+            data = real_pdok(parts, {k: v for k, v in query.items() if k != "jaarcode"})
+            page = json.loads(data[2])
+            if "features" in page:
+                page["features"] = [f for f in page["features"] if str(f["properties"]["jaarcode"]) == query["jaarcode"]]
+            return data[0], data[1], json.dumps(page).encode()
+        return real_pdok(parts, query)
+
+    services.pdok = filtered_by_year
+    got = fetch.fetch_boundaries(["GM0363"], 2019, cache_dir=tmp_path, client=client, progress=progress)
+    assert got.metadata["collecties"] == {"buurten": "buurten (jaarcode = 2019)", "wijken": "wijken (jaarcode = 2019)"}
+    assert "PDOK historisch: collectie buurten (jaarcode = 2019), wijken (jaarcode = 2019)" in messages
+    items = [q for q in pdok_pages if "limit" in q and q.get("limit") == "1000"]
+    assert items and all(q["jaarcode"] == "2019" for q in items)
+    frame = read_boundaries(got.path, ["GM0363"]).frame
+    assert sorted(frame["buurtcode"]) == sorted(recorded_buurten("pdok_historisch_buurten_2019_GM0363.json"))
+
+
+def test_an_empty_kwb_answer_is_checked_against_the_unfiltered_table(tmp_path):
+    services = Services()
+    services.kwb_rows["85984NED"] = [{**r, "WijkenEnBuurten": r["WijkenEnBuurten"].strip()}  # keys without padding
+                                     for r in Services().table_rows("85984NED", "WijkenEnBuurten")]
+    services.fail("85984NED/TypedDataSet?$format=json&$select=WijkenEnBuurten,G", *[answer({"odata.metadata": "x", "value": []})] * 2)
+    messages = []
+    progress = Progress(quiet=False)
+    progress.say = messages.append
+    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, progress=progress), progress=progress)
+    assert got.metadata["bron"] == "CBS OData v4 (Observations)"  # v3's filter is wrong: v4 has the rows
+    assert any(m.startswith("CBS OData v3 gaf een fout; nu OData v4") and "het filter klopt niet" in m for m in messages)
+    services.fail("datasets.cbs.nl", answer({"error": {"message": "down"}}, 404))
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path / "b", client=client_for(services))
+    text = one_line(caught)
+    assert fetch.failure_kind(caught.value) is None  # not "the gemeente does not exist": the filter is wrong
+    assert text.startswith("https://opendata.cbs.nl/ODataFeed/odata/85984NED/TypedDataSet?$format=json&$select=")
+    assert ("geen rijen, maar de tabel heeft er wel (https://opendata.cbs.nl/ODataFeed/odata/85984NED/TypedDataSet?"
+            "$format=json&$top=1&$select=WijkenEnBuurten: WijkenEnBuurten = 'GM0556', 6 tekens breed; het filter rekent "
+            "met 10): het filter klopt niet") in text
+    # With padded keys the empty answer is believed: that gemeente has no rows in the table.
+    with pytest.raises(NetworkError, match="CBS gaf geen rijen voor GM9999 in tabel 85984NED") as caught:
+        fetch.fetch_kwb(["GM9999"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+    assert fetch.failure_kind(caught.value) == fetch.EMPTY
+
+
+def test_a_reissued_table_wins_over_the_stopped_one():
+    rows = [{"Identifier": "84583NED", "Title": "Kerncijfers wijken en buurten 2019", "Modified": "2020-06-30T02:00:00",
+             "OutputStatus": "Gestopt", "Language": "nl"},
+            {"Identifier": "86999NED", "Title": "Kerncijfers wijken en buurten 2019", "Modified": "2019-01-01T02:00:00",
+             "OutputStatus": "Regulier", "Language": "nl"},
+            {"Identifier": "85984NED", "Title": "Kerncijfers wijken en buurten 2024", "Modified": "2025-03-28T02:00:00",
+             "OutputStatus": "Regulier", "Language": "nl"},
+            {"Identifier": "85985NED", "Title": "Kerncijfers wijken en buurten 2024", "Modified": "2025-09-01T02:00:00",
+             "OutputStatus": "Regulier", "Language": "nl"},
+            {"Identifier": "85984ENG", "Title": "Kerncijfers wijken en buurten 2030", "Language": "en"},
+            {"Identifier": "70904NED", "Title": "Kerncijfers wijken en buurten 2009-2012", "Language": "nl"}]
+    assert {y: e["tabel"] for y, e in fetch.kwb_catalog_entries(rows).items()} == {2019: "86999NED", 2024: "85985NED"}
+
+
+def test_an_empty_pdok_answer_is_checked_against_one_unfiltered_feature(tmp_path):
+    services = Services(queryables={2024: "geen"})  # no queryables: gemeentecode is tried
+    original = services.features
+
+    def renamed(service, collection):  # a map whose features name the gemeente gm_code
+        rows = original(service, collection)
+        for f in rows:
+            f["properties"]["gm_code"] = f["properties"].pop("gemeentecode")
+        return rows
+
+    services.features = renamed
+    client = client_for(services)
+    with pytest.raises(NetworkError) as caught:
+        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    text = one_line(caught)
+    assert fetch.failure_kind(caught.value) is None  # not "that gemeente does not exist"
+    assert text.startswith("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items?f=json&crs=")
+    assert ("geen objecten, maar de collectie heeft er wel (https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/"
+            "collections/buurten/items?f=json&limit=1), zonder eigenschap gemeentecode") in text and "gm_code" in text
+    assert no_files(tmp_path) == []
+    # With the property present, an empty answer stands: that gemeente has no buurten that year.
+    with pytest.raises(NetworkError, match="geen buurten voor GM9999 in 2024") as caught:
+        fetch.fetch_boundaries(["GM9999"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+    assert fetch.failure_kind(caught.value) == fetch.EMPTY

@@ -653,7 +653,7 @@ def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
     have = {i.key for i in chosen}
     warnings = []
     for core in ind.CORE_INDICATORS:
-        if core.key in have or core.key == "pct_75plus":
+        if core.key in have or core.key in ("pct_75plus", "pct_80plus"):  # only where the source has them
             continue
         if core in empty:
             warnings.append(f"{core.label}: de kolommen staan in {kwb.source}, maar geen enkele buurt van deze "

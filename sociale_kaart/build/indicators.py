@@ -138,6 +138,11 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
         role="context",
     ),
     Indicator(
+        "pct_80plus", "80 jaar en ouder", "inwoners_80plus", "inwoners", 100, "% van de inwoners",
+        description="Inwoners van 80 jaar en ouder als percentage van alle inwoners (CBS, kerncijfers vanaf 2026).",
+        role="context",
+    ),
+    Indicator(
         "pct_jeugdzorg", "Jeugdzorg", "jeugdzorg", "jongeren_0_25", 100, "% van de jongeren 0-24 jaar",
         description="Jongeren met jeugdzorg in natura (CBS) als percentage van de inwoners van 0 tot "
         "25 jaar. Het CBS-eigen percentage gebruikt jongeren tot 23 jaar; die noemer staat niet in "

@@ -392,7 +392,7 @@ def _with_margins(figures: pd.DataFrame, columns: tuple[ColumnSource, ...]) -> p
         spec = KWB_COLUMNS.get(col)
         if source is not None and source.derived and spec is not None and spec.derivation:
             a, b = source.inputs
-            if "%" in spec.derivation:
+            if "%" in source.derivation:
                 return (half(a) * figures[b] + figures[a] * half(b)) / 100
             return half(a) + half(b)
         step = rounding_step(figures[col])

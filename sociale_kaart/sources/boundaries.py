@@ -255,7 +255,11 @@ def resolve_gemeenten(path: str | Path, selectors: Iterable[str], layer: str | N
     >>> resolve_gemeenten(sample_path("grenzen"), ["9999", "voorbeeldstad (fictief)"])
     ['GM9999']
     """
-    known = list_gemeenten(path, layer)
+    return resolve_in(list_gemeenten(path, layer), selectors, Path(path).name)
+
+
+def resolve_in(known: pd.DataFrame, selectors: Iterable[str], source: str) -> list[str]:
+    """:func:`resolve_gemeenten` against a table of ``gemeentecode`` and ``gemeentenaam`` (named `source` in errors)."""
     codes = set(known["gemeentecode"].dropna()) if "gemeentecode" in known else set()
     by_name: dict[str, str] = {}
     if {"gemeentecode", "gemeentenaam"} <= set(known.columns):
@@ -275,7 +279,7 @@ def resolve_gemeenten(path: str | Path, selectors: Iterable[str], layer: str | N
             names = [str(n) for n in known.get("gemeentenaam", pd.Series(dtype=str)).dropna()]
             hint = difflib.get_close_matches(sel, names, n=3, cutoff=0.6)
             extra = f"; bedoelde u {' of '.join(hint)}?" if hint else ""
-            raise InputError(f"{Path(path).name}: gemeente {sel!r} komt niet voor in dit bestand{extra}")
+            raise InputError(f"{source}: gemeente {sel!r} komt niet voor in dit bestand{extra}")
     return list(dict.fromkeys(resolved))
 
 

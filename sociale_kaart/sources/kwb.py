@@ -126,6 +126,7 @@ class ColumnSource:
     kind: str = ""  #: count, percentage, rate, amount or class
     label: str = ""  #: Dutch label of the stable column
     inputs: tuple[str, ...] = ()  #: stable columns a derived column was computed from
+    derivation: str = ""  #: the expression of ``kwb_columns.csv`` it was computed by (``a % b`` or ``a + b``)
 
 
 @dataclass(frozen=True)
@@ -865,10 +866,13 @@ def _derive(frame: pd.DataFrame, columns: dict[str, ColumnSource]) -> None:
     for stable, spec in KWB_COLUMNS.items():
         if stable in columns or not spec.derivation:
             continue
-        share = re.fullmatch(r"(\w+)\s*%\s*(\w+)", spec.derivation)
-        total = re.fullmatch(r"(\w+)\s*\+\s*(\w+)", spec.derivation)
-        a, b = (share or total).groups()
-        if a not in columns or b not in columns:
+        for expression in spec.derivation.split("|"):  # alternatives, the first whose inputs the table has
+            share = re.fullmatch(r"\s*(\w+)\s*%\s*(\w+)\s*", expression)
+            total = re.fullmatch(r"\s*(\w+)\s*\+\s*(\w+)\s*", expression)
+            a, b = (share or total).groups()
+            if a in columns and b in columns:
+                break
+        else:
             continue
         if share:
             frame[stable] = frame[a] / 100 * frame[b]
@@ -877,7 +881,7 @@ def _derive(frame: pd.DataFrame, columns: dict[str, ColumnSource]) -> None:
             frame[stable] = frame[a] + frame[b]
             how = f"{_source_text(columns[a])} + {_source_text(columns[b])}"
         columns[stable] = ColumnSource(stable, how, spec.unit, derived=True, kind=spec.kind, label=spec.label,
-                                       inputs=(a, b))
+                                       inputs=(a, b), derivation=expression.strip())
 
 
 #: A count may lie this much above its universe: CBS rounds both (counts of people to 5, benefits to 10).

@@ -367,25 +367,143 @@ def politie() -> None:
     write("politie_47018NED_TypedDataSet.json", {"odata.metadata": meta + "TypedDataSet", "value": value})
 
 
-# --- Leefbaarometer 3.0 WFS (GeoServer GeoJSON; fields as in ../shared/geodata/veiligheid) -----------------
+# --- 2026 and the catalogue (constructed on the 2024 figures: the 2026 values are not in ../shared) ---------
 
-def leefbaarometer() -> None:
+def kwb_2026_key(key: str) -> list[str]:
+    """The 86358NED key of a 85984NED key: 65+ split in 65-80 and 80+, the later suffixes one higher."""
+    stem, number = key.rsplit("_", 1)
+    n = int(number)
+    if stem == "k_65JaarOfOuder":
+        return ["k_65JaarTot80Jaar_12", "k_80JaarOfOuder_13"]
+    return [f"{stem}_{n + 1 if n > 12 else n}"]
+
+
+def split_65(value: str) -> tuple[str, str]:
+    """65+ split into 65-80 and 80+ (80+ = 30 % rounded to 5; the rest 65-80): invented, sums kept."""
+    if value.strip() in ("", "."):
+        return "", ""
+    total = int(float(value))
+    old = round5(total * 0.3)
+    return str(total - old), str(old)
+
+
+def kwb2026() -> None:
+    path = SHARED / "kwb" / "kwb_2024_buurten_rijnmond.csv"
+    with open(path, encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, delimiter=";")
+        keys = list(reader.fieldnames)
+        rows = [r for r in reader if r["Codering_3"].startswith("BU0556")]
+    with open(SHARED / "kwb" / "kwb_2024_gemeenten.csv", encoding="utf-8") as handle:
+        gemeenten = [{k: r[k] for k in keys} for r in csv.DictReader(handle, delimiter=";")]
+    wijken = gpd.read_file(SHARED / "cbs" / "wijken_2024_simplified.gpkg", layer="wijken", ignore_geometry=True)
+    wijk_rows = []
+    for w in wijken[wijken.gemeentecode == "GM0556"].sort_values("wijkcode").itertuples():
+        row = {k: "" for k in keys}
+        row.update({"Gemeentenaam_1": "Maassluis".ljust(40), "SoortRegio_2": "Wijk      ", "Codering_3": w.wijkcode,
+                    "AantalInwoners_5": str(int(w.aantal_inwoners)),
+                    "k_65JaarOfOuder_12": str(round5(w.aantal_inwoners * w.pct_65plus / 100)),
+                    "HuishoudensTotaal_29": str(int(w.huishoudens))})
+        wijk_rows.append(row)
+    keys26 = [k2 for k in keys for k2 in kwb_2026_key(k)]
+
+    def convert(r):
+        out = {}
+        for k in keys:
+            if k == "k_65JaarOfOuder_12":
+                out["k_65JaarTot80Jaar_12"], out["k_80JaarOfOuder_13"] = split_65(r[k])
+            else:
+                out[kwb_2026_key(k)[0]] = r[k]
+        out["Codering_3"] = r["Codering_3"]
+        return out
+
+    pick = ("GM0556", "GM0606", "GM0622", "GM0599", "GM0363", "GM1992", "GM0014", "GM0034", "GM0502", "GM0489")
+    chosen = [convert(r) for r in gemeenten if r["Codering_3"].strip() in pick]
+    maassluis = [convert(r) for r in gemeenten if r["Codering_3"].strip() == "GM0556"] + [convert(r) for r in wijk_rows + rows]
+    everything = [convert(r) for r in rows + gemeenten]
+    types = {k: typed([r[k] for r in everything])[0] for k in keys26}
+    write("cbs_v3_86358NED_DataProperties.json", data_properties(keys26, types, "WijkenEnBuurten", "86358NED", 2026))
+    write("cbs_v3_86358NED_TableInfos.json", table_infos("86358NED", 2026, "2026-11-27T02:00:00"))
+    write("cbs_v3_86358NED_TypedDataSet_GM0556.json", typed_page("86358NED", maassluis, keys26, types, "WijkenEnBuurten"))
+    write("cbs_v3_86358NED_TypedDataSet_gemeenten.json", typed_page("86358NED", chosen, keys26, types, "WijkenEnBuurten"))
+
+
+KWB_IDS = {2013: "82339NED", 2014: "82931NED", 2015: "83220NED", 2016: "83487NED", 2017: "83765NED",
+           2018: "84286NED", 2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
+           2023: "85618NED", 2024: "85984NED", 2025: "86165NED", 2026: "86358NED"}
+
+
+def catalog() -> None:
+    """The catalogue's table list (shape: api/cbs_odata_v3/tables_1.json), KWB entries and two others."""
+    with open(SHARED / "api" / "cbs_odata_v3" / "tables_1.json", encoding="utf-8") as handle:
+        real = json.load(handle)["value"]
+    fields = list(real[0])
+
+    def entry(ident, title, period, modified, i):
+        item = dict(real[0])
+        item.update({"Identifier": ident, "Title": title, "ShortTitle": title, "Period": period, "Modified": modified,
+                     "Updated": modified, "MetaDataModified": modified, "ID": i, "OutputStatus": "Regulier",
+                     "FeedUrl": f"https://opendata.cbs.nl/ODataFeed/OData/{ident}", "Summary": "", "ShortDescription": "",
+                     "Catalog": "CBS", "Language": "nl", "Frequency": "Perjaar", "RecordCount": 0, "ColumnCount": 0})
+        return {k: item[k] for k in fields}
+
+    value = [entry("70904NED", "Kerncijfers wijken en buurten 2009-2012", "2009-2012", "2014-03-21T02:00:00", 0)]
+    for i, (year, ident) in enumerate(KWB_IDS.items(), 1):
+        value.append(entry(ident, f"Kerncijfers wijken en buurten {year}", str(year), f"{year + 1}-06-30T02:00:00", i))
+    value += [dict(real[0]), dict(real[1])]  # two other tables, as the unfiltered list has them
+    write("cbs_catalog_tables.json", {"value": value, "odata.metadata": "https://opendata.cbs.nl/ODataCatalog/$metadata#Tables"})
+
+
+def leefbaarometer_live() -> None:
+    """The Leefbaarometer answer in the live shape (api/leefbaarometer/): the buurtcode in ``id``."""
     with open(SHARED / "veiligheid" / "leefbaarometer3_buurtscore24_rijnmond.csv", encoding="utf-8") as handle:
         data = [r for r in csv.DictReader(handle, delimiter=";") if r["bu_code"][:6] in ("BU0556", "BU0606")]
+    order = ["gemeente", "name", "id", "scale", "kscore", "kafw", "kfys", "konv", "ksoc", "kvrz", "kwon",
+             "afw", "fys", "onv", "soc", "vrz", "won", "year"]
     features = []
-    for i, r in enumerate(data, 1):
-        props = {}
-        for k, v in r.items():
-            if k in ("bu_code", "bu_naam", "gemeente", "provincie"):
-                props[k] = v
-            else:
-                props[k] = None if v == "" else (int(v) if v.lstrip("-").isdigit() else float(v))
+    for i, r in enumerate(data, 4001):
+        value = {"gemeente": r["gemeente"], "name": r["bu_naam"], "id": r["bu_code"], "scale": "buurt", "year": "2024"}
+        for k in order:
+            if k not in value:
+                v = r[k]
+                value[k] = None if v == "" else (int(v) if v.lstrip("-").isdigit() else float(v))
         features.append({"type": "Feature", "id": f"buurtscore24.{i}", "geometry": None, "geometry_name": "geom",
-                         "properties": props})
+                         "properties": {k: value[k] for k in order}})
     write("leefbaarometer_buurtscore24.json", {"type": "FeatureCollection", "features": features,
-                                               "totalFeatures": len(features), "numberMatched": len(features),
-                                               "numberReturned": len(features), "timeStamp": "2025-11-03T09:00:00.000Z",
-                                               "crs": None})
+                                                  "totalFeatures": len(features), "numberMatched": len(features),
+                                                  "numberReturned": len(features),
+                                                  "timeStamp": "2026-02-15T09:00:00.000Z", "crs": None})
+
+
+def overlast() -> None:
+    """47024NED in the shape of 47018NED (a table per month): INVENTED codes and counts on Maassluis' buurten."""
+    meta = "https://dataderden.cbs.nl/ODataFeed/OData/47024NED/$metadata#Cbs.OData.WebAPI."
+    with open(HERE / "politie_47018NED_DataProperties.json", encoding="utf-8") as handle:
+        props = json.load(handle)["value"]
+    for p in props:
+        if p["Key"] == "SoortMisdrijf":
+            p.update(Key="Overlast", Title="Overlast")
+        if p["Key"] == "GeregistreerdeMisdrijven_1":
+            p.update(Key="GeregistreerdeOverlast_1", Title="Geregistreerde overlast")
+    write("politie_47024NED_DataProperties.json", {"value": props, "odata.metadata": meta + "DataProperties"})
+    months = [f"{y}MM{m:02d}" for y in (2024, 2025) for m in range(1, 13)][:-2]  # to 2025MM10
+    write("politie_47024NED_Perioden.json", {"value": [{"Key": k, "Title": f"{k[:4]} {k[6:]}", "Description": None,
+                                                        "Status": "Voorlopig" if k.startswith("2025") else "Definitief"}
+                                                       for k in months], "odata.metadata": meta + "Perioden"})
+    codes = [("A00   ", "Overlast, totaal"), ("A10   ", "Overlast jeugd")]
+    write("politie_47024NED_Overlast.json", {"value": [{"Key": k, "Title": t, "Description": None, "CategoryGroupID": None}
+                                                       for k, t in codes], "odata.metadata": meta + "Overlast"})
+    with open(HERE / "politie_47018NED_TypedDataSet.json", encoding="utf-8") as handle:
+        buurten = [r["WijkenEnBuurten"] for r in json.load(handle)["value"] if r["WijkenEnBuurten"].startswith("BU0556")]
+    value, i = [], 1
+    for n, code in enumerate(buurten):
+        for period in months:
+            for key, _title in codes:
+                count = None if (n == 3 and period == "2024MM07") else (n * 7 + int(period[-2:]) * 3 + len(key.strip())) % 23
+                value.append({"ID": i, "Overlast": key, "WijkenEnBuurten": code, "Perioden": period,
+                              "GeregistreerdeOverlast_1": count, "Gemeentenaam_2": "Maassluis".ljust(30),
+                              "SoortRegio_3": "Buurt   "})
+                i += 1
+    write("politie_47024NED_TypedDataSet.json", {"odata.metadata": meta + "TypedDataSet", "value": value})
 
 
 if __name__ == "__main__":
@@ -394,4 +512,7 @@ if __name__ == "__main__":
     pdok()
     cbs()
     politie()
-    leefbaarometer()
+    kwb2026()
+    catalog()
+    leefbaarometer_live()
+    overlast()
