@@ -309,7 +309,7 @@ def _make(options: dict, products, *, echo_report: bool = False, echo_summary: b
         click.echo()
     if echo_summary and result.analysis is not None:
         click.echo(result.analysis.summary_text(result.data.indicators))
-        for warning in result.data.warnings:  # where the numbers are: beside the aandachtsbuurten
+        for warning in (*result.data.warnings, *result.data.advice):  # beside the aandachtsbuurten
             click.echo(f"Let op: {warning}")
         click.echo()
     click.echo("Geschreven:")

@@ -72,6 +72,9 @@ class Dataset:
         Which source column fed each count.
     warnings : tuple of str
         Dutch sentences every product shows where its numbers are.
+    advice : tuple of str
+        What the operator can do about a warning: only in the join report, the terminal and the index
+        page, never on a map or in a document for readers.
     bron : str
         Attribution line.
     """
@@ -88,6 +91,7 @@ class Dataset:
     gemeentenamen: tuple[str, ...] = ()
     columns: tuple[ColumnSource, ...] = ()
     warnings: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
     geometry_notes: tuple[str, ...] = ()
     bron: str = f"{CBS_SOURCE} (CC BY 4.0)"
     disclosure: object | None = None  #: the Protected result of the registration counts (counts only in reports)
@@ -170,8 +174,8 @@ class Dataset:
         parts += [t for t in (self.coverage_text(), self.provenance_text()) if t]
         if self.geometry_notes:
             parts.append("Geometrie:\n" + "\n".join(f"  {n}" for n in self.geometry_notes))
-        if self.warnings:
-            parts.append("Let op:\n" + "\n".join(f"  {w}" for w in self.warnings))
+        if self.warnings or self.advice:
+            parts.append("Let op:\n" + "\n".join(f"  {w}" for w in (*self.warnings, *self.advice)))
         parts.append("Kleine aantallen: " + self.small_numbers.describe())
         return "\n\n".join(parts)
 
@@ -315,6 +319,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         gemeentenamen=tuple(str(n) for n in names.reindex(codes).dropna()),
         columns=kwb.columns,
         warnings=tuple(warnings),
+        advice=tuple(_advice(report)),
         geometry_notes=tuple(notes),
         bron=bron,
         disclosure=disclosure,
@@ -583,6 +588,14 @@ def _gemeenten(codes, joined, universe, published_rows, chosen, rule) -> pd.Data
     return rates
 
 
+def _advice(report: JoinReport) -> list[str]:
+    """What the operator can do about the warnings of `report` (not for the readers of a map)."""
+    if report.years_differ and not report.controle:
+        return [f"Haal de kaart van het jaar van de cijfers op met 'sociale-kaart ophalen --jaar {report.jaar_cijfers}' "
+                "en geef die als --grenzen-cijferjaar."]
+    return []
+
+
 def _warnings(gemeenten: pd.DataFrame, report: JoinReport) -> list[str]:
     warnings = []
     for row in gemeenten.itertuples(index=False):
@@ -591,9 +604,7 @@ def _warnings(gemeenten: pd.DataFrame, report: JoinReport) -> list[str]:
                             "buurten op de kaart; de gemeentecijfers gelden voor de hele gemeente.")
     if report.years_differ and not report.controle:
         warnings.append(f"Buurtgrenzen ({report.jaar_grenzen}) en cijfers ({report.jaar_cijfers}) komen uit verschillende "
-                        "jaren; gedeelde buurtcodes zijn niet gecontroleerd op een andere betekenis. Haal de kaart van "
-                        f"het jaar van de cijfers op met 'sociale-kaart fetch --jaar {report.jaar_cijfers}' en geef die "
-                        "als --grenzen-cijferjaar.")
+                        "jaren; gedeelde buurtcodes zijn niet gecontroleerd op een andere betekenis.")
     elif report.hergebruikt or report.gewijzigd:
         n = len(report.hergebruikt) + len(report.gewijzigd)
         warnings.append(f"{plural(n, 'buurtcode duidt', 'buurtcodes duiden')} in {report.jaar_cijfers} een ander gebied "
