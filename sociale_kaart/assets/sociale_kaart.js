@@ -593,6 +593,9 @@
     table.addEventListener("close", function () { if (opener) { opener.focus(); } });
     document.querySelectorAll(".sk-open-tabel").forEach(function (button) { button.addEventListener("click", openTable); });
     table.querySelector(".sk-sluit").addEventListener("click", closeTable);
+    table.addEventListener("keydown", function (event) {  // also from the filter, which would only clear itself
+      if (event.key === "Escape") { event.preventDefault(); closeTable(); }
+    });
     tableSelect.addEventListener("change", function () { setActive(Number(tableSelect.value)); });
     tableFilter.addEventListener("input", fillTable);
     table.querySelectorAll("th[data-kolom] button").forEach(function (button) {
