@@ -305,3 +305,31 @@ def test_nulmeting_on_the_command_line(buurten_2016, kwb_2015, kwb_2024, tmp_pat
     assert result.returncode == 0, result.stderr
     change = read_csv(tmp_path / "uit" / "maassluis_verandering.csv")
     assert {r["jaar_nulmeting"] for r in change} == {"2015"} and {r["jaar_laatste"] for r in change} == {"2024"}
+
+
+def test_a_run_on_the_2024_map_prints_no_python_warning(buurten_2024, tmp_path):
+    import os
+
+    env = {**os.environ, "PYTHONWARNINGS": "default"}  # every warning that would reach a user
+    done = subprocess.run([sys.executable, "-m", "sociale_kaart.cli", "koppel", "--grenzen", str(buurten_2024),
+                           "--kwb", str(buurten_2024), "--gemeente", "Maassluis", "--uitvoer", str(tmp_path / "uit")],
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr and "warnings.warn" not in done.stderr, done.stderr
+
+
+def test_operator_advice_stays_out_of_the_maps(buurten_2016, kwb_2024, tmp_path):
+    """Grenzen 2016, cijfers 2024: the advice to fetch the 2024 map is for the operator, not the reader."""
+    out = tmp_path / "uit"
+    done = run("maak", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Maassluis",
+               "--product", "kaart", "--product", "statisch", "--formaat", "svg", "--uitvoer", str(out), "--stil",
+               cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    advice = "--grenzen-cijferjaar"
+    assert advice in done.stdout  # the terminal
+    assert advice in (out / "maassluis_koppelrapport.txt").read_text(encoding="utf-8")
+    assert advice in (out / "index.html").read_text(encoding="utf-8")
+    page = (out / "maassluis_kaart.html").read_text(encoding="utf-8")
+    assert "verschillende jaren" in page and advice not in page  # the warning stays, the advice goes
+    svgs = list(out.glob("maassluis_*.svg"))
+    assert svgs and all(advice not in svg.read_text(encoding="utf-8") for svg in svgs)

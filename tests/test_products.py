@@ -79,6 +79,25 @@ def test_index_page_lists_every_product_and_requests_nothing(sample_paths, tmp_p
     assert "Voorbeeldstad" in page and "Kleine aantallen" in page
     for key in ("kaart", "briefing", "profielen", "statisch", "aandachtsbuurten"):
         assert key in result.products
+    # "Begin hier" first: the briefing, the map and every wijkprofiel; then all files grouped by kind.
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page)
+    assert headings[:2] == ["Begin hier", "Alle bestanden"]
+    begin = page.split("Begin hier", 1)[1].split("</section>", 1)[0]
+    profiles = [n for n in made if "/wijkprofiel_" in n]
+    assert profiles and all(f"href='{n}'" in begin for n in profiles)
+    assert "_briefing.pdf'" in begin and "_kaart.html'" in begin
+    captions = re.findall(r"<caption>(.*?)</caption>", page)
+    assert captions == [c for c in ("Kaarten", "Documenten", "Tabellen", "Grafieken", "Voor QGIS", "Verantwoording")
+                        if c in captions] and len(captions) >= 5
+    described = dict(re.findall(r"<tr><td><a href='([^']+)'>[^<]*</a></td><td>([^<]*)</td></tr>", page))
+    assert set(described) == set(made)
+    for name, text in described.items():
+        if name.endswith((".qml", ".xlsx", ".csv", ".gpkg", ".txt", ".json")) or "/" in name:
+            assert "Statische kaart" not in text, name
+    assert described["voorbeeldstad_fictief_sociale_kaart.qml"].startswith("QGIS-stijl")
+    assert "Excel" in described["voorbeeldstad_fictief_sociale_kaart.xlsx"]
+    assert described["voorbeeldstad_fictief_wmo_per_1000.png"] == "Statische kaart Wmo-cliënten (PNG, 300 dpi)"
+    assert "Registratie Registratie" not in page and "<main>" in page and "lang='nl'" in page
 
 
 def test_unknown_product_is_refused(sample_paths, tmp_path):

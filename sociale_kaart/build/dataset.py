@@ -299,7 +299,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     elif wijk_layout:
         own = _protected_layouts(own, None, wijken, wijk_layout, [], small_numbers)
     names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
-    warnings = _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
+    missing, where_to_find = _missing_indicators(chosen, empty, kwb)
+    warnings = _warnings(gemeenten, report) + missing
     warnings += [w for layout in own for w in layout.warnings()]
     notes = [f"{plural(len(read.repaired), 'ongeldige buurtgrens', 'ongeldige buurtgrenzen')} hersteld: "
              f"{', '.join(read.repaired)}"] if read.repaired else []
@@ -319,7 +320,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         gemeentenamen=tuple(str(n) for n in names.reindex(codes).dropna()),
         columns=kwb.columns,
         warnings=tuple(warnings),
-        advice=tuple(_advice(report)),
+        advice=tuple(_advice(report) + where_to_find),
         geometry_notes=tuple(notes),
         bron=bron,
         disclosure=disclosure,
@@ -515,10 +516,10 @@ def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):
     return None
 
 
-def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
-    """A sentence for every core indicator the run cannot show, saying where its figures are."""
+def _missing_indicators(chosen, empty, kwb: KwbTable) -> tuple[list[str], list[str]]:
+    """A sentence for every core indicator the run cannot show, and (advice) where its figures are."""
     have = {i.key for i in chosen}
-    warnings = []
+    warnings, advice = [], []
     for core in ind.CORE_INDICATORS:
         if core.key in have or core.key == "pct_75plus":
             continue
@@ -526,8 +527,9 @@ def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
             warnings.append(f"{core.label}: de kolommen staan in {kwb.source}, maar geen enkele buurt van deze "
                             "gemeente(n) heeft een waarde; de indicator wordt niet getoond.")
         else:
-            warnings.append(f"{core.label} ontbreekt in {kwb.source}; te vinden als {ind.WHERE_TO_FIND[core.key]}.")
-    return warnings
+            warnings.append(f"{core.label} ontbreekt in {kwb.source}.")
+            advice.append(f"{core.label} is te vinden als {ind.WHERE_TO_FIND[core.key]}.")
+    return warnings, advice
 
 
 def _check_registration_area(reg, buurten, codes) -> None:
