@@ -175,6 +175,7 @@ def _write_report(out: OutputFolder, data, series=None) -> None:
         "dekking": {row.gemeentecode: (None if pd.isna(row.dekking) else float(row.dekking))
                     for row in data.gemeenten.itertuples(index=False)},
         "waarschuwingen": list(data.warnings),
+        "adviezen": list(data.advice),
         "geometrie": list(data.geometry_notes),
         "kleine_aantallen": asdict(data.small_numbers),
         "indelingen": [layout.to_dict() for layout in data.layouts],

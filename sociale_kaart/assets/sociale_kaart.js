@@ -565,7 +565,7 @@
         var i = v.index;
         out += "<tr data-buurtcode='" + esc(v.code) + "'><th scope='row'><button type='button' class='sk-naar' data-i='" + i + "'>" +
           esc(v.naam) + "</button></th><td>" + esc(v.code) + "</td><td>" + esc(v.wijk) + "</td>" +
-          "<td class='sk-getal' data-indicator='" + esc(ind.key) + "'>" + (v.waarde === null ? esc(v.status) : nl(v.waarde, ind.decimalen)) + "</td><td class='sk-klasse'>" +
+          "<td class='sk-getal' data-indicator='" + esc(ind.key) + "'>" + (v.waarde === null ? "<span class='sk-geen'>" + esc(v.status) + "</span>" : nl(v.waarde, ind.decimalen)) + "</td><td class='sk-klasse'>" +
           (v.klasse >= 0 ? "<span class='sk-swatch' aria-hidden='true' style='background:" + esc(ind.kleuren[v.klasse]) + "'></span>" +
             esc(ind.labels[v.klasse]) : "") + "</td><td>" + esc(v.status) + "</td>" +
           (flagged ? "<td class='sk-reden-cel'>" + esc(v.aandacht) + "</td>" : "") + "</tr>";
