@@ -105,6 +105,19 @@ def kind(name: str) -> str:
     return "Kaarten"
 
 
+def _order(name: str) -> tuple:
+    """Files of one group: the kinds of :data:`_KINDS` in their order, then the rest by name."""
+    rank = next((i for i, (suffix, _) in enumerate(_KINDS) if name.endswith(suffix)), len(_KINDS))
+    return ("/" in name, rank, name)
+
+
+def _wijk_name(name: str, wijken: dict) -> str:
+    """The wijk of a profile's file name (``.../wijkprofiel_<code>_<slug>.pdf``): its name, else the slug."""
+    _, code, slug = (PurePosixPath(name).stem.split("_", 2) + ["", ""])[:3]
+    found = wijken.get(code)
+    return str(found) if isinstance(found, str) and found.strip() else (slug.replace("_", " ") or code)
+
+
 def render_index(*, data, analysis, names: list[str], products, pages: dict, date: str) -> str:
     """The page as one HTML string; every name and value is escaped."""
     e = html.escape
@@ -122,19 +135,21 @@ def render_index(*, data, analysis, names: list[str], products, pages: dict, dat
              "</header><main>"]
     for label, text in [("Let op", w) for w in data.warnings] + [("Wat u kunt doen", a) for a in data.advice]:
         parts.append(f"<div class='warn'><strong>{label}:</strong> {e(text)}</div>")
-    begin = [(n, "Briefing voor de stuurgroep (PDF)") for n in names if n.endswith("_briefing.pdf")]
-    begin += [(n, "Interactieve kaart") for n in names if n.endswith("_kaart.html")]
+    briefing = f", {pages['briefing']} pagina's" if pages.get("briefing") else ""
+    begin = [(n, "Briefing stuurgroep Integrale Veiligheid", f"PDF{briefing}") for n in names if n.endswith("_briefing.pdf")]
+    begin += [(n, "Interactieve kaart", "werkt offline en op een telefoon, met een tabel van alle buurten")
+              for n in names if n.endswith("_kaart.html")]
     profiles = sorted(n for n in names if "/wijkprofiel_" in n)
     if begin or profiles:
         parts.append("<section class='begin' aria-labelledby='begin'><h2 id='begin'>Begin hier</h2><ul>")
-        parts += [f"<li>{link(n, text)}: {e(describe(n))}</li>" for n, text in begin]
+        parts += [f"<li>{link(n, text)} ({e(note)})</li>" for n, text, note in begin]
         if profiles:
-            parts.append("<li>Wijkprofielen (PDF): " + ", ".join(
-                link(n, PurePosixPath(n).stem.split("_", 2)[-1].replace("_", " ")) for n in profiles) + "</li>")
+            wijken = dict(zip(data.wijken.get("wijkcode", ()), data.wijken.get("wijknaam", ())))
+            parts.append("<li>Wijkprofielen (PDF): " + ", ".join(link(n, _wijk_name(n, wijken)) for n in profiles) + "</li>")
         parts.append("</ul></section>")
     parts.append("<section aria-labelledby='bestanden'><h2 id='bestanden'>Alle bestanden</h2>")
     for group in GROUPS:
-        members = sorted((n for n in names if kind(n) == group), key=lambda n: (("/" in n), n))
+        members = sorted((n for n in names if kind(n) == group), key=_order)
         if not members:
             continue
         parts.append(f"<table class='bestanden'><caption>{e(group)}</caption><tr><th scope='col'>Bestand</th><th scope='col'>Inhoud</th></tr>")
