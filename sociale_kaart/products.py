@@ -1,7 +1,7 @@
 """The orchestrator: build once, analyse once, classify once, then render any set of products.
 
-Every command of the CLI is :func:`make` with a subset of :data:`PRODUCTS`, so that ``flag``,
-``map``, ``plot``, ``profiel`` and ``briefing`` given the same settings always agree: the same
+Every command of the CLI is :func:`make` with a subset of :data:`PRODUCTS`, so that ``aandacht``,
+``kaart``, ``kaarten``, ``profiel`` and ``briefing`` given the same settings always agree: the same
 aandachtsbuurten, the same classes, the same figures.
 
 Examples
