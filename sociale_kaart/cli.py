@@ -114,7 +114,7 @@ EXAMPLES = {
     "producten": ["sociale-kaart producten"],
     "gemeenten": [f"sociale-kaart gemeenten --grenzen {_G}"],
     "indicatoren": ["sociale-kaart indicatoren"],
-    "ophalen": ["sociale-kaart ophalen --gemeente GM0556 --jaar 2024 --ook gemeenten --ook misdrijven"],
+    "ophalen": ["sociale-kaart ophalen --gemeente GM0556 --ook misdrijven --ook leefbaarometer"],
 }
 
 
