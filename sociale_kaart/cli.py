@@ -85,16 +85,109 @@ def _speak_dutch() -> None:
 _speak_dutch()
 
 
+#: The English names of earlier versions, kept as aliases of the Dutch commands.
+ALIASES = {"koppel": "join", "aandacht": "flag", "kaart": "map", "kaarten": "plot", "ophalen": "fetch"}
+#: The option groups of the product commands, in the order shown by --help (by parameter name).
+OPTION_GROUPS = {
+    "Bronnen": ("project", "grenzen", "kwb", "gemeenten", "registraties", "adrestabel", "kwb_gemeenten", "misdrijven",
+                "leefbaarometer", "grenzen_cijferjaar", "nulmeting", "nulmeting_jaar", "nulmeting_grenzen", "doelen"),
+    "Regels": ("min_noemer", "min_aantal", "afronding", "regel", "marge", "referentie", "min_stapeling", "min_inwoners",
+               "uitschieter", "gewicht", "need_keys", "hotspots", "hotspot_indicator", "permutaties", "seed"),
+    "Kaart": ("map_keys", "indeling", "klassen", "grenswaarden", "titel", "vereenvoudig", "achtergrond", "formats",
+              "insluiten"),
+    "Uitvoer": ("chosen", "wijken", "wijk_layout", "met_profielen", "uitvoer", "stil"),
+}
+#: Sources as the examples name them (the files 'sociale-kaart ophalen' writes, or your own).
+_G, _K = "wijkenbuurten_2024.gpkg", "kwb_2024.csv"
+_SOURCES = f"--grenzen {_G} --kwb {_K} --gemeente Maassluis"
+#: One example per command, shown under its --help.
+EXAMPLES = {
+    "init": [f"sociale-kaart init {_SOURCES}"],
+    "maak": ["sociale-kaart maak", "sociale-kaart maak --product kaart --product briefing --uitvoer ~/sociale-kaart/maassluis"],
+    "koppel": [f"sociale-kaart koppel {_SOURCES} --uitvoer ~/sociale-kaart/maassluis"],
+    "aandacht": [f"sociale-kaart aandacht {_SOURCES} --regel kwintiel"],
+    "kaart": [f"sociale-kaart kaart {_SOURCES} --insluiten"],
+    "kaarten": [f"sociale-kaart kaarten {_SOURCES} --indicator bijstand_per_1000 --formaat png"],
+    "profiel": [f"sociale-kaart profiel {_SOURCES} --wijk Sluispolder"],
+    "briefing": [f"sociale-kaart briefing {_SOURCES} --met-profielen"],
+    "demo": ["sociale-kaart demo --uitvoer ~/sociale-kaart/demo"],
+    "producten": ["sociale-kaart producten"],
+    "gemeenten": [f"sociale-kaart gemeenten --grenzen {_G}"],
+    "indicatoren": ["sociale-kaart indicatoren"],
+    "ophalen": ["sociale-kaart ophalen --gemeente GM0556 --ook misdrijven --ook leefbaarometer"],
+}
+
+
 class _Command(click.Command):
+    """A command whose help shows its description in full, its English alias and an example."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[OPTIES]")
         super().__init__(*args, **kwargs)
 
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The first paragraph of the help, whole (Click would cut it off with '...')."""
+        import inspect
+
+        return " ".join(inspect.cleandoc(self.short_help or self.help or "").split("\n\n")[0].split())
+
+    def format_epilog(self, ctx, formatter) -> None:
+        lines = EXAMPLES.get(self.name, [])
+        if self.name in ALIASES:
+            formatter.write_paragraph()
+            formatter.write_text(f"Ook als 'sociale-kaart {ALIASES[self.name]}' (de naam van eerdere versies).")
+        if lines:
+            with formatter.section("Voorbeeld" if len(lines) == 1 else "Voorbeelden"):
+                for line in lines:
+                    formatter.write(f"{'':>{formatter.current_indent}}{line}\n")
+
+
+class _RunCommand(_Command):
+    """A product command: its many options shown in groups (bronnen, regels, kaart, uitvoer)."""
+
+    def format_options(self, ctx, formatter) -> None:
+        records = {p.name: p.get_help_record(ctx) for p in self.get_params(ctx)}
+        width = min(30, max((len(rec[0]) for rec in records.values() if rec), default=0))
+        records = {name: (rec[0].ljust(width), rec[1]) for name, rec in records.items() if rec is not None}
+        placed = set()
+        for title, names in [*OPTION_GROUPS.items(), ("Overig", tuple(records))]:
+            rows = [records[n] for n in names if n in records and n not in placed]
+            placed.update(names)
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows, col_max=30)
+
 
 class _Group(click.Group):
-    """Prints a :class:`SocialeKaartError` as one Dutch line (exit status 1) and usage errors in Dutch (2)."""
+    """Prints a :class:`SocialeKaartError` as one Dutch line (exit status 1) and usage errors in Dutch (2).
+
+    Takes the English names of earlier versions as aliases of the Dutch commands.
+    """
 
     command_class = _Command
+
+    def get_command(self, ctx, cmd_name):
+        english = {old: new for new, old in ALIASES.items()}
+        return super().get_command(ctx, english.get(cmd_name, cmd_name))
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:  # suggest an old name too
+            raise click.exceptions.NoSuchCommand(str(args[0]), possibilities=[*self.commands, *ALIASES.values()],
+                                                 ctx=ctx) from None
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            shown = f"{name} ({ALIASES[name]})" if name in ALIASES else name
+            rows.append((shown, command.get_short_help_str()))
+        if rows:
+            with formatter.section(_nl("Commands")):
+                formatter.write_dl(rows, col_max=22)
 
     def invoke(self, ctx):
         try:
@@ -120,14 +213,15 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
-             options_metavar="[OPTIES]", subcommand_metavar="OPDRACHT [ARGUMENTEN]...")
+             options_metavar="[OPTIES]", subcommand_metavar="OPDRACHT [ARGUMENTEN]")
 @click.version_option(package_name="sociale-kaart", message="%(prog)s, versie %(version)s",
                       help="Toon de versie en stop.")
 def cli():
     """Sociale kaart: CBS-grenzen en -kerncijfers en eigen registraties per buurt.
 
-    Begin met 'sociale-kaart demo' (voorbeeldgemeente, geen netwerk nodig), of maak een
-    projectbestand met 'sociale-kaart init' en daarna alles met 'sociale-kaart maak'.
+    Begin met 'sociale-kaart demo' (voorbeeldgemeente, geen netwerk nodig), of haal de bronnen
+    op met 'sociale-kaart ophalen', maak een projectbestand met 'sociale-kaart init' en daarna
+    alles met 'sociale-kaart maak'. Hulp bij een opdracht: 'sociale-kaart maak --help'.
     """
 
 
@@ -309,7 +403,7 @@ def _make(options: dict, products, *, echo_report: bool = False, echo_summary: b
         click.echo()
     if echo_summary and result.analysis is not None:
         click.echo(result.analysis.summary_text(result.data.indicators))
-        for warning in result.data.warnings:  # where the numbers are: beside the aandachtsbuurten
+        for warning in (*result.data.warnings, *result.data.advice):  # beside the aandachtsbuurten
             click.echo(f"Let op: {warning}")
         click.echo()
     click.echo("Geschreven:")
@@ -337,10 +431,12 @@ def init(grenzen, kwb, jaar, gemeenten, overschrijf):
     grenzen = grenzen or f"geodata/wijkenbuurten_{jaar}.gpkg"
     kwb = kwb or f"geodata/kwb_{jaar}.csv"
     write_text(path, template(grenzen=grenzen, kwb=kwb, gemeenten=tuple(gemeenten)))
-    click.echo(f"Geschreven: {path}. Vul de bronnen in en maak alles met: sociale-kaart maak")
+    missing = [str(p) for p in (grenzen, kwb) if not Path(p).exists()]
+    todo = f"Vul in [bronnen] de bestanden in die er nog niet zijn ({', '.join(missing)}). " if missing else ""
+    click.echo(f"Geschreven: {path}. {todo}Maak {'daarna ' if missing else ''}alles met: sociale-kaart maak")
 
 
-@cli.command()
+@cli.command(cls=_RunCommand)
 @run_options
 @click.option("--product", "chosen", multiple=True, help="Alleen dit product; herhaal (zie 'sociale-kaart producten').")
 def maak(chosen, **options):
@@ -350,43 +446,43 @@ def maak(chosen, **options):
     _make(options, lambda from_project: chosen or from_project or tuple(PRODUCTS), echo_summary=True)
 
 
-@cli.command()
+@cli.command(name="koppel", cls=_RunCommand)
 @run_options
 def join(**options):
-    """Koppel cijfers aan buurtgrenzen: GeoPackage, CSV's per buurt, wijk en gemeente, koppelrapport."""
+    """Koppel de cijfers aan de buurtgrenzen: GeoPackage, CSV's en Excel per buurt, wijk en gemeente, en het koppelrapport."""
     _make(options, ("tabellen",), echo_report=True)
 
 
-@cli.command()
+@cli.command(name="aandacht", cls=_RunCommand)
 @run_options
 def flag(**options):
-    """Wijs aandachtsbuurten aan: stapeling, behoefte-index, hot spots en samenhang met wonen en vergrijzing."""
+    """Wijs aandachtsbuurten aan met hun redenen (stapeling, behoefte-index, hot spots) en toon de samenhang met wonen en vergrijzing."""
     _make(options, ("aandachtsbuurten", "samenhang"), echo_report=True, echo_summary=True)
 
 
-@cli.command(name="map")
+@cli.command(name="kaart", cls=_RunCommand)
 @run_options
 @click.option("--insluiten", is_flag=True, help="Schrijf ook een PNG en een HTML-fragment (iframe) voor rapporten.")
 def map_command(insluiten, **options):
-    """Maak een interactieve kaart (één HTML-bestand dat ook offline werkt)."""
+    """Maak de interactieve kaart: één HTML-bestand dat ook offline en op een telefoon werkt, met een tabel van alle buurten."""
     _make(options, ("kaart", "insluiten") if insluiten else ("kaart",))
 
 
-@cli.command()
+@cli.command(name="kaarten", cls=_RunCommand)
 @run_options
 def plot(**options):
-    """Maak statische kaarten voor print en rapporten (PNG 300 dpi, SVG, PDF)."""
+    """Maak statische kaarten per indicator voor print en rapporten (PNG 300 dpi, SVG en PDF)."""
     _make(options, ("statisch",))
 
 
-@cli.command()
+@cli.command(cls=_RunCommand)
 @run_options
 def profiel(**options):
     """Maak een wijkprofiel (A4-PDF) per wijk: kaart, tabel, grafieken en aandachtsbuurten."""
     _make(options, ("profielen",))
 
 
-@cli.command()
+@cli.command(cls=_RunCommand)
 @run_options
 @click.option("--met-profielen", is_flag=True, help="Schrijf in dezelfde run ook de wijkprofielen.")
 def briefing(met_profielen, **options):
@@ -440,17 +536,27 @@ def gemeenten(grenzen):
 
 @cli.command()
 def indicatoren():
-    """Toon de definities van de kernindicatoren."""
+    """Toon de definities van de indicatoren: de kernindicatoren, misdrijven en de Leefbaarometer."""
     from .build.indicators import CORE_INDICATORS
     from .settings import SmallNumbers
+
+    from .sources.safety import CRIME_CAVEAT, CRIME_TITLES, CRIME_TOTAL, LIVEABILITY_WEAKEST, crime_column
 
     for ind in CORE_INDICATORS:
         click.echo(f"{ind.key:<20} {ind.label} ({ind.unit})")
         click.echo(f"{'':<20} {ind.description}")
+    click.echo("\nMet --misdrijven (Politie, tabel 47018NED; 'sociale-kaart ophalen --ook misdrijven'):")
+    crime = f"{crime_column(CRIME_TOTAL)}_per_1000"
+    click.echo(f"{crime:<20} {CRIME_TITLES[CRIME_TOTAL]} (per 1.000 inwoners); met --misdrijf een soort, bijv. "
+               f"{crime_column('1.1.1')}_per_1000 ({CRIME_TITLES['1.1.1']})")
+    click.echo(f"{'':<20} Door de politie geregistreerde misdrijven per 1.000 inwoners. {CRIME_CAVEAT}")
+    click.echo("\nMet --leefbaarometer (Leefbaarometer 3.0; 'sociale-kaart ophalen --ook leefbaarometer'):")
+    click.echo(f"{'lbm_klasse':<20} Leefbaarometer-klasse (klasse 1-9)")
+    click.echo(f"{'':<20} {LIVEABILITY_WEAKEST}")
     click.echo("\n" + SmallNumbers().describe())
 
 
-@cli.command()
+@cli.command(name="ophalen")
 @click.option("--gemeente", "gemeenten", multiple=True, required=True,
               help="Gemeentecode of naam, bijv. GM0556 of Maassluis; herhaal voor meer.")
 @click.option("--jaar", type=int,
@@ -470,7 +576,7 @@ def indicatoren():
               help="Projectbestand om bij te werken (standaard sociale-kaart.toml in deze map, als die er is).")
 @click.option("--stil", is_flag=True, help="Geen voortgang tonen.")
 def fetch(gemeenten, jaar, cijferjaar, extra, crime_types, alle_kolommen, cache, vernieuw, project, stil):
-    """Download grenzen (PDOK) en kerncijfers (CBS), en desgewenst misdrijven en Leefbaarometer, met cache.
+    """Download grenzen (PDOK) en kerncijfers (CBS), en desgewenst gemeentecijfers, misdrijven en Leefbaarometer (met cache).
 
     Staat er een sociale-kaart.toml in deze map, dan komen de paden in [bronnen], zodat 'maak' ze gebruikt.
     """

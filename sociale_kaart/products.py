@@ -1,7 +1,7 @@
 """The orchestrator: build once, analyse once, classify once, then render any set of products.
 
-Every command of the CLI is :func:`make` with a subset of :data:`PRODUCTS`, so that ``flag``,
-``map``, ``plot``, ``profiel`` and ``briefing`` given the same settings always agree: the same
+Every command of the CLI is :func:`make` with a subset of :data:`PRODUCTS`, so that ``aandacht``,
+``kaart``, ``kaarten``, ``profiel`` and ``briefing`` given the same settings always agree: the same
 aandachtsbuurten, the same classes, the same figures.
 
 Examples
@@ -47,8 +47,8 @@ PRODUCTS: dict[str, str] = {
     "briefing": "briefingpakket voor de stuurgroep Integrale Veiligheid (PDF)",
     "voortgang": "verandering sinds de nulmeting per gebied en de stand van de doelen (CSV, XLSX)",
 }
-#: Products that need the need analysis (every map shows the aandachtsbuurten).
-_NEEDS_ANALYSIS = {"aandachtsbuurten", "samenhang", "kaart", "insluiten", "statisch", "profielen", "briefing"}
+#: Products that need the need analysis (every map shows the aandachtsbuurten; the workbook lists them).
+_NEEDS_ANALYSIS = {"tabellen", "aandachtsbuurten", "samenhang", "kaart", "insluiten", "statisch", "profielen", "briefing"}
 _NEEDS_WIJK_SHAPES = {"statisch", "insluiten", "profielen", "briefing", "voortgang"}
 INDEX = "index.html"
 
@@ -198,6 +198,7 @@ def _write_report(out: OutputFolder, data, series=None) -> None:
         "dekking": {row.gemeentecode: (None if pd.isna(row.dekking) else float(row.dekking))
                     for row in data.gemeenten.itertuples(index=False)},
         "waarschuwingen": list(data.warnings),
+        "adviezen": list(data.advice),
         "geometrie": list(data.geometry_notes),
         "kleine_aantallen": asdict(data.small_numbers),
         "indelingen": [layout.to_dict() for layout in data.layouts],
@@ -207,7 +208,7 @@ def _write_report(out: OutputFolder, data, series=None) -> None:
     out.write_text(f"{stem}_koppelrapport.json", json.dumps(payload, ensure_ascii=False, indent=2))
 
 
-def _tables(out: OutputFolder, *, data, classes, indicators, settings, **_) -> None:
+def _tables(out: OutputFolder, *, data, analysis, classes, indicators, settings, **_) -> None:
     stem = data.slug
     buurten, wijken, gemeenten = (_publishable(frame, data) for frame in (data.buurten, data.wijken, data.gemeenten))
     named = _unit_names(data)
@@ -228,6 +229,9 @@ def _tables(out: OutputFolder, *, data, classes, indicators, settings, **_) -> N
     frames = (("buurten", buurten), ("wijken", wijken), ("gemeente", gemeenten))
     for name, frame in frames:
         out.write_csv(f"{stem}_{name}.csv", pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
+    if analysis is not None:  # the flagged buurten, with their reasons, beside the figures
+        flags = _flag_table(analysis, data)
+        xlsx += (("aandachtsbuurten", flags[flags["aandachtsbuurt"] == "ja"]),)
     _write_xlsx(out, f"{stem}_sociale_kaart.xlsx", xlsx, data)  # its definitions sheet names every unit
     for layout in data.layouts:  # every own layout: its figures per area, also when it is not the wijk level
         out.write_csv(f"{stem}_indeling_{layout.slug}.csv", pd.DataFrame(_publishable(layout.areas, data)))
@@ -259,8 +263,13 @@ def _unit_names(data) -> dict[str, str]:
 
 
 def _write_xlsx(out: OutputFolder, name: str, frames, data, *, notes: dict[str, str] | None = None) -> None:
-    """One sheet per level, suppressed figures as the word "onderdrukt", and a sheet of definitions
-    (with `notes`, title -> text, under them)."""
+    """One sheet per table with Dutch headers, suppressed figures as the word "onderdrukt" (with a
+    note), and a sheet of definitions: every indicator, every column's code key, then `notes`
+    (title -> text). Every sheet has a frozen header row, a filter and widths by content."""
+    from .render.workbook import column_labels, column_rows, finish_sheet, number_formats
+
+    note = f"Onderdrukt: {data.small_numbers.describe()}"
+    sheets: dict[str, list[str]] = {}
     with pd.ExcelWriter(out.path(name), engine="openpyxl") as writer:
         for sheet, frame in frames:
             table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).astype(object)
@@ -271,23 +280,42 @@ def _write_xlsx(out: OutputFolder, name: str, frames, data, *, notes: dict[str, 
                     table.loc[hidden, ind.key] = SUPPRESSED
                     if ind.protected and ind.numerator in table:
                         table.loc[hidden & table[ind.numerator].isna(), ind.numerator] = SUPPRESSED
-            table.where(table.notna(), None).to_excel(writer, sheet_name=sheet, index=False)
+            sheets[sheet] = list(table.columns)
+            formats = number_formats(table.columns, data)
+            table.where(table.notna(), None).rename(columns=column_labels(table.columns, data)).to_excel(
+                writer, sheet_name=sheet, index=False)
             safe_sheet(writer.sheets[sheet])
+            finish_sheet(writer.sheets[sheet], [formats.get(c) for c in table.columns], marker=SUPPRESSED, note=note)
+        every = list(dict.fromkeys(c for columns in sheets.values() for c in columns))
         definitions = pd.DataFrame(
-            [{"sleutel": i.key, "indicator": i.label, "eenheid": i.unit, "rol": i.role, "definitie": i.description}
-             for i in data.indicators]
-            + [{"sleutel": "", "indicator": "Kleine aantallen", "eenheid": "", "rol": "",
-                "definitie": data.small_numbers.describe()},
-               {"sleutel": "", "indicator": "Bron", "eenheid": "", "rol": "", "definitie": data.subtitle}]
-            + [{"sleutel": "", "indicator": title, "eenheid": "", "rol": "", "definitie": text}
-               for title, text in (notes or {}).items()])
+            column_rows(column_labels(every, data), data, sheets)
+            + [{"Kolom": "Kleine aantallen", "Betekenis": data.small_numbers.describe()},
+               {"Kolom": "Bron", "Betekenis": data.subtitle}]
+            + [{"Kolom": title, "Betekenis": text} for title, text in (notes or {}).items()])
         definitions.to_excel(writer, sheet_name="definities", index=False)
         safe_sheet(writer.sheets["definities"])
+        finish_sheet(writer.sheets["definities"], [])
+
+
+#: The columns of the aandachtsbuurten table besides the indicators' own.
+_FLAG_COLUMNS = ("buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeentenaam", "inwoners")
+_FLAG_RESULTS = ("stapeling", "stapeling_basis", "behoefte_index", "uitschieter", "lisa_i", "lisa_p", "lisa_klasse",
+                 "gi_z", "gi_p", "gi_klasse", "aandachtsbuurt", "reden")
+
+
+def _flag_table(analysis, data):
+    """Every buurt with what the judgement rests on (each indicator's figure, status, high or not,
+    z-score), the result and the reason; aandachtsbuurten first. No source counts."""
+    keys = [ind.key for ind in data.indicators]
+    wanted = [*_FLAG_COLUMNS, *(c for k in keys for c in (k, f"{k}_status", f"hoog_{k}", f"z_{k}")), *_FLAG_RESULTS]
+    table = analysis.table.sort_values(["aandachtsbuurt", "stapeling", "buurtcode"], ascending=[False, False, True])
+    table = _publishable(table, data)
+    return table[[c for c in dict.fromkeys(wanted) if c in table] + (["geometry"] if "geometry" in table else [])]
 
 
 def _flags(out: OutputFolder, *, data, analysis, progress, **_) -> None:
     stem = data.slug
-    table = _publishable(analysis.table, data)
+    table = _flag_table(analysis, data)
     out.write_gpkg(f"{stem}_aandachtsbuurten.gpkg", {"buurten": table})
     out.write_csv(f"{stem}_aandachtsbuurten.csv", pd.DataFrame(table.drop(columns="geometry")))
     out.write_csv(f"{stem}_samenhang.csv", analysis.relations.round({"rho": 3, "p": 4}))
@@ -498,7 +526,8 @@ def _publishable(frame, data):
     column beside a suppressed figure (the count and percentage a suppressed rate was made of)."""
     frame = _without_raw_inputs(frame, data)
     decimals = {ind.key: decimals_for(ind.unit) for ind in data.indicators if ind.key in frame}
-    counts = [c for c in ("inwoners", "woningvoorraad", "huishoudens", *data.registration_columns) if c in frame]
+    counts = [c for c in ("inwoners", "woningvoorraad", "huishoudens", *data.registration_columns,
+                          *(s.stable for s in data.columns if s.kind in ("count", "class"))) if c in frame]
     return table_for_output(frame, protected_columns=data.registration_columns, min_count=data.small_numbers.min_count,
                             count_columns=counts, rate_columns=list(decimals), decimals=decimals)
 

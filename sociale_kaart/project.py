@@ -116,7 +116,7 @@ TEMPLATE = """\
 # aan deze map. Regels die met # beginnen zijn uitleg of een voorbeeld.
 
 [bronnen]
-# Wijk- en Buurtkaart van het CBS (GeoPackage, GeoJSON of Shapefile); 'sociale-kaart fetch' haalt hem op.
+# Wijk- en Buurtkaart van het CBS (GeoPackage, GeoJSON of Shapefile); 'sociale-kaart ophalen' haalt hem op.
 grenzen = "{grenzen}"
 # Kerncijfers Wijken en Buurten (CSV, XLSX of de kaart zelf met haar eigen kolommen).
 kwb = "{kwb}"

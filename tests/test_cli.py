@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from sociale_kaart.cli import cli
 
 #: The product commands; each takes the same run options.
-PRODUCT_COMMANDS = ("maak", "join", "flag", "map", "plot", "profiel", "briefing")
+PRODUCT_COMMANDS = ("maak", "koppel", "aandacht", "kaart", "kaarten", "profiel", "briefing")
 #: What a finished run leaves besides its products: the manifest and the lock of the output folder.
 RUN_FILES = {".sociale-kaart.json", ".sociale-kaart.lock"}
 
@@ -176,6 +177,40 @@ def test_indicatoren_lists_definitions():
     assert result.exit_code == 0
     for ind in CORE_INDICATORS:
         assert ind.key in result.output and f"({ind.unit})" in result.output
+    assert "misdrijven_totaal_per_1000" in result.output and "Politie, tabel 47018NED" in result.output
+    assert "lbm_klasse" in result.output and "Leefbaarometer" in result.output
+
+
+def test_help_reads_in_full_with_dutch_names_groups_and_examples(tmp_path):
+    main_help = run("--help", cwd=tmp_path)
+    assert main_help.returncode == 0
+    lines = main_help.stdout.splitlines()
+    assert not [line for line in lines if line.rstrip().endswith("...")]
+    for dutch, english in (("kaart", "map"), ("aandacht", "flag"), ("koppel", "join"), ("ophalen", "fetch"),
+                           ("kaarten", "plot")):
+        assert any(line.strip().startswith(f"{dutch} ({english})") for line in lines), dutch
+        assert cli.get_command(None, english) is cli.get_command(None, dutch)  # the old name keeps working
+    for name in ("maak", "profiel", "briefing", "init", "demo"):
+        assert any(line.strip().startswith(name + " ") for line in lines), name
+    kaart = run("kaart", "--help", cwd=tmp_path)
+    assert kaart.returncode == 0 and "Gebruik: sociale-kaart kaart [OPTIES]" in kaart.stdout
+    headings = [line for line in kaart.stdout.splitlines() if line and not line.startswith(" ")]
+    assert [h for h in headings if h in ("Bronnen:", "Regels:", "Kaart:", "Uitvoer:")] == \
+        ["Bronnen:", "Regels:", "Kaart:", "Uitvoer:"]
+    assert "sociale-kaart kaart --grenzen" in kaart.stdout.split("Voorbeeld:", 1)[1]
+    for name in cli.commands:
+        text = CliRunner().invoke(cli, [name, "--help"]).output
+        assert re.search(r"^Voorbeeld(en)?:\n  sociale-kaart " + name, text, re.M), name
+
+
+def test_init_asks_for_sources_only_when_they_are_missing(tmp_path):
+    (tmp_path / "g.gpkg").touch()
+    (tmp_path / "k.csv").touch()
+    done = run("init", "--grenzen", "g.gpkg", "--kwb", "k.csv", cwd=tmp_path)
+    assert done.returncode == 0 and "Vul" not in done.stdout and "sociale-kaart maak" in done.stdout
+    (tmp_path / "sociale-kaart.toml").unlink()
+    done = run("init", "--grenzen", "g.gpkg", "--kwb", "elders.csv", cwd=tmp_path)
+    assert "Vul in [bronnen]" in done.stdout and "elders.csv" in done.stdout and "g.gpkg" not in done.stdout
 
 
 def test_usage_errors_are_dutch(tmp_path):
@@ -199,7 +234,8 @@ def test_clicks_own_words_are_dutch(tmp_path):
     help_text = run("map", "--help", cwd=tmp_path).stdout
     for english in ("Usage:", "Options:", "Show this message", "[default", "[required]", "PATH", "TEXT", "INTEGER"):
         assert english not in help_text, english
-    assert "Gebruik: sociale-kaart map [OPTIES]" in help_text and "Opties:" in help_text
+    assert "Gebruik: sociale-kaart map [OPTIES]" in help_text and "Bronnen:" in help_text
+    assert "Opties:" in run("init", "--help", cwd=tmp_path).stdout
     assert "Toon deze hulp en stop." in help_text
     assert "[verplicht]" in run("fetch", "--help", cwd=tmp_path).stdout
     assert run("--version", cwd=tmp_path).stdout.startswith("sociale-kaart, versie ")
@@ -269,3 +305,31 @@ def test_nulmeting_on_the_command_line(buurten_2016, kwb_2015, kwb_2024, tmp_pat
     assert result.returncode == 0, result.stderr
     change = read_csv(tmp_path / "uit" / "maassluis_verandering.csv")
     assert {r["jaar_nulmeting"] for r in change} == {"2015"} and {r["jaar_laatste"] for r in change} == {"2024"}
+
+
+def test_a_run_on_the_2024_map_prints_no_python_warning(buurten_2024, tmp_path):
+    import os
+
+    env = {**os.environ, "PYTHONWARNINGS": "default"}  # every warning that would reach a user
+    done = subprocess.run([sys.executable, "-m", "sociale_kaart.cli", "koppel", "--grenzen", str(buurten_2024),
+                           "--kwb", str(buurten_2024), "--gemeente", "Maassluis", "--uitvoer", str(tmp_path / "uit")],
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr and "warnings.warn" not in done.stderr, done.stderr
+
+
+def test_operator_advice_stays_out_of_the_maps(buurten_2016, kwb_2024, tmp_path):
+    """Grenzen 2016, cijfers 2024: the advice to fetch the 2024 map is for the operator, not the reader."""
+    out = tmp_path / "uit"
+    done = run("maak", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Maassluis",
+               "--product", "kaart", "--product", "statisch", "--formaat", "svg", "--uitvoer", str(out), "--stil",
+               cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    advice = "--grenzen-cijferjaar"
+    assert advice in done.stdout  # the terminal
+    assert advice in (out / "maassluis_koppelrapport.txt").read_text(encoding="utf-8")
+    assert advice in (out / "index.html").read_text(encoding="utf-8")
+    page = (out / "maassluis_kaart.html").read_text(encoding="utf-8")
+    assert "verschillende jaren" in page and advice not in page  # the warning stays, the advice goes
+    svgs = list(out.glob("maassluis_*.svg"))
+    assert svgs and all(advice not in svg.read_text(encoding="utf-8") for svg in svgs)

@@ -79,6 +79,25 @@ def test_index_page_lists_every_product_and_requests_nothing(sample_paths, tmp_p
     assert "Voorbeeldstad" in page and "Kleine aantallen" in page
     for key in ("kaart", "briefing", "profielen", "statisch", "aandachtsbuurten"):
         assert key in result.products
+    # "Begin hier" first: the briefing, the map and every wijkprofiel; then all files grouped by kind.
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page)
+    assert headings[:2] == ["Begin hier", "Alle bestanden"]
+    begin = page.split("Begin hier", 1)[1].split("</section>", 1)[0]
+    profiles = [n for n in made if "/wijkprofiel_" in n]
+    assert profiles and all(f"href='{n}'" in begin for n in profiles)
+    assert "_briefing.pdf'" in begin and "_kaart.html'" in begin
+    captions = re.findall(r"<caption>(.*?)</caption>", page)
+    assert captions == [c for c in ("Kaarten", "Documenten", "Tabellen", "Grafieken", "Voor QGIS", "Verantwoording")
+                        if c in captions] and len(captions) >= 5
+    described = dict(re.findall(r"<tr><td><a href='([^']+)'>[^<]*</a></td><td>([^<]*)</td></tr>", page))
+    assert set(described) == set(made)
+    for name, text in described.items():
+        if name.endswith((".qml", ".xlsx", ".csv", ".gpkg", ".txt", ".json")) or "/" in name:
+            assert "Statische kaart" not in text, name
+    assert described["voorbeeldstad_fictief_sociale_kaart.qml"].startswith("QGIS-stijl")
+    assert "Excel" in described["voorbeeldstad_fictief_sociale_kaart.xlsx"]
+    assert described["voorbeeldstad_fictief_wmo_per_1000.png"] == "Statische kaart Wmo-cliënten (PNG, 300 dpi)"
+    assert "Registratie Registratie" not in page and "<main>" in page and "lang='nl'" in page
 
 
 def test_unknown_product_is_refused(sample_paths, tmp_path):
@@ -133,10 +152,11 @@ def test_xlsx_and_qgis_style_carry_the_maps_classes(buurten_2016, kwb_2024, tmp_
                            output=tmp_path, quiet=True)
     result = make(settings, products=("tabellen",))
     sheets = pd.read_excel(tmp_path / "maassluis_sociale_kaart.xlsx", sheet_name=None)
-    assert list(sheets) == ["buurten", "wijken", "gemeente", "definities"]
-    buurten = sheets["buurten"].set_index("buurtcode")
+    assert list(sheets) == ["buurten", "wijken", "gemeente", "aandachtsbuurten", "definities"]
+    buurten = sheets["buurten"].set_index("Buurtcode")
     suppressed = result.data.buurten.set_index("buurtcode")["pct_huur_status"].eq("onderdrukt")
-    assert suppressed.any() and (buurten.loc[suppressed[suppressed].index, "pct_huur"] == "onderdrukt").all()
+    assert suppressed.any()
+    assert (buurten.loc[suppressed[suppressed].index, "Huurwoningen (% van de woningen)"] == "onderdrukt").all()
     with sqlite3.connect(tmp_path / "maassluis_sociale_kaart.gpkg") as db:
         (table, default, text), = db.execute("select f_table_name, useAsDefault, styleQML from layer_styles")
     assert table == "buurten" and default == 1
@@ -148,3 +168,60 @@ def test_xlsx_and_qgis_style_carry_the_maps_classes(buurten_2016, kwb_2024, tmp_
     assert len(rules) == len(expected.bins) + 2  # plus onderdrukt and geen gegevens
     colours = [s.find("layer/Option/Option[@name='color']").get("value") for s in root.iter("symbol")]
     assert colours[0] == ",".join(str(int(expected.colours[0][i:i + 2], 16)) for i in (1, 3, 5)) + ",255"
+
+
+def test_workbook_is_an_analysts_file(buurten_2016, kwb_2024, kwb_rows, tmp_path):
+    """Dutch headers, the aandachtsbuurten with reasons, frozen header, filter, widths and number formats."""
+    import openpyxl
+
+    from tests.test_need import _expected_by_stapeling
+
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Maassluis",)),
+                           output=tmp_path, quiet=True)
+    make(settings, products=("tabellen", "aandachtsbuurten"))
+    book = openpyxl.load_workbook(tmp_path / "maassluis_sociale_kaart.xlsx")
+    assert book.sheetnames == ["buurten", "wijken", "gemeente", "aandachtsbuurten", "definities"]
+    for sheet in book:
+        header = [c.value for c in sheet[1]]
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions, sheet.title
+        assert not any("_" in str(h) for h in header if sheet.title != "definities"), (sheet.title, header)
+        widths = {sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
+        assert len(widths) > 1, sheet.title  # widths by content, not one width
+    buurten = book["buurten"]
+    header = [c.value for c in buurten[1]]
+    assert header[:2] == ["Buurtcode", "Buurt"] and "Wmo-cliënten (per 1.000 inwoners)" in header
+    rows = {r[0]: dict(zip(header, r)) for r in buurten.iter_rows(min_row=2, values_only=True)}
+    raw = kwb_rows["BU05560101"]  # Taanschuurpolder: 130 Wmo clients of 2915 inhabitants
+    assert rows["BU05560101"]["Inwoners"] == int(raw["AantalInwoners_5"])
+    assert rows["BU05560101"]["Wmo-cliënten (per 1.000 inwoners)"] == round(130 / 2915 * 1000, 1)
+    formats = {h: buurten.cell(row=2, column=n + 1).number_format for n, h in enumerate(header)}
+    assert formats["Inwoners"] == "#,##0" and formats["Wmo-cliënten (per 1.000 inwoners)"] == "#,##0.0"
+    # De Dijk has 10 inhabitants: its rates read "onderdrukt" with a note that says why.
+    dijk = next(n for n, r in enumerate(buurten.iter_rows(min_row=2, values_only=True), start=2) if r[0] == "BU05560702")
+    cell = buurten.cell(row=dijk, column=header.index("Wmo-cliënten (per 1.000 inwoners)") + 1)
+    assert cell.value == "onderdrukt" and "minder dan 50 inwoners" in cell.comment.text
+    flags = book["aandachtsbuurten"]
+    header = [c.value for c in flags[1]]
+    listed = {r[0]: dict(zip(header, r)) for r in flags.iter_rows(min_row=2, values_only=True)}
+    assert set(listed) == _expected_by_stapeling(kwb_rows)
+    assert all(r["Reden"] and r["Aandachtsbuurt"] == "ja" for r in listed.values())
+    keys = {r[1]: r[0] for r in book["definities"].iter_rows(min_row=2, values_only=True) if r[1]}
+    assert keys["wmo_per_1000"] == "Wmo-cliënten (per 1.000 inwoners)" and keys["buurtnaam"] == "Buurt"
+
+
+def test_csvs_hold_whole_counts_and_only_their_columns(buurten_2016, kwb_2024, kwb_rows, tmp_path):
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Maassluis",)),
+                           output=tmp_path, quiet=True)
+    make(settings, products=("tabellen", "aandachtsbuurten"))
+    with open(tmp_path / "maassluis_buurten.csv", encoding="utf-8-sig") as handle:
+        buurten = {r["buurtcode"]: r for r in csv.DictReader(handle, delimiter=";")}
+    raw = kwb_rows["BU05560101"]
+    for column, source in (("inwoners_0_15", "k_0Tot15Jaar_8"), ("wmo_clienten", "WmoClienten_93")):
+        assert buurten["BU05560101"][column] == str(round(float(raw[source])))  # 435, not "435,0"
+    with open(tmp_path / "maassluis_aandachtsbuurten.csv", encoding="utf-8-sig") as handle:
+        flags = list(csv.DictReader(handle, delimiter=";"))
+    assert len(flags) == 19 and len(flags[0]) < 40
+    assert "wmo_clienten" not in flags[0] and "water" not in flags[0]  # the source counts stay in buurten.csv
+    assert {"buurtcode", "buurtnaam", "wmo_per_1000", "stapeling", "aandachtsbuurt", "reden"} <= set(flags[0])
+    marked = [r["aandachtsbuurt"] for r in flags]
+    assert marked == sorted(marked, key=lambda v: v != "ja")  # the aandachtsbuurten first

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -492,3 +493,230 @@ def test_leefbaarometer_layer_uses_its_nine_named_classes_light_for_best(maasslu
     tip = _hover_tip(page, code)
     value = int(kscore[code])
     assert tip.locator(f"td[data-indicator='{ind.key}']").inner_text() == f"{value} {names[value - 1]}"
+
+
+# --- phone, paper and everyone ------------------------------------------------------------------
+
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
+SHEETS = {"zoek": "#sk-sectie-zoek", "indicator": "#sk-sectie-indicator", "legenda": "#sk-legenda"}
+
+
+def _resize(page, size: dict) -> None:
+    page.set_viewport_size(size)
+    page.reload()
+    page.wait_for_function("window.socialeKaartState !== undefined")
+
+
+def _map_share(page, step: int = 6) -> float:
+    """Share of the screen where a tap reaches the map (a buurt or the map's background), not a panel."""
+    return page.evaluate(
+        """step => { let hit = 0, all = 0; const map = document.getElementById('sk-map');
+             for (let y = step / 2; y < innerHeight; y += step) for (let x = step / 2; x < innerWidth; x += step) {
+               const e = document.elementFromPoint(x, y); all += 1;
+               if (e && (e === map || (map.contains(e) && !e.closest('.leaflet-control')))) hit += 1; }
+             return hit / all; }""", step)
+
+
+def test_phone_collapses_the_panels_into_buttons(maassluis_map, open_page, tmp_path):
+    opened = open_page(maassluis_map)
+    page = opened.page
+    _resize(page, PHONE)
+    page.screenshot(path=str(tmp_path / "telefoon.png"))
+    assert not page.locator(".sk-panel").is_visible() and not page.locator(".sk-legend").is_visible()
+    assert page.locator(".sk-header h1").is_visible()
+    assert _map_share(page) >= 0.70
+    buurten = _boxes(page, "path.sk-buurt")
+    assert len(buurten) == 19
+    for box in buurten:
+        assert 0 <= box["left"] and box["right"] <= 390 and 0 <= box["top"] and box["bottom"] <= 844, box["code"]
+    for name, sheet in SHEETS.items():
+        button = page.locator(f".sk-knoppen button[data-sectie='{name}']")
+        assert button.is_visible() and button.bounding_box()["height"] >= 44  # a finger's size
+        button.click()
+        page.screenshot(path=str(tmp_path / f"telefoon_{name}.png"))
+        assert page.locator(sheet).is_visible() and button.get_attribute("aria-expanded") == "true"
+        assert all(not page.locator(other).is_visible() for key, other in SHEETS.items() if key != name)
+        box = page.locator(sheet).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] >= 0 and box["y"] + box["height"] <= 844
+        # Nothing lies over the open sheet: its middle is the sheet's own.
+        middle = page.evaluate("([x, y, s]) => document.elementFromPoint(x, y).closest(s) !== null",
+                               [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, sheet])
+        assert middle
+    # The indicator opens, switches the map, and Escape closes it with the focus back on its button.
+    page.locator(".sk-knoppen button[data-sectie='indicator']").click()
+    page.locator(".sk-indicators label", has_text="65 jaar en ouder").click()
+    assert page.evaluate("window.socialeKaartState.active()") == "pct_65plus"
+    page.keyboard.press("Escape")
+    assert not page.locator(SHEETS["indicator"]).is_visible()
+    assert page.evaluate("document.activeElement.getAttribute('data-sectie')") == "indicator"
+    assert opened.console == []
+
+
+def test_desktop_shows_every_panel_and_no_buttons(maassluis_map, open_page, tmp_path):
+    page = open_page(maassluis_map).page
+    _resize(page, DESKTOP)
+    page.screenshot(path=str(tmp_path / "bureau.png"))
+    assert page.locator(".sk-panel").is_visible() and page.locator(".sk-legend").is_visible()
+    assert all(page.locator(sheet).is_visible() for sheet in SHEETS.values())
+    assert not page.locator(".sk-knoppen").is_visible()
+
+
+def test_flag_symbols_shrink_with_their_buurt(maassluis_map, open_page):
+    from sociale_kaart.render.webmap import FLAG_SYMBOL_SIZE
+
+    page = open_page(maassluis_map).page
+    sizes = "Array.from(document.querySelectorAll('.sk-teken')).map(e => e.getBoundingClientRect().width)"
+    assert max(page.evaluate(sizes)) == FLAG_SYMBOL_SIZE
+    page.evaluate("window.socialeKaartState.map.setZoom(window.socialeKaartState.map.getZoom() - 3, {animate: false})")
+    small = page.evaluate(sizes)
+    assert len(small) == 3 and max(small) < FLAG_SYMBOL_SIZE and min(small) >= 10
+
+
+def _table_rows(page) -> list[dict]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.sk-tabel tbody tr')).map(tr => ({
+             code: tr.getAttribute('data-buurtcode'), naam: tr.querySelector('th').innerText,
+             cells: Array.from(tr.querySelectorAll('td')).map(td => td.innerText)}))""")
+
+
+def _expected_text(value: float, status: str) -> str:
+    return {"onderdrukt": "onderdrukt (klein aantal)", "ontbreekt": "geen gegevens"}.get(status) or \
+        f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def test_table_view_lists_every_buurt_of_every_layer(maassluis, maassluis_map, open_page, kwb_rows):
+    buurten = maassluis[0]
+    rows = {code: kwb_rows.get(code) for code in buurten["buurtcode"]}
+    page = open_page(maassluis_map).page
+    opener = page.locator(".sk-acties .sk-open-tabel")
+    opener.focus()
+    page.keyboard.press("Enter")  # reachable by keyboard
+    dialog = page.locator("dialog.sk-tabel")
+    assert dialog.is_visible() and page.evaluate("document.activeElement.closest('dialog') !== null")
+    assert dialog.get_attribute("aria-labelledby") == "sk-tabel-titel"
+    headers = page.eval_on_selector_all(".sk-tabel thead th", "ths => ths.map(t => t.innerText.trim() + ':' + t.getAttribute('scope'))")
+    assert headers[:6] == ["Buurt ▲:col", "Buurtcode:col", "Wijk:col", "Waarde:col", "Klasse:col", "Status:col"]
+    for n, (ind, column, scale) in enumerate(((WMO, "WmoClienten_93", 1000), (OUDEREN, "k_65JaarOfOuder_12", 100))):
+        page.select_option(".sk-tabel-indicator", str(n))
+        assert page.evaluate("window.socialeKaartState.active()") == ind.key
+        shown = _table_rows(page)
+        assert len(shown) == 19 and {r["code"] for r in shown} == set(rows)
+        for r in shown:
+            value, status = _rate(rows[r["code"]], column, scale)
+            assert r["cells"][2] == _expected_text(value, status), (ind.key, r["code"])
+            assert r["cells"][4] == {"ok": "gepubliceerd"}.get(status, _expected_text(value, status))
+            assert (r["cells"][3] != "") == (status == "ok")  # a class only for a published figure
+    # Sorting by value: ascending, buurten without a figure last; aria-sort says so.
+    page.select_option(".sk-tabel-indicator", "0")
+    page.locator(".sk-tabel th[data-kolom='waarde'] button").click()
+    assert page.get_attribute(".sk-tabel th[data-kolom='waarde']", "aria-sort") == "ascending"
+    order = [r["code"] for r in _table_rows(page)]
+    figures = {code: _rate(row, "WmoClienten_93", 1000) for code, row in rows.items()}
+    published = sorted((v for v, s in figures.values() if s == "ok"))
+    assert [figures[c][0] for c in order[:len(published)]] == published
+    assert all(figures[c][1] != "ok" for c in order[len(published):])
+    page.locator(".sk-tabel th[data-kolom='waarde'] button").click()
+    assert page.get_attribute(".sk-tabel th[data-kolom='waarde']", "aria-sort") == "descending"
+    # Searching: a filter on name, wijk or code.
+    page.fill(".sk-tabel-filter", "polder")
+    wanted = {code for code, name, wijk in zip(buurten.buurtcode, buurten.buurtnaam, buurten.wijknaam)
+              if "polder" in _fold(name) or "polder" in _fold(wijk)}
+    assert {r["code"] for r in _table_rows(page)} == wanted
+    assert page.locator(".sk-tabel-status").inner_text() == f"{len(wanted)} van de 19 buurten"
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('sk-open-tabel')")
+
+
+def test_table_view_goes_to_the_buurt_on_the_map(maassluis_map, open_page):
+    page = open_page(maassluis_map).page
+    page.locator(".sk-acties .sk-open-tabel").click()
+    page.locator(".sk-tabel tr[data-buurtcode='BU05560101'] button.sk-naar").click()
+    assert not page.locator("dialog.sk-tabel").is_visible()
+    assert "Taanschuurpolder" in page.locator(".leaflet-tooltip").inner_text()
+
+
+def _axe_script():
+    import os
+    from pathlib import Path
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = Path(os.environ.get("SOCIALE_KAART_AXE") or cache / "sociale-kaart/node/node_modules/axe-core/axe.min.js")
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs axe-core at {path} (scripts/install.sh --test installs it)")
+        pytest.skip("axe-core not installed (scripts/install.sh --test)")
+    return path
+
+
+def _axe(page, axe) -> list[str]:
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    assert result["passes"], "axe checked nothing"
+    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
+
+
+def test_map_and_index_meet_wcag_21_aa(buurten_2016, kwb_2024, browser, open_page, tmp_path):
+    from sociale_kaart.products import make
+    from sociale_kaart.settings import RunSettings, Sources
+
+    axe = _axe_script()
+    settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Maassluis",)),
+                           output=tmp_path, quiet=True)
+    result = make(settings, products=("tabellen", "aandachtsbuurten", "kaart"))
+    opened = open_page(tmp_path / "maassluis_kaart.html")
+    page = opened.page
+    assert page.get_attribute("html", "lang") == "nl"
+    assert page.locator("main#sk-map").count() == 1 and page.locator("[role=search]").count() == 1
+    assert _axe(page, axe) == []
+    page.locator(".sk-acties .sk-open-tabel").click()
+    assert _axe(page, axe) == []
+    # Every layer's table lists all 19 buurten, each with a value or the reason it has none.
+    keys = page.eval_on_selector_all(".sk-tabel-indicator option", "os => os.map(o => o.value)")
+    assert len(keys) == len(result.data.indicators) >= 5
+    for value in keys:
+        page.select_option(".sk-tabel-indicator", value)
+        shown = _table_rows(page)
+        assert len(shown) == 19 and all(r["cells"][2] for r in shown)
+    page.keyboard.press("Escape")
+    _resize(page, PHONE)
+    page.locator(".sk-knoppen button[data-sectie='legenda']").click()
+    assert _axe(page, axe) == []
+    index = browser.new_page()
+    index.goto((tmp_path / "index.html").resolve().as_uri())
+    assert index.get_attribute("html", "lang") == "nl"
+    assert _axe(index, axe) == []
+    index.close()
+    assert opened.console == []
+
+
+def test_print_to_pdf_fills_one_a4_landscape_page(maassluis, maassluis_map, tmp_path):
+    from PIL import Image
+
+    from tests.conftest import CHROMIUM
+
+    if not shutil.which("pdfinfo") or not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils not installed")
+    pdf = tmp_path / "kaart.pdf"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", maassluis_map.resolve().as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\n", info)
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (297, 210)  # A4, landscape
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())
+    assert "Sociale kaart Maassluis" in text and "Bron: CBS/Kadaster" in text  # title and credits
+    assert "Wmo-cliënten" in text and "onderdrukt (klein aantal)" in text  # the legend, in words
+    assert "Afdrukken" not in text and "Zoek buurt" not in text  # no buttons on paper
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(tmp_path / "kaart")], check=True)
+    pixels = np.asarray(Image.open(tmp_path / "kaart.png").convert("RGB")).astype(int)
+    colours = [np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)]) for c in maassluis[1][0][1].colours]
+    filled = np.zeros(pixels.shape[:2], dtype=bool)
+    for colour in colours:
+        filled |= np.abs(pixels - colour).sum(axis=2) < 30
+    ys, xs = np.nonzero(filled)
+    rows, cols = pixels.shape[:2]
+    # The buurten span most of the page's height or width (the legend and title take the rest).
+    assert (ys.max() - ys.min()) / rows > 0.7 or (xs.max() - xs.min()) / cols > 0.7

@@ -74,15 +74,21 @@
     }
 
     var header = document.getElementById("sk-header") || L.DomUtil.create("div", "sk-header");
+    var source = (header.querySelector("p") || header).textContent;
+    var narrow = window.matchMedia("(max-width: 640px)");
+    function small() { return narrow.matches && !L.DomUtil.hasClass(document.body, "sk-afdrukken"); }
     L.DomUtil.addClass(header, "leaflet-control");
     control("topleft", header);
 
+    // One panel with two sections (search; indicator and display), the legend, and a row of
+    // buttons that on a narrow screen opens one of them at a time (see the CSS).
     var panel = L.DomUtil.create("div", "sk-panel");
-    var html = "<form class='sk-search' role='search'>" +
+    var html = "<div class='sk-sectie' id='sk-sectie-zoek'><form class='sk-search' role='search' aria-label='Zoek een buurt'>" +
       "<label for='sk-zoek'>Zoek buurt of wijk" + (several ? " of gemeente" : "") + "</label>" +
       "<div class='sk-search-row'><input id='sk-zoek' type='search' autocomplete='off' spellcheck='false' placeholder='buurt- of wijknaam'>" +
       "<button type='submit'>Zoek</button></div>" +
-      "<div class='sk-search-status' aria-live='polite'></div><ul class='sk-search-results'></ul></form>";
+      "<div class='sk-search-status' role='status' aria-live='polite'></div><ul class='sk-search-results' aria-label='Gevonden buurten'></ul></form></div>";
+    html += "<div class='sk-sectie' id='sk-sectie-indicator'>";
     html += "<fieldset class='sk-indicators'" + (indicators.length < 2 ? " hidden" : "") + "><legend>Indicator</legend>";
     indicators.forEach(function (ind, n) {
       html += "<label><input type='radio' name='sk-indicator' value='" + n + "' data-indicator='" + esc(ind.key) + "'" +
@@ -91,35 +97,47 @@
     html += "</fieldset><fieldset class='sk-toggles'><legend>Tonen</legend>" +
       "<label><input type='checkbox' id='sk-toon-wijkgrenzen' checked> " + esc(data.grenslabels[1]) + "</label>" +
       (flagged ? "<label><input type='checkbox' id='sk-toon-aandacht' checked> Aandachtsbuurten</label>" : "") +
-      "</fieldset><button type='button' class='sk-print'>Afdrukken</button>";
+      "</fieldset><div class='sk-acties'><button type='button' class='sk-open-tabel' aria-haspopup='dialog'>Tabel van alle buurten</button>" +
+      "<button type='button' class='sk-print'>Afdrukken</button></div></div>";
     panel.innerHTML = html;
     control("topright", panel);
 
-    var legendDiv = L.DomUtil.create("div", "sk-legend");
+    var legendDiv = L.DomUtil.create("section", "sk-legend");
+    legendDiv.id = "sk-legenda";
+    legendDiv.setAttribute("aria-label", "Legenda");
     control("bottomright", legendDiv);
     L.control.zoom({ position: "bottomleft", zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
 
+    var buttons = L.DomUtil.create("div", "sk-knoppen");
+    buttons.setAttribute("role", "group");
+    buttons.setAttribute("aria-label", "Panelen");
+    buttons.innerHTML = "<button type='button' data-sectie='zoek' aria-controls='sk-sectie-zoek' aria-expanded='false'>Zoeken</button>" +
+      "<button type='button' data-sectie='indicator' aria-controls='sk-sectie-indicator' aria-expanded='false'>Indicator</button>" +
+      "<button type='button' data-sectie='legenda' aria-controls='sk-legenda' aria-expanded='false'>Legenda</button>" +
+      "<button type='button' class='sk-open-tabel' aria-haspopup='dialog'>Tabel</button>";
+    control("bottomleft", buttons);
+
     function symbolHtml(code) {
-      return "<span class='sk-teken-icoon' style='background:" + esc(S.aandacht_kleur) + ";border-color:" + esc(S.aandacht_tussenkleur) +
+      return "<span class='sk-teken-icoon' aria-hidden='true' style='background:" + esc(S.aandacht_kleur) + ";border-color:" + esc(S.aandacht_tussenkleur) +
         ";color:" + esc(S.aandacht_tussenkleur) + ";width:" + S.aandacht_teken_grootte + "px;height:" + S.aandacht_teken_grootte + "px'" +
         (code ? " data-buurtcode='" + esc(code) + "'" : "") + ">" + esc(S.aandacht_teken) + "</span>";
     }
 
     function swatchLine(colour, width, extra) {
-      return "<span class='sk-line' style='border-top:" + width + "px " + (extra || "solid") + " " + esc(colour) + "'></span>";
+      return "<span class='sk-line' aria-hidden='true' style='border-top:" + width + "px " + (extra || "solid") + " " + esc(colour) + "'></span>";
     }
 
     function updateLegend() {
       var ind = indicators[active];
-      var out = "<div class='sk-legend-title' data-indicator='" + esc(ind.key) + "'>" + esc(ind.label) + "</div>";
+      var out = "<h2 class='sk-legend-title' data-indicator='" + esc(ind.key) + "'>" + esc(ind.label) + "</h2>";
       out += "<div class='sk-legend-unit'>" + esc(ind.eenheid) + " (" + esc(ind.indeling) + ")" +
         (ind.richting ? "<br>" + esc(ind.richting) : "") + "</div>";
       ind.labels.forEach(function (label, n) {
-        out += "<div class='sk-row'><span class='sk-swatch' style='background:" + esc(ind.kleuren[n]) + "'></span>" + esc(label) + "</div>";
+        out += "<div class='sk-row'><span class='sk-swatch' aria-hidden='true' style='background:" + esc(ind.kleuren[n]) + "'></span>" + esc(label) + "</div>";
       });
-      out += "<div class='sk-row'><span class='sk-swatch sk-swatch-ontbreekt'></span>" + esc(T.ontbreekt) + "</div>";
-      out += "<div class='sk-row'><span class='sk-swatch sk-swatch-onderdrukt'></span>" + esc(T.onderdrukt) + "</div>";
+      out += "<div class='sk-row'><span class='sk-swatch sk-swatch-ontbreekt' aria-hidden='true'></span>" + esc(T.ontbreekt) + "</div>";
+      out += "<div class='sk-row'><span class='sk-swatch sk-swatch-onderdrukt' aria-hidden='true'></span>" + esc(T.onderdrukt) + "</div>";
       if (flagged) {
         // The same band as on the map (purple dashes, white gaps, a white inner edge) and the same symbol.
         var w = S.aandacht_breedte, inner = w + 2;
@@ -139,6 +157,7 @@
       if (found.length) {
         out += "<div class='sk-row'>" + swatchLine(S.zoek_kleur, 3) + "zoekresultaat</div>";
       }
+      out += "<p class='sk-legend-bron'>" + esc(source) + "</p>";
       legendDiv.innerHTML = out;
       fitPanel();
     }
@@ -179,16 +198,18 @@
 
     // Without tiles the view may take any zoom, so that the buurten fill the free room.
     var snap = map.options.zoomSnap;
-    function fit(bounds, maxZoom) {
+    function fit(bounds, maxZoom, still) {
       var options = viewPadding(bounds);
       if (maxZoom) { options.maxZoom = maxZoom; }
+      if (still) { options.animate = false; }
       if (!data.achtergrond) { map.options.zoomSnap = 0.01; }
       map.fitBounds(bounds, options);
       map.options.zoomSnap = snap;
     }
 
-    // The panel scrolls rather than run under the legend.
+    // The panel scrolls rather than run under the legend (on a narrow screen the CSS decides).
     function fitPanel() {
+      if (small()) { panel.style.maxHeight = ""; return; }
       var free = map.getSize().y - legendDiv.offsetHeight - 50;
       panel.style.maxHeight = Math.max(120, free) + "px";
     }
@@ -305,6 +326,7 @@
               html: symbolHtml(f.code[i])
             })
           }).addTo(map);
+          marker.skIndex = i;
           symbols.push(marker);
         }
       });
@@ -333,6 +355,25 @@
         gemeenteLines.setStyle({ weight: z < 9 ? g * 0.3 : (z < 11 ? g * 0.55 : g) });
       }
       applyPatterns();
+      scaleSymbols();
+    }
+
+    // A symbol never grows beyond its buurt on screen, so that small buurten do not pile them up.
+    function scaleSymbols() {
+      symbols.forEach(function (marker) {
+        var i = marker.skIndex, box = shapes[i].getBounds();
+        var a = map.latLngToContainerPoint(box.getNorthWest()), b = map.latLngToContainerPoint(box.getSouthEast());
+        var room = Math.min(Math.abs(b.x - a.x), Math.abs(b.y - a.y));
+        var size = Math.round(Math.max(10, Math.min(S.aandacht_teken_grootte, room * 0.5)));
+        var outer = marker.getElement();
+        if (!outer) { return; }
+        var inner = outer.firstChild;
+        outer.style.width = outer.style.height = size + "px";
+        outer.style.marginLeft = outer.style.marginTop = (-size / 2) + "px";
+        inner.style.width = inner.style.height = size + "px";
+        inner.style.fontSize = Math.max(8, Math.round(size * 0.6)) + "px";
+        inner.style.borderWidth = (size < 14 ? 1 : 2) + "px";
+      });
     }
 
     // --- search -------------------------------------------------------------------------
@@ -341,7 +382,9 @@
     var results = panel.querySelector(".sk-search-results");
     var foldedNames = f.naam.map(fold), foldedWijken = f.wijk.map(fold), foldedGemeenten = gemeenten.map(fold);
 
+    var searchBounds = null;
     function clearSearch() {
+      searchBounds = null;
       found.forEach(function (i) { var p = shapes[i].getElement(); if (p) { p.classList.remove("sk-gevonden"); } });
       found = [];
       searchLayer.clearLayers();
@@ -369,6 +412,7 @@
       status.textContent = nl(found.length, 0) + (found.length === 1 ? " buurt gevonden" : " buurten gevonden");
       L.DomUtil.addClass(container, "sk-gedimd");
       var bounds = L.latLngBounds([]);
+      searchBounds = bounds;
       found.forEach(function (i) {
         shapes[i].getElement().classList.add("sk-gevonden");
         bounds.extend(shapes[i].getBounds());
@@ -382,6 +426,7 @@
         button.type = "button";
         button.innerHTML = esc(f.naam[i]) + " <span class='sk-unit'>" + wijkText(i) + "</span>";
         button.addEventListener("click", function () {
+          if (small()) { showSheet(null, false); }
           fit(shapes[i].getBounds(), 16);
           shapes[i].openTooltip(shapes[i].getCenter());
         });
@@ -406,12 +451,16 @@
     });
 
     // --- indicator, toggles, print ------------------------------------------------------
+    function setActive(n) {
+      active = n;
+      panel.querySelectorAll("input[name='sk-indicator']").forEach(function (radio) { radio.checked = Number(radio.value) === n; });
+      restyle();
+      updateLegend();
+      if (table.open) { fillTable(); }
+    }
     panel.querySelectorAll("input[name='sk-indicator']").forEach(function (radio) {
       radio.addEventListener("change", function () {
-        if (!radio.checked) { return; }
-        active = Number(radio.value);
-        restyle();
-        updateLegend();
+        if (radio.checked) { setActive(Number(radio.value)); }
       });
     });
     function toggle(id, className) {
@@ -424,7 +473,175 @@
     toggle("#sk-toon-wijkgrenzen", "sk-verberg-wijkgrenzen");
     toggle("#sk-toon-aandacht", "sk-verberg-aandacht");
     panel.querySelector(".sk-print").addEventListener("click", function () { window.print(); });
-    window.addEventListener("beforeprint", function () { map.invalidateSize(false); });
+
+    // --- narrow screens: one panel at a time, opened from the row of buttons ---------------------
+    var sheets = { zoek: panel.querySelector("#sk-sectie-zoek"), indicator: panel.querySelector("#sk-sectie-indicator"), legenda: legendDiv };
+    var openSheet = null;
+    function showSheet(name, focus) {
+      openSheet = name;
+      Object.keys(sheets).forEach(function (key) { L.DomUtil[key === name ? "addClass" : "removeClass"](sheets[key], "sk-open"); });
+      L.DomUtil[name === "zoek" || name === "indicator" ? "addClass" : "removeClass"](panel, "sk-open");
+      buttons.querySelectorAll("button[data-sectie]").forEach(function (button) {
+        button.setAttribute("aria-expanded", String(button.getAttribute("data-sectie") === name));
+      });
+      fitPanel();
+      if (name && focus !== false && small()) {
+        var first = sheets[name].querySelector("input:not([type=radio]), input[type=radio]:checked, button, [tabindex]");
+        if (!first) { sheets[name].setAttribute("tabindex", "-1"); first = sheets[name]; }
+        first.focus();
+      }
+    }
+    buttons.querySelectorAll("button[data-sectie]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var name = button.getAttribute("data-sectie");
+        showSheet(openSheet === name ? null : name);
+      });
+    });
+    [panel, legendDiv].forEach(function (element) {
+      element.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape" || !openSheet || !small()) { return; }
+        var button = buttons.querySelector("button[data-sectie='" + openSheet + "']");
+        showSheet(null);
+        button.focus();
+      });
+    });
+
+    // --- the table: every buurt with its value, class and status, for keyboards and screen readers ---
+    var table = document.createElement("dialog");
+    table.className = "sk-tabel";
+    table.setAttribute("aria-labelledby", "sk-tabel-titel");
+    var columns = [{ key: "naam", label: "Buurt" }, { key: "code", label: "Buurtcode" }, { key: "wijk", label: "Wijk" },
+      { key: "waarde", label: "Waarde" }, { key: "klasse", label: "Klasse" }, { key: "status", label: "Status" }];
+    if (flagged) { columns.push({ key: "aandacht", label: "Aandachtsbuurt" }); }
+    table.innerHTML = "<div class='sk-tabel-kop'><h2 id='sk-tabel-titel'>Tabel van alle buurten</h2>" +
+      "<button type='button' class='sk-sluit'>Sluiten</button></div>" +
+      "<div class='sk-tabel-keuze'><label>Indicator <select class='sk-tabel-indicator'>" +
+      indicators.map(function (ind, n) { return "<option value='" + n + "'>" + esc(ind.label) + "</option>"; }).join("") +
+      "</select></label><label>Filter op buurt, wijk of code <input type='search' class='sk-tabel-filter' autocomplete='off'></label></div>" +
+      "<p class='sk-tabel-status' role='status' aria-live='polite'></p>" +
+      "<div class='sk-tabel-rol' role='region' aria-label='Cijfers per buurt' tabindex='0'><table><caption></caption><thead><tr>" +
+      columns.map(function (c) {
+        return "<th scope='col' data-kolom='" + c.key + "'><button type='button'>" + c.label + "<span class='sk-pijl' aria-hidden='true'></span></button></th>";
+      }).join("") + "</tr></thead><tbody></tbody></table></div>";
+    document.body.appendChild(table);
+    var tableSelect = table.querySelector(".sk-tabel-indicator");
+    var tableFilter = table.querySelector(".sk-tabel-filter");
+    var sortKey = "naam", sortUp = true, opener = null;
+    var STATUS = { ok: "gepubliceerd" };
+
+    function rowValues(i) {
+      var ind = indicators[active], cls = ind.klasse[i];
+      return {
+        naam: f.naam[i], code: f.code[i], wijk: f.wijk[i] + (several ? " (" + gemeenten[f.gemeente[i]] + ")" : ""),
+        waarde: cls >= 0 && ind.waarde[i] !== null ? ind.waarde[i] : null,
+        klasse: cls,
+        status: cls === -2 ? T.onderdrukt : (cls === -1 ? T.ontbreekt : STATUS.ok),
+        aandacht: f.aandacht && f.aandacht[i] ? "ja: " + f.reden[i] : "nee"
+      };
+    }
+
+    function fillTable() {
+      var ind = indicators[active];
+      tableSelect.value = String(active);
+      table.querySelector("caption").textContent = ind.label + " per buurt; waarde in " + ind.eenheid + ", klassen: " + ind.indeling;
+      var q = fold(tableFilter.value);
+      var rows = [];
+      for (var i = 0; i < f.code.length; i++) {
+        var v = rowValues(i);
+        if (q && fold(v.naam + " " + v.wijk + " " + v.code).indexOf(q) < 0) { continue; }
+        v.index = i;
+        rows.push(v);
+      }
+      rows.sort(function (a, b) {
+        var x = a[sortKey], y = b[sortKey], order;
+        if (sortKey === "waarde" || sortKey === "klasse") {
+          if (x === null || x < 0) { return y === null || y < 0 ? a.naam.localeCompare(b.naam, "nl") : 1; }
+          if (y === null || y < 0) { return -1; }
+          order = x - y;
+        } else {
+          order = String(x).localeCompare(String(y), "nl", { numeric: true });
+        }
+        return (sortUp ? order : -order) || a.naam.localeCompare(b.naam, "nl");
+      });
+      var out = "";
+      rows.forEach(function (v) {
+        var i = v.index;
+        out += "<tr data-buurtcode='" + esc(v.code) + "'><th scope='row'><button type='button' class='sk-naar' data-i='" + i + "'>" +
+          esc(v.naam) + "</button></th><td>" + esc(v.code) + "</td><td>" + esc(v.wijk) + "</td>" +
+          "<td class='sk-getal' data-indicator='" + esc(ind.key) + "'>" + (v.waarde === null ? "<span class='sk-geen'>" + esc(v.status) + "</span>" : nl(v.waarde, ind.decimalen)) + "</td><td class='sk-klasse'>" +
+          (v.klasse >= 0 ? "<span class='sk-swatch' aria-hidden='true' style='background:" + esc(ind.kleuren[v.klasse]) + "'></span>" +
+            esc(ind.labels[v.klasse]) : "") + "</td><td>" + esc(v.status) + "</td>" +
+          (flagged ? "<td class='sk-reden-cel'>" + esc(v.aandacht) + "</td>" : "") + "</tr>";
+      });
+      table.querySelector("tbody").innerHTML = out;
+      table.querySelector(".sk-tabel-status").textContent = rows.length === f.code.length
+        ? nl(rows.length, 0) + " buurten" : nl(rows.length, 0) + " van de " + nl(f.code.length, 0) + " buurten";
+      table.querySelectorAll("th[data-kolom]").forEach(function (th) {
+        var key = th.getAttribute("data-kolom");
+        if (key === sortKey) { th.setAttribute("aria-sort", sortUp ? "ascending" : "descending"); } else { th.removeAttribute("aria-sort"); }
+        th.querySelector(".sk-pijl").textContent = key === sortKey ? (sortUp ? " \u25b2" : " \u25bc") : "";
+      });
+    }
+
+    function openTable(event) {
+      opener = event && event.currentTarget;
+      showSheet(null, false);
+      fillTable();
+      table.showModal();
+      tableSelect.focus();
+    }
+    function closeTable() {
+      if (table.open) { table.close(); }
+    }
+    table.addEventListener("close", function () { if (opener) { opener.focus(); } });
+    document.querySelectorAll(".sk-open-tabel").forEach(function (button) { button.addEventListener("click", openTable); });
+    table.querySelector(".sk-sluit").addEventListener("click", closeTable);
+    table.addEventListener("keydown", function (event) {  // also from the filter, which would only clear itself
+      if (event.key === "Escape") { event.preventDefault(); closeTable(); }
+    });
+    tableSelect.addEventListener("change", function () { setActive(Number(tableSelect.value)); });
+    tableFilter.addEventListener("input", fillTable);
+    table.querySelectorAll("th[data-kolom] button").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var key = button.parentNode.getAttribute("data-kolom");
+        sortUp = key === sortKey ? !sortUp : true;
+        sortKey = key;
+        fillTable();
+      });
+    });
+    table.querySelector("tbody").addEventListener("click", function (event) {
+      var button = event.target.closest("button.sk-naar");
+      if (!button) { return; }
+      var i = Number(button.getAttribute("data-i"));
+      opener = null;
+      closeTable();
+      if (shapes[i]) {
+        fit(shapes[i].getBounds(), 16);
+        shapes[i].openTooltip(shapes[i].getCenter());
+      }
+      container.focus();
+    });
+
+    // --- paper: one A4 landscape page, the map filling it around title and legend ---------------
+    var beforePrint = null;
+    window.addEventListener("beforeprint", function () {
+      if (beforePrint) { return; }
+      beforePrint = { center: map.getCenter(), zoom: map.getZoom(), sheet: openSheet };
+      showSheet(null, false);
+      L.DomUtil.addClass(document.body, "sk-afdrukken");
+      map.invalidateSize(false);
+      fitPanel();
+      fit(searchBounds || L.latLngBounds(data.bounds), null, true);  // printing starts when this returns: no animation
+      restyle();
+    });
+    window.addEventListener("afterprint", function () {
+      if (!beforePrint) { return; }
+      L.DomUtil.removeClass(document.body, "sk-afdrukken");
+      map.invalidateSize(false);
+      map.setView(beforePrint.center, beforePrint.zoom, { animate: false });
+      showSheet(beforePrint.sheet, false);
+      beforePrint = null;
+    });
 
     map.on("zoomend", restyle);
     restyle();

@@ -73,6 +73,9 @@ class Dataset:
         Which source column fed each count.
     warnings : tuple of str
         Dutch sentences every product shows where its numbers are.
+    advice : tuple of str
+        What the operator can do about a warning: only in the join report, the terminal and the index
+        page, never on a map or in a document for readers.
     bron : str
         Attribution line of everything the run read (:meth:`credits`).
     credit_lines : tuple of (str, str)
@@ -92,6 +95,7 @@ class Dataset:
     gemeentenamen: tuple[str, ...] = ()
     columns: tuple[ColumnSource, ...] = ()
     warnings: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
     geometry_notes: tuple[str, ...] = ()
     bron: str = f"{CBS_SOURCE} (CC BY 4.0)"
     disclosure: object | None = None  #: the Protected result of the registration counts (counts only in reports)
@@ -201,8 +205,8 @@ class Dataset:
         parts += [t for t in (self.coverage_text(), self.provenance_text()) if t]
         if self.geometry_notes:
             parts.append("Geometrie:\n" + "\n".join(f"  {n}" for n in self.geometry_notes))
-        if self.warnings:
-            parts.append("Let op:\n" + "\n".join(f"  {w}" for w in self.warnings))
+        if self.warnings or self.advice:
+            parts.append("Let op:\n" + "\n".join(f"  {w}" for w in (*self.warnings, *self.advice)))
         parts.append("Kleine aantallen: " + self.small_numbers.describe())
         return "\n\n".join(parts)
 
@@ -347,7 +351,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     elif wijk_layout:
         own = _protected_layouts(own, None, wijken, wijk_layout, [], small_numbers)
     names = gemeenten.set_index("gemeentecode")["gemeentenaam"]
-    warnings = duplicate_notes + _warnings(gemeenten, report) + _missing_indicators(chosen, empty, kwb)
+    missing, where_to_find = _missing_indicators(chosen, empty, kwb)
+    warnings = duplicate_notes + _warnings(gemeenten, report) + missing
     warnings += _all_zero(chosen, joined, kwb.source) + wijk_notes
     warnings += [w for layout in own for w in layout.warnings()]
     notes = [f"{plural(len(read.repaired), 'ongeldige buurtgrens', 'ongeldige buurtgrenzen')} hersteld: "
@@ -371,6 +376,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         gemeentenamen=tuple(str(n) for n in names.reindex(codes).dropna()),
         columns=kwb.columns,
         warnings=tuple(warnings),
+        advice=tuple(_advice(report) + where_to_find),
         geometry_notes=tuple(notes),
         bron=bron,
         credit_lines=tuple(credit_lines),
@@ -648,10 +654,10 @@ def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):
     return check_names(read.frame, kwb.buurten, source=kwb.source)
 
 
-def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
-    """A sentence for every core indicator the run cannot show, saying where its figures are."""
+def _missing_indicators(chosen, empty, kwb: KwbTable) -> tuple[list[str], list[str]]:
+    """A sentence for every core indicator the run cannot show, and (advice) where its figures are."""
     have = {i.key for i in chosen}
-    warnings = []
+    warnings, advice = [], []
     for core in ind.CORE_INDICATORS:
         if core.key in have or core.key in ("pct_75plus", "pct_80plus"):  # only where the source has them
             continue
@@ -659,8 +665,9 @@ def _missing_indicators(chosen, empty, kwb: KwbTable) -> list[str]:
             warnings.append(f"{core.label}: de kolommen staan in {kwb.source}, maar geen enkele buurt van deze "
                             "gemeente(n) heeft een waarde; de indicator wordt niet getoond.")
         else:
-            warnings.append(f"{core.label} ontbreekt in {kwb.source}; te vinden als {ind.WHERE_TO_FIND[core.key]}.")
-    return warnings
+            warnings.append(f"{core.label} ontbreekt in {kwb.source}.")
+            advice.append(f"{core.label} is te vinden als {ind.WHERE_TO_FIND[core.key]}.")
+    return warnings, advice
 
 
 def _without_duplicates(figures: pd.DataFrame, source: str):
@@ -760,6 +767,14 @@ def _gemeenten(codes, joined, universe, published_rows, chosen, rule) -> pd.Data
     return rates
 
 
+def _advice(report: JoinReport) -> list[str]:
+    """What the operator can do about the warnings of `report` (not for the readers of a map)."""
+    if report.years_differ and not report.controle:
+        return [f"Haal de kaart van het jaar van de cijfers op met 'sociale-kaart ophalen --jaar {report.jaar_cijfers}' "
+                "en geef die als --grenzen-cijferjaar."]
+    return []
+
+
 def _warnings(gemeenten: pd.DataFrame, report: JoinReport) -> list[str]:
     warnings = []
     for row in gemeenten.itertuples(index=False):
@@ -768,9 +783,7 @@ def _warnings(gemeenten: pd.DataFrame, report: JoinReport) -> list[str]:
                             "buurten op de kaart; de gemeentecijfers gelden voor de hele gemeente.")
     if report.years_differ and not report.controle:
         warnings.append(f"Buurtgrenzen ({report.jaar_grenzen}) en cijfers ({report.jaar_cijfers}) komen uit verschillende "
-                        "jaren; gedeelde buurtcodes zijn niet gecontroleerd op een andere betekenis. Haal de kaart van "
-                        f"het jaar van de cijfers op met 'sociale-kaart fetch --jaar {report.jaar_cijfers}' en geef die "
-                        "als --grenzen-cijferjaar.")
+                        "jaren; gedeelde buurtcodes zijn niet gecontroleerd op een andere betekenis.")
     elif report.controle_op_naam and report.hergebruikt:
         warnings.append(f"{plural(len(report.hergebruikt), 'buurtcode heeft', 'buurtcodes hebben')} in "
                         f"{report.jaar_cijfers} een andere naam dan in {report.jaar_grenzen}; die buurten hebben geen "

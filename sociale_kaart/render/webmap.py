@@ -299,8 +299,9 @@ _PAGE = """<!DOCTYPE html>
 <style>{css}</style>
 </head>
 <body>
-<div id="sk-header" class="sk-header"><h1>{title}</h1><p>{subtitle}</p></div>
-<div id="sk-map" class="sk-map"></div>
+<main id="sk-map" class="sk-map" aria-label="Kaart">
+<header id="sk-header" class="sk-header"><h1>{title}</h1><p>{subtitle}</p></header>
+</main>
 <noscript><p class="sk-noscript">Deze kaart heeft JavaScript nodig. Zet JavaScript aan of open de PNG-versie van de kaart.</p></noscript>
 {patterns}
 <script type="application/json" id="sk-data">{data}</script>

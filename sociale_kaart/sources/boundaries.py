@@ -395,7 +395,9 @@ def _tidy_columns(frame: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
             frame["wijkcode"] = "WK" + frame["buurtcode"].str[2:8]
         if "gemeentecode" not in frame.columns:
             frame["gemeentecode"] = "GM" + frame["buurtcode"].str[2:6]
-    return frame
+    # Replacing the columns one by one left one block per column (a map with all KWB columns has
+    # ~190): consolidate, or pandas warns (PerformanceWarning) at the next column added.
+    return frame.copy()
 
 
 def _polygonal(geom):
