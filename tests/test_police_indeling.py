@@ -220,3 +220,17 @@ def test_overlast_on_the_cli_csv_column_and_map_layer(tmp_path, buurten_2016, kw
     assert shown and all(shown[c] == counts[c] for c in shown)
     koppel = (out / "join" / "maassluis_koppelrapport.txt").read_text(encoding="utf-8")
     assert "cijfers 2023 op de buurtindeling van 2016" in koppel
+
+
+def test_the_project_file_names_the_overlast_file_the_indeling_and_its_map(tmp_path):
+    from sociale_kaart.project import read_project, run_settings
+
+    project = tmp_path / "sociale-kaart.toml"
+    project.write_text('[bronnen]\ngrenzen = "g.gpkg"\nkwb = "k.csv"\noverlast = "o.csv"\n'
+                       'grenzen_politie = "w2025.gpkg"\nmisdrijven_indeling = 2025\n', encoding="utf-8")
+    sources = run_settings(read_project(project, check_files=False)).sources
+    assert sources.extra == (("overlast", tmp_path / "o.csv"),)
+    assert sources.grenzen_politie == tmp_path / "w2025.gpkg" and sources.indelingen == (("misdrijven", 2025),)
+    project.write_text('[bronnen]\ngrenzen = "g.gpkg"\nkwb = "k.csv"\noverlast_indeling = "2025"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"sociale-kaart.toml: \[bronnen\] overlast_indeling: verwacht"):
+        read_project(project, check_files=False)
