@@ -250,6 +250,9 @@ run_options = _options(
     click.option("--kwb-gemeenten", type=_path, help="KWB-tabel met de gepubliceerde gemeentecijfers (referentie)."),
     click.option("--misdrijven", type=_path, help="Geregistreerde misdrijven per buurt (Politie 47018NED)."),
     click.option("--leefbaarometer", type=_path, help="Leefbaarometer 3.0, scores per buurt."),
+    click.option("--overlast", type=_path, help="Geregistreerde overlast per buurt (Politie 47024NED)."),
+    click.option("--grenzen-politie", type=_path,
+                 help="Wijk- en Buurtkaart van de buurtindeling van de politietabellen, om hun aantallen om te zetten."),
     click.option("--grenzen-cijferjaar", type=_path,
                  help="Wijk- en Buurtkaart van het jaar van de cijfers, om gedeelde buurtcodes te controleren."),
     click.option("--min-noemer", type=int, help="Onderdruk cijfers op minder inwoners/woningen dan dit [50]."),
@@ -331,6 +334,10 @@ def _settings(options: dict):
     put("sources", "kwb_gemeenten", o.get("kwb_gemeenten"))
     put("sources", "misdrijven", o.get("misdrijven"))
     put("sources", "leefbaarometer", o.get("leefbaarometer"))
+    put("sources", "grenzen_politie", o.get("grenzen_politie"))
+    if o.get("overlast"):  # a declared source without a field of its own: replaces the project's file
+        parts["sources"]["extra"] = (*(e for e in parts["sources"].get("extra", ()) if e[0] != "overlast"),
+                                     ("overlast", o["overlast"]))
     put("need", "extreme_factor", o.get("uitschieter"))
     put("small_numbers", "min_denominator", o.get("min_noemer"))
     put("small_numbers", "min_count", o.get("min_aantal"))

@@ -40,6 +40,7 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "kwb_gemeenten": ("sources", "kwb_gemeenten", _PATH),
         "misdrijven": ("sources", "misdrijven", _PATH),
         "leefbaarometer": ("sources", "leefbaarometer", _PATH),
+        "grenzen_politie": ("sources", "grenzen_politie", _PATH),
         "bron": ("sources", "bron", _STR),
     },
     "gebied": {
@@ -132,6 +133,11 @@ registraties = []
 # Veiligheid en leefbaarheid (voor de briefing van de stuurgroep Integrale Veiligheid):
 # misdrijven = "geodata/politie_47018NED_2023.csv"      # geregistreerde misdrijven per buurt
 # leefbaarometer = "geodata/leefbaarometer_2024.csv"    # Leefbaarometer 3.0, buurtscores
+# overlast = "geodata/politie_47024NED_2023.csv"        # geregistreerde overlast per buurt
+# De politie publiceert alle jaren op de buurtindeling van haar laatste jaar (fetch schrijft dat ernaast).
+# Is die anders dan de kaart, dan worden de aantallen omgezet met de kaart van die indeling:
+# grenzen_politie = "geodata/wijkenbuurten_2025.gpkg"
+# misdrijven_indeling = 2025                             # alleen nodig zonder het JSON-bestand van fetch
 
 [gebied]
 # Gemeentecode (GM0556) of naam (Maassluis); leeg = alle gemeenten in het grenzenbestand.
@@ -273,7 +279,7 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         for key in values:
             if section in FREE_SECTIONS:
                 continue
-            declared = tuple(EXTRA_SOURCES) if section == "bronnen" else ()
+            declared = (*EXTRA_SOURCES, *(f"{k}_indeling" for k in EXTRA_SOURCES)) if section == "bronnen" else ()
             if key not in SCHEMA[section] and key not in declared:
                 raise InputError(f"{path.name}: onbekende sleutel {key!r} in [{section}]; bekend: "
                                  f"{', '.join(dict.fromkeys([*SCHEMA[section], *declared]))}")
@@ -283,6 +289,13 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
             parts["run"][field_] = check(values, path)
             continue
         for key, value in values.items():
+            if key.endswith("_indeling") and key not in SCHEMA[section]:  # the buurtindeling of a source
+                year = _convert(value, _INT, f"{path.name}: [{section}] {key}", base, check_files)
+                if not 1990 <= year <= 2100:
+                    raise InputError(f"{path.name}: [{section}] {key} = {year}: geef een jaartal, bijvoorbeeld 2025")
+                parts["sources"]["indelingen"] = (*parts["sources"].get("indelingen", ()),
+                                                  (key.removesuffix("_indeling"), year))
+                continue
             if key not in SCHEMA[section]:  # a declared source without a field of its own: by its key
                 found = _convert(value, _PATH, f"{path.name}: [{section}] {key}", base, check_files)
                 parts["sources"]["extra"] = (*parts["sources"].get("extra", ()), (key, found))

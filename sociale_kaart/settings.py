@@ -210,6 +210,12 @@ class Sources:
     bron: str | None = None  #: overrides the attribution line (the fictional sample says so)
     #: (key, file) of declared extra sources without a field here (sources.declarations.EXTRA_SOURCES)
     extra: tuple[tuple[str, Path], ...] = ()
+    #: The Wijk- en Buurtkaart of the buurtindeling the police tables are on, to translate their counts
+    #: to the buurten of `grenzen` when the years differ
+    grenzen_politie: Path | None = None
+    #: (key, year) of extra sources whose buurtindeling is given (``misdrijven_indeling = 2025``);
+    #: the JSON that fetch writes beside a table says it too
+    indelingen: tuple[tuple[str, int], ...] = ()
 
 
 DIRECTIONS = ("daling", "stijging", "gelijk")

@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..settings import IndicatorSpec, SmallNumbers, Sources
 from ..sources.boundaries import Boundaries, label_wijken, read_boundaries, wijken_from_buurten
 from ..sources.kwb import UNIVERSE_MARGIN, ColumnSource, KwbTable, read_kwb
-from ..sources.declarations import BUURT, CBS, EXTRA_SOURCES, OWN_TABLE, REGISTRATION, extra_source, join_credits
+from ..sources.declarations import BUURT, CBS, COUNT, EXTRA_SOURCES, OWN_TABLE, REGISTRATION, extra_source, join_credits
 from ..sources.registrations import REGISTRATIONS, RegistrationSummary, check_new_columns, read_registrations
 from ..texts import CBS_SOURCE, decimals_for, nl_number, plural, slugify
 from . import indicators as ind
@@ -300,7 +300,8 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         if BUURT not in declaration.levels:  # a table per wijk only: joined to the wijken below
             wijk_tables.append((key, reader(path)))
             continue
-        joined, universe, report_, made, table = _extra_source(key, path, joined, universe, codes, read)
+        joined, universe, report_, made, table = _extra_source(key, path, joined, universe, codes, read,
+                                                               sources=sources, figures_year=kwb.year)
         reports.append(report_)
         extra += made
         lineage.update({f.key: f.lineage for f in table.figures})
@@ -565,18 +566,85 @@ def _wijk_sources(tables, wijken: gpd.GeoDataFrame, rule: SmallNumbers):
     return wijken, made, notes
 
 
-def _extra_source(key, path, joined, universe, codes, read: Boundaries):
-    """A declared extra source (crime, Leefbaarometer, ...) joined to the buurten, with the indicators of its figures."""
+def _extra_source(key, path, joined, universe, codes, read: Boundaries, *, sources: Sources, figures_year=None):
+    """A declared extra source (crime, Leefbaarometer, ...) joined to the buurten, with the indicators of its figures.
+
+    A table on another buurtindeling than the boundaries (Politie tables: every year on the indeling
+    of their latest year) is translated to the run's buurten through the crosswalk
+    (:func:`_translated`); the gemeente totals take the table's counts where the KWB is on the
+    table's own indeling.
+    """
     declaration, reader = extra_source(key)
     safety = reader(path)
-    joined, report = join_figures(joined, safety.table, gemeenten=codes, source_boundaries=read.source,
-                                  source_figures=safety.source, year_boundaries=read.year, year_figures=safety.year)
-    joined = joined.drop(columns="koppeling")
+    indeling = _indeling(key, safety, sources)
+    if indeling and read.year and indeling != read.year:
+        translated, report = _translated(safety, indeling, joined, read, codes, sources)
+        joined = joined.merge(translated, on="buurtcode", how="left")
+        by_code = {indeling: safety.table, read.year: translated}.get(figures_year)
+        if by_code is None:  # the KWB is on a third indeling: no gemeente total from mismatched codes
+            by_code = translated.iloc[0:0]
+            report.omzetting += (f"\n  Geen gemeentecijfer: de kerncijfers ({figures_year}) staan op een andere "
+                                 f"buurtindeling dan de tabel ({indeling}) en de kaart ({read.year}).")
+        universe = universe.merge(by_code, on="buurtcode", how="left")
+    else:
+        joined, report = join_figures(joined, safety.table, gemeenten=codes, source_boundaries=read.source,
+                                      source_figures=safety.source, year_boundaries=read.year,
+                                      year_figures=safety.year)
+        joined = joined.drop(columns="koppeling")
+        report.indeling = indeling
+        universe = universe.merge(safety.table, on="buurtcode", how="left")
     if not report.gekoppeld:
-        raise InputError(f"{safety.source}: geen enkele buurtcode komt overeen met {read.source} voor {', '.join(codes)}")
-    universe = universe.merge(safety.table, on="buurtcode", how="left")
+        raise InputError(f"{safety.source}: geen enkele buurtcode komt overeen met "
+                         f"{report.bron_grenzen} voor {', '.join(codes)}")
     made = [i for i in (ind.from_figure(f, source=key, year=safety.year) for f in safety.figures) if i is not None]
     return joined, universe, report, made, safety
+
+
+def _indeling(key: str, safety, sources: Sources) -> int | None:
+    """The buurtindeling a table is on: from the JSON beside it, or the setting ``<key>_indeling``; both must agree."""
+    given = dict(sources.indelingen).get(key)
+    found = getattr(safety, "indeling", None)
+    if given and found and given != found:
+        raise InputError(f"{safety.source}: het bestand ernaast zegt buurtindeling {found}, de instelling "
+                         f"{key}_indeling zegt {given}; verwijder de instelling of kies het goede bestand")
+    return found or given
+
+
+def _translated(safety, indeling: int, joined, read: Boundaries, codes, sources: Sources):
+    """The counts of a table on buurtindeling `indeling`, translated to the run's buurten through the crosswalk.
+
+    The table is joined to the map of its own indeling (``grenzen_politie``, or ``grenzen_cijferjaar``
+    when that is of the same year), its counts are spread over the run's buurten by overlap, and rates
+    follow from the translated counts (a rate is never translated). Returns the translated table and
+    the join report on the table's own map, with the crosswalk in ``omzetting``.
+    """
+    from ..sources.boundaries import year_from_name
+    from .crosswalk import crosswalk
+
+    given = [p for p in (sources.grenzen_politie, sources.grenzen_cijferjaar) if p is not None]
+    found = next((p for p in given if year_from_name(p) == indeling), None)
+    if found is None and sources.grenzen_politie is not None and year_from_name(sources.grenzen_politie) is None:
+        found = sources.grenzen_politie  # no year in its name: the user says it is the police's indeling
+    if found is None:
+        other = f"; {sources.grenzen_politie.name} is van {year_from_name(sources.grenzen_politie)}" \
+            if sources.grenzen_politie is not None else ""
+        raise InputError(f"{safety.source}: de tabel staat op de buurtindeling van {indeling}, de kaart {read.source} "
+                         f"is van {read.year}; geef de Wijk- en Buurtkaart {indeling} met --grenzen-politie (of "
+                         f"[bronnen] grenzen_politie) om de aantallen om te zetten{other}")
+    rates = [f for f in safety.figures if f.kind != COUNT]
+    if rates:
+        raise InputError(f"{safety.source}: kolom {rates[0].key!r} is een cijfer {rates[0].unit}; dat kan niet naar "
+                         f"de buurten van {read.year} worden omgezet (alleen aantallen): geef de aantallen")
+    own = read_boundaries(found, codes, level="buurten")
+    on_map, report = join_figures(own.frame, safety.table, gemeenten=codes, source_boundaries=own.source,
+                                  source_figures=safety.source, year_boundaries=indeling, year_figures=safety.year)
+    report.indeling = indeling
+    counts = pd.DataFrame(on_map.set_index("buurtcode")[[f.key for f in safety.figures]])
+    walk = crosswalk(own.frame, joined[["buurtcode", "geometry"]], source_name=f"{own.source} ({indeling})",
+                     target_name=f"{read.source} ({read.year})")
+    report.omzetting = (f"De tabel staat op de buurtindeling van {indeling}; de aantallen zijn omgezet naar de buurten "
+                        f"van {read.source} ({read.year}).\n" + walk.describe())
+    return walk.translate(counts).reset_index(names="buurtcode"), report
 
 
 def _own_indicators(specs, joined, universe, kwb: KwbTable, lineage: dict[str, str]):

@@ -45,10 +45,15 @@ class JoinReport:
     controle_op_naam: bool = False
     #: Joined codes whose name is spelled slightly differently: (code, name on the boundaries, in the figures).
     anders_gespeld: list[tuple] = field(default_factory=list)
+    #: The buurtindeling (map year) the figures' codes are on when it is not their own year (Politie tables).
+    indeling: int | None = None
+    #: How the figures were translated from that indeling to the boundaries of the run (the crosswalk, in Dutch).
+    omzetting: str = ""
 
     @property
     def years_differ(self) -> bool:
-        return bool(self.jaar_grenzen and self.jaar_cijfers and self.jaar_grenzen != self.jaar_cijfers)
+        figures_map = self.indeling or self.jaar_cijfers
+        return bool(self.jaar_grenzen and figures_map and self.jaar_grenzen != figures_map)
 
     @property
     def complete(self) -> bool:
@@ -65,6 +70,8 @@ class JoinReport:
     def to_text(self) -> str:
         """The report in Dutch, as the CLI prints it."""
         years = f"grenzen {self.jaar_grenzen or 'jaar onbekend'}, cijfers {self.jaar_cijfers or 'jaar onbekend'}"
+        if self.indeling:
+            years += f" op de buurtindeling van {self.indeling}"
         checked = ""
         if self.years_differ:
             checked = f" (gecontroleerd met {self.controle})" if self.controle else ", niet gecontroleerd"
@@ -89,6 +96,8 @@ class JoinReport:
         for code, old, new, share in [*self.controle_details, *self.anders_gespeld]:
             overlap = "" if share is None else f", overlap {round(share * 100)}%"
             lines.append(f"    {code}: {old or '?'} ({self.jaar_grenzen}) / {new or '?'} ({self.jaar_cijfers}){overlap}")
+        if self.omzetting:
+            lines.append("  " + self.omzetting.replace("\n", "\n  "))
         if self.years_differ:
             lines.append(
                 f"  Let op: grenzen en cijfers komen uit verschillende jaren ({self.jaar_grenzen} en "

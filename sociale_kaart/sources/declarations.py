@@ -178,6 +178,7 @@ def join_credits(credits) -> str:
 EXTRA_SOURCES = {
     "misdrijven": "sociale_kaart.sources.safety:CRIME:read_crime",
     "leefbaarometer": "sociale_kaart.sources.safety:LIVEABILITY_SOURCE:read_liveability",
+    "overlast": "sociale_kaart.sources.overlast:OVERLAST:read_overlast",
 }
 
 

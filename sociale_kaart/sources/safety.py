@@ -105,6 +105,37 @@ class SafetyTable:
     source: str
     figures: tuple[Figure, ...] = ()
     declaration: SourceDeclaration | None = None
+    #: The buurtindeling (year of the Wijk- en Buurtkaart) the codes are on, when the table says so.
+    indeling: int | None = None
+
+
+def table_indeling(path: str | Path) -> int | None:
+    """The buurtindeling (year) a saved Politie table is on: ``indeling`` in the JSON beside it (``x.csv.json``).
+
+    Politie publishes every year of a table on the buurtindeling of 1 January of its latest year;
+    ``sociale-kaart fetch`` writes that year beside the file. None when there is no such file.
+
+    Examples
+    --------
+    >>> table_indeling("/nonexistent/misdrijven_2023_GM0556.csv") is None
+    True
+    """
+    import json
+
+    path = Path(path)
+    beside = path.with_name(path.name + ".json")
+    if not beside.exists():
+        return None
+    try:
+        meta = json.loads(beside.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise InputError(f"{beside.name}: geen leesbare JSON ({err})") from None
+    value = meta.get("indeling") if isinstance(meta, dict) else None
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1990 <= value <= 2100:
+        raise InputError(f"{beside.name}: 'indeling' is {value!r}; verwacht een jaartal (zoals 2025)")
+    return value
 
 
 def check_figures(table: pd.DataFrame, figures, source: str, names: dict[str, str] | None = None) -> None:
@@ -174,13 +205,18 @@ def _one_year(periods: pd.Series, path: Path, year: int | None):
         raise InputError(f"{path.name}: de tabel heeft maand- of kwartaalcijfers ({text.iloc[0]}); geef jaarcijfers "
                          "(Perioden zoals 2023JJ00, of een kolom jaar)")
     found = text.where(~part).str.extract(r"((?:19|20)\d\d)")[0].astype("Int64")
+    chosen = choose_year(found, path, year)
+    return found.eq(chosen).fillna(False).to_numpy(), chosen
+
+
+def choose_year(found: pd.Series, path: Path, year: int | None, examples: str = "2023 of 2023JJ00") -> int:
+    """`year` when chosen, else the only year in `found` (years per row); refuses none, or several unchosen."""
     years = sorted(set(found.dropna().astype(int)))
     if not years:
-        raise InputError(f"{path.name}: de jaarkolom bevat geen jaartal (zoals 2023 of 2023JJ00)")
+        raise InputError(f"{path.name}: de jaarkolom bevat geen jaartal (zoals {examples})")
     if year is None and len(years) > 1:
         raise InputError(f"{path.name}: het bestand heeft meer jaren ({', '.join(map(str, years))}); kies er één")
-    chosen = year or years[0]
-    return found.eq(chosen).fillna(False).to_numpy(), chosen
+    return year or years[0]
 
 
 def read_crime(path: str | Path, *, year: int | None = None) -> SafetyTable:
@@ -261,7 +297,7 @@ def read_crime(path: str | Path, *, year: int | None = None) -> SafetyTable:
         raise InputError(f"{path.name}: geen buurten in de misdrijftabel")
     check_figures(table, figures, path.name)
     labels = {f.key: f.label for f in figures}
-    return SafetyTable(table, labels, year, path.name, tuple(figures), CRIME)
+    return SafetyTable(table, labels, year, path.name, tuple(figures), CRIME, indeling=table_indeling(path))
 
 
 def read_liveability(path: str | Path) -> SafetyTable:
