@@ -294,14 +294,27 @@ def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, 
 
 
 def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
+    from .render.document.drawings import drawing_fonts, map_alt, svg_text
+    from .render.document.model import Document, Figure, Section, Text
+    from .render.document.typeset import typeset
     from .render.static import map_figure
 
-    for ind in indicators:  # drawn once, saved in every format
-        fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key],
-                         title=f"{ind.label} – {data.title}", subtitle=_subtitle(data),
-                         border_label=border_labels(data.wijk_layout)[0])
-        for fmt in settings.map.formats:
-            out.save_figure(f"{data.slug}_{ind.key}.{fmt}", fig, dpi=300 if fmt == "png" else None)
+    formats = settings.map.formats
+    for ind in indicators:  # drawn once; SVG and the tagged PDF share one vector rendering
+        title = f"{ind.label} – {data.title}"
+        with drawing_fonts():
+            fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=title, subtitle=_subtitle(data),
+                             border_label=border_labels(data.wijk_layout)[0])
+            svg = svg_text(fig) if {"svg", "pdf"} & set(formats) else ""
+        if "png" in formats:
+            out.save_figure(f"{data.slug}_{ind.key}.png", fig, dpi=300)
+        if "svg" in formats:
+            out.write_text(f"{data.slug}_{ind.key}.svg", svg)
+        if "pdf" in formats:
+            figure = Figure(svg, map_alt(data.title, analysis.table, ind, classes[ind.key]))
+            document = Document(title=title, footer=_subtitle(data), kind="kaart",
+                                sections=(Section(title, blocks=(figure, Text(_subtitle(data), style="note"))),))
+            out.path(f"{data.slug}_{ind.key}.pdf").write_bytes(typeset(document, settings.huisstijl).data)
         progress.say(f"statische kaart {ind.label}")
 
 
@@ -313,30 +326,30 @@ def _progress_context(change: Change | None) -> dict:
 
 
 def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, change=None, **_) -> None:
+    from .render.document.typeset import typeset
     from .render.printing import PrintContext, profile_documents, select_wijken
 
     ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(change))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     folder = f"{data.slug}_wijkprofielen"
-    for name, title, figures in progress.items(profile_documents(ctx, wijken), "wijkprofiel", len(wijken),
-                                               name=lambda item: item[1]):
-        out.save_pdf(f"{folder}/{name}", figures, title=title)
+    for name, _, document in progress.items(profile_documents(ctx, wijken), "wijkprofiel", len(wijken),
+                                            name=lambda item: item[1]):
+        out.path(f"{folder}/{name}").write_bytes(typeset(document, settings.huisstijl).data)
     pages["profielen"] = len(wijken)
 
 
 def _briefing(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, change=None, **_) -> None:
-    from .render.printing import PrintContext, briefing_figures, select_wijken, visit_title
+    from .render.document.typeset import typeset
+    from .render.printing import PrintContext, briefing_document, select_wijken, visit_title
 
     ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(change))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     visit = bool(settings.wijken)  # chosen wijken: the pack for a wijkbezoek
-    if visit:
-        name = f"{data.slug}_{slugify(visit_title(wijken))}.pdf"
-        _, n = out.save_pdf(name, briefing_figures(ctx, wijken, visit=True), title=visit_title(wijken))
-    else:
-        _, n = out.save_pdf(f"{data.slug}_briefing.pdf", briefing_figures(ctx, wijken), title=f"Briefing {data.title}")
-    pages["briefing"] = n
-    progress.say("briefing: " + plural(n, "pagina", "pagina's"))
+    name = f"{data.slug}_{slugify(visit_title(wijken))}.pdf" if visit else f"{data.slug}_briefing.pdf"
+    pdf = typeset(briefing_document(ctx, wijken, visit=visit), settings.huisstijl)
+    out.path(name).write_bytes(pdf.data)
+    pages["briefing"] = pdf.pages
+    progress.say("briefing: " + plural(pdf.pages, "pagina", "pagina's"))
 
 
 NO_YEARS = ("verandering en doelen vragen minstens twee jaren: geef eerdere jaren als [[jaar]] in het projectbestand "
