@@ -31,10 +31,16 @@ MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "november", "december"]
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
 def run(*args, cwd):
-    """The ``sociale-kaart`` command in a fresh process, quiet, in `cwd` (no project file there)."""
+    """The ``sociale-kaart`` command of this checkout in a fresh process, quiet, in `cwd`."""
+    import os
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     return subprocess.run([sys.executable, "-m", "sociale_kaart.cli", *args, "--stil"], capture_output=True, text=True,
-                          cwd=cwd)
+                          cwd=cwd, env=env)
 
 
 def pdf_text(path, *args) -> str:
