@@ -104,7 +104,9 @@ def _font_em_box() -> float:
     return boxes.pop()
 
 
-EM_BOX = _font_em_box()
+#: Typst's PDFs give pdftotext a word box of one em (the box of matplotlib's PDFs was the font's
+#: ascender to descender, :func:`_font_em_box`).
+EM_BOX = 1.0
 
 
 def read_pdf(path) -> list[PdfPage]:
@@ -279,7 +281,7 @@ def test_the_cover_names_the_gemeente_of_every_wijk(made):
         entries.append(entry)
     assert len(set(entries)) == len(entries)  # "Wijk 01" of Vlaardingen and of Schiedam are told apart
     for gemeentecode, group in result.data.wijken.groupby(result.data.wijken["wijkcode"].str[2:6]):
-        assert squash(f"{names['GM' + gemeentecode]} " + ", ".join(group["wijknaam"])) in squash(cover)
+        assert squash(f"{names['GM' + gemeentecode]}: " + ", ".join(group["wijknaam"])) in squash(cover)
 
 
 # --- the layout on its own -----------------------------------------------------------------------
@@ -317,7 +319,7 @@ def test_a_long_table_repeats_its_header_and_keeps_every_row(tmp_path):
     text = " ".join(page.text() for page in read)
     assert text.count("onderdrukt") == 120 * 8
     assert all(f"Buurt {r} met" in text for r in range(120))
-    assert all("Gebied" in page.text().split() for page in read)  # the header repeats on every page
+    assert all("Gebied" in page.text().split() for page in read if "Buurt" in page.text())  # the header repeats
 
 
 @needs_poppler
@@ -400,12 +402,12 @@ def test_briefing_pages_as_designed(printed, maassluis_analysis, buurten_2016, k
     out, pages = printed
     briefing = out / "briefing.pdf"
     n_wijken = len(wijken_in(buurten_2016, "gemeentecode='GM0556'"))
-    # cover + overview + one page per wijk + the flags + sources: Maassluis needs no continuation.
-    expected = 1 + 1 + n_wijken + 1 + 1
-    assert pdf_pages(briefing) == pages == expected == 12
+    # cover + Kernpunten + overview + one page per wijk + the flags + the annex: no continuation.
+    expected = 1 + 1 + 1 + n_wijken + 1 + 1
+    assert pdf_pages(briefing) == pages == expected == 13
     text = pdf_text(briefing)
     assert "vervolg op de volgende pagina" not in text
-    assert "Briefing stuurgroep Integrale Veiligheid" in text and "Bronnen, definities en regels" in text
+    assert "Briefing stuurgroep Integrale Veiligheid" in text and "bronnen, definities en regels" in text
     for number in range(1, expected + 1):
         assert f"pagina {number} van {expected}" in text
     # Bloemenbuurt's bijstand rate against the gemeente's (summed counts), from the raw CSV.
@@ -541,7 +543,7 @@ def test_wijkbezoek_pack_holds_the_three_domains_per_buurt(shared, buurten_2016,
     pack = out / "maassluis_wijkbezoek_kapelpolder.pdf"
     assert pack.exists() and not (out / "maassluis_briefing.pdf").exists()
     text = pdf_text(pack)
-    lines = text.splitlines()
+    lines = text[text.index("Sociaal, veiligheid en leefbaarheid per buurt"):].splitlines()  # the wijk's table
     # Raw inputs, read with the csv module.
     with open(kwb_2024, encoding="utf-8") as handle:
         kwb = {r["Codering_3"].strip(): r for r in csv.DictReader(handle, delimiter=";")}
@@ -577,11 +579,11 @@ def test_wijkbezoek_pack_holds_the_three_domains_per_buurt(shared, buurten_2016,
             checked_scores += 1
     assert checked_scores >= 3 and without_score >= 1  # Nieuwe waterweg has no score
     flat = " ".join(text.split())
-    for heading in ("Sociaal Veiligheid Leefbaarheid", "Aandachtsbuurten met redenen", "Bronnen, definities en regels",
+    for heading in ("Sociaal Veiligheid Leefbaarheid", "Aandachtsbuurten met redenen", "bronnen, definities en regels",
                     "Wijkbezoek Kapelpolder", "politie_47018NED_2023_totaal_rijnmond.csv (2023)",
                     "geregistreerd waar ze gebeuren"):
         assert heading in flat, heading
-    assert "Overzichtskaart" not in flat  # a visit is about its wijk: no overview of the gemeente
+    assert "Overzicht Maassluis" not in flat  # a visit is about its wijk: no overview of the gemeente
 
 
 @needs_poppler
@@ -589,7 +591,7 @@ def test_whole_gemeente_briefing_gains_the_domains(shared, buurten_2016, kwb_202
     out = maassluis_briefing(buurten_2016, kwb_2024, tmp_path, "--leefbaarometer",
                              shared / "veiligheid" / "leefbaarometer3_buurtscore24_rijnmond.csv")
     flat = " ".join(pdf_text(out / "maassluis_briefing.pdf").split())
-    assert "Overzichtskaart" in flat
+    assert "Overzicht Maassluis" in flat
     wijken = wijken_in(buurten_2016, "gemeentecode='GM0556'")
     assert flat.count("Sociaal, veiligheid en leefbaarheid per buurt") == len(wijken)
     assert "Zwakst op" in flat and "Achtergrond per buurt" in flat
@@ -636,11 +638,12 @@ def test_briefing_compares_the_gemeente_with_its_size_class_and_the_netherlands(
     page = page[:page.index("pagina ")]
     size_class = [r for r in rows if 50_000 <= raw_number(r, "AantalInwoners_5") < 100_000]
     own = [r for r in rows if r["gemeentecode"] == "GM0622"]
-    line = next(line for line in page.splitlines() if line.startswith("Wmo-cliënten (per 1.000"))
+    line = next(line for line in page.splitlines() if line.startswith("Wmo-cliënten (per 1.000")
+                and re.search(r"\d,\d", line))  # the table row, not a chart's title
     (gemeente, _), (cls, cls_n), (nl, nl_n) = (rate(g, "WmoClienten_93") for g in (own, size_class, rows))
     assert f"{gemeente} " in line and f"{cls} ({cls_n} van {len(size_class)})" in line
     assert f"{nl} ({nl_n} van {len(rows)})" in line
-    line = next(line for line in page.splitlines() if line.startswith("Bijstand (per 1.000"))
+    line = next(line for line in page.splitlines() if line.startswith("Bijstand (per 1.000") and re.search(r"\d,\d", line))
     values = [rate(g, "PersonenPerSoortUitkeringBijstand_87")[0] for g in (own, size_class, rows)]
     assert line.split()[-3:] == values
     assert "50.000 tot 100.000" in page and f"berekend over {nl_n} van de {len(rows)} gemeenten" in " ".join(page.split())

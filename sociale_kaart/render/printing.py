@@ -574,7 +574,8 @@ def _wijk_line(ctx: PrintContext, wijk, buurten: pd.DataFrame, shown: dict) -> t
     gemeenten = ctx.data.gemeenten.set_index("gemeentecode")
     gm = wijkcode_gemeente(wijk["wijkcode"])
     n = int(buurten["aandachtsbuurt"].fillna(False).astype(bool).sum())
-    cells = [_wijk_label(ctx, wijk), flag_sentence(n, len(buurten))[:-1]]
+    cells = [_wijk_label(ctx, wijk), f"{n} van {plural(len(buurten), 'buurt', 'buurten')} aandachtsbuurt" if n
+             else f"geen aandachtsbuurt ({plural(len(buurten), 'buurt', 'buurten')})"]
     if "veiligheid" in shown:
         parts = []
         for ind in shown["veiligheid"]:
@@ -766,8 +767,7 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> Document:
     its aandachtsbuurten with their reasons, its targets, and the rules; one page where it fits."""
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
     subtitle = f"{_area_subtitle(ctx, buurten, code, gemeentenaam)} · {ctx.date}"
-    chart_width = CONTENT_WIDTH * CHART_SHARE
-    map_width = CONTENT_WIDTH - chart_width - 14
+    chart_width = (CONTENT_WIDTH - 14) * CHART_SHARE  # the column beside the map (14 pt apart)
     charts = bar_figures(ctx, buurten, code, chart_width)
     beside, below, used = [], [], 0.0
     for chart in charts:
