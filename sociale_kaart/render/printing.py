@@ -169,8 +169,7 @@ def comparison_rows(ctx: PrintContext, wijkcode: str, indicators: list[Indicator
     rows, bold = [], []
     buurten = table[table["wijkcode"] == wijkcode].sort_values("buurtcode")
     for _, row in buurten.iterrows():
-        name = str(row.get("buurtnaam", row["buurtcode"]))
-        name = (f"{FLAG_MARK} " if row.get("aandachtsbuurt", False) else "") + name
+        name = row_name(row)
         rows.append([name, nl_number(row["inwoners"], 0)] +
                     [cell(row[ind.key], row[f"{ind.key}_status"], ind.unit) for ind in indicators])
     summaries = [("Wijk", data.wijken[data.wijken["wijkcode"] == wijkcode])]
@@ -186,6 +185,25 @@ def comparison_rows(ctx: PrintContext, wijkcode: str, indicators: list[Indicator
         rows.append([label, nl_number(row.get("inwoners", np.nan), 0)] +
                     [cell(row.get(ind.key), row.get(f"{ind.key}_status"), ind.unit) for ind in indicators])
     return header, rows, bold
+
+
+#: A buurt name up to this long stays on one line in a table's first column.
+UNBROKEN_NAME = 24
+
+
+def row_name(row) -> str:
+    """A buurt as the first cell of a table row: "* Kapelpolder" for an aandachtsbuurt; a short name
+    never breaks over two lines.
+
+    Examples
+    --------
+    >>> row_name({"buurtnaam": "Nieuwe waterweg", "aandachtsbuurt": True}).replace(NBSP, " ")
+    '* Nieuwe waterweg'
+    """
+    name = str(row.get("buurtnaam", row.get("buurtcode")))
+    if len(name) <= UNBROKEN_NAME:
+        name = name.replace(" ", NBSP)
+    return (f"{FLAG_MARK}{NBSP}" if row.get("aandachtsbuurt", False) else "") + name
 
 
 def coverage_note(buurten: pd.DataFrame, data) -> str:
@@ -263,11 +281,13 @@ def liveability_text(value, status) -> str:
 
     Examples
     --------
-    >>> liveability_text(4.0, "ok"), liveability_text(float("nan"), "ontbreekt")
-    ('4 zwak', '–')
+    >>> liveability_text(6.0, "ok").replace(NBSP, " "), liveability_text(float("nan"), "ontbreekt")
+    ('6 ruim voldoende', '–')
     """
     text = cell(value, status, "klasse")
-    return f"{text} {LIVEABILITY_CLASSES[int(value)]}" if status == OK and int(value) in LIVEABILITY_CLASSES else text
+    if status == OK and int(value) in LIVEABILITY_CLASSES:  # one unit: never broken over two lines
+        return f"{text} {LIVEABILITY_CLASSES[int(value)]}".replace(" ", NBSP)
+    return text
 
 
 def domain_cell(row, indicator: Indicator, *, buurt: bool = True) -> str:
@@ -315,7 +335,7 @@ def domain_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[list[
     rows, bold = [], []
     buurten = ctx.table[ctx.table["wijkcode"] == wijkcode].sort_values("buurtcode")
     for _, row in buurten.iterrows():
-        name = (f"{FLAG_MARK} " if row.get("aandachtsbuurt", False) else "") + str(row.get("buurtnaam", row["buurtcode"]))
+        name = row_name(row)
         rows.append([name, nl_number(row["inwoners"], 0), *cells(row, True)])
     for label, frame in (("Wijk", ctx.data.wijken[ctx.data.wijken["wijkcode"] == wijkcode]),
                          ("Gemeente", ctx.data.gemeenten[ctx.data.gemeenten["gemeentecode"] == wijkcode_gemeente(wijkcode)])):
