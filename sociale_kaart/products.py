@@ -242,12 +242,21 @@ def _flags(out: OutputFolder, *, data, analysis, progress, **_) -> None:
 
 
 def _relation_plots(out: OutputFolder, *, data, analysis, progress, **_) -> None:
-    from .render.static import relation_figure
+    from .render.cores import on_all_cores
 
     by_key = {ind.key: ind for ind in data.indicators}
-    for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows():
+    rows = [row for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows()]
+    names = [f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png" for row in rows]
+    for name in names:  # the names first, so that the output folder knows every file the workers write
+        out.path(name)
+
+    def draw(i: int) -> None:
+        from .render.static import relation_figure
+
+        row = rows[i]
         fig = relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row, source=data.subtitle)
-        out.save_figure(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png", fig, dpi=200)
+        out.save_figure(names[i], fig, dpi=200)
+    list(on_all_cores(list(range(len(rows))), draw))
     progress.say("spreidingsdiagrammen getekend")
 
 
@@ -294,13 +303,14 @@ def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, 
 
 
 def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
-    from .render.document.drawings import drawing_fonts, map_alt, svg_text
-    from .render.document.model import Document, Figure, Section, Text
-    from .render.document.typeset import typeset
-    from .render.static import map_figure
-
     formats = settings.map.formats
-    for ind in indicators:  # drawn once; SVG and the tagged PDF share one vector rendering
+
+    def draw(ind) -> str:  # one indicator in every format; the figure is built once
+        from .render.document.drawings import drawing_fonts, map_alt, svg_text
+        from .render.document.model import Document, Figure, Section, Text
+        from .render.document.typeset import typeset
+        from .render.static import map_figure
+
         title = f"{ind.label} – {data.title}"
         with drawing_fonts():
             fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=title, subtitle=_subtitle(data),
@@ -310,12 +320,20 @@ def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, sett
             out.save_figure(f"{data.slug}_{ind.key}.png", fig, dpi=300)
         if "svg" in formats:
             out.write_text(f"{data.slug}_{ind.key}.svg", svg)
-        if "pdf" in formats:
+        if "pdf" in formats:  # the same vector drawing, as a tagged PDF with its alternative text
             figure = Figure(svg, map_alt(data.title, analysis.table, ind, classes[ind.key]))
             document = Document(title=title, footer=_subtitle(data), kind="kaart",
                                 sections=(Section(title, blocks=(figure, Text(_subtitle(data), style="note"))),))
             out.path(f"{data.slug}_{ind.key}.pdf").write_bytes(typeset(document, settings.huisstijl).data)
-        progress.say(f"statische kaart {ind.label}")
+        return ind.label
+
+    for ind in indicators:  # the names, so that the output folder knows every file the workers write
+        for fmt in formats:
+            out.path(f"{data.slug}_{ind.key}.{fmt}")
+    from .render.cores import on_all_cores
+
+    for label in on_all_cores(list(indicators), draw):
+        progress.say(f"statische kaart {label}")
 
 
 def _progress_context(change: Change | None) -> dict:
@@ -326,15 +344,25 @@ def _progress_context(change: Change | None) -> dict:
 
 
 def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, change=None, **_) -> None:
-    from .render.document.typeset import typeset
-    from .render.printing import PrintContext, profile_documents, select_wijken
+    from .render.printing import PrintContext, profile_name, select_wijken
 
     ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(change))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     folder = f"{data.slug}_wijkprofielen"
-    for name, _, document in progress.items(profile_documents(ctx, wijken), "wijkprofiel", len(wijken),
-                                            name=lambda item: item[1]):
-        out.path(f"{folder}/{name}").write_bytes(typeset(document, settings.huisstijl).data)
+    rows = [wijk for _, wijk in wijken.iterrows()]
+    for wijk in rows:  # the names first, so that the output folder knows every file the workers write
+        out.path(f"{folder}/{profile_name(wijk)}")
+
+    def typeset_profile(wijk) -> str:
+        from .render.document.typeset import typeset
+        from .render.printing import profile_document
+
+        out.path(f"{folder}/{profile_name(wijk)}").write_bytes(typeset(profile_document(ctx, wijk), settings.huisstijl).data)
+        return str(wijk["wijknaam"])
+    from .render.cores import on_all_cores
+
+    for name in progress.items(on_all_cores(rows, typeset_profile), "wijkprofiel", len(rows)):
+        pass
     pages["profielen"] = len(wijken)
 
 

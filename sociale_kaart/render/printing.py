@@ -814,11 +814,15 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> Document:
                     sections=(Section(title, subtitle, tuple(blocks)),), kind="wijkprofiel")
 
 
+def profile_name(wijk) -> str:
+    """The file name of a wijk's profile: ``wijkprofiel_WK055604_wijk_04_kapelpolder.pdf``."""
+    return f"wijkprofiel_{wijk['wijkcode']}_{slugify(wijk['wijknaam'], 'wijk')}.pdf"
+
+
 def profile_documents(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple[str, str, Document]]:
     """One document per wijk: yields (file name, title, document)."""
     for _, wijk in wijken.iterrows():
-        slug = slugify(wijk["wijknaam"], "wijk")
-        yield f"wijkprofiel_{wijk['wijkcode']}_{slug}.pdf", f"Wijkprofiel {wijk['wijknaam']}", profile_document(ctx, wijk)
+        yield profile_name(wijk), f"Wijkprofiel {wijk['wijknaam']}", profile_document(ctx, wijk)
 
 
 # --- the briefing --------------------------------------------------------------------------------

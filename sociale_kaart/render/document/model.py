@@ -161,16 +161,17 @@ class Document:
         return {"title": self.title, "footer": self.footer, "sections": [s.to_dict() for s in self.sections],
                 "contents": self.contents, "kind": self.kind, "keywords": list(self.keywords)}
 
-    def with_drawings(self, sizes: dict[str, tuple[float, float]]) -> Document:
-        """This document with every pending drawing made at its size (key -> width, height)."""
+    def with_drawings(self, drawn: dict[str, tuple[str, float]]) -> Document:
+        """This document with every pending drawing in place: key -> (SVG made at the size the page
+        gives it, its height in points)."""
         from dataclasses import replace
 
         def fix(blocks):
             out = []
             for block in blocks:
-                if isinstance(block, Figure) and block.key in sizes:
-                    width, height = sizes[block.key]
-                    block = replace(block, svg=block.draw(width, height), height=height, fill=False, key="", draw=None)
+                if isinstance(block, Figure) and block.key in drawn:
+                    svg, height = drawn[block.key]
+                    block = replace(block, svg=svg, height=height, fill=False, key="", draw=None)
                 elif isinstance(block, Beside):
                     block = replace(block, left=fix(block.left), right=fix(block.right))
                 out.append(block)

@@ -88,9 +88,18 @@ def typeset(document: Document, huisstijl: Huisstijl | None = None) -> Pdf:
     if document.pending:  # first the sizes the pages give the drawings, then each drawn once at its size
         found = json.loads(run(typst.query, document, selector="<figure-size>", field="value"))
         sizes = {item["key"]: (float(item["width"]), float(item["height"])) for item in found}
-        document = document.with_drawings(sizes)
+        document = document.with_drawings(_drawn(document, sizes))
     data = run(typst.compile, document, format="pdf", pdf_standards=["ua-1"])
     return Pdf(data, page_count(data))
+
+
+def _drawn(document: Document, sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[str, float]]:
+    """Every pending drawing made once at its size, on every core: key -> (SVG, height)."""
+    from ..cores import on_all_cores
+
+    pending = [f for f in document.figures() if f.key in sizes]
+    svgs = on_all_cores(list(range(len(pending))), lambda i: pending[i].draw(*sizes[pending[i].key]))
+    return {f.key: (svg, sizes[f.key][1]) for f, svg in zip(pending, svgs)}
 
 
 def page_count(pdf: bytes) -> int:
