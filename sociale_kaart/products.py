@@ -303,37 +303,40 @@ def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, 
 
 
 def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
+    from .render.cores import on_all_cores
+    from .render.document.drawings import map_alt
+    from .render.document.model import Document, Figure, Section, Text
+    from .render.document.typeset import typeset_all
+
     formats = settings.map.formats
 
-    def draw(ind) -> str:  # one indicator in every format; the figure is built once
-        from .render.document.drawings import drawing_fonts, map_alt, svg_text
-        from .render.document.model import Document, Figure, Section, Text
-        from .render.document.typeset import typeset
+    def draw(ind) -> str:  # one indicator in PNG and SVG, the figure built once; the SVG also feeds the PDF
+        from .render.document.drawings import drawing_fonts, svg_text
         from .render.static import map_figure
 
-        title = f"{ind.label} – {data.title}"
         with drawing_fonts():
-            fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=title, subtitle=_subtitle(data),
-                             border_label=border_labels(data.wijk_layout)[0])
+            fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=f"{ind.label} – {data.title}",
+                             subtitle=_subtitle(data), border_label=border_labels(data.wijk_layout)[0])
             svg = svg_text(fig) if {"svg", "pdf"} & set(formats) else ""
         if "png" in formats:
             out.save_figure(f"{data.slug}_{ind.key}.png", fig, dpi=300)
         if "svg" in formats:
             out.write_text(f"{data.slug}_{ind.key}.svg", svg)
-        if "pdf" in formats:  # the same vector drawing, as a tagged PDF with its alternative text
-            figure = Figure(svg, map_alt(data.title, analysis.table, ind, classes[ind.key]))
-            document = Document(title=title, footer=_subtitle(data), kind="kaart",
-                                sections=(Section(title, blocks=(figure, Text(_subtitle(data), style="note"))),))
-            out.path(f"{data.slug}_{ind.key}.pdf").write_bytes(typeset(document, settings.huisstijl).data)
-        return ind.label
+        return svg
 
-    for ind in indicators:  # the names, so that the output folder knows every file the workers write
+    for ind in indicators:  # the names first, so that the output folder knows every file the workers write
         for fmt in formats:
             out.path(f"{data.slug}_{ind.key}.{fmt}")
-    from .render.cores import on_all_cores
-
-    for label in on_all_cores(list(indicators), draw):
-        progress.say(f"statische kaart {label}")
+    documents = []
+    for ind, svg in zip(indicators, on_all_cores(list(indicators), draw)):
+        progress.say(f"statische kaart {ind.label}")
+        title = f"{ind.label} – {data.title}"
+        figure = Figure(svg, map_alt(data.title, analysis.table, ind, classes[ind.key]))
+        documents.append(Document(title=title, footer=_subtitle(data), kind="kaart", sections=(
+            Section(title, blocks=(figure, Text(_subtitle(data), style="note"))),)))
+    if "pdf" in formats:  # the same vector drawing as a tagged PDF with its alternative text
+        for ind, pdf in zip(indicators, typeset_all(documents, settings.huisstijl)):
+            out.path(f"{data.slug}_{ind.key}.pdf").write_bytes(pdf.data)
 
 
 def _progress_context(change: Change | None) -> dict:
@@ -344,25 +347,19 @@ def _progress_context(change: Change | None) -> dict:
 
 
 def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, change=None, **_) -> None:
-    from .render.printing import PrintContext, profile_name, select_wijken
+    from .render.document.typeset import typeset_all
+    from .render.printing import PrintContext, profile_documents, select_wijken
 
     ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(change))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     folder = f"{data.slug}_wijkprofielen"
-    rows = [wijk for _, wijk in wijken.iterrows()]
-    for wijk in rows:  # the names first, so that the output folder knows every file the workers write
-        out.path(f"{folder}/{profile_name(wijk)}")
-
-    def typeset_profile(wijk) -> str:
-        from .render.document.typeset import typeset
-        from .render.printing import profile_document
-
-        out.path(f"{folder}/{profile_name(wijk)}").write_bytes(typeset(profile_document(ctx, wijk), settings.huisstijl).data)
-        return str(wijk["wijknaam"])
-    from .render.cores import on_all_cores
-
-    for name in progress.items(on_all_cores(rows, typeset_profile), "wijkprofiel", len(rows)):
-        pass
+    names, documents = [], []
+    for name, _, document in profile_documents(ctx, wijken):
+        names.append(name)
+        documents.append(document)
+    for name, pdf in zip(names, typeset_all(documents, settings.huisstijl)):  # maps and charts on every core
+        out.path(f"{folder}/{name}").write_bytes(pdf.data)
+    progress.say(f"wijkprofielen: {plural(len(names), 'wijk', 'wijken')}")
     pages["profielen"] = len(wijken)
 
 

@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..sources.safety import CRIME_CAVEAT, LIVEABILITY_CLASSES, LIVEABILITY_WEAKEST
 from ..texts import MISSING_TEXT, border_labels, cell, decimals_for, nl_number, plural, slugify
 from .classes import Classes
-from .document.drawings import area_map, bar_chart, map_alt
+from .document.drawings import area_map, bar_chart, bar_chart_text, map_alt
 from .document.model import Beside, Block, Document, Figure, Heading, Items, Section, Table, Text
 from .progress_pages import change_blocks, progress_blocks, progress_section, results_for_wijk, trend_blocks
 from .style import FLAG_LEGEND
@@ -377,7 +377,8 @@ def domain_blocks(ctx: PrintContext, wijkcode: str, *, heading: str = "Sociaal, 
 # --- charts and maps ------------------------------------------------------------------------------
 
 def bar_figures(ctx: PrintContext, buurten: pd.DataFrame, code: str, width: float) -> list[Figure]:
-    """One bar chart per need indicator (at most :data:`MAX_CHARTS`) of the wijk's buurten."""
+    """One bar chart per need indicator (at most :data:`MAX_CHARTS`) of the wijk's buurten, each
+    drawn once when the document is set."""
     gemeente = ctx.data.gemeenten.set_index("gemeentecode")
     names = [str(n) for n in buurten.get("buurtnaam", buurten["buurtcode"])]
     figures = []
@@ -388,9 +389,11 @@ def bar_figures(ctx: PrintContext, buurten: pd.DataFrame, code: str, width: floa
             status = gemeente.get(f"{ind.key}_status")
             if status is None or status[gm] == OK:
                 ref = gemeente.at[gm, ind.key]
-        svg, alt, height = bar_chart(f"{ind.label} ({ind.unit})", names, buurten[ind.key].to_list(),
-                                     buurten[f"{ind.key}_status"].to_list(), ref, decimals_for(ind.unit), width=width)
-        figures.append(Figure(svg, alt, height=height))
+        args = (f"{ind.label} ({ind.unit})", names, buurten[ind.key].to_list(), buurten[f"{ind.key}_status"].to_list(),
+                ref, decimals_for(ind.unit))
+        alt, height = bar_chart_text(*args)
+        figures.append(Figure("", alt, height=height, key=f"staaf-{code}-{ind.key}",
+                              draw=lambda w, h, args=args: bar_chart(*args, width=w)[0]))
     return figures
 
 

@@ -62,6 +62,23 @@ def dutch_ticks(ax, axis: str = "x", decimals: int | None = None) -> None:
 
 # --- bar charts ----------------------------------------------------------------------------------
 
+def bar_chart_text(title: str, names: list[str], values: list, statuses: list[str], reference: float | None,
+                   decimals: int) -> tuple[str, float]:
+    """The alternative text and the height (points) of :func:`bar_chart`, without drawing it."""
+    shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(values, statuses)]
+    has_ref = reference is not None and not pd.isna(reference)
+    height = 30 + 13 * max(1, len(names)) + (10 if has_ref else 0)
+    if not any(shown):
+        every = set(statuses)
+        note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
+                else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
+        return f"{title}: {note}.", float(height)
+    parts = [f"{n} {nl_number(v, decimals) if ok else ('onderdrukt' if s == SUPPRESSED else 'geen cijfer')}"
+             for n, v, ok, s in zip(names, values, shown, statuses)]
+    alt = f"Staafdiagram {title} per buurt: " + "; ".join(parts)
+    return alt + (f"; gemeente {nl_number(reference, decimals)}." if has_ref else "."), float(height)
+
+
 def bar_chart(title: str, names: list[str], values: list, statuses: list[str], reference: float | None,
               decimals: int, *, width: float) -> tuple[str, str, float]:
     """Horizontal bars per buurt with the value at the end and the gemeente as a dashed line.
@@ -96,7 +113,6 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
             note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
                     else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
             ax.text(0, y + 6, note, fontsize=LABEL_SIZE, color="#555555", va="center")
-            alt = f"{title}: {note}."
         else:
             high = max(numbers + ([float(reference)] if has_ref else []) + [0.0])
             scale = lambda v: left + (v / (high or 1.0)) * (right - left)  # noqa: E731
@@ -115,12 +131,8 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
             if has_ref:
                 ax.plot([scale(float(reference))] * 2, [top, y], color="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)),
                         zorder=3)
-            parts = [f"{n} {nl_number(v, decimals) if ok else ('onderdrukt' if s == SUPPRESSED else 'geen cijfer')}"
-                     for n, v, ok, s in zip(names, values, shown, statuses)]
-            alt = f"Staafdiagram {title} per buurt: " + "; ".join(parts)
-            alt += f"; gemeente {nl_number(reference, decimals)}." if has_ref else "."
         svg = svg_text(fig)
-    return svg, alt, float(height)
+    return (svg, *bar_chart_text(title, names, values, statuses, reference, decimals))
 
 
 def _rect(x, y, w, h):

@@ -68,6 +68,16 @@ def _style(huisstijl: Huisstijl) -> tuple[dict, list[str], str | None]:
 
 def typeset(document: Document, huisstijl: Huisstijl | None = None) -> Pdf:
     """`document` as the bytes of a tagged PDF/UA-1 (title, language nl, structure, alt texts)."""
+    return typeset_all([document], huisstijl)[0]
+
+
+def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -> list[Pdf]:
+    """Every document as a tagged PDF/UA-1; their maps and charts drawn once each, on every core.
+
+    First Typst says what size the pages give every drawing, then the drawings are made at that size
+    in forked workers (matplotlib only: Typst itself runs in this process, never in a fork of it,
+    as its threads do not survive a fork), then each document is set.
+    """
     import typst
 
     huisstijl = huisstijl or Huisstijl()
@@ -82,24 +92,28 @@ def typeset(document: Document, huisstijl: Huisstijl | None = None) -> Pdf:
             return step(source, font_paths=fonts, ignore_system_fonts=True, root=root,
                         sys_inputs={"document": json.dumps(payload, ensure_ascii=False)}, **kwargs)
         except RuntimeError as error:  # typst reports the template's errors as one message
-            raise InputError(f"document {document.title!r} kan niet gezet worden: "
+            raise InputError(f"document {doc.title!r} kan niet gezet worden: "
                              f"{' '.join(str(error).split())[:400]}") from error
 
-    if document.pending:  # first the sizes the pages give the drawings, then each drawn once at its size
-        found = json.loads(run(typst.query, document, selector="<figure-size>", field="value"))
-        sizes = {item["key"]: (float(item["width"]), float(item["height"])) for item in found}
-        document = document.with_drawings(_drawn(document, sizes))
-    data = run(typst.compile, document, format="pdf", pdf_standards=["ua-1"])
-    return Pdf(data, page_count(data))
+    jobs = []  # (document index, figure, width, height)
+    for i, document in enumerate(documents):
+        if document.pending:
+            found = json.loads(run(typst.query, document, selector="<figure-size>", field="value"))
+            sizes = {item["key"]: (float(item["width"]), float(item["height"])) for item in found}
+            jobs += [(i, f, *sizes[f.key]) for f in document.figures() if f.key in sizes]
+    if jobs:
+        from ..cores import on_all_cores
 
-
-def _drawn(document: Document, sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[str, float]]:
-    """Every pending drawing made once at its size, on every core: key -> (SVG, height)."""
-    from ..cores import on_all_cores
-
-    pending = [f for f in document.figures() if f.key in sizes]
-    svgs = on_all_cores(list(range(len(pending))), lambda i: pending[i].draw(*sizes[pending[i].key]))
-    return {f.key: (svg, sizes[f.key][1]) for f, svg in zip(pending, svgs)}
+        svgs = on_all_cores(list(range(len(jobs))), lambda j: jobs[j][1].draw(jobs[j][2], jobs[j][3]))
+        drawn: dict[int, dict] = {}
+        for (i, figure, _, height), svg in zip(jobs, svgs):
+            drawn.setdefault(i, {})[figure.key] = (svg, height)
+        documents = [d.with_drawings(drawn[i]) if i in drawn else d for i, d in enumerate(documents)]
+    pdfs = []
+    for document in documents:
+        data = run(typst.compile, document, format="pdf", pdf_standards=["ua-1"])
+        pdfs.append(Pdf(data, page_count(data)))
+    return pdfs
 
 
 def page_count(pdf: bytes) -> int:
