@@ -23,6 +23,8 @@ from .typeset import FONT_DIR, PRINT_FONT
 LABEL_SIZE = 7.0
 BAR_COLOUR, BAR_EDGE = "#fc8d59", "#7f2704"
 CONTEXT_FILL, CONTEXT_EDGE = "#f0f0f0", "#c8c8c8"
+#: The overview fills an aandachtsbuurt with a light tint of the marking's purple.
+FLAG_TINT = "#e4dcef"
 
 
 @contextlib.contextmanager
@@ -207,11 +209,12 @@ def area_map(table, wijken, codes, indicator: Indicator | None, classes: Classes
             sub = type(classes)(classes.bins, classes.minimum, classes.classes[inside], classes.scheme)
             draw_choropleth(ax, focus, shown_wijken, indicator, sub, labels=False, legend=False, fontsize=LABEL_SIZE)
         else:
-            add_polygons(ax, focus.geometry.values, facecolor="#ffffff", edgecolor="#8c8c8c", linewidth=0.4)
+            flagged = focus["aandachtsbuurt"].fillna(False).astype(bool).to_numpy()
+            add_polygons(ax, focus.geometry.values, facecolor=np.where(flagged, FLAG_TINT, "#ffffff").tolist(),
+                         edgecolor="#8c8c8c", linewidth=0.4)
             if shown_wijken is not None and len(shown_wijken):
                 add_polygons(ax, shown_wijken.geometry.values, facecolor="none", edgecolor=WIJK_BORDER_COLOUR,
                              linewidth=WIJK_BORDER_WIDTH * 0.7, zorder=3)
-            flagged = focus["aandachtsbuurt"].fillna(False).astype(bool).to_numpy()
             draw_flags(ax, focus.geometry.values[flagged], fontsize=LABEL_SIZE)
             ax.set_axis_off()
             ax.set_aspect("equal")
