@@ -27,13 +27,24 @@ def on_all_cores(jobs: list, work) -> Iterator:
     global _WORK
     _WORK = work
     try:
-        with multiprocessing.get_context("fork").Pool(cores) as pool:
+        with multiprocessing.get_context("fork").Pool(cores, initializer=_plain_signals) as pool:
             yield from pool.imap(_run_work, jobs, chunksize=1)
+            pool.close()  # done: the workers end by themselves, none is killed while it holds a queue
+            pool.join()
     finally:
         _WORK = None
 
 
 _WORK = None
+
+
+def _plain_signals() -> None:
+    """A worker ends at SIGTERM at once (the run's handler turns it into SystemExit, which in a
+    worker could wait for a queue lock another worker holds)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the run in the main process
 
 
 def _run_work(job):
