@@ -323,13 +323,22 @@ def _flags(out: OutputFolder, *, data, analysis, progress, **_) -> None:
 
 
 def _relation_plots(out: OutputFolder, *, data, analysis, progress, **_) -> None:
-    from .render.static import relation_figure
+    from .render.cores import on_all_cores
 
     by_key = {ind.key: ind for ind in data.indicators}
-    for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows():
+    rows = [row for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows()]
+    names = [f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png" for row in rows]
+    for name in names:  # the names first, so that the output folder knows every file the workers write
+        out.path(name)
+
+    def draw(i: int) -> None:
+        from .render.static import relation_figure
+
+        row = rows[i]
         fig = relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row,
                               source=data.subtitle_for([row["behoefte"], row["context"]]))
-        out.save_figure(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png", fig, dpi=200)
+        out.save_figure(names[i], fig, dpi=200)
+    list(on_all_cores(list(range(len(rows))), draw))
     progress.say("spreidingsdiagrammen getekend")
 
 
@@ -376,15 +385,41 @@ def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, 
 
 
 def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
-    from .render.static import map_figure
+    from .render.cores import on_all_cores
+    from .render.document.drawings import map_alt
+    from .render.document.model import Document, Figure, Section, Text
+    from .render.document.typeset import typeset_all
 
-    for ind in indicators:  # drawn once, saved in every format
-        fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key],
-                         title=f"{ind.label} – {data.title}", subtitle=_subtitle(data, [ind.key]),
-                         border_label=border_labels(data.wijk_layout)[0])
-        for fmt in settings.map.formats:
-            out.save_figure(f"{data.slug}_{ind.key}.{fmt}", fig, dpi=300 if fmt == "png" else None)
+    formats = settings.map.formats
+
+    def draw(ind) -> str:  # one indicator in PNG and SVG, the figure built once; the SVG also feeds the PDF
+        from .render.document.drawings import drawing_fonts, svg_text
+        from .render.static import map_figure
+
+        with drawing_fonts():
+            fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=f"{ind.label} – {data.title}",
+                             subtitle=_subtitle(data, [ind.key]),
+                             border_label=border_labels(data.wijk_layout)[0])
+            svg = svg_text(fig) if {"svg", "pdf"} & set(formats) else ""
+        if "png" in formats:
+            out.save_figure(f"{data.slug}_{ind.key}.png", fig, dpi=300)
+        if "svg" in formats:
+            out.write_text(f"{data.slug}_{ind.key}.svg", svg)
+        return svg
+
+    for ind in indicators:  # the names first, so that the output folder knows every file the workers write
+        for fmt in formats:
+            out.path(f"{data.slug}_{ind.key}.{fmt}")
+    documents = []
+    for ind, svg in zip(indicators, on_all_cores(list(indicators), draw)):
         progress.say(f"statische kaart {ind.label}")
+        title = f"{ind.label} – {data.title}"
+        figure = Figure(svg, map_alt(data.title, analysis.table, ind, classes[ind.key]))
+        documents.append(Document(title=title, footer=_subtitle(data, [ind.key]), kind="kaart", sections=(
+            Section(title, blocks=(figure, Text(_subtitle(data, [ind.key]), style="note"))),)))
+    if "pdf" in formats:  # the same vector drawing as a tagged PDF with its alternative text
+        for ind, pdf in zip(indicators, typeset_all(documents, settings.huisstijl)):
+            out.path(f"{data.slug}_{ind.key}.pdf").write_bytes(pdf.data)
 
 
 def _progress_context(change: Change | None) -> dict:
@@ -395,30 +430,34 @@ def _progress_context(change: Change | None) -> dict:
 
 
 def _profiles(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, change=None, **_) -> None:
+    from .render.document.typeset import typeset_all
     from .render.printing import PrintContext, profile_documents, select_wijken
 
     ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(change))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     folder = f"{data.slug}_wijkprofielen"
-    for name, title, figures in progress.items(profile_documents(ctx, wijken), "wijkprofiel", len(wijken),
-                                               name=lambda item: item[1]):
-        out.save_pdf(f"{folder}/{name}", figures, title=title)
+    names, documents = [], []
+    for name, _, document in profile_documents(ctx, wijken):
+        names.append(name)
+        documents.append(document)
+    for name, pdf in zip(names, typeset_all(documents, settings.huisstijl)):  # maps and charts on every core
+        out.path(f"{folder}/{name}").write_bytes(pdf.data)
+    progress.say(f"wijkprofielen: {plural(len(names), 'wijk', 'wijken')}")
     pages["profielen"] = len(wijken)
 
 
 def _briefing(out: OutputFolder, *, data, analysis, classes, settings, progress, pages, change=None, **_) -> None:
-    from .render.printing import PrintContext, briefing_figures, select_wijken, visit_title
+    from .render.document.typeset import typeset
+    from .render.printing import PrintContext, briefing_document, select_wijken, visit_title
 
     ctx = PrintContext(data, analysis, classes, dutch_date(), **_progress_context(change))
     wijken = select_wijken(data.wijken, list(settings.wijken))
     visit = bool(settings.wijken)  # chosen wijken: the pack for a wijkbezoek
-    if visit:
-        name = f"{data.slug}_{slugify(visit_title(wijken))}.pdf"
-        _, n = out.save_pdf(name, briefing_figures(ctx, wijken, visit=True), title=visit_title(wijken))
-    else:
-        _, n = out.save_pdf(f"{data.slug}_briefing.pdf", briefing_figures(ctx, wijken), title=f"Briefing {data.title}")
-    pages["briefing"] = n
-    progress.say("briefing: " + plural(n, "pagina", "pagina's"))
+    name = f"{data.slug}_{slugify(visit_title(wijken))}.pdf" if visit else f"{data.slug}_briefing.pdf"
+    pdf = typeset(briefing_document(ctx, wijken, visit=visit), settings.huisstijl)
+    out.path(name).write_bytes(pdf.data)
+    pages["briefing"] = pdf.pages
+    progress.say("briefing: " + plural(pdf.pages, "pagina", "pagina's"))
 
 
 NO_YEARS = ("verandering en doelen vragen minstens twee jaren: geef eerdere jaren als [[jaar]] in het projectbestand "

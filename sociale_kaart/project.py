@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .sources.declarations import EXTRA_SOURCES
-from .settings import (ChangeSettings, IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings,
+from .settings import (ChangeSettings, Huisstijl, IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings,
                        SmallNumbers, Sources, YearSource)
 
 PROJECT_FILE = "sociale-kaart.toml"
@@ -88,6 +88,15 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
     "uitvoer": {
         "map": ("run", "output", _PATH),
         "producten": ("run", "products", _STRS),
+    },
+    "huisstijl": {
+        "logo": ("huisstijl", "logo", _PATH),
+        "logo_tekst": ("huisstijl", "logo_alt", _STR),
+        "kleur": ("huisstijl", "primary", _STR),
+        "tweede_kleur": ("huisstijl", "secondary", _STR),
+        "lettertype": ("huisstijl", "font", _PATH),
+        "sjabloon": ("huisstijl", "template", _PATH),
+        "organisatie": ("huisstijl", "author", _STR),
     },
     "voortgang": {
         "nulmeting": ("change", "baseline_year", _INT),
@@ -266,7 +275,7 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
     except OSError as exc:
         raise InputError(f"{path}: kan het projectbestand niet lezen ({exc.strerror})") from None
     base = path.resolve().parent
-    parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run", "change")}
+    parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run", "change", "huisstijl")}
     specs = _indicator_specs(raw.pop("indicator", []), path, base, check_files)
     layouts = _layout_specs(raw.pop("indeling", []), path, base, check_files)
     years = _year_sources(raw.pop("jaar", []), path, base, check_files)
@@ -408,6 +417,7 @@ def run_settings(parts: dict[str, dict]) -> RunSettings:
         need=NeedSettings(**parts.get("need", {})),
         map=MapSettings(**parts.get("map", {})),
         change=ChangeSettings(**parts.get("change", {})),
+        huisstijl=Huisstijl(**parts.get("huisstijl", {})),
         **run,
     )
 

@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -302,6 +304,35 @@ class ChangeSettings:
                 "oordeel.")
 
 
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Huisstijl:
+    """How a gemeente's documents look (``[huisstijl]``): colours, typeface, logo, own template.
+
+    The defaults are neutral (dark blue-grey, the print font, no logo). The colours dress the
+    document (titles, rules, table headers), never the classes of a map.
+    """
+
+    primary: str = "#1f3a5f"
+    secondary: str = "#5b7083"
+    font: Path | None = None  #: a TrueType/OpenType file the gemeente supplies
+    logo: Path | None = None  #: SVG or PNG
+    logo_alt: str = "logo"
+    template: Path | None = None  #: an own Typst template reading the same input
+    author: str = "sociale-kaart"
+
+    def __post_init__(self):
+        for name, colour in (("kleur", self.primary), ("tweede_kleur", self.secondary)):
+            if not HEX_COLOUR.match(str(colour)):
+                raise InputError(f"[huisstijl] {name}: verwacht een kleur als #1f3a5f, gevonden {colour!r}")
+        if self.logo is not None and Path(self.logo).suffix.lower() not in (".svg", ".png"):
+            raise InputError(f"[huisstijl] logo: verwacht een SVG- of PNG-bestand, gevonden {self.logo}")
+        if self.font is not None and Path(self.font).suffix.lower() not in (".ttf", ".otf"):
+            raise InputError(f"[huisstijl] lettertype: verwacht een TTF- of OTF-bestand, gevonden {self.font}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class RunSettings:
     """One run: sources, rules and where the products go."""
@@ -323,6 +354,7 @@ class RunSettings:
     years: tuple[YearSource, ...] = ()  #: earlier (and later) years beside the run's own KWB: change over time
     targets: tuple[Target, ...] = ()  #: policy targets, judged against the years given
     change: ChangeSettings = ChangeSettings()
+    huisstijl: Huisstijl = Huisstijl()  #: the look of every document
 
     def __post_init__(self):
         names = [layout.name for layout in self.layouts]

@@ -48,3 +48,31 @@ def test_the_scatter_legend_covers_no_buurt_label(maassluis, maassluis_analysis)
     box = legend.get_window_extent(renderer)
     labels = [t for t in ax.texts if t.get_text()]
     assert labels and not any(box.overlaps(t.get_window_extent(renderer)) for t in labels)
+
+
+def test_map_labels_cover_no_marker_and_no_other_label(maassluis, maassluis_analysis):
+    """Measured on the drawn map: every buurt name's box is clear of every "!" marker and every other name."""
+    from matplotlib.text import Annotation
+
+    from sociale_kaart.render.classes import classify
+    from sociale_kaart.render.static import draw_choropleth, label_buurten, new_figure
+
+    table = maassluis_analysis.table
+    indicator = maassluis.indicators[0]
+    for wijk in sorted(table["wijkcode"].unique()):
+        buurten = table[table["wijkcode"] == wijk]
+        fig = new_figure(figsize=(3.0, 2.4))  # small, so that names and markers compete for room
+        ax = fig.add_axes((0, 0, 1, 1))
+        draw_choropleth(ax, buurten, None, indicator, classify(buurten[indicator.key]), labels=False, legend=False)
+        ax.set_xlim(*buurten.total_bounds[[0, 2]])
+        ax.set_ylim(*buurten.total_bounds[[1, 3]])
+        label_buurten(ax, buurten, 7.0)
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        names = [t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Annotation)]
+        markers = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts
+                   if t.get_text() == "!" and t.get_bbox_patch() is not None]
+        assert len(markers) == int(buurten["aandachtsbuurt"].sum())
+        for i, box in enumerate(names):
+            assert not any(box.overlaps(m) for m in markers), (wijk, i)
+            assert not any(box.overlaps(other) for other in names[i + 1:]), (wijk, i)

@@ -1,10 +1,14 @@
-"""Print products: the wijk area profile and the briefing pack, as A4 pages.
+"""Print products: the wijk profile, the briefing pack and the wijkbezoek, as documents.
 
-Pages are laid out with :mod:`sociale_kaart.render.layout`: every text is measured in the print
-font and wrapped, never cut; what does not fit a page goes on on the next one under a
-"(vervolg)" title; every page has a running footer (area, date, source) and "pagina i van n".
-This module returns matplotlib figures and writes nothing (:mod:`sociale_kaart.outputs` saves
-them, with :func:`sociale_kaart.render.layout.print_rc` so that the font is embedded).
+This module says *what* a document holds, as the content model of
+:mod:`sociale_kaart.render.document.model` (sections, sentences, tables, maps and charts with
+their alternative text); :mod:`sociale_kaart.render.document.typeset` lays it out with Typst into a
+tagged PDF/UA-1 (headings, tables with header cells, reading order, page numbers, running footer).
+Nothing here writes a file.
+
+The briefing opens with "Kernpunten": per domain (sociaal, veiligheid, leefbaarheid) the buurten
+and wijken that stand out and why, every figure one that the wijk pages show, and per wijk a short
+text over the three domains. Methods (z-scores, hot spots, FDR) are in the technical annex.
 
 Numbers are Dutch (decimal comma, dot for thousands); a suppressed figure is always the word
 "onderdrukt", never a number; a missing one is "–".
@@ -12,10 +16,9 @@ Numbers are Dutch (decimal comma, dot for thousands); a suppressed figure is alw
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,28 +28,30 @@ from ..build.compare import gaps_text
 from ..build.indicators import DOMAINS, OK, SUPPRESSED, Indicator
 from ..errors import InputError
 from ..sources.safety import CRIME_CAVEAT, LIVEABILITY_CLASSES, LIVEABILITY_WEAKEST
-from ..texts import (MISSING_LABEL, MISSING_TEXT, SUPPRESSED_LABEL, border_labels, cell, decimals_for, nl_number,
-                     plural, slugify)
-from .classes import Classes, classify
-from .layout import (BODY, BODY_SIZE, CONTENT_WIDTH, HEADING, MARGIN_BOTTOM, NBSP, PAGE_HEIGHT, SMALL_SIZE, Block,
-                     Canvas, Columns, Drawing, Paragraph, Section, Spacer, Style, Table, TableStyle, footer_height,
-                     header_height, paginate, render_pages, table_blocks, text_block, text_width, wrap)
+from ..texts import MISSING_TEXT, border_labels, cell, decimals_for, nl_number, plural, slugify
+from .classes import Classes
+from .document.drawings import area_map, bar_chart, bar_chart_text, map_alt
+from .document.model import Beside, Block, Document, Figure, Heading, Items, Section, Table, Text
 from .progress_pages import change_blocks, progress_blocks, progress_section, results_for_wijk, trend_blocks
-from .style import FLAG_LEGEND, GEMEENTE_BORDER_COLOUR, GEMEENTE_BORDER_WIDTH
+from .style import FLAG_LEGEND
 
 FLAG_MARK = "*"
-#: Notes and rules under a page's figures: body text, a little smaller and grey.
-NOTE = Style(size=8.0, colour="#333333", leading=1.3)
-CHART_SIZE = SMALL_SIZE
-MAP_LABEL_SIZE = SMALL_SIZE
-LEGEND_SIZE = SMALL_SIZE
-#: Heights (points) a wijk map may take on the briefing's wijk pages and on the profile, largest
-#: first: the largest that keeps the wijk on one page, or the last when it needs more pages anyway.
-WIJK_MAP_HEIGHTS = (440.0, 400.0, 360.0, 320.0, 290.0, 260.0, 230.0)
-PROFILE_MAP_HEIGHTS = (360.0, 330.0, 300.0, 270.0, 240.0, 215.0)
-#: The widest the chart column of a profile is, as a share of the content width.
+NBSP = "\u00a0"  #: binds two words on one line
+#: Width of the text column of an A4 page (points), and of the chart column of a profile.
+CONTENT_WIDTH = 595.44 - 84.0
 CHART_SHARE = 0.36
 MAX_CHARTS = 4
+#: The most and the least height (points) of a wijk map: it takes what its section leaves on the page.
+WIJK_MAP = (440.0, 230.0)
+PROFILE_MAP = (360.0, 215.0)
+OVERVIEW_MAP = 560.0
+#: What an annex starts with: nothing a bestuurder reads before it speaks of methods.
+ANNEX = "Technische bijlage"
+#: How many wijken the Kernpunten name per domain, and how many get a line of their own.
+KEY_WIJKEN = 3
+KEY_WIJK_LINES = 12
+#: A wijk or buurt stands out when its figure is this share above the gemeente's.
+STANDS_OUT = 1.25
 
 
 @dataclass(frozen=True)
@@ -164,8 +169,7 @@ def comparison_rows(ctx: PrintContext, wijkcode: str, indicators: list[Indicator
     rows, bold = [], []
     buurten = table[table["wijkcode"] == wijkcode].sort_values("buurtcode")
     for _, row in buurten.iterrows():
-        name = str(row.get("buurtnaam", row["buurtcode"]))
-        name = (f"{FLAG_MARK} " if row.get("aandachtsbuurt", False) else "") + name
+        name = row_name(row)
         rows.append([name, nl_number(row["inwoners"], 0)] +
                     [cell(row[ind.key], row[f"{ind.key}_status"], ind.unit) for ind in indicators])
     summaries = [("Wijk", data.wijken[data.wijken["wijkcode"] == wijkcode])]
@@ -181,6 +185,25 @@ def comparison_rows(ctx: PrintContext, wijkcode: str, indicators: list[Indicator
         rows.append([label, nl_number(row.get("inwoners", np.nan), 0)] +
                     [cell(row.get(ind.key), row.get(f"{ind.key}_status"), ind.unit) for ind in indicators])
     return header, rows, bold
+
+
+#: A buurt name up to this long stays on one line in a table's first column.
+UNBROKEN_NAME = 24
+
+
+def row_name(row) -> str:
+    """A buurt as the first cell of a table row: "* Kapelpolder" for an aandachtsbuurt; a short name
+    never breaks over two lines.
+
+    Examples
+    --------
+    >>> row_name({"buurtnaam": "Nieuwe waterweg", "aandachtsbuurt": True}).replace(NBSP, " ")
+    '* Nieuwe waterweg'
+    """
+    name = str(row.get("buurtnaam", row.get("buurtcode")))
+    if len(name) <= UNBROKEN_NAME:
+        name = name.replace(" ", NBSP)
+    return (f"{FLAG_MARK}{NBSP}" if row.get("aandachtsbuurt", False) else "") + name
 
 
 def coverage_note(buurten: pd.DataFrame, data) -> str:
@@ -258,11 +281,13 @@ def liveability_text(value, status) -> str:
 
     Examples
     --------
-    >>> liveability_text(4.0, "ok"), liveability_text(float("nan"), "ontbreekt")
-    ('4 zwak', '–')
+    >>> liveability_text(6.0, "ok").replace(NBSP, " "), liveability_text(float("nan"), "ontbreekt")
+    ('6 ruim voldoende', '–')
     """
     text = cell(value, status, "klasse")
-    return f"{text} {LIVEABILITY_CLASSES[int(value)]}" if status == OK and int(value) in LIVEABILITY_CLASSES else text
+    if status == OK and int(value) in LIVEABILITY_CLASSES:  # one unit: never broken over two lines
+        return f"{text} {LIVEABILITY_CLASSES[int(value)]}".replace(" ", NBSP)
+    return text
 
 
 def domain_cell(row, indicator: Indicator, *, buurt: bool = True) -> str:
@@ -310,7 +335,7 @@ def domain_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[list[
     rows, bold = [], []
     buurten = ctx.table[ctx.table["wijkcode"] == wijkcode].sort_values("buurtcode")
     for _, row in buurten.iterrows():
-        name = (f"{FLAG_MARK} " if row.get("aandachtsbuurt", False) else "") + str(row.get("buurtnaam", row["buurtcode"]))
+        name = row_name(row)
         rows.append([name, nl_number(row["inwoners"], 0), *cells(row, True)])
     for label, frame in (("Wijk", ctx.data.wijken[ctx.data.wijken["wijkcode"] == wijkcode]),
                          ("Gemeente", ctx.data.gemeenten[ctx.data.gemeenten["gemeentecode"] == wijkcode_gemeente(wijkcode)])):
@@ -324,472 +349,543 @@ def domain_rows(ctx: PrintContext, wijkcode: str) -> tuple[list[str], list[list[
     return header, rows, bold, domains
 
 
+
 def domain_blocks(ctx: PrintContext, wijkcode: str, *, heading: str = "Sociaal, veiligheid en leefbaarheid per buurt"
                   ) -> list[Block]:
     """The domain table under a band that names the domains above their columns."""
     header, rows, bold, domains = domain_rows(ctx, wijkcode)
-    aligns = ["left" if h in ("Gebied", WEAKEST) else "right" for h in header]  # names left, figures right
-    tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold, aligns=aligns)
-    blocks: list[Block] = [text_block([Paragraph(heading, HEADING)], keep_with_next=True)]
-    if len(tables) == 1:
-        blocks.append(_domain_band(tables[0], domains))
-    else:  # too many columns for one table: each column says its domain
-        header = [f"{d.capitalize()}: {h}" if d else h for h, d in zip(header, domains)]
-        tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold, aligns=aligns)
-    for i, table in enumerate(tables):
-        blocks += [Spacer(6)] if i else []
-        blocks.append(table)
+    aligns = tuple("left" if h in ("Gebied", WEAKEST) else "right" for h in header)  # names left, figures right
+    band, last = [], None
+    for domain in domains:
+        if band and domain == last:
+            band[-1] = (band[-1][0], band[-1][1] + 1)
+        else:
+            band.append((domain.capitalize(), 1))
+        last = domain
+    blocks: list[Block] = [Heading(heading),
+                           Table(tuple(header), tuple(map(tuple, rows)), aligns, tuple(bold), tuple(band),
+                                 size="small" if len(header) > 8 else "normal",
+                                 caption=f"{heading}: per buurt de cijfers van de drie domeinen, dan wijk en gemeente")]
     notes = []
-    if "veiligheid" in domains:
+    if "veiligheid" in domains and any(i.key.startswith("misdrijven") for i in ctx.data.indicators):
         notes.append("Veiligheid: " + CRIME_CAVEAT)
     if "leefbaarheid" in domains:
         notes.append("Leefbaarheid: " + LIVEABILITY_WEAKEST)
-    if notes:
-        blocks += [Spacer(3), text_block([Paragraph(t, NOTE, space_before=2) for t in notes])]
+    return blocks + [Text(t, style="note") for t in notes]
+
+
+# --- charts and maps ------------------------------------------------------------------------------
+
+def bar_figures(ctx: PrintContext, buurten: pd.DataFrame, code: str, width: float) -> list[Figure]:
+    """One bar chart per need indicator (at most :data:`MAX_CHARTS`) of the wijk's buurten, each
+    drawn once when the document is set."""
+    gemeente = ctx.data.gemeenten.set_index("gemeentecode")
+    names = [str(n) for n in buurten.get("buurtnaam", buurten["buurtcode"])]
+    figures = []
+    for ind in ctx.need[:MAX_CHARTS]:
+        ref = None
+        gm = wijkcode_gemeente(code)
+        if ind.key in gemeente and gm in gemeente.index:
+            status = gemeente.get(f"{ind.key}_status")
+            if status is None or status[gm] == OK:
+                ref = gemeente.at[gm, ind.key]
+        args = (f"{ind.label} ({ind.unit})", names, buurten[ind.key].to_list(), buurten[f"{ind.key}_status"].to_list(),
+                ref, decimals_for(ind.unit))
+        alt, height = bar_chart_text(*args)
+        figures.append(Figure("", alt, height=height, key=f"staaf-{code}-{ind.key}",
+                              draw=lambda w, h, args=args: bar_chart(*args, width=w)[0]))
+    return figures
+
+
+def _wijk_map(ctx: PrintContext, buurten: pd.DataFrame, code: str, *, heights: tuple[float, float],
+              caption: bool = True) -> Figure:
+    """The wijk on the first need indicator's classes, with buurt names; it takes what its page
+    leaves (between the two `heights`) and is drawn once, at that size."""
+    indicator = ctx.need[0]
+    classes = ctx.classes_for(indicator.key)
+    codes = list(buurten["buurtcode"])
+
+    def draw(width: float, height: float) -> str:
+        return area_map(ctx.table, ctx.data.wijken, codes, indicator, classes, width=width, height=height,
+                        focus_wijk=code, border_label=border_labels(ctx.data.wijk_layout)[0])[0]
+    name = ctx.data.wijken.set_index("wijkcode").at[code, "wijknaam"] if code in set(ctx.data.wijken["wijkcode"]) else code
+    return Figure("", map_alt(str(name), buurten, indicator, classes), height=heights[0], min_height=heights[1],
+                  fill=True, key=f"kaart-{code}", draw=draw,
+                  caption=f"{indicator.label}, {indicator.unit} (klassen van de hele gemeente)" if caption else "")
+
+
+def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
+    """The aandachtsbuurten of the whole area on one map, named, with the wijk borders."""
+    several = scope["gemeentecode"].nunique() > 1
+
+    def draw(width: float, height: float) -> str:
+        return area_map(scope, ctx.data.wijken, list(scope["buurtcode"]), None, None, width=width, height=height,
+                        gemeente_borders=several, border_label=border_labels(ctx.data.wijk_layout)[0],
+                        labels="flagged")[0]
+    subtitle = f"Aandachtsbuurten: {_flag_marking()}"
+    if several:
+        subtitle += "; dikke zwarte lijn: gemeentegrens"
+    figure = Figure("", map_alt(ctx.data.title, scope, None, None), height=OVERVIEW_MAP, min_height=380.0, fill=True,
+                    key="overzicht", draw=draw)
+    return Section(f"Overzicht {ctx.data.title}", subtitle, (figure,), outline="Overzichtskaart: de aandachtsbuurten")
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+def comparison_rows_shown(ctx: PrintContext, wijkcode: str, indicators: list[Indicator] | None = None):
+    """:func:`comparison_rows` without a summary row that has no figure at all (no "Nederland – – –")."""
+    header, rows, bold = comparison_rows(ctx, wijkcode, indicators)
+    kept, kept_bold = [], []
+    for i, row in enumerate(rows):
+        if i in bold and all(c == MISSING_TEXT for c in row[1:]):
+            continue
+        if i in bold:
+            kept_bold.append(len(kept))
+        kept.append(row)
+    return header, kept, kept_bold
+
+
+def _table_blocks(ctx: PrintContext, code: str, indicators: list[Indicator] | None = None, *,
+                  heading: str = "Cijfers per buurt") -> list[Block]:
+    header, rows, bold = comparison_rows_shown(ctx, code, indicators)
+    aligns = ("left",) + ("right",) * (len(header) - 1)
+    return [Heading(heading), Table(tuple(header), tuple(map(tuple, rows)), aligns, tuple(bold),
+                                    size="small" if len(header) > 8 else "normal",
+                                    caption=f"{heading}: per buurt inwoners en indicatoren, dan wijk en gemeente")]
+
+
+def _figure_tables(ctx: PrintContext, code: str) -> list[Block]:
+    """A wijk's figures per buurt: with safety or liveability data the three domains side by side and
+    then what else the run has ("Achtergrond"), else one table of every indicator."""
+    if not has_domains(ctx):
+        return _table_blocks(ctx, code)
+    shown = {i.key for group in domain_indicators(ctx).values() for i in group}
+    others = [i for i in ctx.data.indicators if i.key not in shown]
+    blocks = domain_blocks(ctx, code)
+    if others:
+        blocks += _table_blocks(ctx, code, others, heading="Achtergrond per buurt")
     return blocks
 
 
-def _domain_band(table: Table, domains: list[str]) -> Table:
-    """A header row above `table` with each domain's name over its columns."""
-    widths, names = [], []
-    for width, domain in zip(table.widths, domains):
-        if names and names[-1] == domain:
-            widths[-1] += width
-        else:
-            widths.append(width)
-            names.append(domain)
-    style = replace(table.style, header_fill="#ffffff")
-    header = [[name.capitalize()] if name else [""] for name in names]
-    return Table(widths=widths, aligns=["center"] * len(widths), header=header, rows=[], bold=[], shaded=[],
-                 style=style, keep_with_next=True)
+def _flag_items(buurten: pd.DataFrame, *, where: dict[str, str] | None = None) -> list[Block]:
+    entries = [e.removeprefix(f"{FLAG_MARK} ") for e in flag_entries(buurten, where=where)]
+    return [Items(tuple(entries), marker=FLAG_MARK)] if entries else []
 
 
-# --- bar charts ----------------------------------------------------------------------------------
-
-@dataclass
-class BarChart(Block):
-    """Horizontal bars per buurt with the value at the end and the gemeente value as a dashed line.
-
-    Suppressed and missing buurten get a word instead of a bar; when no buurt has a value the
-    chart says so instead of drawing an empty axis. Splits between buurten.
-    """
-
-    title: str
-    names: list[str]
-    values: list[float]
-    statuses: list[str]
-    reference: float | None
-    decimals: int
-    width: float
-    continued: bool = False  #: the rest of a chart split over two pages
-
-    def __post_init__(self):
-        self.title_lines = wrap(self.title + (" (vervolg)" if self.continued else ""), self.width, CHART_SIZE + 0.5, "bold")
-        self.shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(self.values, self.statuses)]
-        self.label_width = min(max((text_width(n, CHART_SIZE) for n in self.names), default=0.0) + 2, self.width * 0.45)
-        self.name_lines = [wrap(n, self.label_width, CHART_SIZE) for n in self.names]
-
-    @property
-    def line(self) -> float:
-        return CHART_SIZE * 1.2
-
-    @property
-    def head_height(self) -> float:
-        return len(self.title_lines) * (CHART_SIZE + 0.5) * 1.25 + (self.line if self._has_reference else 0) + 2
-
-    @property
-    def _has_reference(self) -> bool:
-        return self.reference is not None and not pd.isna(self.reference)
-
-    def row_height(self, i: int) -> float:
-        return max(1, len(self.name_lines[i])) * self.line + 1.6
-
-    @property
-    def empty(self) -> bool:
-        """No buurt has a value: the chart is a note (a continued part always lists its buurten)."""
-        return not any(self.shown) and not self.continued
-
-    @property
-    def height(self) -> float:
-        if self.empty:
-            return self.head_height + self.line * 2 + 8
-        return self.head_height + sum(self.row_height(i) for i in range(len(self.names))) + 8
-
-    def split(self, available):
-        if self.height <= available:
-            return self, None
-        if self.empty:
-            return None, self
-        used, cut = self.head_height + 8, 0
-        for i in range(len(self.names)):
-            if used + self.row_height(i) > available:
-                break
-            used += self.row_height(i)
-            cut += 1
-        if cut == 0:
-            return None, self
-        part = lambda sl, cont: BarChart(self.title, self.names[sl], self.values[sl], self.statuses[sl],  # noqa: E731
-                                         self.reference, self.decimals, self.width, cont)
-        return part(slice(0, cut), self.continued), part(slice(cut, None), True)
-
-    def draw(self, canvas: Canvas, x: float, top: float) -> None:
-        y = top
-        title_style = Style(CHART_SIZE + 0.5, "bold", leading=1.25)
-        for line in self.title_lines:
-            canvas.text(x, y, line, title_style)
-            y += title_style.line_height
-        small = Style(CHART_SIZE, leading=1.2)
-        grey = Style(CHART_SIZE, colour="#666666", leading=1.2)
-        if self._has_reference:
-            mid = y + self.line / 2
-            canvas.line(x, mid, x + 14, mid, colour="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)))
-            canvas.text(x + 18, y, f"gemeente {nl_number(self.reference, self.decimals)}", small)
-            y += self.line
-        y += 2
-        if self.empty:
-            every = set(self.statuses)
-            note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
-                    else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
-            for line in wrap(note, self.width, CHART_SIZE):
-                canvas.text(x, y, line, grey)
-                y += self.line
-            return
-        values = [float(v) for v, ok in zip(self.values, self.shown) if ok]
-        labels = [nl_number(v, self.decimals) for v in values]
-        low = min([0.0] + values + ([float(self.reference)] if self._has_reference else []))
-        high = max([0.0] + values + ([float(self.reference)] if self._has_reference else []))
-        span = (high - low) or 1.0
-        value_width = max((text_width(t, CHART_SIZE) for t in labels), default=0.0) + 3
-        x0 = x + self.label_width + 4
-        bar_width = max(10.0, self.width - (x0 - x) - value_width)
-        scale = lambda v: x0 + (v - low) / span * bar_width  # noqa: E731
-        rows_top = y
-        ref_x = scale(float(self.reference)) if self._has_reference else None
-        hidden: list[tuple[float, float]] = []
-        for i, name_lines in enumerate(self.name_lines):
-            height = self.row_height(i)
-            for j, text in enumerate(name_lines):
-                canvas.text(x, y + j * self.line, text, small)
-            if self.shown[i]:
-                value = float(self.values[i])
-                start, end = sorted((scale(0.0), scale(value)))
-                canvas.rect(start, y + 1.2, max(end - start, 0.3), self.line - 2.4, facecolor="#fc8d59",
-                            edgecolor="#7f2704", linewidth=0.3, zorder=2)
-                label = nl_number(value, self.decimals)
-                left = max(end, scale(0.0)) + 2
-                if ref_x is not None and left - 1.5 <= ref_x <= left + text_width(label, CHART_SIZE) + 1.5:
-                    hidden.append((y, y + height))  # the gemeente line stops short of the value
-                canvas.text(left, y, label, small)
-            else:
-                word = "onderdrukt" if self.statuses[i] == SUPPRESSED else MISSING_LABEL
-                canvas.text(x0, y, word, grey)
-            y += height
-        canvas.line(scale(0.0), rows_top, scale(0.0), y - 2, colour="#666666", linewidth=0.5)
-        if ref_x is not None:
-            start = rows_top - 1
-            for gap_top, gap_bottom in [*hidden, (y - 1, y - 1)]:
-                if gap_top > start:
-                    canvas.line(ref_x, start, ref_x, gap_top, colour="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)),
-                                zorder=3)
-                start = max(start, gap_bottom)
+def reader_text(text: str) -> str:
+    """A warning as a reader needs it: without the sentences that tell an operator what to run."""
+    sentences = re.split(r"(?<=[.;])\s+", text)
+    kept = [s for s in sentences if "sociale-kaart " not in s and "--" not in s]
+    return re.sub(r";$", ".", " ".join(kept)).strip()
 
 
-def bar_charts(ctx: PrintContext, buurten: pd.DataFrame, code: str, width: float) -> list[BarChart]:
-    """One chart per need indicator (at most :data:`MAX_CHARTS`) of the wijk's buurten."""
-    gemeente = ctx.data.gemeenten.set_index("gemeentecode")
-    names = [str(n) for n in buurten.get("buurtnaam", buurten["buurtcode"])]
-    charts = []
-    for ind in ctx.need[:MAX_CHARTS]:
-        ref = None
-        if ind.key in gemeente and wijkcode_gemeente(code) in gemeente.index:
-            status = gemeente.get(f"{ind.key}_status")
-            if status is None or status[wijkcode_gemeente(code)] == OK:
-                ref = gemeente.at[wijkcode_gemeente(code), ind.key]
-        charts.append(BarChart(f"{ind.label} ({ind.unit})", names, buurten[ind.key].to_list(),
-                               buurten[f"{ind.key}_status"].to_list(), ref, decimals_for(ind.unit), width))
-    return charts
+def _warnings(ctx: PrintContext) -> list[str]:
+    return [w for w in (reader_text(w) for w in ctx.data.warnings) if w]
 
 
-@dataclass
-class Stack(Block):
-    """Blocks one under the other with a gap; never split."""
+# --- Kernpunten ---------------------------------------------------------------------------------
 
-    blocks: list[Block]
-    gap: float = 10.0
-
-    @property
-    def height(self) -> float:
-        return sum(b.height for b in self.blocks) + self.gap * max(0, len(self.blocks) - 1)
-
-    def draw(self, canvas, x, top):
-        for block in self.blocks:
-            block.draw(canvas, x, top)
-            top += block.height + self.gap
+def _names(items: list[str], most: int = 6) -> str:
+    """"A, B en C"; beyond `most` "A, B, ... en nog 3"."""
+    if len(items) > most:
+        return ", ".join(items[:most]) + f" en nog {len(items) - most}"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-# --- maps ----------------------------------------------------------------------------------------
-
-@dataclass
-class MapSpec:
-    """A map of some buurten on classes, with its caption and legend, in a box of the page."""
-
-    table: pd.DataFrame  #: the buurten to draw (the rest of their gemeente is grey context)
-    wijken: object
-    codes: list[str]
-    indicator: Indicator
-    classes: Classes
-    caption: str = ""
-    focus_wijk: str | None = None
-    gemeente_borders: bool = False
-    border_label: str = border_labels(None)[0]
+def _rate(value, unit: str) -> str:
+    return f"{nl_number(value, decimals_for(unit))} {unit}"
 
 
-def legend_layout(labels: list[str], title: str, width: float, size: float = LEGEND_SIZE) -> tuple[int, float]:
-    """Columns and height (points) of a map legend that must fit `width` points.
-
-    Entries fill the columns in order, as matplotlib's legend does (``numpy.array_split``).
-    """
-    handle = 2.0 * size + 0.8 * size  # handle length and the pad to its label
-    widths = [text_width(t, size) for t in labels]
-    for ncol in (4, 3, 2, 1):
-        columns = [list(c) for c in np.array_split(np.asarray(widths), ncol) if len(c)]
-        total = sum(handle + max(c) for c in columns) + (len(columns) - 1) * 2.0 * size + 2 * 0.9 * size
-        if total <= width and text_width(title, size + 1) <= width:
-            break
-    rows = math.ceil(len(labels) / ncol)
-    height = 2 * 0.9 * size + (size + 1) * 1.4 + rows * size * 1.25 + max(0, rows - 1) * 0.5 * size
-    return ncol, height + 2
+def _wijk_rows(ctx: PrintContext, codes) -> pd.DataFrame:
+    wijken = ctx.data.wijken
+    return wijken[wijken["wijkcode"].isin(set(codes))]
 
 
-def _legend_labels(spec: MapSpec, focus: pd.DataFrame) -> list[str]:
-    labels = spec.classes.labels(decimals_for(spec.indicator.unit)) + [MISSING_LABEL, SUPPRESSED_LABEL]
-    if "aandachtsbuurt" in focus and focus["aandachtsbuurt"].fillna(False).astype(bool).any():
-        labels.append(FLAG_LEGEND)
-    return labels + [spec.border_label]
+def _standing_out(ctx: PrintContext, indicator: Indicator, codes) -> list[tuple[float, str, str]]:
+    """Wijken whose figure of `indicator` is :data:`STANDS_OUT` times the gemeente's or more:
+    (ratio, wijk name, sentence part), highest first."""
+    gemeenten = ctx.data.gemeenten.set_index("gemeentecode")
+    found = []
+    for _, wijk in _wijk_rows(ctx, codes).iterrows():
+        gm = wijkcode_gemeente(wijk["wijkcode"])
+        if wijk.get(f"{indicator.key}_status") != OK or gm not in gemeenten.index:
+            continue
+        if gemeenten.at[gm, f"{indicator.key}_status"] != OK or not gemeenten.at[gm, indicator.key]:
+            continue
+        ratio = wijk[indicator.key] / gemeenten.at[gm, indicator.key]
+        better = ratio <= 1 / STANDS_OUT if not indicator.more_is_need else False
+        if ratio >= STANDS_OUT if indicator.more_is_need else better:
+            name = _wijk_label(ctx, wijk)
+            found.append((ratio, name, f"{name} {nl_number(wijk[indicator.key], decimals_for(indicator.unit))} tegen "
+                                       f"{nl_number(gemeenten.at[gm, indicator.key], decimals_for(indicator.unit))} "
+                                       f"in de gemeente"))
+    return sorted(found, key=lambda f: -f[0] if indicator.more_is_need else f[0])
 
 
-def map_block(spec: MapSpec, width: float, height: float) -> Drawing:
-    """A Drawing of the map with its caption above and its legend below, `height` points in all."""
-    return Drawing(width, height, lambda canvas, x, top, w, h: draw_map(canvas, spec, x, top, w, h))
+def short_name(wijknaam) -> str:
+    """A wijk's name without its number: "Kapelpolder" for "Wijk 04 Kapelpolder"."""
+    return re.sub(r"^Wijk\s+\d+\s+", "", str(wijknaam))
 
 
-def draw_map(canvas: Canvas, spec: MapSpec, x: float, top: float, width: float, height: float) -> None:
-    """Draw `spec` into the box; the map gets what the caption and legend leave."""
-    table = spec.table
-    inside = table["buurtcode"].isin(spec.codes).to_numpy()
-    focus = table[inside]
-    caption_height = 0.0
-    if spec.caption:
-        style = Style(CHART_SIZE + 0.5, "bold", leading=1.25)
-        for line in wrap(spec.caption, width, style.size, "bold"):
-            canvas.text(x, top + caption_height, line, style)
-            caption_height += style.line_height
-        caption_height += 2
-    legend_title = f"{spec.indicator.label} ({spec.indicator.unit})" if spec.indicator.unit else spec.indicator.label
-    ncol, legend_height = legend_layout(_legend_labels(spec, focus), legend_title, width)
-    ax = canvas.axes(x, top + caption_height, width, height - caption_height - legend_height)
-    legend_box = (x / canvas.width, 1 - (top + height) / canvas.height, width / canvas.width,
-                  legend_height / canvas.height)
-    draw_area_map(ax, table, spec.wijken, spec.codes, spec.indicator, spec.classes, focus_wijk=spec.focus_wijk,
-                  fontsize=MAP_LABEL_SIZE, legend_box=legend_box, legend_ncol=ncol,
-                  gemeente_borders=spec.gemeente_borders, border_label=spec.border_label)
+def _wijk_label(ctx: PrintContext, wijk) -> str:
+    name = short_name(wijk["wijknaam"])
+    return f"{name} ({ctx.gemeentenaam(wijk['wijkcode'])})" if ctx.several_gemeenten else name
 
 
-def draw_area_map(ax, table, wijken, buurten_codes, indicator: Indicator, classes, *, focus_wijk: str | None = None,
-                  fontsize: float = MAP_LABEL_SIZE, legend_box=None, legend_ncol: int = 4,
-                  gemeente_borders: bool = False, border_label: str = border_labels(None)[0]) -> None:
-    """A map of some buurten on the run's classes; the rest of the table in grey for context.
-
-    `legend_box` (left, bottom, width, height as fractions of the figure) places the legend in a
-    band of its own; None draws no legend.
-    """
-    from .static import add_north_arrow, add_polygons, add_scale_bar, draw_choropleth, label_buurten
-
-    inside = table["buurtcode"].isin(buurten_codes).to_numpy()
-    focus = table[inside]
-    xmin, ymin, xmax, ymax = focus.total_bounds
-    pad = max(xmax - xmin, ymax - ymin) * 0.06 + 50
-    add_polygons(ax, table.geometry.values[~inside], facecolor="#f0f0f0", edgecolor="#c8c8c8", linewidth=0.4, zorder=1)
-    sub_classes = type(classes)(classes.bins, classes.minimum, classes.classes[inside], classes.scheme)
-    if wijken is not None and "geometry" in wijken:
-        if focus_wijk is not None:
-            wijken = wijken[wijken["wijkcode"] == focus_wijk]
+def _social_points(ctx: PrintContext, scope: pd.DataFrame, codes) -> list[str]:
+    flagged = scope[scope["aandachtsbuurt"].fillna(False).astype(bool)].sort_values(
+        ["stapeling", "buurtcode"], ascending=[False, True])
+    wijk_names = ctx.data.wijken.set_index("wijkcode")["wijknaam"]
+    points = []
+    if len(flagged):
+        names = [f"{row.get('buurtnaam', row['buurtcode'])} ({short_name(wijk_names.get(row['wijkcode'], row['wijkcode']))})"
+                 for _, row in flagged.iterrows()]
+        points.append(f"{flag_sentence(len(flagged), len(scope))[:-1]}: {_names(names)}.")
+        top = flagged.iloc[0]
+        points.append(f"Het meest stapelt het in {top.get('buurtnaam', top['buurtcode'])} "
+                      f"({plural(int(top['stapeling']), 'hoge indicator', 'hoge indicatoren')}): {top['reden']}.")
     else:
-        wijken = None
-    # The legend is made on the map's own axes (no second axes: they are slow to make) and then
-    # moved into its band.
-    draw_choropleth(ax, focus, wijken, indicator, sub_classes, labels=False, legend=legend_box is not None,
-                    fontsize=fontsize, legend_ax=ax if legend_box is not None else None, border_label=border_label)
-    if legend_box is not None:
-        _place_legend(ax, legend_box, legend_ncol, fontsize)
-    if gemeente_borders:
-        merged = focus.dissolve(by="gemeentecode")
-        add_polygons(ax, merged.geometry.values, facecolor="none", edgecolor=GEMEENTE_BORDER_COLOUR,
-                     linewidth=GEMEENTE_BORDER_WIDTH * 0.6, zorder=3.5)
-    ax.set_xlim(xmin - pad, xmax + pad)
-    ax.set_ylim(ymin - pad, ymax + pad)
-    label_buurten(ax, focus, fontsize)
-    add_scale_bar(ax, fontsize=fontsize)
-    add_north_arrow(ax, fontsize=fontsize + 2)
+        points.append(flag_sentence(0, len(scope)))
+    for ind in ctx.need:
+        out = _standing_out(ctx, ind, codes)[:KEY_WIJKEN]
+        if out:
+            points.append(f"{ind.label} ({ind.unit}): {_names([o[2] for o in out])}.")
+    return points
 
 
-def _place_legend(ax, box, ncol: int, fontsize: float) -> None:
-    """Move the legend of `ax` to `box` (figure fractions), in `ncol` columns (the static map draws four)."""
-    from matplotlib.transforms import Bbox
+def _safety_points(ctx: PrintContext, scope: pd.DataFrame, codes, indicators: list[Indicator]) -> list[str]:
+    points = []
+    for ind in indicators:
+        if ind.kind == "score":
+            continue
+        out = _standing_out(ctx, ind, codes)[:KEY_WIJKEN]
+        if out:
+            points.append(f"{ind.label} ({ind.unit}): {_names([o[2] for o in out])}.")
+        ok = scope[(scope[f"{ind.key}_status"] == OK)] if f"{ind.key}_status" in scope else scope.iloc[:0]
+        if len(ok) and not out:
+            wijken = _wijk_rows(ctx, codes)
+            shown = wijken[wijken[f"{ind.key}_status"] == OK]
+            if len(shown):
+                top = shown.loc[shown[ind.key].idxmax()]
+                points.append(f"{ind.label}: geen wijk ligt {nl_number((STANDS_OUT - 1) * 100, 0)}% of meer boven de "
+                              f"gemeente; het hoogst is {_wijk_label(ctx, top)} met {_rate(top[ind.key], ind.unit)}.")
+    return points
 
-    legend = ax.get_legend()
-    if legend is None:
-        return
-    if ncol != 4:
-        handles, texts = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-        title = legend.get_title().get_text()
-        legend.remove()
-        legend = ax.legend(handles=handles, labels=texts, title=title, loc="upper left", ncol=ncol, fontsize=fontsize,
-                           title_fontsize=fontsize + 1, frameon=False, alignment="left")
-    legend.set_bbox_to_anchor(Bbox.from_bounds(*box), transform=ax.figure.transFigure)
+
+def _liveability_points(ctx: PrintContext, scope: pd.DataFrame) -> list[str]:
+    if "lbm_klasse_status" not in scope:
+        return []
+    scored = scope[scope["lbm_klasse_status"] == OK]
+    weak = scored[scored["lbm_klasse"] <= 4].sort_values(["lbm_klasse", "buurtcode"])
+    if not len(scored):
+        return ["Geen buurt heeft een Leefbaarometer-score."]
+    if not len(weak):
+        low = int(scored["lbm_klasse"].min())
+        return [f"Alle {plural(len(scored), 'buurt', 'buurten')} met een Leefbaarometer-score zijn minstens "
+                f"{LIVEABILITY_CLASSES.get(low, low)} (klasse {low})."]
+    items = []
+    for _, row in weak.iterrows():
+        dim = weakest_dimension(row)
+        items.append(f"{row.get('buurtnaam', row['buurtcode'])} ({liveability_text(row['lbm_klasse'], OK)}"
+                     + (f", zwakst op {dim}" if dim else "") + ")")
+    return [f"Leefbaarometer zwak of lager: {_names(items)}."]
+
+
+def _wijk_line(ctx: PrintContext, wijk, buurten: pd.DataFrame, shown: dict) -> tuple[str, ...]:
+    """One wijk over the three domains: aandachtsbuurten, the safety figure against the gemeente,
+    the weakest Leefbaarometer class."""
+    gemeenten = ctx.data.gemeenten.set_index("gemeentecode")
+    gm = wijkcode_gemeente(wijk["wijkcode"])
+    n = int(buurten["aandachtsbuurt"].fillna(False).astype(bool).sum())
+    cells = [_wijk_label(ctx, wijk), f"{n} van {plural(len(buurten), 'buurt', 'buurten')} aandachtsbuurt" if n
+             else f"geen aandachtsbuurt ({plural(len(buurten), 'buurt', 'buurten')})"]
+    if "veiligheid" in shown:
+        parts = []
+        for ind in shown["veiligheid"]:
+            if wijk.get(f"{ind.key}_status") == OK and gm in gemeenten.index and gemeenten.at[gm, f"{ind.key}_status"] == OK:
+                parts.append(f"{ind.label} {nl_number(wijk[ind.key], decimals_for(ind.unit))} "
+                             f"(gemeente {nl_number(gemeenten.at[gm, ind.key], decimals_for(ind.unit))})")
+        cells.append("; ".join(parts) or MISSING_TEXT)
+    if "leefbaarheid" in shown:
+        scored = buurten[buurten.get("lbm_klasse_status", pd.Series(dtype=object)) == OK] if "lbm_klasse_status" in buurten else buurten.iloc[:0]
+        if len(scored):
+            low = scored.loc[scored["lbm_klasse"].idxmin()]
+            cells.append(f"laagste {liveability_text(low['lbm_klasse'], OK)} ({low.get('buurtnaam', low['buurtcode'])})")
+        else:
+            cells.append("geen score")
+    return tuple(cells)
+
+
+def key_points(ctx: PrintContext, wijken: pd.DataFrame, scope: pd.DataFrame) -> list[Block]:
+    """What stands out, per domain and per wijk, in sentences whose figures the wijk pages show."""
+    codes = list(wijken["wijkcode"])
+    shown = domain_indicators(ctx)
+    blocks: list[Block] = [Heading("Sociaal"), Items(tuple(_social_points(ctx, scope, codes)))]
+    if "veiligheid" in shown:
+        points = _safety_points(ctx, scope, codes, shown["veiligheid"])
+        blocks += [Heading("Veiligheid"), Items(tuple(points or ["Geen wijk valt op in de veiligheidscijfers."]))]
+    if "leefbaarheid" in shown:
+        blocks += [Heading("Leefbaarheid"), Items(tuple(_liveability_points(ctx, scope)))]
+    lines = []
+    for _, wijk in wijken.iterrows():
+        buurten = scope[scope["wijkcode"] == wijk["wijkcode"]]
+        lines.append((int(buurten["aandachtsbuurt"].fillna(False).astype(bool).sum()), _wijk_line(ctx, wijk, buurten, shown)))
+    if len(lines) > 1 or len(wijken) == 1:
+        ordered = sorted(lines, key=lambda item: -item[0])[:KEY_WIJK_LINES] if len(lines) > KEY_WIJK_LINES else lines
+        header = ["Wijk", "Sociaal"] + (["Veiligheid"] if "veiligheid" in shown else []) + \
+            (["Leefbaarheid"] if "leefbaarheid" in shown else [])
+        blocks += [Heading("Per wijk"), Table(tuple(header), tuple(line for _, line in ordered),
+                                              ("left",) * len(header), caption="Per wijk de drie domeinen in het kort")]
+        if len(lines) > KEY_WIJK_LINES:
+            blocks.append(Text(f"De {KEY_WIJK_LINES} wijken met de meeste aandachtsbuurten; de overige "
+                               f"{len(lines) - KEY_WIJK_LINES} staan op hun eigen pagina's.", style="note"))
+    blocks.append(Text(f"Een wijk of buurt valt op als haar cijfer {nl_number((STANDS_OUT - 1) * 100, 0)}% of meer "
+                       "boven dat van de gemeente ligt; alle cijfers staan in de tabellen van de wijkpagina's.",
+                       style="note"))
+    return blocks
+
+
+def key_points_section(ctx: PrintContext, wijken: pd.DataFrame, scope: pd.DataFrame) -> Section:
+    return Section("Kernpunten", f"{ctx.data.title} · {ctx.date}", tuple(key_points(ctx, wijken, scope)),
+                   outline="Kernpunten")
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+def _state_blocks(ctx: PrintContext, buurten: pd.DataFrame, code: str) -> list[Block]:
+    blocks: list[Block] = [Heading("Sociale staat"), Text(_state_sentence(ctx, buurten, code))]
+    note = coverage_note(buurten, ctx.data)
+    if note:
+        blocks.append(Text(note))
+    flagged = _flag_items(buurten)
+    if flagged:
+        blocks += [Heading("Aandachtsbuurten met redenen", level=3), *flagged]
+    return blocks
+
+
+def _wijk_section(ctx: PrintContext, wijk: pd.Series) -> Section:
+    buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
+    title = _wijk_title(ctx, wijk)
+    blocks = [_wijk_map(ctx, buurten, code, heights=WIJK_MAP), *_figure_tables(ctx, code),
+              *_state_blocks(ctx, buurten, code)]
+    return Section(title, _area_subtitle(ctx, buurten, code, gemeentenaam), tuple(blocks), outline=title)
+
+
+def _visit_sections(ctx: PrintContext, wijk: pd.Series) -> list[Section]:
+    """A wijkbezoek's pages of one wijk: the area on one map with buurt names, then per buurt the
+    three domains side by side, the social state and the aandachtsbuurten with their reasons."""
+    buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
+    title = _wijk_title(ctx, wijk)
+    subtitle = _area_subtitle(ctx, buurten, code, gemeentenaam)
+    area = Section(title, subtitle, (_wijk_map(ctx, buurten, code, heights=(600.0, 400.0)),),
+                   outline=f"{title}: kaart")
+    change = change_blocks(ctx.change, code, [i.key for i in ctx.need], rules=ctx.change_rules)
+    figures = Section(f"{title}: buurten", subtitle,
+                      (*_figure_tables(ctx, code), *_state_blocks(ctx, buurten, code), *change),
+                      outline=f"{title}: buurten in drie domeinen" if has_domains(ctx) else f"{title}: buurten")
+    return [area, figures]
+
+
+def _flags_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
+    several = ctx.several_gemeenten
+    where = {}
+    for _, row in scope.iterrows():
+        wijk = str(row.get("wijknaam", row["wijkcode"]))
+        where[row["buurtcode"]] = f"{wijk}, {ctx.gemeentenaam(row['wijkcode'])}" if several else wijk
+    items = _flag_items(scope, where=where)
+    n = int(scope["aandachtsbuurt"].fillna(False).astype(bool).sum())
+    if items:
+        blocks = [Text(flag_sentence(n, len(scope)) + " Gesorteerd op stapeling (aantal hoge indicatoren), hoogste "
+                       "eerst."), *items]
+    else:
+        blocks = [Text(flag_sentence(0, len(scope)) + " De regels staan in de bijlage.")]
+    return Section("Alle aandachtsbuurten met redenen", f"{ctx.data.title} · {ctx.date}", tuple(blocks),
+                   outline="Alle aandachtsbuurten met redenen")
+
+
+def comparison_section(ctx: PrintContext) -> Section:
+    """The gemeente beside its size class, the Netherlands and an own group: a table per gemeente
+    with bars per indicator, and the gaps of each group value."""
+    data = ctx.data
+    blocks: list[Block] = []
+    indicators = [i for i in data.indicators if i.key in data.comparison]
+    half = (CONTENT_WIDTH - 14) / 2
+    for part, header, rows in comparison_rows_per_gemeente(data):
+        blocks += [Heading(header[1]), Table(tuple(header), tuple(map(tuple, rows)),
+                                             ("left",) + ("right",) * (len(header) - 1),
+                                             caption=f"{header[1]} naast grootteklasse en Nederland")]
+        charts = []
+        for i in indicators:
+            svg, alt, height = bar_chart(f"{i.label} ({i.unit})", list(part["naam"]), list(part[i.key]),
+                                         [OK if not pd.isna(v) else "ontbreekt" for v in part[i.key]], None,
+                                         decimals_for(i.unit), width=half)
+            charts.append(Figure(svg, alt, height=height))
+        for k in range(0, len(charts), 2):
+            blocks.append(Beside(tuple(charts[k:k + 1]), tuple(charts[k + 1:k + 2]), share=0.5))
+    notes = gaps_text(data.comparison, indicators)
+    notes.append("Alle vergelijkingscijfers zijn berekend uit opgetelde aantallen van de gemeenten (nooit als "
+                 "gemiddelde van hun cijfers); '(n van N)' = berekend over de n gemeenten met een cijfer. "
+                 "Grootteklassen van het CBS naar aantal inwoners.")
+    blocks += [Text(t, style="note") for t in notes]
+    return Section("Vergelijking met grootteklasse en Nederland", f"{data.title} · {data.subtitle}", tuple(blocks),
+                   outline="Vergelijking met grootteklasse en Nederland")
+
+
+def _sources_section(ctx: PrintContext) -> Section:
+    """The technical annex: sources, joins, definitions, the rules and the methods."""
+    data = ctx.data
+    blocks: list[Block] = [Heading("Bronnen"), Text(data.subtitle), Text(source_list(data), lead="Bestanden:")]
+    for report in data.reports:
+        blocks.append(Text(
+            f"Koppeling {report.bron_cijfers} aan {report.bron_grenzen}: {plural(len(report.gekoppeld), 'buurt', 'buurten')} "
+            f"gekoppeld, {len(report.alleen_grenzen)} alleen in de grenzen, {len(report.alleen_cijfers)} alleen in de "
+            "cijfers."))
+    if data.warnings:
+        blocks += [Heading("Let op"), *(Text(w) for w in _warnings(ctx))]
+    blocks += [Heading("Definities"), Items(tuple(f"{ind.label} ({ind.unit}): {ind.description}"
+                                                  for ind in data.indicators), marker="–")]
+    blocks += [Heading("Aandachtsbuurten"), Text(ctx.settings.describe()),
+               Heading("Methode"),
+               Text("De behoefte-index van een buurt is het gemiddelde van de z-scores (afstand tot het gemiddelde van "
+                    "de buurten in standaarddeviaties) van de behoefte-indicatoren. Samenhang tussen indicatoren is "
+                    "gemeten met de rangcorrelatie van Spearman (rho); bij veel toetsen tegelijk is de kans op een "
+                    "toevallige vondst begrensd met de false discovery rate (FDR)."),
+               Heading("Kleine aantallen"), Text(data.small_numbers.describe()),
+               Heading("Leeswijzer"),
+               Text(f"{FLAG_MARK} = aandachtsbuurt; op kaarten: {_flag_marking()}. '{MISSING_TEXT}' = geen cijfer in "
+                    "de bron. Wijk- en gemeentecijfers zijn berekend uit opgetelde aantallen van de buurten, niet als "
+                    "gemiddelde van buurtpercentages.")]
+    return Section(f"{ANNEX}: bronnen, definities en regels", f"{data.title} · {ctx.date}", tuple(blocks),
+                   outline=f"{ANNEX}: bronnen, definities en regels", annex=True)
+
+
+def _progress_and_trend_blocks(ctx: PrintContext, code: str) -> list[Block]:
+    """The targets of a wijk and its buurten, and the trend of the wijk when there are more than two years."""
+    own = results_for_wijk(ctx.targets, code)
+    blocks: list[Block] = progress_blocks(own, heading="Doelen in deze wijk", rules=ctx.change_rules) if own else []
+    return blocks + trend_blocks(ctx.series, code)
+
+
+def _progress_sections(ctx: PrintContext, wijken: pd.DataFrame) -> list[Section]:
+    """The briefing's progress page: the targets of the gemeente and of the wijken in the briefing."""
+    codes = set(wijken["wijkcode"])
+    shown = tuple(r for r in ctx.targets if r.level == "gemeente" or r.code in codes or r.wijkcode in codes)
+    section = progress_section(shown, title="Doelen: voortgang sinds de nulmeting", subtitle=f"{ctx.data.title} · {ctx.date}",
+                               rules=ctx.change_rules)
+    return [section] if section is not None else []
 
 
 # --- the wijk profile ----------------------------------------------------------------------------
 
-def _wijk_parts(ctx: PrintContext, wijk: pd.Series) -> tuple[pd.DataFrame, str, str]:
-    code = wijk["wijkcode"]
-    buurten = ctx.table[ctx.table["wijkcode"] == code].sort_values("buurtcode")
-    return buurten, code, ctx.gemeentenaam(code)
-
-
-def _wijk_map_spec(ctx: PrintContext, buurten, code: str) -> MapSpec:
-    indicator = ctx.need[0]
-    return MapSpec(ctx.table, ctx.data.wijken, list(buurten["buurtcode"]), indicator, ctx.classes_for(indicator.key),
-                   border_label=border_labels(ctx.data.wijk_layout)[0],
-                   caption=f"{indicator.label}, {indicator.unit} (klassen van de hele gemeente)", focus_wijk=code)
-
-
-def _table_section(ctx: PrintContext, code: str, indicators: list[Indicator] | None = None, *,
-                   heading: str = "Cijfers per buurt") -> list[Block]:
-    header, rows, bold = comparison_rows(ctx, code, indicators)
-    tables = table_blocks(header, rows, bold_rows=bold, shaded_rows=bold)
-    blocks: list[Block] = [text_block([Paragraph(heading, HEADING)], keep_with_next=True)]
-    for i, table in enumerate(tables):
-        if i:
-            blocks += [Spacer(6), text_block([Paragraph("Cijfers per buurt (meer indicatoren)", Style(8.0, "bold"))],
-                                             keep_with_next=True)]
-        blocks.append(table)
-    return blocks
-
-
-def _flag_paragraphs(ctx: PrintContext, buurten: pd.DataFrame, *, heading: str, with_count: bool,
-                     extra: list[str] = ()) -> list[Paragraph]:
-    n_flagged = int(buurten["aandachtsbuurt"].fillna(False).astype(bool).sum())
-    indent = text_width(f"{FLAG_MARK} ", BODY_SIZE)
-    paragraphs = [Paragraph(heading, HEADING, keep_with_next=True)]
-    if with_count:
-        paragraphs.append(Paragraph(flag_sentence(n_flagged, len(buurten))))
-    paragraphs += [Paragraph(t, BODY, indent=indent, space_before=3) for t in flag_entries(buurten)]
-    paragraphs += [Paragraph(t, BODY, space_before=5) for t in extra if t]
-    return paragraphs
-
-
-def _notes(ctx: PrintContext) -> list[Paragraph]:
-    data = ctx.data
+def _notes(ctx: PrintContext) -> list[Text]:
     notes = [f"Leeswijzer: {FLAG_MARK} = aandachtsbuurt; '{MISSING_TEXT}' = geen cijfer in de bron; wijk- en "
              "gemeentecijfers zijn berekend uit opgetelde aantallen.",
              "Regels: " + ctx.settings.describe(),
-             "Kleine aantallen: " + data.small_numbers.describe()]
-    return [Paragraph(t, NOTE, space_before=2) for t in notes]
+             "Kleine aantallen: " + ctx.data.small_numbers.describe()]
+    return [Text(t, style="note") for t in notes]
 
 
-def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section], str]:
-    """The sections of one wijk's profile and its footer.
-
-    The map shrinks (down to :data:`PROFILE_MAP_HEIGHTS`'s last) to keep the profile on one
-    page; what still does not fit goes on on a second page.
-    """
+def profile_document(ctx: PrintContext, wijk: pd.Series) -> Document:
+    """One wijk's profile: the map beside the charts of its need indicators, the figures per buurt,
+    its aandachtsbuurten with their reasons, its targets, and the rules; one page where it fits."""
     buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
     subtitle = f"{_area_subtitle(ctx, buurten, code, gemeentenaam)} · {ctx.date}"
-    footer = ctx.footer(f"{wijk['wijknaam']}, {gemeentenaam}")
-    spec = _wijk_map_spec(ctx, buurten, code)
-    chart_width = CONTENT_WIDTH * CHART_SHARE
-    map_width = CONTENT_WIDTH - chart_width - 14
+    chart_width = (CONTENT_WIDTH - 14) * CHART_SHARE  # the column beside the map (14 pt apart)
+    charts = bar_figures(ctx, buurten, code, chart_width)
+    beside, below, used = [], [], 0.0
+    for chart in charts:
+        if not below and used + chart.height <= PROFILE_MAP[0]:
+            beside.append(chart)
+            used += chart.height + 12
+        else:
+            below.append(chart)
+    blocks: list[Block] = [Beside((_wijk_map(ctx, buurten, code, heights=PROFILE_MAP),),
+                                  tuple(beside), share=1 - CHART_SHARE)]
+    for i in range(0, len(below), 2):  # charts that do not fit beside the map: two abreast
+        pair = below[i:i + 2]
+        blocks.append(Beside(tuple(pair[:1]), tuple(pair[1:]), share=0.5))
+    blocks += _table_blocks(ctx, code)
+    blocks += _progress_and_trend_blocks(ctx, code)
+    n_flagged = int(buurten["aandachtsbuurt"].fillna(False).astype(bool).sum())
+    blocks += [Heading("Aandachtsbuurten in deze wijk"), Text(flag_sentence(n_flagged, len(buurten))),
+               *_flag_items(buurten)]
     note = coverage_note(buurten, ctx.data)
-    text = text_block(_flag_paragraphs(ctx, buurten, heading="Aandachtsbuurten in deze wijk", with_count=True,
-                                       extra=[note, *(f"Let op: {w}" for w in ctx.data.warnings)]))
-
-    charts = bar_charts(ctx, buurten, code, chart_width)
-    table = _table_section(ctx, code)
-    notes = text_block(_notes(ctx))
-
-    def build(map_height: float) -> list[Section]:
-        beside, below, used = [], [], 0.0
-        for chart in charts:
-            if not below and used + chart.height <= map_height:
-                beside.append(chart)
-                used += chart.height + 10
-            else:
-                below.append(chart)
-        top = Columns([(0.0, map_block(spec, map_width, map_height)), (map_width + 14, Stack(beside))])
-        blocks: list[Block] = [top, Spacer(8), *table]
-        half = (CONTENT_WIDTH - 14) / 2
-        for i in range(0, len(below), 2):  # charts that do not fit beside the map: two abreast
-            pair = [BarChart(c.title, c.names, c.values, c.statuses, c.reference, c.decimals, half)
-                    for c in below[i:i + 2]]
-            blocks += [Spacer(10), Columns([(k * (half + 14), c) for k, c in enumerate(pair)])]
-        blocks += _progress_and_trend_blocks(ctx, code)
-        blocks += [Spacer(10), text, Spacer(6), notes]
-        return [Section(f"Wijkprofiel {wijk['wijknaam']}", subtitle, blocks)]
-
-    for map_height in PROFILE_MAP_HEIGHTS:
-        sections = build(map_height)
-        if len(paginate(sections, footer)) == 1:
-            return sections, footer
-    return build(PROFILE_MAP_HEIGHTS[0]), footer  # more than a page anyway: the full map
+    blocks += [Text(t) for t in [note, *(f"Let op: {w}" for w in _warnings(ctx))] if t]
+    blocks += _notes(ctx)
+    title = f"Wijkprofiel {wijk['wijknaam']}"
+    return Document(title=title, footer=ctx.footer(f"{wijk['wijknaam']}, {gemeentenaam}"),
+                    sections=(Section(title, subtitle, tuple(blocks)),), kind="wijkprofiel")
 
 
-def profile_documents(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple[str, str, list]]:
-    """One PDF per wijk: yields (file name, title, figures), usually one page, more when needed."""
+def profile_name(wijk) -> str:
+    """The file name of a wijk's profile: ``wijkprofiel_WK055604_wijk_04_kapelpolder.pdf``."""
+    return f"wijkprofiel_{wijk['wijkcode']}_{slugify(wijk['wijknaam'], 'wijk')}.pdf"
+
+
+def profile_documents(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple[str, str, Document]]:
+    """One document per wijk: yields (file name, title, document)."""
     for _, wijk in wijken.iterrows():
-        slug = slugify(wijk["wijknaam"], "wijk")
-        sections, footer = profile_document(ctx, wijk)
-        pages = paginate(sections, footer)
-        yield (f"wijkprofiel_{wijk['wijkcode']}_{slug}.pdf", f"Wijkprofiel {wijk['wijknaam']}",
-               render_pages(pages, footer))
+        yield profile_name(wijk), f"Wijkprofiel {wijk['wijknaam']}", profile_document(ctx, wijk)
 
 
 # --- the briefing --------------------------------------------------------------------------------
 
-def briefing_sections(ctx: PrintContext, wijken: pd.DataFrame, *, visit: bool = False) -> tuple[list[Section], str]:
-    """The sections of the briefing pack for the stuurgroep Integrale Veiligheid, and its footer.
+def briefing_document(ctx: PrintContext, wijken: pd.DataFrame, *, visit: bool = False) -> Document:
+    """The briefing pack for the stuurgroep Integrale Veiligheid.
 
-    The whole-gemeente briefing: cover (with contents); overview map; one section per wijk (map
-    with buurt names, the three domains per buurt when safety or liveability figures are there,
-    the social state, every aandachtsbuurt with its reasons); all aandachtsbuurten with reasons;
-    sources, definitions and rules.
+    The whole-gemeente briefing: cover (with contents); Kernpunten; the aandachtsbuurten on one map;
+    one section per wijk (map with buurt names, the three domains per buurt when safety or
+    liveability figures are there, the social state, every aandachtsbuurt with its reasons); all
+    aandachtsbuurten with reasons; the comparison; the technical annex (sources, definitions,
+    rules, methods).
 
-    The pack for a wijkbezoek (`visit`, for the wijken chosen with ``--wijk``): cover (area,
-    date, scope, data years and sources), then per wijk its map with buurt names, one row per buurt
-    of social state, safety and liveability side by side, its aandachtsbuurten with reasons; the
-    sources and definitions. Page numbers in the contents are those of the paginated document.
+    The pack for a wijkbezoek (`visit`, for the wijken chosen with ``--wijk``) opens the same way
+    for its wijk, then per wijk its map with buurt names and one row per buurt of social state,
+    safety and liveability side by side, its aandachtsbuurten with reasons, and the annex.
     """
     data = ctx.data
-    footer = ctx.footer(visit_title(wijken) if visit else f"Briefing {data.title}")
+    title = visit_title(wijken) if visit else f"Briefing {data.title}"
     scope = ctx.table[ctx.table["wijkcode"].isin(set(wijken["wijkcode"]))]
-    body = [] if visit else [_overview_section(ctx, scope)]
+    sections = [_cover_section(ctx, wijken, scope, visit=visit), key_points_section(ctx, wijken, scope)]
+    if not visit:
+        sections.append(_overview_section(ctx, scope))
     for _, wijk in wijken.iterrows():
-        body += _visit_sections(ctx, wijk, footer) if visit else [_wijk_section(ctx, wijk, footer=footer)]
-    body += _progress_sections(ctx, wijken)
+        sections += _visit_sections(ctx, wijk) if visit else [_wijk_section(ctx, wijk)]
+    sections += _progress_sections(ctx, wijken)
     if not visit or len(wijken) > 1:
-        body.append(_flags_section(ctx, scope))
-    if not visit and ctx.data.comparison is not None:
-        body.append(comparison_section(ctx))
-    body.append(_sources_section(ctx))
-    body_pages = paginate(body, footer)
-    first_page: dict[int, int] = {}
-    for number, page in enumerate(body_pages, 1):
-        first_page.setdefault(page.section, number)
-    cover = _cover_section(ctx, wijken, scope, body, first_page, offset=0, visit=visit)
-    offset = len(paginate([cover], footer))
-    cover = _cover_section(ctx, wijken, scope, body, first_page, offset=offset, visit=visit)
-    return [cover, *body], footer
+        sections.append(_flags_section(ctx, scope))
+    if not visit and data.comparison is not None:
+        sections.append(comparison_section(ctx))
+    sections.append(_sources_section(ctx))
+    return Document(title=title, footer=ctx.footer(title), sections=tuple(sections), contents=True,
+                    kind="wijkbezoek" if visit else "briefing")
 
+
+def _cover_section(ctx: PrintContext, wijken, scope, *, visit: bool = False) -> Section:
+    data = ctx.data
+    n_flags = int(scope["aandachtsbuurt"].fillna(False).astype(bool).sum())
+    n_gemeenten = scope["gemeentecode"].nunique()
+    reach = f"{plural(len(wijken), 'wijk', 'wijken')}, {plural(len(scope), 'buurt', 'buurten')}"
+    if n_gemeenten > 1:
+        reach += f" in {plural(n_gemeenten, 'gemeente', 'gemeenten')}"
+    facts = [("Reikwijdte", reach)]
+    if n_gemeenten > 1:  # each gemeente names its own wijken: "Wijk 01" means something per gemeente
+        for _, group in wijken.groupby(wijken["wijkcode"].map(wijkcode_gemeente), sort=False):
+            facts.append((ctx.gemeentenaam(group["wijkcode"].iloc[0]), _name_list(group["wijknaam"])))
+    else:
+        facts.append(("Wijken", _name_list(wijken["wijknaam"])))
+    facts += [("Inwoners", nl_number(scope["inwoners"].sum(), 0)),
+              ("Aandachtsbuurten", f"{n_flags} van {plural(len(scope), 'buurt', 'buurten')} (regels: in de bijlage)"),
+              ("Cijfers", data.subtitle)]
+    warnings = _warnings(ctx)
+    if warnings:
+        facts.append(("Let op", " ".join(warnings)))
+    blocks = tuple(Text(text, lead=f"{label}:") for label, text in facts)
+    heading = f"{visit_title(wijken)}: stuurgroep Integrale Veiligheid" if visit else "Briefing stuurgroep Integrale Veiligheid"
+    return Section(heading, f"Sociale kaart {data.title} · {ctx.date}", blocks)
+
+
+# --- pieces shared by the documents ----------------------------------------------------------------
 
 def visit_title(wijken: pd.DataFrame) -> str:
     """The title of a wijkbezoek pack: "Wijkbezoek Kapelpolder" (the wijk's name without "Wijk 04").
@@ -801,57 +897,8 @@ def visit_title(wijken: pd.DataFrame) -> str:
     >>> visit_title(pd.DataFrame({"wijknaam": ["Oost", "West"]}))
     'Wijkbezoek Oost en West'
     """
-    names = [re.sub(r"^Wijk\s+\d+\s+", "", str(n)) for n in wijken["wijknaam"]]
+    names = [short_name(n) for n in wijken["wijknaam"]]
     return "Wijkbezoek " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1])
-
-
-def briefing_figures(ctx: PrintContext, wijken: pd.DataFrame, *, visit: bool = False) -> Iterator[object]:
-    """The pages of the briefing pack, as A4 figures (see :func:`briefing_sections`)."""
-    sections, footer = briefing_sections(ctx, wijken, visit=visit)
-    pages = paginate(sections, footer)
-    total = len(pages)
-    for i, page in enumerate(pages):  # one figure at a time: the caller saves and drops it
-        yield render_pages([page], footer, first_number=i + 1, total=total)[0]
-
-
-def _wijk_title(ctx: PrintContext, wijk: pd.Series) -> str:
-    name = str(wijk["wijknaam"])
-    return f"{name} ({ctx.gemeentenaam(wijk['wijkcode'])})" if ctx.several_gemeenten else name
-
-
-def _cover_section(ctx, wijken, scope, body: list[Section], first_page: dict[int, int], *, offset: int,
-                   visit: bool = False) -> Section:
-    data = ctx.data
-    n_flags = int(scope["aandachtsbuurt"].fillna(False).astype(bool).sum())
-    n_gemeenten = scope["gemeentecode"].nunique()
-    reach = f"{plural(len(wijken), 'wijk', 'wijken')}, {plural(len(scope), 'buurt', 'buurten')}"
-    if n_gemeenten > 1:
-        reach += f" in {plural(n_gemeenten, 'gemeente', 'gemeenten')}"
-    rows = [["Reikwijdte", reach]]
-    if n_gemeenten > 1:  # each gemeente names its own wijken: "Wijk 01" means something per gemeente
-        for code, group in wijken.groupby(wijken["wijkcode"].map(wijkcode_gemeente), sort=False):
-            rows.append([ctx.gemeentenaam(group["wijkcode"].iloc[0]), _name_list(group["wijknaam"])])
-    else:
-        rows.append(["Wijken", _name_list(wijken["wijknaam"])])
-    sources_page = first_page[len(body) - 1] + offset
-    rows += [["Inwoners", nl_number(scope["inwoners"].sum(), 0)],
-             ["Aandachtsbuurten", f"{n_flags} van {plural(len(scope), 'buurt', 'buurten')} (regels: pagina {sources_page})"],
-             ["Cijfers", data.subtitle]]
-    if visit or has_domains(ctx):
-        rows.append(["Bronnen", source_list(data)])
-    if data.warnings:
-        rows.append(["Let op", " ".join(data.warnings)])
-    facts = table_blocks(None, rows, aligns=["left", "left"], weights=["bold", "normal"], size=9.5,
-                         fixed_widths=[120.0, CONTENT_WIDTH - 120.0],
-                         style=TableStyle(size=9.5, rules=False, pad_y=3.5, leading=1.3))
-    contents = [[s.toc, str(first_page[i] + offset)] for i, s in enumerate(body) if s.toc]
-    toc = table_blocks(["Inhoud", "pagina"], contents, aligns=["left", "right"], size=9.0,
-                       fixed_widths=[CONTENT_WIDTH - 60.0, 60.0], style=TableStyle(size=9.0, pad_y=2.5))
-    if visit:
-        return Section(f"{visit_title(wijken)}: stuurgroep Integrale Veiligheid",
-                       f"Sociale kaart {data.title} · {ctx.date}", [Spacer(14), *facts, Spacer(22), *toc])
-    return Section("Briefing stuurgroep Integrale Veiligheid", f"Sociale kaart {data.title} · {ctx.date}",
-                   [Spacer(14), *facts, Spacer(22), *toc])
 
 
 def source_list(data) -> str:
@@ -878,90 +925,10 @@ def _name_list(names) -> str:
     return ", ".join(str(n).replace(" ", NBSP) for n in names)
 
 
-def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
-    index = Indicator(key="behoefte_index", label="Behoefte-index", numerator="", denominator="", scale=1,
-                      unit="gemiddelde z-score")
-    shown = scope.copy()
-    shown["behoefte_index_status"] = np.where(shown["behoefte_index"].notna(), OK, "ontbreekt")
-    classes = ctx.classes_for("behoefte_index")
-    if len(shown) != len(ctx.table):  # a selection of wijken: classes over what is shown
-        classes = classify(shown["behoefte_index"], "kwantielen", 5)
-    several = shown["gemeentecode"].nunique() > 1
-    spec = MapSpec(shown, ctx.data.wijken, list(shown["buurtcode"]), index, classes, gemeente_borders=several,
-                   border_label=border_labels(ctx.data.wijk_layout)[0])
-    title = f"Overzicht {ctx.data.title}"
-    subtitle = f"Behoefte-index per buurt; aandachtsbuurten: {_flag_marking()}"
-    if several:
-        subtitle += "; dikke zwarte lijn: gemeentegrens"
-    footer = ctx.footer(f"Briefing {ctx.data.title}")
-    height = PAGE_HEIGHT - MARGIN_BOTTOM - footer_height(footer) - header_height(title, subtitle) - 2
-    return Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height)], toc="Overzichtskaart (behoefte-index)")
-
-
 def _area_subtitle(ctx: PrintContext, buurten: pd.DataFrame, code: str, gemeentenaam: str) -> str:
     """"Maassluis · wijk WK055604 · 5 buurten · 7.585 inwoners": under a wijk's or own area's title."""
     return (f"{gemeentenaam} · {area_words(ctx, code)} · {plural(len(buurten), 'buurt', 'buurten')} · "
             f"{nl_number(buurten['inwoners'].sum(), 0)} inwoners")
-
-
-def _figure_tables(ctx: PrintContext, code: str) -> list[Block]:
-    """A wijk's figures per buurt: with safety or liveability data the three domains side by side and
-    then what else the run has ("Achtergrond"), else one table of every indicator."""
-    if not has_domains(ctx):
-        return _table_section(ctx, code)
-    shown = {i.key for group in domain_indicators(ctx).values() for i in group}
-    others = [i for i in ctx.data.indicators if i.key not in shown]
-    blocks = domain_blocks(ctx, code)
-    if others:
-        blocks += [Spacer(10), *_table_section(ctx, code, others, heading="Achtergrond per buurt")]
-    return blocks
-
-
-def _wijk_section(ctx: PrintContext, wijk: pd.Series, *, footer: str | None = None) -> Section:
-    buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
-    subtitle = _area_subtitle(ctx, buurten, code, gemeentenaam)
-    state = _state_sentence(ctx, buurten, code)
-    note = coverage_note(buurten, ctx.data)
-    paragraphs = [Paragraph("Sociale staat", HEADING, keep_with_next=True), Paragraph(state)]
-    if note:
-        paragraphs.append(Paragraph(note, space_before=4))
-    flagged = flag_entries(buurten)
-    if flagged:
-        indent = text_width(f"{FLAG_MARK} ", BODY_SIZE)
-        paragraphs.append(Paragraph("Aandachtsbuurten met redenen", Style(9.0, "bold"), space_before=6,
-                                    keep_with_next=True))
-        paragraphs += [Paragraph(t, BODY, indent=indent, space_before=3) for t in flagged]
-    rest = [Spacer(10), *_figure_tables(ctx, code), Spacer(12), text_block(paragraphs)]
-    title = _wijk_title(ctx, wijk)
-    spec = _wijk_map_spec(ctx, buurten, code)
-    footer = footer or ctx.footer(f"Briefing {ctx.data.title}")
-    for height in WIJK_MAP_HEIGHTS:  # the largest map that keeps the wijk on one page
-        section = Section(title, subtitle, [map_block(spec, CONTENT_WIDTH, height), *rest], toc=title)
-        if len(paginate([section], footer)) == 1:
-            return section
-    return section
-
-
-def _visit_sections(ctx: PrintContext, wijk: pd.Series, footer: str) -> list[Section]:
-    """A wijkbezoek's pages of one wijk: the area on one map with buurt names, then per buurt the
-    three domains side by side, the social state and the aandachtsbuurten with their reasons."""
-    buurten, code, gemeentenaam = _wijk_parts(ctx, wijk)
-    title = _wijk_title(ctx, wijk)
-    subtitle = _area_subtitle(ctx, buurten, code, gemeentenaam)
-    height = PAGE_HEIGHT - MARGIN_BOTTOM - footer_height(footer) - header_height(title, subtitle) - 2
-    area = Section(title, subtitle, [map_block(_wijk_map_spec(ctx, buurten, code), CONTENT_WIDTH, height)],
-                   toc=f"{title}: kaart")
-    tables = _figure_tables(ctx, code)
-    paragraphs = [Paragraph("Sociale staat", HEADING, keep_with_next=True), Paragraph(_state_sentence(ctx, buurten, code))]
-    note = coverage_note(buurten, ctx.data)
-    if note:
-        paragraphs.append(Paragraph(note, space_before=4))
-    flags = _flag_paragraphs(ctx, buurten, heading="Aandachtsbuurten met redenen", with_count=False)
-    change = change_blocks(ctx.change, code, [i.key for i in ctx.need], rules=ctx.change_rules)
-    figures = Section(f"{title}: buurten", subtitle,
-                      [*tables, Spacer(12), text_block(paragraphs + flags), *([Spacer(12), *change] if change else [])],
-                      toc=f"{title}: buurten in drie domeinen" if has_domains(ctx) else f"{title}: buurten")
-    return [area, figures]
 
 
 def _state_sentence(ctx, buurten, code) -> str:
@@ -978,24 +945,6 @@ def _state_sentence(ctx, buurten, code) -> str:
     flagged = int(buurten["aandachtsbuurt"].fillna(False).astype(bool).sum())
     head = flag_sentence(flagged, len(buurten)) + " "
     return head + ("; ".join(parts) + "." if parts else "Geen vergelijkbare wijkcijfers.")
-
-
-def _flags_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
-    several = ctx.several_gemeenten
-    where = {}
-    for _, row in scope.iterrows():
-        wijk = str(row.get("wijknaam", row["wijkcode"]))
-        where[row["buurtcode"]] = f"{wijk}, {ctx.gemeentenaam(row['wijkcode'])}" if several else wijk
-    entries = flag_entries(scope, where=where)
-    indent = text_width(f"{FLAG_MARK} ", BODY_SIZE)
-    if entries:
-        paragraphs = [Paragraph(flag_sentence(len(entries), len(scope)) + " Gesorteerd op stapeling (aantal hoge "
-                                "indicatoren), hoogste eerst.")]
-        paragraphs += [Paragraph(t, BODY, indent=indent, space_before=4) for t in entries]
-    else:
-        paragraphs = [Paragraph(flag_sentence(0, len(scope)) + " De regels staan op de laatste pagina.")]
-    return Section("Alle aandachtsbuurten met redenen", f"{ctx.data.title} · {ctx.date}", [text_block(paragraphs)],
-                   toc="Alle aandachtsbuurten met redenen")
 
 
 def comparison_rows_per_gemeente(data) -> Iterator[tuple[pd.DataFrame, list[str], list[list[str]]]]:
@@ -1019,74 +968,13 @@ def comparison_rows_per_gemeente(data) -> Iterator[tuple[pd.DataFrame, list[str]
         yield rows, header, body
 
 
-def comparison_section(ctx: PrintContext) -> Section:
-    """The gemeente beside its size class, the Netherlands and an own group: a table per gemeente
-    with bars per indicator, and the gaps of each group value."""
-    data = ctx.data
-    blocks: list[Block] = []
-    indicators = [i for i in data.indicators if i.key in data.comparison]
-    half = (CONTENT_WIDTH - 14) / 2
-    for part, header, rows in comparison_rows_per_gemeente(data):
-        blocks += [text_block([Paragraph(header[1], HEADING)], keep_with_next=True),
-                   *table_blocks(header, rows, aligns=["left"] + ["right"] * (len(header) - 1)), Spacer(10)]
-        charts = [BarChart(f"{i.label} ({i.unit})", list(part["naam"]), list(part[i.key]),
-                           [OK if not pd.isna(v) else "ontbreekt" for v in part[i.key]], None, decimals_for(i.unit), half)
-                  for i in indicators]
-        for k in range(0, len(charts), 2):
-            blocks += [Columns([(j * (half + 14), c) for j, c in enumerate(charts[k:k + 2])]), Spacer(8)]
-    notes = gaps_text(data.comparison, indicators)
-    notes.append("Alle vergelijkingscijfers zijn berekend uit opgetelde aantallen van de gemeenten (nooit als "
-                 "gemiddelde van hun cijfers); '(n van N)' = berekend over de n gemeenten met een cijfer. "
-                 "Grootteklassen van het CBS naar aantal inwoners.")
-    blocks.append(text_block([Paragraph(t, NOTE, space_before=2) for t in notes]))
-    return Section("Vergelijking met grootteklasse en Nederland", f"{data.title} · {data.subtitle}", blocks,
-                   toc="Vergelijking met grootteklasse en Nederland")
+def _wijk_parts(ctx: PrintContext, wijk: pd.Series) -> tuple[pd.DataFrame, str, str]:
+    code = wijk["wijkcode"]
+    buurten = ctx.table[ctx.table["wijkcode"] == code].sort_values("buurtcode")
+    return buurten, code, ctx.gemeentenaam(code)
 
 
-def _sources_section(ctx: PrintContext) -> Section:
-    data = ctx.data
-    heading = lambda t: Paragraph(t, HEADING, space_before=8, keep_with_next=True)  # noqa: E731
-    paragraphs = [heading("Bronnen"), Paragraph(data.subtitle)]
-    for report in data.reports:
-        paragraphs.append(Paragraph(
-            f"Koppeling {report.bron_cijfers} aan {report.bron_grenzen}: {plural(len(report.gekoppeld), 'buurt', 'buurten')} "
-            f"gekoppeld, {len(report.alleen_grenzen)} alleen in de grenzen, {len(report.alleen_cijfers)} alleen in de "
-            "cijfers.", space_before=3))
-    if data.warnings:
-        paragraphs += [heading("Let op")] + [Paragraph(w, space_before=2) for w in data.warnings]
-    paragraphs.append(heading("Definities"))
-    indent = 12.0
-    for ind in data.indicators:
-        paragraphs.append(Paragraph(f"{ind.label} ({ind.unit}): {ind.description}", indent=indent, space_before=2))
-    paragraphs += [heading("Aandachtsbuurten en hot spots"), Paragraph(ctx.settings.describe()),
-                   heading("Kleine aantallen"), Paragraph(data.small_numbers.describe()),
-                   heading("Leeswijzer"),
-                   Paragraph(f"{FLAG_MARK} = aandachtsbuurt; op kaarten: {_flag_marking()}. "
-                             f"'{MISSING_TEXT}' = geen cijfer in de bron. Wijk- en gemeentecijfers zijn berekend uit "
-                             "opgetelde aantallen van de buurten, niet als gemiddelde van buurtpercentages.")]
-    return Section("Bronnen, definities en regels", f"{data.title} · {ctx.date}", [text_block(paragraphs)],
-                   toc="Bronnen, definities en regels")
-
-
-# --- change over time: progress and trend (sociale_kaart.render.progress_pages) -----------------
-
-def _progress_and_trend_blocks(ctx: PrintContext, code: str) -> list[Block]:
-    """The targets of a wijk and its buurten, and the trend of the wijk when there are more than two years."""
-    blocks: list[Block] = []
-    own = results_for_wijk(ctx.targets, code)
-    if own:
-        blocks += [Spacer(10), *progress_blocks(own, heading="Doelen in deze wijk", rules=ctx.change_rules)]
-    trend = trend_blocks(ctx.series, code)
-    if trend:
-        blocks += [Spacer(10), *trend]
-    return blocks
-
-
-def _progress_sections(ctx: PrintContext, wijken: pd.DataFrame) -> list[Section]:
-    """The briefing's progress page: the targets of the gemeente and of the wijken in the briefing."""
-    codes = set(wijken["wijkcode"])
-    shown = tuple(r for r in ctx.targets if r.level == "gemeente" or r.code in codes or r.wijkcode in codes)
-    section = progress_section(shown, title="Doelen: voortgang sinds de nulmeting", subtitle=f"{ctx.data.title} · {ctx.date}",
-                               rules=ctx.change_rules)
-    return [section] if section is not None else []
+def _wijk_title(ctx: PrintContext, wijk: pd.Series) -> str:
+    name = str(wijk["wijknaam"])
+    return f"{name} ({ctx.gemeentenaam(wijk['wijkcode'])})" if ctx.several_gemeenten else name
 

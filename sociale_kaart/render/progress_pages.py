@@ -1,7 +1,7 @@
 """The progress page (voortgang) of the briefing and of each wijk profile, and the trend table.
 
 The targets come judged (:func:`sociale_kaart.analysis.targets.judge_targets`); these functions
-only lay them out in blocks of :mod:`sociale_kaart.render.layout`: a table with the nulmeting, the
+only put them in blocks of :mod:`sociale_kaart.render.document.model`: a table with the nulmeting, the
 last figure, the change and the status of every target, and under it the sentence of each target
 that is not judged, so that its reason is on the page. A wijk profile shows the targets of the wijk
 and of its buurten; the briefing all of them.
@@ -12,9 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..texts import cell, decimals_for, nl_number
-from .layout import BODY, HEADING, Block, Paragraph, Section, Spacer, Style, table_blocks, text_block
+from .document.model import Block, Heading, Section, Table, Text
 
-NOTE = Style(size=8.0, colour="#333333", leading=1.3)
 #: The sign before each status, so that the table reads in greyscale and without colour.
 STATUS_MARK = {"gehaald": "+", "op koers": "+", "niet op koers": "−", "niet gehaald": "−", "niet te beoordelen": "?"}
 HEADER = ("Gebied", "Indicator", "Doel", "Nulmeting", "Laatste", "Verandering", "Status")
@@ -48,18 +47,18 @@ def progress_blocks(results, *, heading: str, rules: str) -> list[Block]:
     """Heading, the targets table, the sentences of targets that are not judged, and the rules."""
     if not results:
         return []
-    blocks: list[Block] = [text_block([Paragraph(heading, HEADING)], keep_with_next=True)]
-    blocks += table_blocks(HEADER, target_rows(results), aligns=["left", "left", "left", "right", "right", "left", "left"],
-                           key_columns=1)
+    blocks: list[Block] = [Heading(heading), Table(HEADER, tuple(map(tuple, target_rows(results))),
+                                                   ("left", "left", "left", "right", "right", "left", "left"),
+                                                   caption="Per doel de nulmeting, het laatste cijfer en de stand")]
     counts = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
-    paragraphs = [Paragraph(f"Stand: {summary}.", BODY, space_before=6)]
-    paragraphs += [Paragraph(r.sentence, BODY, space_before=3) for r in results if r.status == "niet te beoordelen"]
-    paragraphs.append(Paragraph(f"Leeswijzer: + gehaald of op koers, − niet gehaald of niet op koers, ? niet te "
-                                f"beoordelen. {rules}", NOTE, space_before=5))
-    return [*blocks, Spacer(4), text_block(paragraphs)]
+    blocks.append(Text(f"Stand: {summary}."))
+    blocks += [Text(r.sentence) for r in results if r.status == "niet te beoordelen"]
+    blocks.append(Text(f"Leeswijzer: + gehaald of op koers, − niet gehaald of niet op koers, ? niet te "
+                       f"beoordelen. {rules}", style="note"))
+    return blocks
 
 
 def results_for_wijk(results, wijkcode: str) -> tuple:
@@ -71,8 +70,8 @@ def progress_section(results, *, title: str, subtitle: str, rules: str) -> Secti
     """The progress page of the briefing (None when the run has no targets)."""
     if not results:
         return None
-    return Section(title, subtitle, progress_blocks(results, heading="Doelen en de stand ten opzichte van de nulmeting",
-                                                    rules=rules), toc=title)
+    return Section(title, subtitle, tuple(progress_blocks(results, heading="Doelen en de stand ten opzichte van de "
+                                                          "nulmeting", rules=rules)), outline=title)
 
 
 def change_rows(change, wijkcode: str, keys: list[str]) -> tuple[list[str], list[list[str]], list[int]]:
@@ -118,9 +117,10 @@ def change_blocks(change, wijkcode: str, keys: list[str], *, rules: str) -> list
     header, rows, bold = change_rows(change, wijkcode, keys)
     if not rows:
         return []
-    blocks: list[Block] = [text_block([Paragraph("Verandering sinds de nulmeting", HEADING)], keep_with_next=True)]
-    blocks += table_blocks(header, rows, bold_rows=bold, shaded_rows=bold, aligns=["left"] * len(header))
-    return [*blocks, Spacer(3), text_block([Paragraph(rules, NOTE)])]
+    return [Heading("Verandering sinds de nulmeting"),
+            Table(tuple(header), tuple(map(tuple, rows)), ("left",) * len(header), tuple(bold),
+                  caption="Per buurt de verandering sinds de nulmeting"),
+            Text(rules, style="note")]
 
 
 def trend_blocks(series, wijkcode: str) -> list[Block]:
@@ -141,5 +141,6 @@ def trend_blocks(series, wijkcode: str) -> list[Block]:
             value = wijk[key].get(wijkcode) if key in wijk else None
             row.append(cell(value, status, indicator.unit))
         rows.append(row)
-    return [text_block([Paragraph("Trend per indicator (wijk)", HEADING)], keep_with_next=True),
-            *table_blocks(header, rows)]
+    return [Heading("Trend per indicator (wijk)"),
+            Table(tuple(header), tuple(map(tuple, rows)), ("left",) + ("right",) * (len(header) - 1),
+                  caption="Elke indicator van de wijk in elk jaar")]

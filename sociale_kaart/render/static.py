@@ -264,24 +264,31 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
     return dropped
 
 
-def label_buurten(ax, buurten, fontsize: float) -> None:
-    """Buurtnamen at a point inside each buurt, largest buurten first, without overlaps."""
+def label_buurten(ax, buurten, fontsize: float, *, markers=None) -> int:
+    """Buurtnamen at a point inside each buurt, largest buurten first, never over another name or
+    over the "!" of an aandachtsbuurt (of `markers`, default `buurten`): a name that fits nowhere
+    is left out. Returns the number left out."""
     if len(buurten) > MAX_LABELS or "buurtnaam" not in buurten:
-        return
+        return 0
+    markers = buurten if markers is None else markers
     points = buurten.geometry.representative_point()
     named = [(p.x, p.y, n) for n, p in zip(buurten["buurtnaam"], points) if isinstance(n, str) and n]
     # Large buurten first: their labels matter most and have room.
     order = np.argsort(-buurten.geometry.area.to_numpy()[[i for i, n in enumerate(buurten["buurtnaam"]) if isinstance(n, str) and n]])
     named = [named[i] for i in order]
     avoid = []  # the "!" symbols of aandachtsbuurten stay readable
-    if "aandachtsbuurt" in buurten:
-        for geom in buurten.geometry.values[buurten["aandachtsbuurt"].fillna(False).astype(bool).to_numpy()]:
+    if "aandachtsbuurt" in markers:
+        for geom in markers.geometry.values[markers["aandachtsbuurt"].fillna(False).astype(bool).to_numpy()]:
             point = flag_point(geom)
             if point is not None:
-                avoid.append((point.x, point.y, (fontsize + 1) * 1.7))
-    if named:
-        xs, ys, texts = zip(*named)
-        place_labels(ax, xs, ys, texts, fontsize, avoid=avoid)
+                avoid.append((point.x, point.y, (fontsize + 1) * 2.0))
+    if not named:
+        return 0
+    xs, ys, texts = zip(*named)
+    offsets = [(0, 0, "center", "center"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
+               (6, 0, "left", "center"), (-6, 0, "right", "center"), (0, 13, "center", "bottom"),
+               (0, -13, "center", "top"), (10, 8, "left", "bottom"), (-10, -8, "right", "top")]
+    return place_labels(ax, xs, ys, texts, fontsize, offsets=offsets, drop=True, avoid=avoid)
 
 
 def relation_figure(table, need: Indicator, context: Indicator, stats, *, source: str = ""):

@@ -1,0 +1,265 @@
+"""Maps and charts for documents: matplotlib drawings as SVG text, with the alternative text that
+says what they show.
+
+Each map draws only the buurten near its view as grey context (not every buurt of the run), so a
+wijk map costs the same in a run of one gemeente and of a whole region. Texts stay text in the SVG
+(``svg.fonttype`` none) in the print font, which the typesetter embeds once per document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import numpy as np
+import pandas as pd
+
+from ...build.indicators import OK, SUPPRESSED, Indicator
+from ...texts import MISSING_LABEL, SUPPRESSED_LABEL, border_labels, decimals_for, nl_number, plural
+from ..classes import Classes
+from ..style import FLAG_LEGEND, GEMEENTE_BORDER_COLOUR, GEMEENTE_BORDER_WIDTH, WIJK_BORDER_COLOUR, WIJK_BORDER_WIDTH
+from .typeset import FONT_DIR, PRINT_FONT
+
+LABEL_SIZE = 7.0
+BAR_COLOUR, BAR_EDGE = "#fc8d59", "#7f2704"
+CONTEXT_FILL, CONTEXT_EDGE = "#f0f0f0", "#c8c8c8"
+#: The overview fills an aandachtsbuurt with a light tint of the marking's purple.
+FLAG_TINT = "#e4dcef"
+
+
+@contextlib.contextmanager
+def drawing_fonts():
+    """Draw with the print font; SVG keeps texts as text (the PDF embeds the font once)."""
+    import logging
+
+    import matplotlib
+    from matplotlib import font_manager
+
+    if PRINT_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
+        for path in sorted(FONT_DIR.glob("*.ttf")):
+            font_manager.fontManager.addfont(str(path))
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "sans-serif",
+                                "font.sans-serif": [PRINT_FONT, "DejaVu Sans"], "svg.hashsalt": "sociale-kaart",
+                                "axes.formatter.use_locale": False}):
+        yield
+
+
+def svg_text(fig) -> str:
+    """A figure as SVG text (no metadata date, so the same drawing gives the same bytes)."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def dutch_ticks(ax, axis: str = "x", decimals: int | None = None) -> None:
+    """Tick labels with a decimal comma and a dot for thousands."""
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(value, _):
+        places = decimals if decimals is not None else (0 if float(value).is_integer() else 1)
+        return nl_number(value, places)
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(FuncFormatter(fmt))
+
+
+# --- bar charts ----------------------------------------------------------------------------------
+
+def bar_chart_text(title: str, names: list[str], values: list, statuses: list[str], reference: float | None,
+                   decimals: int) -> tuple[str, float]:
+    """The alternative text and the height (points) of :func:`bar_chart`, without drawing it."""
+    shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(values, statuses)]
+    has_ref = reference is not None and not pd.isna(reference)
+    height = 30 + 13 * max(1, len(names)) + (10 if has_ref else 0)
+    if not any(shown):
+        every = set(statuses)
+        note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
+                else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
+        return f"{title}: {note}.", float(height)
+    parts = [f"{n} {nl_number(v, decimals) if ok else ('onderdrukt' if s == SUPPRESSED else 'geen cijfer')}"
+             for n, v, ok, s in zip(names, values, shown, statuses)]
+    alt = f"Staafdiagram {title} per buurt: " + "; ".join(parts)
+    return alt + (f"; gemeente {nl_number(reference, decimals)}." if has_ref else "."), float(height)
+
+
+def bar_chart(title: str, names: list[str], values: list, statuses: list[str], reference: float | None,
+              decimals: int, *, width: float) -> tuple[str, str, float]:
+    """Horizontal bars per buurt with the value at the end and the gemeente as a dashed line.
+
+    Returns the SVG, its alternative text and its height in points. Suppressed and missing buurten
+    get a word instead of a bar; when no buurt has a value the chart says so.
+    """
+    from ..static import new_figure
+
+    shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(values, statuses)]
+    has_ref = reference is not None and not pd.isna(reference)
+    rows = max(1, len(names))
+    height = 30 + 13 * rows + (10 if has_ref else 0)
+    with drawing_fonts():
+        fig = new_figure(figsize=(width / 72, height / 72))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        label_width = min(max((len(n) for n in names), default=4) * 4.3 + 6, width * 0.42)
+        left = label_width / width
+        right = 1 - 34 / width
+        ax.set_xlim(0, 1)
+        ax.set_ylim(height, 0)  # points from the top
+        ax.text(0, 2, title, fontsize=7.5, fontweight="bold", va="top", ha="left")
+        y = 16
+        if has_ref:
+            ax.plot([0, 14 / width], [y + 4, y + 4], color="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)))
+            ax.text(18 / width, y + 4, f"gemeente {nl_number(reference, decimals)}", fontsize=LABEL_SIZE, va="center")
+            y += 12
+        numbers = [float(v) for v, ok in zip(values, shown) if ok]
+        if not numbers:
+            every = set(statuses)
+            note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
+                    else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
+            ax.text(0, y + 6, note, fontsize=LABEL_SIZE, color="#555555", va="center")
+        else:
+            high = max(numbers + ([float(reference)] if has_ref else []) + [0.0])
+            scale = lambda v: left + (v / (high or 1.0)) * (right - left)  # noqa: E731
+            for name, value, ok, status in zip(names, values, shown, statuses):
+                ax.text(left - 4 / width, y + 6, name, fontsize=LABEL_SIZE, va="center", ha="right")
+                if ok:
+                    end = scale(float(value))
+                    ax.add_patch(_rect(left, y + 1.5, max(end - left, 0.002), 9))
+                    ax.text(end + 2 / width, y + 6, nl_number(value, decimals), fontsize=LABEL_SIZE, va="center")
+                else:
+                    ax.text(left + 2 / width, y + 6, "onderdrukt" if status == SUPPRESSED else MISSING_LABEL,
+                            fontsize=LABEL_SIZE, color="#555555", va="center")
+                y += 13
+            top = 16 + (12 if has_ref else 0)
+            ax.plot([left, left], [top, y], color="#666666", linewidth=0.5)
+            if has_ref:
+                ax.plot([scale(float(reference))] * 2, [top, y], color="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)),
+                        zorder=3)
+        svg = svg_text(fig)
+    return (svg, *bar_chart_text(title, names, values, statuses, reference, decimals))
+
+
+def _rect(x, y, w, h):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), w, h, facecolor=BAR_COLOUR, edgecolor=BAR_EDGE, linewidth=0.3, zorder=2)
+
+
+# --- maps ----------------------------------------------------------------------------------------
+
+def near(table, bounds):
+    """The rows of `table` whose shapes touch the box `bounds` (xmin, ymin, xmax, ymax)."""
+    xmin, ymin, xmax, ymax = bounds
+    return table.cx[xmin:xmax, ymin:ymax] if len(table) else table
+
+
+def view_of(focus, pad_share: float = 0.06):
+    xmin, ymin, xmax, ymax = focus.total_bounds
+    pad = max(xmax - xmin, ymax - ymin) * pad_share + 50
+    return xmin - pad, ymin - pad, xmax + pad, ymax + pad
+
+
+def map_alt(area: str, focus: pd.DataFrame, indicator: Indicator | None, classes: Classes | None) -> str:
+    """What a map shows, in words: indicator and classes, highest and lowest buurt, the aandachtsbuurten."""
+    parts = []
+    if indicator is not None and classes is not None:
+        decimals = decimals_for(indicator.unit)
+        parts.append(f"Kaart van {area}: {indicator.label} ({indicator.unit}) per buurt in "
+                     f"{len(classes.bins)} klassen ({', '.join(classes.labels(decimals))}).")
+        status = focus.get(f"{indicator.key}_status")
+        ok = focus[status == OK] if status is not None else focus
+        if len(ok):
+            name = ok.get("buurtnaam", ok["buurtcode"])
+            hi, lo = ok[indicator.key].idxmax(), ok[indicator.key].idxmin()
+            parts.append(f"Hoogste: {name[hi]} ({nl_number(ok.at[hi, indicator.key], decimals)}); "
+                         f"laagste: {name[lo]} ({nl_number(ok.at[lo, indicator.key], decimals)}).")
+    else:
+        parts.append(f"Kaart van {area} met de aandachtsbuurten en de wijkgrenzen.")
+    flagged = focus[focus["aandachtsbuurt"].fillna(False).astype(bool)] if "aandachtsbuurt" in focus else focus.iloc[:0]
+    names = [str(n) for n in flagged.get("buurtnaam", flagged["buurtcode"])]
+    parts.append(f"Aandachtsbuurten: {', '.join(names)}." if names else "Geen aandachtsbuurten.")
+    return " ".join(parts)
+
+
+def area_map(table, wijken, codes, indicator: Indicator | None, classes: Classes | None, *, width: float,
+             height: float, focus_wijk: str | None = None, gemeente_borders: bool = False,
+             border_label: str = border_labels(None)[0], labels: str = "all") -> tuple[str, int]:
+    """A map of the buurten `codes` as SVG, `width` x `height` points, legend in a band below.
+
+    Without `indicator` the map shows the aandachtsbuurten on a neutral ground (the overview).
+    `labels` names ``all`` buurten or only the ``flagged``. Returns the SVG and the number of names
+    left out because they would cover a marker or another name.
+    """
+    from ..static import add_north_arrow, add_polygons, add_scale_bar, draw_choropleth, draw_flags, new_figure
+
+    inside = table["buurtcode"].isin(codes).to_numpy()
+    focus = table[inside]
+    view = view_of(focus)
+    context = near(table[~inside], view)
+    with drawing_fonts():
+        fig = new_figure(figsize=(width / 72, height / 72))
+        handles = _legend_handles(focus, indicator, classes, border_label, gemeente_borders)
+        ncol = 4 if width > 360 else 2
+        legend_rows = -(-len(handles) // ncol)
+        legend_height = (22 + legend_rows * 10) / height
+        ax = fig.add_axes((0, legend_height, 1, 1 - legend_height))
+        add_polygons(ax, context.geometry.values, facecolor=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=0.4, zorder=1)
+        shown_wijken = None
+        if wijken is not None and "geometry" in wijken:
+            shown_wijken = wijken[wijken["wijkcode"] == focus_wijk] if focus_wijk is not None else near(wijken, view)
+        if indicator is not None:
+            sub = type(classes)(classes.bins, classes.minimum, classes.classes[inside], classes.scheme)
+            draw_choropleth(ax, focus, shown_wijken, indicator, sub, labels=False, legend=False, fontsize=LABEL_SIZE)
+        else:
+            flagged = focus["aandachtsbuurt"].fillna(False).astype(bool).to_numpy()
+            add_polygons(ax, focus.geometry.values, facecolor=np.where(flagged, FLAG_TINT, "#ffffff").tolist(),
+                         edgecolor="#8c8c8c", linewidth=0.4)
+            if shown_wijken is not None and len(shown_wijken):
+                add_polygons(ax, shown_wijken.geometry.values, facecolor="none", edgecolor=WIJK_BORDER_COLOUR,
+                             linewidth=WIJK_BORDER_WIDTH * 0.7, zorder=3)
+            draw_flags(ax, focus.geometry.values[flagged], fontsize=LABEL_SIZE)
+            ax.set_axis_off()
+            ax.set_aspect("equal")
+        if gemeente_borders:
+            merged = focus.dissolve(by="gemeentecode")
+            add_polygons(ax, merged.geometry.values, facecolor="none", edgecolor=GEMEENTE_BORDER_COLOUR,
+                         linewidth=GEMEENTE_BORDER_WIDTH * 0.6, zorder=3.5)
+        ax.set_xlim(view[0], view[2])
+        ax.set_ylim(view[1], view[3])
+        from ..static import label_buurten
+
+        named = focus if labels == "all" else focus[focus["aandachtsbuurt"].fillna(False).astype(bool)]
+        dropped = label_buurten(ax, named, LABEL_SIZE, markers=focus)
+        add_scale_bar(ax, fontsize=LABEL_SIZE)
+        add_north_arrow(ax, fontsize=LABEL_SIZE + 2)
+        title = f"{indicator.label} ({indicator.unit})" if indicator is not None else "Aandachtsbuurten"
+        fig.legend(handles=handles, title=title, loc="lower left", bbox_to_anchor=(0, 0), ncol=ncol,
+                   fontsize=LABEL_SIZE, title_fontsize=LABEL_SIZE + 1, frameon=False, alignment="left",
+                   handlelength=1.6, columnspacing=1.2)
+        svg = svg_text(fig)
+    return svg, dropped
+
+
+def _legend_handles(focus, indicator, classes, border_label, gemeente_borders):
+    import matplotlib.patches as mpatches
+    from matplotlib.lines import Line2D
+
+    from ..static import MISSING_STYLE, SUPPRESSED_STYLE
+    from ..style import FLAG_COLOUR
+
+    handles = []
+    if indicator is not None:
+        handles += [mpatches.Patch(facecolor=c, edgecolor="#6b6b6b", label=label)
+                    for c, label in zip(classes.colours, classes.labels(decimals_for(indicator.unit)))]
+        handles.append(mpatches.Patch(label=MISSING_LABEL, **MISSING_STYLE))
+        handles.append(mpatches.Patch(label=SUPPRESSED_LABEL, **SUPPRESSED_STYLE))
+    if "aandachtsbuurt" in focus and focus["aandachtsbuurt"].fillna(False).astype(bool).any():
+        handles.append(mpatches.Patch(facecolor="white", edgecolor=FLAG_COLOUR, linewidth=2.0, linestyle=(0, (3, 1.5)),
+                                      label=FLAG_LEGEND))
+    handles.append(Line2D([], [], color=WIJK_BORDER_COLOUR, linewidth=WIJK_BORDER_WIDTH * 0.7, label=border_label))
+    if gemeente_borders:
+        handles.append(Line2D([], [], color=GEMEENTE_BORDER_COLOUR, linewidth=GEMEENTE_BORDER_WIDTH * 0.6,
+                              label="gemeentegrens"))
+    return handles
+
+
+def count_words(n: int) -> str:
+    return plural(n, "buurt", "buurten")

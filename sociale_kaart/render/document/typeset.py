@@ -1,0 +1,121 @@
+"""Typeset a :class:`~.model.Document` into a tagged PDF/UA-1 with Typst.
+
+The document goes to the template as JSON (``sys.inputs.document``); maps and charts travel inside
+it as SVG text, so nothing is written outside the output folder. Fonts come from the package (the
+print font) and from the huisstijl, never from the system, so a PDF looks the same everywhere.
+
+Examples
+--------
+>>> from .model import Document, Section, Text
+>>> pdf = typeset(Document("Proef", "Proef · 1 januari 2026", (Section("Proef", blocks=(Text("Een zin."),)),)))
+>>> pdf.data[:5], pdf.pages
+(b'%PDF-', 1)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import InputError
+from ...settings import Huisstijl
+from .model import Document
+
+TEMPLATE = Path(__file__).with_name("template.typ")
+FONT_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "fonts"
+PRINT_FONT = "DejaVu Sans SK"
+
+
+@dataclass(frozen=True)
+class Pdf:
+    """The bytes of a typeset PDF and its number of pages."""
+
+    data: bytes
+    pages: int
+
+
+def font_family(path: Path) -> str:
+    """The family name (name table, ID 1) of a font file."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(str(path), lazy=True, fontNumber=0)
+        name = font["name"].getDebugName(16) or font["name"].getDebugName(1)
+    except Exception as error:  # not a font file
+        raise InputError(f"huisstijl: lettertype {path} is geen leesbaar lettertypebestand ({error})") from error
+    if not name:
+        raise InputError(f"huisstijl: lettertype {path} heeft geen familienaam")
+    return name
+
+
+def _style(huisstijl: Huisstijl) -> tuple[dict, list[str], str | None]:
+    """The style the template reads, the font folders and the root for the logo."""
+    fonts = [str(FONT_DIR)]
+    family = PRINT_FONT
+    if huisstijl.font is not None:
+        fonts.insert(0, str(Path(huisstijl.font).resolve().parent))
+        family = font_family(Path(huisstijl.font))
+    logo = root = None
+    if huisstijl.logo is not None:
+        path = Path(huisstijl.logo).resolve()
+        root, logo = str(path.parent), "/" + path.name
+    style = {"primary": huisstijl.primary, "secondary": huisstijl.secondary, "font": family, "logo": logo,
+             "logo_alt": huisstijl.logo_alt, "author": huisstijl.author}
+    return style, fonts, root
+
+
+def typeset(document: Document, huisstijl: Huisstijl | None = None) -> Pdf:
+    """`document` as the bytes of a tagged PDF/UA-1 (title, language nl, structure, alt texts)."""
+    return typeset_all([document], huisstijl)[0]
+
+
+def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -> list[Pdf]:
+    """Every document as a tagged PDF/UA-1; their maps and charts drawn once each, on every core.
+
+    First Typst says what size the pages give every drawing, then the drawings are made at that size
+    in forked workers (matplotlib only: Typst itself runs in this process, never in a fork of it,
+    as its threads do not survive a fork), then each document is set.
+    """
+    import typst
+
+    huisstijl = huisstijl or Huisstijl()
+    style, fonts, root = _style(huisstijl)
+    template = Path(huisstijl.template) if huisstijl.template is not None else TEMPLATE
+    source = template.read_bytes()
+
+    def run(step, doc: Document, **kwargs):
+        payload = doc.to_dict()
+        payload["style"] = style
+        try:
+            return step(source, font_paths=fonts, ignore_system_fonts=True, root=root,
+                        sys_inputs={"document": json.dumps(payload, ensure_ascii=False)}, **kwargs)
+        except RuntimeError as error:  # typst reports the template's errors as one message
+            raise InputError(f"document {doc.title!r} kan niet gezet worden: "
+                             f"{' '.join(str(error).split())[:400]}") from error
+
+    jobs = []  # (document index, figure, width, height)
+    for i, document in enumerate(documents):
+        if document.pending:
+            found = json.loads(run(typst.query, document, selector="<figure-size>", field="value"))
+            sizes = {item["key"]: (float(item["width"]), float(item["height"])) for item in found}
+            jobs += [(i, f, *sizes[f.key]) for f in document.figures() if f.key in sizes]
+    if jobs:
+        from ..cores import on_all_cores
+
+        svgs = on_all_cores(list(range(len(jobs))), lambda j: jobs[j][1].draw(jobs[j][2], jobs[j][3]))
+        drawn: dict[int, dict] = {}
+        for (i, figure, _, height), svg in zip(jobs, svgs):
+            drawn.setdefault(i, {})[figure.key] = (svg, height)
+        documents = [d.with_drawings(drawn[i]) if i in drawn else d for i, d in enumerate(documents)]
+    pdfs = []
+    for document in documents:
+        data = run(typst.compile, document, format="pdf", pdf_standards=["ua-1"])
+        pdfs.append(Pdf(data, page_count(data)))
+    return pdfs
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of a PDF Typst wrote (its page objects are plain dictionaries)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))

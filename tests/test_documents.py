@@ -1,0 +1,208 @@
+"""The documents a stuurgroep reads and a raad publishes: accessible PDF/UA-1, Kernpunten first,
+methods in the annex, the gemeente's huisstijl, and pages a reader does not notice.
+
+PDFs are read back with pikepdf (structure, metadata, images, colours) and pdftotext (what a
+reader sees); expected figures come from the raw CSV files.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import raw_number
+from tests.test_printing import needs_poppler, pdf_pages, pdf_plain, pdf_text, run
+
+pikepdf = pytest.importorskip("pikepdf")
+
+POLICE = "politie_47018NED_2023_totaal_rijnmond.csv"
+LBM = "leefbaarometer3_buurtscore24_rijnmond.csv"
+
+
+def check_accessible(path: Path, *, figures: int) -> None:
+    """Tagged PDF/UA-1 with language, title and an alternative text for every figure."""
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root, path.name
+        assert bool(root.MarkInfo.Marked), path.name
+        assert str(root.Lang) == "nl", path.name
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1", path.name
+            title = meta.get("dc:title")
+        assert title and str(pdf.docinfo.get("/Title", title)), path.name
+        found = []
+
+        def walk(node):
+            if isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/Figure":
+                    found.append(str(node.get("/Alt", "")))
+                kids = node.get("/K")
+                if kids is not None:
+                    walk(kids)
+            elif isinstance(node, pikepdf.Array):
+                for item in node:
+                    walk(item)
+        walk(root.StructTreeRoot)
+    assert len(found) >= figures, (path.name, len(found))
+    assert all(len(alt) > 20 for alt in found), (path.name, found)
+
+
+# --- Maassluis with police and Leefbaarometer, through the CLI ------------------------------------
+
+@pytest.fixture(scope="module")
+def maassluis_safety(shared, buurten_2016, kwb_2024, tmp_path_factory):
+    veiligheid = shared / "veiligheid"
+    base = tmp_path_factory.mktemp("veilig")
+    common = ["--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Maassluis",
+              "--misdrijven", str(veiligheid / POLICE), "--leefbaarometer", str(veiligheid / LBM)]
+    whole = run("briefing", *common, "--met-profielen", "--uitvoer", str(base / "heel"), cwd=base)
+    assert whole.returncode == 0, whole.stderr
+    visit = run("briefing", *common, "--wijk", "Kapelpolder", "--uitvoer", str(base / "bezoek"), cwd=base)
+    assert visit.returncode == 0, visit.stderr
+    maps = run("plot", "--grenzen", str(buurten_2016), "--kwb", str(kwb_2024), "--gemeente", "Maassluis",
+               "--indicator", "wmo_per_1000", "--uitvoer", str(base / "kaart"), cwd=base)
+    assert maps.returncode == 0, maps.stderr
+    return base
+
+
+def test_every_kind_of_pdf_is_tagged_pdf_ua_with_alt_texts(maassluis_safety):
+    base = maassluis_safety
+    briefing = base / "heel" / "maassluis_briefing.pdf"
+    check_accessible(briefing, figures=1 + 8)  # the overview and a map per wijk
+    profiles = sorted((base / "heel" / "maassluis_wijkprofielen").glob("*.pdf"))
+    assert len(profiles) == 8
+    for profile in profiles:
+        check_accessible(profile, figures=2)  # the map and at least one chart
+    check_accessible(base / "bezoek" / "maassluis_wijkbezoek_kapelpolder.pdf", figures=1)
+    check_accessible(base / "kaart" / "maassluis_wmo_per_1000.pdf", figures=1)
+
+
+def _kapelpolder_crime(shared, kwb_2024, buurten_2016) -> str:
+    """Kapelpolder's registered crime per 1.000 inhabitants from the raw police rows and KWB."""
+    import pyogrio
+
+    codes = set(pyogrio.read_dataframe(buurten_2016, layer="buurten", where="wijkcode='WK055604'",
+                                       read_geometry=False)["buurtcode"])
+    with open(shared / "veiligheid" / POLICE, encoding="utf-8") as handle:
+        crime = sum(float(r["GeregistreerdeMisdrijven_1"]) for r in csv.DictReader(handle)
+                    if r["WijkenEnBuurten"].strip() in codes and r["SoortMisdrijf"] == "0.0.0 "
+                    and r["Perioden"] == "2023JJ00")
+    with open(kwb_2024, encoding="utf-8") as handle:
+        people = sum(raw_number(r, "AantalInwoners_5") or 0 for r in csv.DictReader(handle, delimiter=";")
+                     if r["Codering_3"].strip() in codes)
+    return f"{crime / people * 1000:.1f}".replace(".", ",")
+
+
+@needs_poppler
+def test_the_briefing_opens_with_kernpunten_naming_kapelpolders_crime(maassluis_safety, shared, kwb_2024, buurten_2016):
+    briefing = maassluis_safety / "heel" / "maassluis_briefing.pdf"
+    pages = [pdf_plain(briefing, "-f", str(n), "-l", str(n)) for n in range(1, pdf_pages(briefing) + 1)]
+    first = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Kernpunten"))
+    assert first in (0, 1)
+    points = " ".join(pages[first].split())
+    assert f"Kapelpolder {_kapelpolder_crime(shared, kwb_2024, buurten_2016)} tegen" in points
+    for domain in ("Sociaal", "Veiligheid", "Leefbaarheid", "Per wijk"):
+        assert domain in points
+    annex = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Technische bijlage"))
+    before = " ".join(pages[:annex])
+    for word in ("z-score", "rho", "FDR", "sociale-kaart ", "fetch"):
+        assert word not in before, word
+    assert "z-score" in " ".join(pages[annex:])  # the methods are in the annex
+    assert not re.search(r"Nederland\s+–\s+–", pdf_text(briefing))  # no empty comparison row
+    visit = maassluis_safety / "bezoek" / "maassluis_wijkbezoek_kapelpolder.pdf"
+    assert pdf_plain(visit, "-f", "2", "-l", "2").lstrip().startswith("Kernpunten")
+
+
+@needs_poppler
+def test_no_crime_footnote_without_a_crime_source(sample_paths, tmp_path):
+    out = tmp_path / "uit"
+    result = run("briefing", "--grenzen", str(sample_paths["grenzen"]), "--kwb", str(sample_paths["kwb"]),
+                 "--uitvoer", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(pdf_text(out / "voorbeeldstad_fictief_briefing.pdf").split())
+    assert "Misdrijven worden geregistreerd" not in text and "Kernpunten" in text
+
+
+# --- layout a reader does not notice --------------------------------------------------------------
+
+def body_lines(text: str) -> int:
+    """Lines of a page without its running footer."""
+    return len([line for line in text.splitlines() if line.strip() and "pagina " not in line])
+
+
+@needs_poppler
+@pytest.mark.parametrize("name", ["demo", "maassluis", "vlaardingen_schiedam"])
+def test_no_short_page_and_no_reason_across_pages(name, request, tmp_path):
+    from tests.test_printing import _sources
+
+    from sociale_kaart.products import make
+    from sociale_kaart.settings import RunSettings
+
+    sources, need = _sources(name, request)
+    result = make(RunSettings(sources=sources, need=need, output=tmp_path, quiet=True), products=("briefing",))
+    briefing = tmp_path / f"{result.data.slug}_briefing.pdf"
+    n = pdf_pages(briefing)
+    pages = [pdf_text(briefing, "-f", str(i), "-l", str(i)) for i in range(1, n + 1)]
+    for number, text in enumerate(pages[:-1], 1):
+        assert body_lines(text) >= 6, (name, number, text)
+    flagged = result.analysis.flagged
+    for _, row in flagged.iterrows():  # each reason whole on one page
+        reason = " ".join(str(row["reden"]).split())
+        starts = [i for i, text in enumerate(pages) if f"({row['buurtcode']}, stapeling" in text]
+        assert starts, row["buurtcode"]
+        for i in starts:  # wherever it starts (wijk page, list of all), its whole reason is on that page
+            assert reason in " ".join(pages[i].split()), (name, i + 1, reason)
+
+
+# --- huisstijl ------------------------------------------------------------------------------------
+
+def png(path: Path, width: int, height: int, rgb: tuple[int, int, int]) -> Path:
+    """A plain PNG of one colour, written with zlib (the test logo)."""
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+def colours_used(pdf) -> set[tuple[int, int, int]]:
+    """Every RGB fill and stroke colour set in the page contents, as 0-255 triples."""
+    found = set()
+    for page in pdf.pages:
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) in ("rg", "RG") and len(operands) == 3:
+                found.add(tuple(round(float(v) * 255) for v in operands))
+            if str(operator) in ("sc", "SC", "scn", "SCN") and len(operands) == 3:
+                found.add(tuple(round(float(v) * 255) for v in operands))
+    return found
+
+
+def logo_images(pdf, size: tuple[int, int]) -> int:
+    found = 0
+    for page in pdf.pages:
+        for _, image in page.images.items():
+            if (int(image.Width), int(image.Height)) == size:
+                found += 1
+    return found
+
+
+def test_huisstijl_puts_logo_and_colour_on_every_document(maassluis_project, tmp_path):
+    logo = png(tmp_path / "logo.png", 97, 31, (0, 120, 60))
+    maassluis_project(tmp_path, '[huisstijl]\nlogo = "logo.png"\nkleur = "#b4235a"\nlogo_tekst = "Logo gemeente"\n')
+    result = run("maak", "--uitvoer", "uit", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "uit"
+    documents = [*out.glob("*_briefing.pdf"), *out.glob("*_wijkprofielen/*.pdf"), *out.glob("*_wmo_per_1000.pdf")]
+    assert len(documents) >= 3
+    for path in documents:
+        with pikepdf.open(path) as pdf:
+            assert logo_images(pdf, (97, 31)) == len(pdf.pages), path.name  # the logo on every page
+            assert (0xB4, 0x23, 0x5A) in colours_used(pdf), path.name
+    assert logo.exists()
