@@ -120,8 +120,8 @@ def build(grenzen=None, kwb=None, *, gemeenten=(), registraties=(), sources: Sou
     True
     """
     if sources is not None:
-        given = [name for name, value in (("grenzen", grenzen), ("kwb", kwb), ("gemeenten", gemeenten),
-                                          ("registraties", registraties), ("bron", bron)) if value]
+        given = [name for name, value in (("grenzen", grenzen), ("kwb", kwb), ("bron", bron)) if value is not None]
+        given += [name for name, value in (("gemeenten", gemeenten), ("registraties", registraties)) if len(value)]
         if given:
             raise InputError(f"geef óf sources óf {', '.join(given)}, niet allebei")
     elif grenzen is None or kwb is None:
