@@ -20,6 +20,8 @@ Examples
 from __future__ import annotations
 
 import html as _html
+import io
+import types
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -258,8 +260,8 @@ def plot(data: Dataset, indicator: str | Indicator | None = None, analysis: Anal
     --------
     >>> data = build(sources=sample_sources())
     >>> fig = plot(data, "bijstand_per_1000")
-    >>> fig.axes[0].get_aspect() == 1.0, fig.texts[0].get_text()
-    (True, 'Bijstand – Voorbeeldstad (fictief)')
+    >>> fig.texts[0].get_text(), fig._repr_png_()[:4]  # a notebook shows it as PNG
+    ('Bijstand – Voorbeeldstad (fictief)', b'\\x89PNG')
     """
     from .render.static import map_figure
     from .texts import border_labels
@@ -273,8 +275,10 @@ def plot(data: Dataset, indicator: str | Indicator | None = None, analysis: Anal
         raise InputError(f"onbekende indicator {key!r}; beschikbaar: {', '.join(known)}")
     chosen = known[key]
     classes = map_classes(data, analysis, [chosen], map_settings)
-    return map_figure(analysis.table, data.wijken, chosen, classes[key], title=title or f"{chosen.label} – {data.title}",
-                      subtitle=_subtitle(data), border_label=border_labels(data.wijk_layout)[0])
+    fig = map_figure(analysis.table, data.wijken, chosen, classes[key], title=title or f"{chosen.label} – {data.title}",
+                     subtitle=_subtitle(data), border_label=border_labels(data.wijk_layout)[0])
+    fig._repr_png_ = types.MethodType(_figure_png, fig)  # drawn without pyplot: Jupyter shows it through this
+    return fig
 
 
 def make(settings: RunSettings | str | Path, *, products=tuple(PRODUCTS), index: bool = True) -> RunResult:
@@ -309,6 +313,13 @@ def make(settings: RunSettings | str | Path, *, products=tuple(PRODUCTS), index:
 
         settings = run_settings(read_project(Path(settings)))
     return _make(settings, products=products, index=index)
+
+
+def _figure_png(fig) -> bytes:
+    """A figure as PNG at screen resolution, for a notebook."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    return buffer.getvalue()
 
 
 def _path_or_frame(value):
