@@ -49,9 +49,8 @@ def test_notebook_imports_the_package_once():
     assert imported and not [name for name in imported if name.split(".")[0] == "sociale_kaart"]
 
 
-def test_walkthrough_executes(tmp_path, monkeypatch):
+def test_walkthrough_executes(tmp_path):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel imports this checkout, whichever copy is installed
     # Run in a copy of the notebooks folder's place, so that '../maps' lands in a temporary folder.
     workdir = tmp_path / "notebooks"
     workdir.mkdir()
