@@ -5,16 +5,8 @@ importing. Each function is a thin layer over the stages of the package (build, 
 products), so that a notebook shows the same figures, classes and aandachtsbuurten as the command
 line with the same settings.
 
-Examples
---------
->>> import sociale_kaart as sk
->>> data = sk.build(sources=sk.sample_sources())
->>> analysis = sk.analyse(data, rule="kwintiel")
->>> len(data.buurten), "Werfkwartier" in set(analysis.flagged["buurtnaam"])  # the sample's neediest buurt
-(16, True)
->>> page = sk.explore(data, analysis)
->>> page.html.startswith("<!DOCTYPE html>"), "<iframe" in page._repr_html_()
-(True, True)
+The package docstring (:mod:`sociale_kaart`) shows the functions together; each has its own example
+on the bundled fictional sample.
 """
 
 from __future__ import annotations

@@ -20,24 +20,25 @@ os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ
 # --- slow tests: marked "traag", so that `python -m pytest -m "not traag"` is the quick subset -----
 
 #: Fixtures that make an end-to-end run or start a browser: every test that uses one is slow.
-SLOW_FIXTURES = {"browser", "open_page", "made", "printed"}
-#: Tests that run the CLI or a whole run themselves, or start a subprocess or a kernel (module, name).
+SLOW_FIXTURES = {"browser", "open_page", "made", "printed", "six_wijken"}
+#: Modules whose tests start the command line in a fresh process, a kernel or a whole run: all slow.
+SLOW_MODULES = {"test_cli", "test_disclosure_outputs", "test_notebook", "test_suite"}
+#: Other tests that make a run, start a subprocess or read a whole-country table (module -> test names).
 SLOW_TESTS = {
     "test_api": {"test_import_stays_cheap_and_build_is_the_function", "test_make_reads_a_project_file"},
-    "test_classes": {"test_natural_breaks_import_mapclassify_and_still_work"},
-    "test_cli": {"test_demo_runs_on_the_bundled_sample", "test_init_then_maak_reads_the_project_file",
-                 "test_join_maassluis_through_the_cli", "test_nulmeting_on_the_command_line",
-                 "test_schiedam_report_in_cli_output", "test_usage_errors_are_dutch",
-                 "test_voortgang_of_maassluis_from_the_project_file"},
+    "test_change": {"test_change_follows_the_units_of_the_run"},
+    "test_classes": {"test_natural_breaks_import_mapclassify_and_still_work",
+                     "test_manual_breaks_match_mapclassify_on_every_kwb_rate",
+                     "test_quantiles_and_equal_interval_match_mapclassify_on_every_kwb_rate"},
+    "test_compare": {"test_vlaardingen_beside_its_size_class_and_the_netherlands"},
     "test_disclosure": {"test_dense_small_counts_stay_protected"},
-    "test_disclosure_outputs": {"test_no_small_count_can_be_recovered_from_the_outputs",
-                                "test_with_secondary_suppression_but_no_rounding_nothing_is_pinned",
-                                "test_without_secondary_suppression_the_attack_of_the_issue_succeeds"},
     "test_fetch": {"test_fetch_then_maak", "test_kwb_pages_of_10000_follow_the_skip_link", "test_the_10000_cap",
                    "test_urls_for_every_year"},
+    "test_kwb": {"test_map_2015_uppercase_maassluis", "test_statline_export_gives_the_same_figures_as_odata"},
     "test_layouts": {"test_cli_maak_and_profiel_with_own_layouts", "test_six_own_wijken_give_six_profiles_of_one_page",
-                     "test_an_own_area_that_is_a_wijk_minus_a_small_buurt_does_not_reveal_it"},
-    "test_notebook": {"test_walkthrough_executes"},
+                     "test_an_own_area_that_is_a_wijk_minus_a_small_buurt_does_not_reveal_it",
+                     "test_buurten_in_no_area_are_reported_by_name"},
+    "test_need": {"test_flag_command"},
     "test_outputs": {"test_concurrent_runs_leave_the_complete_output_of_one",
                      "test_runs_with_other_settings_replace_what_was_there", "test_runs_with_the_same_settings_add_up",
                      "test_sigterm_removes_the_staging_folder_and_leaves_no_process",
@@ -46,17 +47,26 @@ SLOW_TESTS = {
                       "test_briefing_command_with_profiles",
                       "test_briefing_compares_the_gemeente_with_its_size_class_and_the_netherlands",
                       "test_plot_command_writes_three_formats", "test_unknown_wijk",
-                      "test_wijkbezoek_shows_the_change_since_the_nulmeting"},
+                      "test_wijkbezoek_shows_the_change_since_the_nulmeting",
+                      "test_whole_gemeente_briefing_gains_the_domains", "test_profile_names_buurten_without_figures",
+                      "test_wijkbezoek_pack_holds_the_three_domains_per_buurt"},
     "test_products": {"test_flag_csv_map_and_briefing_name_the_same_buurten",
                       "test_heavy_libraries_are_imported_only_where_their_work_is_needed",
                       "test_index_page_lists_every_product_and_requests_nothing",
-                      "test_separate_commands_agree_when_given_the_same_settings"},
+                      "test_separate_commands_agree_when_given_the_same_settings",
+                      "test_xlsx_and_qgis_style_carry_the_maps_classes"},
     "test_progress_pages": {"test_the_briefing_has_a_progress_page_with_every_target"},
-    "test_project": {"test_init_then_maak_makes_every_product", "test_options_override_the_project_file"},
+    "test_project": {"test_init_then_maak_makes_every_product", "test_options_override_the_project_file",
+                     "test_bad_project_file_gives_one_line_naming_key_and_file", "test_missing_sources_say_how_to_start"},
+    "test_safety": {"test_liveability_class_and_weakest_dimension_match_the_csv"},
     "test_static": {"test_the_png_legend_and_everything_else_is_inside_the_image"},
     "test_trust": {"test_a_registration_of_another_gemeente_is_an_error",
                    "test_a_score_column_with_dots_is_never_counted_as_records", "test_no_need_indicator_stops_flag_and_map",
-                   "test_point_geometries_are_refused", "test_schiedam_reference_is_the_whole_gemeente_never_the_matched_part"},
+                   "test_point_geometries_are_refused", "test_schiedam_reference_is_the_whole_gemeente_never_the_matched_part",
+                   "test_the_2015_map_attributes_give_maassluis_its_2015_figures",
+                   "test_reused_codes_are_found_by_overlap_and_not_joined",
+                   "test_impossible_values_are_refused_naming_file_column_and_buurt",
+                   "test_a_statline_export_gives_the_same_indicators_as_the_odata_file"},
 }
 
 
@@ -67,7 +77,8 @@ def pytest_collection_modifyitems(config, items):
         module = item.path.stem
         if fixtures & {"browser", "open_page"}:
             item.add_marker(pytest.mark.browser)
-        if fixtures & SLOW_FIXTURES or getattr(item, "originalname", item.name) in SLOW_TESTS.get(module, ()):
+        name = getattr(item, "originalname", item.name)
+        if fixtures & SLOW_FIXTURES or module in SLOW_MODULES or name in SLOW_TESTS.get(module, ()):
             item.add_marker(pytest.mark.traag)
         # A module's own (module-scoped) runs are made once: its tests that use one go to one process.
         defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
