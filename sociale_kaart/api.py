@@ -304,6 +304,10 @@ def make(settings: RunSettings | str | Path, *, products=tuple(PRODUCTS), index:
         from .project import read_project, run_settings
 
         settings = run_settings(read_project(Path(settings)))
+    frames = [name for name, value in vars(settings.sources).items() if isinstance(value, (pd.DataFrame, dict))]
+    if frames:  # the output folder is kept or replaced by a fingerprint of the input files
+        raise InputError(f"sk.make leest bestanden, zoals 'sociale-kaart maak'; {frames[0]} is een frame: sla het op "
+                         "als bestand, of gebruik sk.build met sk.explore en sk.plot")
     return _make(settings, products=products, index=index)
 
 

@@ -127,6 +127,14 @@ def test_make_reads_a_project_file(sk, tmp_path):
     assert all(p.parent == tmp_path / "uit" for p in result.written)
 
 
+def test_make_refuses_frames_before_writing(sk, frames, tmp_path):
+    layers, table = frames
+    settings = sk.RunSettings(sources=sk.Sources(grenzen=layers["buurten"], kwb=table), output=tmp_path / "uit")
+    with pytest.raises(sk.InputError, match="sk.make leest bestanden.*grenzen is een frame"):
+        sk.make(settings)
+    assert not (tmp_path / "uit").exists()
+
+
 def test_import_stays_cheap_and_build_is_the_function():
     code = ("import sys, sociale_kaart as sk\n"
             "print(sorted(m for m in ('pandas', 'geopandas', 'matplotlib', 'sociale_kaart.api') if m in sys.modules))\n"

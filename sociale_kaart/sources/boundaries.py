@@ -213,7 +213,7 @@ def _read_frame(given: gpd.GeoDataFrame, gemeenten, level: str, *, keep_water: b
     if gemeenten is not None:
         known = frame[[c for c in ("gemeentecode", "gemeentenaam") if c in frame.columns]].astype("string")
         known = known.apply(lambda col: col.str.strip()).drop_duplicates()
-        codes = _resolve(known, gemeenten, FRAME_SOURCE)
+        codes = resolve_in(known, gemeenten, FRAME_SOURCE)
         if "gemeentecode" in frame.columns:
             frame = frame[frame["gemeentecode"].astype("string").str.strip().str.upper().isin(codes).fillna(False)]
     if not read_geometry:
@@ -301,11 +301,11 @@ def resolve_gemeenten(path: str | Path, selectors: Iterable[str], layer: str | N
     >>> resolve_gemeenten(sample_path("grenzen"), ["9999", "voorbeeldstad (fictief)"])
     ['GM9999']
     """
-    return _resolve(list_gemeenten(path, layer), selectors, Path(path).name)
+    return resolve_in(list_gemeenten(path, layer), selectors, Path(path).name)
 
 
-def _resolve(known: pd.DataFrame, selectors: Iterable[str], source: str) -> list[str]:
-    """The codes of `selectors` among `known` gemeenten (gemeentecode, gemeentenaam), or an error naming `source`."""
+def resolve_in(known: pd.DataFrame, selectors: Iterable[str], source: str) -> list[str]:
+    """:func:`resolve_gemeenten` against a table of ``gemeentecode`` and ``gemeentenaam`` (named `source` in errors)."""
     codes = set(known["gemeentecode"].dropna()) if "gemeentecode" in known else set()
     by_name: dict[str, str] = {}
     if {"gemeentecode", "gemeentenaam"} <= set(known.columns):
