@@ -6,6 +6,13 @@ Test modules import these from here (``from tests.helpers import ...``), never f
 from __future__ import annotations
 
 import csv
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from sociale_kaart.settings import Target
 
 
 def raw_number(row: dict[str, str], column: str) -> float | None:
@@ -104,6 +111,14 @@ def statline_export(kwb_2024, path):
 
 # --- targets of Maassluis against the nulmeting -----------------------------------------------
 
+def structuurvisie(target_year=2024):
+    targets = [Target(area=name, indicator="bijstand_per_1000", baseline_year=2015, target_year=target_year,
+                      direction="daling") for name in NAMED]
+    targets.append(Target(area="Maassluis", indicator="bijstand_per_1000", baseline_year=2015,
+                          target_year=target_year, direction="gelijk"))
+    return targets
+
+
 NAMED = ("Componistenbuurt", "Burgemeesterswijk", "Sluispolder Oost", "Sluispolder West")
 HALF = 2.5
 
@@ -133,3 +148,20 @@ def expected_status(base, last, direction):
     level = lo_b <= hi_a and lo_a <= hi_b
     change = "gelijk" if level else ("daling" if b < a else "stijging")
     return "gehaald" if change == direction else "niet gehaald"
+
+
+# --- printed documents (poppler) ---------------------------------------------------------------
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
+                                   reason="poppler-utils not installed")
+DATE = "1 januari 2026"
+
+
+def pdf_text(path, *args) -> str:
+    return subprocess.run(["pdftotext", "-layout", *args, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def pdf_pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))

@@ -21,10 +21,8 @@ import pytest
 
 from sociale_kaart.texts import cell
 from tests.conftest import raw_number
+from tests.helpers import DATE, needs_poppler, pdf_pages, pdf_text
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
-                                   reason="poppler-utils not installed")
-DATE = "1 januari 2026"
 #: Nothing may be printed closer to the edge of the paper than this (points; 8,5 mm).
 MARGIN = 24.0
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -35,16 +33,6 @@ def run(*args, cwd):
     """The ``sociale-kaart`` command in a fresh process, quiet, in `cwd` (no project file there)."""
     return subprocess.run([sys.executable, "-m", "sociale_kaart.cli", *args, "--stil"], capture_output=True, text=True,
                           cwd=cwd)
-
-
-def pdf_text(path, *args) -> str:
-    return subprocess.run(["pdftotext", "-layout", *args, str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-
-
-def pdf_pages(path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
 
 
 def wijken_in(path, where: str | None = None):

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import NAMED, expected_status, raw_2015, raw_counts, raw_number
+from tests.helpers import NAMED, expected_status, raw_2015, raw_counts, raw_number, structuurvisie
 from sociale_kaart.analysis.targets import judge_targets, resolve_area, short_unit, targets_table
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Target
 from sociale_kaart.texts import nl_number
-
-def structuurvisie(target_year=2024):
-    targets = [Target(area=name, indicator="bijstand_per_1000", baseline_year=2015, target_year=target_year,
-                      direction="daling") for name in NAMED]
-    targets.append(Target(area="Maassluis", indicator="bijstand_per_1000", baseline_year=2015,
-                          target_year=target_year, direction="gelijk"))
-    return targets
-
 
 def test_the_structuurvisie_targets_get_their_statuses(maassluis_series, kwb_2015_rows, kwb_rows):
     results = judge_targets(structuurvisie(), maassluis_series)
