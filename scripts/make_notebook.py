@@ -10,24 +10,34 @@ CELLS = [
         "# Sociale kaart: van CBS-cijfers naar aandachtsbuurten\n\n"
         "Deze notebook loopt de hele keten door op **Voorbeeldstad**, een *fictieve* gemeente die met het "
         "project wordt meegeleverd: grenzen laden, cijfers koppelen, indicatoren berekenen, aandachtsbuurten "
-        "aanwijzen en kaarten maken. Met echte data werkt het precies zo: vervang de paden door een Wijk- en "
-        "Buurtkaart en een KWB-tabel van het CBS.\n\n"
-        "De stappen zijn dezelfde als die van de opdrachtregel: **bronnen** lezen, een **dataset** bouwen, de "
-        "**analyse** doen en **producten** tekenen."
+        "aanwijzen en kaarten maken. Met echte data werkt het precies zo: geef een Wijk- en Buurtkaart en een "
+        "KWB-tabel van het CBS, als bestand of als (Geo)DataFrame.\n\n"
+        "Eén import is genoeg: `sk.build` (koppelen), `sk.analyse` (aandachtsbuurten), `sk.explore` (de "
+        "interactieve kaart), `sk.plot` (een statische kaart) en `sk.make` (alle producten, zoals "
+        "`sociale-kaart maak`)."
+    ),
+    new_code_cell("import sociale_kaart as sk"),
+    new_markdown_cell(
+        "## Koppelen\n\n`sk.sample_sources()` geeft de bestanden van Voorbeeldstad: grenzen, kerncijfers en twee "
+        "registraties van de gemeente. Het koppelrapport zegt wat er gekoppeld is, waar elk cijfer vandaan komt en "
+        "hoe kleine aantallen beschermd zijn."
     ),
     new_code_cell(
-        "from pathlib import Path\n\n"
-        "from sociale_kaart.build.dataset import build\n"
-        "from sociale_kaart.settings import Sources\n"
-        "from sociale_kaart.sources.sample import sample_path\n\n"
-        "sources = Sources(\n"
-        "    grenzen=sample_path('grenzen'),\n"
-        "    kwb=sample_path('kwb'),\n"
-        "    registraties=(sample_path('registraties'), sample_path('meldingen')),\n"
-        "    bron='Fictieve voorbeelddata: Voorbeeldstad bestaat niet',\n"
-        ")\n"
-        "data = build(sources)\n"
+        "sources = sk.sample_sources()\n"
+        "data = sk.build(sources=sources)\n"
         "print(data.report_text())"
+    ),
+    new_markdown_cell(
+        "Heeft u de grenzen en cijfers al als frames (bijvoorbeeld na een eigen selectie)? Geef die dan; de "
+        "controles zijn dezelfde als voor bestanden."
+    ),
+    new_code_cell(
+        "import geopandas as gpd\n"
+        "import pandas as pd\n\n"
+        "buurten = gpd.read_file(sources.grenzen, layer='buurten')\n"
+        "kerncijfers = pd.read_csv(sources.kwb, sep=';')\n"
+        "from_frames = sk.build(buurten, kerncijfers)\n"
+        "from_frames.buurten[['buurtcode', 'buurtnaam', 'inwoners', 'wmo_per_1000']].head()"
     ),
     new_markdown_cell(
         "## Indicatoren per buurt\n\nElke indicator is teller / noemer; de kolom `<indicator>_status` zegt of het "
@@ -41,50 +51,36 @@ CELLS = [
     new_code_cell("data.wijken[['wijknaam', 'inwoners', 'wmo_per_1000', 'bijstand_per_1000']].round(1)"),
     new_markdown_cell(
         "## Aandachtsbuurten\n\nStapeling (hoeveel behoefte-indicatoren hoog zijn ten opzichte van de gemeente), "
-        "een behoefte-index en hot spots (Local Moran's I en Getis-Ord Gi*, 999 permutaties, vaste seed)."
+        "een behoefte-index en hot spots (Local Moran's I en Getis-Ord Gi*, 999 permutaties, vaste seed). De regels "
+        "zijn de velden van `sk.NeedSettings`, hier als trefwoorden."
     ),
     new_code_cell(
-        "from sociale_kaart.analysis.need import analyse\n"
-        "from sociale_kaart.settings import NeedSettings\n\n"
-        "settings = NeedSettings(hotspots=True)\n"
-        "analysis = analyse(data, settings)\n"
+        "analysis = sk.analyse(data, hotspots=True)\n"
         "print(analysis.summary_text(data.indicators))\n"
         "analysis.flagged[['buurtnaam', 'stapeling', 'behoefte_index', 'lisa_klasse', 'reden']]"
     ),
     new_code_cell("analysis.relations.round(3)"),
     new_markdown_cell(
-        "## Kaarten\n\nEen interactieve kaart (één HTML-bestand, werkt offline) en een statische kaart voor print, "
-        "met dezelfde klassen."
+        "## Kaarten\n\n`sk.explore` toont de interactieve kaart hier in de notebook: dezelfde pagina als "
+        "`sociale-kaart map`, met een laag per indicator, de aandachtsbuurten, zoeken en tooltips. De pagina heeft "
+        "geen netwerk nodig; `.save(...)` schrijft haar als één HTML-bestand."
     ),
+    new_code_cell("sk.explore(data, analysis)"),
+    new_markdown_cell("`sk.plot` maakt een statische kaart van één indicator voor print, met dezelfde klassen."),
     new_code_cell(
-        "from sociale_kaart.render.classes import classify\n"
-        "from sociale_kaart.render.webmap import render_html\n\n"
-        "classes = {ind.key: classify(analysis.table[ind.key]) for ind in data.indicators}\n"
-        "page = render_html(analysis.table, [(ind, classes[ind.key]) for ind in data.indicators],\n"
-        "                   title='Sociale kaart Voorbeeldstad (fictief)', subtitle=data.subtitle)\n"
-        "out = Path('..') / 'maps'\n"
-        "out.mkdir(exist_ok=True)\n"
-        "(out / 'notebook_kaart.html').write_text(page, encoding='utf-8')\n"
-        "print(f'{len(page) / 1e3:.0f} kB geschreven naar', out / 'notebook_kaart.html')"
-    ),
-    new_code_cell(
-        "from IPython.display import Image\n"
-        "from sociale_kaart.render.static import map_figure\n\n"
-        "first = data.indicators[0]\n"
-        "fig = map_figure(analysis.table, data.wijken, first, classes[first.key],\n"
-        "                 title=f'{first.label} – {data.title}', subtitle=data.subtitle)\n"
-        "fig.savefig(out / 'notebook_kaart.png', dpi=150)\n"
-        "Image(filename=str(out / 'notebook_kaart.png'), width=700)"
+        "fig = sk.plot(data, 'bijstand_per_1000', analysis)\n"
+        "fig"
     ),
     new_markdown_cell(
-        "## Alles in één keer\n\nDe opdrachtregel (`sociale-kaart maak`) doet hetzelfde met één functie: bouwen, "
-        "analyseren en elk gevraagd product maken, met een `index.html` die zegt wat er gemaakt is."
+        "## Alles in één keer\n\n`sk.make` doet wat `sociale-kaart maak` doet: bouwen, analyseren en elk gevraagd "
+        "product maken, met een `index.html` die zegt wat er gemaakt is. De instellingen zijn een `sk.RunSettings` "
+        "(of het pad van een projectbestand `sociale-kaart.toml`)."
     ),
     new_code_cell(
-        "from sociale_kaart.products import make\n"
-        "from sociale_kaart.settings import RunSettings\n\n"
-        "result = make(RunSettings(sources=sources, need=settings, output=out / 'voorbeeldstad', quiet=True),\n"
-        "              products=('tabellen', 'aandachtsbuurten', 'kaart'))\n"
+        "from pathlib import Path\n\n"
+        "settings = sk.RunSettings(sources=sources, need=sk.NeedSettings(hotspots=True),\n"
+        "                          output=Path('..') / 'maps' / 'voorbeeldstad', quiet=True)\n"
+        "result = sk.make(settings, products=('tabellen', 'aandachtsbuurten', 'kaart'))\n"
         "print('\\n'.join(path.name for path in result.written))"
     ),
 ]

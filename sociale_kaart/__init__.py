@@ -1,16 +1,84 @@
 """sociale-kaart: the digital *sociale kaart* for Dutch municipalities.
 
-The package is a pipeline of small modules, one per stage:
+``import sociale_kaart as sk`` is all a notebook or script needs:
 
-``boundaries``     load CBS Wijk- en Buurtkaart layers (buurten, wijken, gemeenten)
-``kwb``            read CBS Kerncijfers Wijken en Buurten tables into stable column names
-``registrations``  read a municipality's own extract and aggregate it to buurten
-``join``           join figures to boundaries, with a validation report
-``indicators``     the indicator registry, rates with small-number protection, aggregation
-``fetch``          download boundaries (PDOK) and KWB tables (CBS) into a local cache
-``sample``         the fictional sample municipality *Voorbeeldstad*
+>>> import sociale_kaart as sk
+>>> data = sk.build(sources=sk.sample_sources())      # boundaries + KWB (+ registrations) -> Dataset
+>>> analysis = sk.analyse(data)                        # stapeling, need index, aandachtsbuurten
+>>> page = sk.explore(data, analysis)                  # the offline map, inline in Jupyter
+>>> fig = sk.plot(data, "wmo_per_1000", analysis)      # a static map (matplotlib Figure)
+>>> sk.RunSettings is sk.settings.RunSettings, sk.InputError.__name__
+(True, 'InputError')
 
-The command line (``sociale-kaart``) is a thin layer over these functions.
+``sk.make(settings)`` makes every product into a folder, as ``sociale-kaart maak`` does. The
+functions are in :mod:`sociale_kaart.api`; they are imported on first use, so that importing the
+package (and starting the command line) stays quick.
+
+The package is a pipeline; data flows one way through its stages (``tests/test_structure.py``
+guards it), on a foundation of ``errors``, ``texts``, ``settings``, ``progress`` and ``atomic``:
+
+``sources/``   read every input (Wijk- en Buurtkaart, KWB tables, registrations, safety figures,
+               own layouts, the sample) into stable column names; ``fetch`` downloads them
+``build/``     join figures to boundaries, indicators with small-number protection, disclosure
+               control, years and change over time: one immutable ``Dataset``
+``analysis/``  stapeling, need index, hot spots, targets: frames in, frames out (no files, no plots)
+``render/``    HTML map, static maps, wijkprofielen and briefing pages, index page
+``outputs``    the output folder: written completely or not at all
+``products``   the orchestrator: build once, analyse once, render any set of products
+``project``    the project file ``sociale-kaart.toml``
+``api``        the Python API above
+``cli``        the command line ``sociale-kaart`` (``python -m sociale_kaart``)
 """
 
+import sys
+import types
+
 __version__ = "0.1.0"
+
+#: Public name -> module that defines it (imported on first access).
+_LAZY = {
+    **dict.fromkeys(("analyse", "explore", "plot", "make", "sample_sources", "MapPage"), "api"),
+    **dict.fromkeys(("Sources", "RunSettings", "SmallNumbers", "NeedSettings", "MapSettings", "IndicatorSpec",
+                     "LayoutSpec", "YearSource", "Target", "ChangeSettings"), "settings"),
+    "_build": "api",  # sk.build, through _Package below
+    "Dataset": "build.dataset",
+    "Analysis": "analysis.need",
+    "InputError": "errors",
+    "PRODUCTS": "products",
+}
+
+__all__ = ["__version__", "build", *(name for name in _LAZY if not name.startswith("_"))]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name.lstrip("_"))
+    globals()[name] = value  # once looked up, an ordinary attribute
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """The package module, so that ``sk.build`` stays the function while the subpackage ``build/`` exists.
+
+    Importing a subpackage sets it as an attribute of its parent; this property keeps the
+    subpackage aside (``sys.modules["sociale_kaart.build"]`` still has it) and gives the function.
+    """
+
+    @property
+    def build(self):
+        return __getattr__("_build")
+
+    @build.setter
+    def build(self, subpackage):
+        self.__dict__["_build_package"] = subpackage
+
+
+sys.modules[__name__].__class__ = _Package

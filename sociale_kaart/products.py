@@ -30,7 +30,7 @@ from .build.indicators import SUPPRESSED, Indicator
 from .errors import InputError
 from .outputs import OutputFolder, safe_sheet, table_for_output, terminate_cleanly
 from .progress import Progress
-from .settings import RunSettings
+from .settings import MapSettings, RunSettings
 from .sources.declarations import LEEFBAAROMETER, POLITIE
 from .texts import border_labels, decimals_for, dutch_date, plural, slugify
 
@@ -123,8 +123,8 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
 
             analysis = analyse(data, settings.need)
             progress.say(f"aandachtsbuurten bepaald: {len(analysis.flagged)} van {len(data.buurten)}")
-        shown = _map_indicators(data, settings)
-        classes = _classes(data, analysis, shown, settings) if set(products) - {"aandachtsbuurten", "vergelijking", "voortgang"} else {}
+        shown = map_indicators(data, settings.map)
+        classes = map_classes(data, analysis, shown, settings.map) if set(products) - {"aandachtsbuurten", "vergelijking", "voortgang"} else {}
         pages: dict[str, int] = {}
         for product in products:
             _RENDERERS[product](out, data=data, analysis=analysis, classes=classes, indicators=shown,
@@ -593,35 +593,41 @@ def _without_raw_inputs(frame, data):
     return frame
 
 
-def _map_indicators(data, settings: RunSettings) -> list[Indicator]:
-    if not settings.map.indicators:
+def map_indicators(data, map_settings: MapSettings) -> list[Indicator]:
+    """The indicators the maps show (``map_settings.indicators``, else every indicator of `data`)."""
+    if not map_settings.indicators:
         return list(data.indicators)
     known = {ind.key: ind for ind in data.indicators}
-    unknown = [k for k in settings.map.indicators if k not in known]
+    unknown = [k for k in map_settings.indicators if k not in known]
     if unknown:
         raise InputError(f"onbekende indicator {unknown[0]!r}; beschikbaar: {', '.join(known)}")
-    return [known[k] for k in settings.map.indicators]
+    return [known[k] for k in map_settings.indicators]
 
 
-def _classes(data, analysis, indicators, settings: RunSettings) -> dict:
+def map_classes(data, analysis, indicators, map_settings: MapSettings) -> dict:
     """Class breaks of every mapped indicator and of the need index, computed once for every product."""
     from .render.classes import classes_for, classify
 
     table = analysis.table if analysis is not None else data.buurten
-    unknown = set(settings.map.breaks) - {ind.key for ind in data.indicators}
+    unknown = set(map_settings.breaks) - {ind.key for ind in data.indicators}
     if unknown:
         raise InputError(f"grenswaarden voor onbekende indicator {sorted(unknown)[0]!r}")
     result = {}
     for ind in {*indicators, *(analysis.need if analysis is not None else ())}:
-        result[ind.key] = classes_for(ind, table[ind.key], settings.map.scheme, settings.map.k,
-                                      settings.map.breaks.get(ind.key))
+        result[ind.key] = classes_for(ind, table[ind.key], map_settings.scheme, map_settings.k,
+                                      map_settings.breaks.get(ind.key))
     if analysis is not None:
         result["behoefte_index"] = classify(table["behoefte_index"], "kwantielen", 5)
     return result
 
 
+def map_title(data, map_settings: MapSettings) -> str:
+    """The title of every map: the one asked for, else "Sociale kaart <gemeenten>"."""
+    return map_settings.title or f"Sociale kaart {data.title}"
+
+
 def _title(data, settings: RunSettings) -> str:
-    return settings.map.title or f"Sociale kaart {data.title}"
+    return map_title(data, settings.map)
 
 
 def _subtitle(data, keys=None) -> str:

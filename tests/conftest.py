@@ -9,8 +9,81 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import published_half_step, raw_2015, raw_number  # noqa: F401  -- also importable from here
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SOCIALE_KAART_SHARED", ROOT.parent / "shared" / "geodata"))
+
+# Subprocesses of the tests (the CLI, a notebook kernel) import this checkout, whichever copy is installed.
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+
+# --- slow tests: marked "traag", so that `python -m pytest -m "not traag"` is the quick subset -----
+
+#: Fixtures that make an end-to-end run or start a browser: every test that uses one is slow.
+SLOW_FIXTURES = {"browser", "open_page", "made", "printed", "six_wijken"}
+#: Modules whose tests start the command line in a fresh process, a kernel or a whole run: all slow.
+SLOW_MODULES = {"test_cli", "test_disclosure_outputs", "test_notebook", "test_suite"}
+#: Other tests that make a run, start a subprocess or read a whole-country table (module -> test names).
+SLOW_TESTS = {
+    "test_api": {"test_import_stays_cheap_and_build_is_the_function", "test_make_reads_a_project_file"},
+    "test_change": {"test_change_follows_the_units_of_the_run"},
+    "test_classes": {"test_natural_breaks_import_mapclassify_and_still_work",
+                     "test_manual_breaks_match_mapclassify_on_every_kwb_rate",
+                     "test_quantiles_and_equal_interval_match_mapclassify_on_every_kwb_rate"},
+    "test_compare": {"test_vlaardingen_beside_its_size_class_and_the_netherlands"},
+    "test_disclosure": {"test_dense_small_counts_stay_protected"},
+    "test_fetch": {"test_fetch_then_maak", "test_kwb_pages_of_10000_follow_the_skip_link", "test_the_10000_cap",
+                   "test_urls_for_every_year"},
+    "test_kwb": {"test_map_2015_uppercase_maassluis", "test_statline_export_gives_the_same_figures_as_odata"},
+    "test_layouts": {"test_cli_maak_and_profiel_with_own_layouts", "test_six_own_wijken_give_six_profiles_of_one_page",
+                     "test_an_own_area_that_is_a_wijk_minus_a_small_buurt_does_not_reveal_it",
+                     "test_buurten_in_no_area_are_reported_by_name"},
+    "test_need": {"test_flag_command"},
+    "test_outputs": {"test_concurrent_runs_leave_the_complete_output_of_one",
+                     "test_runs_with_other_settings_replace_what_was_there", "test_runs_with_the_same_settings_add_up",
+                     "test_sigterm_removes_the_staging_folder_and_leaves_no_process",
+                     "test_uitvoer_that_is_a_file_is_a_fout_line"},
+    "test_printing": {"test_a_wide_long_table_splits_into_column_groups_and_repeats_its_header",
+                      "test_briefing_command_with_profiles",
+                      "test_briefing_compares_the_gemeente_with_its_size_class_and_the_netherlands",
+                      "test_plot_command_writes_three_formats", "test_unknown_wijk",
+                      "test_wijkbezoek_shows_the_change_since_the_nulmeting",
+                      "test_whole_gemeente_briefing_gains_the_domains", "test_profile_names_buurten_without_figures",
+                      "test_wijkbezoek_pack_holds_the_three_domains_per_buurt"},
+    "test_products": {"test_flag_csv_map_and_briefing_name_the_same_buurten",
+                      "test_heavy_libraries_are_imported_only_where_their_work_is_needed",
+                      "test_index_page_lists_every_product_and_requests_nothing",
+                      "test_separate_commands_agree_when_given_the_same_settings",
+                      "test_xlsx_and_qgis_style_carry_the_maps_classes"},
+    "test_progress_pages": {"test_the_briefing_has_a_progress_page_with_every_target"},
+    "test_project": {"test_init_then_maak_makes_every_product", "test_options_override_the_project_file",
+                     "test_bad_project_file_gives_one_line_naming_key_and_file", "test_missing_sources_say_how_to_start"},
+    "test_safety": {"test_liveability_class_and_weakest_dimension_match_the_csv"},
+    "test_static": {"test_the_png_legend_and_everything_else_is_inside_the_image"},
+    "test_trust": {"test_a_registration_of_another_gemeente_is_an_error",
+                   "test_a_score_column_with_dots_is_never_counted_as_records", "test_no_need_indicator_stops_flag_and_map",
+                   "test_point_geometries_are_refused", "test_schiedam_reference_is_the_whole_gemeente_never_the_matched_part",
+                   "test_the_2015_map_attributes_give_maassluis_its_2015_figures",
+                   "test_reused_codes_are_found_by_overlap_and_not_joined",
+                   "test_impossible_values_are_refused_naming_file_column_and_buurt",
+                   "test_a_statline_export_gives_the_same_indicators_as_the_odata_file"},
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        module = item.path.stem
+        if fixtures & {"browser", "open_page"}:
+            item.add_marker(pytest.mark.browser)
+        name = getattr(item, "originalname", item.name)
+        if fixtures & SLOW_FIXTURES or module in SLOW_MODULES or name in SLOW_TESTS.get(module, ()):
+            item.add_marker(pytest.mark.traag)
+        # A module's own (module-scoped) runs are made once: its tests that use one go to one process.
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        if any(d.scope == "module" for name in fixtures for d in defs.get(name, ())):
+            item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.fixture(autouse=True)
@@ -50,11 +123,6 @@ def kwb_rows(kwb_2024) -> dict[str, dict[str, str]]:
     return {row["Codering_3"].strip(): row for row in rows}
 
 
-def raw_number(row: dict[str, str], column: str) -> float | None:
-    text = row[column].strip()
-    return None if text in ("", ".") else float(text)
-
-
 CHROMIUM = os.environ.get("SOCIALE_KAART_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -65,7 +133,12 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"CI needs chromium at {CHROMIUM} (scripts/install.sh --test installs it)")
         pytest.skip("chromium not installed")
-    from playwright.sync_api import sync_playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Playwright (scripts/install.sh --test installs it)")
+        pytest.skip("Playwright not installed (pip install -e '.[test]')")
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
@@ -179,21 +252,6 @@ def kwb_2015_rows(kwb_2015) -> dict[str, dict[str, str]]:
     """The raw 2015 map attributes, read with the csv module, by buurtcode."""
     with open(kwb_2015, encoding="utf-8") as handle:
         return {row["BU_CODE"].strip(): row for row in csv.DictReader(handle, delimiter=";")}
-
-
-def published_half_step(values) -> float:
-    """Half the step raw counts are published in: CBS rounds benefit counts to 10 and other counts to 5.
-
-    Read off the raw values themselves: all non-zero values multiples of 10 -> 5,0, else 2,5.
-    """
-    values = [v for v in values if v]
-    return 5.0 if values and all(v % 10 == 0 for v in values) else 2.5
-
-
-def raw_2015(row: dict[str, str], column: str) -> float | None:
-    """A 2015 map value: the sentinel -99999999 (and every value <= -99990) is missing."""
-    value = float(row[column])
-    return None if value <= -99990 else value
 
 
 @pytest.fixture(scope="session")

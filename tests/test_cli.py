@@ -263,7 +263,7 @@ grenzen = "{grenzen}"
 
 def test_voortgang_of_maassluis_from_the_project_file(buurten_2016, kwb_2015, kwb_2024, kwb_2015_rows, kwb_rows,
                                                     tmp_path):
-    from test_targets import NAMED, expected_status, raw_counts
+    from tests.helpers import NAMED, expected_status, raw_counts
 
     doelen = "".join(f'[[doel]]\ngebied = "{name}"\nindicator = "bijstand_per_1000"\nnulmeting = 2015\n'
                      f'doeljaar = 2024\nrichting = "daling"\n' for name in NAMED)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import raw_number
-from tests.test_printing import needs_poppler, pdf_pages, pdf_plain, pdf_text, run
+from tests.helpers import needs_poppler, pdf_pages, pdf_plain, pdf_text, run
 
 pikepdf = pytest.importorskip("pikepdf")
 

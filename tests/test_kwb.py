@@ -12,7 +12,7 @@ import pytest
 
 from sociale_kaart.errors import InputError
 from sociale_kaart.sources.kwb import KWB_COLUMNS, column_keys, normalise_column_name, read_kwb
-from tests.conftest import raw_number
+from tests.helpers import STATLINE, raw_number, statline_export
 
 #: The OData names of 85984NED (2024) for each stable column, as the README and the file header list them.
 ODATA = {
@@ -37,38 +37,6 @@ ODATA = {
     "wmo_per_1000_cbs": "WmoClientenRelatief_94",
     "stedelijkheid": "MateVanStedelijkheid_120",
 }
-#: StatLine's labels of the same columns: theme (the group row) and label path with unit.
-STATLINE = {
-    "Gemeentenaam_1": ("Regioaanduiding", "Gemeentenaam (naam)"),
-    "SoortRegio_2": ("Regioaanduiding", "Soort regio (omschrijving)"),
-    "Codering_3": ("Regioaanduiding", "Codering (code)"),
-    "AantalInwoners_5": ("Bevolking", "Aantal inwoners (aantal)"),
-    "Mannen_6": ("Bevolking", "Geslacht/Mannen (aantal)"),
-    "k_0Tot15Jaar_8": ("Bevolking", "Leeftijdsgroepen/0 tot 15 jaar (aantal)"),
-    "k_15Tot25Jaar_9": ("Bevolking", "Leeftijdsgroepen/15 tot 25 jaar (aantal)"),
-    "k_25Tot45Jaar_10": ("Bevolking", "Leeftijdsgroepen/25 tot 45 jaar (aantal)"),
-    "k_45Tot65Jaar_11": ("Bevolking", "Leeftijdsgroepen/45 tot 65 jaar (aantal)"),
-    "k_65JaarOfOuder_12": ("Bevolking", "Leeftijdsgroepen/65 jaar of ouder (aantal)"),
-    "Nederland_17": ("Bevolking", "Herkomstland/Nederland (aantal)"),
-    "Nederland_20": ("Bevolking", "Geboren in Nederland met herkomstland/Nederland (aantal)"),
-    "HuishoudensTotaal_29": ("Bevolking", "Particuliere huishoudens/Huishoudens totaal (aantal)"),
-    "Eenpersoonshuishoudens_30": ("Bevolking", "Particuliere huishoudens/Eenpersoonshuishoudens (aantal)"),
-    "GemiddeldeHuishoudensgrootte_33": ("Bevolking", "Particuliere huishoudens/Gemiddelde huishoudensgrootte (aantal)"),
-    "Woningvoorraad_35": ("Wonen", "Woningvoorraad (aantal)"),
-    "GemiddeldeWOZWaardeVanWoningen_39": ("Wonen", "Gemiddelde WOZ-waarde van woningen (x 1 000 euro)"),
-    "Koopwoningen_47": ("Wonen", "Eigendom/Koopwoningen (%)"),
-    "HuurwoningenTotaal_48": ("Wonen", "Eigendom/Huurwoningen totaal (%)"),
-    "InBezitWoningcorporatie_49": ("Wonen", "Eigendom/In bezit woningcorporatie (%)"),
-    "GemiddeldInkomenPerInwoner_78": ("Inkomen", "Inkomen van personen/Gemiddeld inkomen per inwoner (x 1 000 euro)"),
-    "k_40HuishoudensMetLaagsteInkomen_84": ("Inkomen", "Inkomen van huishoudens/40% huishoudens met laagste inkomen (%)"),
-    "PersonenPerSoortUitkeringBijstand_87": ("Sociale zekerheid", "Personen per soort uitkering/Bijstand (aantal)"),
-    "PersonenPerSoortUitkeringAO_88": ("Sociale zekerheid", "Personen per soort uitkering/Arbeidsongeschiktheid (aantal)"),
-    "JongerenMetJeugdzorgInNatura_91": ("Zorg", "Jongeren met jeugdzorg in natura (aantal)"),
-    "PercentageJongerenMetJeugdzorg_92": ("Zorg", "Percentage jongeren met jeugdzorg (%)"),
-    "WmoClienten_93": ("Zorg", "Wmo-cliënten (aantal)"),
-    "WmoClientenRelatief_94": ("Zorg", "Wmo-cliënten relatief (per 1 000 inwoners)"),
-    "MateVanStedelijkheid_120": ("Stedelijkheid", "Mate van stedelijkheid (code)"),
-}
 MAASSLUIS, VLAARDINGEN, SCHIEDAM = "GM0556", "GM0622", "GM0606"
 
 
@@ -79,16 +47,6 @@ def expected(raw_row: dict[str, str], column: str) -> float:
 
 def same(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12, abs=1e-9)
-
-
-def dutch(text: str) -> str:
-    """A raw OData number as a Dutch StatLine export writes it: 1.094,5; missing is '.'."""
-    text = text.strip()
-    if text in ("", "."):
-        return "."
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, _, fraction = digits.partition(".")
-    return sign + f"{int(whole):,}".replace(",", ".") + (f",{fraction}" if fraction else "")
 
 
 def write_csv(path, header, rows, sep=";", encoding="utf-8"):
@@ -169,36 +127,6 @@ def test_gemeente_filter(kwb_2024, kwb_rows):
     kwb = read_kwb(kwb_2024, [MAASSLUIS, VLAARDINGEN])
     expected_count = sum(code[2:6] in ("0556", "0622") for code in kwb_rows)
     assert len(kwb.buurten) == expected_count == 19 + 40
-
-
-# --- StatLine export ------------------------------------------------------------------------------
-
-def statline_export(kwb_2024, path):
-    """The Rijnmond rows as a StatLine CSV export: title, theme row, label row, decimal commas, ';', quotes."""
-    with open(kwb_2024, encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
-    columns = list(STATLINE)
-    groups, labels, previous = ["Wijken en buurten"], ["Wijken en buurten"], None
-    for column in columns:
-        theme, label = STATLINE[column]
-        groups.append(theme if theme != previous else "")  # merged cells: the theme once
-        labels.append(label)
-        previous = theme
-    body = []
-    for i, row in enumerate(rows):
-        cells = [f"Buurt {i + 1}"]
-        for column in columns:
-            cells.append(row[column].strip() if column in ("Gemeentenaam_1", "SoortRegio_2", "Codering_3")
-                         else dutch(row[column]))
-        body.append(cells)
-    with open(path, "w", newline="", encoding="cp1252") as handle:
-        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_ALL)
-        writer.writerow(["Kerncijfers wijken en buurten 2024"])
-        writer.writerow(groups)
-        writer.writerow(labels)
-        writer.writerows(body)
-        writer.writerow(["Bron: CBS"])
-    return path
 
 
 def test_statline_export_gives_the_same_figures_as_odata(kwb_2024, kwb_rows, tmp_path):

@@ -21,10 +21,8 @@ import pytest
 
 from sociale_kaart.texts import cell
 from tests.conftest import raw_number
+from tests.helpers import DATE, REPO, needs_poppler, pdf_pages, pdf_plain, pdf_text, print_all, run
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
-                                   reason="poppler-utils not installed")
-DATE = "1 januari 2026"
 #: Nothing may be printed closer to the edge of the paper than this (points; 8,5 mm).
 MARGIN = 24.0
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -32,30 +30,6 @@ MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def run(*args, cwd):
-    """The ``sociale-kaart`` command of this checkout in a fresh process, quiet, in `cwd`."""
-    import os
-
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "sociale_kaart.cli", *args, "--stil"], capture_output=True, text=True,
-                          cwd=cwd, env=env)
-
-
-def pdf_text(path, *args) -> str:
-    return subprocess.run(["pdftotext", "-layout", *args, str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-
-
-def pdf_plain(path, *args) -> str:
-    """The text in reading order (a table cell by cell), as a screen reader gets it."""
-    return subprocess.run(["pdftotext", "-raw", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def pdf_pages(path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
 
 
 def wijken_in(path, where: str | None = None):
@@ -357,19 +331,6 @@ def printed(maassluis, maassluis_analysis, tmp_path_factory):
     ctx = PrintContext(maassluis, maassluis_analysis, classes, DATE)
     folder = tmp_path_factory.mktemp("print")
     return folder, print_all(ctx, maassluis.wijken, folder)
-
-
-def print_all(ctx, wijken, folder) -> int:
-    """Every profile into folder/profielen and the briefing into folder/briefing.pdf; returns its pages."""
-    from sociale_kaart.render.document.typeset import typeset
-    from sociale_kaart.render.printing import briefing_document, profile_documents
-
-    (folder / "profielen").mkdir(exist_ok=True)
-    for name, _, document in profile_documents(ctx, wijken):
-        (folder / "profielen" / name).write_bytes(typeset(document).data)
-    pdf = typeset(briefing_document(ctx, wijken))
-    (folder / "briefing.pdf").write_bytes(pdf.data)
-    return pdf.pages
 
 
 @needs_poppler

@@ -6,8 +6,7 @@ import dataclasses
 
 import pytest
 
-from test_printing import DATE, needs_poppler, pdf_pages, pdf_plain, pdf_text, print_all
-from test_targets import structuurvisie
+from tests.helpers import DATE, needs_poppler, pdf_pages, pdf_plain, pdf_text, print_all, structuurvisie
 from sociale_kaart.analysis.targets import judge_targets
 from sociale_kaart.build.series import Series
 from sociale_kaart.render.progress_pages import results_for_wijk, target_rows, trend_blocks

@@ -13,7 +13,7 @@ from pathlib import Path
 import sociale_kaart
 
 PACKAGE = Path(sociale_kaart.__file__).parent
-ORDER = ["foundation", "sources", "build", "analysis", "render", "outputs", "products", "project", "cli"]
+ORDER = ["foundation", "sources", "build", "analysis", "render", "outputs", "products", "project", "api", "cli"]
 FOUNDATION = {"errors", "texts", "settings", "progress", "atomic", "__init__"}
 
 

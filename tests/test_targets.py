@@ -4,56 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import published_half_step, raw_2015, raw_number
+from tests.helpers import NAMED, expected_status, raw_2015, raw_counts, raw_number, structuurvisie
 from sociale_kaart.analysis.targets import judge_targets, resolve_area, short_unit, targets_table
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Target
 from sociale_kaart.texts import nl_number
-
-NAMED = ("Componistenbuurt", "Burgemeesterswijk", "Sluispolder Oost", "Sluispolder West")
-HALF = 2.5
-
-
-def structuurvisie(target_year=2024):
-    targets = [Target(area=name, indicator="bijstand_per_1000", baseline_year=2015, target_year=target_year,
-                      direction="daling") for name in NAMED]
-    targets.append(Target(area="Maassluis", indicator="bijstand_per_1000", baseline_year=2015,
-                          target_year=target_year, direction="gelijk"))
-    return targets
-
-
-def spread(k):
-    """How many half-steps a sum of k independently rounded counts may be off: two standard deviations
-    of k uniform errors (each sd = half / sqrt(3)), never more than all k at their worst."""
-    return min(k, 2 * (k / 3) ** 0.5)
-
-
-def interval(n_and_i):
-    """The bijstand rate range the rounding allows, per 1.000: inhabitants rounded to 5, bijstand counts
-    to the step they are published in (``half``); a sum of k buurten by :func:`spread`."""
-    n, i, k, half = n_and_i
-    return max(n - half * spread(k), 0) / (i + HALF * spread(k)) * 1000, (n + half * spread(k)) / (i - HALF * spread(k)) * 1000
-
-
-def raw_counts(kwb_2015_rows, kwb_rows, codes):
-    """(bijstand, inwoners, number of buurten) for 2015 and 2024, over buurten where both are known."""
-    out = []
-    for get in ((lambda c: (raw_2015(kwb_2015_rows[c], "WWB_UITTOT"), raw_2015(kwb_2015_rows[c], "AANT_INW"))),
-                (lambda c: (raw_number(kwb_rows[c], "PersonenPerSoortUitkeringBijstand_87"),
-                            raw_number(kwb_rows[c], "AantalInwoners_5")))):
-        pairs = [get(c) for c in codes if get(c)[0] is not None]
-        gemeente = [get(c)[0] for c in kwb_2015_rows if kwb_2015_rows[c]["GM_CODE"] == "GM0556"]
-        out.append((sum(p[0] for p in pairs), sum(p[1] for p in pairs), len(pairs), published_half_step(gemeente)))
-    return out
-
-
-def expected_status(base, last, direction):
-    (lo_a, hi_a), (lo_b, hi_b) = interval(base), interval(last)
-    a, b = base[0] / base[1], last[0] / last[1]
-    level = lo_b <= hi_a and lo_a <= hi_b
-    change = "gelijk" if level else ("daling" if b < a else "stijging")
-    return "gehaald" if change == direction else "niet gehaald"
-
 
 def test_the_structuurvisie_targets_get_their_statuses(maassluis_series, kwb_2015_rows, kwb_rows):
     results = judge_targets(structuurvisie(), maassluis_series)

@@ -13,7 +13,7 @@ import pytest
 from sociale_kaart.build.dataset import build
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Sources
-from test_kwb import statline_export
+from tests.helpers import statline_export
 
 SENTINEL = -99990
 

@@ -706,7 +706,7 @@ def _check_years(read: Boundaries, kwb: KwbTable, sources: Sources, codes):
     if not (read.year and kwb.year and read.year != kwb.year):
         return None
     candidates = [sources.grenzen_cijferjaar]
-    if Path(sources.kwb).suffix.lower() in (".gpkg", ".shp", ".geojson", ".json"):
+    if isinstance(sources.kwb, (str, Path)) and Path(sources.kwb).suffix.lower() in (".gpkg", ".shp", ".geojson", ".json"):
         candidates.append(sources.kwb)
     for path in filter(None, candidates):
         try:

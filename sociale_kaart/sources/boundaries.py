@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,12 +73,15 @@ class Boundaries:
     emptied: tuple[str, ...] = ()
 
 
+#: What reports call boundaries that were given as a GeoDataFrame instead of a file.
+FRAME_SOURCE = "grenzen (GeoDataFrame)"
+
 _CODE_COLUMN = {"buurten": "buurtcode", "wijken": "wijkcode", "gemeenten": "gemeentecode"}
 _NAME_COLUMN = {"buurten": "buurtnaam", "wijken": "wijknaam", "gemeenten": "gemeentenaam"}
 
 
 def read_boundaries(
-    path: str | Path,
+    path: str | Path | gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame],
     gemeenten: Iterable[str] | None = None,
     level: str = "buurten",
     *,
@@ -89,9 +92,11 @@ def read_boundaries(
 
     Parameters
     ----------
-    path : str or Path
+    path : str, Path or GeoDataFrame
         GeoPackage, GeoJSON or Shapefile. A GeoPackage with layers ``buurten``/``wijken``/
-        ``gemeenten`` (as CBS and PDOK publish it) or a single-layer file.
+        ``gemeenten`` (as CBS and PDOK publish it) or a single-layer file. A GeoDataFrame is one
+        layer, checked like a file (its source is then called :data:`FRAME_SOURCE`); a mapping of
+        level to GeoDataFrame gives several layers.
     gemeenten : iterable of str, optional
         Gemeentecodes (``GM0556``) or names (``Maassluis``); ``None`` reads the whole country.
     level : {"buurten", "wijken", "gemeenten"}
@@ -115,6 +120,12 @@ def read_boundaries(
     """
     if level not in LEVELS:
         raise InputError(f"onbekend niveau {level!r}; kies uit {', '.join(LEVELS)}")
+    if isinstance(path, Mapping):  # layers an analyst already has, by level ({"buurten": ..., "wijken": ...})
+        if level not in path:
+            raise InputError(f"{FRAME_SOURCE}: geen laag {level!r} (gegeven: {', '.join(map(str, path))})")
+        path = path[level]
+    if isinstance(path, gpd.GeoDataFrame):  # boundaries an analyst already has: one layer, no file
+        return _read_frame(path, gemeenten, level, keep_water=keep_water, read_geometry=read_geometry)
     path = _existing(path)
     layer = _pick_layer(path, level)
     info = pyogrio.read_info(path, layer=layer)
@@ -142,6 +153,13 @@ def read_boundaries(
             f"{path.name}: laag {layer!r} heeft geen kolom {code_col!r} "
             f"(gevonden: {', '.join(fields)})"
         )
+    return _finish(frame, path, layer, level, codes, gemeenten, keep_water=keep_water, read_geometry=read_geometry)
+
+
+def _finish(frame, path: Path, layer: str, level: str, codes, gemeenten, *, keep_water: bool, read_geometry: bool
+            ) -> Boundaries:
+    """Tidy, filter, check and repair a layer as read (from a file or a given frame)."""
+    code_col = _CODE_COLUMN[level]
     frame = _tidy_columns(frame, level)
     if gemeenten is not None and "gemeentecode" not in frame.columns:
         frame = frame[frame[code_col].str[2:6].isin([c[2:] for c in codes])]
@@ -174,6 +192,34 @@ def read_boundaries(
     codes_ = frame[code_col].to_numpy()
     emptied = frame.geometry.isna() | frame.geometry.is_empty
     return Boundaries(frame, **meta, repaired=tuple(codes_[repaired]), emptied=tuple(codes_[emptied.to_numpy()]))
+
+
+def _read_frame(given: gpd.GeoDataFrame, gemeenten, level: str, *, keep_water: bool, read_geometry: bool
+                ) -> Boundaries:
+    """A GeoDataFrame read as one layer of a Wijk- en Buurtkaart: the same renames, filters and checks."""
+    source = Path(FRAME_SOURCE)
+    if given.crs is None:
+        raise InputError(f"{FRAME_SOURCE}: het frame heeft geen coördinatenstelsel (CRS); zet er een met "
+                         "set_crs, bijvoorbeeld EPSG:28992 (RD New)")
+    fields = [str(c) for c in given.columns if c != given.geometry.name]
+    renames = _renames(fields, level)
+    frame = given.rename(columns=renames)
+    code_col = _CODE_COLUMN[level]
+    if level != "buurten" and "buurtcode" in frame.columns:
+        raise InputError(f"{FRAME_SOURCE}: geen laag {level!r}, alleen buurten")
+    if code_col not in frame.columns:
+        raise InputError(f"{FRAME_SOURCE}: geen kolom {code_col!r} (gevonden: {', '.join(fields)})")
+    codes = None
+    if gemeenten is not None:
+        known = frame[[c for c in ("gemeentecode", "gemeentenaam") if c in frame.columns]].astype("string")
+        known = known.apply(lambda col: col.str.strip()).drop_duplicates()
+        codes = resolve_in(known, gemeenten, FRAME_SOURCE)
+        if "gemeentecode" in frame.columns:
+            frame = frame[frame["gemeentecode"].astype("string").str.strip().str.upper().isin(codes).fillna(False)]
+    if not read_geometry:
+        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    return _finish(frame, source, "GeoDataFrame", level, codes, gemeenten, keep_water=keep_water,
+                   read_geometry=read_geometry)
 
 
 def repair_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:

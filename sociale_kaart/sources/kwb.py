@@ -63,6 +63,8 @@ FORMS = {
     "map_upper": "namen van de Wijk- en Buurtkaart (tot 2016)",
     "xlsx": "namen van kwb-<jaar>.xlsx",
 }
+#: What reports call a KWB table that was given as a DataFrame instead of a file.
+FRAME_SOURCE = "kerncijfers (DataFrame)"
 _NUMERIC_KINDS = ("count", "percentage", "rate", "amount", "class")
 _WHAT = {"count": "een aantal", "percentage": "een percentage", "rate": "een aantal per 1.000", "class": "een klasse"}
 
@@ -653,7 +655,7 @@ _HEAD_ROWS = 200
 # --- reading -----------------------------------------------------------------------------------
 
 def read_kwb(
-    path: str | Path,
+    path: str | Path | pd.DataFrame,
     gemeenten: list[str] | None = None,
     *,
     require_buurten: bool = True,
@@ -662,9 +664,10 @@ def read_kwb(
 
     Parameters
     ----------
-    path : str or Path
+    path : str, Path or DataFrame
         CSV (``;``, ``,`` or tab; UTF-8, with BOM, or latin-1), XLSX, JSON (CBS OData v3), GeoPackage,
-        shapefile/DBF or Parquet; the form is recognised from the content.
+        shapefile/DBF or Parquet; the form is recognised from the content. A DataFrame is read as a
+        file with its columns and rows (its source is then called :data:`FRAME_SOURCE`).
     gemeenten : list of str, optional
         Gemeentecodes to keep (``["GM0556"]``) in buurten, wijken and gemeenten; ``None`` keeps all.
     require_buurten : bool
@@ -690,12 +693,15 @@ def read_kwb(
     >>> kwb.nederland["inwoners"], [c.stable for c in kwb.columns if c.derived]
     (18000000.0, ['huurwoningen', 'jongeren_0_25'])
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"bestand niet gevonden: {path}")
-    if path.is_dir():
-        raise InputError(f"{path}: dit is een map; geef het bestand met de kerncijfers")
-    grids = _read_grids(path)
+    if isinstance(path, pd.DataFrame):  # a table an analyst already has: read as a file of that content
+        grids, path = [_frame_grid(path, FRAME_SOURCE, "DataFrame")], Path(FRAME_SOURCE)
+    else:
+        path = Path(path)
+        if not path.exists():
+            raise InputError(f"bestand niet gevonden: {path}")
+        if path.is_dir():
+            raise InputError(f"{path}: dit is een map; geef het bestand met de kerncijfers")
+        grids = _read_grids(path)
     if not grids:
         raise InputError(f"{path.name}: het bestand bevat geen tabel")
     parts, reasons = [], []
