@@ -210,6 +210,14 @@ class Sources:
     bron: str | None = None  #: overrides the attribution line (the fictional sample says so)
     #: (key, file) of declared extra sources without a field here (sources.declarations.EXTRA_SOURCES)
     extra: tuple[tuple[str, Path], ...] = ()
+    #: linked registrations (``[[registratie]]``: sources.linked.LinkedSpec), one per leefgebied
+    linked: tuple = ()
+    #: what the key of the linked registrations counts: "huishouden" or "persoon"
+    linked_unit: str = "huishouden"
+
+    def __post_init__(self):
+        if self.linked_unit not in ("huishouden", "persoon"):
+            raise InputError(f"[stapeling] eenheid: 'huishouden' of 'persoon', niet {self.linked_unit!r}")
 
 
 DIRECTIONS = ("daling", "stijging", "gelijk")
