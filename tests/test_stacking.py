@@ -1,0 +1,164 @@
+"""Stapeling per huishouden: linked extracts on the real Maassluis buurten, checked against the raw files."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from sociale_kaart.build.dataset import build
+from sociale_kaart.errors import InputError
+from sociale_kaart.settings import Sources
+from sociale_kaart.sources.linked import LinkedSpec, is_bsn, read_linked
+from sociale_kaart.sources.linked_sample import EXTRACTS, make_linked_extracts
+
+ROUNDING = 5
+
+
+def _round(value: float) -> float:
+    """Half up to a multiple of ROUNDING, never a non-zero count as 0 (hand arithmetic of the documented rule)."""
+    if value == 0:
+        return 0.0
+    return max(ROUNDING, math.floor(value / ROUNDING + 0.5) * ROUNDING)
+
+
+@pytest.fixture(scope="module")
+def maassluis(buurten_2016):
+    frame = gpd.read_file(buurten_2016, layer="buurten", where="gemeentecode = 'GM0556'")
+    return frame[["buurtcode", "wijkcode", "geometry"]]
+
+
+@pytest.fixture(scope="module")
+def extracts(maassluis, tmp_path_factory):
+    return make_linked_extracts(maassluis, tmp_path_factory.mktemp("linked"), households=15000, seed=7)
+
+
+@pytest.fixture(scope="module")
+def specs(extracts):
+    return tuple(LinkedSpec(source=extracts[area], area=area, key=EXTRACTS[area][1]) for area in EXTRACTS)
+
+
+@pytest.fixture(scope="module")
+def data(buurten_2016, kwb_2024, specs, extracts):
+    return build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), linked=specs,
+                         adrestabel=extracts["adrestabel"]))
+
+
+@pytest.fixture(scope="module")
+def truth(maassluis, extracts):
+    """Per household key: its buurt (most records; tie: lowest code) and leefgebieden, from the raw CSVs."""
+    with open(extracts["adrestabel"], encoding="utf-8") as handle:
+        address = {(r["postcode"], r["huisnummer"]): r["buurtcode"] for r in csv.DictReader(handle, delimiter=";")}
+    polygons = list(zip(maassluis["buurtcode"], maassluis.geometry))
+    places, areas = defaultdict(Counter), defaultdict(set)
+    for area, (stem, key, how) in EXTRACTS.items():
+        with open(extracts[area], encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter=";"):
+                if how == "buurtcode":
+                    code = row["buurtcode"]
+                elif how == "xy":
+                    point = shapely.Point(float(row["x"]), float(row["y"]))
+                    code = next((c for c, p in polygons if p.contains(point)), None)
+                else:
+                    code = address.get((row["postcode"], row["huisnummer"]))
+                areas[row[key]].add(area)
+                if code is not None:
+                    places[row[key]][code] += 1
+    homes = {}
+    for key, counter in places.items():
+        most = max(counter.values())
+        homes[key] = (min(c for c, n in counter.items() if n == most), frozenset(areas[key]))
+    return homes
+
+
+def test_each_buurt_stapeling_equals_the_count_from_the_raw_extracts(data, truth, maassluis):
+    expected = Counter(code for code, areas in truth.values() if len(areas) >= 2)
+    true = data.stacking.counts.set_index("buurtcode")["huishoudens_2plus_leefgebieden"]
+    assert sorted(true.index) == sorted(maassluis["buurtcode"])
+    for code in maassluis["buurtcode"]:
+        assert true[code] == expected.get(code, 0), code
+    assert sum(expected.values()) > 500  # the synthetic extracts do stack
+    # published: the rounded true value, or suppressed (and then nothing of it is shown)
+    buurten = data.buurten.set_index("buurtcode")
+    shown = 0
+    for code in maassluis["buurtcode"]:
+        value = buurten.at[code, "huishoudens_2plus_leefgebieden"]
+        status = data.disclosure.buurt_status.at[code, "huishoudens_2plus_leefgebieden"]
+        if status == "onderdrukt":
+            assert np.isnan(value) and np.isnan(buurten.at[code, "stapeling_per_1000_huishoudens"]), code
+        else:
+            assert status == "ok" and value == _round(expected.get(code, 0)), code
+            shown += 1
+    assert shown >= 5  # protection hides what it must, not the whole column
+
+
+def test_the_gemeente_figure_is_the_sum_over_all_records(data, truth):
+    for what, test in (("2plus_leefgebieden", lambda n: n >= 2), ("3plus_leefgebieden", lambda n: n >= 3),
+                       ("1_leefgebied", lambda n: n == 1), ("met_ondersteuning", lambda n: n >= 1)):
+        column = f"huishoudens_{what}"
+        total = sum(1 for _code, areas in truth.values() if test(len(areas)))
+        assert data.stacking.counts[column].sum() == total, column
+        row = data.gemeenten.set_index("gemeentecode").loc["GM0556"]
+        status = data.disclosure.total_status["gemeente"].at["GM0556", column]
+        assert status in ("ok", "onderdrukt")
+        if status == "ok":
+            assert row[column] == _round(total), column
+    row = data.gemeenten.set_index("gemeentecode").loc["GM0556"]
+    households = data.gemeenten.set_index("gemeentecode").at["GM0556", "huishoudens"]
+    if data.disclosure.total_status["gemeente"].at["GM0556", "huishoudens_2plus_leefgebieden"] == "ok":  # the rate is made of the published count
+        assert row["stapeling_per_1000_huishoudens"] == pytest.approx(
+            row["huishoudens_2plus_leefgebieden"] / households * 1000, abs=0.05)
+
+
+def test_combinations_add_up_and_are_never_published_per_buurt(data, truth):
+    combos = Counter(areas for _code, areas in truth.values())
+    for column, areas in data.stacking.combinations.items():
+        assert data.stacking.counts[column].sum() == combos[frozenset(areas)], column
+        assert column not in data.buurten.columns
+        assert column in data.wijken.columns
+    assert "huishoudens_2_leefgebieden" not in data.buurten.columns
+
+
+def test_keys_are_pseudonymised_and_bsns_reported(data, extracts, specs, maassluis):
+    with open(extracts["Wmo"], encoding="utf-8") as handle:
+        keys = [r["bsn"] for r in csv.DictReader(handle, delimiter=";")]
+    assert all(is_bsn(k) for k in keys)
+    assert any("lijkt een BSN" in w and "alleen in het geheugen" in w for w in data.warnings)
+    one = read_linked(specs[:1], maassluis)
+    two = read_linked(specs[:1], maassluis)  # another run, another secret: other pseudonyms
+    assert not set(one.records["pseudoniem"]) & set(two.records["pseudoniem"])
+    assert set(one.records.columns) == {"pseudoniem", "leefgebied", "buurtcode"}
+
+
+def test_an_empty_key_names_the_row_never_a_key(tmp_path, maassluis):
+    path = tmp_path / "wmo.csv"
+    path.write_text("bsn;buurtcode\n111222333;BU05560101\n;BU05560101\n", encoding="utf-8")
+    with pytest.raises(InputError, match="rij 3") as error:
+        read_linked([LinkedSpec(source=path, area="Wmo", key="bsn")], maassluis)
+    assert "111222333" not in str(error.value)
+
+
+def test_a_cbs_stapeling_table_is_read_per_wijk_and_credited(buurten_2016, kwb_2024, shared):
+    path = shared / "sociaal_domein" / "cbs_stapeling_wijken" / "85994NED_subset.csv"
+    with open(path, encoding="utf-8-sig") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter=";")
+                if r["Codering_3"].strip().startswith("WK0556") and r["SoortVoorzieningSociaalDomein"] == "Totaal"
+                and r["AantalVoorzieningen"] == "Totaal"]
+    data = build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("GM0556",), extra=(("cbs_stapeling", path),)))
+    wijken = data.wijken.set_index("wijkcode")
+    assert {i.key for i in data.wijk_indicators} >= {"cbs_huishoudens_met_voorzieningen_per_1000"}
+    for row in rows:
+        code, value = row["Codering_3"].strip(), row["HuishoudensMetVoorzieningen_6"].strip()
+        if value:
+            assert wijken.at[code, "cbs_huishoudens_met_voorzieningen"] == float(value), code
+        else:
+            assert np.isnan(wijken.at[code, "cbs_huishoudens_met_voorzieningen"]), code
+    assert "CBS, Gebruik voorzieningen sociaal domein per wijk (85994NED) 1e halfjaar 2024 (CC BY 4.0)" in data.credits()
+    assert wijken.geometry.notna().all()
