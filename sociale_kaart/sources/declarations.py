@@ -178,6 +178,9 @@ def join_credits(credits) -> str:
 EXTRA_SOURCES = {
     "misdrijven": "sociale_kaart.sources.safety:CRIME:read_crime",
     "leefbaarometer": "sociale_kaart.sources.safety:LIVEABILITY_SOURCE:read_liveability",
+    "cbs_stapeling": "sociale_kaart.sources.social_domain:STACKING:read_stacking_table",
+    "cbs_wmo_wijken": "sociale_kaart.sources.social_domain:WMO:read_wmo_table",
+    "cbs_jeugdhulp_wijken": "sociale_kaart.sources.social_domain:YOUTH:read_youth_table",
 }
 
 
