@@ -162,3 +162,50 @@ def test_a_cbs_stapeling_table_is_read_per_wijk_and_credited(buurten_2016, kwb_2
             assert np.isnan(wijken.at[code, "cbs_huishoudens_met_voorzieningen"]), code
     assert "CBS, Gebruik voorzieningen sociaal domein per wijk (85994NED) 1e halfjaar 2024 (CC BY 4.0)" in data.credits()
     assert wijken.geometry.notna().all()
+
+
+def test_the_milp_attacker_narrows_no_stapeling_count_below_the_rounding_base():
+    """Eight buurten in two wijken, three leefgebieden: 1, 2, 3+, 2+, the total, each leefgebied and
+    each combination related as the attacker knows them; every hidden figure keeps more than
+    `rounding` possible values."""
+    from sociale_kaart.build.disclosure import protect_counts
+    from sociale_kaart.build.stacking import stacking_counts
+    from tests.attack import attack_related
+
+    rng = np.random.default_rng(23)
+    codes = [f"BU0000{n:04d}" for n in range(8)]
+    rows = []
+    for household in range(260):
+        code = codes[min(7, int(rng.exponential(2.5)))]  # some buurten small
+        areas = [a for a, p in (("wmo", 0.5), ("jeugd", 0.35), ("bijstand", 0.3)) if rng.random() < p] or ["wmo"]
+        rows += [(household, area, code) for area in areas]
+    records = pd.DataFrame(rows, columns=["pseudoniem", "leefgebied", "buurtcode"])
+    stacking = stacking_counts(records, codes, areas=("wmo", "jeugd", "bijstand"))
+    counts = stacking.counts.set_index("buurtcode")
+    groupings = {"wijk": pd.Series(["W1"] * 4 + ["W2"] * 4, index=codes), "gemeente": pd.Series("G", index=codes)}
+    result = protect_counts(counts, groupings=groupings, relations=stacking.relations,
+                            area_only=stacking.area_only)
+    areas = {f"{name}:{area}": list(members.index[members == area]) for name, members in groupings.items()
+             for area in sorted(set(members))}
+    published = {col: ({code: (None if col in stacking.area_only else result.buurten.at[code, col]) for code in codes},
+                       {f"{name}:{area}": result.totals[name].at[area, col] for name in groupings
+                        for area in result.totals[name].index})
+                 for col in counts.columns}
+    ranges = attack_related(columns=published, areas=areas, relations=stacking.relations, rounding=5,
+                            unpublished=stacking.area_only)
+    hidden = 0
+    for col in counts.columns:
+        for code in codes:
+            status = result.buurt_status.at[code, col]
+            small = 1 <= counts.at[code, col] <= 4
+            if status == "onderdrukt" and (col not in stacking.area_only or small):
+                low, high = ranges[f"{col}|{code}"]
+                assert high - low >= 5, (col, code, low, high)
+                hidden += 1
+        for name in groupings:
+            for area in result.totals[name].index:
+                if result.total_status[name].at[area, col] == "onderdrukt":
+                    low, high = ranges[f"{col}|{name}:{area}"]
+                    assert high - low >= 5, (col, name, area, low, high)
+                    hidden += 1
+    assert hidden > 10  # the attack had something to try
