@@ -209,3 +209,40 @@ def test_the_milp_attacker_narrows_no_stapeling_count_below_the_rounding_base():
                     assert high - low >= 5, (col, name, area, low, high)
                     hidden += 1
     assert hidden > 10  # the attack had something to try
+
+
+def test_no_key_of_any_extract_is_in_any_file_the_run_wrote(tmp_path, buurten_2016, kwb_2024, extracts):
+    """The whole run through the command line, with its own cache and temporary folder: every byte
+    written is searched for every key of every extract."""
+    import os
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    project.mkdir()
+    lines = [f'[bronnen]\ngrenzen = "{buurten_2016}"\nkwb = "{kwb_2024}"\nadrestabel = "{extracts["adrestabel"]}"\n',
+             '[gebied]\ngemeenten = ["GM0556"]\n', '[stapeling]\neenheid = "huishouden"\n']
+    keys = set()
+    for area, (_stem, key, _how) in EXTRACTS.items():
+        lines.append(f'[[registratie]]\nbestand = "{extracts[area]}"\nleefgebied = "{area}"\nsleutel = "{key}"\n')
+        with open(extracts[area], encoding="utf-8") as handle:
+            keys |= {row[key] for row in csv.DictReader(handle, delimiter=";")}
+    (project / "sociale-kaart.toml").write_text("\n".join(lines), encoding="utf-8")
+    folders = {name: tmp_path / name for name in ("uitvoer", "cache", "tmp")}
+    for folder in folders.values():
+        folder.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(folders["tmp"]), "SOCIALE_KAART_CACHE": str(folders["cache"]),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    products = ("tabellen", "aandachtsbuurten", "kaart", "briefing")
+    run = subprocess.run([sys.executable, "-m", "sociale_kaart", "maak", "--uitvoer", str(folders["uitvoer"]),
+                          *(a for p in products for a in ("--product", p))],
+                         cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "lijkt een BSN" in run.stdout and "alleen in het geheugen" in run.stdout
+    written = [p for folder in folders.values() for p in folder.rglob("*") if p.is_file()]
+    assert len(written) > 5 and any(p.suffix == ".gpkg" for p in written)
+    encoded = [k.encode() for k in keys]
+    for path in written:
+        content = path.read_bytes()
+        assert not any(k in content for k in encoded), path
+    assert not any(k in run.stdout + run.stderr for k in keys)
