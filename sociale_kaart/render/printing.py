@@ -712,7 +712,8 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section],
     map_width = CONTENT_WIDTH - chart_width - 14
     note = coverage_note(buurten, ctx.data)
     text = text_block(_flag_paragraphs(ctx, buurten, heading="Aandachtsbuurten in deze wijk", with_count=True,
-                                       extra=[note, *(f"Let op: {w}" for w in ctx.data.warnings)]))
+                                       extra=[note, *(f"Let op: {w}" for w in ctx.data.warnings)])
+                      + _stacking_paragraphs(ctx, wijkcode=code))  # content: analysis.stacking
 
     charts = bar_charts(ctx, buurten, code, chart_width)
     table = _table_section(ctx, code)
@@ -744,6 +745,17 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> tuple[list[Section],
     return build(PROFILE_MAP_HEIGHTS[0]), footer  # more than a page anyway: the full map
 
 
+def _stacking_paragraphs(ctx: PrintContext, **where) -> list[Paragraph]:
+    """The section "Stapeling van ondersteuning" (:func:`~sociale_kaart.analysis.stacking.stacking_section`)."""
+    from ..analysis.stacking import stacking_section
+
+    section = stacking_section(ctx.data, **where)
+    if section is None:
+        return []
+    return [Paragraph(section.title, HEADING, keep_with_next=True, space_before=6),
+            *(Paragraph(t, BODY, space_before=3) for t in section.sentences)]
+
+
 def profile_documents(ctx: PrintContext, wijken: pd.DataFrame) -> Iterator[tuple[str, str, list]]:
     """One PDF per wijk: yields (file name, title, figures), usually one page, more when needed."""
     for _, wijk in wijken.iterrows():
@@ -773,6 +785,9 @@ def briefing_sections(ctx: PrintContext, wijken: pd.DataFrame, *, visit: bool = 
     footer = ctx.footer(visit_title(wijken) if visit else f"Briefing {data.title}")
     scope = ctx.table[ctx.table["wijkcode"].isin(set(wijken["wijkcode"]))]
     body = [] if visit else [_overview_section(ctx, scope)]
+    stacking = [] if visit else _stacking_paragraphs(ctx)
+    if stacking:
+        body.append(Section(stacking[0].text, data.title, [text_block(stacking[1:])], toc=stacking[0].text))
     for _, wijk in wijken.iterrows():
         body += _visit_sections(ctx, wijk, footer) if visit else [_wijk_section(ctx, wijk, footer=footer)]
     body += _progress_sections(ctx, wijken)
