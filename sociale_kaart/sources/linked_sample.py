@@ -43,7 +43,7 @@ def bsn_like(rng: np.random.Generator, n: int) -> list[str]:
 
 
 def make_linked_extracts(buurten, folder: str | Path, *, households: int = 3000, seed: int = 23,
-                         bsn: bool = True) -> dict[str, Path]:
+                         bsn: bool = True, weights=None) -> dict[str, Path]:
     """Write the extracts (one CSV per leefgebied) and ``adrestabel.csv`` in `folder`.
 
     Parameters
@@ -58,6 +58,8 @@ def make_linked_extracts(buurten, folder: str | Path, *, households: int = 3000,
         For the random generator: the same seed gives the same files.
     bsn : bool
         Keys BSN-like (nine digits, elfproef) or household numbers (``HH000123``).
+    weights : array-like, optional
+        Relative number of households per buurt (the KWB's); default: equal.
 
     Returns
     -------
@@ -69,7 +71,11 @@ def make_linked_extracts(buurten, folder: str | Path, *, households: int = 3000,
     rng = np.random.default_rng(seed)
     codes = buurten["buurtcode"].to_numpy()
     need = rng.gamma(2.0, 0.5, size=len(codes))  # some buurten need more
-    home = rng.integers(0, len(codes), size=households)
+    if weights is None:
+        home = rng.integers(0, len(codes), size=households)
+    else:
+        share = np.asarray(weights, dtype=float)
+        home = rng.choice(len(codes), size=households, p=share / share.sum())
     keys = bsn_like(rng, households) if bsn else [f"HH{n:06d}" for n in range(1, households + 1)]
     rows = {area: [] for area in EXTRACTS}
     addresses = []
