@@ -246,3 +246,32 @@ def test_no_key_of_any_extract_is_in_any_file_the_run_wrote(tmp_path, buurten_20
         content = path.read_bytes()
         assert not any(k in content for k in encoded), path
     assert not any(k in run.stdout + run.stderr for k in keys)
+
+
+def test_the_uitkeringen_table_fills_bijstand_where_the_kwb_has_none(tmp_path, buurten_2016, kwb_2024, shared):
+    """A KWB whose bijstand is "." (as the 2023 KWB publishes it): the CBS uitkeringen table per buurt
+    fills it from its last period, and the report says so."""
+    with open(kwb_2024, encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    column = rows[0].index("PersonenPerSoortUitkeringBijstand_87")
+    for row in rows[1:]:
+        row[column] = "."
+    kwb = tmp_path / "kwb_2023_zonder_bijstand.csv"
+    with open(kwb, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    table = shared / "sociaal_domein" / "cbs_uitkeringen_buurten" / "85586NED_subset.csv"
+    with open(table, encoding="utf-8-sig") as handle:
+        expected = {r["Codering_3"].strip(): r["Bijstandsuitkering_6"].strip() for r in csv.DictReader(handle, delimiter=";")
+                    if r["Perioden"] == "2023 december" and r["Codering_3"].strip().startswith("BU0613")}
+    data = build(Sources(grenzen=buurten_2016, kwb=kwb, gemeenten=("GM0613",), extra=(("cbs_uitkeringen", table),)))
+    buurten = data.buurten.set_index("buurtcode")
+    compared = 0
+    for code in buurten.index:
+        if expected.get(code):
+            assert buurten.at[code, "bijstand"] == float(expected[code]), code
+            compared += 1
+    assert compared >= 5
+    assert "bijstand_per_1000" in {i.key for i in data.indicators}
+    assert not any(i.numerator == "bijstand_uitkeringen" for i in data.indicators)  # never a second bijstand
+    assert any("geeft geen bijstand" in w and "uitkering" in w for w in data.warnings)
+    assert "CBS, Personen met een uitkering per buurt (85586NED) 2023 december (CC BY 4.0)" in data.credits()

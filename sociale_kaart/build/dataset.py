@@ -308,6 +308,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         extra += made
         lineage.update({f.key: f.lineage for f in table.figures})
         credits.append((key, table.declaration.credit(table.year)))
+    joined, universe, extra, filled = _fill_bijstand(joined, universe, extra, kwb.source)
     joined["koppeling"] = kwb_status.to_numpy()
     joined = ind.derive_counts(joined)
     universe = ind.derive_counts(universe)
@@ -366,7 +367,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     if read.emptied:
         notes.append(f"Geen vlak over na herstel, daarom niet op de kaart en niet gekoppeld: {', '.join(read.emptied)}")
     credit_lines = [] if sources.bron else [("kwb", _base_credit(read.year, kwb.year)), *credits]
-    warnings += stacking_notes
+    warnings += stacking_notes + filled
     if reg_columns and credit_lines:
         credit_lines.append(("registraties", REGISTRATIONS.credit(None)))
     bron = sources.bron or join_credits(text for _key, text in credit_lines)
@@ -393,6 +394,23 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         layouts=tuple(own),
         wijk_layout=wijk_layout,
     )
+
+
+def _fill_bijstand(joined, universe, extra, kwb_source: str):
+    """Bijstand from the CBS uitkeringen table where the KWB has none (the 2023 KWB publishes "."),
+    with a sentence for the report; the table's own figure is never a second bijstand indicator."""
+    column = "bijstand_uitkeringen"
+    if column not in joined:
+        return joined, universe, extra, []
+    extra = [i for i in extra if i.numerator != column]
+    empty = "bijstand" not in joined or joined["bijstand"].isna().all()
+    if not empty:
+        return joined, universe, extra, [f"De KWB ({kwb_source}) geeft zelf bijstand; de uitkeringentabel van het "
+                                         "CBS is daarom niet gebruikt."]
+    joined = joined.assign(bijstand=joined[column])
+    universe = universe.assign(bijstand=universe[column]) if column in universe else universe
+    return joined, universe, extra, [f"Bijstand: {kwb_source} geeft geen bijstand (leeg of '.'); ingevuld uit de "
+                                     "CBS-tabel Personen met een uitkering per buurt."]
 
 
 def _linked(sources: Sources, buurten, taken):

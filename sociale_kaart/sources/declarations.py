@@ -181,6 +181,7 @@ EXTRA_SOURCES = {
     "cbs_stapeling": "sociale_kaart.sources.social_domain:STACKING:read_stacking_table",
     "cbs_wmo_wijken": "sociale_kaart.sources.social_domain:WMO:read_wmo_table",
     "cbs_jeugdhulp_wijken": "sociale_kaart.sources.social_domain:YOUTH:read_youth_table",
+    "cbs_uitkeringen": "sociale_kaart.sources.social_domain:BENEFITS:read_benefits_table",
 }
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..texts import slugify
-from .declarations import CBS, COUNT, HIGHER_WORSE, WIJK, Figure, SourceDeclaration
+from .declarations import BUURT, CBS, COUNT, HIGHER_WORSE, WIJK, Figure, SourceDeclaration
 from .kwb import read_table
 from .safety import SafetyTable
 from .values import to_number
@@ -58,6 +58,14 @@ YOUTH = SourceDeclaration(
                     description="Jongeren met jeugdzorg in natura (CBS, {year})."),),
 )
 
+BENEFITS = SourceDeclaration(
+    "cbs_uitkeringen", "CBS, Personen met een uitkering per buurt", publisher=CBS, licence="CC BY 4.0",
+    levels=(BUURT,), keys="buurtcode (BU + 8 cijfers) in Codering", year="Perioden: de laatste in het bestand",
+    figures=(Figure("bijstand_uitkeringen", "Personen met bijstand (CBS, uitkeringen per buurt)", kind=COUNT,
+                    unit="aantal", direction=HIGHER_WORSE, universe="inwoners", denominator="inwoners", scale=1000,
+                    minimum=0, description="Personen met een bijstandsuitkering (CBS, {year})."),),
+)
+
 #: Per declaration: figure key -> the names its count column has (OData name without the number
 #: suffix, StatLine export header in lower case), and the dimension whose categories are split out.
 _COLUMNS = {
@@ -67,6 +75,7 @@ _COLUMNS = {
                                                           "cliënten met voorzieningen (aantal)")},
                       "soortvoorzieningsociaaldomein"),
     "cbs_wmo_wijken": ({"cbs_wmo_clienten": ("wmoclienten", "wmo-cliënten (aantal)")}, None),
+    "cbs_uitkeringen": ({"bijstand_uitkeringen": ("bijstandsuitkering", "bijstandsuitkering (aantal)")}, None),
     "cbs_jeugdhulp_wijken": ({"cbs_jongeren_jeugdzorg": ("totaaljongerenmetjeugdzorginnatura",
                                                          "totaal jongeren met jeugdzorg in natura (aantal)")}, None),
 }
@@ -91,7 +100,16 @@ def read_youth_table(path) -> SafetyTable:
     return _read_wijk_table(path, YOUTH)
 
 
-def _read_wijk_table(path, declaration: SourceDeclaration) -> SafetyTable:
+def read_benefits_table(path) -> SafetyTable:
+    """The CBS table *Personen met een uitkering; soort uitkering, wijken en buurten* per buurt.
+
+    The last period of the file (``2023 december``); only bijstand is used: it fills the KWB's
+    bijstand where the KWB publishes none (the 2023 KWB has ``.`` for it).
+    """
+    return _read_wijk_table(path, BENEFITS, level=BUURT)
+
+
+def _read_wijk_table(path, declaration: SourceDeclaration, level: str = WIJK) -> SafetyTable:
     path = Path(path)
     raw = read_table(path)
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -114,9 +132,10 @@ def _read_wijk_table(path, declaration: SourceDeclaration) -> SafetyTable:
     if len(missing) == len(columns):
         raise InputError(f"{path.name}: geen kolom {' of '.join(wanted[missing[0]])}; is dit {declaration.name}?")
     codes = raw[code].astype("string").str.strip().str.upper()
-    rows = codes.str.fullmatch(r"WK\d{6}").fillna(False)
+    region, pattern = ("wijkcode", r"WK\d{6}") if level == WIJK else ("buurtcode", r"BU\d{8}")
+    rows = codes.str.fullmatch(pattern).fillna(False)
     if kind is not None:
-        rows &= raw[kind].astype("string").str.strip().str.lower().isin(["wijk", ""]).fillna(False)
+        rows &= raw[kind].astype("string").str.strip().str.lower().isin([level, ""]).fillna(False)
     split_col = next((c for c in raw.columns if base[c] == split), None) if split else None
     region_titles = {"wijken", "wijkenenbuurten", "gemeentenaam", "id"}
     dimensions = [c for c in raw.columns[:raw.columns.get_loc(period)]
@@ -128,14 +147,14 @@ def _read_wijk_table(path, declaration: SourceDeclaration) -> SafetyTable:
             rows &= total
     periods = raw.loc[rows, period].astype("string").str.strip()
     if periods.empty:
-        raise InputError(f"{path.name}: geen rijen van wijken (Codering WK + 6 cijfers)")
+        raise InputError(f"{path.name}: geen rijen van {level}en (Codering {pattern[:2]} + cijfers)")
     years = periods[periods.str.fullmatch(r"\d{4}(JJ00)?").fillna(False)]
     chosen = years.iloc[-1] if len(years) else periods.iloc[-1]
     rows &= raw[period].astype("string").str.strip().eq(chosen).fillna(False)
     year = int(re.search(r"(\d{4})", chosen).group(1)) if re.search(r"(\d{4})", chosen) else None
     part = raw[rows]
     categories = part[split_col].astype("string").str.strip() if split_col else pd.Series("Totaal", index=part.index)
-    table = pd.DataFrame({"wijkcode": sorted(set(codes[rows]))})
+    table = pd.DataFrame({region: sorted(set(codes[rows]))})
     figures, labels = [], {}
     for category in dict.fromkeys(categories):
         mine = part[categories.eq(category).to_numpy()]
@@ -150,11 +169,11 @@ def _read_wijk_table(path, declaration: SourceDeclaration) -> SafetyTable:
                                              label=f"{figure.label.split(' met ')[0]}: {category.lower()} (CBS)")
             values = to_number(mine[col].astype("string").str.strip(), False)
             values = values.where(values > -99990)
-            table[figure.key] = table["wijkcode"].map(dict(zip(codes[mine.index], values)))
+            table[figure.key] = table[region].map(dict(zip(codes[mine.index], values)))
             figures.append(figure)
             labels[figure.key] = col
-    if table["wijkcode"].duplicated().any():
-        raise InputError(f"{path.name}: wijkcode {table['wijkcode'][table['wijkcode'].duplicated()].iloc[0]} staat "
+    if table[region].duplicated().any():
+        raise InputError(f"{path.name}: {region} {table[region][table[region].duplicated()].iloc[0]} staat "
                          "er meer dan eens in voor dezelfde periode")
     table_id = re.match(r"(\d{5}[A-Z]{3})", path.name)
     name = f"{declaration.name} ({table_id.group(1)})" if table_id else declaration.name
