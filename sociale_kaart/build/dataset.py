@@ -101,6 +101,7 @@ class Dataset:
     credit_lines: tuple[tuple[str, str], ...] = ()
     wijk_indicators: tuple = ()  #: indicators of sources published per wijk only: columns of `wijken`, not `buurten`
     stacking: object | None = None  #: stapeling per huishouden (sociale_kaart.build.stacking.Stacking, true counts: never publish them)
+    key_notes: tuple[str, ...] = ()  #: how the keys of linked registrations were used (the report says it)
 
     #: Above this many gemeenten a title names the count instead of every name.
     MAX_NAMES = 4
@@ -194,7 +195,7 @@ class Dataset:
 
     def report_text(self) -> str:
         """The join report in Dutch, as printed and saved beside the outputs."""
-        parts = [r.to_text() for r in self.reports] + [s.to_text() for s in self.registrations]
+        parts = [r.to_text() for r in self.reports] + [s.to_text() for s in self.registrations] + list(self.key_notes)
         if self.layouts:
             names = dict(zip(self.buurten["buurtcode"], self.buurten.get("buurtnaam", self.buurten["buurtcode"])))
             parts += [layout.to_text(names) for layout in self.layouts]
@@ -367,7 +368,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     if read.emptied:
         notes.append(f"Geen vlak over na herstel, daarom niet op de kaart en niet gekoppeld: {', '.join(read.emptied)}")
     credit_lines = [] if sources.bron else [("kwb", _base_credit(read.year, kwb.year)), *credits]
-    warnings += stacking_notes + filled
+    warnings += filled
     if reg_columns and credit_lines:
         credit_lines.append(("registraties", REGISTRATIONS.credit(None)))
     bron = sources.bron or join_credits(text for _key, text in credit_lines)
@@ -390,6 +391,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         wijk_indicators=tuple(wijk_only),
         disclosure=disclosure,
         stacking=stacking,
+        key_notes=tuple(stacking_notes),
         comparison=comparison,
         layouts=tuple(own),
         wijk_layout=wijk_layout,
