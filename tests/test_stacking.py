@@ -277,3 +277,21 @@ def test_the_uitkeringen_table_fills_bijstand_where_the_kwb_has_none(tmp_path, b
     assert not any(i.numerator == "bijstand_uitkeringen" for i in data.indicators)  # never a second bijstand
     assert any("geeft geen bijstand" in w and "uitkering" in w for w in data.warnings)
     assert "CBS, Personen met een uitkering per buurt (85586NED) 2023 december (CC BY 4.0)" in data.credits()
+
+
+def test_the_section_says_only_published_figures(data):
+    from sociale_kaart.analysis.stacking import stacking_section
+    from sociale_kaart.texts import nl_number
+
+    section = stacking_section(data)
+    gemeente = data.gemeenten.set_index("gemeentecode").loc["GM0556"]
+    two = gemeente["huishoudens_2plus_leefgebieden"]
+    if not np.isnan(two):
+        assert f"krijgen {nl_number(two, 0)} huishoudens ondersteuning op twee of meer leefgebieden" in section.sentences[0]
+    wijken = data.wijken.set_index("wijknaam")
+    for label, value in section.rows[4:]:  # combinations: a published gemeente or wijk figure
+        areas, _, wijk = label.partition(" (")
+        column = next(c for c, a in data.stacking.combinations.items() if " + ".join(a) == areas)
+        published = wijken.at[wijk.rstrip(")"), column] if wijk else gemeente[column]
+        assert value == nl_number(published, 0), label
+    assert 1 <= len(section.rows) - 4 <= 5

@@ -94,6 +94,11 @@ def stacking_section(data, *, wijkcode: str | None = None, gemeentecode: str | N
         sentences.append("Combinaties die het meest voorkomen: " + "; ".join(
             f"{label} ({nl_number(value, 0)})" for label, value in combinations) + ".")
         rows += [(label, nl_number(value, 0)) for label, value in combinations]
+    elif wijkcode is None and (per_wijk := _wijk_combinations(data, stacking)):
+        sentences.append("De combinaties zijn voor de hele gemeente niet te tonen zonder een klein aantal te "
+                         "verraden; per wijk komen het meest voor: " + "; ".join(
+                             f"{label} in {wijk} ({nl_number(value, 0)})" for label, wijk, value in per_wijk) + ".")
+        rows += [(f"{label} ({wijk})", nl_number(value, 0)) for label, wijk, value in per_wijk]
     else:
         sentences.append("Geen combinatie van leefgebieden is groot genoeg om te tonen.")
     if CBS_COLUMN in data.wijken:
@@ -106,6 +111,17 @@ def stacking_section(data, *, wijkcode: str | None = None, gemeentecode: str | N
                              f"huishoudens met jeugdhulp, Participatiewet of Wmo in {where} (het CBS telt andere "
                              "voorzieningen en een andere periode dan de registraties van de gemeente).")
     return StackingSection("Stapeling van ondersteuning", tuple(sentences), tuple(rows), tuple(combinations))
+
+
+def _wijk_combinations(data, stacking) -> list[tuple[str, str, float]]:
+    """The published wijk figures of combinations of two or more leefgebieden, most first."""
+    found = []
+    for _, wijk in data.wijken.iterrows():
+        for col, areas in stacking.combinations.items():
+            value = wijk.get(col)
+            if len(areas) >= 2 and value is not None and not pd.isna(value) and value > 0:
+                found.append((" + ".join(areas), str(wijk.get("wijknaam", wijk["wijkcode"])), float(value)))
+    return sorted(found, key=lambda item: (-item[2], item[0], item[1]))[:TOP_COMBINATIONS]
 
 
 def data_denominator(stacking) -> str:
