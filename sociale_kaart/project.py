@@ -167,6 +167,15 @@ secundair = true      # ook onderdrukken wat een klein aantal terug zou laten re
 # Eén registratie in meer perioden (kolommen in één bestand): wat in één periode onderdrukt is, in alle:
 # perioden = ["schuldhulp_jan", "schuldhulp_feb", "schuldhulp_mrt"]
 
+# Stapeling per huishouden: extracten van meer leefgebieden, gekoppeld op een sleutel die alleen in
+# het geheugen wordt gebruikt (ook een BSN mag; hij wordt nergens bewaard). Eén tabel per leefgebied:
+# [[registratie]]
+# bestand = "wmo.csv"          # één regel per voorziening: buurtcode, x/y of postcode + huisnummer
+# leefgebied = "Wmo"
+# sleutel = "bsn"              # de kolom die de extracten koppelt
+# [stapeling]
+# eenheid = "huishouden"       # of "persoon": wat de sleutel telt
+
 [kaart]
 indeling = "kwantielen"  # of "natuurlijk", "gelijk", "handmatig"
 klassen = 5

@@ -295,3 +295,22 @@ def test_the_section_says_only_published_figures(data):
         published = wijken.at[wijk.rstrip(")"), column] if wijk else gemeente[column]
         assert value == nl_number(published, 0), label
     assert 1 <= len(section.rows) - 4 <= 5
+
+
+def test_the_project_file_declares_linked_registrations_and_the_unit(tmp_path, extracts):
+    from sociale_kaart.project import read_project, run_settings
+
+    path = tmp_path / "sociale-kaart.toml"
+    path.write_text(f'[bronnen]\ngrenzen = "g.gpkg"\nkwb = "k.csv"\n[stapeling]\neenheid = "persoon"\n'
+                    f'[[registratie]]\nbestand = "{extracts["Wmo"]}"\nleefgebied = "Wmo"\nsleutel = "bsn"\n',
+                    encoding="utf-8")
+    settings = run_settings(read_project(path, check_files=False))
+    assert settings.sources.linked_unit == "persoon"
+    assert settings.sources.linked == (LinkedSpec(source=extracts["Wmo"], area="Wmo", key="bsn"),)
+    path.write_text('[bronnen]\ngrenzen = "g.gpkg"\nkwb = "k.csv"\n[[registratie]]\nbestand = "w.csv"\n'
+                    'leefgebied = "Wmo"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[\[registratie\]\] nummer 1: sleutel ontbreekt"):
+        read_project(path, check_files=False)
+    path.write_text('[bronnen]\ngrenzen = "g.gpkg"\nkwb = "k.csv"\n[stapeling]\neenheid = "gezin"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="'huishouden' of 'persoon'"):
+        run_settings(read_project(path, check_files=False))
