@@ -314,3 +314,17 @@ def test_the_project_file_declares_linked_registrations_and_the_unit(tmp_path, e
     path.write_text('[bronnen]\ngrenzen = "g.gpkg"\nkwb = "k.csv"\n[stapeling]\neenheid = "gezin"\n', encoding="utf-8")
     with pytest.raises(InputError, match="'huishouden' of 'persoon'"):
         run_settings(read_project(path, check_files=False))
+
+
+def test_the_unit_person_names_the_columns_and_takes_inhabitants_as_denominator():
+    from sociale_kaart.sources.sample import linked_sample, sample_path
+
+    specs, address_table = linked_sample()
+    data = build(Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb"), linked=specs,
+                         adrestabel=address_table, linked_unit="persoon"))
+    (rate,) = [i for i in data.indicators if i.key.startswith("stapeling_per_1000_")]
+    assert (rate.key, rate.numerator, rate.denominator) == ("stapeling_per_1000_inwoners",
+                                                            "personen_2plus_leefgebieden", "inwoners")
+    assert rate.protected and rate.role == "behoefte"
+    assert {"personen_1_leefgebied", "personen_3plus_leefgebieden"} <= set(data.buurten.columns)
+    assert not any(c.startswith("huishoudens_") for c in data.stacking.counts.columns)
