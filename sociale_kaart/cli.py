@@ -505,11 +505,13 @@ def demo(uitvoer, stil):
     """Draai alles op de fictieve voorbeeldgemeente Voorbeeldstad (geen netwerk nodig)."""
     from .products import PRODUCTS, make
     from .settings import NeedSettings, RunSettings, Sources
-    from .sources.sample import NOTICE, sample_path
+    from .sources.sample import NOTICE, linked_sample, sample_path
 
     click.secho(NOTICE, fg="yellow")
+    linked, address_table = linked_sample()  # stapeling per huishouden: linked extracts with a known truth
     sources = Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb"),
                       registraties=(sample_path("registraties"), sample_path("meldingen")),
+                      linked=linked, adrestabel=address_table,
                       bron="Fictieve voorbeelddata: Voorbeeldstad bestaat niet")
     settings = RunSettings(sources=sources, need=NeedSettings(hotspots=True), output=uitvoer, quiet=stil,
                            domains={"reg_overlast_per_1000": "veiligheid"})  # overlast: safety in the briefing

@@ -62,6 +62,9 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
         "permutaties": ("need", "permutations", _INT),
         "seed": ("need", "seed", _INT),
     },
+    "stapeling": {
+        "eenheid": ("sources", "linked_unit", _STR),
+    },
     "kleine_aantallen": {
         "min_noemer": ("small_numbers", "min_denominator", _INT),
         "min_aantal": ("small_numbers", "min_count", _INT),
@@ -106,6 +109,8 @@ SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
     },
 }
 #: Keys of a year (``[[jaar]]``) -> YearSource field and type.
+#: Keys of a linked registration (``[[registratie]]``) -> LinkedSpec field and type.
+LINKED_KEYS = {"bestand": ("source", _PATH), "leefgebied": ("area", _STR), "sleutel": ("key", _STR)}
 YEAR_KEYS = {"jaar": ("year", _INT), "kwb": ("kwb", _PATH), "grenzen": ("grenzen", _PATH),
              "kwb_gemeenten": ("kwb_gemeenten", _PATH)}
 #: Keys of an own indicator (``[[indicator]]``) -> IndicatorSpec field and type.
@@ -177,6 +182,15 @@ afronding = 5         # registratieaantallen worden getoond als veelvoud hiervan
 secundair = true      # ook onderdrukken wat een klein aantal terug zou laten rekenen (aan laten!)
 # Eén registratie in meer perioden (kolommen in één bestand): wat in één periode onderdrukt is, in alle:
 # perioden = ["schuldhulp_jan", "schuldhulp_feb", "schuldhulp_mrt"]
+
+# Stapeling per huishouden: extracten van meer leefgebieden, gekoppeld op een sleutel die alleen in
+# het geheugen wordt gebruikt (ook een BSN mag; hij wordt nergens bewaard). Eén tabel per leefgebied:
+# [[registratie]]
+# bestand = "wmo.csv"          # één regel per voorziening: buurtcode, x/y of postcode + huisnummer
+# leefgebied = "Wmo"
+# sleutel = "bsn"              # de kolom die de extracten koppelt
+# [stapeling]
+# eenheid = "huishouden"       # of "persoon": wat de sleutel telt
 
 [kaart]
 indeling = "kwantielen"  # of "natuurlijk", "gelijk", "handmatig"
@@ -280,6 +294,7 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
     layouts = _layout_specs(raw.pop("indeling", []), path, base, check_files)
     years = _year_sources(raw.pop("jaar", []), path, base, check_files)
     targets = _targets(raw.pop("doel", []), path)
+    linked = _linked_specs(raw.pop("registratie", []), path, base, check_files)
     for section, values in raw.items():  # names first, so that a typo is reported before anything else
         if section not in SCHEMA:
             raise InputError(f"{path.name}: onbekende sectie [{section}]; bekend: {', '.join(SCHEMA)}")
@@ -321,12 +336,22 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
         parts["run"]["years"] = years
     if targets:
         parts["run"]["targets"] = targets
+    if linked:
+        parts["sources"]["linked"] = linked
     return parts
 
 
 def _layout_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[LayoutSpec, ...]:
     return _declared(tables, path, base, check_files, section="indeling", what="eigen indelingen",
                      keys=LAYOUT_KEYS, required=("name", "source"), make=LayoutSpec)
+
+
+def _linked_specs(tables, path: Path, base: Path, check_files: bool) -> tuple:
+    """``[[registratie]]`` tables: bestand, leefgebied and sleutel of one linked extract."""
+    from .sources.linked import LinkedSpec
+
+    return _declared(tables, path, base, check_files, section="registratie", what="gekoppelde registraties",
+                     keys=LINKED_KEYS, required=("source", "area", "key"), make=LinkedSpec)
 
 
 def _year_sources(tables, path: Path, base: Path, check_files: bool) -> tuple[YearSource, ...]:

@@ -218,6 +218,14 @@ class Sources:
     #: (key, year) of extra sources whose buurtindeling is given (``misdrijven_indeling = 2025``);
     #: the JSON that fetch writes beside a table says it too
     indelingen: tuple[tuple[str, int], ...] = ()
+    #: linked registrations (``[[registratie]]``: sources.linked.LinkedSpec), one per leefgebied
+    linked: tuple = ()
+    #: what the key of the linked registrations counts: "huishouden" or "persoon"
+    linked_unit: str = "huishouden"
+
+    def __post_init__(self):
+        if self.linked_unit not in ("huishouden", "persoon"):
+            raise InputError(f"[stapeling] eenheid: 'huishouden' of 'persoon', niet {self.linked_unit!r}")
 
 
 DIRECTIONS = ("daling", "stijging", "gelijk")

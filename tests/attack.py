@@ -176,8 +176,8 @@ def attack(*, cells: Mapping[str, float | None], areas: Mapping[str, Iterable[st
 
 
 def attack_related(*, columns: Mapping[str, tuple[Mapping, Mapping]], areas: Mapping[str, Iterable[str]],
-                   relations: Iterable[tuple[str, Iterable[str]]], rounding: int = 1, min_count: int = 5
-                   ) -> dict[str, tuple[float, float]]:
+                   relations: Iterable[tuple[str, Iterable[str]]], rounding: int = 1, min_count: int = 5,
+                   unpublished: Iterable[str] = ()) -> dict[str, tuple[float, float]]:
     """Several registrations that add up (``total = sum(parts)`` in every buurt), attacked at once.
 
     Parameters
@@ -188,6 +188,9 @@ def attack_related(*, columns: Mapping[str, tuple[Mapping, Mapping]], areas: Map
         area id -> its buurtcodes (the same areas for every column).
     relations : iterable of (total, parts)
         Known to the attacker: the total column is the sum of the parts in every buurt.
+    unpublished : iterable of str
+        Columns whose buurt cells are not published at all (only their area totals): such a cell
+        may be 0 as well, so the attacker only knows it is at least 0.
 
     Returns
     -------
@@ -208,7 +211,8 @@ def attack_related(*, columns: Mapping[str, tuple[Mapping, Mapping]], areas: Map
             cells={f"{column}|{code}": v for code, v in cells.items()},
             areas={f"{column}|{area}": [f"{column}|{code}" for code in members] for area, members in areas.items()},
             area_values={f"{column}|{area}": v for area, v in area_values.items()}, rounding=rounding,
-            min_count=min_count)
+            min_count=min_count,
+            cell_bounds={f"{column}|{code}": (0, None) for code in cells} if column in set(unpublished) else None)
         bounds.update(b)
         constraints += c
         unknowns += u

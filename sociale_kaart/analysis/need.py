@@ -352,6 +352,9 @@ def _reason(row, ind: Indicator, ref: float, of: str, extreme: bool, *, basis: s
     'Wmo-cliënten 188,2 per 1.000 inwoners (gemeente 76,4, gepubliceerd; 2,5x)'
     """
     decimals = decimals_for(ind.unit)
+    if ind.key.startswith(STACKING_RATE) and not pd.isna(row.get(ind.numerator)):
+        return stacking_reason(row[ind.numerator], row[ind.key], ref, ind.denominator, of=of) + \
+            (" (uitschieter)" if extreme else "")
     if ind.kind == "score" and ind.domain == "leefbaarheid":
         text = f"{ind.label.lower()} {nl_number(row[ind.key], 0)}"
         weakest = weakest_dimension(row)
@@ -362,6 +365,25 @@ def _reason(row, ind: Indicator, ref: float, of: str, extreme: bool, *, basis: s
     if ref and not np.isnan(ref) and ref > 0:
         text += f"; {nl_number(row[ind.key] / ref, 1)}x"
     return text + (", uitschieter)" if extreme else ")")
+
+
+#: The key of stapeling per huishouden (or per person) starts with this (sociale_kaart.build.stacking).
+STACKING_RATE = "stapeling_per_1000_"
+
+
+def stacking_reason(count: float, rate: float, reference: float, denominator: str = "huishoudens", *,
+                    of: str = "gemeente") -> str:
+    """The reason for stapeling per huishouden, in a sentence a wijkregisseur reads.
+
+    Examples
+    --------
+    >>> stacking_reason(412, 48.2, 21.04)
+    '412 huishoudens krijgen ondersteuning op twee of meer leefgebieden: 48 per 1.000 huishoudens, gemeente 21'
+    """
+    who = "huishoudens" if denominator == "huishoudens" else "personen"
+    text = (f"{nl_number(count, 0)} {who} krijgen ondersteuning op twee of meer leefgebieden: "
+            f"{nl_number(rate, 0)} per 1.000 {denominator}")
+    return text + (f", {of} {nl_number(reference, 0)}" if not pd.isna(reference) else "")
 
 
 def relations(buurten: pd.DataFrame, indicators) -> pd.DataFrame:

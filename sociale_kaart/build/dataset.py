@@ -104,6 +104,8 @@ class Dataset:
     wijk_layout: str | None = None  #: the own layout whose areas are the wijken of this run; None: CBS wijken
     credit_lines: tuple[tuple[str, str], ...] = ()
     wijk_indicators: tuple = ()  #: indicators of sources published per wijk only: columns of `wijken`, not `buurten`
+    stacking: object | None = None  #: stapeling per huishouden (sociale_kaart.build.stacking.Stacking, true counts: never publish them)
+    key_notes: tuple[str, ...] = ()  #: how the keys of linked registrations were used (the report says it)
 
     #: Above this many gemeenten a title names the count instead of every name.
     MAX_NAMES = 4
@@ -197,7 +199,7 @@ class Dataset:
 
     def report_text(self) -> str:
         """The join report in Dutch, as printed and saved beside the outputs."""
-        parts = [r.to_text() for r in self.reports] + [s.to_text() for s in self.registrations]
+        parts = [r.to_text() for r in self.reports] + [s.to_text() for s in self.registrations] + list(self.key_notes)
         if self.layouts:
             names = dict(zip(self.buurten["buurtcode"], self.buurten.get("buurtnaam", self.buurten["buurtcode"])))
             parts += [layout.to_text(names) for layout in self.layouts]
@@ -285,6 +287,15 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         for col, label in reg.labels.items():
             extra.append(ind.registration_indicator(col, label))
             reg_columns.append(col)
+    stacking, stacking_notes = None, []
+    if sources.linked:
+        stacking, linked = _linked(sources, buurten, reg_columns + list(joined.columns))
+        joined = joined.merge(stacking.counts, on="buurtcode", how="left")
+        universe = universe.merge(stacking.counts, on="buurtcode", how="left")
+        summaries += [published_summary(s, small_numbers.rounding) for s in linked.summaries]
+        stacking_notes = list(linked.notes)
+        reg_columns += [c for c in stacking.counts.columns if c != "buurtcode"]
+        extra.append(stacking_indicator(stacking))
     lineage = {col: REGISTRATION for col in reg_columns}
     credits = []
     given = dict(sources.extra)
@@ -306,6 +317,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         extra += made
         lineage.update({f.key: f.lineage for f in table.figures})
         credits.append((key, table.declaration.credit(table.year)))
+    joined, universe, extra, filled = _fill_bijstand(joined, universe, extra, kwb.source)
     joined["koppeling"] = kwb_status.to_numpy()
     joined = ind.derive_counts(joined)
     universe = ind.derive_counts(universe)
@@ -347,7 +359,11 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     if reg_columns:
         protected = [i for i in chosen if i.protected]
         joined, wijken, gemeenten, disclosure = _protect(joined, wijken, gemeenten, protected, small_numbers,
-                                                         layouts={l.name: l for l in own}, columns=reg_columns)
+                                                         layouts={l.name: l for l in own}, columns=reg_columns,
+                                                         relations=stacking.relations if stacking else (),
+                                                         area_only=stacking.area_only if stacking else ())
+        if stacking:  # the fine breakdowns are published per wijk, gemeente and own area only
+            joined = joined.drop(columns=list(stacking.area_only))
         own = _protected_layouts(own, disclosure, wijken, wijk_layout, protected, small_numbers)
     elif wijk_layout:
         own = _protected_layouts(own, None, wijken, wijk_layout, [], small_numbers)
@@ -361,6 +377,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     if read.emptied:
         notes.append(f"Geen vlak over na herstel, daarom niet op de kaart en niet gekoppeld: {', '.join(read.emptied)}")
     credit_lines = [] if sources.bron else [("kwb", _base_credit(read.year, kwb.year)), *credits]
+    warnings += filled
     if reg_columns and credit_lines:
         credit_lines.append(("registraties", REGISTRATIONS.credit(None)))
     bron = sources.bron or join_credits(text for _key, text in credit_lines)
@@ -383,10 +400,59 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         credit_lines=tuple(credit_lines),
         wijk_indicators=tuple(wijk_only),
         disclosure=disclosure,
+        stacking=stacking,
+        key_notes=tuple(stacking_notes),
         comparison=comparison,
         layouts=tuple(own),
         wijk_layout=wijk_layout,
     )
+
+
+def _fill_bijstand(joined, universe, extra, kwb_source: str):
+    """Bijstand from the CBS uitkeringen table where the KWB has none (the 2023 KWB publishes "."),
+    with a sentence for the report; the table's own figure is never a second bijstand indicator."""
+    column = "bijstand_uitkeringen"
+    if column not in joined:
+        return joined, universe, extra, []
+    extra = [i for i in extra if i.numerator != column]
+    empty = "bijstand" not in joined or joined["bijstand"].isna().all()
+    if not empty:
+        return joined, universe, extra, [f"De KWB ({kwb_source}) geeft zelf bijstand; de uitkeringentabel van het "
+                                         "CBS is daarom niet gebruikt."]
+    joined = joined.assign(bijstand=joined[column])
+    universe = universe.assign(bijstand=universe[column]) if column in universe else universe
+    return joined, universe, extra, [f"Bijstand: {kwb_source} geeft geen bijstand (leeg of '.'); ingevuld uit de "
+                                     "CBS-tabel Personen met een uitkering per buurt."]
+
+
+def _linked(sources: Sources, buurten, taken):
+    """Linked registrations read and counted per buurt (:mod:`sociale_kaart.build.stacking`)."""
+    from ..sources.linked import read_linked
+    from .stacking import stacking_counts
+
+    linked = read_linked(sources.linked, buurten, address_table=sources.adrestabel)
+    stacking = stacking_counts(linked.records, buurten["buurtcode"], areas=linked.areas, unit=sources.linked_unit)
+    clash = [c for c in stacking.counts.columns if c != "buurtcode" and c in set(taken)]
+    if clash:
+        raise InputError(f"kolom {clash[0]} van de gekoppelde registraties bestaat al in de KWB of een registratie")
+    if not stacking.counts.drop(columns="buurtcode").to_numpy().any():
+        raise InputError(f"{', '.join(Path(s.source).name for s in sources.linked)}: geen enkele regel valt in een "
+                         "buurt van de kaart; is dit de registratie van een andere gemeente?")
+    return stacking, linked
+
+
+def stacking_indicator(stacking) -> ind.Indicator:
+    """``stapeling_per_1000_huishoudens``: households with support on 2+ leefgebieden per 1,000 KWB households."""
+    from .stacking import DENOMINATOR, stacking_rate_key
+
+    denominator = DENOMINATOR[stacking.unit]
+    word = "Huishoudens" if denominator == "huishoudens" else "Personen"
+    return ind.Indicator(
+        stacking_rate_key(stacking.unit), f"{word} met ondersteuning op 2+ leefgebieden", stacking.column("2plus"),
+        denominator, 1000, f"per 1.000 {denominator}",
+        description=f"{word} met een registratie op twee of meer leefgebieden ({', '.join(stacking.areas)}), "
+                    f"gekoppeld op een sleutel die alleen in het geheugen is gebruikt, per 1.000 {denominator} (CBS).",
+        lineage=frozenset({REGISTRATION}), sources=("kwb", "registraties"))
 
 
 def _base_credit(year_boundaries: int | None, year_figures: int | None) -> str:
@@ -417,7 +483,8 @@ def _with_unit(indicator, scale):
                                description=indicator.description.replace("per 1.000 inwoners", unit))
 
 
-def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=None, columns=(), relations=()):
+def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=None, columns=(), relations=(),
+             area_only=()):
     """Replace registration counts and the values made of them by what may be published, at every level.
 
     The registration `columns` of the buurten on the map are protected together with the totals
@@ -440,7 +507,8 @@ def _protect(joined, wijken, gemeenten, protected, rule: SmallNumbers, layouts=N
     relations = list(dict.fromkeys([*((t, tuple(parts)) for t, parts in relations), *find_relations(counts)]))
     periods = [name if name in counts else f"reg_{slugify(name, name)}" for name in rule.periods]
     result = protect_counts(counts, groupings=groupings, min_count=rule.min_count, rounding=rule.rounding,
-                            secondary=rule.secondary, relations=relations, together=[periods] if periods else [])
+                            secondary=rule.secondary, relations=relations, together=[periods] if periods else [],
+                            area_only=area_only)
     joined = joined.copy()
     frames = [(joined, "buurtcode", result.buurten, result.buurt_status)]
     wijken, gemeenten = wijken.copy(), gemeenten.copy()

@@ -181,7 +181,7 @@ class Protected:
 
 
 def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], min_count: int = 5,
-                   rounding: int = 5, secondary: bool = True, relations=(), together=()) -> Protected:
+                   rounding: int = 5, secondary: bool = True, relations=(), together=(), area_only=()) -> Protected:
     """Suppress and round registration counts so that no small count can be read or derived.
 
     Parameters
@@ -211,6 +211,12 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
         Columns that are one registration in several periods (months, quarters): a figure (buurt
         or area) suppressed in one of them is suppressed in all, so that a reader who lays the
         periods side by side cannot follow a hidden buurt from one to the next.
+    area_only : sequence of str
+        Columns published per area only (their buurt figures are never published; drop them from
+        what is written): their buurt figures are hidden from the start and need a hiding
+        direction of their own only when they are small (a large one may be derivable: it is not
+        published by choice, not to protect it). Their area totals are protected as any other.
+        For fine breakdowns (a combination of leefgebieden) that are small in most buurten.
 
     Returns
     -------
@@ -248,10 +254,12 @@ def protect_counts(counts: pd.DataFrame, *, groupings: Mapping[str, pd.Series], 
     links = [*relations, *((group[0], group[1:]) for group in together if len(group) > 1)]
     for group in _related_groups(values.columns, links):
         problem = _Problem(values, membership, group, relations)
-        forced_cells, forced_rows = np.zeros(len(problem.x), dtype=bool), np.zeros(len(problem.coef), dtype=bool)
+        hidden_cells, hidden_rows = problem.buurt_figures([c for c in group if c in set(area_only)])
+        forced_cells, forced_rows = hidden_cells.copy(), hidden_rows.copy()
         while True:  # the periods' union of suppressed figures, until every period protects it (grows only)
             result = _ColumnProtection(problem.x, problem.coef, settings, fixed=problem.fixed,
-                                       forced_cells=forced_cells, forced_rows=forced_rows)
+                                       forced_cells=forced_cells, forced_rows=forced_rows,
+                                       unprotected_cells=hidden_cells, unprotected_rows=hidden_rows)
             cells, rows = problem.spread(result, [g for g in together if set(g) <= set(group)])
             if not (cells & ~forced_cells).any() and not (rows & ~forced_rows).any():
                 break  # (a zero or unknown figure is never suppressed: it stays as it is)
@@ -578,6 +586,14 @@ class _Problem:
         self.coef = np.array(rows, dtype=np.int64).reshape(len(rows), len(self.x))
         self.fixed = np.array(fixed, dtype=bool)
 
+    def buurt_figures(self, columns) -> tuple[np.ndarray, np.ndarray]:
+        """Cells and rows of the buurt figures (not the area totals) of `columns`."""
+        cells, rows = np.zeros(len(self.x), dtype=bool), np.zeros(len(self.coef), dtype=bool)
+        for column in columns:
+            for kind, i in self.place[column][:self.n]:
+                (cells if kind == "cell" else rows)[i] = True
+        return cells, rows
+
     def spread(self, result: _ColumnProtection, together) -> tuple[np.ndarray, np.ndarray]:
         """Cells and rows to suppress so that each figure of the columns in every group of
         `together` is suppressed in all of them when it is in one."""
@@ -623,7 +639,8 @@ class _ColumnProtection:
     """
 
     def __init__(self, x: np.ndarray, coef: np.ndarray, settings: Protection, *, fixed: np.ndarray | None = None,
-                 forced_cells: np.ndarray | None = None, forced_rows: np.ndarray | None = None):
+                 forced_cells: np.ndarray | None = None, forced_rows: np.ndarray | None = None,
+                 unprotected_cells: np.ndarray | None = None, unprotected_rows: np.ndarray | None = None):
         self.x = x
         self.coef = np.asarray(coef, dtype=np.int64)
         membership = self.coef != 0
@@ -645,6 +662,10 @@ class _ColumnProtection:
             self.cell_suppressed |= forced_cells & known & (x >= 1)
         if forced_rows is not None:
             self.total_suppressed |= forced_rows & ~self.fixed & ~np.isnan(self.totals) & (self.totals >= 1)
+        # Figures not published by choice (area_only), not because they are small: they need no
+        # hiding direction of their own unless they are small (a direction may still move them).
+        self.unprotected_cells = np.zeros(len(x), dtype=bool) if unprotected_cells is None else unprotected_cells
+        self.unprotected_rows = np.zeros(len(self.coef), dtype=bool) if unprotected_rows is None else unprotected_rows
         self.members = [np.flatnonzero(row) for row in membership]
         self.sizes = membership.sum(axis=1)
         self.areas_of = [np.flatnonzero(membership[:, j]) for j in range(len(x))]
@@ -655,8 +676,8 @@ class _ColumnProtection:
 
     # -- the fixed point ----------------------------------------------------------------------
     def _protect_all(self):
-        covered_cells = np.zeros(len(self.x), dtype=bool)
-        covered_totals = np.zeros(len(self.totals), dtype=bool)
+        covered_cells = self.unprotected_cells & ~self.cell_primary
+        covered_totals = self.unprotected_rows & ~self.total_primary
         while True:
             cells = np.flatnonzero(self.cell_suppressed & ~covered_cells)
             areas = np.flatnonzero(self.total_suppressed & ~covered_totals)

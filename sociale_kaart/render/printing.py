@@ -809,12 +809,27 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> Document:
     n_flagged = int(buurten["aandachtsbuurt"].fillna(False).astype(bool).sum())
     blocks += [Heading("Aandachtsbuurten in deze wijk"), Text(flag_sentence(n_flagged, len(buurten))),
                *_flag_items(buurten)]
+    blocks += _stacking_blocks(ctx, wijkcode=code)
     note = coverage_note(buurten, ctx.data)
     blocks += [Text(t) for t in [note, *(f"Let op: {w}" for w in _warnings(ctx))] if t]
     blocks += _notes(ctx)
     title = f"Wijkprofiel {wijk['wijknaam']}"
     return Document(title=title, footer=ctx.footer(f"{wijk['wijknaam']}, {gemeentenaam}"),
                     sections=(Section(title, subtitle, tuple(blocks)),), kind="wijkprofiel")
+
+
+def _stacking_blocks(ctx: PrintContext, **where) -> list[Block]:
+    """The section "Stapeling van ondersteuning" (:func:`~sociale_kaart.analysis.stacking.stacking_section`):
+    a heading, its sentences and its published figures; nothing without linked registrations."""
+    from ..analysis.stacking import stacking_section
+
+    section = stacking_section(ctx.data, **where)
+    if section is None:
+        return []
+    blocks: list[Block] = [Heading(section.title), *(Text(t) for t in section.sentences)]
+    if section.rows:
+        blocks.append(Table(("Leefgebieden", "Aantal"), tuple(section.rows), ("left", "right"), ()))
+    return blocks
 
 
 def profile_name(wijk) -> str:
@@ -849,6 +864,10 @@ def briefing_document(ctx: PrintContext, wijken: pd.DataFrame, *, visit: bool = 
     sections = [_cover_section(ctx, wijken, scope, visit=visit), key_points_section(ctx, wijken, scope)]
     if not visit:
         sections.append(_overview_section(ctx, scope))
+        stacking = _stacking_blocks(ctx)
+        if stacking:
+            sections.append(Section(stacking[0].text, f"{data.title} · {ctx.date}", tuple(stacking[1:]),
+                                    outline=stacking[0].text))
     for _, wijk in wijken.iterrows():
         sections += _visit_sections(ctx, wijk) if visit else [_wijk_section(ctx, wijk)]
     sections += _progress_sections(ctx, wijken)

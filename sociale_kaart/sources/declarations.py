@@ -179,6 +179,10 @@ EXTRA_SOURCES = {
     "misdrijven": "sociale_kaart.sources.safety:CRIME:read_crime",
     "leefbaarometer": "sociale_kaart.sources.safety:LIVEABILITY_SOURCE:read_liveability",
     "overlast": "sociale_kaart.sources.overlast:OVERLAST:read_overlast",
+    "cbs_stapeling": "sociale_kaart.sources.social_domain:STACKING:read_stacking_table",
+    "cbs_wmo_wijken": "sociale_kaart.sources.social_domain:WMO:read_wmo_table",
+    "cbs_jeugdhulp_wijken": "sociale_kaart.sources.social_domain:YOUTH:read_youth_table",
+    "cbs_uitkeringen": "sociale_kaart.sources.social_domain:BENEFITS:read_benefits_table",
 }
 
 

@@ -482,6 +482,19 @@ def place_points(x: np.ndarray, y: np.ndarray, polygons) -> np.ndarray:
 
 
 def _place_by_address(raw, lower, category, address_table, path):
+    found = buurtcodes_by_address(raw, lower, address_table, path)
+    placed = found.notna()
+    counted, labels = _count_records(pd.DataFrame({"buurtcode": found[placed]}, index=raw.index[placed]), raw,
+                                     category, path)
+    summary = RegistrationSummary(
+        path.name, "regels met adres", len(raw), int(placed.sum()), int((~placed).sum()),
+        "adres niet in de adrestabel",
+    )
+    return counted, labels, summary
+
+
+def buurtcodes_by_address(raw: pd.DataFrame, lower: dict, address_table, path: Path) -> pd.Series:
+    """The buurtcode of each record with ``postcode`` and ``huisnummer`` (NaN: not in the address table)."""
     if address_table is None:
         raise InputError(
             f"{path.name}: regels met postcode en huisnummer hebben de CBS-tabel 'buurt per postcode "
@@ -495,16 +508,11 @@ def _place_by_address(raw, lower, category, address_table, path):
     if not (pc and nr and bu):
         raise InputError(f"{Path(address_table).name}: verwacht kolommen PC6/postcode, Huisnummer en Buurt<jaar>/buurtcode")
     table = dict(zip(_address_key(lookup[pc], lookup[nr]), lookup[bu]))
-    keys = _address_key(raw[lower["postcode"]], raw[lower["huisnummer"]])
-    found = keys.map(table)
+    found = _address_key(raw[lower["postcode"]], raw[lower["huisnummer"]]).map(table)
     placed = found.notna()
-    codes = normalise_buurtcodes(found[placed], Path(address_table).name)
-    counted, labels = _count_records(pd.DataFrame({"buurtcode": codes}, index=raw.index[placed]), raw, category, path)
-    summary = RegistrationSummary(
-        path.name, "regels met adres", len(raw), int(placed.sum()), int((~placed).sum()),
-        "adres niet in de adrestabel",
-    )
-    return counted, labels, summary
+    codes = pd.Series(np.nan, index=raw.index, dtype=object)
+    codes[placed] = normalise_buurtcodes(found[placed], Path(address_table).name).to_numpy()
+    return codes
 
 
 def _address_key(postcode: pd.Series, huisnummer: pd.Series) -> pd.Series:

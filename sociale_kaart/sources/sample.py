@@ -61,6 +61,36 @@ def sample_path(key: str) -> Path:
     return path
 
 
+#: The linked extracts of Voorbeeldstad (scripts/make_linked_sample.py), relative to ``geodata/``.
+LINKED_FOLDER = "voorbeeldstad/gekoppeld"
+
+
+def linked_sample(target: str | Path | None = None, *, write: bool = False):
+    """The linked extracts of Voorbeeldstad: (specs, address table), generated where missing.
+
+    Households with support on several leefgebieden (Wmo and schuldhulp by buurtcode, jeugdhulp by
+    x/y, bijstand by address), with a known truth (:mod:`sociale_kaart.sources.linked_sample`).
+    """
+    from .linked import LinkedSpec
+    from .linked_sample import EXTRACTS, make_linked_extracts
+
+    folder = Path(target or sample_dir()) / LINKED_FOLDER
+    if write or not (folder / "adrestabel.csv").exists():
+        if not write and not (sample_dir() / LINKED_FOLDER).exists():
+            from .cache import user_cache_dir
+
+            folder = user_cache_dir() / LINKED_FOLDER
+        if write or not (folder / "adrestabel.csv").exists():
+            buurten = gpd.read_file(sample_path("grenzen"), layer="buurten")
+            kwb = pd.read_csv(sample_path("kwb"), sep=";", dtype={"Codering_3": str})
+            households = buurten["buurtcode"].map(dict(zip(kwb["Codering_3"].str.strip(), kwb["HuishoudensTotaal_29"])))
+            make_linked_extracts(buurten, folder, households=int(households.sum()), seed=2023,
+                                 weights=households.fillna(0).to_numpy())
+    specs = tuple(LinkedSpec(source=folder / f"{stem}.csv", area=area, key=key)
+                  for area, (stem, key, _how) in EXTRACTS.items())
+    return specs, folder / "adrestabel.csv"
+
+
 def make_buurten(seed: int = 9999) -> gpd.GeoDataFrame:
     """Sixteen fictional buurten in four wijken that tile a town outline without gaps."""
     rng = np.random.default_rng(seed)
