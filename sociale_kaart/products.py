@@ -118,8 +118,8 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
         change = _change(series, settings)
         _write_report(out, data, series)
         analysis = None
-        if _NEEDS_ANALYSIS & set(products):
-            from .analysis.need import analyse
+        if _NEEDS_ANALYSIS & set(products) and (set(products) != {"tabellen"} or _has_need(data)):
+            from .analysis.need import analyse  # the tables alone are made without need indicators too
 
             analysis = analyse(data, settings.need)
             progress.say(f"aandachtsbuurten bepaald: {len(analysis.flagged)} van {len(data.buurten)}")
@@ -235,6 +235,11 @@ def _tables(out: OutputFolder, *, data, analysis, classes, indicators, settings,
     _write_xlsx(out, f"{stem}_sociale_kaart.xlsx", xlsx, data)  # its definitions sheet names every unit
     for layout in data.layouts:  # every own layout: its figures per area, also when it is not the wijk level
         out.write_csv(f"{stem}_indeling_{layout.slug}.csv", pd.DataFrame(_publishable(layout.areas, data)))
+
+
+def _has_need(data) -> bool:
+    """Whether the run has a need indicator, so that aandachtsbuurten can be judged at all."""
+    return any(i.role == "behoefte" for i in data.indicators)
 
 
 def _unit_names(data) -> dict[str, str]:
