@@ -51,6 +51,7 @@ SLOW_TESTS = {
                       "test_whole_gemeente_briefing_gains_the_domains", "test_profile_names_buurten_without_figures",
                       "test_wijkbezoek_pack_holds_the_three_domains_per_buurt"},
     "test_products": {"test_flag_csv_map_and_briefing_name_the_same_buurten",
+                      "test_a_buurt_name_of_400_characters_breaks_no_product",
                       "test_heavy_libraries_are_imported_only_where_their_work_is_needed",
                       "test_index_page_lists_every_product_and_requests_nothing",
                       "test_separate_commands_agree_when_given_the_same_settings",

@@ -225,3 +225,35 @@ def test_csvs_hold_whole_counts_and_only_their_columns(buurten_2016, kwb_2024, k
     assert {"buurtcode", "buurtnaam", "wmo_per_1000", "stapeling", "aandachtsbuurt", "reden"} <= set(flags[0])
     marked = [r["aandachtsbuurt"] for r in flags]
     assert marked == sorted(marked, key=lambda v: v != "ja")  # the aandachtsbuurten first
+
+
+def test_a_buurt_name_of_400_characters_breaks_no_product(buurten_2016, kwb_2024, tmp_path):
+    """Every product of a run is made with a buurt name of 400 characters: labels and table cells end
+    in an ellipsis, the tables keep the whole name."""
+    import csv
+    import subprocess
+
+    import geopandas as gpd
+
+    from sociale_kaart.products import PRODUCTS
+    from sociale_kaart.settings import RunSettings, Sources
+
+    long = ("Heel lange buurtnaam die de opmaak van elke kaart en elk document op de proef stelt " * 6)[:400].strip()
+    assert len(long) == 400
+    buurten = gpd.read_file(buurten_2016, layer="buurten", where="gemeentecode = 'GM0556'")
+    buurten.loc[buurten["buurtcode"] == "BU05560401", "buurtnaam"] = long
+    grenzen = tmp_path / "lang_2016.gpkg"
+    buurten.to_file(grenzen, layer="buurten", driver="GPKG")
+    out = tmp_path / "uit"
+    result = make(RunSettings(sources=Sources(grenzen=grenzen, kwb=kwb_2024, gemeenten=("GM0556",)), output=out,
+                              quiet=True), products=tuple(p for p in PRODUCTS if p != "voortgang"))
+    stem = result.data.slug
+    for name in (f"{stem}_buurten.csv", f"{stem}_kaart.html", f"{stem}_briefing.pdf", f"{stem}_wmo_per_1000.png",
+                 f"{stem}_sociale_kaart.xlsx"):
+        assert (out / name).stat().st_size > 0, name
+    with open(out / f"{stem}_buurten.csv", encoding="utf-8-sig") as handle:
+        names = {r["buurtcode"]: r["buurtnaam"] for r in csv.DictReader(handle, delimiter=";")}
+    assert names["BU05560401"] == long  # the table keeps the name whole
+    profile = next((out / f"{stem}_wijkprofielen").glob("*WK055604*.pdf"))
+    text = subprocess.run(["pdftotext", "-raw", str(profile), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Heel lange buurtnaam die de opmaak van…" in text.replace("\n", " ")  # the table cell: 40 characters

@@ -28,7 +28,7 @@ from ..build.compare import gaps_text
 from ..build.indicators import DOMAINS, OK, SUPPRESSED, Indicator
 from ..errors import InputError
 from ..sources.safety import CRIME_CAVEAT, LIVEABILITY_CLASSES, LIVEABILITY_WEAKEST
-from ..texts import MISSING_TEXT, border_labels, cell, decimals_for, nl_number, plural, slugify
+from ..texts import MISSING_TEXT, border_labels, cell, decimals_for, nl_number, plural, slugify, shorten
 from .classes import Classes
 from .document.drawings import area_map, bar_chart, bar_chart_text, map_alt
 from .document.model import Beside, Block, Document, Figure, Heading, Items, Section, Table, Text
@@ -200,7 +200,7 @@ def row_name(row) -> str:
     >>> row_name({"buurtnaam": "Nieuwe waterweg", "aandachtsbuurt": True}).replace(NBSP, " ")
     '* Nieuwe waterweg'
     """
-    name = str(row.get("buurtnaam", row.get("buurtcode")))
+    name = shorten(str(row.get("buurtnaam", row.get("buurtcode"))))  # hundreds of characters end in "…"
     if len(name) <= UNBROKEN_NAME:
         name = name.replace(" ", NBSP)
     return (f"{FLAG_MARK}{NBSP}" if row.get("aandachtsbuurt", False) else "") + name
@@ -376,11 +376,15 @@ def domain_blocks(ctx: PrintContext, wijkcode: str, *, heading: str = "Sociaal, 
 
 # --- charts and maps ------------------------------------------------------------------------------
 
+#: The longest buurt name beside a bar; a longer one ends in "…" (the alternative text keeps it whole).
+CHART_NAME = 26
+
+
 def bar_figures(ctx: PrintContext, buurten: pd.DataFrame, code: str, width: float) -> list[Figure]:
     """One bar chart per need indicator (at most :data:`MAX_CHARTS`) of the wijk's buurten, each
     drawn once when the document is set."""
     gemeente = ctx.data.gemeenten.set_index("gemeentecode")
-    names = [str(n) for n in buurten.get("buurtnaam", buurten["buurtcode"])]
+    names = [shorten(str(n), CHART_NAME) for n in buurten.get("buurtnaam", buurten["buurtcode"])]
     figures = []
     for ind in ctx.need[:MAX_CHARTS]:
         ref = None
