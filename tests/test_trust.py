@@ -301,3 +301,26 @@ def test_a_gemeente_the_figures_do_not_hold_is_named_with_those_they_do(buurten_
     message = str(error.value)
     assert message.startswith(f"{kwb_2024.name}: geen buurten van Leiden (GM0546); het bestand heeft buurten van ")
     assert all(name in message for name in held) and len(held) == 12
+
+
+def test_wijken_without_a_name_on_the_map_take_the_kwb_wijk_rows_name(shared, kwb_rows, tmp_path):
+    """The 2024 map names its Maassluis wijken "Wijk 01".."Wijk 08"; a KWB of the same year with wijk rows
+    (StatLine with every level) gives the real names, and the report says where they came from."""
+    import pyogrio
+
+    wijken = pyogrio.read_dataframe(shared / "cbs" / "wijken_2024_simplified.gpkg", layer="wijken", read_geometry=False,
+                                    columns=["wijkcode", "wijknaam", "aantal_inwoners"])
+    wijken = wijken[wijken["wijkcode"].str.startswith("WK0556")]
+    names = dict(zip(wijken["wijkcode"], wijken["wijknaam"]))
+    assert names["WK055604"] == "Wijk 04 Kapelpolder" and len(names) == 8
+    lines = ["Wijken en buurten;Regioaanduiding/Codering (code);Regioaanduiding/Soort regio (omschrijving);"
+             "Bevolking/Aantal inwoners (aantal)"]
+    lines += [f"{r.wijknaam};{r.wijkcode};Wijk;{int(r.aantal_inwoners)}" for r in wijken.itertuples()]
+    lines += [f"Buurt {code[-2:]};{code};Buurt;{row['AantalInwoners_5'].strip()}" for code, row in kwb_rows.items()
+              if code.startswith("BU0556")]
+    kwb = tmp_path / "kwb_2024_alle_niveaus.csv"
+    kwb.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = build(Sources(grenzen=shared / "cbs" / "wijkenbuurten_2024_rijnmond.gpkg", kwb=kwb, gemeenten=("GM0556",)))
+    assert dict(zip(data.wijken["wijkcode"], data.wijken["wijknaam"])) == names
+    assert data.buurten.set_index("buurtcode").loc["BU05560401", "wijknaam"] == "Wijk 04 Kapelpolder"
+    assert "8 wijknamen uit de wijkrijen van kwb_2024_alle_niveaus.csv" in data.report_text()

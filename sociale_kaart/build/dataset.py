@@ -97,6 +97,7 @@ class Dataset:
     warnings: tuple[str, ...] = ()
     advice: tuple[str, ...] = ()
     geometry_notes: tuple[str, ...] = ()
+    name_notes: tuple[str, ...] = ()  #: where names came from that the boundaries lack (wijknamen from the KWB)
     bron: str = f"{CBS_SOURCE} (CC BY 4.0)"
     disclosure: object | None = None  #: the Protected result of the registration counts (counts only in reports)
     comparison: pd.DataFrame | None = None  #: the gemeente beside its size class, the Netherlands and an own group
@@ -207,6 +208,8 @@ class Dataset:
         parts += [t for t in (self.coverage_text(), self.provenance_text()) if t]
         if self.geometry_notes:
             parts.append("Geometrie:\n" + "\n".join(f"  {n}" for n in self.geometry_notes))
+        if self.name_notes:
+            parts.append("Namen:\n" + "\n".join(f"  {n}" for n in self.name_notes))
         if self.warnings or self.advice:
             parts.append("Let op:\n" + "\n".join(f"  {w}" for w in (*self.warnings, *self.advice)))
         parts.append("Kleine aantallen: " + self.small_numbers.describe())
@@ -336,6 +339,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     # Wijkcodes are reused between years as buurtcodes are: across years only the buurten on the map count.
     wijk_universe = joined.iloc[0:0] if report.years_differ else universe
     wijken = _wijken(sources.grenzen, codes, joined, wijk_universe, chosen, small_numbers, wijk_shapes)
+    wijken, name_notes = _wijk_names(wijken, kwb, same_year=not report.years_differ)
     wijken, wijk_only, wijk_notes = _wijk_sources(wijk_tables, wijken, small_numbers)
     credits += [(key, table.declaration.credit(table.year)) for key, table in wijk_tables]
     published = read_kwb(sources.kwb_gemeenten, require_buurten=False).gemeenten if sources.kwb_gemeenten else kwb.gemeenten
@@ -396,6 +400,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         warnings=tuple(warnings),
         advice=tuple(_advice(report) + where_to_find),
         geometry_notes=tuple(notes),
+        name_notes=tuple(name_notes),
         bron=bron,
         credit_lines=tuple(credit_lines),
         wijk_indicators=tuple(wijk_only),
@@ -868,6 +873,39 @@ def _wijken(grenzen, codes, buurten, universe, chosen, rule, shapes: bool) -> gp
     rates = ind.aggregate(_counts_for_aggregation(buurten, universe), "wijkcode", chosen, rule)
     keep = ["wijkcode", "wijknaam", "gemeentecode", "geometry"]
     return wijken[[c for c in keep if c in wijken.columns]].merge(rates, on="wijkcode", how="left")
+
+
+def _wijk_names(wijken: pd.DataFrame, kwb: KwbTable, *, same_year: bool) -> tuple[pd.DataFrame, list[str]]:
+    """Names from the KWB's own wijk rows for the wijken the map leaves unnamed ("Wijk 03").
+
+    Only when the figures are of the boundaries' year: a wijkcode of another year may be another
+    wijk. Returns the wijken and a sentence for the report saying which names came from where.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"wijkcode": ["WK055601", "WK055602"], "wijknaam": ["Wijk 01", "Dijkpolder"]})
+    >>> k = KwbTable(buurten=pd.DataFrame(), source="kwb.csv", year=2024,
+    ...              wijken=pd.DataFrame({"wijkcode": ["WK055601"], "wijknaam": ["Wijk 01 Centrum"]}))
+    >>> named, notes = _wijk_names(w, k, same_year=True)
+    >>> named["wijknaam"].tolist(), notes
+    (['Wijk 01 Centrum', 'Dijkpolder'], ['1 wijknaam uit de wijkrijen van kwb.csv (de kaart heeft er geen): WK055601'])
+    """
+    if kwb.wijken is None or "wijknaam" not in kwb.wijken or "wijknaam" not in wijken:
+        return wijken, []
+    unnamed = wijken["wijknaam"].astype(str).str.fullmatch(r"Wijk \d\d")
+    names = kwb.wijken.dropna(subset=["wijknaam"]).drop_duplicates("wijkcode").set_index("wijkcode")["wijknaam"]
+    names = names[~names.astype(str).str.strip().str.fullmatch(r"(Wijk \d\d)?")]
+    found = unnamed & wijken["wijkcode"].isin(names.index)
+    if not found.any():
+        return wijken, []
+    codes = sorted(wijken.loc[found, "wijkcode"])
+    if not same_year:
+        return wijken, [f"wijknamen niet overgenomen uit {kwb.source}: de cijfers zijn van een ander jaar dan de kaart, "
+                        f"dus een wijkcode kan een andere wijk zijn ({', '.join(codes)})"]
+    wijken = wijken.copy()
+    wijken.loc[found, "wijknaam"] = wijken.loc[found, "wijkcode"].map(names).astype(str).str.strip()
+    return wijken, [f"{plural(len(codes), 'wijknaam', 'wijknamen')} uit de wijkrijen van {kwb.source} (de kaart heeft "
+                    f"er geen): {', '.join(codes)}"]
 
 
 def _counts_for_aggregation(buurten: pd.DataFrame, universe: pd.DataFrame) -> pd.DataFrame:
