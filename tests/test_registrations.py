@@ -241,3 +241,11 @@ def test_swapped_coordinates_are_named(tmp_path, buurten):
     rows = "\n".join(f"{a:.6f};{b:.6f}" for a, b in zip(lon, lat))  # the right way round: placed
     path.write_text(f"lon;lat\n{rows}\n", encoding="utf-8")
     assert read_registrations(path, buurten).summary.geplaatst == len(buurten)
+
+
+def test_an_impossible_date_is_refused_with_its_row(tmp_path, buurten):
+    """A date the reader did not expect (month 13, or month-day-year as some systems export) is no date."""
+    path = tmp_path / "meldingen.csv"
+    path.write_text(f"x;y;datum\n{X0 + 10};{Y0 + 10};2024-02-01\n{X0 + 20};{Y0 + 10};12-31-2024\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"meldingen\.csv: kolom 'datum' rij 3: '12-31-2024' is geen datum"):
+        read_registrations(path, buurten)

@@ -302,6 +302,11 @@ def record_period(raw: pd.DataFrame, path: Path, *, today=None) -> Period:
     years = year.astype(int)
     month = parts["im"].fillna(parts["dm"]).astype(float)
     day = parts["id"].fillna(parts["dd"]).astype(float)
+    impossible = ~month.between(1, 12).where(month.notna(), True) | ~day.between(1, 31).where(day.notna(), True)
+    if impossible.any():  # "2024-13-45" or a month-day-year date: no date to count a period by
+        row = int(np.flatnonzero(known.to_numpy())[np.flatnonzero(impossible.to_numpy())[0]])
+        raise InputError(f"{path.name}: kolom {str(column)!r} rij {row + 2}: {text.iloc[row]!r} is geen datum "
+                         "(dag-maand-jaar of jaar-maand-dag)")
     stamp = years * 10000 + month.fillna(1) * 100 + day.fillna(1)
     future = (stamp > today.year * 10000 + today.month * 100 + today.day) | (years > today.year)
     if future.any():

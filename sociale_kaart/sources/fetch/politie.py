@@ -194,16 +194,14 @@ def _fetch_politie(table, dimension, measure_prefix, wanted: dict, codes, year, 
 
 
 def saved_indeling(path: str | Path) -> int | None:
-    """The buurtindeling (year) a saved Politie table is on, from the metadata beside it; None if unknown.
+    """The buurtindeling (year) a saved Politie table is on: the reader's own rule
+    (:func:`sociale_kaart.sources.safety.table_indeling`), so fetch and build read the JSON alike.
 
     Examples
     --------
     >>> saved_indeling("/nonexistent/misdrijven_2023_GM0556.csv") is None
     True
     """
-    try:
-        meta = json.loads(metadata_path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    value = meta.get("indeling") if isinstance(meta, dict) else None
-    return int(value) if isinstance(value, int) else None
+    from ..safety import table_indeling
+
+    return table_indeling(path)
