@@ -67,7 +67,7 @@ def child_render(gemeente: str | None, timings: Path, out: Path) -> None:
     import numpy as np
     import pandas as pd
 
-    from sociale_kaart.build.indicators import registry
+    from sociale_kaart.combine.indicators import registry
     from sociale_kaart.render.classes import classify
     from sociale_kaart.render.webmap import render_html
 

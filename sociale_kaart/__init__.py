@@ -15,11 +15,11 @@ functions are in :mod:`sociale_kaart.api`; they are imported on first use, so th
 package (and starting the command line) stays quick.
 
 The package is a pipeline; data flows one way through its stages (``tests/test_structure.py``
-guards it), on a foundation of ``errors``, ``texts``, ``settings``, ``progress`` and ``atomic``:
+guards it), on a foundation of ``errors``, ``texts``, ``settings``, ``reporter`` and ``atomic``:
 
 ``sources/``   read every input (Wijk- en Buurtkaart, KWB tables, registrations, safety figures,
                own layouts, the sample) into stable column names; ``fetch`` downloads them
-``build/``     join figures to boundaries, indicators with small-number protection, disclosure
+``combine/``   join figures to boundaries, indicators with small-number protection, disclosure
                control, years and change over time: one immutable ``Dataset``
 ``analysis/``  stapeling, need index, hot spots, targets: frames in, frames out (no files, no plots)
 ``render/``    HTML map, static maps, wijkprofielen and briefing pages, index page
@@ -30,24 +30,20 @@ guards it), on a foundation of ``errors``, ``texts``, ``settings``, ``progress``
 ``cli``        the command line ``sociale-kaart`` (``python -m sociale_kaart``)
 """
 
-import sys
-import types
-
 __version__ = "0.1.0"
 
 #: Public name -> module that defines it (imported on first access).
 _LAZY = {
-    **dict.fromkeys(("analyse", "explore", "plot", "make", "sample_sources", "MapPage"), "api"),
+    **dict.fromkeys(("build", "analyse", "explore", "plot", "make", "sample_sources", "MapPage"), "api"),
     **dict.fromkeys(("Sources", "RunSettings", "SmallNumbers", "NeedSettings", "MapSettings", "IndicatorSpec",
                      "LayoutSpec", "YearSource", "Target", "ChangeSettings"), "settings"),
-    "_build": "api",  # sk.build, through _Package below
-    "Dataset": "build.dataset",
+    "Dataset": "combine.dataset",
     "Analysis": "analysis.need",
     "InputError": "errors",
     "PRODUCTS": "products",
 }
 
-__all__ = ["__version__", "build", *(name for name in _LAZY if not name.startswith("_"))]
+__all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str):
@@ -56,29 +52,10 @@ def __getattr__(name: str):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib import import_module
 
-    value = getattr(import_module(f"{__name__}.{module}"), name.lstrip("_"))
+    value = getattr(import_module(f"{__name__}.{module}"), name)
     globals()[name] = value  # once looked up, an ordinary attribute
     return value
 
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
-
-
-class _Package(types.ModuleType):
-    """The package module, so that ``sk.build`` stays the function while the subpackage ``build/`` exists.
-
-    Importing a subpackage sets it as an attribute of its parent; this property keeps the
-    subpackage aside (``sys.modules["sociale_kaart.build"]`` still has it) and gives the function.
-    """
-
-    @property
-    def build(self):
-        return __getattr__("_build")
-
-    @build.setter
-    def build(self, subpackage):
-        self.__dict__["_build_package"] = subpackage
-
-
-sys.modules[__name__].__class__ = _Package

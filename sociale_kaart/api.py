@@ -21,9 +21,9 @@ import pandas as pd
 
 from .analysis.need import Analysis
 from .analysis.need import analyse as _analyse
-from .build.dataset import Dataset
-from .build.dataset import build as _build
-from .build.indicators import Indicator
+from .combine.dataset import Dataset
+from .combine.dataset import build as _build
+from .combine.indicators import Indicator
 from .errors import InputError
 from .products import PRODUCTS, RunResult, map_classes, map_indicators, map_title
 from .products import _subtitle

@@ -546,7 +546,7 @@ def gemeenten(grenzen):
 @cli.command()
 def indicatoren():
     """Toon de definities van de indicatoren: de kernindicatoren, misdrijven en de Leefbaarometer."""
-    from .build.indicators import CORE_INDICATORS
+    from .combine.indicators import CORE_INDICATORS
     from .settings import SmallNumbers
 
     from .sources.safety import CRIME_CAVEAT, CRIME_TITLES, CRIME_TOTAL, LIVEABILITY_WEAKEST, crime_column
@@ -589,11 +589,11 @@ def fetch(gemeenten, jaar, cijferjaar, extra, crime_types, alle_kolommen, cache,
 
     Staat er een sociale-kaart.toml in deze map, dan komen de paden in [bronnen], zodat 'maak' ze gebruikt.
     """
-    from .progress import Progress
+    from .reporter import Reporter
     from .project import find_project, read_project
     from .sources.fetch import Client, fetch_for_project, update_project_sources
 
-    progress = Progress(quiet=stil)
+    progress = Reporter(quiet=stil)
     run = fetch_for_project(list(gemeenten), jaar, figures_year=cijferjaar, extra=extra,
                             crime_types=crime_types or ("0.0.0",), all_columns=alle_kolommen, cache_dir=cache,
                             refresh=vernieuw, client=Client(progress=progress), progress=progress)

@@ -596,7 +596,7 @@ def _pdf_fonts():
 
     import matplotlib
 
-    from .render.layout import print_rc
+    from .render.print_fonts import print_rc
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     with matplotlib.rc_context({**print_rc(), "svg.fonttype": "none"}):  # the print font, embedded

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .build.indicators import SUPPRESSED, Indicator
+from .combine.indicators import SUPPRESSED, Indicator
 from .errors import InputError
 from .outputs import OutputFolder, safe_sheet, table_for_output, terminate_cleanly
-from .progress import Progress
+from .reporter import Reporter
 from .settings import MapSettings, RunSettings
 from .sources.declarations import LEEFBAAROMETER, POLITIE
 from .texts import border_labels, decimals_for, dutch_date, plural, slugify
@@ -57,7 +57,7 @@ INDEX = "index.html"
 class RunResult:
     """What one run made."""
 
-    data: object  #: sociale_kaart.build.dataset.Dataset
+    data: object  #: sociale_kaart.combine.dataset.Dataset
     analysis: object | None  #: sociale_kaart.analysis.need.Analysis, None when no product needed it
     written: tuple[Path, ...]
     products: tuple[str, ...]
@@ -68,8 +68,8 @@ class RunResult:
 class Change:
     """The years of a run, judged once: change per area and the targets (for tables, profiles, briefing)."""
 
-    series: object  #: sociale_kaart.build.series.Series
-    table: pd.DataFrame  #: sociale_kaart.build.change.change_table, every level
+    series: object  #: sociale_kaart.combine.series.Series
+    table: pd.DataFrame  #: sociale_kaart.combine.change.change_table, every level
     targets: tuple  #: sociale_kaart.analysis.targets.TargetResult, in the order declared
     rules: str  #: ChangeSettings.describe()
 
@@ -78,13 +78,13 @@ def _change(series, settings: RunSettings) -> Change | None:
     if series is None:
         return None
     from .analysis.targets import judge_targets
-    from .build.change import change_table
+    from .combine.change import change_table
 
     targets = judge_targets(settings.targets, series, settings=settings.change) if settings.targets else ()
     return Change(series, change_table(series, settings=settings.change), targets, settings.change.describe())
 
 
-def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True, progress: Progress | None = None
+def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True, progress: Reporter | None = None
          ) -> RunResult:
     """Make `products` for the run that `settings` describe, into ``settings.output``.
 
@@ -95,7 +95,7 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
         Keys of :data:`PRODUCTS`.
     index : bool
         Also write ``index.html``: what was made, the join report summary, years, sources, warnings.
-    progress : Progress, optional
+    progress : Reporter, optional
         Where to report stages (default: stderr unless ``settings.quiet``).
     """
     unknown = set(products) - set(PRODUCTS)
@@ -104,8 +104,8 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
         raise InputError(f"onbekend product {sorted(unknown)[0]!r}; kies uit {', '.join(PRODUCTS)}")
     if "insluiten" in products and "kaart" not in products:
         products = tuple(p for p in PRODUCTS if p in {*products, "kaart"})
-    progress = progress or Progress(quiet=settings.quiet)
-    from .build.dataset import build
+    progress = progress or Reporter(quiet=settings.quiet)
+    from .combine.dataset import build
 
     with terminate_cleanly(), OutputFolder(settings.output, fingerprint=fingerprint(settings)) as out:
         data = build(settings.sources, small_numbers=settings.small_numbers, indicators=settings.indicators,
@@ -250,7 +250,7 @@ def _unit_names(data) -> dict[str, str]:
     --------
     >>> import dataclasses
     >>> from types import SimpleNamespace
-    >>> from sociale_kaart.build.indicators import registry
+    >>> from sociale_kaart.combine.indicators import registry
     >>> per_10000 = dataclasses.replace(registry()["bijstand_per_1000"], scale=10000)
     >>> _unit_names(SimpleNamespace(indicators=(per_10000, registry()["wmo_per_1000"])))["bijstand_per_1000"]
     'bijstand_per_10000'
@@ -471,7 +471,7 @@ NO_YEARS = ("verandering en doelen vragen minstens twee jaren: geef eerdere jare
 
 def _core(data) -> tuple:
     """The run's core KWB indicators, with the units the run shows them in (``[eenheden]``)."""
-    from .build.indicators import CORE_INDICATORS
+    from .combine.indicators import CORE_INDICATORS
 
     core = {i.key for i in CORE_INDICATORS}
     return tuple(i for i in data.indicators if i.key in core)
@@ -485,7 +485,7 @@ def _series(data, settings: RunSettings, progress):
         if settings.targets:
             raise InputError(NO_YEARS)
         return None
-    from .build.series import build_series
+    from .combine.series import build_series
 
     entries = tuple(settings.years)
     if data.jaar_cijfers not in {y.year for y in entries}:  # the run's own KWB is the latest year unless listed
@@ -534,7 +534,7 @@ def _progress_tables(out: OutputFolder, *, data, settings, progress, change: Cha
         "Jaren": f"{', '.join(map(str, series.year_numbers))}; alle cijfers op de buurtgrenzen van {series.reference} "
                  "(zie het koppelrapport)."})
     progress.say("verandering en voortgang geschreven")
-    from .render.change import change_map_figure
+    from .render.change_map import change_map_figure
 
     buurten = change[change["niveau"] == "buurt"]
     indicators = {i.key: i for y in series.years for i in y.indicators}

@@ -361,8 +361,8 @@ def _year_sources(tables, path: Path, base: Path, check_files: bool) -> tuple[Ye
 
 
 def _targets(tables, path: Path):
-    """``[[doel]]`` tables (keys as the columns of a targets CSV, see :mod:`sociale_kaart.sources.targets`)."""
-    from .sources.targets import target_from_fields
+    """``[[doel]]`` tables (keys as the columns of a targets CSV, see :mod:`sociale_kaart.sources.doelen`)."""
+    from .sources.doelen import target_from_fields
 
     if not isinstance(tables, list):
         raise InputError(f"{path.name}: schrijf doelen als [[doel]]-tabellen")
@@ -379,7 +379,7 @@ def _units(values: dict, path: Path) -> dict[str, float]:
 
 
 def _domains(values: dict, path: Path) -> dict[str, str]:
-    from .build.indicators import DOMAINS
+    from .combine.indicators import DOMAINS
 
     for key, value in values.items():
         if value not in DOMAINS:
@@ -433,7 +433,7 @@ def run_settings(parts: dict[str, dict]) -> RunSettings:
     run.pop("products", None)
     targets_file = run.pop("targets_file", None)
     if targets_file is not None:
-        from .sources.targets import read_targets
+        from .sources.doelen import read_targets
 
         run["targets"] = tuple(run.get("targets", ())) + read_targets(targets_file)
     return RunSettings(

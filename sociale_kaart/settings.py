@@ -182,7 +182,7 @@ class LayoutSpec:
     """An own area layout ("eigen indeling"), declared in the project file (``[[indeling]]``).
 
     A table buurtcode -> area name (CSV, XLSX), or polygons (GeoPackage, Shapefile, GeoJSON) to which
-    buurten are assigned by largest overlap (see :mod:`sociale_kaart.build.layouts`).
+    buurten are assigned by largest overlap (see :mod:`sociale_kaart.combine.layouts`).
     """
 
     name: str  #: how products and the project file name it ("Wijken gemeenteatlas")
@@ -237,7 +237,7 @@ class YearSource:
     """The KWB of one year and the Wijk- en Buurtkaart its codes belong to (``[[jaar]]``).
 
     Each year is joined to its own map, then translated to the areas of the run's map
-    (``[bronnen] grenzen``) through a crosswalk (:mod:`sociale_kaart.build.crosswalk`).
+    (``[bronnen] grenzen``) through a crosswalk (:mod:`sociale_kaart.combine.crosswalk`).
     """
 
     year: int
@@ -284,7 +284,7 @@ class Target:
 
 @dataclass(frozen=True, kw_only=True)
 class ChangeSettings:
-    """When a change between two years is judged (:mod:`sociale_kaart.build.change`).
+    """When a change between two years is judged (:mod:`sociale_kaart.combine.change`).
 
     A change is not judged on a baseline of fewer than `min_inwoners` inhabitants (Wilgenrijk in
     Maassluis had 90 in 2015 and 1.805 in 2024: any rate on the first figure is noise), nor in an

@@ -1,6 +1,6 @@
 """An attacker's toolkit for tests: how far can published figures pin down a suppressed count?
 
-Independent of :mod:`sociale_kaart.build.disclosure`: it reads only what a run publishes (numbers,
+Independent of :mod:`sociale_kaart.combine.disclosure`: it reads only what a run publishes (numbers,
 ``None`` for a suppressed figure) plus public knowledge (which buurten form which area, CBS
 denominators, the published rules), turns that into linear constraints and asks
 :func:`scipy.optimize.milp` for the least and greatest integer value of every unknown.

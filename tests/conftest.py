@@ -192,7 +192,7 @@ def open_page(browser):
 @pytest.fixture(scope="session")
 def maassluis(buurten_2016, kwb_2024):
     """Maassluis (GM0556), 2016 boundaries + KWB 2024: the Dataset, built once per session."""
-    from sociale_kaart.build.dataset import build
+    from sociale_kaart.combine.dataset import build
     from sociale_kaart.settings import Sources
 
     return build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Maassluis",)))
@@ -217,7 +217,7 @@ def sample_paths() -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def sample(sample_paths):
     """Voorbeeldstad with its two registrations: a Dataset that needs no shared data."""
-    from sociale_kaart.build.dataset import build
+    from sociale_kaart.combine.dataset import build
     from sociale_kaart.settings import Sources
 
     return build(Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"],
@@ -260,7 +260,7 @@ def kwb_2015_rows(kwb_2015) -> dict[str, dict[str, str]]:
 @pytest.fixture(scope="session")
 def maassluis_series(buurten_2016, kwb_2015, kwb_2024):
     """Maassluis 2015 and 2024, both on the 2016 map: the Series, built once per session."""
-    from sociale_kaart.build.series import build_series
+    from sociale_kaart.combine.series import build_series
     from sociale_kaart.settings import YearSource
     from sociale_kaart.sources.boundaries import read_boundaries
 

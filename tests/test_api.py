@@ -138,7 +138,7 @@ def test_make_refuses_frames_before_writing(sk, frames, tmp_path):
 def test_import_stays_cheap_and_build_is_the_function():
     code = ("import sys, sociale_kaart as sk\n"
             "print(sorted(m for m in ('pandas', 'geopandas', 'matplotlib', 'sociale_kaart.api') if m in sys.modules))\n"
-            "import sociale_kaart.build.dataset\n"  # the subpackage of the same name does not hide the function
+            "import sociale_kaart.combine.dataset\n"  # the subpackage of the same name does not hide the function
             "print(callable(sk.build), sk.build.__module__, 'build' in dir(sk), 'explore' in sk.__all__)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr

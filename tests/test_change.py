@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import published_half_step, raw_2015, raw_number
-from sociale_kaart.build.change import FALLEN, LEVEL, NOT_JUDGED, RISEN, change_table
+from sociale_kaart.combine.change import FALLEN, LEVEL, NOT_JUDGED, RISEN, change_table
 from sociale_kaart.settings import ChangeSettings
 
 MIN_DENOMINATOR = 50  # SmallNumbers default
@@ -156,7 +156,7 @@ def test_the_gemeente_verdict_rests_on_the_published_gemeente_figures(shared, bu
     Maassluis 29,5 -> 25,7 per 1.000 is a fall, and the table says what the verdict rests on."""
     import csv
 
-    from sociale_kaart.build.series import build_series
+    from sociale_kaart.combine.series import build_series
     from sociale_kaart.settings import YearSource
     from sociale_kaart.sources.boundaries import read_boundaries
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
-from sociale_kaart.build.change import FALLEN, LEVEL, NOT_JUDGED, RISEN, change_table
-from sociale_kaart.build.indicators import registry
-from sociale_kaart.render.change import (BETTER, LEVEL_COLOUR, NEUTRAL_FALL, NEUTRAL_RISE, WORSE, change_classes,
+from sociale_kaart.combine.change import FALLEN, LEVEL, NOT_JUDGED, RISEN, change_table
+from sociale_kaart.combine.indicators import registry
+from sociale_kaart.render.change_map import (BETTER, LEVEL_COLOUR, NEUTRAL_FALL, NEUTRAL_RISE, WORSE, change_classes,
                                          change_map_figure)
 
 

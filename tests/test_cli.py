@@ -171,7 +171,7 @@ def test_every_product_command_takes_the_same_options():
 
 
 def test_indicatoren_lists_definitions():
-    from sociale_kaart.build.indicators import CORE_INDICATORS
+    from sociale_kaart.combine.indicators import CORE_INDICATORS
 
     result = CliRunner().invoke(cli, ["indicatoren"])
     assert result.exit_code == 0

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from sociale_kaart.build.dataset import build
+from sociale_kaart.combine.dataset import build
 from sociale_kaart.settings import Sources
 
 

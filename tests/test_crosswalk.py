@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from conftest import raw_number
-from sociale_kaart.build.crosswalk import ASSUMPTION_TEXT, MAX_ASSUMPTION, crosswalk, identity_crosswalk
+from sociale_kaart.combine.crosswalk import ASSUMPTION_TEXT, MAX_ASSUMPTION, crosswalk, identity_crosswalk
 
 
 def km(x0, x1, y0=0.0, y1=1.0):

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sociale_kaart.build.disclosure import Protected, Protection, find_relations, protect_counts, publish_rates
+from sociale_kaart.combine.disclosure import Protected, Protection, find_relations, protect_counts, publish_rates
 from sociale_kaart.errors import InputError
 from tests.attack import attack, attack_related, count_interval, feasible_ranges, rate_interval
 

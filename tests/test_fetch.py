@@ -23,7 +23,7 @@ import pyogrio
 import pytest
 
 from sociale_kaart.errors import InputError, NetworkError
-from sociale_kaart.progress import Progress
+from sociale_kaart.reporter import Reporter
 from sociale_kaart.sources import fetch
 from sociale_kaart.sources.boundaries import read_boundaries
 from sociale_kaart.sources.kwb import read_kwb
@@ -404,7 +404,7 @@ class Services:
 
 def client_for(services: Services, sleeps: list | None = None, progress=None) -> fetch.Client:
     return fetch.Client(transport=services, sleep=(sleeps if sleeps is not None else []).append,
-                        progress=progress or Progress(quiet=True))
+                        progress=progress or Reporter(quiet=True))
 
 
 def recorded_buurten(name: str) -> dict[str, dict]:
@@ -504,7 +504,7 @@ def test_the_url_is_readable_and_exact_for_2024(tmp_path):
 
 def test_maassluis_2024_keeps_the_maps_own_attributes(tmp_path):
     messages = []
-    progress = Progress(stream=None, clock=lambda: 0.0)
+    progress = Reporter(stream=None, clock=lambda: 0.0)
     progress.say = messages.append
     got = fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(Services()), progress=progress)
     assert got.path == tmp_path / "wijkenbuurten_2024_GM0556.gpkg" and not got.from_cache
@@ -705,7 +705,7 @@ def test_v4_observations_when_v3_fails(tmp_path):
     services = Services()
     services.fail("opendata.cbs.nl", *[odata_error(503, "Service Unavailable")] * 8)  # the catalogue is down too
     sleeps, messages = [], []
-    progress = Progress(quiet=False)
+    progress = Reporter(quiet=False)
     progress.say = messages.append
     client = client_for(services, sleeps, progress)
     got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client, progress=progress)
@@ -829,7 +829,7 @@ def test_timeout_is_retried_with_backoff(tmp_path):
     services = Services()
     services.fail("/collections/buurten/items", socket.timeout("timed out"), TimeoutError())
     sleeps, messages = [], []
-    progress = Progress(quiet=False)
+    progress = Reporter(quiet=False)
     progress.say = messages.append
     got = fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps, progress), progress=progress)
     assert sleeps == [1, 2] and got.path.exists()
@@ -982,7 +982,7 @@ def test_the_real_transport_reports_bytes_of_large_downloads(monkeypatch):
     monkeypatch.setattr(fetch.client.urllib.request, "urlopen", lambda request, timeout: Answer(b"x" * (3 * 1024 * 1024 + 5)))
     monkeypatch.setattr(fetch.client.UrllibTransport, "REPORT_BYTES", 1024 * 1024)
     messages = []
-    progress = Progress()
+    progress = Reporter()
     progress.say = messages.append
     status, headers, body = fetch.UrllibTransport(progress=progress)("https://service.pdok.nl/x.gpkg")
     assert status == 200 and len(body) == 3 * 1024 * 1024 + 5
@@ -1294,7 +1294,7 @@ def test_an_empty_catalogue_answer_is_checked_and_the_known_ids_are_used(tmp_pat
     services = Services()
     services.fail("substringof", answer({"odata.metadata": "x", "value": []}))  # e.g. the filter not understood
     messages = []
-    progress = Progress(quiet=False)
+    progress = Reporter(quiet=False)
     progress.say = messages.append
     tables = fetch.kwb_tables(cache_dir=tmp_path, client=client_for(services, progress=progress), progress=progress)
     assert services.urls[-1] == "https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$top=1"
@@ -1401,7 +1401,7 @@ def test_historisch_one_collection_per_level_with_a_year_field(tmp_path):
     for collection in ("buurten", "wijken"):
         services.fail(f"/collections/{collection}/queryables", *[answer(doc)] * 2)
     messages = []
-    progress = Progress(quiet=False)
+    progress = Reporter(quiet=False)
     progress.say = messages.append
     client = client_for(services, progress=progress)
     pdok_pages = []
@@ -1433,7 +1433,7 @@ def test_an_empty_kwb_answer_is_checked_against_the_unfiltered_table(tmp_path):
                                      for r in Services().table_rows("85984NED", "WijkenEnBuurten")]
     services.fail("85984NED/TypedDataSet?$format=json&$select=WijkenEnBuurten,G", *[answer({"odata.metadata": "x", "value": []})] * 2)
     messages = []
-    progress = Progress(quiet=False)
+    progress = Reporter(quiet=False)
     progress.say = messages.append
     got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, progress=progress), progress=progress)
     assert got.metadata["bron"] == "CBS OData v4 (Observations)"  # v3's filter is wrong: v4 has the rows

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sociale_kaart.build import indicators as ind
+from sociale_kaart.combine import indicators as ind
 from sociale_kaart.settings import SmallNumbers
 from tests.conftest import raw_number
 

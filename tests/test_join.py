@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from sociale_kaart.build.join import join_figures
+from sociale_kaart.combine.join import join_figures
 from sociale_kaart.sources.boundaries import read_boundaries
 from sociale_kaart.sources.kwb import read_kwb
 
@@ -86,7 +86,7 @@ def test_without_the_map_of_the_figures_year_a_shared_code_with_another_name_is_
 
     import pyogrio
 
-    from sociale_kaart.build.dataset import build
+    from sociale_kaart.combine.dataset import build
     from sociale_kaart.settings import Sources
 
     gemeenten = ("GM0606", "GM0622")

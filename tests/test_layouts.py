@@ -18,11 +18,11 @@ import pyogrio
 import pytest
 import shapely
 
-from sociale_kaart.build.layouts import SPLIT_MIN_SHARE, assign_layout, gemeente_of_area, is_area_code
+from sociale_kaart.combine.layouts import SPLIT_MIN_SHARE, assign_layout, gemeente_of_area, is_area_code
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import LayoutSpec, RunSettings, SmallNumbers, Sources
 from sociale_kaart.sources.codes import region_codes
-from sociale_kaart.sources.layouts import read_layout
+from sociale_kaart.sources.indelingen import read_layout
 from tests.attack import attack
 from tests.conftest import raw_number
 
@@ -195,7 +195,7 @@ def wijken_2024(shared):
 
 @pytest.fixture(scope="module")
 def polygon_run(buurten_2016, kwb_2024, wijken_2024):
-    from sociale_kaart.build.dataset import build
+    from sociale_kaart.combine.dataset import build
 
     spec = LayoutSpec(name="Wijken 2024", source=wijken_2024, column="wijknaam", code="wijkcode")
     return build(Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Schiedam", "Maassluis")), layouts=(spec,))
@@ -279,7 +279,7 @@ def published(data, layout_name, column):
 @pytest.mark.parametrize("rounding", [1, 5])
 def test_an_own_area_that_is_a_wijk_minus_a_small_buurt_does_not_reveal_it(buurten_2016, kwb_2024, tmp_path,
                                                                          rounding):
-    from sociale_kaart.build.dataset import build
+    from sociale_kaart.combine.dataset import build
 
     # A synthetic registration: Bloemenbuurt has 1 case. Wijk 02 is Vertobuurt, Bloemenbuurt and Bomendal;
     # the own area "Dijkpolder zonder Bloemenbuurt" is that wijk without it, so wijk total minus area total

@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from sociale_kaart.analysis.need import Analysis, HotSpots, NeedSettings, analyse, flag, hot_spots, relations
-from sociale_kaart.build.indicators import Indicator, registry
+from sociale_kaart.combine.indicators import Indicator, registry
 from sociale_kaart.errors import InputError
 from tests.conftest import raw_number
 
@@ -325,7 +325,7 @@ def test_vlaardingen_wmo_rental_correlation_keeps_every_buurt_with_both_cbs_figu
     from scipy.stats import spearmanr
 
     from sociale_kaart.analysis.need import analyse
-    from sociale_kaart.build.dataset import build
+    from sociale_kaart.combine.dataset import build
     from sociale_kaart.settings import Sources
 
     def value(text):
@@ -346,7 +346,7 @@ def test_vlaardingen_wmo_rental_correlation_keeps_every_buurt_with_both_cbs_figu
 
 def test_a_reason_names_its_reference_and_a_published_gemeente_figure_wins(shared, buurten_2016, kwb_2024):
     """With the gemeente rows of the KWB the reference is the published figure, and every reason says which."""
-    from sociale_kaart.build.dataset import build
+    from sociale_kaart.combine.dataset import build
     from sociale_kaart.settings import Sources
 
     gemeenten = shared / "kwb" / "kwb_2024_gemeenten.csv"

@@ -21,7 +21,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from sociale_kaart.build.dataset import build
+from sociale_kaart.combine.dataset import build
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Sources
 from sociale_kaart.sources.overlast import read_overlast

@@ -559,7 +559,7 @@ def test_whole_gemeente_briefing_gains_the_domains(shared, buurten_2016, kwb_202
 
 
 def test_domain_cell_shows_a_police_count_but_never_a_registration_count():
-    from sociale_kaart.build.indicators import Indicator
+    from sociale_kaart.combine.indicators import Indicator
     from sociale_kaart.render.printing import NO_SCORE, domain_cell
 
     row = {"misdrijven_totaal": 12.0, "misdrijven_totaal_per_1000": float("nan"),

@@ -8,8 +8,8 @@ import pytest
 
 from tests.helpers import DATE, needs_poppler, pdf_pages, pdf_plain, pdf_text, print_all, structuurvisie
 from sociale_kaart.analysis.targets import judge_targets
-from sociale_kaart.build.series import Series
-from sociale_kaart.render.progress_pages import results_for_wijk, target_rows, trend_blocks
+from sociale_kaart.combine.series import Series
+from sociale_kaart.render.voortgang import results_for_wijk, target_rows, trend_blocks
 from sociale_kaart.texts import nl_number
 
 

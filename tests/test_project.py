@@ -108,7 +108,7 @@ def test_weights_and_breaks_from_the_project_file():
 
 
 def test_domains_from_the_project_file_put_a_registration_under_safety(sample_paths, tmp_path):
-    from sociale_kaart.build.dataset import build
+    from sociale_kaart.combine.dataset import build
     from sociale_kaart.settings import Sources
 
     parts = read_project_text('[bronnen]\ngrenzen = "g"\nkwb = "k"\n[domeinen]\nreg_overlast_per_1000 = "veiligheid"\n')
@@ -155,7 +155,7 @@ def test_bad_years_and_targets_name_the_table(text, message):
 
 
 def test_a_targets_csv_names_file_row_and_column(tmp_path):
-    from sociale_kaart.sources.targets import read_targets
+    from sociale_kaart.sources.doelen import read_targets
 
     path = tmp_path / "doelen.csv"
     path.write_text("gebied;indicator;nulmeting;doeljaar;richting\nA;bijstand_per_1000;2015;2024;daling\n"

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from sociale_kaart.analysis.need import LIVEABILITY_DIMENSIONS, analyse
-from sociale_kaart.build.dataset import build
+from sociale_kaart.combine.dataset import build
 from sociale_kaart.settings import NeedSettings, Sources
 
 

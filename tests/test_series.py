@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import published_half_step, raw_2015, raw_number
-from sociale_kaart.build.series import build_series, rounding_step
+from sociale_kaart.combine.series import build_series, rounding_step
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import YearSource
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from sociale_kaart.build.dataset import build
+from sociale_kaart.combine.dataset import build
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Sources
 from sociale_kaart.sources.linked import LinkedSpec, is_bsn, read_linked
@@ -169,8 +169,8 @@ def test_the_milp_attacker_narrows_no_stapeling_count_below_the_rounding_base():
     """Eight buurten in two wijken, three leefgebieden: 1, 2, 3+, 2+, the total, each leefgebied and
     each combination related as the attacker knows them; every hidden figure keeps more than
     `rounding` possible values."""
-    from sociale_kaart.build.disclosure import protect_counts
-    from sociale_kaart.build.stacking import stacking_counts
+    from sociale_kaart.combine.disclosure import protect_counts
+    from sociale_kaart.combine.stacking import stacking_counts
     from tests.attack import attack_related
 
     rng = np.random.default_rng(23)
@@ -280,7 +280,7 @@ def test_the_uitkeringen_table_fills_bijstand_where_the_kwb_has_none(tmp_path, b
 
 
 def test_the_section_says_only_published_figures(data):
-    from sociale_kaart.analysis.stacking import stacking_section
+    from sociale_kaart.analysis.stacking_section import stacking_section
     from sociale_kaart.texts import nl_number
 
     section = stacking_section(data)

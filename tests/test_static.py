@@ -18,7 +18,7 @@ def margins_are_white(path, border: int = 3) -> bool:
 @pytest.mark.parametrize("gemeente", ["GM0556", "GM0606"])
 def test_the_png_legend_and_everything_else_is_inside_the_image(gemeente, tmp_path, buurten_2016, kwb_2024):
     from sociale_kaart.analysis.need import analyse
-    from sociale_kaart.build.dataset import build
+    from sociale_kaart.combine.dataset import build
     from sociale_kaart.render.classes import classify
     from sociale_kaart.settings import Sources
 

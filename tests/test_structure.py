@@ -1,6 +1,6 @@
 """The package shows the pipeline, and data flows one way through it.
 
-sources -> build -> analysis -> render -> outputs -> products -> project -> cli, on top of the shared
+sources -> combine -> analysis -> render -> outputs -> products -> project -> cli, on top of the shared
 foundation (errors, texts, settings, progress, atomic). A module may import its own stage, earlier
 stages and the foundation, never a later stage.
 """
@@ -13,13 +13,13 @@ from pathlib import Path
 import sociale_kaart
 
 PACKAGE = Path(sociale_kaart.__file__).parent
-ORDER = ["foundation", "sources", "build", "analysis", "render", "outputs", "products", "project", "api", "cli"]
-FOUNDATION = {"errors", "texts", "settings", "progress", "atomic", "__init__"}
+ORDER = ["foundation", "sources", "combine", "analysis", "render", "outputs", "products", "project", "api", "cli"]
+FOUNDATION = {"errors", "texts", "settings", "reporter", "atomic", "__init__"}
 
 
 def stage_of(module: str) -> str:
     parts = module.split(".")
-    if parts[0] in ("sources", "build", "analysis", "render"):
+    if parts[0] in ("sources", "combine", "analysis", "render"):
         return parts[0]
     if parts[0] in FOUNDATION:
         return "foundation"

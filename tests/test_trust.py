@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sociale_kaart.build.dataset import build
+from sociale_kaart.combine.dataset import build
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Sources
 from tests.helpers import statline_export

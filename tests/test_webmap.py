@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sociale_kaart.build.indicators import registry
+from sociale_kaart.combine.indicators import registry
 from sociale_kaart.render.classes import classify
 from sociale_kaart.render.webmap import FLAG_COLOUR, SEARCH_COLOUR, embed_snippet, map_data, render_html
 from tests.conftest import raw_number
@@ -199,7 +199,7 @@ def test_rendering_does_not_import_folium(tmp_path):
 import sys, time
 start = time.perf_counter()
 import geopandas as gpd, numpy as np, shapely
-from sociale_kaart.build.indicators import registry
+from sociale_kaart.combine.indicators import registry
 from sociale_kaart.render.classes import Classes
 from sociale_kaart.render.webmap import render_html
 ind = registry()["wmo_per_1000"]
@@ -462,7 +462,7 @@ def test_leefbaarometer_layer_uses_its_nine_named_classes_light_for_best(maasslu
     """Legend, colours and tooltip of the Leefbaarometer class, from the raw kscore column."""
     import csv
 
-    from sociale_kaart.build.indicators import from_figure
+    from sociale_kaart.combine.indicators import from_figure
     from sociale_kaart.render.classes import classes_for
     from sociale_kaart.sources.safety import LIVEABILITY_SOURCE
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..build.indicators import OK, Indicator, aggregate
+from ..combine.indicators import OK, Indicator, aggregate
 from ..errors import InputError
 from ..settings import NeedSettings
 from ..texts import decimals_for, nl_number, p_value_text, plural
@@ -129,7 +129,7 @@ def stapeling(buurten: pd.DataFrame, indicators: list[Indicator], gemeente_rates
     indicators : list of Indicator
         Need indicators.
     gemeente_rates : DataFrame
-        Reference rates per gemeentecode (:func:`sociale_kaart.build.indicators.aggregate`); see
+        Reference rates per gemeentecode (:func:`sociale_kaart.combine.indicators.aggregate`); see
         :func:`reference_rates` for a comparison with the Netherlands.
 
     Examples
@@ -347,7 +347,7 @@ def _reason(row, ind: Indicator, ref: float, of: str, extreme: bool, *, basis: s
 
     Examples
     --------
-    >>> from sociale_kaart.build.indicators import registry
+    >>> from sociale_kaart.combine.indicators import registry
     >>> _reason({"wmo_per_1000": 188.2}, registry()["wmo_per_1000"], 76.4, "gemeente", False, basis="gepubliceerd")
     'Wmo-cliënten 188,2 per 1.000 inwoners (gemeente 76,4, gepubliceerd; 2,5x)'
     """
@@ -367,7 +367,7 @@ def _reason(row, ind: Indicator, ref: float, of: str, extreme: bool, *, basis: s
     return text + (", uitschieter)" if extreme else ")")
 
 
-#: The key of stapeling per huishouden (or per person) starts with this (sociale_kaart.build.stacking).
+#: The key of stapeling per huishouden (or per person) starts with this (sociale_kaart.combine.stacking).
 STACKING_RATE = "stapeling_per_1000_"
 
 
@@ -429,14 +429,14 @@ def spearman(x: pd.Series, y: pd.Series) -> tuple[float, float]:
 
 
 def analyse(data, settings: NeedSettings = NeedSettings()) -> Analysis:
-    """Run the whole analysis on a :class:`sociale_kaart.build.dataset.Dataset`.
+    """Run the whole analysis on a :class:`sociale_kaart.combine.dataset.Dataset`.
 
     Raises :class:`InputError` for input that cannot carry an analysis: no need indicators, all
     values missing, fewer than three buurten.
 
     Examples
     --------
-    >>> from sociale_kaart.build.dataset import build
+    >>> from sociale_kaart.combine.dataset import build
     >>> from sociale_kaart.settings import Sources
     >>> from sociale_kaart.sources.sample import sample_path
     >>> data = build(Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb")))

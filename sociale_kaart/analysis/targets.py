@@ -3,7 +3,7 @@
 A :class:`~sociale_kaart.settings.Target` names an area (buurt, wijk or gemeente, by code or name),
 an indicator, a baseline year, a target year and either a direction ("daling", "stijging",
 "gelijk") or a target value. :func:`judge_targets` looks the area up, takes the change between the
-baseline and the last year with figures up to the target year (:func:`~sociale_kaart.build.change.change_table`)
+baseline and the last year with figures up to the target year (:func:`~sociale_kaart.combine.change.change_table`)
 and gives one of:
 
 ``gehaald`` / ``niet gehaald``
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..build.change import FALLEN, LEVEL, NOT_JUDGED, RISEN, change_table
+from ..combine.change import FALLEN, LEVEL, NOT_JUDGED, RISEN, change_table
 from ..errors import InputError
 from ..settings import ChangeSettings, Target
 from ..sources.boundaries import name_key
@@ -65,7 +65,7 @@ class TargetResult:
     sentence : str
         The Dutch sentence with the numbers.
     basis : str
-        What the verdict rests on (:data:`sociale_kaart.build.change.BASIS`); empty when not judged.
+        What the verdict rests on (:data:`sociale_kaart.combine.change.BASIS`); empty when not judged.
     """
 
     target: Target
@@ -140,7 +140,7 @@ def _name(row, level: str) -> str:
 
 
 def judge_targets(targets, series, *, settings: ChangeSettings = ChangeSettings()) -> tuple[TargetResult, ...]:
-    """Every target judged against `series` (a :class:`~sociale_kaart.build.series.Series`)."""
+    """Every target judged against `series` (a :class:`~sociale_kaart.combine.series.Series`)."""
     years = series.year_numbers
     tables: dict[tuple[int, int], pd.DataFrame] = {}
     results = []

@@ -107,7 +107,7 @@ def classes_for(indicator, values, scheme: str = "kwantielen", k: int = 5, break
 
     Examples
     --------
-    >>> from sociale_kaart.build.indicators import registry
+    >>> from sociale_kaart.combine.indicators import registry
     >>> classes_for(registry()["wmo_per_1000"], [1.0, 2.0, 3.0], "gelijk", 3).colours[-1]
     '#e34a33'
     """

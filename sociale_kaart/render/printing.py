@@ -24,15 +24,15 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.need import LIVEABILITY_DIMENSIONS, weakest_dimension
-from ..build.compare import gaps_text
-from ..build.indicators import DOMAINS, OK, SUPPRESSED, Indicator
+from ..combine.compare import gaps_text
+from ..combine.indicators import DOMAINS, OK, SUPPRESSED, Indicator
 from ..errors import InputError
 from ..sources.safety import CRIME_CAVEAT, LIVEABILITY_CLASSES, LIVEABILITY_WEAKEST
 from ..texts import MISSING_TEXT, border_labels, cell, decimals_for, nl_number, plural, slugify, shorten
 from .classes import Classes
 from .document.drawings import area_map, bar_chart, bar_chart_text, map_alt
 from .document.model import Beside, Block, Document, Figure, Heading, Items, Section, Table, Text
-from .progress_pages import change_blocks, progress_blocks, progress_section, results_for_wijk, trend_blocks
+from .voortgang import change_blocks, progress_blocks, progress_section, results_for_wijk, trend_blocks
 from .style import FLAG_LEGEND
 
 FLAG_MARK = "*"
@@ -61,14 +61,14 @@ class PrintContext:
     `table` is the analysed buurt table.
     """
 
-    data: object  # sociale_kaart.build.dataset.Dataset
+    data: object  # sociale_kaart.combine.dataset.Dataset
     analysis: object  # sociale_kaart.analysis.need.Analysis
     classes: dict  # column -> Classes over the whole run, computed once by the orchestrator
     date: str
     targets: tuple = ()  # judged targets (sociale_kaart.analysis.targets.TargetResult), for the progress pages
-    series: object | None = None  # sociale_kaart.build.series.Series: the years of the run, for the trend
+    series: object | None = None  # sociale_kaart.combine.series.Series: the years of the run, for the trend
     change_rules: str = ""  # ChangeSettings.describe(): when a change is judged
-    change: pd.DataFrame | None = None  # sociale_kaart.build.change.change_table: change per buurt and wijk
+    change: pd.DataFrame | None = None  # sociale_kaart.combine.change.change_table: change per buurt and wijk
 
     @property
     def table(self) -> pd.DataFrame:
@@ -143,7 +143,7 @@ def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataF
 
 def wijkcode_gemeente(wijkcode: str) -> str:
     """The gemeentecode of a CBS wijk (``WK055604``) or of an own area (``GM0556-E04``)."""
-    from ..build.layouts import gemeente_of_area
+    from ..combine.layouts import gemeente_of_area
 
     return gemeente_of_area(wijkcode)
 
@@ -823,9 +823,9 @@ def profile_document(ctx: PrintContext, wijk: pd.Series) -> Document:
 
 
 def _stacking_blocks(ctx: PrintContext, **where) -> list[Block]:
-    """The section "Stapeling van ondersteuning" (:func:`~sociale_kaart.analysis.stacking.stacking_section`):
+    """The section "Stapeling van ondersteuning" (:func:`~sociale_kaart.analysis.stacking_section.stacking_section`):
     a heading, its sentences and its published figures; nothing without linked registrations."""
-    from ..analysis.stacking import stacking_section
+    from ..analysis.stacking_section import stacking_section
 
     section = stacking_section(ctx.data, **where)
     if section is None:

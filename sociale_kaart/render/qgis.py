@@ -19,7 +19,7 @@ def qml(indicator, classes) -> str:
 
     Examples
     --------
-    >>> from sociale_kaart.build.indicators import registry
+    >>> from sociale_kaart.combine.indicators import registry
     >>> from sociale_kaart.render.classes import classify
     >>> text = qml(registry()["wmo_per_1000"], classify([10.0, 20.0, 30.0, 40.0], "gelijk", 3))
     >>> text.count("<rule "), 'wmo_per_1000&quot; &gt; 20.0' in text

@@ -11,7 +11,7 @@ import textwrap
 
 import numpy as np
 
-from ..build.indicators import SUPPRESSED, Indicator
+from ..combine.indicators import SUPPRESSED, Indicator
 from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, border_labels, decimals_for, nl_number, p_value_text, shorten
 from .classes import Classes
 from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SYMBOL, FLAG_WIDTH, WIJK_BORDER_COLOUR, \
@@ -342,7 +342,7 @@ def comparison_colours(indicator: Indicator, rows) -> list[str]:
     Examples
     --------
     >>> import pandas as pd
-    >>> from sociale_kaart.build.indicators import registry
+    >>> from sociale_kaart.combine.indicators import registry
     >>> rows = pd.DataFrame({"vergelijking": ["gemeente", "grootteklasse"], "wmo_per_1000": [40.0, 50.0]})
     >>> comparison_colours(registry()["wmo_per_1000"], rows)  # below its size class: better, not red
     ['#2c7fb8', '#bdbdbd']

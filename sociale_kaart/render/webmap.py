@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..build.indicators import MISSING, OK, SUPPRESSED, Indicator
+from ..combine.indicators import MISSING, OK, SUPPRESSED, Indicator
 from ..sources.declarations import DIRECTION_TEXT
 from .classes import MISSING_COLOUR, SUPPRESSED_COLOUR, Classes
 from .topology import build_topology

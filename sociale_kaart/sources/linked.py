@@ -67,7 +67,7 @@ class LinkedRecords:
         The leefgebieden in the order given.
     summaries : tuple of RegistrationSummary
         Per extract: records, how placed, how many not placed (true numbers: publish them through
-        :func:`~sociale_kaart.build.disclosure.published_summary`).
+        :func:`~sociale_kaart.combine.disclosure.published_summary`).
     """
 
     records: pd.DataFrame

@@ -13,7 +13,7 @@ XLSX):
 Records may carry a category column (``voorziening``, ``regeling``, ``categorie``, ``soort``): then
 each category gets its own count. Count columns are named ``reg_<name>``; their Dutch labels are in
 :attr:`Registration.labels`. The data never leave the machine, and counts below the small-number
-minimum are suppressed in every output (see :mod:`sociale_kaart.build.disclosure`).
+minimum are suppressed in every output (see :mod:`sociale_kaart.combine.disclosure`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from ...build.indicators import OK, SUPPRESSED, Indicator
+from ...combine.indicators import OK, SUPPRESSED, Indicator
 from ...texts import MISSING_LABEL, SUPPRESSED_LABEL, border_labels, decimals_for, nl_number, plural
 from ..classes import Classes
 from ..style import FLAG_LEGEND, GEMEENTE_BORDER_COLOUR, GEMEENTE_BORDER_WIDTH, WIJK_BORDER_COLOUR, WIJK_BORDER_WIDTH

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ...atomic import write_text
 from ...errors import InputError, NetworkError
-from ...progress import SILENT, Progress
+from ...reporter import SILENT, Reporter
 from ..cache import user_cache_dir
 from .client import Client, _query, _values, odata_rows
 
@@ -133,7 +133,7 @@ def kwb_tables(
     cache_dir: str | Path | None = None,
     refresh: bool = False,
     client: Client | None = None,
-    progress: Progress = SILENT,
+    progress: Reporter = SILENT,
 ) -> KwbTables:
     """The KWB table id of every year, read from the CBS catalogue and cached for a week.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ...atomic import write_bytes
 from ...errors import NetworkError
-from ...progress import SILENT, Progress
+from ...reporter import SILENT, Reporter
 from ..cache import user_cache_dir
 from .catalog import KWB_REGION, kwb_tables
 from .client import (
@@ -88,7 +88,7 @@ def fetch_kwb(
     cache_dir: str | Path | None = None,
     refresh: bool = False,
     client: Client | None = None,
-    progress: Progress = SILENT,
+    progress: Reporter = SILENT,
 ) -> Fetched:
     """KWB rows (buurten, wijken, gemeenten, Nederland) of `gemeenten` in `year` into ``kwb_<jaar>_<codes>.csv``.
 
@@ -126,7 +126,7 @@ def fetch_kwb_gemeenten(
     cache_dir: str | Path | None = None,
     refresh: bool = False,
     client: Client | None = None,
-    progress: Progress = SILENT,
+    progress: Reporter = SILENT,
 ) -> Fetched:
     """The gemeente rows of all gemeenten and the Netherlands of the KWB of `year` (``kwb_<jaar>_gemeenten.csv``).
 

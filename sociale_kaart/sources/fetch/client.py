@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ...atomic import write_text
 from ...errors import InputError, NetworkError
-from ...progress import SILENT, Progress
+from ...reporter import SILENT, Reporter
 from ...texts import nl_number
 from ..codes import GEMEENTECODE
 
@@ -91,7 +91,7 @@ class UrllibTransport:
 
     REPORT_BYTES = 10 * 1024 * 1024
 
-    def __init__(self, *, timeout: float = TIMEOUT_S, progress: Progress = SILENT) -> None:
+    def __init__(self, *, timeout: float = TIMEOUT_S, progress: Reporter = SILENT) -> None:
         self.timeout = timeout
         self.progress = progress
 
@@ -145,7 +145,7 @@ class Client:
         URL -> (status, headers, body); the real network (:class:`UrllibTransport`) by default.
     sleep : callable
         Waits between attempts (seconds); tests pass a recorder.
-    progress : Progress
+    progress : Reporter
         Where retries and pages are reported.
     attempts : int
         Tries per URL for transient failures (no connection, timeout, HTTP 408/425/429/5xx).
@@ -155,7 +155,7 @@ class Client:
 
     transport: Transport | None = None
     sleep: Callable[[float], None] | None = None
-    progress: Progress = SILENT
+    progress: Reporter = SILENT
     attempts: int = 4
     backoff_s: float = 1.0
     max_wait_s: float = 60.0
@@ -322,7 +322,7 @@ def metadata_path(path: str | Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def _cached(target: Path, refresh: bool, progress: Progress, label: str) -> Fetched | None:
+def _cached(target: Path, refresh: bool, progress: Reporter, label: str) -> Fetched | None:
     meta_file = metadata_path(target)
     if refresh or not target.exists() or not meta_file.exists():
         return None
@@ -334,7 +334,7 @@ def _cached(target: Path, refresh: bool, progress: Progress, label: str) -> Fetc
     return Fetched(target, meta, from_cache=True, label=label)
 
 
-def _store_metadata(target: Path, meta: dict, client: Client, start: int, label: str, progress: Progress) -> Fetched:
+def _store_metadata(target: Path, meta: dict, client: Client, start: int, label: str, progress: Reporter) -> Fetched:
     meta = {"bestand": target.name, **meta, "urls": client.asked[start:],
             "opgehaald": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     write_text(metadata_path(target), json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
@@ -366,7 +366,7 @@ def _csv_bytes(columns: list[str], rows: Iterable[Mapping]) -> bytes:
 
 # --- paging --------------------------------------------------------------------------------------
 
-def odata_rows(client: Client, url: str, *, what: str, progress: Progress = SILENT) -> list[dict]:
+def odata_rows(client: Client, url: str, *, what: str, progress: Reporter = SILENT) -> list[dict]:
     """All rows of an OData answer (v3 ``odata.nextLink`` or v4 ``@odata.nextLink``), page by page.
 
     A next link that lost the ``$filter``/``$select`` of the request is completed with them (only its
@@ -407,7 +407,7 @@ def _next_odata(current: str, link: str) -> str:
     return urllib.parse.urlunsplit((here.scheme, here.netloc, here.path, _query(kept), ""))
 
 
-def pdok_features(client: Client, url: str, *, what: str, progress: Progress = SILENT) -> list[dict]:
+def pdok_features(client: Client, url: str, *, what: str, progress: Reporter = SILENT) -> list[dict]:
     """All features of an OGC API items request, following ``rel="next"`` until there is none."""
     features: list[dict] = []
     seen = {url}

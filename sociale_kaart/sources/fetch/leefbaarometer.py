@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ...atomic import write_bytes
 from ...errors import NetworkError
-from ...progress import SILENT, Progress
+from ...reporter import SILENT, Reporter
 from ...texts import nl_number
 from ..cache import user_cache_dir
 from .client import EMPTY, Client, Fetched, _cached, _csv_bytes, _query, _slug, _store_metadata, check_codes, failure
@@ -46,7 +46,7 @@ def fetch_leefbaarometer(
     cache_dir: str | Path | None = None,
     refresh: bool = False,
     client: Client | None = None,
-    progress: Progress = SILENT,
+    progress: Reporter = SILENT,
 ) -> Fetched:
     """Leefbaarometer 3.0 scores per buurt (``kscore`` 1-9 and the dimension scores) into a CSV keyed on buurtcode.
 

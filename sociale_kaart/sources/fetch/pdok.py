@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ...atomic import atomic_path, write_bytes
 from ...errors import InputError, NetworkError
-from ...progress import SILENT, Progress
+from ...reporter import SILENT, Reporter
 from ...texts import nl_number
 from ..cache import user_cache_dir
 from .catalog import FIRST_YEAR
@@ -70,7 +70,7 @@ def fetch_boundaries(
     cache_dir: str | Path | None = None,
     refresh: bool = False,
     client: Client | None = None,
-    progress: Progress = SILENT,
+    progress: Reporter = SILENT,
 ) -> Fetched:
     """Buurten and wijken of `gemeenten` in `year` into ``wijkenbuurten_<jaar>_<codes>.gpkg``.
 
@@ -86,7 +86,7 @@ def fetch_boundaries(
         Download again even when the cache has the file.
     client : Client, optional
         The network (tests pass one with a fake transport).
-    progress : Progress
+    progress : Reporter
         Pages, bytes and the cache on standard error.
 
     Returns
@@ -309,7 +309,7 @@ def _check_found(frame, codes, level, year, url):
                       "(gemeenten veranderen door herindeling)", EMPTY)
 
 
-def _service_collections(client: Client, base: str, year: int, progress: Progress, *, per_year: bool) -> dict[str, Collection]:
+def _service_collections(client: Client, base: str, year: int, progress: Reporter, *, per_year: bool) -> dict[str, Collection]:
     """The collections of `year` per level, from the service's ``/collections``; {} when there are none.
 
     Three shapes are understood: a service of the year with plain level names (``buurten``,
@@ -501,7 +501,7 @@ def atom_feeds(year: int) -> list[str]:
     return feeds[::-1] if year >= 2026 else feeds
 
 
-def _atom_feed(client: Client, year: int, progress: Progress) -> tuple[str, str]:
+def _atom_feed(client: Client, year: int, progress: Reporter) -> tuple[str, str]:
     """The feed that answers for `year` and the GeoPackage it names; a feed that is not there (404) is skipped."""
     tried = []
     for feed in atom_feeds(year):

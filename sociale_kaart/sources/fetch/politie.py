@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ...atomic import write_bytes
 from ...errors import InputError, NetworkError
-from ...progress import SILENT, Progress
+from ...reporter import SILENT, Reporter
 from ..cache import user_cache_dir
 from .cbs import confirm_empty
 from .client import (
@@ -61,7 +61,7 @@ def fetch_crime(
     cache_dir: str | Path | None = None,
     refresh: bool = False,
     client: Client | None = None,
-    progress: Progress = SILENT,
+    progress: Reporter = SILENT,
 ) -> Fetched:
     """Police-registered crimes per buurt in `year` (Politie table 47018NED) into ``misdrijven_<jaar>_<codes>.csv``.
 
@@ -90,7 +90,7 @@ def fetch_overlast(
     cache_dir: str | Path | None = None,
     refresh: bool = False,
     client: Client | None = None,
-    progress: Progress = SILENT,
+    progress: Reporter = SILENT,
 ) -> Fetched:
     """Police-registered *overlast* per buurt in `year` (Politie table 47024NED) into ``overlast_<jaar>_<codes>.csv``.
 

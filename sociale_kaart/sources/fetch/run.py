@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ...atomic import atomic_path
 from ...errors import InputError
-from ...progress import SILENT, Progress
+from ...reporter import SILENT, Reporter
 from .catalog import kwb_tables
 from .cbs import fetch_kwb, fetch_kwb_gemeenten
 from .client import Client, Fetched
@@ -91,7 +91,7 @@ def fetch_for_project(
     cache_dir: str | Path | None = None,
     refresh: bool = False,
     client: Client | None = None,
-    progress: Progress = SILENT,
+    progress: Reporter = SILENT,
 ) -> FetchRun:
     """Boundaries of `year`, KWB of `figures_year` (default `year`), the gemeente rows and the `extra` tables.
 

@@ -3,7 +3,7 @@
 Each year (:class:`~sociale_kaart.settings.YearSource`) is read in its own form (the 2015 map
 attributes, the 2024 OData table, ...), joined to the Wijk- en Buurtkaart of its own codes, and
 translated to the areas of the run's map (the reference) through a
-:class:`~sociale_kaart.build.crosswalk.Crosswalk`: counts only, rates recomputed on the reference
+:class:`~sociale_kaart.combine.crosswalk.Crosswalk`: counts only, rates recomputed on the reference
 areas with the same small-number rule in every year. Wijk and gemeente figures are sums of the
 translated buurt counts, so that every year is aggregated over the same areas.
 
@@ -165,7 +165,7 @@ def build_series(entries: tuple[YearSource, ...], *, reference: gpd.GeoDataFrame
     small_numbers : SmallNumbers
         The same rule in every year.
     noise_width : float
-        See :func:`~sociale_kaart.build.crosswalk.crosswalk`.
+        See :func:`~sociale_kaart.combine.crosswalk.crosswalk`.
     addresses : (x, y), optional
         Address points for the crosswalk.
     indicators : tuple of Indicator, optional
@@ -268,7 +268,7 @@ def _aggregate(buurten: pd.DataFrame, by: str, chosen, rule, *, published: pd.Da
 
     Examples
     --------
-    >>> from sociale_kaart.build.indicators import registry
+    >>> from sociale_kaart.combine.indicators import registry
     >>> b = pd.DataFrame({"gemeentecode": ["GM1"] * 4, "bijstand__bijstand_per_1000": [10.0] * 4,
     ...                   "inwoners__bijstand_per_1000": [1000.0] * 4, "bijstand_marge__bijstand_per_1000": [5.0] * 4,
     ...                   "inwoners_marge__bijstand_per_1000": [0.0] * 4, "bijstand": [10.0] * 4, "inwoners": [1000.0] * 4})

@@ -2,7 +2,7 @@
 
 Municipalities steer on their own areas (the wijken of a gemeenteatlas, wijkteam areas,
 woonservicezones), not on CBS wijken. A layout is declared in the project file (``[[indeling]]``)
-as a table buurtcode -> area or as polygons; see :mod:`sociale_kaart.sources.layouts`.
+as a table buurtcode -> area or as polygons; see :mod:`sociale_kaart.sources.indelingen`.
 
 How buurten are placed
 ----------------------
@@ -28,9 +28,9 @@ When a layout takes the place of the CBS wijken in a run, buurten in no area get
 ``<gemeentecode>-E00`` ("buiten de indeling"): they keep a wijk for borders on the maps, but that
 group is no area of the layout (no total, no profile).
 
-Figures per area are summed counts of its buurten (:func:`sociale_kaart.build.indicators.aggregate`,
+Figures per area are summed counts of its buurten (:func:`sociale_kaart.combine.indicators.aggregate`,
 never averaged rates); registration counts per area are protected together with the buurten, the
-wijken and the gemeente (:func:`sociale_kaart.build.disclosure.protect_counts`).
+wijken and the gemeente (:func:`sociale_kaart.combine.disclosure.protect_counts`).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ import shapely
 
 from ..errors import InputError
 from ..sources.codes import WIJKCODE, gemeentecode_of
-from ..sources.layouts import LayoutSource, read_layout
+from ..sources.indelingen import LayoutSource, read_layout
 from ..texts import nl_number, plural
 from . import indicators as ind
 

@@ -134,7 +134,7 @@ def join_figures(
         Years of both sides, for the report.
     check : CodeCheck, optional
         Shared codes checked against the map of the figures' year
-        (:func:`sociale_kaart.build.years.check_shared_codes`): reused and changed codes are not joined.
+        (:func:`sociale_kaart.combine.years.check_shared_codes`): reused and changed codes are not joined.
 
     Returns
     -------

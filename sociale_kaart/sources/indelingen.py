@@ -9,7 +9,7 @@ Two shapes are understood:
    of the whole country have many a "Centrum").
 
 What is read here is the layout as the file holds it; which buurten of a run fall in which area is
-decided in :mod:`sociale_kaart.build.layouts`. A buurtcode that is not a buurtcode, a buurtcode
+decided in :mod:`sociale_kaart.combine.layouts`. A buurtcode that is not a buurtcode, a buurtcode
 that occurs twice or an empty area name stops the run with the file, row and code.
 """
 

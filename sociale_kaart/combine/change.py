@@ -7,12 +7,12 @@ gives the baseline value, the latest value, the absolute and relative change, an
     The change is larger than anything the rounding of the source can explain.
 ``gelijk (binnen de afronding)``
     CBS rounds counts to 5 (and whole-number percentages by half a point). From the margins the
-    series carries (:mod:`sociale_kaart.build.series`) each rate has an interval it may really lie
+    series carries (:mod:`sociale_kaart.combine.series`) each rate has an interval it may really lie
     in: ``(n - dn) / (d + dd)`` to ``(n + dn) / (d - dd)``. When the intervals of both years
     overlap, the change could be rounding alone. A wijk or gemeente uses its published figure
     where the table has one (rounded once); otherwise the sum of its buurten, whose independent
     rounding errors grow with the square root of their number, not with the number
-    (:func:`sociale_kaart.build.series._aggregate`). ``basis`` says which a verdict rests on.
+    (:func:`sociale_kaart.combine.series._aggregate`). ``basis`` says which a verdict rests on.
 ``niet te beoordelen``
     With the reason: the figure is suppressed (small numbers, in either year) or missing, the
     baseline has fewer inhabitants than :attr:`ChangeSettings.min_inwoners`, or the area's

@@ -42,7 +42,7 @@ class Dataset:
     """Everything the build stage produced; nothing changes it afterwards.
 
     Registration counts in every frame are the *published* ones (suppressed, rounded,
-    secondary suppression across buurt, wijk and gemeente; :mod:`sociale_kaart.build.disclosure`),
+    secondary suppression across buurt, wijk and gemeente; :mod:`sociale_kaart.combine.disclosure`),
     and their rates are computed from them: no product can show more than that.
 
     Attributes
@@ -101,11 +101,11 @@ class Dataset:
     bron: str = f"{CBS_SOURCE} (CC BY 4.0)"
     disclosure: object | None = None  #: the Protected result of the registration counts (counts only in reports)
     comparison: pd.DataFrame | None = None  #: the gemeente beside its size class, the Netherlands and an own group
-    layouts: tuple = ()  #: own area layouts (sociale_kaart.build.layouts.AreaLayout), each with its figures per area
+    layouts: tuple = ()  #: own area layouts (sociale_kaart.combine.layouts.AreaLayout), each with its figures per area
     wijk_layout: str | None = None  #: the own layout whose areas are the wijken of this run; None: CBS wijken
     credit_lines: tuple[tuple[str, str], ...] = ()
     wijk_indicators: tuple = ()  #: indicators of sources published per wijk only: columns of `wijken`, not `buurten`
-    stacking: object | None = None  #: stapeling per huishouden (sociale_kaart.build.stacking.Stacking, true counts: never publish them)
+    stacking: object | None = None  #: stapeling per huishouden (sociale_kaart.combine.stacking.Stacking, true counts: never publish them)
     key_notes: tuple[str, ...] = ()  #: how the keys of linked registrations were used (the report says it)
 
     #: Above this many gemeenten a title names the count instead of every name.
@@ -239,7 +239,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         Read wijk polygons (print products need them; the HTML map draws wijk borders from the
         buurt arcs and skips this read).
     layouts : tuple of LayoutSpec
-        Own area layouts: each gets its figures per area (:mod:`sociale_kaart.build.layouts`).
+        Own area layouts: each gets its figures per area (:mod:`sociale_kaart.combine.layouts`).
     wijk_layout : str, optional
         The name of one of `layouts` whose areas take the place of the CBS wijken in every product.
 
@@ -431,7 +431,7 @@ def _fill_bijstand(joined, universe, extra, kwb_source: str):
 
 
 def _linked(sources: Sources, buurten, taken):
-    """Linked registrations read and counted per buurt (:mod:`sociale_kaart.build.stacking`)."""
+    """Linked registrations read and counted per buurt (:mod:`sociale_kaart.combine.stacking`)."""
     from ..sources.linked import read_linked
     from .stacking import stacking_counts
 
@@ -566,7 +566,7 @@ def _publish(frames, protected, rule: SmallNumbers) -> None:
     """Put published counts, and the values and statuses made of them, in each (frame, key, published, status).
 
     In place. A value of a protected indicator is made of published counts only: a count's rate
-    per inhabitants as :func:`~sociale_kaart.build.disclosure.publish_rates` makes it, a published
+    per inhabitants as :func:`~sociale_kaart.combine.disclosure.publish_rates` makes it, a published
     count as a score, or a ratio with a published count as denominator; suppressed when any
     registration count it is made of is.
     """

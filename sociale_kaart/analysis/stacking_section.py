@@ -1,6 +1,6 @@
 """The section "Stapeling van ondersteuning" as data: sentences and rows for a wijk or the gemeente.
 
-Made of published figures only (the protected counts of :class:`~sociale_kaart.build.dataset.Dataset`:
+Made of published figures only (the protected counts of :class:`~sociale_kaart.combine.dataset.Dataset`:
 rounded, suppressed where small), never of :attr:`Dataset.stacking`'s true counts. The document
 code lays it out; this module writes no file and draws nothing.
 """
@@ -126,6 +126,6 @@ def _wijk_combinations(data, stacking) -> list[tuple[str, str, float]]:
 
 def data_denominator(stacking) -> str:
     """``huishoudens`` or ``inwoners``: what the stapeling rate is per 1,000 of."""
-    from ..build.stacking import DENOMINATOR
+    from ..combine.stacking import DENOMINATOR
 
     return DENOMINATOR[stacking.unit]

@@ -1,10 +1,10 @@
-"""Progress on stderr: a line per finished stage with the time elapsed, a line per item of long work.
+"""Reporter on stderr: a line per finished stage with the time elapsed, a line per item of long work.
 
 Examples
 --------
 >>> import io
 >>> stream = io.StringIO()
->>> progress = Progress(stream=stream, clock=iter([0.0, 1.25, 2.5]).__next__)
+>>> progress = Reporter(stream=stream, clock=iter([0.0, 1.25, 2.5]).__next__)
 >>> with progress.stage("grenzen gelezen"):
 ...     pass
 >>> stream.getvalue()
@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 
-class Progress:
+class Reporter:
     """Reports stages as they finish, so that nothing appears all at once at the end.
 
     Parameters
@@ -57,5 +57,5 @@ class Progress:
             self.say(f"{text} {i}/{total}: {name(item)}")
 
 
-#: A Progress that prints nothing, for library use.
-SILENT = Progress(quiet=True)
+#: A Reporter that prints nothing, for library use.
+SILENT = Reporter(quiet=True)

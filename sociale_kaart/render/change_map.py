@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..build.change import FALLEN, LEVEL, NOT_JUDGED, RISEN
-from ..build.indicators import Indicator
+from ..combine.change import FALLEN, LEVEL, NOT_JUDGED, RISEN
+from ..combine.indicators import Indicator
 from ..texts import decimals_for, nl_number
 from .static import add_north_arrow, add_polygons, add_scale_bar, add_titles, label_buurten, new_figure
 from .style import WIJK_BORDER_COLOUR, WIJK_BORDER_WIDTH, flag_point
@@ -43,7 +43,7 @@ def change_classes(rows: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from sociale_kaart.build.indicators import registry
+    >>> from sociale_kaart.combine.indicators import registry
     >>> rows = pd.DataFrame({"verandering": ["gedaald", "gedaald", "gestegen", "gelijk (binnen de afronding)",
     ...                                      "niet te beoordelen"], "verschil": [-10.0, -2.0, 4.0, 0.5, None]})
     >>> out = change_classes(rows, registry()["bijstand_per_1000"])
@@ -100,7 +100,7 @@ def change_map_figure(buurten, wijken, rows: pd.DataFrame, indicator: Indicator,
     wijken : GeoDataFrame or None
         Wijk polygons for the borders.
     rows : DataFrame
-        The buurt rows of :func:`~sociale_kaart.build.change.change_table` for this indicator.
+        The buurt rows of :func:`~sociale_kaart.combine.change.change_table` for this indicator.
     indicator : Indicator
     title, subtitle : str
     """

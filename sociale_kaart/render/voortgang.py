@@ -77,7 +77,7 @@ def progress_section(results, *, title: str, subtitle: str, rules: str) -> Secti
 def change_rows(change, wijkcode: str, keys: list[str]) -> tuple[list[str], list[list[str]], list[int]]:
     """Per buurt of a wijk (and the wijk) each need indicator's nulmeting, latest figure and verdict.
 
-    `change` is :func:`sociale_kaart.build.change.change_table`; a cell reads "51,8 → 33,1
+    `change` is :func:`sociale_kaart.combine.change.change_table`; a cell reads "51,8 → 33,1
     gedaald", or "niet te beoordelen: <reason>", for the indicators `keys` (the need indicators).
     Returns header, rows and the index of the wijk row.
     """
