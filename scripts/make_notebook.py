@@ -1,4 +1,4 @@
-"""Write notebooks/walkthrough.ipynb (without outputs); CI executes it top to bottom (tests/test_notebook.py)."""
+"""Write notebooks/walkthrough.ipynb (without outputs); CI executes it top to bottom (tests/api/test_notebook.py)."""
 
 from pathlib import Path
 

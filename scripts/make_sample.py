@@ -1,7 +1,7 @@
 """Regenerate the fictional sample gemeente Voorbeeldstad in geodata/voorbeeldstad/.
 
 The target is the checkout's own ``geodata/`` folder (beside this script's folder), so that the
-script never depends on where the package is installed. tests/test_sample.py checks that the
+script never depends on where the package is installed. tests/sources/test_sample.py checks that the
 bundled files are exactly what this script writes.
 """
 

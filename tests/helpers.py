@@ -203,3 +203,54 @@ def print_all(ctx, wijken, folder) -> int:
     pdf = typeset(briefing_document(ctx, wijken))
     (folder / "briefing.pdf").write_bytes(pdf.data)
     return pdf.pages
+
+
+def maassluis_need_by_hand(kwb_rows):
+    """Need rates per Maassluis buurt and for the gemeente, straight from the raw CSV."""
+    rates, sums = {}, {"wmo": [0, 0], "bijstand": [0, 0], "jeugd": [0, 0]}
+    for code, row in kwb_rows.items():
+        if not code.startswith("BU0556"):
+            continue
+        inw = raw_number(row, "AantalInwoners_5")
+        young = (raw_number(row, "k_0Tot15Jaar_8") or 0) + (raw_number(row, "k_15Tot25Jaar_9") or 0)
+        values = {"wmo": (raw_number(row, "WmoClienten_93"), inw, 1000),
+                  "bijstand": (raw_number(row, "PersonenPerSoortUitkeringBijstand_87"), inw, 1000),
+                  "jeugd": (raw_number(row, "JongerenMetJeugdzorgInNatura_91"), young, 100)}
+        rates[code] = {"inwoners": inw}
+        for name, (num, den, scale) in values.items():
+            if num is not None and den:
+                sums[name][0] += num
+                sums[name][1] += den
+                ok = den >= 50  # CBS counts are published protected: only the denominator rule applies
+                rates[code][name] = num / den * scale if ok else None
+            else:
+                rates[code][name] = None
+    scale = {"wmo": 1000, "bijstand": 1000, "jeugd": 100}
+    gemeente = {name: s[0] / s[1] * scale[name] for name, s in sums.items()}
+    return rates, gemeente
+
+
+def maassluis_expected_flags(kwb_rows) -> set[str]:
+    """The Maassluis aandachtsbuurten by the documented rule, from the raw KWB rows."""
+    rates, gemeente = maassluis_need_by_hand(kwb_rows)
+    expected = set()
+    for code, r in rates.items():
+        high = sum(1 for name in ("wmo", "bijstand", "jeugd") if r[name] is not None and r[name] > 1.25 * gemeente[name])
+        # the documented single-extreme rule: one need indicator at least twice the gemeente
+        extreme = any(r[name] is not None and r[name] >= 2 * gemeente[name] for name in ("wmo", "bijstand", "jeugd"))
+        if r["inwoners"] >= 200 and (high >= 2 or extreme):
+            expected.add(code)
+    return expected
+
+
+def briefing_sources(name, request):
+    from sociale_kaart.settings import NeedSettings, Sources
+    from sociale_kaart.sources.sample import sample_path
+
+    if name == "demo":  # as `sociale-kaart demo` makes it
+        return Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb"),
+                       registraties=(sample_path("registraties"), sample_path("meldingen")),
+                       bron="Fictieve voorbeelddata: Voorbeeldstad bestaat niet"), NeedSettings(hotspots=True)
+    grenzen, kwb = request.getfixturevalue("buurten_2016"), request.getfixturevalue("kwb_2024")
+    gemeenten = {"maassluis": ("Maassluis",), "vlaardingen_schiedam": ("Vlaardingen", "Schiedam")}[name]
+    return Sources(grenzen=grenzen, kwb=kwb, gemeenten=gemeenten), NeedSettings()

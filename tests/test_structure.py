@@ -91,3 +91,12 @@ def test_one_exception_family():
                                                            for b in n.bases)
                        for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))))]
     assert defined == []
+
+
+def test_the_tests_mirror_the_stages():
+    """A test folder per stage of the package, and no test module left beside them but the whole-run ones."""
+    tests = Path(__file__).parent
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and p.name not in ("data", "__pycache__")}
+    assert folders <= set(ORDER) and {"sources", "combine", "analysis", "render"} <= folders
+    loose = {p.stem for p in tests.glob("test_*.py")}
+    assert loose == {"test_structure", "test_suite", "test_trust"}  # the package as a whole

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BROWSER_TEST = "tests/test_api.py::test_explore_page_needs_no_network"  # a browser test on the bundled sample
+BROWSER_TEST = "tests/api/test_api.py::test_explore_page_needs_no_network"  # a browser test on the bundled sample
 
 
 def run_without_playwright(tmp_path: Path, *, ci: bool) -> subprocess.CompletedProcess:

@@ -21,7 +21,7 @@ import pytest
 from sociale_kaart.combine.indicators import registry
 from sociale_kaart.render.classes import classify
 from sociale_kaart.render.webmap import FLAG_COLOUR, SEARCH_COLOUR, embed_snippet, map_data, render_html
-from tests.conftest import raw_number
+from tests.helpers import raw_number
 
 MAASSLUIS, VLAARDINGEN = "GM0556", "GM0622"
 WMO, OUDEREN = registry()["wmo_per_1000"], registry()["pct_65plus"]

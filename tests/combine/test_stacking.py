@@ -233,7 +233,7 @@ def test_no_key_of_any_extract_is_in_any_file_the_run_wrote(tmp_path, buurten_20
     for folder in folders.values():
         folder.mkdir(exist_ok=True)
     env = {**os.environ, "TMPDIR": str(folders["tmp"]), "SOCIALE_KAART_CACHE": str(folders["cache"]),
-           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     products = ("tabellen", "aandachtsbuurten", "kaart", "briefing")
     run = subprocess.run([sys.executable, "-m", "sociale_kaart", "maak", "--uitvoer", str(folders["uitvoer"]),
                           *(a for p in products for a in ("--product", p))],

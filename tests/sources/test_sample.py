@@ -9,7 +9,7 @@ import pytest
 from sociale_kaart.sources.sample import FILES, GEMEENTECODE, GEMEENTENAAM, NOTICE, sample_dir, sample_path, write_sample
 
 #: The checkout's geodata folder, where scripts/make_sample.py writes the bundled sample.
-BUNDLED = Path(__file__).resolve().parent.parent / "geodata"
+BUNDLED = Path(__file__).resolve().parents[2] / "geodata"
 LEESMIJ = "voorbeeldstad/LEESMIJ.txt"
 
 

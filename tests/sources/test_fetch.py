@@ -29,7 +29,7 @@ from sociale_kaart.sources.boundaries import read_boundaries
 from sociale_kaart.sources.kwb import read_kwb
 from sociale_kaart.sources.tables import read_buurt_table
 
-RECORDED = Path(__file__).parent / "data" / "recorded"
+RECORDED = Path(__file__).resolve().parents[1] / "data" / "recorded"
 RD = "http://www.opengis.net/def/crs/EPSG/0/28992"
 RD_QUOTED = "http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F28992"
 TABLES = {2013: "82339NED", 2014: "82931NED", 2015: "83220NED", 2016: "83487NED", 2017: "83765NED",

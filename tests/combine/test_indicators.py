@@ -6,7 +6,7 @@ import pytest
 
 from sociale_kaart.combine import indicators as ind
 from sociale_kaart.settings import SmallNumbers
-from tests.conftest import raw_number
+from tests.helpers import raw_number
 
 # ``maassluis`` is the session Dataset of tests/conftest.py (2016 boundaries + KWB 2024).
 

@@ -24,9 +24,9 @@ from sociale_kaart.settings import LayoutSpec, RunSettings, SmallNumbers, Source
 from sociale_kaart.sources.codes import region_codes
 from sociale_kaart.sources.indelingen import read_layout
 from tests.attack import attack
-from tests.conftest import raw_number
+from tests.helpers import raw_number
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 SIX = DATA / "maassluis_eigen_wijken.csv"
 ATLAS = "Wijken gemeenteatlas"
 

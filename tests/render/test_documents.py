@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import raw_number
+from tests.helpers import raw_number
 from tests.helpers import needs_poppler, pdf_pages, pdf_plain, pdf_text, run
 
 pikepdf = pytest.importorskip("pikepdf")
@@ -138,12 +138,12 @@ def body_lines(text: str) -> int:
 @needs_poppler
 @pytest.mark.parametrize("name", ["demo", "maassluis", "vlaardingen_schiedam"])
 def test_no_short_page_and_no_reason_across_pages(name, request, tmp_path):
-    from tests.test_printing import _sources
+    from tests.helpers import briefing_sources
 
     from sociale_kaart.products import make
     from sociale_kaart.settings import RunSettings
 
-    sources, need = _sources(name, request)
+    sources, need = briefing_sources(name, request)
     result = make(RunSettings(sources=sources, need=need, output=tmp_path, quiet=True), products=("briefing",))
     briefing = tmp_path / f"{result.data.slug}_briefing.pdf"
     n = pdf_pages(briefing)

@@ -13,7 +13,7 @@ import shapely
 from sociale_kaart.analysis.need import Analysis, HotSpots, NeedSettings, analyse, flag, hot_spots, relations
 from sociale_kaart.combine.indicators import Indicator, registry
 from sociale_kaart.errors import InputError
-from tests.conftest import raw_number
+from tests.helpers import maassluis_expected_flags, maassluis_need_by_hand, raw_number
 
 # ``maassluis`` (Dataset) and ``maassluis_analysis`` (default rules, no hot spots) are session
 # fixtures of tests/conftest.py; ``sample`` is the bundled Voorbeeldstad.
@@ -27,45 +27,8 @@ def maassluis_hotspots(maassluis):
     return analyse(maassluis, NeedSettings(hotspots=True))
 
 
-def _by_hand(kwb_rows):
-    """Need rates per Maassluis buurt and for the gemeente, straight from the raw CSV."""
-    rates, sums = {}, {"wmo": [0, 0], "bijstand": [0, 0], "jeugd": [0, 0]}
-    for code, row in kwb_rows.items():
-        if not code.startswith("BU0556"):
-            continue
-        inw = raw_number(row, "AantalInwoners_5")
-        young = (raw_number(row, "k_0Tot15Jaar_8") or 0) + (raw_number(row, "k_15Tot25Jaar_9") or 0)
-        values = {"wmo": (raw_number(row, "WmoClienten_93"), inw, 1000),
-                  "bijstand": (raw_number(row, "PersonenPerSoortUitkeringBijstand_87"), inw, 1000),
-                  "jeugd": (raw_number(row, "JongerenMetJeugdzorgInNatura_91"), young, 100)}
-        rates[code] = {"inwoners": inw}
-        for name, (num, den, scale) in values.items():
-            if num is not None and den:
-                sums[name][0] += num
-                sums[name][1] += den
-                ok = den >= 50  # CBS counts are published protected: only the denominator rule applies
-                rates[code][name] = num / den * scale if ok else None
-            else:
-                rates[code][name] = None
-    scale = {"wmo": 1000, "bijstand": 1000, "jeugd": 100}
-    gemeente = {name: s[0] / s[1] * scale[name] for name, s in sums.items()}
-    return rates, gemeente
-
-
-def _expected_by_stapeling(kwb_rows) -> set[str]:
-    rates, gemeente = _by_hand(kwb_rows)
-    expected = set()
-    for code, r in rates.items():
-        high = sum(1 for name in ("wmo", "bijstand", "jeugd") if r[name] is not None and r[name] > 1.25 * gemeente[name])
-        # the documented single-extreme rule: one need indicator at least twice the gemeente
-        extreme = any(r[name] is not None and r[name] >= 2 * gemeente[name] for name in ("wmo", "bijstand", "jeugd"))
-        if r["inwoners"] >= 200 and (high >= 2 or extreme):
-            expected.add(code)
-    return expected
-
-
 def test_flags_follow_the_documented_rule(maassluis_analysis, kwb_rows):
-    expected = _expected_by_stapeling(kwb_rows)
+    expected = maassluis_expected_flags(kwb_rows)
     assert isinstance(maassluis_analysis, Analysis) and maassluis_analysis.hotspots is None
     assert "lisa_klasse" not in maassluis_analysis.table  # no hot spots unless asked for
     assert set(maassluis_analysis.flagged["buurtcode"]) == expected
@@ -77,12 +40,12 @@ def test_flags_follow_the_documented_rule(maassluis_analysis, kwb_rows):
 def test_hotspot_flags_add_hh_buurten_with_a_high_indicator(maassluis_hotspots, kwb_rows):
     table = maassluis_hotspots.table
     hh = table["lisa_klasse"].eq("HH") & (table["stapeling"] >= 1) & (table["inwoners"] >= 200)
-    expected = _expected_by_stapeling(kwb_rows) | set(table.loc[hh, "buurtcode"])
+    expected = maassluis_expected_flags(kwb_rows) | set(table.loc[hh, "buurtcode"])
     assert set(maassluis_hotspots.flagged["buurtcode"]) == expected
 
 
 def test_every_flag_has_population_and_a_reason_with_csv_values(maassluis_analysis, kwb_rows):
-    rates, gemeente = _by_hand(kwb_rows)
+    rates, gemeente = maassluis_need_by_hand(kwb_rows)
     labels = {"wmo": "Wmo-cliënten", "bijstand": "Bijstand", "jeugd": "Jeugdzorg"}
     keys = {"wmo": "wmo_per_1000", "bijstand": "bijstand_per_1000", "jeugd": "pct_jeugdzorg"}
     rows = maassluis_analysis.flagged
@@ -294,7 +257,7 @@ def test_flag_command(buurten_2016, kwb_2024, kwb_rows, tmp_path):
     flagged = {r["buurtcode"] for r in rows if r["aandachtsbuurt"] == "ja"}
     hh = {r["buurtcode"] for r in rows if r["lisa_klasse"] == "HH" and int(r["stapeling"]) >= 1
           and float(r["inwoners"]) >= 200}
-    assert flagged == _expected_by_stapeling(kwb_rows) | hh
+    assert flagged == maassluis_expected_flags(kwb_rows) | hh
     assert gpd.read_file(out / "maassluis_aandachtsbuurten.gpkg").crs.to_epsg() == 28992
     assert (out / "maassluis_samenhang_bijstand_per_1000_pct_huur.png").exists()
 

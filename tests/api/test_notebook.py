@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 
 from sociale_kaart.sources.sample import FILES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "walkthrough.ipynb"
 
 

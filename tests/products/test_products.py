@@ -174,7 +174,7 @@ def test_workbook_is_an_analysts_file(buurten_2016, kwb_2024, kwb_rows, tmp_path
     """Dutch headers, the aandachtsbuurten with reasons, frozen header, filter, widths and number formats."""
     import openpyxl
 
-    from tests.test_need import _expected_by_stapeling
+    from tests.helpers import maassluis_expected_flags
 
     settings = RunSettings(sources=Sources(grenzen=buurten_2016, kwb=kwb_2024, gemeenten=("Maassluis",)),
                            output=tmp_path, quiet=True)
@@ -203,7 +203,7 @@ def test_workbook_is_an_analysts_file(buurten_2016, kwb_2024, kwb_rows, tmp_path
     flags = book["aandachtsbuurten"]
     header = [c.value for c in flags[1]]
     listed = {r[0]: dict(zip(header, r)) for r in flags.iter_rows(min_row=2, values_only=True)}
-    assert set(listed) == _expected_by_stapeling(kwb_rows)
+    assert set(listed) == maassluis_expected_flags(kwb_rows)
     assert all(r["Reden"] and r["Aandachtsbuurt"] == "ja" for r in listed.values())
     keys = {r[1]: r[0] for r in book["definities"].iter_rows(min_row=2, values_only=True) if r[1]}
     assert keys["wmo_per_1000"] == "Wmo-cliënten (per 1.000 inwoners)" and keys["buurtnaam"] == "Buurt"

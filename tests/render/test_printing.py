@@ -20,8 +20,8 @@ import pyogrio
 import pytest
 
 from sociale_kaart.texts import cell
-from tests.conftest import raw_number
-from tests.helpers import DATE, REPO, needs_poppler, pdf_pages, pdf_plain, pdf_text, print_all, run
+from tests.helpers import raw_number
+from tests.helpers import DATE, REPO, briefing_sources, needs_poppler, pdf_pages, pdf_plain, pdf_text, print_all, run
 
 #: Nothing may be printed closer to the edge of the paper than this (points; 8,5 mm).
 MARGIN = 24.0
@@ -29,7 +29,7 @@ MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "november", "december"]
 
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def wijken_in(path, where: str | None = None):
@@ -117,19 +117,6 @@ def squash(text: str) -> str:
 
 # --- the acceptance runs, made through the orchestrator ------------------------------------------
 
-def _sources(name, request):
-    from sociale_kaart.settings import NeedSettings, Sources
-    from sociale_kaart.sources.sample import sample_path
-
-    if name == "demo":  # as `sociale-kaart demo` makes it
-        return Sources(grenzen=sample_path("grenzen"), kwb=sample_path("kwb"),
-                       registraties=(sample_path("registraties"), sample_path("meldingen")),
-                       bron="Fictieve voorbeelddata: Voorbeeldstad bestaat niet"), NeedSettings(hotspots=True)
-    grenzen, kwb = request.getfixturevalue("buurten_2016"), request.getfixturevalue("kwb_2024")
-    gemeenten = {"maassluis": ("Maassluis",), "vlaardingen_schiedam": ("Vlaardingen", "Schiedam")}[name]
-    return Sources(grenzen=grenzen, kwb=kwb, gemeenten=gemeenten), NeedSettings()
-
-
 @dataclass
 class Made:
     name: str
@@ -146,7 +133,7 @@ def made(request, tmp_path_factory):
     from sociale_kaart.products import make
     from sociale_kaart.settings import RunSettings
 
-    sources, need = _sources(request.param, request)
+    sources, need = briefing_sources(request.param, request)
     out = tmp_path_factory.mktemp(request.param)
     result = make(RunSettings(sources=sources, need=need, output=out, quiet=True), products=("profielen", "briefing"))
     briefing = out / f"{result.data.slug}_briefing.pdf"
@@ -614,7 +601,7 @@ def test_briefing_compares_the_gemeente_with_its_size_class_and_the_netherlands(
 @needs_poppler
 def test_wijkbezoek_shows_the_change_since_the_nulmeting(maassluis_project, buurten_2016, kwb_2015, kwb_2015_rows,
                                                          kwb_rows, tmp_path):
-    from tests.conftest import raw_2015
+    from tests.helpers import raw_2015
 
     maassluis_project(tmp_path, f'[[jaar]]\njaar = 2015\nkwb = "{kwb_2015}"\ngrenzen = "{buurten_2016}"\n')
     result = run("briefing", "--wijk", "Kapelpolder", "--uitvoer", "uit", cwd=tmp_path)

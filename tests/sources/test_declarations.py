@@ -263,7 +263,7 @@ def test_a_source_per_wijk_only_joins_the_wijken(monkeypatch, shared, buurten_20
     from sociale_kaart.sources import declarations
 
     monkeypatch.setitem(declarations.EXTRA_SOURCES, "wmo_wijk",
-                        "tests.test_declarations:WMO_PER_WIJK:read_wmo_per_wijk")
+                        "tests.sources.test_declarations:WMO_PER_WIJK:read_wmo_per_wijk")
     path = shared / "sociaal_domein" / "cbs_wmo_wijken" / "85639NED_subset.csv"
     with open(path, encoding="utf-8-sig") as handle:
         raw = {r["Codering_3"].strip(): float(r["WmoClienten_5"]) if r["WmoClienten_5"].strip() else None
@@ -306,7 +306,7 @@ def test_a_declared_source_is_a_project_key_without_touching_the_project_reader(
     from sociale_kaart.sources import declarations
 
     monkeypatch.setitem(declarations.EXTRA_SOURCES, "wmo_wijk",
-                        "tests.test_declarations:WMO_PER_WIJK:read_wmo_per_wijk")
+                        "tests.sources.test_declarations:WMO_PER_WIJK:read_wmo_per_wijk")
     table = shared / "sociaal_domein" / "cbs_wmo_wijken" / "85639NED_subset.csv"
     project = tmp_path / "sociale-kaart.toml"
     project.write_text(f'[bronnen]\ngrenzen = "{buurten_2016}"\nkwb = "{kwb_2024}"\nwmo_wijk = "{table}"\n'
