@@ -102,7 +102,7 @@ def test_explore_shows_the_map_page_inline(sk, sample):
     assert all(name in page.html for name in names)
 
 
-def test_explore_page_needs_no_network(sk, sample, open_page, tmp_path):
+def test_explore_page_needs_no_network(browser, open_page, sk, sample, tmp_path):  # browser first: it skips before the build
     opened = open_page(sk.explore(sample).save(tmp_path / "kaart.html"))
     count = opened.page.eval_on_selector_all("path.sk-buurt", "ps => ps.length")
     assert count == len(sample.buurten) and opened.outside_requests == [] and opened.console == []
