@@ -131,7 +131,7 @@ def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
                 return start, end
     except ValueError:
         pass
-    raise InputError(f"periode {text!r}: schrijf een jaar (2024), een maand (2024-03) of van/tot "
+    raise InputError(f"{text!r} is geen periode; schrijf een jaar (2024), een maand (2024-03) of van/tot "
                      "(2024-01-01/2024-06-30)")
 
 
