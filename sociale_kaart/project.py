@@ -33,11 +33,9 @@ SECTIONS = ("bronnen", "gebied", "aandacht", "kleine_aantallen", "stapeling", "k
             "domeinen", "huisstijl", "voortgang", "uitvoer")
 #: section -> key -> its declared setting (see :class:`sociale_kaart.settings.Setting`). The Dutch keys are what
 #: users write; "eenheden" and "domeinen" take indicator keys (checked below).
-SCHEMA: dict[str, dict[str, Declared]] = {section: {} for section in SECTIONS}
-for _declared_setting in declared_settings():
-    if _declared_setting.setting.key is not None:
-        SCHEMA[_declared_setting.setting.section][_declared_setting.setting.key] = _declared_setting
-del _declared_setting
+SCHEMA: dict[str, dict[str, Declared]] = {
+    section: {d.setting.key: d for d in declared_settings() if d.setting.key is not None and d.setting.section == section}
+    for section in SECTIONS}
 #: Keys of a linked registration (``[[registratie]]``) -> LinkedSpec field and type.
 LINKED_KEYS = {"bestand": ("source", PATH), "leefgebied": ("area", TEXT), "sleutel": ("key", TEXT)}
 #: Keys of a year (``[[jaar]]``) -> YearSource field and type.
