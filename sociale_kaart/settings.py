@@ -461,6 +461,8 @@ class Sources:
                                help="Wat de sleutel van de gekoppelde registraties telt: huishouden of persoon.")
 
     def __post_init__(self):
+        if isinstance(self.period, str):  # written as in the project file: "2024", "2024-03", "van/tot"
+            object.__setattr__(self, "period", parse_period(self.period))
         if self.linked_unit not in ("huishouden", "persoon"):
             raise InputError(f"[stapeling] eenheid: 'huishouden' of 'persoon', niet {self.linked_unit!r}")
 
