@@ -15,88 +15,101 @@ import click
 
 from .errors import InputError, SocialeKaartError
 
-#: Click's own words in Dutch. Click translates through gettext; its modules get these instead.
-_DUTCH = {
-    "Usage:": "Gebruik:",
-    "Options": "Opties",
-    "Commands": "Opdrachten",
-    "Show this message and exit.": "Toon deze hulp en stop.",
-    "Show the version and exit.": "Toon de versie en stop.",
-    "%(prog)s, version %(version)s": "%(prog)s, versie %(version)s",
-    "required": "verplicht",
-    "default: {default}": "standaard: {default}",
-    "Missing option": "Ontbrekende optie",
-    "Missing argument": "Ontbrekend argument",
-    "Missing parameter": "Ontbrekende waarde",
-    "path": "pad",
-    "file": "bestand",
-    "directory": "map",
-    "Missing command.": "Geef een opdracht.",
-    "No such command {name!r}.": "Onbekende opdracht {name!r}.",
-    "No such option {name!r}.": "Onbekende optie {name!r}.",
-    "No such option: {name}": "Onbekende optie: {name}",
-    "Invalid value for {param_hint}: {message}": "Ongeldige waarde voor {param_hint}: {message}",
-    "Invalid value: {message}": "Ongeldige waarde: {message}",
-    "Option {name!r} does not take a value.": "De optie {name!r} neemt geen waarde.",
-    "Option {name!r} requires an argument.": "De optie {name!r} vraagt een waarde.",
-    "Option {name!r} requires {nargs} arguments.": "De optie {name!r} vraagt {nargs} waarden.",
-    "Got unexpected extra argument ({args})": "Onverwachte extra invoer ({args})",
-    "Got unexpected extra arguments ({args})": "Onverwachte extra invoer ({args})",
-    "Did you mean {possibility}?": "Bedoelde u {possibility}?",
-    "(Did you mean one of: {possibilities}?)": "(Bedoelde u een van: {possibilities}?)",
-    "{value!r} is not {choice}.": "{value!r} is niet {choice}.",
-    "{value!r} is not one of {choices}.": "{value!r} is geen van {choices}.",
-    "{value!r} is not a valid {number_type}.": "{value!r} is geen geldig {number_type}.",
-    "integer": "geheel getal",
-    "float": "getal",
-    "{value} is not in the range {range}.": "{value} ligt niet in het bereik {range}.",
-    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} is geen ja/nee-waarde ({states}).",
-    "Try '{command} {option}' for help.": "Zie '{command} {option}' voor hulp.",
-    "Error: {message}": "Fout: {message}",
-    "Aborted!": "Afgebroken.",
-}
+#: Click's own messages (English templates) in Dutch. A message is matched whole; the values in it
+#: ({message}, {base}) are translated in turn, so that composed messages read Dutch throughout.
+_MESSAGES = (
+    ("Invalid value for {param_hint}: {message}", "Ongeldige waarde voor {param_hint}: {message}"),
+    ("Invalid value: {message}", "Ongeldige waarde: {message}"),
+    ("{base} Did you mean {possibility}?", "{base} Bedoelde u {possibility}?"),
+    ("{base} (Did you mean one of: {possibilities}?)", "{base} (Bedoelde u een van: {possibilities}?)"),
+    ("No such command {name}.", "Onbekende opdracht {name}."),
+    ("No such option {name}.", "Onbekende optie {name}."),
+    ("No such option: {name}", "Onbekende optie: {name}"),
+    ("Missing option {name}.", "Ontbrekende optie {name}."),
+    ("Missing argument {name}.", "Ontbrekend argument {name}."),
+    ("Missing parameter {name}.", "Ontbrekende waarde {name}."),
+    ("Missing command.", "Geef een opdracht."),
+    ("Option {name} does not take a value.", "De optie {name} neemt geen waarde."),
+    ("Option {name} requires an argument.", "De optie {name} vraagt een waarde."),
+    ("Option {name} requires {nargs} arguments.", "De optie {name} vraagt {nargs} waarden."),
+    ("Got unexpected extra argument ({args})", "Onverwachte extra invoer ({args})"),
+    ("Got unexpected extra arguments ({args})", "Onverwachte extra invoer ({args})"),
+    ("{value} is not one of {choices}.", "{value} is geen van {choices}."),
+    ("{value} is not a valid {number_type}.", "{value} is geen geldig {number_type}."),
+    ("{value} is not in the range {range}.", "{value} ligt niet in het bereik {range}."),
+    ("{value} is not a valid boolean. Recognized values: {states}", "{value} is geen ja/nee-waarde ({states})."),
+    ("{value} is not {choice}.", "{value} is niet {choice}."),
+)
+_PATTERNS = [(re.compile("".join(f"(?P<{part[1:-1]}>.+?)" if part.startswith("{") else re.escape(part)
+                                 for part in re.split(r"(\{\w+\})", english) if part)), dutch)
+             for english, dutch in _MESSAGES]
 
 
-def _nl(message: str) -> str:
-    return _DUTCH.get(message, message)
+def dutch_message(message: str) -> str:
+    """One of click's messages in Dutch (unchanged when it is none of them).
+
+    Examples
+    --------
+    >>> dutch_message("Invalid value for '--klassen': 'drie' is not a valid geheel getal.")
+    "Ongeldige waarde voor '--klassen': 'drie' is geen geldig geheel getal."
+    """
+    for pattern, dutch in _PATTERNS:
+        found = pattern.fullmatch(message)
+        if found:
+            return dutch.format(**{name: dutch_message(value) for name, value in found.groupdict().items()})
+    return message
 
 
-def _nl_plural(singular: str, plural_form: str, n: int) -> str:
-    return _nl(singular if n == 1 else plural_form)
+class _Text(click.types.StringParamType):
+    name = "tekst"
 
 
-def _speak_dutch() -> None:
-    """Give Click's modules Dutch for its own words (usage, options, errors, [verplicht], ...)."""
-    import importlib
-
-    for name in ("click.core", "click.exceptions", "click.parser", "click.types", "click.decorators",
-                 "click.formatting", "click.termui"):
-        module = importlib.import_module(name)
-        if hasattr(module, "_"):
-            module._ = _nl
-        if hasattr(module, "ngettext"):
-            module.ngettext = _nl_plural
-    # Metavars and type names in help and errors: TEKST, PAD, GEHEEL GETAL, GETAL.
-    click.types.StringParamType.name = "tekst"
-    click.types.IntParamType.name = "geheel getal"
-    click.types.FloatParamType.name = "getal"
+class _Integer(click.types.IntParamType):
+    name = "geheel getal"
 
 
-_speak_dutch()
+class _Number(click.types.FloatParamType):
+    name = "getal"
+
+
+class _Path(click.Path):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.name = "pad"
+
+
+#: Option types whose names (in help and errors) are Dutch: TEKST, GEHEEL GETAL, GETAL, PAD.
+TEXT_TYPE, INT_TYPE, NUMBER_TYPE, PATH_TYPE = _Text(), _Integer(), _Number(), _Path(path_type=Path)
+
+
+class _Option(click.Option):
+    """An option with a help group (Bronnen, Regels, Kaart, Uitvoer) and Dutch words in its help."""
+
+    def __init__(self, *args, group: str | None = None, **kwargs):
+        if kwargs.get("type") is None and not kwargs.get("is_flag") and not any("/" in a for a in args[0]):
+            kwargs["type"] = TEXT_TYPE
+        super().__init__(*args, **kwargs)
+        self.group = group
+
+    def get_help_record(self, ctx):
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        words = {"default: ": "standaard: ", "required": "verplicht"}
+        return record[0], re.sub(r"\[([^\[\]]*)\]$",
+                                 lambda m: "[" + re.sub("|".join(words), lambda w: words[w[0]], m[1]) + "]",
+                                 record[1])
+
+
+def option(*decls, **kwargs):
+    """``click.option`` with :class:`_Option`: Dutch type names and words, and a help group."""
+    return click.option(*decls, cls=_Option, **kwargs)
 
 
 #: The English names of earlier versions, kept as aliases of the Dutch commands.
 ALIASES = {"koppel": "join", "aandacht": "flag", "kaart": "map", "kaarten": "plot", "ophalen": "fetch"}
-#: The option groups of the product commands, in the order shown by --help (by parameter name).
-OPTION_GROUPS = {
-    "Bronnen": ("project", "grenzen", "kwb", "gemeenten", "registraties", "adrestabel", "kwb_gemeenten", "misdrijven",
-                "leefbaarometer", "grenzen_cijferjaar", "nulmeting", "nulmeting_jaar", "nulmeting_grenzen", "doelen"),
-    "Regels": ("min_noemer", "min_aantal", "afronding", "regel", "marge", "referentie", "min_stapeling", "min_inwoners",
-               "uitschieter", "gewicht", "need_keys", "hotspots", "hotspot_indicator", "permutaties", "seed"),
-    "Kaart": ("map_keys", "indeling", "klassen", "grenswaarden", "titel", "vereenvoudig", "achtergrond", "formats",
-              "insluiten"),
-    "Uitvoer": ("chosen", "wijken", "wijk_layout", "met_profielen", "uitvoer", "stil"),
-}
+#: The option groups of the product commands, in the order shown by --help (an option says its group).
+OPTION_GROUPS = ("Bronnen", "Regels", "Kaart", "Uitvoer")
 #: Sources as the examples name them (the files 'sociale-kaart ophalen' writes, or your own).
 _G, _K = "wijkenbuurten_2024.gpkg", "kwb_2024.csv"
 _SOURCES = f"--grenzen {_G} --kwb {_K} --gemeente Maassluis"
@@ -118,7 +131,26 @@ EXAMPLES = {
 }
 
 
-class _Command(click.Command):
+class _Dutch:
+    """Click's own words in a command's help in Dutch, said by the command (click itself is left as it is)."""
+
+    def get_help_option(self, ctx):
+        help_option = super().get_help_option(ctx)
+        if help_option is not None:
+            help_option.help = "Toon deze hulp en stop."
+        return help_option
+
+    def format_usage(self, ctx, formatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="Gebruik: ")
+
+    def format_options(self, ctx, formatter) -> None:
+        rows = [record for p in self.get_params(ctx) if (record := p.get_help_record(ctx)) is not None]
+        if rows:
+            with formatter.section("Opties"):
+                formatter.write_dl(rows)
+
+
+class _Command(_Dutch, click.Command):
     """A command whose help shows its description in full, its English alias and an example."""
 
     def __init__(self, *args, **kwargs):
@@ -146,19 +178,18 @@ class _RunCommand(_Command):
     """A product command: its many options shown in groups (bronnen, regels, kaart, uitvoer)."""
 
     def format_options(self, ctx, formatter) -> None:
-        records = {p.name: p.get_help_record(ctx) for p in self.get_params(ctx)}
-        width = min(30, max((len(rec[0]) for rec in records.values() if rec), default=0))
-        records = {name: (rec[0].ljust(width), rec[1]) for name, rec in records.items() if rec is not None}
-        placed = set()
-        for title, names in [*OPTION_GROUPS.items(), ("Overig", tuple(records))]:
-            rows = [records[n] for n in names if n in records and n not in placed]
-            placed.update(names)
+        params = [(p, p.get_help_record(ctx)) for p in self.get_params(ctx)]
+        params = [(getattr(p, "group", None), record) for p, record in params if record is not None]
+        width = min(30, max((len(record[0]) for _, record in params), default=0))
+        for title in (*OPTION_GROUPS, "Overig"):
+            rows = [(record[0].ljust(width), record[1]) for group, record in params
+                    if group == title or (title == "Overig" and group not in OPTION_GROUPS)]
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows, col_max=30)
 
 
-class _Group(click.Group):
+class _Group(_Dutch, click.Group):
     """Prints a :class:`SocialeKaartError` as one Dutch line (exit status 1) and usage errors in Dutch (2).
 
     Takes the English names of earlier versions as aliases of the Dutch commands.
@@ -186,8 +217,12 @@ class _Group(click.Group):
             shown = f"{name} ({ALIASES[name]})" if name in ALIASES else name
             rows.append((shown, command.get_short_help_str()))
         if rows:
-            with formatter.section(_nl("Commands")):
+            with formatter.section("Opdrachten"):
                 formatter.write_dl(rows, col_max=22)
+
+    def format_options(self, ctx, formatter) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
 
     def invoke(self, ctx):
         try:
@@ -203,7 +238,7 @@ class _Group(click.Group):
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             where = f" (zie '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            message = exc.format_message()
+            message = dutch_message(exc.format_message())
             click.secho(f"fout: {message[:1].lower() + message[1:]}{where}", fg="red", err=True)
             sys.exit(2)
         except click.Abort:
@@ -236,139 +271,67 @@ def _options(*options):
     return decorate
 
 
-_path = click.Path(path_type=Path)
-#: The options of every product command. None means "not given": the project file or the default holds.
-run_options = _options(
-    click.option("--project", "project", type=_path, help="Projectbestand (standaard sociale-kaart.toml in deze map)."),
-    click.option("--grenzen", type=_path, help="Wijk- en Buurtkaart van het CBS (GeoPackage, GeoJSON of Shapefile)."),
-    click.option("--kwb", type=_path, help="Kerncijfers Wijken en Buurten (CSV of XLSX van het CBS)."),
-    click.option("--gemeente", "gemeenten", multiple=True,
-                 help="Gemeentecode (GM0556) of naam (Maassluis); herhaal voor meer. Zonder: alle."),
-    click.option("--registraties", multiple=True, type=_path,
-                 help="Eigen registratie (CSV/XLSX) per buurtcode, adres of x/y; herhaal voor meer."),
-    click.option("--adrestabel", type=_path, help="CBS-tabel buurt per postcode en huisnummer."),
-    click.option("--kwb-gemeenten", type=_path, help="KWB-tabel met de gepubliceerde gemeentecijfers (referentie)."),
-    click.option("--misdrijven", type=_path, help="Geregistreerde misdrijven per buurt (Politie 47018NED)."),
-    click.option("--leefbaarometer", type=_path, help="Leefbaarometer 3.0, scores per buurt."),
-    click.option("--overlast", type=_path, help="Geregistreerde overlast per buurt (Politie 47024NED)."),
-    click.option("--grenzen-politie", type=_path,
-                 help="Wijk- en Buurtkaart van de buurtindeling van de politietabellen, om hun aantallen om te zetten."),
-    click.option("--grenzen-cijferjaar", type=_path,
-                 help="Wijk- en Buurtkaart van het jaar van de cijfers, om gedeelde buurtcodes te controleren."),
-    click.option("--min-noemer", type=int, help="Onderdruk cijfers op minder inwoners/woningen dan dit [50]."),
-    click.option("--min-aantal", type=int, help="Onderdruk registratieaantallen van 1 tot dit getal [5]."),
-    click.option("--afronding", type=int, help="Registratieaantallen als veelvoud hiervan [5]."),
-    click.option("--regel", type=click.Choice(["marge", "kwintiel"]),
-                 help="Wanneer is een indicator hoog: marge boven de referentie, of hoogste kwintiel [marge]."),
-    click.option("--marge", type=float, help="Marge boven de referentie, in procent [25]."),
-    click.option("--referentie", type=click.Choice(["gemeente", "nederland"]), help="Waarmee de marge vergelijkt [gemeente]."),
-    click.option("--min-stapeling", type=int, help="Hoge indicatoren voor een aandachtsbuurt [2]."),
-    click.option("--min-inwoners", type=int, help="Minimum aantal inwoners van een aandachtsbuurt [200]."),
-    click.option("--uitschieter", type=float, help="Eén indicator minstens zoveel keer de gemeente: aandachtsbuurt [2]."),
-    click.option("--gewicht", multiple=True, help="Gewicht in de behoefte-index: indicator=2 (standaard 1)."),
-    click.option("--behoefte", "need_keys", multiple=True, help="Behoefte-indicator voor de stapeling; herhaal."),
-    click.option("--hotspots/--geen-hotspots", default=None, help="Hot spots (Local Moran's I, Gi*) meenemen."),
-    click.option("--hotspot-indicator", help="Hot spots op deze indicator in plaats van de behoefte-index."),
-    click.option("--permutaties", type=int, help="Permutaties voor de significantie [999]."),
-    click.option("--seed", type=int, help="Startwaarde van de permutaties [12345]."),
-    click.option("--indicator", "map_keys", multiple=True, help="Indicator op de kaarten; herhaal. Standaard: alle."),
-    click.option("--indeling", type=click.Choice(["kwantielen", "natuurlijk", "gelijk", "handmatig"]),
-                 help="Klasse-indeling [kwantielen]."),
-    click.option("--klassen", type=int, help="Aantal klassen, 3-7 [5]."),
-    click.option("--grenswaarden", multiple=True, help="Eigen klassegrenzen: indicator=40;60;80."),
-    click.option("--titel", help="Titel boven de kaarten."),
-    click.option("--vereenvoudig", type=float, help="Vereenvoudiging van de HTML-kaart in meters [automatisch]."),
-    click.option("--achtergrond/--geen-achtergrond", default=None,
-                 help="OpenStreetMap-achtergrond (de kaart haalt dan tegels op bij openstreetmap.org)."),
-    click.option("--formaat", "formats", multiple=True, type=click.Choice(["png", "svg", "pdf"]),
-                 help="Formaat van statische kaarten; herhaal [png, svg, pdf]."),
-    click.option("--wijk", "wijken", multiple=True, help="Alleen deze wijken in profielen en briefing (code of naam)."),
-    click.option("--eigen-indeling", "wijk_layout",
-                 help="Profielen, briefing en kaarten per gebied van deze eigen indeling ([[indeling]] in het "
-                      "projectbestand) in plaats van per CBS-wijk."),
-    click.option("--uitvoer", type=_path, help="Map voor de uitvoer [maps]."),
-    click.option("--stil", is_flag=True, help="Geen voortgang tonen."),
-    click.option("--nulmeting", type=_path, help="Kerncijfers van het jaar van de nulmeting (zoals [[jaar]] kwb)."),
-    click.option("--nulmeting-jaar", type=int, help="Jaar van de nulmeting [uit de bestandsnaam]."),
-    click.option("--nulmeting-grenzen", type=_path,
-                 help="Wijk- en Buurtkaart bij de buurtcodes van de nulmeting [de kaart van --grenzen]."),
-    click.option("--doelen", type=_path, help="Doelen (CSV/XLSX: gebied, indicator, nulmeting, doeljaar, richting of waarde)."),
-)
+def _declared_option(declared):
+    """The click option of a declared setting: its flag, type, help group and help with its default."""
+    from dataclasses import MISSING
+
+    from .settings import BOOL, INT, NUMBER, PATH, PATHS, TABLE, TEXT, TEXTS
+
+    setting = declared.setting
+    shown = setting.shown
+    if shown is None and setting.kind != BOOL and declared.default not in (None, (), {}, MISSING):
+        shown = _shown(setting.to_written(declared.default))
+    multiple = setting.kind in (PATHS, TEXTS, TABLE)
+    text = setting.help + (" Herhaal voor meer." if multiple else "") + (f" [{shown}]" if shown else "")
+    if setting.kind == BOOL:
+        flag = {"default": None} if "/" in setting.flag else {"is_flag": True}
+        return option(setting.flag, declared.param, group=setting.group, help=text, **flag)
+    kinds = {TEXT: TEXT_TYPE, TEXTS: TEXT_TYPE, TABLE: TEXT_TYPE, INT: INT_TYPE, NUMBER: NUMBER_TYPE, PATH: PATH_TYPE,
+             PATHS: PATH_TYPE}
+    kind = click.Choice(setting.choices) if setting.choices else kinds[setting.kind]
+    return option(setting.flag, declared.param, type=kind, multiple=multiple, group=setting.group, help=text)
 
 
-def _parse_per_indicator(values, option: str, example: str, many: bool) -> dict:
-    """Parse options written as ``indicator=value`` (or ``indicator=v1;v2;v3`` when `many`)."""
-    parsed = {}
-    for item in values:
-        key, sep, text = item.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            numbers = [float(v.replace(",", ".")) for v in text.split(";") if v.strip()]
-            if not numbers or (len(numbers) > 1 and not many):
-                raise ValueError
-            parsed[key.strip()] = numbers if many else numbers[0]
-        except ValueError:
-            raise InputError(f"{option} {item!r}: schrijf als indicator={example} (bijv. wmo_per_1000={example})") from None
-    return parsed
+def _shown(value) -> str:
+    """A default as help shows it: 25, marge, png, svg, pdf."""
+    if isinstance(value, (tuple, list)):
+        return ", ".join(_shown(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _run_options():
+    """The options of every product command: each declared setting with a flag, and a few of their own.
+    None means "not given": the project file or the default holds."""
+    from .settings import declared_settings
+
+    return _options(
+        option("--project", "project", type=PATH_TYPE, group="Bronnen",
+               help="Projectbestand (standaard sociale-kaart.toml in deze map)."),
+        *(_declared_option(d) for d in declared_settings() if d.setting.flag is not None),
+        option("--overlast", type=PATH_TYPE, group="Bronnen", help="Geregistreerde overlast per buurt (Politie 47024NED)."),
+        option("--nulmeting", type=PATH_TYPE, group="Bronnen",
+               help="Kerncijfers van het jaar van de nulmeting (zoals [[jaar]] kwb)."),
+        option("--nulmeting-jaar", type=INT_TYPE, group="Bronnen", help="Jaar van de nulmeting [uit de bestandsnaam]."),
+        option("--nulmeting-grenzen", type=PATH_TYPE, group="Bronnen",
+               help="Wijk- en Buurtkaart bij de buurtcodes van de nulmeting [de kaart van --grenzen]."),
+    )
+
+
+run_options = _run_options()
 
 
 def _settings(options: dict):
     """RunSettings from the project file (if any) with the given options on top."""
-    from .project import find_project, read_project, run_settings
+    from .project import empty_parts, find_project, read_project, run_settings, with_options
 
     project = find_project(options.get("project"))
-    parts = read_project(project) if project else {k: {} for k in ("sources", "need", "small_numbers", "map", "run")}
-    o = options
-
-    def put(part: str, key: str, value) -> None:
-        if value is not None and value != ():
-            parts[part][key] = value
-
-    put("sources", "grenzen", o.get("grenzen"))
-    put("sources", "kwb", o.get("kwb"))
-    put("sources", "gemeenten", tuple(o.get("gemeenten", ())))
-    put("sources", "registraties", tuple(o.get("registraties", ())))
-    put("sources", "adrestabel", o.get("adrestabel"))
-    put("sources", "grenzen_cijferjaar", o.get("grenzen_cijferjaar"))
-    put("sources", "kwb_gemeenten", o.get("kwb_gemeenten"))
-    put("sources", "misdrijven", o.get("misdrijven"))
-    put("sources", "leefbaarometer", o.get("leefbaarometer"))
-    put("sources", "grenzen_politie", o.get("grenzen_politie"))
-    if o.get("overlast"):  # a declared source without a field of its own: replaces the project's file
+    parts = with_options(read_project(project) if project else empty_parts(), options)
+    if options.get("overlast"):  # a declared source without a field of its own: replaces the project's file
         parts["sources"]["extra"] = (*(e for e in parts["sources"].get("extra", ()) if e[0] != "overlast"),
-                                     ("overlast", o["overlast"]))
-    put("need", "extreme_factor", o.get("uitschieter"))
-    put("small_numbers", "min_denominator", o.get("min_noemer"))
-    put("small_numbers", "min_count", o.get("min_aantal"))
-    put("small_numbers", "rounding", o.get("afronding"))
-    put("need", "rule", o.get("regel"))
-    put("need", "margin", None if o.get("marge") is None else o["marge"] / 100)
-    put("need", "reference", o.get("referentie"))
-    put("need", "min_stapeling", o.get("min_stapeling"))
-    put("need", "min_inwoners", o.get("min_inwoners"))
-    if o.get("gewicht"):
-        parts["need"]["weights"] = _parse_per_indicator(o["gewicht"], "--gewicht", "2", many=False)
-    put("need", "indicators", tuple(o.get("need_keys", ())))
-    put("need", "hotspots", o.get("hotspots"))
-    put("need", "hotspot_indicator", o.get("hotspot_indicator"))
-    put("need", "permutations", o.get("permutaties"))
-    put("need", "seed", o.get("seed"))
-    put("map", "indicators", tuple(o.get("map_keys", ())))
-    put("map", "scheme", o.get("indeling"))
-    put("map", "k", o.get("klassen"))
-    if o.get("grenswaarden"):
-        parts["map"]["breaks"] = _parse_per_indicator(o["grenswaarden"], "--grenswaarden", "40;60;80", many=True)
-    put("map", "title", o.get("titel"))
-    put("map", "tolerance", o.get("vereenvoudig"))
-    put("map", "background", o.get("achtergrond"))
-    put("map", "formats", tuple(o.get("formats", ())))
-    put("run", "wijken", tuple(o.get("wijken", ())))
-    put("run", "wijk_layout", o.get("wijk_layout"))
-    put("run", "output", o.get("uitvoer"))
-    if o.get("stil"):
-        parts["run"]["quiet"] = True
-    _put_baseline(parts, o)
+                                     ("overlast", options["overlast"]))
+    _put_baseline(parts, options)
     products = parts["run"].get("products")
     return run_settings(parts), products
 
@@ -420,11 +383,11 @@ def _make(options: dict, products, *, echo_report: bool = False, echo_summary: b
 
 
 @cli.command()
-@click.option("--grenzen", help="Pad naar de grenzen.  [standaard: geodata/wijkenbuurten_<jaar>.gpkg]")
-@click.option("--kwb", help="Pad naar de kerncijfers.  [standaard: geodata/kwb_<jaar>.csv]")
-@click.option("--jaar", type=int, help="Jaar in de standaardpaden [het nieuwste bekende jaar met kerncijfers].")
-@click.option("--gemeente", "gemeenten", multiple=True, help="Gemeentecode of naam; herhaal.")
-@click.option("--overschrijf", is_flag=True, help="Vervang een bestaand projectbestand.")
+@option("--grenzen", help="Pad naar de grenzen.  [standaard: geodata/wijkenbuurten_<jaar>.gpkg]")
+@option("--kwb", help="Pad naar de kerncijfers.  [standaard: geodata/kwb_<jaar>.csv]")
+@option("--jaar", type=INT_TYPE, help="Jaar in de standaardpaden [het nieuwste bekende jaar met kerncijfers].")
+@option("--gemeente", "gemeenten", multiple=True, help="Gemeentecode of naam; herhaal.")
+@option("--overschrijf", is_flag=True, help="Vervang een bestaand projectbestand.")
 def init(grenzen, kwb, jaar, gemeenten, overschrijf):
     """Schrijf een projectbestand sociale-kaart.toml (met uitleg) in deze map."""
     from .atomic import write_text
@@ -445,7 +408,7 @@ def init(grenzen, kwb, jaar, gemeenten, overschrijf):
 
 @cli.command(cls=_RunCommand)
 @run_options
-@click.option("--product", "chosen", multiple=True, help="Alleen dit product; herhaal (zie 'sociale-kaart producten').")
+@option("--product", "chosen", multiple=True, group="Uitvoer", help="Alleen dit product; herhaal (zie 'sociale-kaart producten').")
 def maak(chosen, **options):
     """Maak alles wat het projectbestand vraagt: tabellen, kaarten, profielen, briefing en index."""
     from .products import PRODUCTS
@@ -469,7 +432,7 @@ def flag(**options):
 
 @cli.command(name="kaart", cls=_RunCommand)
 @run_options
-@click.option("--insluiten", is_flag=True, help="Schrijf ook een PNG en een HTML-fragment (iframe) voor rapporten.")
+@option("--insluiten", is_flag=True, group="Kaart", help="Schrijf ook een PNG en een HTML-fragment (iframe) voor rapporten.")
 def map_command(insluiten, **options):
     """Maak de interactieve kaart: één HTML-bestand dat ook offline en op een telefoon werkt, met een tabel van alle buurten."""
     _make(options, ("kaart", "insluiten") if insluiten else ("kaart",))
@@ -491,7 +454,7 @@ def profiel(**options):
 
 @cli.command(cls=_RunCommand)
 @run_options
-@click.option("--met-profielen", is_flag=True, help="Schrijf in dezelfde run ook de wijkprofielen.")
+@option("--met-profielen", is_flag=True, group="Uitvoer", help="Schrijf in dezelfde run ook de wijkprofielen.")
 def briefing(met_profielen, **options):
     """Maak het briefingpakket (PDF) voor de stuurgroep Integrale Veiligheid."""
     result = _make(options, ("briefing", "profielen") if met_profielen else ("briefing",))
@@ -499,8 +462,8 @@ def briefing(met_profielen, **options):
 
 
 @cli.command()
-@click.option("--uitvoer", default="maps", show_default=True, type=_path, help="Map voor de uitvoer.")
-@click.option("--stil", is_flag=True, help="Geen voortgang tonen.")
+@option("--uitvoer", default="maps", show_default=True, type=PATH_TYPE, help="Map voor de uitvoer.")
+@option("--stil", is_flag=True, help="Geen voortgang tonen.")
 def demo(uitvoer, stil):
     """Draai alles op de fictieve voorbeeldgemeente Voorbeeldstad (geen netwerk nodig)."""
     from .products import PRODUCTS, make
@@ -532,7 +495,7 @@ def producten():
 
 
 @cli.command()
-@click.option("--grenzen", required=True, type=_path, help="Wijk- en Buurtkaart.")
+@option("--grenzen", required=True, type=PATH_TYPE, help="Wijk- en Buurtkaart.")
 def gemeenten(grenzen):
     """Toon de gemeenten (code en naam) in een grenzenbestand."""
     from .sources.boundaries import list_gemeenten
@@ -566,24 +529,24 @@ def indicatoren():
 
 
 @cli.command(name="ophalen")
-@click.option("--gemeente", "gemeenten", multiple=True, required=True,
+@option("--gemeente", "gemeenten", multiple=True, required=True,
               help="Gemeentecode of naam, bijv. GM0556 of Maassluis; herhaal voor meer.")
-@click.option("--jaar", type=int,
+@option("--jaar", type=INT_TYPE,
               help="Jaar van de buurtgrenzen (2013 en later) [het nieuwste jaar in de CBS-catalogus].")
-@click.option("--cijferjaar", type=int,
+@option("--cijferjaar", type=INT_TYPE,
               help="Jaar van de kerncijfers, als dat anders is dan --jaar (dan ook de kaart van dat jaar, "
                    "om gedeelde buurtcodes te controleren).")
-@click.option("--ook", "extra", multiple=True, type=click.Choice(["gemeenten", "misdrijven", "overlast", "leefbaarometer"]),
+@option("--ook", "extra", multiple=True, type=click.Choice(["gemeenten", "misdrijven", "overlast", "leefbaarometer"]),
               help="Haal ook op: geregistreerde misdrijven of overlast per buurt (Politie) of Leefbaarometer-scores "
                    "per buurt; herhaal. De kerncijfers van alle gemeenten komen altijd mee.")
-@click.option("--misdrijf", "crime_types", multiple=True,
+@option("--misdrijf", "crime_types", multiple=True,
               help="Soort misdrijf bij --ook misdrijven (code van de Politie, bijv. 1.1.1); herhaal [0.0.0 = totaal].")
-@click.option("--alle-kolommen", is_flag=True, help="Alle kolommen van de KWB-tabel, niet alleen de kolommen die sociale-kaart kent.")
-@click.option("--cache", default=None, type=_path, help="Map voor downloads (standaard de cachemap van de gebruiker).")
-@click.option("--vernieuw", is_flag=True, help="Download opnieuw, ook als het bestand al in de cache staat.")
-@click.option("--project", "project", type=_path,
+@option("--alle-kolommen", is_flag=True, help="Alle kolommen van de KWB-tabel, niet alleen de kolommen die sociale-kaart kent.")
+@option("--cache", default=None, type=PATH_TYPE, help="Map voor downloads (standaard de cachemap van de gebruiker).")
+@option("--vernieuw", is_flag=True, help="Download opnieuw, ook als het bestand al in de cache staat.")
+@option("--project", "project", type=PATH_TYPE,
               help="Projectbestand om bij te werken (standaard sociale-kaart.toml in deze map, als die er is).")
-@click.option("--stil", is_flag=True, help="Geen voortgang tonen.")
+@option("--stil", is_flag=True, help="Geen voortgang tonen.")
 def fetch(gemeenten, jaar, cijferjaar, extra, crime_types, alle_kolommen, cache, vernieuw, project, stil):
     """Download grenzen (PDOK) en kerncijfers (CBS), en desgewenst gemeentecijfers, misdrijven en Leefbaarometer (met cache).
 

@@ -622,7 +622,7 @@ def map_classes(data, analysis, indicators, map_settings: MapSettings) -> dict:
         result[ind.key] = classes_for(ind, table[ind.key], map_settings.scheme, map_settings.k,
                                       map_settings.breaks.get(ind.key))
     if analysis is not None:
-        result["behoefte_index"] = classify(table["behoefte_index"], "kwantielen", 5)
+        result["behoefte_index"] = classify(table["behoefte_index"], "kwantielen", map_settings.k)
     return result
 
 

@@ -22,185 +22,63 @@ from pathlib import Path
 
 from .errors import InputError
 from .sources.declarations import EXTRA_SOURCES
-from .settings import (ChangeSettings, Huisstijl, IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings,
-                       SmallNumbers, Sources, YearSource)
+from .settings import (BOOL, INT, NUMBER, PARTS, PATH, PATHS, TABLE, TEXT, TEXTS, ChangeSettings, Declared,
+                       Huisstijl, IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings, SmallNumbers,
+                       Sources, YearSource, declared_settings)
 
 PROJECT_FILE = "sociale-kaart.toml"
 
-_STR, _INT, _NUM, _BOOL = (str,), (int,), (int, float), (bool,)
-_PATH, _PATHS, _STRS = "pad", "paden", "teksten"
-#: section -> key -> (settings part, field, type). The Dutch keys are what users write.
-SCHEMA: dict[str, dict[str, tuple[str, str, object]]] = {
-    "bronnen": {
-        "grenzen": ("sources", "grenzen", _PATH),
-        "kwb": ("sources", "kwb", _PATH),
-        "registraties": ("sources", "registraties", _PATHS),
-        "adrestabel": ("sources", "adrestabel", _PATH),
-        "grenzen_cijferjaar": ("sources", "grenzen_cijferjaar", _PATH),
-        "kwb_gemeenten": ("sources", "kwb_gemeenten", _PATH),
-        "misdrijven": ("sources", "misdrijven", _PATH),
-        "leefbaarometer": ("sources", "leefbaarometer", _PATH),
-        "grenzen_politie": ("sources", "grenzen_politie", _PATH),
-        "bron": ("sources", "bron", _STR),
-    },
-    "gebied": {
-        "gemeenten": ("sources", "gemeenten", _STRS),
-        "wijken": ("run", "wijken", _STRS),
-        "indeling": ("run", "wijk_layout", _STR),
-    },
-    "aandacht": {
-        "regel": ("need", "rule", _STR),
-        "marge": ("need", "margin", _NUM),
-        "referentie": ("need", "reference", _STR),
-        "min_stapeling": ("need", "min_stapeling", _INT),
-        "min_inwoners": ("need", "min_inwoners", _INT),
-        "gewichten": ("need", "weights", dict),
-        "indicatoren": ("need", "indicators", _STRS),
-        "hotspots": ("need", "hotspots", _BOOL),
-        "uitschieter": ("need", "extreme_factor", _NUM),
-        "hotspot_indicator": ("need", "hotspot_indicator", _STR),
-        "permutaties": ("need", "permutations", _INT),
-        "seed": ("need", "seed", _INT),
-    },
-    "stapeling": {
-        "eenheid": ("sources", "linked_unit", _STR),
-    },
-    "kleine_aantallen": {
-        "min_noemer": ("small_numbers", "min_denominator", _INT),
-        "min_aantal": ("small_numbers", "min_count", _INT),
-        "afronding": ("small_numbers", "rounding", _INT),
-        "secundair": ("small_numbers", "secondary", _BOOL),
-        "perioden": ("small_numbers", "periods", _STRS),
-    },
-    "kaart": {
-        "indeling": ("map", "scheme", _STR),
-        "klassen": ("map", "k", _INT),
-        "grenswaarden": ("map", "breaks", dict),
-        "indicatoren": ("map", "indicators", _STRS),
-        "vereenvoudig": ("map", "tolerance", _NUM),
-        "achtergrond": ("map", "background", _BOOL),
-        "titel": ("map", "title", _STR),
-        "formaten": ("map", "formats", _STRS),
-    },
-    "vergelijking": {
-        "gemeenten": ("run", "comparison_group", _STRS),
-        "naam": ("run", "comparison_name", _STR),
-    },
-    "eenheden": {},  # indicator key = 100 | 1000 | 10000, checked below
-    "domeinen": {},  # indicator key = "sociaal" | "veiligheid" | "leefbaarheid", checked below
-    "uitvoer": {
-        "map": ("run", "output", _PATH),
-        "producten": ("run", "products", _STRS),
-    },
-    "huisstijl": {
-        "logo": ("huisstijl", "logo", _PATH),
-        "logo_tekst": ("huisstijl", "logo_alt", _STR),
-        "kleur": ("huisstijl", "primary", _STR),
-        "tweede_kleur": ("huisstijl", "secondary", _STR),
-        "lettertype": ("huisstijl", "font", _PATH),
-        "sjabloon": ("huisstijl", "template", _PATH),
-        "organisatie": ("huisstijl", "author", _STR),
-    },
-    "voortgang": {
-        "nulmeting": ("change", "baseline_year", _INT),
-        "min_inwoners": ("change", "min_inwoners", _INT),
-        "ruisbreedte": ("change", "noise_width", _NUM),
-        "doelen": ("run", "targets_file", _PATH),
-    },
-}
-#: Keys of a year (``[[jaar]]``) -> YearSource field and type.
+#: The sections of the project file, in the order of the template.
+SECTIONS = ("bronnen", "gebied", "aandacht", "kleine_aantallen", "stapeling", "kaart", "vergelijking", "eenheden",
+            "domeinen", "huisstijl", "voortgang", "uitvoer")
+#: section -> key -> its declared setting (see :class:`sociale_kaart.settings.Setting`). The Dutch keys are what
+#: users write; "eenheden" and "domeinen" take indicator keys (checked below).
+SCHEMA: dict[str, dict[str, Declared]] = {
+    section: {d.setting.key: d for d in declared_settings() if d.setting.key is not None and d.setting.section == section}
+    for section in SECTIONS}
 #: Keys of a linked registration (``[[registratie]]``) -> LinkedSpec field and type.
-LINKED_KEYS = {"bestand": ("source", _PATH), "leefgebied": ("area", _STR), "sleutel": ("key", _STR)}
-YEAR_KEYS = {"jaar": ("year", _INT), "kwb": ("kwb", _PATH), "grenzen": ("grenzen", _PATH),
-             "kwb_gemeenten": ("kwb_gemeenten", _PATH)}
+LINKED_KEYS = {"bestand": ("source", PATH), "leefgebied": ("area", TEXT), "sleutel": ("key", TEXT)}
+#: Keys of a year (``[[jaar]]``) -> YearSource field and type.
+YEAR_KEYS = {"jaar": ("year", INT), "kwb": ("kwb", PATH), "grenzen": ("grenzen", PATH),
+             "kwb_gemeenten": ("kwb_gemeenten", PATH)}
 #: Keys of an own indicator (``[[indicator]]``) -> IndicatorSpec field and type.
 INDICATOR_KEYS = {
-    "sleutel": ("key", _STR), "label": ("label", _STR), "eenheid": ("unit", _STR), "kolom": ("column", _STR),
-    "teller": ("numerator", _STR), "noemer": ("denominator", _STR), "schaal": ("scale", _NUM),
-    "richting": ("direction", _STR), "optellen": ("aggregation", _STR), "bron": ("source", _PATH),
+    "sleutel": ("key", TEXT), "label": ("label", TEXT), "eenheid": ("unit", TEXT), "kolom": ("column", TEXT),
+    "teller": ("numerator", TEXT), "noemer": ("denominator", TEXT), "schaal": ("scale", NUMBER),
+    "richting": ("direction", TEXT), "optellen": ("aggregation", TEXT), "bron": ("source", PATH),
 }
 #: Keys of an own area layout (``[[indeling]]``) -> LayoutSpec field and type.
-LAYOUT_KEYS = {"naam": ("name", _STR), "bron": ("source", _PATH), "kolom": ("column", _STR), "laag": ("layer", _STR),
-               "code": ("code", _STR)}
-_TYPE_NAMES = {_STR: "tekst", _INT: "geheel getal", _NUM: "getal", _BOOL: "true of false", dict: "tabel",
-               _PATH: "pad (tekst)", _PATHS: "lijst van paden", _STRS: "lijst van teksten"}
+LAYOUT_KEYS = {"naam": ("name", TEXT), "bron": ("source", PATH), "kolom": ("column", TEXT), "laag": ("layer", TEXT),
+               "code": ("code", TEXT)}
+_PYTHON_TYPES = {TEXT: (str,), INT: (int,), NUMBER: (int, float), BOOL: (bool,)}
 
-TEMPLATE = """\
+HEADER = """\
 # sociale-kaart: projectbestand. Wat hier staat, geldt voor elke opdracht in deze map
 # ('sociale-kaart maak' maakt alles; opties op de opdrachtregel gaan voor). Paden zijn relatief
 # aan deze map. Regels die met # beginnen zijn uitleg of een voorbeeld.
-
-[bronnen]
-# Wijk- en Buurtkaart van het CBS (GeoPackage, GeoJSON of Shapefile); 'sociale-kaart ophalen' haalt hem op.
-grenzen = "{grenzen}"
-# Kerncijfers Wijken en Buurten (CSV, XLSX of de kaart zelf met haar eigen kolommen).
-kwb = "{kwb}"
-# Eigen registraties (CSV/XLSX per buurtcode, adres of x/y). Ze verlaten deze computer niet.
-registraties = []
-# CBS-tabel buurt per postcode en huisnummer, voor registraties met een adres.
-# adrestabel = "pc6hnr.csv"
-# Komen grenzen en cijfers uit verschillende jaren? De kaart van het jaar van de cijfers laat zien welke
-# buurtcodes inmiddels een ander gebied aanduiden (die worden dan niet gekoppeld).
-# grenzen_cijferjaar = "geodata/wijkenbuurten_2024.gpkg"
-# De gepubliceerde gemeentecijfers (KWB-tabel met gemeenterijen) als referentie van de gemeente:
-# kwb_gemeenten = "geodata/kwb_2024_gemeenten.csv"
-# Veiligheid en leefbaarheid (voor de briefing van de stuurgroep Integrale Veiligheid):
-# misdrijven = "geodata/politie_47018NED_2023.csv"      # geregistreerde misdrijven per buurt
-# leefbaarometer = "geodata/leefbaarometer_2024.csv"    # Leefbaarometer 3.0, buurtscores
-# overlast = "geodata/politie_47024NED_2023.csv"        # geregistreerde overlast per buurt
-# De politie publiceert alle jaren op de buurtindeling van haar laatste jaar (fetch schrijft dat ernaast).
-# Is die anders dan de kaart, dan worden de aantallen omgezet met de kaart van die indeling:
-# grenzen_politie = "geodata/wijkenbuurten_2025.gpkg"
-# misdrijven_indeling = 2025                             # alleen nodig zonder het JSON-bestand van fetch
-
-[gebied]
-# Gemeentecode (GM0556) of naam (Maassluis); leeg = alle gemeenten in het grenzenbestand.
-gemeenten = [{gemeenten}]
-# Alleen deze wijken in de wijkprofielen en de briefing (code of naam); leeg = alle.
-wijken = []
-# Profielen, briefing en kaarten per gebied van een eigen indeling (zie [[indeling]] hieronder) in plaats
-# van per CBS-wijk (ook: --eigen-indeling op de opdrachtregel):
-# indeling = "Wijken gemeenteatlas"
-
-[aandacht]
-# Wanneer is een indicator hoog: "marge" (boven de referentie) of "kwintiel" (hoogste 20% van de gemeente).
-regel = "marge"
-marge = 25            # procent boven de referentie
-referentie = "gemeente"  # of "nederland" (vraagt de NL00-rij van een volledige KWB-tabel)
-min_stapeling = 2     # hoge indicatoren voor een aandachtsbuurt
-min_inwoners = 200    # minimum aantal inwoners van een aandachtsbuurt
-# Gewicht per indicator in de behoefte-index (standaard 1):
-gewichten = {{}}      # bijvoorbeeld {{ wmo_per_1000 = 2 }}
-hotspots = false      # Local Moran's I en Gi* (duurt enkele seconden langer)
-uitschieter = 2       # één behoefte-indicator minstens zoveel keer de gemeente maakt ook een aandachtsbuurt
-# Ook misdrijven als behoefte-indicator: indicatoren = ["wmo_per_1000", "bijstand_per_1000", "misdrijven_totaal_per_1000"]
-
-[kleine_aantallen]
-min_noemer = 50       # geen cijfer op minder inwoners of woningen dan dit
-min_aantal = 5        # registratieaantallen van 1 tot dit getal worden nooit getoond
-afronding = 5         # registratieaantallen worden getoond als veelvoud hiervan (CBS: 5)
-secundair = true      # ook onderdrukken wat een klein aantal terug zou laten rekenen (aan laten!)
-# Eén registratie in meer perioden (kolommen in één bestand): wat in één periode onderdrukt is, in alle:
-# perioden = ["schuldhulp_jan", "schuldhulp_feb", "schuldhulp_mrt"]
-
+"""
+#: What the template says before and after the keys of a section (the keys say themselves).
+SECTION_TEXT = {
+    "bronnen": ("", """\
+# Komen grenzen en cijfers uit verschillende jaren? De kaart van het jaar van de cijfers (grenzen_cijferjaar)
+# laat zien welke buurtcodes inmiddels een ander gebied aanduiden (die worden dan niet gekoppeld).
+# Geregistreerde overlast per buurt (Politie 47024NED):
+# overlast = "geodata/politie_47024NED_2023.csv"
+# De politie publiceert alle jaren op de buurtindeling van haar laatste jaar (fetch schrijft dat ernaast);
+# is die anders dan de kaart, dan worden de aantallen omgezet met grenzen_politie. Zonder het JSON-bestand
+# van fetch:
+# misdrijven_indeling = 2025"""),
+    "gebied": ("", ""),
+    "aandacht": ("", ""),
+    "kleine_aantallen": ("", ""),
+    "stapeling": ("", """\
 # Stapeling per huishouden: extracten van meer leefgebieden, gekoppeld op een sleutel die alleen in
 # het geheugen wordt gebruikt (ook een BSN mag; hij wordt nergens bewaard). Eén tabel per leefgebied:
 # [[registratie]]
 # bestand = "wmo.csv"          # één regel per voorziening: buurtcode, x/y of postcode + huisnummer
 # leefgebied = "Wmo"
-# sleutel = "bsn"              # de kolom die de extracten koppelt
-# [stapeling]
-# eenheid = "huishouden"       # of "persoon": wat de sleutel telt
-
-[kaart]
-indeling = "kwantielen"  # of "natuurlijk", "gelijk", "handmatig"
-klassen = 5
-# Eigen klassegrenzen per indicator: grenswaarden = {{ wmo_per_1000 = [40, 60, 80] }}
-grenswaarden = {{}}
-achtergrond = false   # true: OpenStreetMap-achtergrond (de kaart haalt dan tegels op bij openstreetmap.org)
-# titel = "Sociale kaart"
-formaten = ["png", "svg", "pdf"]
-
+# sleutel = "bsn"              # de kolom die de extracten koppelt"""),
+    "kaart": ("", """\
 # Eigen indicatoren: elke getalkolom van de KWB, een registratie of een tabel per buurtcode.
 # [[indicator]]
 # sleutel = "ses_woa"
@@ -222,28 +100,21 @@ formaten = ["png", "svg", "pdf"]
 # bron = "wijkteams.gpkg"       # of vlakken: elke buurt gaat naar het gebied met de grootste overlap
 # laag = "wijkteams"            # bij een bestand met meer lagen
 # kolom = "naam"
-# code = "id"                   # optioneel: een kolom die gebieden met dezelfde naam uit elkaar houdt
-
-[vergelijking]
-# Vergelijk de gemeente met Nederland en haar grootteklasse (vraagt [bronnen] kwb_gemeenten), en met:
-# gemeenten = ["GM0556", "GM0606", "GM0622"]
-# naam = "Waterweggemeenten"
-
-[eenheden]
+# code = "id"                   # optioneel: een kolom die gebieden met dezelfde naam uit elkaar houdt"""),
+    "vergelijking": ("# Vergelijk de gemeente met Nederland en haar grootteklasse (vraagt [bronnen] kwb_gemeenten), "
+                     "en met een eigen groep.", ""),
+    "eenheden": ("""\
 # Per 1.000 of per 10.000 inwoners, zoals de begroting het zegt:
-# bijstand_per_1000 = 10000
-
-[domeinen]
+# bijstand_per_1000 = 10000""", ""),
+    "domeinen": ("""\
 # Tot welk domein een indicator hoort in de briefing en in de redenen (standaard: sociaal;
 # misdrijven: veiligheid; Leefbaarometer: leefbaarheid). Bijvoorbeeld een eigen registratie:
-# overlast_per_1000 = "veiligheid"
-
-[voortgang]
+# overlast_per_1000 = "veiligheid\"""", ""),
+    "huisstijl": ("# Hoe de documenten eruitzien: kleuren, lettertype, logo (nooit de klassen van een kaart).", ""),
+    "voortgang": ("""\
 # Verandering door de jaren: geef eerdere jaren als [[jaar]] (elk met de kaart van zijn eigen buurtcodes;
-# alle jaren worden omgezet naar de buurtgrenzen van [bronnen] grenzen) en doelen als [[doel]] of in een CSV.
-# nulmeting = 2015      # standaard het eerste jaar
-min_inwoners = 200     # een verandering op minder inwoners in de nulmeting wordt niet beoordeeld
-# doelen = "doelen.csv" # kolommen gebied, indicator, nulmeting, doeljaar, richting of waarde (niveau, marge, tekst)
+# alle jaren worden omgezet naar de buurtgrenzen van [bronnen] grenzen) en doelen als [[doel]] of in een CSV.""",
+                  """\
 # [[jaar]]
 # jaar = 2015
 # kwb = "geodata/kwb_2015_buurten_wbkaart.csv"
@@ -255,13 +126,9 @@ min_inwoners = 200     # een verandering op minder inwoners in de nulmeting word
 # nulmeting = 2015
 # doeljaar = 2024
 # richting = "daling"            # daling, stijging of gelijk; of een doelwaarde: waarde = 40
-# tekst = "Het aandeel mensen met een uitkering is gedaald ten opzichte van de nulmeting"
-
-[uitvoer]
-map = "maps"
-# Welke producten 'maak' maakt (standaard alle):
-# producten = ["tabellen", "aandachtsbuurten", "samenhang", "kaart", "insluiten", "statisch", "profielen", "briefing"]
-"""
+# tekst = "Het aandeel mensen met een uitkering is gedaald ten opzichte van de nulmeting\""""),
+    "uitvoer": ("", ""),
+}
 
 
 def find_project(path: str | Path | None) -> Path | None:
@@ -289,7 +156,7 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
     except OSError as exc:
         raise InputError(f"{path}: kan het projectbestand niet lezen ({exc.strerror})") from None
     base = path.resolve().parent
-    parts: dict[str, dict] = {name: {} for name in ("sources", "need", "small_numbers", "map", "run", "change", "huisstijl")}
+    parts = empty_parts()
     specs = _indicator_specs(raw.pop("indicator", []), path, base, check_files)
     layouts = _layout_specs(raw.pop("indeling", []), path, base, check_files)
     years = _year_sources(raw.pop("jaar", []), path, base, check_files)
@@ -314,20 +181,20 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
             continue
         for key, value in values.items():
             if key.endswith("_indeling") and key not in SCHEMA[section]:  # the buurtindeling of a source
-                year = _convert(value, _INT, f"{path.name}: [{section}] {key}", base, check_files)
+                year = _convert(value, INT, f"{path.name}: [{section}] {key}", base, check_files)
                 if not 1990 <= year <= 2100:
                     raise InputError(f"{path.name}: [{section}] {key} = {year}: geef een jaartal, bijvoorbeeld 2025")
                 parts["sources"]["indelingen"] = (*parts["sources"].get("indelingen", ()),
                                                   (key.removesuffix("_indeling"), year))
                 continue
             if key not in SCHEMA[section]:  # a declared source without a field of its own: by its key
-                found = _convert(value, _PATH, f"{path.name}: [{section}] {key}", base, check_files)
+                found = _convert(value, PATH, f"{path.name}: [{section}] {key}", base, check_files)
                 parts["sources"]["extra"] = (*parts["sources"].get("extra", ()), (key, found))
                 continue
-            part, field_, kind = SCHEMA[section][key]
-            parts[part][field_] = _convert(value, kind, f"{path.name}: [{section}] {key}", base, check_files)
-    if "margin" in parts["need"]:
-        parts["need"]["margin"] = parts["need"]["margin"] / 100
+            declared = SCHEMA[section][key]
+            where = f"{path.name}: [{section}] {key}"
+            written = _convert(value, declared.setting.kind, where, base, check_files and declared.setting.must_exist)
+            parts[declared.part][declared.name] = _to_field(declared, written, where)
     if specs:
         parts["run"]["indicators"] = specs
     if layouts:
@@ -422,6 +289,40 @@ def _declared(tables, path: Path, base: Path, check_files: bool, *, section: str
     return tuple(specs)
 
 
+def empty_parts() -> dict[str, dict]:
+    """Keyword dictionaries of every part of a run, empty (nothing set)."""
+    return {name: {} for name in (*PARTS, "run")}
+
+
+def with_options(parts: dict[str, dict], options: dict) -> dict[str, dict]:
+    """`parts` with the declared command-line options on top: an option given overrides the project file.
+
+    `options` maps the options' parameter names to their values as click gives them (None, an
+    empty tuple or an unset flag: not given).
+
+    Examples
+    --------
+    >>> with_options(empty_parts(), {"marge": 40.0, "klassen": None})["need"]
+    {'margin': 0.4}
+    """
+    for declared in declared_settings():
+        flag = declared.setting.flag
+        value = options.get(declared.param) if flag is not None else None
+        if value is None or value == () or (value is False and "/" not in flag):
+            continue
+        if declared.setting.parse_option is not None:
+            value = declared.setting.parse_option(value, flag)
+        parts.setdefault(declared.part, {})[declared.name] = _to_field(declared, value, flag)
+    return parts
+
+
+def _to_field(declared: Declared, written, where: str):
+    try:
+        return declared.setting.to_field(written)
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
 def run_settings(parts: dict[str, dict]) -> RunSettings:
     """Settings from the parts of :func:`read_project` (with command-line overrides merged in)."""
     sources = parts.get("sources", {})
@@ -430,7 +331,7 @@ def run_settings(parts: dict[str, dict]) -> RunSettings:
         raise InputError(f"geen {' en geen '.join('--' + m for m in missing)}: geef de optie, of zet "
                          f"[bronnen] {missing[0]} in {PROJECT_FILE} (maak er een met 'sociale-kaart init')")
     run = dict(parts.get("run", {}))
-    run.pop("products", None)
+    run.pop("products", None)  # what 'maak' makes: the caller's
     targets_file = run.pop("targets_file", None)
     if targets_file is not None:
         from .sources.doelen import read_targets
@@ -449,7 +350,9 @@ def run_settings(parts: dict[str, dict]) -> RunSettings:
 
 def template(*, grenzen: str = "geodata/wijkenbuurten_2024.gpkg", kwb: str = "geodata/kwb_2024.csv",
              gemeenten: tuple[str, ...] = ()) -> str:
-    """The commented project file that ``sociale-kaart init`` writes.
+    """The commented project file that ``sociale-kaart init`` writes, generated from the declared settings.
+
+    Every key is there with its help: with its default, or as a commented example where it has none.
 
     Examples
     --------
@@ -457,8 +360,38 @@ def template(*, grenzen: str = "geodata/wijkenbuurten_2024.gpkg", kwb: str = "ge
     >>> tomllib.loads(text)["gebied"]["gemeenten"], tomllib.loads(text)["aandacht"]["marge"]
     (['Maassluis'], 25)
     """
-    quoted = ", ".join(f'"{_toml_text(g)}"' for g in gemeenten)
-    return TEMPLATE.format(grenzen=_toml_text(grenzen), kwb=_toml_text(kwb), gemeenten=quoted)
+    import textwrap
+
+    given = {("bronnen", "grenzen"): grenzen, ("bronnen", "kwb"): kwb, ("gebied", "gemeenten"): list(gemeenten)}
+    lines = [HEADER.rstrip("\n")]
+    for section in SECTIONS:
+        before, after = SECTION_TEXT[section]
+        lines += ["", f"[{section}]", *([before] if before else [])]
+        for key, declared in SCHEMA[section].items():
+            setting = declared.setting
+            lines += textwrap.wrap(setting.help, 100, initial_indent="# ", subsequent_indent="# ")
+            default = declared.default
+            if (section, key) in given:
+                lines.append(f"{key} = {_toml_value(given[section, key])}")
+            elif setting.example is not None and default in (None, (), {}):
+                lines.append(f"# {key} = {setting.example}")
+            else:
+                lines.append(f"{key} = {_toml_value(setting.to_written(default))}")
+        lines += ["", after] if after else []
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value) -> str:
+    """A value as TOML writes it (the template's defaults)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }" if value else "{}"
+    return f'"{_toml_text(value)}"'
 
 
 def _toml_text(text: str) -> str:
@@ -466,24 +399,25 @@ def _toml_text(text: str) -> str:
 
 
 def _convert(value, kind, where: str, base: Path, check_files: bool):
+    """A value of the project file checked against its kind; paths relative to `base`."""
     def wrong():
-        return InputError(f"{where}: verwacht {_TYPE_NAMES[kind]}, gevonden {value!r}")
+        return InputError(f"{where}: verwacht {kind}, gevonden {value!r}")
 
-    if kind in (_PATH, _PATHS):
-        items = value if kind == _PATHS else [value]
+    if kind in (PATH, PATHS):
+        items = value if kind == PATHS else [value]
         if not isinstance(items, list) or not all(isinstance(v, str) and v for v in items):
             raise wrong()
         paths = [(base / v) if not Path(v).is_absolute() else Path(v) for v in items]
-        if check_files and not where.endswith("] map"):
+        if check_files:
             for p in paths:
                 if not p.exists():
                     raise InputError(f"{where}: bestand niet gevonden: {p}")
-        return tuple(paths) if kind == _PATHS else paths[0]
-    if kind == _STRS:
+        return tuple(paths) if kind == PATHS else paths[0]
+    if kind == TEXTS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise wrong()
         return tuple(value)
-    if kind is dict:
+    if kind == TABLE:
         if not isinstance(value, dict):
             raise wrong()
         out = {}
@@ -493,10 +427,10 @@ def _convert(value, kind, where: str, base: Path, check_files: bool):
                 raise InputError(f"{where}.{key}: verwacht een getal of een lijst van getallen, gevonden {item!r}")
             out[key] = [float(n) for n in numbers] if isinstance(item, list) else float(item)
         return out
-    if kind == _BOOL:
+    if kind == BOOL:
         if not isinstance(value, bool):
             raise wrong()
         return value
-    if isinstance(value, bool) or not isinstance(value, kind):
+    if isinstance(value, bool) or not isinstance(value, _PYTHON_TYPES[kind]):
         raise wrong()
     return value

@@ -278,7 +278,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     reports, summaries, extra, reg_columns = [report], [], [], []
     kwb_status = joined.pop("koppeling")  # the map's "koppeling" is about the KWB; registrations report apart
     for path in sources.registraties:
-        reg = read_registrations(path, buurten, address_table=sources.adrestabel)
+        reg = read_registrations(path, buurten, address_table=sources.adrestabel, period=sources.period)
         _check_registration_area(reg, buurten, codes)
         check_new_columns(reg, reg_columns)
         joined, reg_report = join_figures(joined, reg.counts, gemeenten=codes, source_boundaries=read.source,

@@ -121,6 +121,7 @@ def read_registrations(
     buurten: gpd.GeoDataFrame | None = None,
     *,
     address_table: str | Path | None = None,
+    period=None,
 ) -> Registration:
     """Read an extract and return counts per buurtcode.
 
@@ -132,6 +133,8 @@ def read_registrations(
         Boundaries in EPSG:28992; needed for records with coordinates.
     address_table : str or Path, optional
         CBS table postcode + huisnummer -> buurtcode; needed for records with an address.
+    period : (date, date), optional
+        First and last day: only the rows dated within it are counted (see :func:`select_period`).
 
     Returns
     -------
@@ -150,7 +153,7 @@ def read_registrations(
     fast = _read_coordinates_fast(path)
     if fast is not None:
         raw, xy, category = fast
-        period = record_period(raw, path)
+        raw, period = select_period(raw, path, period) if period is not None else (raw, record_period(raw, path))
         table, labels, summary = _place_by_coordinates(raw, xy, category, buurten, path, False)
         return _finish(table, labels, summary, buurten, path, period)
     raw = read_table(path)
@@ -158,7 +161,7 @@ def read_registrations(
     lower = {c.lower(): c for c in raw.columns}
     code_col = next((lower[n] for n in _CODE_NAMES if n in lower), None)
     category = next((lower[n] for n in _CATEGORY_NAMES if n in lower), None)
-    period = record_period(raw, path)
+    raw, period = select_period(raw, path, period) if period is not None else (raw, record_period(raw, path))
     decimal_comma = _uses_decimal_comma(raw)
 
     if code_col is not None:
@@ -225,8 +228,8 @@ def _finish(table, labels, summary, buurten, path: Path, period: "Period | None"
     if notes:
         summary = dataclasses.replace(summary, reden="; ".join([*filter(None, [summary.reden]), *notes]))
     table = table.rename(columns=renamed)
-    if period is not None and period.year is not None:
-        summary = dataclasses.replace(summary, periode=str(period.year))
+    if period is not None and (period.label or period.year is not None):
+        summary = dataclasses.replace(summary, periode=period.label or str(period.year))
     return Registration(
         counts=table,
         labels={renamed[c]: _label(labels.get(c, c)) for c in renamed},
@@ -263,6 +266,7 @@ class Period:
 
     column: str | None
     year: int | None
+    label: str = ""  #: the period asked for ("2024-01-01 t/m 2024-06-30"); empty: the year
 
 
 def record_period(raw: pd.DataFrame, path: Path, *, today=None) -> Period:
@@ -275,11 +279,68 @@ def record_period(raw: pd.DataFrame, path: Path, *, today=None) -> Period:
     --------
     >>> rows = pd.DataFrame({"datum": ["2024-03-01", "15-11-2024", "", "2024"]})
     >>> record_period(rows, Path("x.csv"))
-    Period(column='datum', year=2024)
+    Period(column='datum', year=2024, label='')
     >>> record_period(pd.DataFrame({"datum": ["31-12-2023", "01-01-2024"]}), Path("x.csv"))
     Traceback (most recent call last):
     ...
     sociale_kaart.errors.InputError: x.csv: kolom 'datum' loopt over 2 jaren (2023 en 2024); een registratie telt één periode: splits het extract per jaar
+    """
+    dates = _record_dates(raw, path, today=today)
+    if dates is None:
+        return Period(None, None)
+    column, _, years, _, _ = dates
+    distinct = sorted(set(years))
+    if len(distinct) > 1:
+        shown = (", ".join(map(str, distinct[:-1])) + f" en {distinct[-1]}" if len(distinct) <= 3
+                 else f"{distinct[0]} tot en met {distinct[-1]}")
+        raise InputError(f"{path.name}: kolom {str(column)!r} loopt over {len(distinct)} jaren ({shown}); een registratie "
+                         "telt één periode: splits het extract per jaar")
+    return Period(str(column), distinct[0] if distinct else None)
+
+
+def select_period(raw: pd.DataFrame, path: Path, period, *, today=None) -> tuple[pd.DataFrame, Period]:
+    """The rows of an extract dated within `period` (its first and last day), and that period.
+
+    Every row needs a date; a row with only a year (or a month or quarter) counts when that year
+    lies wholly inside the period and is left out when wholly outside; across its edge it is refused.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> rows = pd.DataFrame({"datum": ["2024-03-01", "15-11-2024", "2023"], "buurtcode": ["a", "b", "c"]})
+    >>> kept, found = select_period(rows, Path("x.csv"), (datetime.date(2024, 1, 1), datetime.date(2024, 6, 30)))
+    >>> kept["buurtcode"].tolist(), found.label
+    (['a'], '2024-01-01 t/m 2024-06-30')
+    """
+    start, end = period
+    label = f"{start.isoformat()} t/m {end.isoformat()}"
+    dates = _record_dates(raw, path, today=today)
+    if dates is None:
+        raise InputError(f"{path.name}: een periode ({label}) vraagt een kolom met de datum van elke regel "
+                         f"({', '.join(_PERIOD_NAMES[:4])}, ...); dit bestand heeft er geen")
+    column, known, years, month, day = dates
+    if not known.all():
+        row = int(np.flatnonzero(~known.to_numpy())[0])
+        raise InputError(f"{path.name}: kolom {str(column)!r} rij {row + 2}: geen datum; met een periode ({label}) "
+                         "telt alleen een regel met een datum")
+    dated = day.notna().to_numpy()
+    first = years.to_numpy() * 10000 + np.where(dated, month.to_numpy() * 100 + day.to_numpy(), 101)
+    last = years.to_numpy() * 10000 + np.where(dated, month.to_numpy() * 100 + day.to_numpy(), 1231)
+    low, high = (d.year * 10000 + d.month * 100 + d.day for d in (start, end))
+    inside, outside = (first >= low) & (last <= high), (last < low) | (first > high)
+    across = ~inside & ~outside
+    if across.any():
+        row = int(np.flatnonzero(across)[0])
+        raise InputError(f"{path.name}: kolom {str(column)!r} rij {row + 2}: {str(raw[column].iloc[row]).strip()!r} "
+                         f"ligt deels in de periode {label}; geef de datum van de regel")
+    return raw[inside].reset_index(drop=True), Period(str(column), start.year if start.year == end.year else None, label)
+
+
+def _record_dates(raw: pd.DataFrame, path: Path, *, today=None):
+    """The date or year column of an extract and per known row its year, month and day (NaN: not given).
+
+    None when there is no such column. Values that are no date or year, impossible dates and dates
+    in the future are refused, naming the column and row.
     """
     import datetime
 
@@ -287,7 +348,7 @@ def record_period(raw: pd.DataFrame, path: Path, *, today=None) -> Period:
     lower = {str(c).strip().lower(): c for c in raw.columns}
     column = next((lower[n] for n in _PERIOD_NAMES if n in lower), None)
     if column is None:
-        return Period(None, None)
+        return None
     text = raw[column].astype("string").str.strip()
     known = text.notna() & ~text.isin(list(MISSING_TOKENS)) & text.ne("")
     parts = text[known].str.extract(
@@ -313,13 +374,7 @@ def record_period(raw: pd.DataFrame, path: Path, *, today=None) -> Period:
         row = int(np.flatnonzero(known.to_numpy())[np.flatnonzero(future.to_numpy())[0]])
         raise InputError(f"{path.name}: kolom {str(column)!r} rij {row + 2}: {text.iloc[row]!r} ligt in de toekomst; "
                          "klopt de datum (dag-maand-jaar)?")
-    distinct = sorted(set(years))
-    if len(distinct) > 1:
-        shown = (", ".join(map(str, distinct[:-1])) + f" en {distinct[-1]}" if len(distinct) <= 3
-                 else f"{distinct[0]} tot en met {distinct[-1]}")
-        raise InputError(f"{path.name}: kolom {str(column)!r} loopt over {len(distinct)} jaren ({shown}); een registratie "
-                         "telt één periode: splits het extract per jaar")
-    return Period(str(column), distinct[0] if distinct else None)
+    return column, known, years, month, day
 
 
 def _count_records(assigned: pd.DataFrame, raw: pd.DataFrame, category: str | None, path: Path):

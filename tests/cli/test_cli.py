@@ -333,3 +333,48 @@ def test_operator_advice_stays_out_of_the_maps(buurten_2016, kwb_2024, tmp_path)
     assert "verschillende jaren" in page and advice not in page  # the warning stays, the advice goes
     svgs = list(out.glob("maassluis_*.svg"))
     assert svgs and all(advice not in svg.read_text(encoding="utf-8") for svg in svgs)
+
+
+def test_importing_the_cli_leaves_click_as_it_is():
+    import gettext
+
+    import click.core
+    import click.exceptions
+    import click.types
+
+    import sociale_kaart.cli  # noqa: F401  (imported above too: its import must have changed nothing)
+
+    for module in (click.core, click.exceptions, click.types, click.parser, click.formatting, click.decorators):
+        assert getattr(module, "_", gettext.gettext) is gettext.gettext, module.__name__
+        assert getattr(module, "ngettext", gettext.ngettext) is gettext.ngettext, module.__name__
+    assert (click.types.StringParamType.name, click.types.IntParamType.name, click.types.FloatParamType.name) == \
+        ("text", "integer", "float")
+    english = CliRunner().invoke(click.Command("x", params=[click.Option(["--n"], type=int)]), ["--help"]).output
+    assert "Usage: x [OPTIONS]" in english and "--n INTEGER" in english  # another click program stays English
+
+
+def test_every_declared_option_is_in_the_help_of_every_product_command():
+    from sociale_kaart.settings import declared_settings
+
+    flags = [d.setting.flag for d in declared_settings() if d.setting.flag is not None]
+    assert "--periode" in flags and "--klassen" in flags
+    for name in PRODUCT_COMMANDS:
+        text = CliRunner().invoke(cli, [name, "--help"]).output
+        for flag in flags:
+            assert flag.split("/")[0] in text, (name, flag)
+    assert "Tel alleen registratieregels met een datum in deze periode" in " ".join(text.split())
+
+
+def test_klassen_from_the_project_file_and_the_option_class_the_map(sample_paths, tmp_path):
+    (tmp_path / "sociale-kaart.toml").write_text(
+        f'[bronnen]\ngrenzen = "{sample_paths["grenzen"].as_posix()}"\nkwb = "{sample_paths["kwb"].as_posix()}"\n'
+        '[kaart]\nklassen = 4\n', encoding="utf-8")
+
+    def legends(*options):
+        done = run("kaart", "--stil", "--uitvoer", "uit", *options, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        page = next((tmp_path / "uit").glob("*_kaart.html")).read_text(encoding="utf-8")
+        return [json.loads(found) for found in re.findall(r'"kleuren":(\[[^\]]*\])', page)]
+
+    assert legends() and all(len(colours) == 4 for colours in legends())
+    assert all(len(colours) == 3 for colours in legends("--klassen", "3"))

@@ -162,3 +162,56 @@ def test_a_targets_csv_names_file_row_and_column(tmp_path):
                     "B;bijstand_per_1000;vijftien;2024;daling\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"doelen.csv rij 3: nulmeting 'vijftien' is geen jaartal"):
         read_targets(path)
+
+
+# --- each setting declared once -----------------------------------------------------------------
+
+def test_every_declared_setting_is_in_the_template_with_its_help():
+    from sociale_kaart.settings import declared_settings
+
+    text = template(grenzen="g.gpkg", kwb="k.csv")
+    parsed = tomllib.loads(text)
+    lines = text.splitlines()
+    for declared in declared_settings():
+        setting = declared.setting
+        if setting.key is None:
+            continue
+        start = lines.index(f"[{setting.section}]")
+        end = next((n for n in range(start + 1, len(lines)) if lines[n].startswith("[")), len(lines))
+        written = [n for n in range(start, end) if lines[n].startswith((f"{setting.key} = ", f"# {setting.key} = "))]
+        assert written, f"{setting.key} in [{setting.section}]"
+        assert lines[written[0] - 1].startswith("# "), f"{setting.key}: its help above it"
+        if lines[written[0]].startswith(setting.key) and setting.key not in ("grenzen", "kwb", "gemeenten"):
+            value = setting.to_field(parsed[setting.section][setting.key])  # the default, as written: 25 for 0.25
+            value = tuple(value) if isinstance(value, list) else value
+            expected = str(declared.default) if isinstance(declared.default, Path) else declared.default
+            assert value == (pytest.approx(expected) if isinstance(expected, float) else expected), setting.key
+    assert parsed["huisstijl"]["kleur"] == "#1f3a5f" and "# logo = " in text and "# sjabloon = " in text
+
+
+def test_the_margin_is_a_percentage_in_the_file_and_on_the_command_line_converted_once():
+    from sociale_kaart.project import with_options
+
+    parts = read_project_text('[aandacht]\nmarge = 40\n[kaart]\nklassen = 4\n')
+    assert parts["need"]["margin"] == pytest.approx(40 / 100)
+    merged = with_options(parts, {"marge": 30.0, "klassen": None, "stil": False, "gemeenten": ()})
+    assert merged["need"]["margin"] == pytest.approx(30 / 100)  # the option overrides the file
+    assert merged["map"]["k"] == 4  # an option not given leaves the file's value
+    assert "quiet" not in merged["run"] and "gemeenten" not in merged["sources"]
+
+
+def test_the_period_of_a_registration_is_declared_in_one_place():
+    import datetime
+
+    import sociale_kaart.cli
+    import sociale_kaart.project
+
+    settings = run_settings(read_project_text('[bronnen]\ngrenzen = "g.gpkg"\nkwb = "k.csv"\nperiode = "2024-02"\n'))
+    assert settings.sources.period == (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
+    settings = run_settings(read_project_text('[bronnen]\ngrenzen = "g"\nkwb = "k"\nperiode = "2024-01-01/2024-06-30"\n'))
+    assert settings.sources.period == (datetime.date(2024, 1, 1), datetime.date(2024, 6, 30))
+    with pytest.raises(InputError, match=r"sociale-kaart\.toml: \[bronnen\] periode: 'maart' is geen periode"):
+        read_project_text('[bronnen]\nperiode = "maart"\n')
+    assert '# periode = "2024"' in template()
+    for module in (sociale_kaart.cli, sociale_kaart.project):  # generated there, written in the declaration only
+        assert "periode" not in Path(module.__file__).read_text(encoding="utf-8"), module.__name__

@@ -249,3 +249,60 @@ def test_an_impossible_date_is_refused_with_its_row(tmp_path, buurten):
     path.write_text(f"x;y;datum\n{X0 + 10};{Y0 + 10};2024-02-01\n{X0 + 20};{Y0 + 10};12-31-2024\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"meldingen\.csv: kolom 'datum' rij 3: '12-31-2024' is geen datum"):
         read_registrations(path, buurten)
+
+
+def _record_rows():
+    """Records of 2023 and 2024 with a buurtcode and a date (both Dutch and ISO), x/y for the fast reader."""
+    dates = ["2024-01-01", "15-02-2024", "2024-06-30", "01-07-2024", "2023-12-31", "2024-03-15", "2024-06-01",
+             "2024-09-09", "2024-02-29", "31-05-2024"]
+    codes = ["BU05560101", "BU05560101", "BU05560102", "BU05560101", "BU05560102", "BU05560201", "BU05560201",
+             "BU05560202", "BU05560102", "BU05560101"]
+    return [{"buurtcode": code, "datum": date} for code, date in zip(codes, dates)]
+
+
+def _by_hand_in_period(path, start, end):
+    """Records per buurtcode whose date falls in [start, end], counted with the csv module."""
+    import csv
+    import datetime
+
+    counts = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            text = row["datum"]
+            day = (datetime.date.fromisoformat(text) if text[4] == "-"
+                   else datetime.datetime.strptime(text, "%d-%m-%Y").date())
+            if start <= day <= end:
+                counts[row["buurtcode"]] = counts.get(row["buurtcode"], 0) + 1
+    return counts
+
+
+def test_a_period_counts_only_the_records_dated_in_it(tmp_path, buurten):
+    import datetime
+
+    path = tmp_path / "meldingen.csv"
+    pd.DataFrame(_record_rows()).to_csv(path, sep=";", index=False)
+    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 6, 30)
+    expected = _by_hand_in_period(path, start, end)
+    assert sum(expected.values()) == 7  # 2023-12-31, 01-07-2024 and 2024-09-09 fall outside
+    reg = read_registrations(path, buurten, period=(start, end))
+    counted = reg.counts.set_index("buurtcode")["reg_meldingen"]
+    assert {code: n for code, n in counted.items() if n} == expected
+    assert reg.summary.records == sum(expected.values()) and reg.summary.periode == "2024-01-01 t/m 2024-06-30"
+    with pytest.raises(InputError, match="loopt over 2 jaren"):  # without a period the extract is refused
+        read_registrations(path, buurten)
+
+
+def test_a_period_asks_a_date_of_every_record(tmp_path, buurten):
+    import datetime
+
+    first_half = (datetime.date(2024, 1, 1), datetime.date(2024, 6, 30))
+    path = tmp_path / "zonder_datum.csv"
+    path.write_text("buurtcode;datum\nBU05560101;2024-02-01\nBU05560102;\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"zonder_datum\.csv: kolom 'datum' rij 3: geen datum"):
+        read_registrations(path, buurten, period=first_half)
+    path.write_text("buurtcode;datum\nBU05560101;2024-02-01\nBU05560102;2024\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"rij 3: '2024' ligt deels in de periode"):  # a year across its edge
+        read_registrations(path, buurten, period=first_half)
+    path.write_text("buurtcode;aantal\nBU05560101;4\n", encoding="utf-8")
+    with pytest.raises(InputError, match="vraagt een kolom met de datum"):
+        read_registrations(path, buurten, period=first_half)
