@@ -25,6 +25,7 @@ SLOW_FIXTURES = {"browser", "open_page", "made", "printed", "six_wijken"}
 SLOW_MODULES = {"test_cli", "test_disclosure_outputs", "test_notebook", "test_suite", "test_documents", "test_stacking"}
 #: Other tests that make a run, start a subprocess or read a whole-country table (module -> test names).
 SLOW_TESTS = {
+    "test_areas": {"test_cli_names_the_candidates_and_writes_nothing"},
     "test_declarations": {"test_the_misdrijven_maps_credit_the_police_with_its_year"},
     "test_webmap": {"test_print_to_pdf_fills_one_a4_landscape_page"},
     "test_api": {"test_import_stays_cheap_and_build_is_the_function", "test_make_reads_a_project_file"},

@@ -69,15 +69,13 @@ def resolve_selectors(selectors: Iterable[str], reference: Fetched) -> list[str]
     name resolves as in every other command, and a gemeente that does not exist that year is refused
     here with suggestions.
     """
-    from ..boundaries import resolve_in
+    from ..areas import resolve_areas
     from ..kwb import read_kwb
 
     known = read_kwb(reference.path, require_buurten=False).gemeenten
-    if "gemeentenaam" not in known:
-        known = known.assign(gemeentenaam=None)
     year = reference.metadata.get("jaar")
-    return resolve_in(known[["gemeentecode", "gemeentenaam"]], selectors,
-                      f"{reference.path.name} (de gemeenten van {year} volgens het CBS)")
+    source = f"{reference.path.name} (de gemeenten van {year} volgens het CBS)"
+    return [area.code for area in resolve_areas(known, selectors, source=source, levels=("gemeente",))]
 
 
 def fetch_for_project(
