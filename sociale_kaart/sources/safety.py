@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .boundaries import year_from_name
-from .codes import normalise_buurtcodes
+from .codes import buurtcode_column, normalise_buurtcodes
 from .declarations import (BUURT, CLASS, COUNT, HIGHER_BETTER, HIGHER_WORSE, LEEFBAAROMETER, POLITIE, RATE, SCORE,
                            Figure, SourceDeclaration)
 from .kwb import read_table
@@ -256,7 +256,7 @@ def read_crime(path: str | Path, *, year: int | None = None) -> SafetyTable:
         raw = raw[region.str.startswith("BU").fillna(False).to_numpy()].copy()
         code_col, long = "WijkenEnBuurten", True
     else:
-        code_col, long = lower.get("buurtcode") or lower.get("bu_code"), False
+        code_col, long = buurtcode_column(raw.columns), False
         if not code_col or not measures:
             raise InputError(f"{path.name}: geen tabel 47018NED (SoortMisdrijf, WijkenEnBuurten, "
                              "GeregistreerdeMisdrijven_1) en geen kolommen buurtcode + misdrijven_... "
