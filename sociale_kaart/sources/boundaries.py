@@ -348,11 +348,26 @@ def _check_coordinates(frame: gpd.GeoDataFrame, path: Path) -> None:
             )
 
 
-def _pick_layer(path: Path, level: str) -> str:
+def layer_names(path: str | Path) -> list[str]:
+    """The names of the layers of a geo file (GeoPackage, Shapefile, GeoJSON, FlatGeobuf).
+
+    An unreadable file is an :class:`~sociale_kaart.errors.InputError` with its name.
+
+    Examples
+    --------
+    >>> from sociale_kaart.sources.sample import sample_path
+    >>> layer_names(sample_path("grenzen"))
+    ['buurten', 'wijken']
+    """
+    path = Path(path)
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-    except Exception as exc:
+        return [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio raises several GDAL error types
         raise InputError(f"{path.name}: geen leesbaar geobestand ({exc})") from exc
+
+
+def _pick_layer(path: Path, level: str) -> str:
+    layers = layer_names(path)
     if not layers:
         raise InputError(f"{path.name}: het bestand bevat geen lagen")
     if len(layers) == 1:

@@ -25,7 +25,7 @@ import pyogrio
 import shapely
 
 from ..errors import InputError
-from .boundaries import RD_NEW, repair_geometries
+from .boundaries import RD_NEW, layer_names, repair_geometries
 from .codes import buurtcode_column, normalise_buurtcodes
 from .kwb import read_table
 
@@ -130,10 +130,7 @@ def _name_column(spec, path: Path, candidates: list[str]) -> str:
 
 
 def _read_polygons(spec, path: Path) -> LayoutSource:
-    try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-    except Exception as exc:
-        raise InputError(f"{path.name}: geen leesbaar geobestand ({exc})") from exc
+    layers = layer_names(path)
     layer = spec.layer
     if layer is None and len(layers) != 1:
         raise InputError(f"{path.name}: kies een laag met laag = \"...\" bij [[indeling]] {spec.name!r} "

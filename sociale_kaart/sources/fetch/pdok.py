@@ -413,7 +413,7 @@ def atom_geopackage(client: Client, url: str, year: int, *, _seen: set | None = 
 
 
 def _from_atom(client, year, codes, cache: Path, refresh: bool, progress):
-    import pyogrio
+    from ..boundaries import layer_names
 
     feed, url = _atom_feed(client, year, progress)
     name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
@@ -430,9 +430,9 @@ def _from_atom(client, year, codes, cache: Path, refresh: bool, progress):
     else:
         progress.say(f"PDOK {name}: uit de cache, {raw}")
     try:
-        names = [str(n) for n, _ in pyogrio.list_layers(raw)]
-    except Exception as exc:
-        raise NetworkError(f"{url}: de GeoPackage is niet leesbaar ({_one_line(str(exc), 80)})") from None
+        names = layer_names(raw)
+    except InputError as exc:
+        raise NetworkError(f"{url}: de GeoPackage is niet leesbaar ({_one_line(str(exc.__cause__), 80)})") from None
     layers = {level: _read_level(raw, layer, codes, level, year, url)
               for level in LEVELS if (layer := _atom_layer(names, level)) is not None}
     if "buurten" not in layers:
