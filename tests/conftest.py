@@ -122,9 +122,13 @@ def kwb_2024(shared) -> Path:
 @pytest.fixture(scope="session")
 def kwb_rows(kwb_2024) -> dict[str, dict[str, str]]:
     """The raw KWB CSV, read with the csv module (independently of the package), by buurtcode."""
-    with open(kwb_2024, encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
-    return {row["Codering_3"].strip(): row for row in rows}
+    return rows_by_code(kwb_2024, "Codering_3")
+
+
+def rows_by_code(path: Path, column: str) -> dict[str, dict[str, str]]:
+    """A raw ``;`` CSV read with the csv module (independently of the package), by the code in `column`."""
+    with open(path, encoding="utf-8") as handle:
+        return {row[column].strip(): row for row in csv.DictReader(handle, delimiter=";")}
 
 
 CHROMIUM = os.environ.get("SOCIALE_KAART_CHROMIUM", "/usr/bin/chromium")
@@ -254,8 +258,7 @@ def buurten_2024(shared) -> Path:
 @pytest.fixture(scope="session")
 def kwb_2015_rows(kwb_2015) -> dict[str, dict[str, str]]:
     """The raw 2015 map attributes, read with the csv module, by buurtcode."""
-    with open(kwb_2015, encoding="utf-8") as handle:
-        return {row["BU_CODE"].strip(): row for row in csv.DictReader(handle, delimiter=";")}
+    return rows_by_code(kwb_2015, "BU_CODE")
 
 
 @pytest.fixture(scope="session")

@@ -61,12 +61,7 @@ def pdok_items_url(base: str, collection: str, gemeentecode: str | None = None, 
     return f"{base}/collections/{collection}/items?{urllib.parse.urlencode(query)}"
 
 
-def fetch_boundaries(
-    gemeenten: Iterable[str],
-    year: int,
-    *,
-    options: FetchOptions = FetchOptions(),
-) -> Fetched:
+def fetch_boundaries(gemeenten: Iterable[str], year: int, *, options: FetchOptions = FetchOptions()) -> Fetched:
     """Buurten and wijken of `gemeenten` in `year` into ``wijkenbuurten_<jaar>_<codes>.gpkg``.
 
     Parameters

@@ -76,12 +76,7 @@ def fetch_crime(
                           codes, year, f"misdrijven_{year}_{_slug(codes)}{tag}.csv", f"misdrijven {year}", options)
 
 
-def fetch_overlast(
-    gemeenten: Iterable[str],
-    year: int,
-    *,
-    options: FetchOptions = FetchOptions(),
-) -> Fetched:
+def fetch_overlast(gemeenten: Iterable[str], year: int, *, options: FetchOptions = FetchOptions()) -> Fetched:
     """Police-registered *overlast* per buurt in `year` (Politie table 47024NED) into ``overlast_<jaar>_<codes>.csv``.
 
     Saved as crime is: ``;`` CSV, ``buurtcode;overlast_totaal`` (the table's total of all kinds of
