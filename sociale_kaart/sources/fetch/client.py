@@ -233,9 +233,9 @@ class FetchOptions:
 
     Examples
     --------
-    >>> options = FetchOptions(cache_dir="/tmp/kaart").connected()
-    >>> options.cache, options.connected().client is options.client
-    (PosixPath('/tmp/kaart'), True)
+    >>> options = FetchOptions(cache_dir="kaart-cache").connected()
+    >>> options.cache.name, options.connected().client is options.client
+    ('kaart-cache', True)
     """
 
     cache_dir: str | Path | None = None
