@@ -316,7 +316,7 @@ def read_liveability(path: str | Path) -> SafetyTable:
     path = Path(path)
     raw = read_table(path)
     raw.columns = [str(c).strip().lower() for c in raw.columns]
-    code = next((c for c in ("bu_code", "buurtcode", "id") if c in raw), None)  # id: the live WFS layer
+    code = buurtcode_column(raw.columns) or ("id" if "id" in raw else None)  # id: the live WFS layer
     if code is None or "kscore" not in raw:
         raise InputError(f"{path.name}: geen Leefbaarometer-buurtscores (kolommen bu_code en kscore)")
     table = pd.DataFrame({"buurtcode": normalise_buurtcodes(raw[code], path.name)})
