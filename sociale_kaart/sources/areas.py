@@ -92,7 +92,7 @@ def area_table(frame: pd.DataFrame, levels: Iterable[str] = AREA_LEVELS) -> tupl
     """
     gemeenten = {}
     if {"gemeentecode", "gemeentenaam"} <= set(frame.columns):
-        gemeenten = {c: n for c, n in zip(frame["gemeentecode"], frame["gemeentenaam"]) if _text(n)}
+        gemeenten = {_text(c).upper(): _text(n) for c, n in zip(frame["gemeentecode"], frame["gemeentenaam"]) if _text(n)}
     found: dict[str, Area] = {}
     for level in levels:
         if f"{level}code" not in frame.columns:
