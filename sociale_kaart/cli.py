@@ -554,12 +554,11 @@ def fetch(gemeenten, jaar, cijferjaar, extra, crime_types, alle_kolommen, cache,
     """
     from .reporter import Reporter
     from .project import find_project, read_project
-    from .sources.fetch import Client, fetch_for_project, update_project_sources
+    from .sources.fetch import FetchOptions, fetch_for_project, update_project_sources
 
-    progress = Reporter(quiet=stil)
+    options = FetchOptions(cache_dir=cache, refresh=vernieuw, progress=Reporter(quiet=stil))
     run = fetch_for_project(list(gemeenten), jaar, figures_year=cijferjaar, extra=extra,
-                            crime_types=crime_types or ("0.0.0",), all_columns=alle_kolommen, cache_dir=cache,
-                            refresh=vernieuw, client=Client(progress=progress), progress=progress)
+                            crime_types=crime_types or ("0.0.0",), all_columns=alle_kolommen, options=options)
     width = max(len(item.label) for item in run.files) + 1
     for item in run.files:
         click.echo(f"{item.label + ':':<{width}} {item.path}" + ("  (uit de cache)" if item.from_cache else ""))

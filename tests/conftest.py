@@ -25,6 +25,7 @@ SLOW_FIXTURES = {"browser", "open_page", "made", "printed", "six_wijken"}
 SLOW_MODULES = {"test_cli", "test_disclosure_outputs", "test_notebook", "test_suite", "test_documents", "test_stacking"}
 #: Other tests that make a run, start a subprocess or read a whole-country table (module -> test names).
 SLOW_TESTS = {
+    "test_areas": {"test_cli_names_the_candidates_and_writes_nothing"},
     "test_declarations": {"test_the_misdrijven_maps_credit_the_police_with_its_year"},
     "test_webmap": {"test_print_to_pdf_fills_one_a4_landscape_page"},
     "test_api": {"test_import_stays_cheap_and_build_is_the_function", "test_make_reads_a_project_file"},
@@ -121,9 +122,13 @@ def kwb_2024(shared) -> Path:
 @pytest.fixture(scope="session")
 def kwb_rows(kwb_2024) -> dict[str, dict[str, str]]:
     """The raw KWB CSV, read with the csv module (independently of the package), by buurtcode."""
-    with open(kwb_2024, encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
-    return {row["Codering_3"].strip(): row for row in rows}
+    return rows_by_code(kwb_2024, "Codering_3")
+
+
+def rows_by_code(path: Path, column: str) -> dict[str, dict[str, str]]:
+    """A raw ``;`` CSV read with the csv module (independently of the package), by the code in `column`."""
+    with open(path, encoding="utf-8") as handle:
+        return {row[column].strip(): row for row in csv.DictReader(handle, delimiter=";")}
 
 
 CHROMIUM = os.environ.get("SOCIALE_KAART_CHROMIUM", "/usr/bin/chromium")
@@ -253,8 +258,7 @@ def buurten_2024(shared) -> Path:
 @pytest.fixture(scope="session")
 def kwb_2015_rows(kwb_2015) -> dict[str, dict[str, str]]:
     """The raw 2015 map attributes, read with the csv module, by buurtcode."""
-    with open(kwb_2015, encoding="utf-8") as handle:
-        return {row["BU_CODE"].strip(): row for row in csv.DictReader(handle, delimiter=";")}
+    return rows_by_code(kwb_2015, "BU_CODE")
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,17 @@ from pathlib import Path
 
 import pytest
 
+from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Target
+
+
+def assert_refused(read, folder: Path, cases) -> None:
+    """Each ``(file name, text, pattern)``: `read` of that file, written in `folder`, is an InputError matching `pattern`."""
+    for name, text, pattern in cases:
+        path = folder / name
+        path.write_text(text)
+        with pytest.raises(InputError, match=pattern):
+            read(path)
 
 
 def raw_number(row: dict[str, str], column: str) -> float | None:

@@ -2,7 +2,8 @@
 
 A :class:`~sociale_kaart.settings.Target` names an area (buurt, wijk or gemeente, by code or name),
 an indicator, a baseline year, a target year and either a direction ("daling", "stijging",
-"gelijk") or a target value. :func:`judge_targets` looks the area up, takes the change between the
+"gelijk") or a target value. :func:`judge_targets` looks the area up (by the rules of
+:mod:`sociale_kaart.sources.areas`), takes the change between the
 baseline and the last year with figures up to the target year (:func:`~sociale_kaart.combine.change.change_table`)
 and gives one of:
 
@@ -23,8 +24,6 @@ Each result has the sentence that explains it, with the numbers:
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -32,13 +31,12 @@ import pandas as pd
 from ..combine.change import FALLEN, LEVEL, NOT_JUDGED, RISEN, change_table
 from ..errors import InputError
 from ..settings import ChangeSettings, Target
-from ..sources.boundaries import name_key
+from ..sources.areas import AREA_LEVELS, resolve_area
 from ..texts import decimals_for, nl_number
 
 MET, ON_TRACK, OFF_TRACK, NOT_MET, UNJUDGED = "gehaald", "op koers", "niet op koers", "niet gehaald", "niet te beoordelen"
 STATUSES = (MET, ON_TRACK, OFF_TRACK, NOT_MET, UNJUDGED)
 _WANTED = {"daling": FALLEN, "stijging": RISEN, "gelijk": LEVEL}
-_CODE_LEVEL = {"BU": "buurt", "WK": "wijk", "GM": "gemeente"}
 
 
 @dataclass(frozen=True)
@@ -86,66 +84,15 @@ class TargetResult:
     basis: str = ""
 
 
-def resolve_area(areas: pd.DataFrame, text: str, level: str | None = None) -> tuple[str, str, str]:
-    """(level, code, name) of a buurt, wijk or gemeente given by code or name.
-
-    Names are compared without case, accents and punctuation; an exact name wins over a wijk name
-    without its "Wijk 05" prefix (CBS writes "Wijk 05 Burgemeesterswijk"). An ambiguous or unknown
-    name is an :class:`InputError` with the candidates.
-
-    Examples
-    --------
-    >>> areas = pd.DataFrame({"buurtcode": ["BU05560502"], "buurtnaam": ["Burgemeesterswijk"],
-    ...     "wijkcode": ["WK055605"], "wijknaam": ["Wijk 05 Burgemeesterswijk"],
-    ...     "gemeentecode": ["GM0556"], "gemeentenaam": ["Maassluis"]})
-    >>> resolve_area(areas, "burgemeesterswijk"), resolve_area(areas, "Burgemeesterswijk", "wijk")
-    (('buurt', 'BU05560502', 'Burgemeesterswijk'), ('wijk', 'WK055605', 'Wijk 05 Burgemeesterswijk'))
-    >>> resolve_area(areas, "GM0556")
-    ('gemeente', 'GM0556', 'Maassluis')
-    """
-    wanted = str(text).strip()
-    levels = [level] if level else ["buurt", "wijk", "gemeente"]
-    code = wanted.upper()
-    if code[:2] in _CODE_LEVEL and re.fullmatch(r"(BU|WK|GM)\d{4}[0-9A-Z]{0,4}", code):
-        lvl = _CODE_LEVEL[code[:2]]
-        column = f"{lvl}code"
-        found = areas[areas[column] == code]
-        if found.empty or lvl not in levels:
-            raise InputError(f"doel: {code} is geen {level or lvl} van deze kaart")
-        return lvl, code, _name(found.iloc[0], lvl)
-    exact, loose = [], []
-    for lvl in levels:
-        table = areas.drop_duplicates(f"{lvl}code")
-        for _, row in table.iterrows():
-            name = _name(row, lvl)
-            if name_key(name) == name_key(wanted):
-                exact.append((lvl, row[f"{lvl}code"], name))
-            elif name_key(re.sub(r"^wijk\s*\d+\s+", "", name, flags=re.IGNORECASE)) == name_key(wanted):
-                loose.append((lvl, row[f"{lvl}code"], name))
-    found = exact or loose
-    if len(found) == 1:
-        return found[0]
-    if found:
-        listed = ", ".join(f"{lvl} {name} ({code})" for lvl, code, name in found)
-        raise InputError(f"doel: {wanted!r} is niet eenduidig: {listed}; geef de code of het niveau")
-    names = [_name(r, lvl) for lvl in levels for _, r in areas.drop_duplicates(f"{lvl}code").iterrows()]
-    hint = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
-    extra = f"; bedoelde u {' of '.join(hint)}?" if hint else ""
-    raise InputError(f"doel: gebied {wanted!r} komt niet voor op de kaart{extra}")
-
-
-def _name(row, level: str) -> str:
-    value = row.get(f"{level}naam")
-    return str(value) if isinstance(value, str) and value.strip() else str(row[f"{level}code"])
-
-
 def judge_targets(targets, series, *, settings: ChangeSettings = ChangeSettings()) -> tuple[TargetResult, ...]:
     """Every target judged against `series` (a :class:`~sociale_kaart.combine.series.Series`)."""
     years = series.year_numbers
     tables: dict[tuple[int, int], pd.DataFrame] = {}
     results = []
     for target in targets:
-        level, code, name = resolve_area(series.areas, target.area, target.level)
+        area = resolve_area(series.areas, target.area, source="doel",
+                            levels=(target.level,) if target.level else AREA_LEVELS)
+        level, code, name = area.level, area.code, area.name
         if target.baseline_year not in years:
             raise InputError(f"doel {target.indicator} in {name}: geen cijfers van de nulmeting {target.baseline_year}; "
                              f"jaren in deze run: {', '.join(map(str, years))}")

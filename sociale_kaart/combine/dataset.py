@@ -234,7 +234,7 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
     units : dict, optional
         Indicator key -> scale: per 1,000 or per 10,000 inhabitants as the reports use them.
     comparison_group, comparison_name : tuple of str, str
-        An own group of gemeenten to compare with, beside the size class and the Netherlands.
+        An own group of gemeenten (codes or names) to compare with, beside the size class and the Netherlands.
     wijk_shapes : bool
         Read wijk polygons (print products need them; the HTML map draws wijk borders from the
         buurt arcs and skips this read).
@@ -350,9 +350,12 @@ def build(sources: Sources, *, small_numbers: SmallNumbers = SmallNumbers(), ind
         nederland = ind.aggregate(land, "land", [i for i in chosen if i.inputs_present(land)], small_numbers)
     comparison = None
     if published is not None and len(published) > len(codes):  # rows of other gemeenten too: compare
+        from ..sources.areas import resolve_areas
         from .compare import compare
 
-        comparison = compare(published, codes, chosen, group=comparison_group, group_name=comparison_name)
+        group = tuple(area.code for area in resolve_areas(published, comparison_group, levels=("gemeente",),
+                                                          source="[vergelijking] gemeenten"))
+        comparison = compare(published, codes, chosen, group=group, group_name=comparison_name)
         if nederland is None:  # the Netherlands as the sum of all gemeenten (never the mean of their rates)
             land = ind.derive_counts(published).assign(land="NL")
             nederland = ind.aggregate(land, "land", [i for i in chosen if i.inputs_present(land) and not i.protected],

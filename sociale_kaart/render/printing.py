@@ -26,7 +26,7 @@ import pandas as pd
 from ..analysis.need import LIVEABILITY_DIMENSIONS, weakest_dimension
 from ..combine.compare import gaps_text
 from ..combine.indicators import DOMAINS, OK, SUPPRESSED, Indicator
-from ..errors import InputError
+from ..sources.areas import resolve_areas
 from ..sources.safety import CRIME_CAVEAT, LIVEABILITY_CLASSES, LIVEABILITY_WEAKEST
 from ..texts import MISSING_TEXT, border_labels, cell, decimals_for, nl_number, plural, slugify, shorten
 from .classes import Classes
@@ -104,41 +104,24 @@ class PrintContext:
 
 
 def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataFrame:
-    """Wijken by code (WK055603) or name (Sluispolder; also part of "Wijk 04 Kapelpolder").
+    """Wijken (or own areas) by code or name, as :mod:`sociale_kaart.sources.areas` resolves them.
 
     A name that fits several wijken (``Oost`` in two gemeenten) stops with the candidates.
 
     Examples
     --------
-    >>> w = pd.DataFrame({"wijkcode": ["WK000101", "WK000201"], "wijknaam": ["Oost", "Oost"],
+    >>> w = pd.DataFrame({"wijkcode": ["WK000101", "WK000201"], "wijknaam": ["Oost", "Wijk 01 Oost"],
     ...                   "gemeentecode": ["GM0001", "GM0002"]})
     >>> select_wijken(w, ["WK000201"])["wijkcode"].tolist()
     ['WK000201']
-    >>> select_wijken(w, ["oost"])
-    Traceback (most recent call last):
-    ...
-    sociale_kaart.errors.InputError: wijk 'oost' is niet eenduidig: WK000101 Oost (GM0001), WK000201 Oost (GM0002); geef de wijkcode
+    >>> select_wijken(w, ["oost"])["wijkcode"].tolist()
+    ['WK000101']
     """
     if not selectors:
         return wijken
-    chosen = []
-    for raw in selectors:
-        sel = raw.strip()
-        hit = wijken[wijken["wijkcode"].str.upper() == sel.upper()]
-        if hit.empty:
-            names = wijken["wijknaam"].astype(str).str.casefold()
-            hit = wijken[names == sel.casefold()]
-            if hit.empty:
-                hit = wijken[names.str.contains(re.escape(sel.casefold()), regex=True)]
-        if len(hit) > 1:
-            options = ", ".join(f"{c} {n} ({g})" for c, n, g in zip(hit["wijkcode"], hit["wijknaam"],
-                                                                    hit.get("gemeentecode", [""] * len(hit))))
-            raise InputError(f"wijk {sel!r} is niet eenduidig: {options}; geef de wijkcode")
-        if hit.empty:
-            known = ", ".join(f"{c} {n}" for c, n in zip(wijken["wijkcode"], wijken["wijknaam"]))
-            raise InputError(f"wijk {sel!r} niet gevonden; kies uit: {known}")
-        chosen.append(hit)
-    return pd.concat(chosen).drop_duplicates("wijkcode")
+    codes = [area.code for area in resolve_areas(wijken, selectors, source="wijken", levels=("wijk",))]
+    position = {code: i for i, code in enumerate(wijken["wijkcode"].astype(str).str.strip().str.upper())}
+    return wijken.iloc[[position[code] for code in codes]]
 
 
 def wijkcode_gemeente(wijkcode: str) -> str:

@@ -7,7 +7,6 @@ and returns polygons in EPSG:28992 (RD New) with stable column names: ``buurtcod
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from .areas import resolve_areas
 from .codes import GEMEENTECODE
 from ..errors import InputError
 from .values import to_number
@@ -211,9 +211,7 @@ def _read_frame(given: gpd.GeoDataFrame, gemeenten, level: str, *, keep_water: b
         raise InputError(f"{FRAME_SOURCE}: geen kolom {code_col!r} (gevonden: {', '.join(fields)})")
     codes = None
     if gemeenten is not None:
-        known = frame[[c for c in ("gemeentecode", "gemeentenaam") if c in frame.columns]].astype("string")
-        known = known.apply(lambda col: col.str.strip()).drop_duplicates()
-        codes = resolve_in(known, gemeenten, FRAME_SOURCE)
+        codes = _gemeente_codes(_gemeente_table(frame, FRAME_SOURCE), gemeenten, FRAME_SOURCE)
         if "gemeentecode" in frame.columns:
             frame = frame[frame["gemeentecode"].astype("string").str.strip().str.upper().isin(codes).fillna(False)]
     if not read_geometry:
@@ -254,43 +252,27 @@ def list_gemeenten(path: str | Path, layer: str | None = None) -> pd.DataFrame:
     layer = layer or _pick_layer(path, "buurten")
     fields = [str(f) for f in pyogrio.read_info(path, layer=layer)["fields"]]
     renames = _renames(fields, "buurten")
-    wanted = [f for f in fields if renames.get(f, f) in ("gemeentecode", "gemeentenaam")]
-    if not wanted:
-        raise InputError(f"{path.name}: laag {layer!r} heeft geen kolom gemeentecode of gemeentenaam")
+    named = {renames.get(f, f) for f in fields}
+    keys = ("gemeentecode", "gemeentenaam") if "gemeentecode" in named else ("gemeentenaam", "buurtcode")
+    wanted = [f for f in fields if renames.get(f, f) in keys]
     table = pyogrio.read_dataframe(path, layer=layer, columns=wanted, read_geometry=False)
-    table = table.rename(columns=renames)
-    for col in table.columns:
-        table[col] = table[col].astype("string").str.strip()
-    return table.drop_duplicates().sort_values(list(table.columns)[::-1]).reset_index(drop=True)
+    return _gemeente_table(table.rename(columns=renames), f"{path.name}: laag {layer!r}")
 
 
-#: Common names of gemeenten whose CBS name differs (CBS uses the official name).
-GEMEENTE_ALIASES = {
-    "den haag": "'s-gravenhage",
-    "den bosch": "'s-hertogenbosch",
-    "s-hertogenbosch": "'s-hertogenbosch",
-    "s-gravenhage": "'s-gravenhage",
-    "bergen nh": "bergen (nh.)",
-    "bergen l": "bergen (l.)",
-}
-
-
-def name_key(name: str) -> str:
-    """A gemeentenaam as people type it: case, accents, apostrophes and dots do not matter.
-
-    Examples
-    --------
-    >>> name_key("'s-Gravenhage") == name_key("s-gravenhage"), name_key("Súdwest-Fryslân")
-    (True, 'sudwest-fryslan')
-    """
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().casefold()
-    return " ".join(text.replace("'", "").replace(".", "").split())
+def _gemeente_table(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """``gemeentecode`` (from the buurtcode where there is no column) and ``gemeentenaam``, once each, by name."""
+    table = frame[[c for c in ("gemeentecode", "gemeentenaam", "buurtcode") if c in frame.columns]]
+    table = table.apply(lambda col: col.astype("string").str.strip())
+    if "gemeentecode" not in table and "buurtcode" in table:
+        table.insert(0, "gemeentecode", "GM" + table["buurtcode"].str.upper().str[2:6])
+    if "gemeentecode" not in table:
+        raise InputError(f"{source} heeft geen kolom gemeentecode of buurtcode")
+    table = table.drop(columns="buurtcode", errors="ignore").drop_duplicates()
+    return table.sort_values(list(table.columns)[::-1]).reset_index(drop=True)
 
 
 def resolve_gemeenten(path: str | Path, selectors: Iterable[str], layer: str | None = None) -> list[str]:
-    """Turn gemeentecodes, 4-digit codes, names or common names into codes present in the file.
+    """The gemeentecodes in a boundary file that codes or names stand for (:mod:`~sociale_kaart.sources.areas`).
 
     ``GM0556``, ``0556``, ``556``, ``Maassluis``, ``den haag`` (for 's-Gravenhage); raises naming
     the unknown one with suggestions.
@@ -301,32 +283,15 @@ def resolve_gemeenten(path: str | Path, selectors: Iterable[str], layer: str | N
     >>> resolve_gemeenten(sample_path("grenzen"), ["9999", "voorbeeldstad (fictief)"])
     ['GM9999']
     """
-    return resolve_in(list_gemeenten(path, layer), selectors, Path(path).name)
+    return _gemeente_codes(list_gemeenten(path, layer), selectors, Path(path).name)
 
 
-def resolve_in(known: pd.DataFrame, selectors: Iterable[str], source: str) -> list[str]:
-    """:func:`resolve_gemeenten` against a table of ``gemeentecode`` and ``gemeentenaam`` (named `source` in errors)."""
-    codes = set(known["gemeentecode"].dropna()) if "gemeentecode" in known else set()
-    by_name: dict[str, str] = {}
-    if {"gemeentecode", "gemeentenaam"} <= set(known.columns):
-        by_name = {name_key(n): c for c, n in zip(known.gemeentecode, known.gemeentenaam) if pd.notna(n)}
-    resolved: list[str] = []
-    for raw in selectors:
-        sel = str(raw).strip()
-        if sel.isdigit() and len(sel) <= 4:
-            sel = f"GM{int(sel):04d}"
-        key = name_key(sel)
-        key = name_key(GEMEENTE_ALIASES.get(key, key))
-        if GEMEENTECODE.match(sel.upper()) and (not codes or sel.upper() in codes):
-            resolved.append(sel.upper())
-        elif key in by_name:
-            resolved.append(by_name[key])
-        else:
-            names = [str(n) for n in known.get("gemeentenaam", pd.Series(dtype=str)).dropna()]
-            hint = difflib.get_close_matches(sel, names, n=3, cutoff=0.6)
-            extra = f"; bedoelde u {' of '.join(hint)}?" if hint else ""
-            raise InputError(f"{source}: gemeente {sel!r} komt niet voor in dit bestand{extra}")
-    return list(dict.fromkeys(resolved))
+def _gemeente_codes(known: pd.DataFrame, selectors: Iterable[str], source: str) -> list[str]:
+    codes = [area.code for area in resolve_areas(known, selectors, source=source, levels=("gemeente",))]
+    wrong = [code for code in codes if not GEMEENTECODE.match(code)]
+    if wrong:  # the codes go into the SQL filter of the read
+        raise InputError(f"{source}: ongeldige gemeentecode {wrong[0]!r}; verwacht GM gevolgd door 4 cijfers")
+    return codes
 
 
 def wijken_from_buurten(buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -383,11 +348,26 @@ def _check_coordinates(frame: gpd.GeoDataFrame, path: Path) -> None:
             )
 
 
-def _pick_layer(path: Path, level: str) -> str:
+def layer_names(path: str | Path) -> list[str]:
+    """The names of the layers of a geo file (GeoPackage, Shapefile, GeoJSON, FlatGeobuf).
+
+    An unreadable file is an :class:`~sociale_kaart.errors.InputError` with its name.
+
+    Examples
+    --------
+    >>> from sociale_kaart.sources.sample import sample_path
+    >>> layer_names(sample_path("grenzen"))
+    ['buurten', 'wijken']
+    """
+    path = Path(path)
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-    except Exception as exc:
+        return [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio raises several GDAL error types
         raise InputError(f"{path.name}: geen leesbaar geobestand ({exc})") from exc
+
+
+def _pick_layer(path: Path, level: str) -> str:
+    layers = layer_names(path)
     if not layers:
         raise InputError(f"{path.name}: het bestand bevat geen lagen")
     if len(layers) == 1:

@@ -14,6 +14,7 @@ wijk ``WK055601`` without its zero or buurt ``BU00030000`` without three, so it 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,11 @@ from ..errors import InputError
 BUURTCODE = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
 WIJKCODE = re.compile(r"^WK\d{4}[0-9A-Z]{2}$")
 GEMEENTECODE = re.compile(r"^GM\d{4}$")
+
+#: Names of a column that holds buurtcodes (in any case), the most telling first: the one list every
+#: reader of a table keyed on buurtcode looks in (KWB tables have their own column table).
+BUURTCODE_COLUMNS = ("buurtcode", "bu_code", "buurt_code", "wijkenenbuurten", "gwb_code", "codering", "regiocode",
+                     "code", "buurt")
 
 #: Level name -> (prefix, number of digits).
 LEVELS: dict[str, tuple[str, int]] = {"buurt": ("BU", 8), "wijk": ("WK", 6), "gemeente": ("GM", 4)}
@@ -110,6 +116,18 @@ def normalise_buurtcodes(values: pd.Series, source: str = "invoer") -> pd.Series
             "verwacht BU gevolgd door 8 cijfers (Amsterdam: cijfers en letters), bijvoorbeeld BU05560101"
         )
     return codes.astype(object)
+
+
+def buurtcode_column(columns: Iterable) -> str | None:
+    """The column, as written, whose name says it holds buurtcodes (:data:`BUURTCODE_COLUMNS`); None without one.
+
+    Examples
+    --------
+    >>> buurtcode_column(["Naam", "BU_CODE", "code"]), buurtcode_column(["straat", "huisnummer"])
+    ('BU_CODE', None)
+    """
+    lower = {str(c).strip().lower(): c for c in columns}
+    return next((lower[name] for name in BUURTCODE_COLUMNS if name in lower), None)
 
 
 def wijkcode_of(buurtcodes: pd.Series) -> pd.Series:

@@ -25,10 +25,9 @@ import pyogrio
 import shapely
 
 from ..errors import InputError
-from .boundaries import RD_NEW, repair_geometries
-from .codes import normalise_buurtcodes
+from .boundaries import RD_NEW, layer_names, repair_geometries
+from .codes import buurtcode_column, normalise_buurtcodes
 from .kwb import read_table
-from .tables import _CODE_NAMES
 
 #: File types read as polygons; everything else is read as a table.
 POLYGON_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".fgb")
@@ -91,8 +90,7 @@ def read_layout(spec) -> LayoutSource:
 def _read_table(spec, path: Path) -> LayoutSource:
     raw = read_table(path)
     raw.columns = [str(c).strip() for c in raw.columns]
-    lower = {c.lower(): c for c in raw.columns}
-    code = next((lower[n] for n in _CODE_NAMES if n in lower), None)
+    code = buurtcode_column(raw.columns)
     if code is None:
         raise InputError(f"{path.name}: geen kolom met de buurtcode (zoals buurtcode of bu_code); "
                          f"gevonden: {', '.join(raw.columns)}")
@@ -132,10 +130,7 @@ def _name_column(spec, path: Path, candidates: list[str]) -> str:
 
 
 def _read_polygons(spec, path: Path) -> LayoutSource:
-    try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-    except Exception as exc:
-        raise InputError(f"{path.name}: geen leesbaar geobestand ({exc})") from exc
+    layers = layer_names(path)
     layer = spec.layer
     if layer is None and len(layers) != 1:
         raise InputError(f"{path.name}: kies een laag met laag = \"...\" bij [[indeling]] {spec.name!r} "

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .boundaries import year_from_name
+from .boundaries import layer_names, year_from_name
 from .codes import LAND, gemeentecode_of, region_codes, wijkcode_of
 from .declarations import BUURT, CBS, GEMEENTE, NEITHER, WIJK, Figure, SourceDeclaration
 from .values import DUTCH, POINT, check_range, is_number_text, number_format, parse_numbers
@@ -464,8 +464,8 @@ def _read_grids(path: Path) -> list[_Grid]:
         return [_frame_grid(frame, path.name, kind)]
     import pyogrio
 
+    layers = layer_names(path)
     try:
-        layers = [str(name) for name, _geom in pyogrio.list_layers(path)]
         frames = [(layer, pyogrio.read_dataframe(path, layer=layer, read_geometry=False)) for layer in layers]
     except Exception as exc:
         raise InputError(f"{path.name}: kan de attributen niet lezen ({exc})") from exc

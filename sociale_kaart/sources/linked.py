@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .codes import normalise_buurtcodes
+from .codes import buurtcode_column, normalise_buurtcodes
 from .kwb import read_table
-from .registrations import (_CODE_NAMES, _LONLAT_NAMES, _XY_NAMES, _find_pair, buurtcodes_by_address, place_points,
+from .registrations import (_LONLAT_NAMES, _XY_NAMES, _find_pair, buurtcodes_by_address, place_points,
                             RegistrationSummary)
 from .values import to_number
 
@@ -176,7 +176,7 @@ def read_linked(specs, buurten: gpd.GeoDataFrame, *, address_table: str | Path |
 
 def _place(raw: pd.DataFrame, lower: dict, buurten, address_table, path: Path) -> tuple[pd.Series, str]:
     """The buurtcode of every record (NaN: not placed) and how they were placed, in Dutch."""
-    code_col = next((lower[n] for n in _CODE_NAMES if n in lower), None)
+    code_col = buurtcode_column(raw.columns)
     if code_col is not None:
         filled = raw[code_col].astype("string").str.strip().fillna("")
         codes = pd.Series(np.nan, index=raw.index, dtype=object)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .boundaries import year_from_name
-from .codes import normalise_buurtcodes
+from .codes import buurtcode_column, normalise_buurtcodes
 from .declarations import BUURT, COUNT, HIGHER_WORSE, POLITIE, Figure, SourceDeclaration
 from .kwb import read_table
 from .safety import SafetyTable, check_figures, choose_year, table_indeling
@@ -64,7 +64,7 @@ def read_overlast(path: str | Path, *, year: int | None = None) -> SafetyTable:
     raw.columns = [str(c).strip() for c in raw.columns]
     lower = {c.lower(): c for c in raw.columns}
     measure = next((lower[m] for m in _MEASURES if m in lower), None)
-    code_col = lower.get("wijkenenbuurten") or lower.get("buurtcode") or lower.get("bu_code")
+    code_col = buurtcode_column(raw.columns)
     if measure is None or code_col is None:
         raise InputError(f"{path.name}: geen tabel 47024NED (WijkenEnBuurten, Perioden, GeregistreerdeOverlast_1) en "
                          "geen kolommen buurtcode + overlast_totaal (aantallen)")

@@ -30,7 +30,7 @@ import pandas as pd
 import shapely
 
 from .boundaries import year_from_name
-from .codes import normalise_buurtcodes
+from .codes import buurtcode_column, normalise_buurtcodes
 from .declarations import BUURT, COUNT, HIGHER_WORSE, REGISTRATION, Figure, SourceDeclaration
 from ..errors import InputError
 from ..texts import slugify
@@ -52,7 +52,6 @@ def registration_figure(column: str, label: str) -> Figure:
                   description=f"{label}: aantal uit de registratie van de gemeente per 1.000 inwoners (CBS).")
 
 
-_CODE_NAMES = ("buurtcode", "buurt_code", "bu_code", "buurt", "codering")
 _CATEGORY_NAMES = ("voorziening", "regeling", "categorie", "soort", "product")
 _XY_NAMES = (("x", "y"), ("rd_x", "rd_y"), ("x_rd", "y_rd"), ("xcoord", "ycoord"))
 _LONLAT_NAMES = (("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"))
@@ -159,7 +158,7 @@ def read_registrations(
     raw = read_table(path)
     raw.columns = [str(c).strip() for c in raw.columns]
     lower = {c.lower(): c for c in raw.columns}
-    code_col = next((lower[n] for n in _CODE_NAMES if n in lower), None)
+    code_col = buurtcode_column(raw.columns)
     category = next((lower[n] for n in _CATEGORY_NAMES if n in lower), None)
     raw, period = select_period(raw, path, period) if period is not None else (raw, record_period(raw, path))
     decimal_comma = _uses_decimal_comma(raw)
@@ -429,7 +428,7 @@ def _read_coordinates_fast(path: Path):
 
     _refuse_duplicate_headers(header, path)
     lower = {c.lower(): c for c in header}
-    if any(n in lower for n in _CODE_NAMES):
+    if buurtcode_column(header) is not None:
         return None
     xy = _find_pair(lower, _XY_NAMES + _LONLAT_NAMES)
     if xy is None:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .boundaries import year_from_name
-from .codes import normalise_buurtcodes
+from .codes import buurtcode_column, normalise_buurtcodes
 from .declarations import (BUURT, CLASS, COUNT, HIGHER_BETTER, HIGHER_WORSE, LEEFBAAROMETER, POLITIE, RATE, SCORE,
                            Figure, SourceDeclaration)
 from .kwb import read_table
@@ -256,7 +256,7 @@ def read_crime(path: str | Path, *, year: int | None = None) -> SafetyTable:
         raw = raw[region.str.startswith("BU").fillna(False).to_numpy()].copy()
         code_col, long = "WijkenEnBuurten", True
     else:
-        code_col, long = lower.get("buurtcode") or lower.get("bu_code"), False
+        code_col, long = buurtcode_column(raw.columns), False
         if not code_col or not measures:
             raise InputError(f"{path.name}: geen tabel 47018NED (SoortMisdrijf, WijkenEnBuurten, "
                              "GeregistreerdeMisdrijven_1) en geen kolommen buurtcode + misdrijven_... "
@@ -316,7 +316,7 @@ def read_liveability(path: str | Path) -> SafetyTable:
     path = Path(path)
     raw = read_table(path)
     raw.columns = [str(c).strip().lower() for c in raw.columns]
-    code = next((c for c in ("bu_code", "buurtcode", "id") if c in raw), None)  # id: the live WFS layer
+    code = buurtcode_column(raw.columns) or ("id" if "id" in raw else None)  # id: the live WFS layer
     if code is None or "kscore" not in raw:
         raise InputError(f"{path.name}: geen Leefbaarometer-buurtscores (kolommen bu_code en kscore)")
     table = pd.DataFrame({"buurtcode": normalise_buurtcodes(raw[code], path.name)})

@@ -11,11 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from .codes import normalise_buurtcodes
+from .codes import buurtcode_column, normalise_buurtcodes
 from .kwb import read_table
 from .values import MISSING_TOKENS, to_number
-
-_CODE_NAMES = ("buurtcode", "bu_code", "buurt_code", "codering", "code", "regiocode", "gwb_code")
 
 
 def read_buurt_table(path: str | Path) -> pd.DataFrame:
@@ -33,8 +31,7 @@ def read_buurt_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     raw = read_table(path)
     raw.columns = [str(c).strip() for c in raw.columns]
-    lower = {c.lower(): c for c in raw.columns}
-    code = next((lower[n] for n in _CODE_NAMES if n in lower), None)
+    code = buurtcode_column(raw.columns)
     if code is None:
         raise InputError(f"{path.name}: geen kolom met de buurtcode (zoals buurtcode of bu_code)")
     out = pd.DataFrame({"buurtcode": normalise_buurtcodes(raw[code], path.name)})

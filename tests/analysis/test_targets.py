@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import NAMED, expected_status, raw_2015, raw_counts, raw_number, structuurvisie
-from sociale_kaart.analysis.targets import judge_targets, resolve_area, short_unit, targets_table
+from sociale_kaart.analysis.targets import judge_targets, short_unit, targets_table
 from sociale_kaart.errors import InputError
 from sociale_kaart.settings import Target
+from sociale_kaart.sources.areas import Area, resolve_area
 from sociale_kaart.texts import nl_number
 
 def test_the_structuurvisie_targets_get_their_statuses(maassluis_series, kwb_2015_rows, kwb_rows):
@@ -76,11 +77,12 @@ def test_a_target_value_is_reached_or_not(maassluis_series, kwb_rows):
 
 def test_names_resolve_to_a_buurt_a_wijk_or_the_gemeente(maassluis_series):
     areas = maassluis_series.areas
-    assert resolve_area(areas, "Burgemeesterswijk") == ("buurt", "BU05560502", "Burgemeesterswijk")
-    assert resolve_area(areas, "burgemeesterswijk", "wijk")[:2] == ("wijk", "WK055605")
-    assert resolve_area(areas, "Maassluis") == ("gemeente", "GM0556", "Maassluis")
+    assert resolve_area(areas, "Burgemeesterswijk", source="doel") == \
+        Area("buurt", "BU05560502", "Burgemeesterswijk", "Maassluis")
+    assert resolve_area(areas, "burgemeesterswijk", source="doel", levels=["wijk"]).code == "WK055605"
+    assert resolve_area(areas, "Maassluis", source="doel").code == "GM0556"
     with pytest.raises(InputError, match="Sluispolder"):
-        resolve_area(areas, "Sluispolder Noord")
+        resolve_area(areas, "Sluispolder Noord", source="doel")
 
 
 def test_wrong_targets_are_refused_loudly(maassluis_series):

@@ -418,7 +418,7 @@ def test_unknown_wijk(sample_paths, tmp_path):
                  "--wijk", "Atlantis", "--uitvoer", str(out), cwd=tmp_path)
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("fout:")]
-    assert len(lines) == 1 and "wijk 'Atlantis' niet gevonden" in lines[0], result.stderr
+    assert len(lines) == 1 and "wijken: wijk 'Atlantis' komt niet voor; kies uit:" in lines[0], result.stderr
     for name in wijken_in(sample_paths["grenzen"])["wijknaam"]:
         assert name in lines[0]  # the known wijken are named
     assert "Traceback" not in result.stderr

@@ -65,3 +65,21 @@ def test_wijk_and_gemeente_of_a_buurtcode():
     codes = pd.Series(["BU05560301", "BU0363AF08"])
     assert wijkcode_of(codes).tolist() == ["WK055603", "WK0363AF"]
     assert gemeentecode_of(codes).tolist() == ["GM0556", "GM0363"]
+
+
+@pytest.mark.parametrize("column", ["buurtcode", "BU_CODE", "Buurt_code", "WijkenEnBuurten", "gwb_code", "Codering",
+                                    "regiocode", "Code", "buurt"])
+def test_every_table_reader_finds_the_buurtcode_under_every_listed_name(column, tmp_path):
+    from sociale_kaart.settings import LayoutSpec
+    from sociale_kaart.sources.codes import BUURTCODE_COLUMNS
+    from sociale_kaart.sources.indelingen import read_layout
+    from sociale_kaart.sources.registrations import read_registrations
+    from sociale_kaart.sources.tables import read_buurt_table
+
+    assert column.lower() in BUURTCODE_COLUMNS
+    path = tmp_path / "tabel.csv"
+    path.write_text(f"{column};aantal;gebied\n05560101;7;Noord\nBU05560102;3;Zuid\n", encoding="utf-8")
+    assert read_buurt_table(path)["buurtcode"].tolist() == ["BU05560101", "BU05560102"]
+    layout = read_layout(LayoutSpec(name="Eigen", source=path, column="gebied"))
+    assert layout.table["buurtcode"].tolist() == ["BU05560101", "BU05560102"]
+    assert read_registrations(path).summary.records == 2  # one record a row, placed by its buurtcode

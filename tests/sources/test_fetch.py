@@ -402,6 +402,11 @@ class Services:
         return answer(doc)
 
 
+def at(cache_dir, client: fetch.Client, **more) -> fetch.FetchOptions:
+    """The options of a fetch into `cache_dir` over `client`."""
+    return fetch.FetchOptions(cache_dir=cache_dir, client=client, **more)
+
+
 def client_for(services: Services, sleeps: list | None = None, progress=None) -> fetch.Client:
     return fetch.Client(transport=services, sleep=(sleeps if sleeps is not None else []).append,
                         progress=progress or Reporter(quiet=True))
@@ -479,8 +484,8 @@ def same_urls(asked: list[str], expected: list[str]) -> bool:
 def test_urls_for_every_year(year, tmp_path):
     services = Services()
     client = client_for(services)
-    grenzen = fetch.fetch_boundaries(["GM0556"], year, cache_dir=tmp_path, client=client)
-    kwb = fetch.fetch_kwb(["GM0556"], year, cache_dir=tmp_path, client=client)
+    grenzen = fetch.fetch_boundaries(["GM0556"], year, options=at(tmp_path, client))
+    kwb = fetch.fetch_kwb(["GM0556"], year, options=at(tmp_path, client))
     assert same_urls(client.asked, expected_urls(year)), "\n".join(client.asked)
     assert services.urls == client.asked  # no retries, nothing else
     # What was fetched is what the rest of the toolkit reads.
@@ -490,7 +495,7 @@ def test_urls_for_every_year(year, tmp_path):
 
 def test_the_url_is_readable_and_exact_for_2024(tmp_path):
     client = client_for(Services())
-    fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client))
     assert client.asked[-1] == (
         "https://opendata.cbs.nl/ODataFeed/odata/85984NED/TypedDataSet?$format=json&$select=WijkenEnBuurten,"
         + SELECT_2024 + "&$filter=startswith(WijkenEnBuurten,'BU0556')%20or%20startswith(WijkenEnBuurten,'WK0556')"
@@ -506,7 +511,7 @@ def test_maassluis_2024_keeps_the_maps_own_attributes(tmp_path):
     messages = []
     progress = Reporter(stream=None, clock=lambda: 0.0)
     progress.say = messages.append
-    got = fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(Services()), progress=progress)
+    got = fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client_for(Services()), progress=progress))
     assert got.path == tmp_path / "wijkenbuurten_2024_GM0556.gpkg" and not got.from_cache
     raw = pyogrio.read_dataframe(got.path, layer="buurten")
     source = recorded_buurten("pdok_2024_buurten_GM0556.json")
@@ -525,7 +530,7 @@ def test_maassluis_2024_keeps_the_maps_own_attributes(tmp_path):
 def test_pdok_pages_follow_next_with_cursor(tmp_path):
     services = Services(pdok_limit=7)  # the server caps limit=1000 at 7: three pages for 19 buurten
     client = client_for(services)
-    got = fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client))
     pages = [u for u in client.asked if "/collections/buurten/items" in u]
     assert len(pages) == 3
     assert "cursor" not in pages[0] and all("cursor=" in u for u in pages[1:])
@@ -551,7 +556,7 @@ def test_real_pdok_page_shape_with_cursor(shared):
 def test_filter_after_download_when_queryables_do_not_list_gemeentecode(tmp_path):
     services = Services(queryables={2025: "zonder"})
     client = client_for(services)
-    got = fetch.fetch_boundaries(["GM0556"], 2025, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_boundaries(["GM0556"], 2025, options=at(tmp_path, client))
     items = [u for u in client.asked if "/items" in u]
     assert items and all("gemeentecode" not in u for u in items)  # never sent: the server would answer 400
     frame = pyogrio.read_dataframe(got.path, layer="buurten")
@@ -563,7 +568,7 @@ def test_filter_after_download_when_queryables_do_not_list_gemeentecode(tmp_path
 def test_without_queryables_a_refused_filter_is_dropped(tmp_path):
     services = Services(queryables={2023: "geen"}, filters={2023: False})
     client = client_for(services)
-    got = fetch.fetch_boundaries(["GM0556"], 2023, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_boundaries(["GM0556"], 2023, options=at(tmp_path, client))
     buurten = [u for u in client.asked if "/collections/buurten/" in u]
     assert buurten[0].endswith("/queryables?f=json")
     assert "gemeentecode=GM0556" in buurten[1] and "gemeentecode" not in buurten[2]
@@ -572,7 +577,7 @@ def test_without_queryables_a_refused_filter_is_dropped(tmp_path):
 
 def test_historisch_after_reading_collections(tmp_path):
     client = client_for(Services())
-    got = fetch.fetch_boundaries(["GM0363"], 2019, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_boundaries(["GM0363"], 2019, options=at(tmp_path, client))
     assert client.asked[0] == f"{HIST}/collections?f=json"
     assert got.metadata["collecties"] == {"buurten": "buurten_2019", "wijken": "wijken_2019"}
     frame = read_boundaries(got.path, ["GM0363"]).frame
@@ -583,7 +588,7 @@ def test_historisch_after_reading_collections(tmp_path):
 def test_2013_to_2016_from_the_cbs_zip(tmp_path):
     services = Services()
     client = client_for(services)
-    got = fetch.fetch_boundaries(["GM0606"], 2016, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_boundaries(["GM0606"], 2016, options=at(tmp_path, client))
     assert client.asked == [f"{HIST}/collections?f=json", fetch.CBS_ZIPS[2016]]
     assert got.metadata["bestanden"] == {"buurten": "shape 2016 versie 3.0/buurt_2016.shp",
                                          "wijken": "shape 2016 versie 3.0/wijk_2016.shp"}
@@ -595,7 +600,7 @@ def test_2013_to_2016_from_the_cbs_zip(tmp_path):
     assert dict(zip(raw["BU_CODE"], raw["OAD"])) == expected  # the old column names, values as published
     frame = read_boundaries(got.path, ["GM0606"]).frame
     assert set(frame["buurtcode"]) == set(expected) and len(expected) == 52
-    fetch.fetch_boundaries(["GM0556"], 2016, cache_dir=tmp_path, client=client)  # the zip is downloaded once
+    fetch.fetch_boundaries(["GM0556"], 2016, options=at(tmp_path, client))  # the zip is downloaded once
     assert services.downloads == 1
 
 
@@ -603,7 +608,7 @@ def test_older_years_come_from_the_geopackage_named_in_the_atom_feed(tmp_path):
     services = Services()
     services.fail("www.cbs.nl", *[answer(b"<html>Not Found</html>", 404, {"Content-Type": "text/html"})] * 2)
     client = client_for(services)
-    schiedam = fetch.fetch_boundaries(["GM0606"], 2016, cache_dir=tmp_path, client=client)
+    schiedam = fetch.fetch_boundaries(["GM0606"], 2016, options=at(tmp_path, client))
     raw = tmp_path / "pdok" / "wijkenbuurten_2016_v3.gpkg"  # the name from the feed, not a guess
     assert raw.exists() and json.loads(fetch.metadata_path(raw).read_text())["url"].endswith("/downloads/wijkenbuurten_2016_v3.gpkg")
     layers = {}
@@ -615,7 +620,7 @@ def test_older_years_come_from_the_geopackage_named_in_the_atom_feed(tmp_path):
         assert sorted(layers[layer]["buurtcode" if layer == "buurten" else "wijkcode"]) == expected
     assert len(layers["buurten"]) == 52 and schiedam.metadata["versie"] == "v3"
     # Another gemeente of the same year reuses the downloaded file.
-    fetch.fetch_boundaries(["GM0556"], 2016, cache_dir=tmp_path, client=client)
+    fetch.fetch_boundaries(["GM0556"], 2016, options=at(tmp_path, client))
     assert services.downloads == 1
 
 
@@ -635,7 +640,7 @@ def test_atom_feed_picks_the_newest_geopackage_of_the_year():
 # --- KWB -------------------------------------------------------------------------------------------
 
 def test_kwb_2024_reads_back_with_the_served_values(tmp_path):
-    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+    got = fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client_for(Services())))
     served = {r["WijkenEnBuurten"].strip(): r for r in recorded("cbs_v3_85984NED_TypedDataSet_GM0556.json")["value"]}
     kwb = read_kwb(got.path)
     assert kwb.year == 2024 and kwb.form == "CSV, OData-namen"
@@ -655,7 +660,7 @@ def test_kwb_2024_reads_back_with_the_served_values(tmp_path):
 
 def test_kwb_2013_uses_regios(tmp_path):
     client = client_for(Services())
-    got = fetch.fetch_kwb(["GM0556"], 2013, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_kwb(["GM0556"], 2013, options=at(tmp_path, client))
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(client.asked[-1]).query))
     assert query["$select"].startswith("RegioS,") and "startswith(RegioS,'BU0556')" in query["$filter"]
     assert "/82339NED/" in client.asked[-1]
@@ -679,7 +684,7 @@ def test_kwb_pages_of_10000_follow_the_skip_link(keeps_query, tmp_path):
     other = [{**template, "WijkenEnBuurten": "BU05990101", "Codering_3": "BU05990101", "ID": 99_999}]
     services.kwb_rows["85984NED"] = rows + other
     client = client_for(services)
-    got = fetch.fetch_kwb(["GM0363"], 2024, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_kwb(["GM0363"], 2024, options=at(tmp_path, client))
     pages = [u for u in client.asked if "TypedDataSet" in u]
     assert len(pages) == 2 and "$skip=10000" in pages[1]
     second = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(pages[1]).query))
@@ -708,7 +713,7 @@ def test_v4_observations_when_v3_fails(tmp_path):
     progress = Reporter(quiet=False)
     progress.say = messages.append
     client = client_for(services, sleeps, progress)
-    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client, progress=progress)
+    got = fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client, progress=progress))
     assert sleeps == [1, 2, 4, 1, 2, 4]
     assert any(m.startswith("CBS-catalogus niet gelezen (https://opendata.cbs.nl/ODataCatalog/Tables?") and
                m.endswith("de ingebouwde tabelnummers tot en met 2026") for m in messages), messages
@@ -727,7 +732,7 @@ def test_v4_observations_when_v3_fails(tmp_path):
 
 def test_kwb_gemeenten_of_all_gemeenten(tmp_path):
     client = client_for(Services())
-    got = fetch.fetch_kwb_gemeenten(2024, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_kwb_gemeenten(2024, options=at(tmp_path, client))
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(client.asked[-1]).query))
     assert query["$filter"] == "startswith(WijkenEnBuurten,'GM') or WijkenEnBuurten eq 'NL00      '"
     kwb = read_kwb(got.path, require_buurten=False)
@@ -743,7 +748,7 @@ def test_crime_per_buurt_from_47018NED(tmp_path):
              for i, r in enumerate(services.politie_rows) if r["WijkenEnBuurten"].startswith("BU0556")]
     services.politie_rows = services.politie_rows + extra
     client = client_for(services)
-    got = fetch.fetch_crime(["GM0556"], 2023, types=["0.0.0", "1.1.1"], cache_dir=tmp_path, client=client)
+    got = fetch.fetch_crime(["GM0556"], 2023, types=["0.0.0", "1.1.1"], options=at(tmp_path, client))
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(client.asked[-1]).query))
     assert client.asked[-1].startswith("https://dataderden.cbs.nl/ODataFeed/OData/47018NED/TypedDataSet?$format=json")
     assert query["$filter"] == ("(startswith(WijkenEnBuurten,'BU0556')) and Perioden eq '2023JJ00' and "
@@ -757,13 +762,13 @@ def test_crime_per_buurt_from_47018NED(tmp_path):
     assert table["misdrijven_1_1_1"].to_dict() == {r["WijkenEnBuurten"]: r["GeregistreerdeMisdrijven_1"] for r in extra}
     with pytest.raises(NetworkError, match=r"Perioden\?\$format=json: 2025 staat \(nog\) niet volledig in tabel 47018NED; "
                                            r"beschikbaar: 2012-2023"):
-        fetch.fetch_crime(["GM0556"], 2025, cache_dir=tmp_path, client=client)
+        fetch.fetch_crime(["GM0556"], 2025, options=at(tmp_path, client))
 
 
 def test_leefbaarometer_scores_per_buurt(tmp_path):
     """The live layer's shape: the buurtcode in the property id (api/leefbaarometer/), filtered on id."""
     client = client_for(Services())
-    got = fetch.fetch_leefbaarometer(["GM0606"], cache_dir=tmp_path, client=client)
+    got = fetch.fetch_leefbaarometer(["GM0606"], options=at(tmp_path, client))
     assert client.asked == [
         "https://geo.leefbaarometer.nl/lbm3/ows?service=WFS&version=2.0.0&request=GetFeature&typeNames=lbm3:buurtscore24"
         "&outputFormat=application%2Fjson&srsName=EPSG:28992&count=1000&startIndex=0&cql_filter=id%20LIKE%20'BU0606%25'"]
@@ -795,7 +800,7 @@ def test_leefbaarometer_refuses_features_without_a_buurtcode_in_id(tmp_path):
         props["bu_code"] = props.pop("id")
     services.fail("geo.leefbaarometer.nl", answer(old))
     with pytest.raises(NetworkError, match=r"cql_filter=id%20LIKE.*: onverwacht antwoord \(objecten zonder buurtcode in 'id'"):
-        fetch.fetch_leefbaarometer(["GM0606"], cache_dir=tmp_path, client=client_for(services))
+        fetch.fetch_leefbaarometer(["GM0606"], options=at(tmp_path, client_for(services)))
     assert no_files(tmp_path) == []
 
 
@@ -817,7 +822,7 @@ def test_no_network(tmp_path):
     services.fail("api.pdok.nl", *[urllib.error.URLError(socket.gaierror(-3, "Temporary failure in name resolution"))] * 4)
     sleeps = []
     with pytest.raises(NetworkError) as caught:
-        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
+        fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client_for(services, sleeps)))
     text = one_line(caught)
     assert text.startswith("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections?f=json: "
                            "geen verbinding met api.pdok.nl (")
@@ -831,13 +836,13 @@ def test_timeout_is_retried_with_backoff(tmp_path):
     sleeps, messages = [], []
     progress = Reporter(quiet=False)
     progress.say = messages.append
-    got = fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps, progress), progress=progress)
+    got = fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client_for(services, sleeps, progress), progress=progress))
     assert sleeps == [1, 2] and got.path.exists()
     assert any("geen antwoord van api.pdok.nl binnen 60 s; opnieuw over 1 s (poging 2 van 4)" in m for m in messages)
     services = Services()
     services.fail("/collections/buurten/items", *[socket.timeout("timed out")] * 4)
     with pytest.raises(NetworkError, match=r"/collections/buurten/items\?.*: geen antwoord van api.pdok.nl binnen 60 s, 4 pogingen"):
-        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path / "b", client=client_for(services))
+        fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path / "b", client_for(services)))
 
 
 def test_http_error_is_not_retried_and_names_status_and_message(tmp_path):
@@ -845,7 +850,7 @@ def test_http_error_is_not_retried_and_names_status_and_message(tmp_path):
     services.fail("/collections/buurten/items", problem(400, "unknown query parameter(s) found: gemeentecode"))
     sleeps = []
     with pytest.raises(NetworkError) as caught:
-        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
+        fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client_for(services, sleeps)))
     assert one_line(caught) == (
         f"https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items?f=json&crs={RD_QUOTED}&limit=1000"
         "&gemeentecode=GM0556: de server antwoordde 400 (unknown query parameter(s) found: gemeentecode)")
@@ -857,7 +862,7 @@ def test_retry_after_and_recovery(tmp_path):
     services.fail("TypedDataSet", odata_error(503, "Service Unavailable"))
     services.fail("TypedDataSet", (503, {"Retry-After": "7"}, b"busy"))
     sleeps = []
-    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
+    got = fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client_for(services, sleeps)))
     assert sleeps == [1, 7] and len(read_kwb(got.path).buurten) == 19
 
 
@@ -867,7 +872,7 @@ def test_a_broken_connection_is_retried(tmp_path):
     services = Services()
     services.fail("TypedDataSet", http.client.IncompleteRead(b'{"val'), ConnectionResetError(104, "Connection reset by peer"))
     sleeps = []
-    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, sleeps))
+    got = fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client_for(services, sleeps)))
     assert sleeps == [1, 2] and len(read_kwb(got.path).buurten) == 19
 
 
@@ -875,12 +880,12 @@ def test_unexpected_answers(tmp_path):
     services = Services()
     services.fail("/collections/buurten/items", answer(b"<html><body>Onderhoud</body></html>", 200, {"Content-Type": "text/html"}))
     with pytest.raises(NetworkError, match=r"/items\?.*: onverwacht antwoord \(geen JSON: Onderhoud\)"):
-        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+        fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client_for(services)))
     services = Services()
     services.fail("DataProperties", answer({"odata.metadata": "x", "values": []}))
     services.fail("datasets.cbs.nl", answer({"error": {"message": "Dataset bestaat niet"}}, 404))
     with pytest.raises(NetworkError) as caught:
-        fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+        fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client_for(services)))
     assert one_line(caught) == (
         "https://opendata.cbs.nl/ODataFeed/odata/85984NED/DataProperties?$format=json: onverwacht antwoord (geen lijst "
         "'value'; gevonden: odata.metadata, values); ook OData v4 faalt: https://datasets.cbs.nl/odata/v1/CBS/85984NED/"
@@ -889,32 +894,32 @@ def test_unexpected_answers(tmp_path):
     services.fail("/collections/buurten/items", answer({"type": "FeatureCollection", "features": []}, 200,
                                                        {"Content-Crs": "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"}))
     with pytest.raises(NetworkError, match=r"PDOK antwoordde in http://www.opengis.net/def/crs/OGC/1.3/CRS84 in plaats van RD New"):
-        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+        fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client_for(services)))
     services = Services()  # RD asked and announced, but the coordinates are degrees
     feature = {"type": "Feature", "id": "1", "properties": {"buurtcode": "BU05560101", "gemeentecode": "GM0556"},
                "geometry": {"type": "Point", "coordinates": [4.25, 51.92]}}
     services.fail("/collections/buurten/items", answer({"type": "FeatureCollection", "features": [feature]}, 200,
                                                        {"Content-Crs": f"<{RD}>"}))
     with pytest.raises(NetworkError, match=r"de coördinaten zijn geen RD New \(EPSG:28992\): 4\.\.4, 52\.\.52"):
-        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+        fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client_for(services)))
     assert no_files(tmp_path) == []
 
 
 def test_empty_result_for_an_unknown_gemeente(tmp_path):
     with pytest.raises(NetworkError) as caught:
-        fetch.fetch_boundaries(["GM9999"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+        fetch.fetch_boundaries(["GM9999"], 2024, options=at(tmp_path, client_for(Services())))
     assert "gemeentecode=GM9999: geen buurten voor GM9999 in 2024; bestaat die gemeente in 2024?" in one_line(caught)
     client = client_for(Services())
     with pytest.raises(NetworkError) as caught:
-        fetch.fetch_kwb(["GM9999"], 2024, cache_dir=tmp_path, client=client)
+        fetch.fetch_kwb(["GM9999"], 2024, options=at(tmp_path, client))
     assert fetch.failure_kind(caught.value) == fetch.EMPTY
     assert "CBS gaf geen rijen voor GM9999 in tabel 85984NED" in one_line(caught)
     assert not any("datasets.cbs.nl" in u for u in client.asked)  # an empty answer is no reason for v4
     # Politie: a gemeente the table does not have (Amsterdam is not in the fixture)
     with pytest.raises(NetworkError, match="geen buurten voor GM0363 in tabel 47018NED"):
-        fetch.fetch_crime(["GM0363"], 2023, cache_dir=tmp_path, client=client_for(Services()))
+        fetch.fetch_crime(["GM0363"], 2023, options=at(tmp_path, client_for(Services())))
     with pytest.raises(NetworkError, match="geen Leefbaarometer-scores voor GM0363"):
-        fetch.fetch_leefbaarometer(["GM0363"], cache_dir=tmp_path, client=client_for(Services()))
+        fetch.fetch_leefbaarometer(["GM0363"], options=at(tmp_path, client_for(Services())))
     assert no_files(tmp_path) == []
 
 
@@ -925,7 +930,7 @@ def test_the_10000_cap(tmp_path):
                                      for n in range(10_000)]
     client = client_for(services)
     with pytest.raises(NetworkError) as caught:
-        fetch.fetch_kwb(["GM0363"], 2024, cache_dir=tmp_path, client=client)
+        fetch.fetch_kwb(["GM0363"], 2024, options=at(tmp_path, client))
     assert fetch.failure_kind(caught.value) == fetch.CAPPED
     assert "TypedDataSet?" in one_line(caught) and "precies 10.000 rijen en geen volgende pagina" in one_line(caught)
     services = Services()
@@ -933,7 +938,7 @@ def test_the_10000_cap(tmp_path):
     sleeps = []
     client = client_for(services, sleeps)
     with pytest.raises(NetworkError, match=r"de server antwoordde 500 \(Query returns more than 10000 records") as caught:
-        fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+        fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client))
     assert fetch.failure_kind(caught.value) == fetch.CAPPED
     assert sleeps == [] and not any("datasets.cbs.nl" in u for u in client.asked)
     assert no_files(tmp_path) == []
@@ -944,11 +949,11 @@ def test_nothing_half_written(tmp_path):
     services.fail("TypedDataSet/?", *[odata_error(404, "gone")] * 1)
     services.fail("datasets.cbs.nl", answer({"error": {"message": "down"}}, 404))
     with pytest.raises(NetworkError):
-        fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+        fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client_for(services)))
     services = Services()
     services.fail("/collections/wijken/items", *[(502, {}, b"Bad Gateway")] * 4)
     with pytest.raises(NetworkError, match="de server antwoordde 502 .Bad Gateway., 4 pogingen"):
-        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services))
+        fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client_for(services)))
     assert no_files(tmp_path) == []  # no data, no metadata, no temporary files
 
 
@@ -999,33 +1004,33 @@ def test_the_socket_guard_stays():
 def test_cache_is_reused_offline_and_refreshed(tmp_path):
     services = Services()
     client = client_for(services)
-    first = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    first = fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client))
     n = len(services.urls)
 
     def offline(url):
         raise urllib.error.URLError("no network")
 
-    again = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=fetch.Client(transport=offline, sleep=lambda s: None))
+    again = fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, fetch.Client(transport=offline, sleep=lambda s: None)))
     assert again.from_cache and again.path == first.path and again.metadata == first.metadata
-    fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, refresh=True, client=client)
+    fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client, refresh=True))
     assert len(services.urls) == 2 * n
     assert no_files(tmp_path) == ["kwb_2024_GM0556.csv", "kwb_2024_GM0556.csv.json"]
 
 
 def test_default_cache_is_the_users_cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("SOCIALE_KAART_CACHE", str(tmp_path / "cache"))
-    got = fetch.fetch_kwb(["GM0556"], 2024, client=client_for(Services()))
+    got = fetch.fetch_kwb(["GM0556"], 2024, options=fetch.FetchOptions(client=client_for(Services())))
     assert got.path == tmp_path / "cache" / "kwb_2024_GM0556.csv"
 
 
 def test_bad_arguments():
     with pytest.raises(InputError, match="gemeentecodes zoals GM0556, niet MAASSLUIS"):
-        fetch.fetch_boundaries(["Maassluis"], 2024, client=client_for(Services()))
+        fetch.fetch_boundaries(["Maassluis"], 2024, options=fetch.FetchOptions(client=client_for(Services())))
     with pytest.raises(InputError, match="geen tabel Kerncijfers wijken en buurten 2010 in de CBS-catalogus; "
                                          "kies een jaar van 2013 tot en met 2026"):
-        fetch.fetch_kwb(["GM0556"], 2010, client=client_for(Services()))
+        fetch.fetch_kwb(["GM0556"], 2010, options=fetch.FetchOptions(client=client_for(Services())))
     with pytest.raises(InputError, match="onbekende soort misdrijf 'diefstal'"):
-        fetch.fetch_crime(["GM0556"], 2023, types=["diefstal"], client=client_for(Services()))
+        fetch.fetch_crime(["GM0556"], 2023, types=["diefstal"], options=fetch.FetchOptions(client=client_for(Services())))
 
 
 # --- the project file ------------------------------------------------------------------------------
@@ -1256,9 +1261,9 @@ def test_a_year_the_code_does_not_know_comes_from_the_catalogue(tmp_path):
     original = services.data_properties
     services.data_properties = lambda table: original("86358NED" if table == "86999NED" else table)
     client = client_for(services)
-    tables = fetch.kwb_tables(cache_dir=tmp_path, client=client)
+    tables = fetch.kwb_tables(at(tmp_path, client))
     assert (tables.newest, tables.table(2027), tables.table(2024), tables.source) == (2027, "86999NED", "85984NED", "CBS-catalogus")
-    got = fetch.fetch_kwb(["GM0556"], 2027, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_kwb(["GM0556"], 2027, options=at(tmp_path, client))
     assert got.metadata["tabel"] == "86999NED" and "/86999NED/TypedDataSet?" in client.asked[-1]
     assert len(read_kwb(got.path).buurten) == 19
     # Through the command: the 2027 map is probed by name (no OGC API service in this fake: the ATOM feed of 2027).
@@ -1279,11 +1284,11 @@ def test_a_year_the_code_does_not_know_comes_from_the_catalogue(tmp_path):
 def test_the_catalogue_is_cached_and_unknown_years_refused(tmp_path):
     services = Services()
     client = client_for(services)
-    first = fetch.kwb_tables(cache_dir=tmp_path, client=client)
+    first = fetch.kwb_tables(at(tmp_path, client))
     expected = {int(e["Title"].rsplit(" ", 1)[1]): e["Identifier"] for e in recorded("cbs_catalog_tables.json")["value"]
                 if re.fullmatch(r"Kerncijfers wijken en buurten \d{4}", e["Title"])}
     assert first.tables == expected and 2009 not in first.tables  # 2009-2012 (70904NED) is not one year
-    again = fetch.kwb_tables(cache_dir=tmp_path, client=client)
+    again = fetch.kwb_tables(at(tmp_path, client))
     assert again.source == "cache" and again.tables == expected and services.urls == [CATALOG]
     with pytest.raises(InputError, match="geen tabel Kerncijfers wijken en buurten 2031 in de CBS-catalogus; kies een jaar "
                                          "van 2013 tot en met 2026"):
@@ -1296,7 +1301,7 @@ def test_an_empty_catalogue_answer_is_checked_and_the_known_ids_are_used(tmp_pat
     messages = []
     progress = Reporter(quiet=False)
     progress.say = messages.append
-    tables = fetch.kwb_tables(cache_dir=tmp_path, client=client_for(services, progress=progress), progress=progress)
+    tables = fetch.kwb_tables(at(tmp_path, client_for(services, progress=progress), progress=progress))
     assert services.urls[-1] == "https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$top=1"
     assert tables.source == "ingebouwd" and tables.tables == fetch.KWB_TABLES
     assert any("terwijl https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$top=1 wel tabellen geeft: het filter "
@@ -1316,7 +1321,7 @@ def test_the_2026_atom_download_moved(shared, tmp_path):
     services.gpkg_2026 = gpkg.read_bytes()
     services.fail("wijken-en-buurten-2026/ogc/v1/collections?", problem(404, "Not Found"))
     client = client_for(services)
-    got = fetch.fetch_boundaries(["GM0556"], 2026, cache_dir=tmp_path / "c", client=client)
+    got = fetch.fetch_boundaries(["GM0556"], 2026, options=at(tmp_path / "c", client))
     assert got.metadata["url"] == "https://service.pdok.nl/cbs/wijken-en-buurten-2026/atom/downloads/WijkBuurtkaart_2026_v0.gpkg"
     assert client.asked[2] == "https://service.pdok.nl/cbs/wijken-en-buurten-2026/atom/index.xml"  # tried first from 2026
     expected = {f["properties"]["buurtcode"] for f in services.map_2026["buurten"] if f["properties"]["gemeentecode"] == "GM0556"}
@@ -1326,7 +1331,7 @@ def test_the_2026_atom_download_moved(shared, tmp_path):
 # --- police: the buurtindeling of the table, and overlast (47024NED) ---------------------------------------
 
 def test_crime_records_the_buurtindeling_of_the_table(tmp_path):
-    got = fetch.fetch_crime(["GM0556"], 2023, cache_dir=tmp_path, client=client_for(Services()))
+    got = fetch.fetch_crime(["GM0556"], 2023, options=at(tmp_path, client_for(Services())))
     latest = max(int(p["Key"][:4]) for p in recorded("politie_47018NED_Perioden.json")["value"])
     assert got.metadata["indeling"] == latest == fetch.saved_indeling(got.path)
     assert f"buurtindeling van 1 januari {latest}" in got.metadata["indeling_uitleg"]
@@ -1335,7 +1340,7 @@ def test_crime_records_the_buurtindeling_of_the_table(tmp_path):
 def test_overlast_per_buurt_summed_over_the_months(tmp_path):
     services = Services()
     client = client_for(services)
-    got = fetch.fetch_overlast(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+    got = fetch.fetch_overlast(["GM0556"], 2024, options=at(tmp_path, client))
     assert client.asked[:3] == ["https://dataderden.cbs.nl/ODataFeed/OData/47024NED/Perioden?$format=json",
                                 "https://dataderden.cbs.nl/ODataFeed/OData/47024NED/DataProperties?$format=json",
                                 "https://dataderden.cbs.nl/ODataFeed/OData/47024NED/Overlast?$format=json"]
@@ -1357,7 +1362,7 @@ def test_overlast_per_buurt_summed_over_the_months(tmp_path):
     table = read_buurt_table(got.path)  # the reader of tables per buurtcode takes it as it takes crime
     assert len(table) == len(expected)
     with pytest.raises(NetworkError, match=r"2025 staat \(nog\) niet volledig in tabel 47024NED \(maar 10 van de 12 maanden\)"):
-        fetch.fetch_overlast(["GM0556"], 2025, cache_dir=tmp_path, client=client)
+        fetch.fetch_overlast(["GM0556"], 2025, options=at(tmp_path, client))
 
 
 def test_fetch_ook_overlast_lists_the_file_and_the_indeling(tmp_path, monkeypatch):
@@ -1418,7 +1423,7 @@ def test_historisch_one_collection_per_level_with_a_year_field(tmp_path):
         return real_pdok(parts, query)
 
     services.pdok = filtered_by_year
-    got = fetch.fetch_boundaries(["GM0363"], 2019, cache_dir=tmp_path, client=client, progress=progress)
+    got = fetch.fetch_boundaries(["GM0363"], 2019, options=at(tmp_path, client, progress=progress))
     assert got.metadata["collecties"] == {"buurten": "buurten (jaarcode = 2019)", "wijken": "wijken (jaarcode = 2019)"}
     assert "PDOK historisch: collectie buurten (jaarcode = 2019), wijken (jaarcode = 2019)" in messages
     items = [q for q in pdok_pages if "limit" in q and q.get("limit") == "1000"]
@@ -1435,12 +1440,12 @@ def test_an_empty_kwb_answer_is_checked_against_the_unfiltered_table(tmp_path):
     messages = []
     progress = Reporter(quiet=False)
     progress.say = messages.append
-    got = fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path, client=client_for(services, progress=progress), progress=progress)
+    got = fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path, client_for(services, progress=progress), progress=progress))
     assert got.metadata["bron"] == "CBS OData v4 (Observations)"  # v3's filter is wrong: v4 has the rows
     assert any(m.startswith("CBS OData v3 gaf een fout; nu OData v4") and "het filter klopt niet" in m for m in messages)
     services.fail("datasets.cbs.nl", answer({"error": {"message": "down"}}, 404))
     with pytest.raises(NetworkError) as caught:
-        fetch.fetch_kwb(["GM0556"], 2024, cache_dir=tmp_path / "b", client=client_for(services))
+        fetch.fetch_kwb(["GM0556"], 2024, options=at(tmp_path / "b", client_for(services)))
     text = one_line(caught)
     assert fetch.failure_kind(caught.value) is None  # not "the gemeente does not exist": the filter is wrong
     assert text.startswith("https://opendata.cbs.nl/ODataFeed/odata/85984NED/TypedDataSet?$format=json&$select=")
@@ -1449,7 +1454,7 @@ def test_an_empty_kwb_answer_is_checked_against_the_unfiltered_table(tmp_path):
             "met 10): het filter klopt niet") in text
     # With padded keys the empty answer is believed: that gemeente has no rows in the table.
     with pytest.raises(NetworkError, match="CBS gaf geen rijen voor GM9999 in tabel 85984NED") as caught:
-        fetch.fetch_kwb(["GM9999"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+        fetch.fetch_kwb(["GM9999"], 2024, options=at(tmp_path, client_for(Services())))
     assert fetch.failure_kind(caught.value) == fetch.EMPTY
 
 
@@ -1480,7 +1485,7 @@ def test_an_empty_pdok_answer_is_checked_against_one_unfiltered_feature(tmp_path
     services.features = renamed
     client = client_for(services)
     with pytest.raises(NetworkError) as caught:
-        fetch.fetch_boundaries(["GM0556"], 2024, cache_dir=tmp_path, client=client)
+        fetch.fetch_boundaries(["GM0556"], 2024, options=at(tmp_path, client))
     text = one_line(caught)
     assert fetch.failure_kind(caught.value) is None  # not "that gemeente does not exist"
     assert text.startswith("https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items?f=json&crs=")
@@ -1489,5 +1494,5 @@ def test_an_empty_pdok_answer_is_checked_against_one_unfiltered_feature(tmp_path
     assert no_files(tmp_path) == []
     # With the property present, an empty answer stands: that gemeente has no buurten that year.
     with pytest.raises(NetworkError, match="geen buurten voor GM9999 in 2024") as caught:
-        fetch.fetch_boundaries(["GM9999"], 2024, cache_dir=tmp_path, client=client_for(Services()))
+        fetch.fetch_boundaries(["GM9999"], 2024, options=at(tmp_path, client_for(Services())))
     assert fetch.failure_kind(caught.value) == fetch.EMPTY

@@ -12,7 +12,7 @@ import pytest
 
 from sociale_kaart.errors import InputError
 from sociale_kaart.sources.kwb import KWB_COLUMNS, column_keys, normalise_column_name, read_kwb
-from tests.helpers import STATLINE, raw_number, statline_export
+from tests.helpers import STATLINE, assert_refused, raw_number, statline_export
 
 #: The OData names of 85984NED (2024) for each stable column, as the README and the file header list them.
 ODATA = {
@@ -498,14 +498,10 @@ def test_gemeente_only_table(shared):
 
 
 def test_not_a_kwb_table(tmp_path):
-    no_code = tmp_path / "lijst.csv"
-    no_code.write_text("naam;aantal\nA;1\n")
-    with pytest.raises(InputError, match=r"lijst\.csv: geen kolom met de buurtcode"):
-        read_kwb(no_code)
-    no_inwoners = tmp_path / "codes.csv"
-    no_inwoners.write_text("Codering_3;Iets_4\nBU05560101;1\n")
-    with pytest.raises(InputError, match=r"codes\.csv: dit is geen KWB-tabel"):
-        read_kwb(no_inwoners)
+    assert_refused(read_kwb, tmp_path, [
+        ("lijst.csv", "naam;aantal\nA;1\n", r"lijst\.csv: geen kolom met de buurtcode"),
+        ("codes.csv", "Codering_3;Iets_4\nBU05560101;1\n", r"codes\.csv: dit is geen KWB-tabel"),
+    ])
     with pytest.raises(InputError, match="bestand niet gevonden"):
         read_kwb(tmp_path / "weg.csv")
 

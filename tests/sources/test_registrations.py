@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from tests.helpers import assert_refused
 from sociale_kaart.errors import InputError
 from sociale_kaart.sources.registrations import Registration, read_registrations
 
@@ -101,18 +102,11 @@ def test_records_with_address_use_the_cbs_address_table(tmp_path):
 
 
 def test_bad_extracts_get_clear_errors(tmp_path, buurten):
-    bad_code = tmp_path / "a.csv"
-    bad_code.write_text("buurtcode;aantal\nBU05560101;1\nonbekend;2\n")
-    with pytest.raises(InputError, match=r"a\.csv: ongeldige buurtcode 'onbekend' \(rij 3\)"):
-        read_registrations(bad_code)
-    nothing = tmp_path / "b.csv"
-    nothing.write_text("naam;aantal\nx;1\n")
-    with pytest.raises(InputError, match=r"b\.csv: geen kolom buurtcode"):
-        read_registrations(nothing)
-    points = tmp_path / "d.csv"
-    points.write_text("x;y\n84100;431100\n")
-    with pytest.raises(InputError, match=r"d\.csv: .*--grenzen"):
-        read_registrations(points)
+    assert_refused(read_registrations, tmp_path, [
+        ("a.csv", "buurtcode;aantal\nBU05560101;1\nonbekend;2\n", r"a\.csv: ongeldige buurtcode 'onbekend' \(rij 3\)"),
+        ("b.csv", "naam;aantal\nx;1\n", r"b\.csv: geen kolom buurtcode"),
+        ("d.csv", "x;y\n84100;431100\n", r"d\.csv: .*--grenzen"),
+    ])
 
 
 @pytest.mark.parametrize("rows", ["BU05560101;-3\n", "BU05560101;-3\nBU05560101;5\nBU05560102;4\n",

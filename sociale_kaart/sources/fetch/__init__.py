@@ -6,7 +6,8 @@ Nothing is sent but the request for public data: no registrations, no identifier
 service, sharing one HTTP client:
 
 * :mod:`.client`: the transport, retries with backoff, one Dutch line per failure (the URL and the
-  server's status or message), OData and OGC API paging, the cache with a JSON beside every file.
+  server's status or message), OData and OGC API paging, the cache with a JSON beside every file,
+  and :class:`~.client.FetchOptions` (cache, refresh, client, progress) that every service takes.
 * :mod:`.catalog`: which years exist. The KWB table id per year from the CBS catalogue (title
   "Kerncijfers wijken en buurten <jaar>"), cached for a week, with the known ids as the offline
   fallback; the newest year is the default of ``fetch``.
@@ -36,6 +37,7 @@ from .client import (  # noqa: F401
     UrllibTransport,
     Response,
     Client,
+    FetchOptions,
     EMPTY,
     CAPPED,
     failure,

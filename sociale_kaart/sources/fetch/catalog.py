@@ -7,13 +7,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 from ...atomic import write_text
 from ...errors import InputError, NetworkError
-from ...reporter import SILENT, Reporter
-from ..cache import user_cache_dir
-from .client import Client, _query, _values, odata_rows
+from .client import FetchOptions, _query, _values, odata_rows
 
 #: CBS table ids of the Kerncijfers Wijken en Buurten per year, as known when this was written: the
 #: offline fallback. The CBS catalogue (:func:`kwb_tables`) is read first and wins, so that a new year
@@ -128,13 +125,7 @@ def _saved_tables(saved) -> dict[int, str]:
         return {}
 
 
-def kwb_tables(
-    *,
-    cache_dir: str | Path | None = None,
-    refresh: bool = False,
-    client: Client | None = None,
-    progress: Reporter = SILENT,
-) -> KwbTables:
+def kwb_tables(options: FetchOptions = FetchOptions()) -> KwbTables:
     """The KWB table id of every year, read from the CBS catalogue and cached for a week.
 
     The catalogue's answer is believed only when it lists KWB tables; an empty answer to the filtered
@@ -143,22 +134,22 @@ def kwb_tables(
     the ids known to this version (:data:`KWB_TABLES`) are used, and the progress line says so. Years
     the catalogue lists are used as it says, also years this code does not know.
     """
-    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
-    target = cache / "cbs_catalogus_kwb.json"
+    target = options.cache / "cbs_catalogus_kwb.json"
+    progress = options.progress
     saved = None
     try:
         saved = json.loads(target.read_text(encoding="utf-8")) if target.exists() else None
     except (OSError, json.JSONDecodeError):
         saved = None
     url = catalog_url()
-    if saved and not refresh:
+    if saved and not options.refresh:
         try:
             age = (datetime.now(timezone.utc) - datetime.fromisoformat(saved["opgehaald"])).days
         except (KeyError, TypeError, ValueError, AttributeError):
             age = None
         if _saved_tables(saved) and age is not None and age < CATALOG_DAYS:
             return KwbTables(_saved_tables(saved), "cache", saved.get("url"))
-    client = client or Client(progress=progress)
+    client = options.connected().client
     note = ""
     try:
         entries = kwb_catalog_entries(odata_rows(client, url, what="CBS-catalogus", progress=progress))
@@ -186,11 +177,10 @@ def kwb_tables(
     return KwbTables(dict(KWB_TABLES), "ingebouwd", url, note)
 
 
-def newest_known_year(cache_dir: str | Path | None = None) -> int:
+def newest_known_year(options: FetchOptions = FetchOptions()) -> int:
     """The newest KWB year known without the network: the cached catalogue, else :data:`KWB_TABLES`."""
-    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
     try:
-        saved = json.loads((cache / "cbs_catalogus_kwb.json").read_text(encoding="utf-8"))
+        saved = json.loads((options.cache / "cbs_catalogus_kwb.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         saved = None
     return max([*_saved_tables(saved), *KWB_TABLES])

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from ...atomic import write_bytes
 from ...errors import NetworkError
-from ...reporter import SILENT, Reporter
-from ..cache import user_cache_dir
 from .catalog import KWB_REGION, kwb_tables
 from .client import (
-    EMPTY, KEY_WIDTH, Client, Fetched, _cached, _csv_bytes, _query, _slug, _store_metadata, _values, check_codes,
-    failure, failure_kind, odata_rows,
+    EMPTY, KEY_WIDTH, Client, Fetched, FetchOptions, _csv_bytes, _query, _slug, _values, check_codes, failure,
+    failure_kind, odata_rows,
 )
 
 CBS_FEED = "https://opendata.cbs.nl/ODataFeed/odata/{table}"
@@ -85,10 +82,7 @@ def fetch_kwb(
     *,
     table: str | None = None,
     all_columns: bool = False,
-    cache_dir: str | Path | None = None,
-    refresh: bool = False,
-    client: Client | None = None,
-    progress: Reporter = SILENT,
+    options: FetchOptions = FetchOptions(),
 ) -> Fetched:
     """KWB rows (buurten, wijken, gemeenten, Nederland) of `gemeenten` in `year` into ``kwb_<jaar>_<codes>.csv``.
 
@@ -103,8 +97,8 @@ def fetch_kwb(
     all_columns : bool
         Every column of the table; by default only those :data:`~sociale_kaart.sources.kwb.KWB_COLUMNS`
         knows (codes and names included).
-    cache_dir, refresh, client, progress
-        As in :func:`fetch_boundaries`.
+    options : FetchOptions
+        The cache, refresh, the network and the progress lines.
 
     Returns
     -------
@@ -112,10 +106,8 @@ def fetch_kwb(
         A ``;`` CSV with OData column names (or StatLine label paths, after the v4 fallback).
     """
     codes = check_codes(gemeenten)
-    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
-    suffix = "_alle_kolommen" if all_columns else ""
-    target = cache / f"kwb_{year}_{_slug(codes)}{suffix}.csv"
-    return _fetch_kwb_table(target, year, table, codes, all_columns, refresh, client, progress, f"kerncijfers {year}")
+    name = f"kwb_{year}_{_slug(codes)}{'_alle_kolommen' if all_columns else ''}.csv"
+    return _fetch_kwb_table(name, year, table, codes, all_columns, options, f"kerncijfers {year}")
 
 
 def fetch_kwb_gemeenten(
@@ -123,49 +115,45 @@ def fetch_kwb_gemeenten(
     *,
     table: str | None = None,
     all_columns: bool = False,
-    cache_dir: str | Path | None = None,
-    refresh: bool = False,
-    client: Client | None = None,
-    progress: Reporter = SILENT,
+    options: FetchOptions = FetchOptions(),
 ) -> Fetched:
     """The gemeente rows of all gemeenten and the Netherlands of the KWB of `year` (``kwb_<jaar>_gemeenten.csv``).
 
     For comparisons with the Netherlands and with gemeenten of the same size; read it with
     ``read_kwb(path, require_buurten=False)``.
     """
-    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
-    suffix = "_alle_kolommen" if all_columns else ""
-    target = cache / f"kwb_{year}_gemeenten{suffix}.csv"
-    return _fetch_kwb_table(target, year, table, None, all_columns, refresh, client, progress,
-                            f"kerncijfers {year} van alle gemeenten")
+    name = f"kwb_{year}_gemeenten{'_alle_kolommen' if all_columns else ''}.csv"
+    return _fetch_kwb_table(name, year, table, None, all_columns, options, f"kerncijfers {year} van alle gemeenten")
 
 
-def _fetch_kwb_table(target, year, table, codes, all_columns, refresh, client, progress, label) -> Fetched:
-    client = client or Client(progress=progress)
+def _fetch_kwb_table(name: str, year, table, codes, all_columns, options: FetchOptions, label) -> Fetched:
+    options = options.connected()
+    target = options.cache / name
     if table is None:  # before the cache: a year the catalogue does not know is refused, cached or not
-        table = kwb_tables(cache_dir=target.parent, refresh=refresh, client=client, progress=progress).table(year)
-    cached = _cached(target, refresh, progress, label)
+        table = kwb_tables(options).table(year)
+    cached = options.cached(target, label)
     if cached and cached.metadata.get("tabel") in (None, table):
         return cached
-    start = len(client.asked)
+    start = len(options.client.asked)
     try:
-        columns, rows, meta = _kwb_v3(client, table, year, codes, all_columns, progress)
+        columns, rows, meta = _kwb_v3(options, table, year, codes, all_columns)
     except NetworkError as v3_error:
         if failure_kind(v3_error):  # nothing there, or cut off: v4 would not mend that
             raise
-        progress.say(f"CBS OData v3 gaf een fout; nu OData v4 ({v3_error})")
+        options.progress.say(f"CBS OData v3 gaf een fout; nu OData v4 ({v3_error})")
         try:
-            columns, rows, meta = _kwb_v4(client, table, year, codes, all_columns, progress)
+            columns, rows, meta = _kwb_v4(options, table, year, codes, all_columns)
         except NetworkError as v4_error:
             if failure_kind(v4_error):
                 raise
             raise NetworkError(f"{v3_error}; ook OData v4 faalt: {v4_error}") from v4_error
     write_bytes(target, _csv_bytes(columns, rows))
     meta.update(tabel=table, jaar=year, gemeenten=codes or "alle", rijen=len(rows), kolommen=len(columns))
-    return _store_metadata(target, meta, client, start, label, progress)
+    return options.store(target, meta, start, label)
 
 
-def _kwb_v3(client, table, year, codes, all_columns, progress):
+def _kwb_v3(options: FetchOptions, table, year, codes, all_columns):
+    client = options.client
     base = CBS_FEED.format(table=table)
     infos_url = f"{base}/TableInfos?$format=json"
     infos = _values(client.get_json(infos_url), infos_url)
@@ -186,7 +174,7 @@ def _kwb_v3(client, table, year, codes, all_columns, progress):
     select = [region] + chosen
     flt = kwb_filter(region, codes) if codes is not None else kwb_gemeenten_filter(region)
     url = typed_dataset_url(table, select, flt, base=base)
-    rows = odata_rows(client, url, what=f"CBS {table}", progress=progress)
+    rows = odata_rows(client, url, what=f"CBS {table}", progress=options.progress)
     if not rows:
         confirm_empty(client, f"{base}/TypedDataSet", region, url)
     _check_rows(rows, region, codes, url, table)
@@ -227,9 +215,10 @@ def _check_rows(rows: list[dict], region: str, codes, url: str, table: str) -> N
                           "bestaat die gemeente in dat jaar?", EMPTY)
 
 
-def _kwb_v4(client, table, year, codes, all_columns, progress):
+def _kwb_v4(options: FetchOptions, table, year, codes, all_columns):
     from ..kwb import column_keys
 
+    client = options.client
     base = CBS_V4.format(table=table)
     props_url = f"{base}/Properties"
     props = client.get_json(props_url)
@@ -255,7 +244,7 @@ def _kwb_v4(client, table, year, codes, all_columns, progress):
     labels = {str(m.get("Identifier")): label(m) for m in order}
     region = KWB_REGION.get(year, "WijkenEnBuurten")
     url = f"{base}/Observations?" + _query([("$filter", _kwb_v4_filter(region, codes))])
-    observations = odata_rows(client, url, what=f"CBS {table} (v4)", progress=progress)
+    observations = odata_rows(client, url, what=f"CBS {table} (v4)", progress=options.progress)
     if observations and not {"Measure", region} <= set(observations[0]):
         raise NetworkError(f"{url}: onverwacht antwoord (waarnemingen zonder Measure of {region}; "
                            f"gevonden: {', '.join(list(observations[0])[:6])})")

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from ...atomic import write_text
 from ...errors import InputError, NetworkError
 from ...reporter import SILENT, Reporter
 from ...texts import nl_number
+from ..cache import user_cache_dir
 from ..codes import GEMEENTECODE
 
 #: Rows per page of the OData feed; a page this full without a next link may have been cut off.
@@ -214,6 +215,65 @@ class Client:
         return self.get(url, accept=accept).json()
 
 
+@dataclass(frozen=True)
+class FetchOptions:
+    """What every service of a fetch shares: the cache, whether to download again, the network, the progress lines.
+
+    Attributes
+    ----------
+    cache_dir : path, optional
+        Default: :func:`~sociale_kaart.sources.cache.user_cache_dir`.
+    refresh : bool
+        Download again even when the cache has the file.
+    client : Client, optional
+        The network (tests pass one with a fake transport); :meth:`connected` makes one that reports
+        to `progress` where there is none, so that every service of a run shares it.
+    progress : Reporter
+        Pages, bytes and the cache on standard error.
+
+    Examples
+    --------
+    >>> options = FetchOptions(cache_dir="kaart-cache").connected()
+    >>> options.cache.name, options.connected().client is options.client
+    ('kaart-cache', True)
+    """
+
+    cache_dir: str | Path | None = None
+    refresh: bool = False
+    client: Client | None = None
+    progress: Reporter = SILENT
+
+    @property
+    def cache(self) -> Path:
+        """The cache folder."""
+        return Path(self.cache_dir) if self.cache_dir is not None else user_cache_dir()
+
+    def connected(self) -> FetchOptions:
+        """These options with a client: the one given, else a new one that reports to `progress`."""
+        return self if self.client is not None else replace(self, client=Client(progress=self.progress))
+
+    def cached(self, target: Path, label: str) -> Fetched | None:
+        """The file in the cache with the JSON beside it; None when absent, unreadable or to be refreshed."""
+        meta_file = metadata_path(target)
+        if self.refresh or not target.exists() or not meta_file.exists():
+            return None
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None
+        self.progress.say(f"{label}: uit de cache, {target} (opgehaald {str(meta.get('opgehaald', '?'))[:10]})")
+        return Fetched(target, meta, from_cache=True, label=label)
+
+    def store(self, target: Path, meta: dict, start: int, label: str) -> Fetched:
+        """Write the JSON beside a file just written: `meta`, the URLs asked since request `start`, the time."""
+        meta = {"bestand": target.name, **meta, "urls": self.client.asked[start:],
+                "opgehaald": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        write_text(metadata_path(target), json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+        size = f"{nl_number(meta['rijen'], 0)} rijen" if meta.get("rijen") is not None else _size(target.stat().st_size)
+        self.progress.say(f"{label}: opgeslagen, {target} ({size})")
+        return Fetched(target, meta, from_cache=False, label=label)
+
+
 #: Kinds of :class:`NetworkError` (its ``kind``) that another service cannot mend: the server answered
 #: with nothing for the request (an unknown gemeente for that year), or cut the answer off at 10,000.
 EMPTY, CAPPED = "leeg", "afgekapt"
@@ -320,27 +380,6 @@ def metadata_path(path: str | Path) -> Path:
     """The JSON beside a cached file (``kwb_2024_GM0556.csv.json``)."""
     path = Path(path)
     return path.with_name(path.name + ".json")
-
-
-def _cached(target: Path, refresh: bool, progress: Reporter, label: str) -> Fetched | None:
-    meta_file = metadata_path(target)
-    if refresh or not target.exists() or not meta_file.exists():
-        return None
-    try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    progress.say(f"{label}: uit de cache, {target} (opgehaald {str(meta.get('opgehaald', '?'))[:10]})")
-    return Fetched(target, meta, from_cache=True, label=label)
-
-
-def _store_metadata(target: Path, meta: dict, client: Client, start: int, label: str, progress: Reporter) -> Fetched:
-    meta = {"bestand": target.name, **meta, "urls": client.asked[start:],
-            "opgehaald": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    write_text(metadata_path(target), json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
-    size = f"{nl_number(meta['rijen'], 0)} rijen" if meta.get("rijen") is not None else _size(target.stat().st_size)
-    progress.say(f"{label}: opgeslagen, {target} ({size})")
-    return Fetched(target, meta, from_cache=False, label=label)
 
 
 def _cell(value) -> str:

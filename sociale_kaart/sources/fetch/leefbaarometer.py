@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from ...atomic import write_bytes
 from ...errors import NetworkError
-from ...reporter import SILENT, Reporter
 from ...texts import nl_number
-from ..cache import user_cache_dir
-from .client import EMPTY, Client, Fetched, _cached, _csv_bytes, _query, _slug, _store_metadata, check_codes, failure
+from .client import EMPTY, Fetched, FetchOptions, _csv_bytes, _query, _slug, check_codes, failure
 
 LEEFBAAROMETER_WFS = "https://geo.leefbaarometer.nl/lbm3/ows"
 LEEFBAAROMETER_LAYER = "lbm3:buurtscore24"
@@ -43,25 +40,21 @@ def fetch_leefbaarometer(
     gemeenten: Iterable[str],
     *,
     layer: str = LEEFBAAROMETER_LAYER,
-    cache_dir: str | Path | None = None,
-    refresh: bool = False,
-    client: Client | None = None,
-    progress: Reporter = SILENT,
+    options: FetchOptions = FetchOptions(),
 ) -> Fetched:
     """Leefbaarometer 3.0 scores per buurt (``kscore`` 1-9 and the dimension scores) into a CSV keyed on buurtcode.
 
     The feature property ``id`` (the buurtcode) becomes the column ``buurtcode``; the other properties
     (``name``, ``gemeente``, ``scale``, ``year``, ``kscore``, ``kafw`` ... ``won``) are kept as served.
     """
-    codes = check_codes(gemeenten)
-    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
+    codes, options = check_codes(gemeenten), options.connected()
     short = layer.split(":")[-1]
-    target = cache / f"leefbaarometer_{short}_{_slug(codes)}.csv"
+    target = options.cache / f"leefbaarometer_{short}_{_slug(codes)}.csv"
     label = f"Leefbaarometer {short}"
-    cached = _cached(target, refresh, progress, label)
+    cached = options.cached(target, label)
     if cached:
         return cached
-    client = client or Client(progress=progress)
+    client = options.client
     begin = len(client.asked)
     rows, columns, start, first = [], ["buurtcode"], 0, None
     while True:
@@ -82,7 +75,7 @@ def fetch_leefbaarometer(
                 raise NetworkError(f"{url}: onverwacht antwoord (scale = {scale!r} bij {code}, verwacht 'buurt')")
             rows.append({"buurtcode": str(code).strip(), **props})
             columns += [k for k in props if k not in columns]
-        progress.say(f"Leefbaarometer: {nl_number(len(rows), 0)} buurten")
+        options.progress.say(f"Leefbaarometer: {nl_number(len(rows), 0)} buurten")
         matched = data.get("numberMatched") if isinstance(data.get("numberMatched"), int) else None
         if len(features) < LEEFBAAROMETER_PAGE or (matched is not None and len(rows) >= matched):
             break
@@ -93,4 +86,4 @@ def fetch_leefbaarometer(
     write_bytes(target, _csv_bytes(columns, sorted(rows, key=lambda r: r["buurtcode"])))
     meta = {"bron": "Leefbaarometer 3.0 (WFS)", "url": first, "tabel": layer, "versie": None, "jaar": None,
             "gemeenten": codes, "rijen": len(rows)}
-    return _store_metadata(target, meta, client, begin, label, progress)
+    return options.store(target, meta, begin, label)

@@ -12,12 +12,10 @@ from pathlib import Path
 
 from ...atomic import atomic_path, write_bytes
 from ...errors import InputError, NetworkError
-from ...reporter import SILENT, Reporter
 from ...texts import nl_number
-from ..cache import user_cache_dir
 from .catalog import FIRST_YEAR
 from .client import (
-    EMPTY, Client, Fetched, _cached, _one_line, _slug, _snippet, _store_metadata, check_codes, failure, failure_kind,
+    EMPTY, Client, Fetched, FetchOptions, _one_line, _slug, _snippet, check_codes, failure, failure_kind,
     metadata_path, pdok_features,
 )
 
@@ -63,15 +61,7 @@ def pdok_items_url(base: str, collection: str, gemeentecode: str | None = None, 
     return f"{base}/collections/{collection}/items?{urllib.parse.urlencode(query)}"
 
 
-def fetch_boundaries(
-    gemeenten: Iterable[str],
-    year: int,
-    *,
-    cache_dir: str | Path | None = None,
-    refresh: bool = False,
-    client: Client | None = None,
-    progress: Reporter = SILENT,
-) -> Fetched:
+def fetch_boundaries(gemeenten: Iterable[str], year: int, *, options: FetchOptions = FetchOptions()) -> Fetched:
     """Buurten and wijken of `gemeenten` in `year` into ``wijkenbuurten_<jaar>_<codes>.gpkg``.
 
     Parameters
@@ -80,14 +70,8 @@ def fetch_boundaries(
         Gemeentecodes (``GM0556``).
     year : int
         2013 on; from 2023 the service of the year is probed by name, so a new year needs no code change.
-    cache_dir : path, optional
-        Default: :func:`~sociale_kaart.sources.cache.user_cache_dir`.
-    refresh : bool
-        Download again even when the cache has the file.
-    client : Client, optional
-        The network (tests pass one with a fake transport).
-    progress : Reporter
-        Pages, bytes and the cache on standard error.
+    options : FetchOptions
+        The cache, refresh, the network and the progress lines.
 
     Returns
     -------
@@ -95,36 +79,33 @@ def fetch_boundaries(
         A GeoPackage with layers ``buurten`` and (when the source has them) ``wijken`` in RD New,
         with the map's own attribute names and values (sentinels as published).
     """
-    codes, year = check_codes(gemeenten), check_map_year(year)
-    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
-    target = cache / f"wijkenbuurten_{year}_{_slug(codes)}.gpkg"
+    codes, year, options = check_codes(gemeenten), check_map_year(year), options.connected()
+    target = options.cache / f"wijkenbuurten_{year}_{_slug(codes)}.gpkg"
     label = f"grenzen {year}"
-    cached = _cached(target, refresh, progress, label)
+    cached = options.cached(target, label)
     if cached:
         return cached
-    client = client or Client(progress=progress)
-    start = len(client.asked)
+    start = len(options.client.asked)
     layers = None
     if year >= PDOK_API_FIRST:  # a service of its own, probed by name (2023 on; also years this code does not know)
         base = PDOK_API.format(year=year)
-        chosen = _service_collections(client, base, year, progress, per_year=True)
+        chosen = _service_collections(options, base, year, per_year=True)
         if chosen:
-            layers, meta = _from_ogcapi(client, base, chosen, codes, year, progress)
+            layers, meta = _from_ogcapi(options, base, chosen, codes, year)
     if layers is None:
-        chosen = _service_collections(client, PDOK_HISTORISCH, year, progress, per_year=False)
+        chosen = _service_collections(options, PDOK_HISTORISCH, year, per_year=False)
         if chosen:
-            layers, meta = _from_ogcapi(client, PDOK_HISTORISCH, chosen, codes, year, progress)
+            layers, meta = _from_ogcapi(options, PDOK_HISTORISCH, chosen, codes, year)
         elif year in CBS_ZIPS:  # no confirmed PDOK feed for these years: CBS's own zip first
-            layers, meta = _from_cbs_zip(client, year, codes, cache, refresh, progress) or \
-                _from_atom(client, year, codes, cache, refresh, progress)
+            layers, meta = _from_cbs_zip(options, year, codes) or _from_atom(options, year, codes)
         else:
-            layers, meta = _from_atom(client, year, codes, cache, refresh, progress)
+            layers, meta = _from_atom(options, year, codes)
     with atomic_path(target) as tmp:
         for name, frame in layers.items():
             frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
     meta.update(jaar=year, gemeenten=codes, rijen=len(layers["buurten"]),
                 lagen={name: len(frame) for name, frame in layers.items()})
-    return _store_metadata(target, meta, client, start, label, progress)
+    return options.store(target, meta, start, label)
 
 
 def check_map_year(year: int) -> int:
@@ -179,7 +160,8 @@ def _gemeente_filter(properties: dict | None) -> tuple[str | None, bool]:
     return None, True
 
 
-def _from_ogcapi(client, base, collections: dict[str, Collection], codes, year, progress):
+def _from_ogcapi(options: FetchOptions, base, collections: dict[str, Collection], codes, year):
+    client, progress = options.client, options.progress
     layers, urls = {}, {}
     for level in LEVELS:
         chosen = collections.get(level)
@@ -309,7 +291,7 @@ def _check_found(frame, codes, level, year, url):
                       "(gemeenten veranderen door herindeling)", EMPTY)
 
 
-def _service_collections(client: Client, base: str, year: int, progress: Reporter, *, per_year: bool) -> dict[str, Collection]:
+def _service_collections(options: FetchOptions, base: str, year: int, *, per_year: bool) -> dict[str, Collection]:
     """The collections of `year` per level, from the service's ``/collections``; {} when there are none.
 
     Three shapes are understood: a service of the year with plain level names (``buurten``,
@@ -317,6 +299,7 @@ def _service_collections(client: Client, base: str, year: int, progress: Reporte
     (``buurten_2019``, or the year in the title), and one collection per level for all years with a
     year property (as PDOK's ``gebiedsindelingen``: ``jaarcode``). The progress line says which.
     """
+    client, progress = options.client, options.progress
     url = f"{base}/collections?f=json"
     name = f"PDOK {year}" if per_year else "PDOK historisch"
     response = client.get(url, accept=(404,))
@@ -412,27 +395,37 @@ def atom_geopackage(client: Client, url: str, year: int, *, _seen: set | None = 
     raise failure(f"{url}: geen GeoPackage in de ATOM-feed van {year} ({found})", EMPTY)
 
 
-def _from_atom(client, year, codes, cache: Path, refresh: bool, progress):
-    import pyogrio
+def _download_whole(options: FetchOptions, url: str, raw: Path, label: str, meta: dict, *, magic: bytes, kind: str,
+                    missing_ok: bool = False) -> bool:
+    """A whole-country file into the cache once (`magic`: how its first bytes read); False: not there (404)."""
+    if not options.refresh and raw.exists() and metadata_path(raw).exists():
+        options.progress.say(f"{label}: uit de cache, {raw}")
+        return True
+    options.progress.say(f"{label}: downloaden (heel Nederland)")
+    start = len(options.client.asked)
+    response = options.client.get(url, accept=(404,) if missing_ok else ())
+    if response.status == 404:
+        options.progress.say(f"{label}: niet gevonden ({url}); nu de ATOM-feed van PDOK")
+        return False
+    if not response.body.startswith(magic):
+        raise NetworkError(f"{url}: onverwacht antwoord (geen {kind}: {_snippet(response.body)})")
+    write_bytes(raw, response.body)
+    options.store(raw, {**meta, "url": url, "bytes": len(response.body), "rijen": None}, start, label)
+    return True
 
-    feed, url = _atom_feed(client, year, progress)
+
+def _from_atom(options: FetchOptions, year, codes):
+    from ..boundaries import layer_names
+
+    feed, url = _atom_feed(options, year)
     name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
-    raw = cache / "pdok" / name
-    if refresh or not raw.exists() or not metadata_path(raw).exists():
-        progress.say(f"PDOK {name}: downloaden (heel Nederland)")
-        start = len(client.asked)
-        body = client.get(url).body
-        if not body.startswith(b"SQLite format 3\x00"):
-            raise NetworkError(f"{url}: onverwacht antwoord (geen GeoPackage: {_snippet(body)})")
-        write_bytes(raw, body)
-        _store_metadata(raw, {"bron": "PDOK ATOM", "url": url, "feed": feed, "jaar": year, "bytes": len(body),
-                              "rijen": None}, client, start, f"PDOK {name}", progress)
-    else:
-        progress.say(f"PDOK {name}: uit de cache, {raw}")
+    raw = options.cache / "pdok" / name
+    _download_whole(options, url, raw, f"PDOK {name}", {"bron": "PDOK ATOM", "feed": feed, "jaar": year},
+                    magic=b"SQLite format 3\x00", kind="GeoPackage")
     try:
-        names = [str(n) for n, _ in pyogrio.list_layers(raw)]
-    except Exception as exc:
-        raise NetworkError(f"{url}: de GeoPackage is niet leesbaar ({_one_line(str(exc), 80)})") from None
+        names = layer_names(raw)
+    except InputError as exc:
+        raise NetworkError(f"{url}: de GeoPackage is niet leesbaar ({_one_line(str(exc.__cause__), 80)})") from None
     layers = {level: _read_level(raw, layer, codes, level, year, url)
               for level in LEVELS if (layer := _atom_layer(names, level)) is not None}
     if "buurten" not in layers:
@@ -457,27 +450,16 @@ def _read_level(path, layer: str | None, codes, level: str, year: int, url: str)
     return frame
 
 
-def _from_cbs_zip(client, year, codes, cache: Path, refresh: bool, progress):
+def _from_cbs_zip(options: FetchOptions, year, codes):
     """The map of `year` from CBS's own zip (shapefiles ``buurt_<jaar>``, ``wijk_<jaar>``); None when it is not there (404)."""
     import zipfile
 
     url = CBS_ZIPS[year]
     name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]).replace(" ", "_")
-    raw = cache / "cbs" / name
-    if refresh or not raw.exists() or not metadata_path(raw).exists():
-        progress.say(f"CBS {name}: downloaden (heel Nederland)")
-        start = len(client.asked)
-        response = client.get(url, accept=(404,))
-        if response.status == 404:
-            progress.say(f"CBS {name}: niet gevonden ({url}); nu de ATOM-feed van PDOK")
-            return None
-        if not response.body.startswith(b"PK\x03\x04"):
-            raise NetworkError(f"{url}: onverwacht antwoord (geen zip: {_snippet(response.body)})")
-        write_bytes(raw, response.body)
-        _store_metadata(raw, {"bron": "CBS (zip)", "url": url, "jaar": year, "bytes": len(response.body), "rijen": None},
-                        client, start, f"CBS {name}", progress)
-    else:
-        progress.say(f"CBS {name}: uit de cache, {raw}")
+    raw = options.cache / "cbs" / name
+    if not _download_whole(options, url, raw, f"CBS {name}", {"bron": "CBS (zip)", "jaar": year},
+                           magic=b"PK\x03\x04", kind="zip", missing_ok=True):
+        return None
     try:
         with zipfile.ZipFile(raw) as archive:
             members = [m for m in archive.namelist() if m.lower().endswith((".shp", ".gpkg"))]
@@ -501,9 +483,9 @@ def atom_feeds(year: int) -> list[str]:
     return feeds[::-1] if year >= 2026 else feeds
 
 
-def _atom_feed(client: Client, year: int, progress: Reporter) -> tuple[str, str]:
+def _atom_feed(options: FetchOptions, year: int) -> tuple[str, str]:
     """The feed that answers for `year` and the GeoPackage it names; a feed that is not there (404) is skipped."""
-    tried = []
+    client, tried = options.client, []
     for feed in atom_feeds(year):
         response = client.get(feed, accept=(404,))
         if response.status == 404:

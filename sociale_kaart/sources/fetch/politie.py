@@ -10,12 +10,10 @@ from pathlib import Path
 
 from ...atomic import write_bytes
 from ...errors import InputError, NetworkError
-from ...reporter import SILENT, Reporter
-from ..cache import user_cache_dir
 from .cbs import confirm_empty
 from .client import (
-    EMPTY, Client, Fetched, _cached, _csv_bytes, _query, _slug, _store_metadata, _values, check_codes, failure,
-    metadata_path, odata_rows,
+    EMPTY, Client, Fetched, FetchOptions, _csv_bytes, _query, _slug, _values, check_codes, failure, metadata_path,
+    odata_rows,
 )
 
 POLITIE_TABLE = "47018NED"
@@ -58,10 +56,7 @@ def fetch_crime(
     year: int,
     *,
     types: Iterable[str] = (CRIME_TOTAL,),
-    cache_dir: str | Path | None = None,
-    refresh: bool = False,
-    client: Client | None = None,
-    progress: Reporter = SILENT,
+    options: FetchOptions = FetchOptions(),
 ) -> Fetched:
     """Police-registered crimes per buurt in `year` (Politie table 47018NED) into ``misdrijven_<jaar>_<codes>.csv``.
 
@@ -76,22 +71,12 @@ def fetch_crime(
     bad = [t for t in wanted if not re.fullmatch(r"\d+(\.\d+)*", t) or len(t) > 6]
     if bad:
         raise InputError(f"onbekende soort misdrijf {bad[0]!r}: gebruik de code van de Politie, zoals 0.0.0 (totaal) of 1.1.1")
-    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
     tag = "" if wanted == [CRIME_TOTAL] else "_" + hashlib.sha1(",".join(wanted).encode()).hexdigest()[:6]
-    target = cache / f"misdrijven_{year}_{_slug(codes)}{tag}.csv"
     return _fetch_politie(POLITIE_TABLE, "SoortMisdrijf", "GeregistreerdeMisdrijven", {t: crime_column(t) for t in wanted},
-                          codes, year, target, f"misdrijven {year}", refresh, client, progress)
+                          codes, year, f"misdrijven_{year}_{_slug(codes)}{tag}.csv", f"misdrijven {year}", options)
 
 
-def fetch_overlast(
-    gemeenten: Iterable[str],
-    year: int,
-    *,
-    cache_dir: str | Path | None = None,
-    refresh: bool = False,
-    client: Client | None = None,
-    progress: Reporter = SILENT,
-) -> Fetched:
+def fetch_overlast(gemeenten: Iterable[str], year: int, *, options: FetchOptions = FetchOptions()) -> Fetched:
     """Police-registered *overlast* per buurt in `year` (Politie table 47024NED) into ``overlast_<jaar>_<codes>.csv``.
 
     Saved as crime is: ``;`` CSV, ``buurtcode;overlast_totaal`` (the table's total of all kinds of
@@ -100,10 +85,8 @@ def fetch_overlast(
     sum of the rest. The metadata beside the file says the buurtindeling (``indeling``), as for crime.
     """
     codes = check_codes(gemeenten)
-    cache = Path(cache_dir) if cache_dir is not None else user_cache_dir()
-    target = cache / f"overlast_{year}_{_slug(codes)}.csv"
     return _fetch_politie(OVERLAST_TABLE, "Overlast", "GeregistreerdeOverlast", {None: "overlast_totaal"},
-                          codes, year, target, f"overlast {year}", refresh, client, progress)
+                          codes, year, f"overlast_{year}_{_slug(codes)}.csv", f"overlast {year}", options)
 
 
 def _total_key(client: Client, feed: str, dimension: str) -> str:
@@ -124,15 +107,18 @@ def _total_key(client: Client, feed: str, dimension: str) -> str:
     return str((own or totals)[0]["Key"]).strip()
 
 
-def _fetch_politie(table, dimension, measure_prefix, wanted: dict, codes, year, target, label, refresh, client, progress) -> Fetched:
+def _fetch_politie(table, dimension, measure_prefix, wanted: dict, codes, year, name: str, label,
+                   options: FetchOptions) -> Fetched:
     """One Politie table per buurt, wide: ``buurtcode`` and a column per wanted code of `dimension`.
 
     `wanted` maps a code of the dimension (None: the table's total) to its column name.
     """
-    cached = _cached(target, refresh, progress, label)
+    options = options.connected()
+    target = options.cache / name
+    cached = options.cached(target, label)
     if cached:
         return cached
-    client = client or Client(progress=progress)
+    client = options.client
     start = len(client.asked)
     feed = POLITIE_FEED.format(table=table)
     periods_url = f"{feed}/Perioden?$format=json"
@@ -159,7 +145,7 @@ def _fetch_politie(table, dimension, measure_prefix, wanted: dict, codes, year, 
         flt = flt.replace(f"(Perioden eq '{chosen_periods[0]}')", f"Perioden eq '{chosen_periods[0]}'")
     url = f"{feed}/TypedDataSet?" + _query([("$format", "json"), ("$filter", flt),
                                            ("$select", f"WijkenEnBuurten,{dimension},Perioden,{measure}")])
-    rows = odata_rows(client, url, what=f"Politie {table}", progress=progress)
+    rows = odata_rows(client, url, what=f"Politie {table}", progress=options.progress)
     if not rows:
         confirm_empty(client, f"{feed}/TypedDataSet", "WijkenEnBuurten", url)
     if rows and not {"WijkenEnBuurten", dimension, measure} <= set(rows[0]):
@@ -190,7 +176,7 @@ def _fetch_politie(table, dimension, measure_prefix, wanted: dict, codes, year, 
             "indeling_uitleg": (f"alle jaren van tabel {table} staan op de buurtindeling van 1 januari {indeling} "
                                 "(het laatste jaar van de tabel), niet op de kaart van elk jaar zelf") if indeling else None,
             "gemeenten": codes, "soorten": [k for k in columns], "rijen": len(result)}
-    return _store_metadata(target, meta, client, start, label, progress)
+    return options.store(target, meta, start, label)
 
 
 def saved_indeling(path: str | Path) -> int | None:

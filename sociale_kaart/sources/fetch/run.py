@@ -9,10 +9,9 @@ from pathlib import Path
 
 from ...atomic import atomic_path
 from ...errors import InputError
-from ...reporter import SILENT, Reporter
 from .catalog import kwb_tables
 from .cbs import fetch_kwb, fetch_kwb_gemeenten
-from .client import Client, Fetched
+from .client import Fetched, FetchOptions
 from .leefbaarometer import fetch_leefbaarometer
 from .pdok import check_map_year, fetch_boundaries
 from .politie import CRIME_TOTAL, fetch_crime, fetch_overlast
@@ -69,15 +68,13 @@ def resolve_selectors(selectors: Iterable[str], reference: Fetched) -> list[str]
     name resolves as in every other command, and a gemeente that does not exist that year is refused
     here with suggestions.
     """
-    from ..boundaries import resolve_in
+    from ..areas import resolve_areas
     from ..kwb import read_kwb
 
     known = read_kwb(reference.path, require_buurten=False).gemeenten
-    if "gemeentenaam" not in known:
-        known = known.assign(gemeentenaam=None)
     year = reference.metadata.get("jaar")
-    return resolve_in(known[["gemeentecode", "gemeentenaam"]], selectors,
-                      f"{reference.path.name} (de gemeenten van {year} volgens het CBS)")
+    source = f"{reference.path.name} (de gemeenten van {year} volgens het CBS)"
+    return [area.code for area in resolve_areas(known, selectors, source=source, levels=("gemeente",))]
 
 
 def fetch_for_project(
@@ -88,10 +85,7 @@ def fetch_for_project(
     extra: Iterable[str] = (),
     crime_types: Iterable[str] = (CRIME_TOTAL,),
     all_columns: bool = False,
-    cache_dir: str | Path | None = None,
-    refresh: bool = False,
-    client: Client | None = None,
-    progress: Reporter = SILENT,
+    options: FetchOptions = FetchOptions(),
 ) -> FetchRun:
     """Boundaries of `year`, KWB of `figures_year` (default `year`), the gemeente rows and the `extra` tables.
 
@@ -107,28 +101,27 @@ def fetch_for_project(
     unknown = [e for e in extra if e not in EXTRAS]
     if unknown:
         raise InputError(f"onbekend bij --ook: {unknown[0]}; kies uit {', '.join(EXTRAS)}")
-    client = client or Client(progress=progress)
-    tables = kwb_tables(cache_dir=cache_dir, refresh=refresh, client=client, progress=progress)
+    options = options.connected()  # one client for every service
+    tables = kwb_tables(options)
     if year is None:
         year = tables.newest
-        progress.say(f"jaar: {year}, het nieuwste jaar met kerncijfers ({tables.source})")
+        options.progress.say(f"jaar: {year}, het nieuwste jaar met kerncijfers ({tables.source})")
     year = check_map_year(year)
     figures_year = check_map_year(figures_year or year)
     table = tables.table(figures_year)
-    common = {"cache_dir": cache_dir, "refresh": refresh, "client": client, "progress": progress}
-    reference = fetch_kwb_gemeenten(figures_year, table=table, all_columns=all_columns, **common)
+    reference = fetch_kwb_gemeenten(figures_year, table=table, all_columns=all_columns, options=options)
     codes = resolve_selectors(selectors, reference)
-    grenzen = fetch_boundaries(codes, year, **common)
-    kwb = fetch_kwb(codes, figures_year, table=table, all_columns=all_columns, **common)
-    other_map = fetch_boundaries(codes, figures_year, **common) if figures_year != year else None
+    grenzen = fetch_boundaries(codes, year, options=options)
+    kwb = fetch_kwb(codes, figures_year, table=table, all_columns=all_columns, options=options)
+    other_map = fetch_boundaries(codes, figures_year, options=options) if figures_year != year else None
     more = [reference]
     for item in dict.fromkeys(extra):
         if item == "misdrijven":
-            more.append(fetch_crime(codes, figures_year, types=crime_types, **common))
+            more.append(fetch_crime(codes, figures_year, types=crime_types, options=options))
         elif item == "overlast":
-            more.append(fetch_overlast(codes, figures_year, **common))
+            more.append(fetch_overlast(codes, figures_year, options=options))
         elif item == "leefbaarometer":
-            more.append(fetch_leefbaarometer(codes, **common))
+            more.append(fetch_leefbaarometer(codes, options=options))
     return FetchRun(grenzen=grenzen, kwb=kwb, grenzen_cijferjaar=other_map, extra=tuple(more), year=year, codes=tuple(codes))
 
 

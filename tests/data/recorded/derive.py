@@ -234,14 +234,19 @@ def round5(x: float) -> int:
     return int(5 * round(x / 5))
 
 
-def cbs() -> None:
-    path = SHARED / "kwb" / "kwb_2024_buurten_rijnmond.csv"
-    with open(path, encoding="utf-8") as handle:
+def kwb_2024_rows() -> tuple[list[str], list[dict], list[dict]]:
+    """The 2024 KWB columns, the buurt rows of Maassluis and the gemeente rows (in the buurt table's columns)."""
+    with open(SHARED / "kwb" / "kwb_2024_buurten_rijnmond.csv", encoding="utf-8") as handle:
         reader = csv.DictReader(handle, delimiter=";")
         keys = list(reader.fieldnames)
         rows = [r for r in reader if r["Codering_3"].startswith("BU0556")]
     with open(SHARED / "kwb" / "kwb_2024_gemeenten.csv", encoding="utf-8") as handle:
         gemeenten = [{k: r[k] for k in keys} for r in csv.DictReader(handle, delimiter=";")]
+    return keys, rows, gemeenten
+
+
+def cbs() -> None:
+    keys, rows, gemeenten = kwb_2024_rows()
     pick = ("GM0556", "GM0606", "GM0622", "GM0599", "GM0363", "GM1992", "GM0014", "GM0034", "GM0502", "GM0489")
     chosen = [r for r in gemeenten if r["Codering_3"].strip() in pick]
     types = {k: typed([r[k] for r in rows + gemeenten])[0] for k in keys}
@@ -388,13 +393,7 @@ def split_65(value: str) -> tuple[str, str]:
 
 
 def kwb2026() -> None:
-    path = SHARED / "kwb" / "kwb_2024_buurten_rijnmond.csv"
-    with open(path, encoding="utf-8") as handle:
-        reader = csv.DictReader(handle, delimiter=";")
-        keys = list(reader.fieldnames)
-        rows = [r for r in reader if r["Codering_3"].startswith("BU0556")]
-    with open(SHARED / "kwb" / "kwb_2024_gemeenten.csv", encoding="utf-8") as handle:
-        gemeenten = [{k: r[k] for k in keys} for r in csv.DictReader(handle, delimiter=";")]
+    keys, rows, gemeenten = kwb_2024_rows()
     wijken = gpd.read_file(SHARED / "cbs" / "wijken_2024_simplified.gpkg", layer="wijken", ignore_geometry=True)
     wijk_rows = []
     for w in wijken[wijken.gemeentecode == "GM0556"].sort_values("wijkcode").itertuples():
