@@ -184,6 +184,51 @@ def build_series(entries: tuple[YearSource, ...], *, reference: gpd.GeoDataFrame
     return Series(years=tuple(made), areas=areas, reference=Path(reference_path).name, small_numbers=small_numbers)
 
 
+#: Why a run that asks for change or targets without earlier years stops.
+NO_YEARS = ("verandering en doelen vragen minstens twee jaren: geef eerdere jaren als [[jaar]] in het projectbestand "
+            "(jaar, kwb, grenzen) of --nulmeting en --nulmeting-jaar")
+
+
+def _core(data) -> tuple:
+    """The run's core KWB indicators, with the units the run shows them in (``[eenheden]``)."""
+    core = {i.key for i in ind.CORE_INDICATORS}
+    return tuple(i for i in data.indicators if i.key in core)
+
+
+def run_series(data, settings, progress) -> Series | None:
+    """Every year of the run on the run's buurten (None without [[jaar]]): the figures behind change.
+
+    Parameters
+    ----------
+    data : Dataset
+        The run's figures (its buurten are the reference of every year).
+    settings : RunSettings
+        ``years``, ``targets``, ``sources`` and ``change`` are read.
+    progress : Reporter
+    """
+    if not settings.years:
+        if settings.targets:
+            raise InputError(NO_YEARS)
+        return None
+    entries = tuple(settings.years)
+    if data.jaar_cijfers not in {y.year for y in entries}:  # the run's own KWB is the latest year unless listed
+        entries += (YearSource(year=data.jaar_cijfers, kwb=settings.sources.kwb,
+                               kwb_gemeenten=settings.sources.kwb_gemeenten),)
+    codes = sorted(data.buurten["gemeentecode"].dropna().unique())
+    addresses = None
+    if settings.sources.adrestabel is not None:  # with x/y, the crosswalk spreads by addresses instead of area
+        from ..sources.addresses import read_address_points
+
+        addresses = read_address_points(settings.sources.adrestabel)
+    series = build_series(entries, reference=data.buurten, reference_path=settings.sources.grenzen, gemeenten=codes,
+                          small_numbers=data.small_numbers, noise_width=settings.change.noise_width,
+                          addresses=addresses, indicators=_core(data))
+    if len(series.years) < 2:
+        raise InputError("verandering vraagt minstens twee verschillende jaren ([[jaar]] en [bronnen] kwb)")
+    progress.say(f"jaren {', '.join(map(str, series.year_numbers))} op de buurtgrenzen van {series.reference}")
+    return series
+
+
 def _areas(reference: pd.DataFrame, path: Path, gemeenten) -> pd.DataFrame:
     """Codes and names of the reference buurten, with the wijknaam of the map's wijken layer when it has one."""
     keep = [c for c in ("buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeentenaam")
