@@ -127,7 +127,8 @@ def make(settings: RunSettings, *, products=None, index: bool = True, progress: 
         if index:
             from ..render.index import render_index
 
-            out.write_text(INDEX, render_index(data=data, analysis=analysis, names=[*out.kept(), *out.names],
+            names = [n for n in (*out.kept(), *out.names) if n != INDEX]  # an earlier run's index is replaced
+            out.write_text(INDEX, render_index(data=data, analysis=analysis, names=names,
                                                products=keys, pages=pages, date=dutch_date(),
                                                kinds=tuple(f for p in registry for f in p.files)))
         written = out.commit()

@@ -106,9 +106,12 @@ def kind(name: str) -> str:
     return "Kaarten"
 
 
-def _order(name: str) -> tuple:
-    """Files of one group: the kinds of :data:`_KINDS` in their order, then the rest by name."""
-    rank = next((i for i, (suffix, _) in enumerate(_KINDS) if name.endswith(suffix)), len(_KINDS))
+def _order(name: str, kinds=()) -> tuple:
+    """Files of one group: the kinds of :data:`_KINDS` in their order, then those of `kinds` (a
+    product's own, see :func:`describe`), then the rest by name."""
+    own = next((len(_KINDS) + i for i, (suffix, _) in enumerate(kinds) if name.endswith(suffix)), None)
+    rank = own if own is not None else next((i for i, (suffix, _) in enumerate(_KINDS) if name.endswith(suffix)),
+                                            len(_KINDS) + len(kinds))
     return ("/" in name, rank, name)
 
 
@@ -150,7 +153,7 @@ def render_index(*, data, analysis, names: list[str], products, pages: dict, dat
         parts.append("</ul></section>")
     parts.append("<section aria-labelledby='bestanden'><h2 id='bestanden'>Alle bestanden</h2>")
     for group in GROUPS:
-        members = sorted((n for n in names if kind(n) == group), key=_order)
+        members = sorted((n for n in names if kind(n) == group), key=lambda n: _order(n, kinds))
         if not members:
             continue
         parts.append(f"<table class='bestanden'><caption>{e(group)}</caption><tr><th scope='col'>Bestand</th><th scope='col'>Inhoud</th></tr>")

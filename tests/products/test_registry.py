@@ -91,6 +91,16 @@ def test_a_product_gives_its_result_back_explicitly(sample_paths, tmp_path):
     assert result.products == ("goed", "stil") and result.pages == {"goed": 3}
 
 
+def test_a_second_run_into_the_folder_lists_the_files_once_and_not_the_index_itself(sample_paths, tmp_path):
+    one = Product(key="een", description="een", make=lambda out, ctx: out.write_text("een.txt", "1\n") and None)
+    two = Product(key="twee", description="twee", make=lambda out, ctx: out.write_text("twee.txt", "2\n") and None)
+    make(sample_settings(sample_paths, tmp_path), products=("een",), registry=(one, two))
+    make(sample_settings(sample_paths, tmp_path), products=("twee",), registry=(one, two))  # same figures: adds up
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert page.count("href='een.txt'") == page.count("href='twee.txt'") == 1
+    assert "href='index.html'" not in page
+
+
 # --- needs -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("needs", [frozenset(), frozenset({CLASSES}), frozenset({ANALYSIS}),
