@@ -249,7 +249,7 @@ def test_stapeling_tables_hold_the_protected_counts_never_the_true_ones(sample_p
     small = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == SMALL)
     (rate,) = [h for h in header if "per 1.000 huishoudens" in h]
     assert small[header.index(rate)] == "onderdrukt"  # a suppressed rate says so, with a note why
-    assert small[header.index("Huishoudens 2plus leefgebieden")] == "onderdrukt"  # its count too
+    assert small[header.index("Huishoudens met ondersteuning op 2 of meer leefgebieden")] == "onderdrukt"  # its count too
     # the index page names the new files with what the product declares, without an edit to the index
     page = (out / "index.html").read_text(encoding="utf-8")
     assert f"href='{slug}_stapeling_buurten.csv'" in page and "Stapeling van ondersteuning per buurt" in page
