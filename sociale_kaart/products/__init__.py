@@ -2,7 +2,8 @@
 
 * :mod:`.registry`: every product once (key, description, what it needs, its ``make``), in order;
 * :mod:`.context`: the typed :class:`RunContext` a product is given and the :class:`ProductResult` it returns;
-* :mod:`.run`: :func:`make`, the orchestrator (build, analyse and classify once, then each product);
+* :mod:`.run`: :func:`make`, the orchestrator (build, analyse and classify once, then each product),
+  and :mod:`.report`, the koppelrapport every run writes;
 * one module per product or small family: :mod:`.tables`, :mod:`.charts`, :mod:`.maps`,
   :mod:`.documents`, :mod:`.voortgang`, :mod:`.stapeling`.
 """

@@ -27,8 +27,6 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from ..errors import InputError
 from ..outputs import OutputFolder, terminate_cleanly
 from ..render.map_choice import map_classes, map_indicators
@@ -37,6 +35,7 @@ from ..settings import RunSettings
 from ..texts import dutch_date, plural
 from .context import ProductResult, RunContext, judge_change
 from .registry import ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, REGISTRY, WIJK_SHAPES, Product
+from .report import write_report
 
 INDEX = "index.html"
 
@@ -105,7 +104,7 @@ def make(settings: RunSettings, *, products=None, index: bool = True, progress: 
                      f"{plural(len(data.indicators), 'indicator', 'indicatoren')}")
         series = run_series(data, settings, progress)
         change = judge_change(series, settings)
-        _write_report(out, data, series)
+        write_report(out, data, series)
         analysis = None
         if ANALYSIS in needs or (ANALYSIS_IF_POSSIBLE in needs and _has_need(data)):
             from ..analysis.need import analyse  # the tables alone are made without need indicators too
@@ -143,7 +142,6 @@ def make(settings: RunSettings, *, products=None, index: bool = True, progress: 
 _PRESENTATION = ("output", "quiet", "map", "wijken")
 
 
-
 def fingerprint(settings: RunSettings) -> str:
     """``"<settings>-<inputs>"``: a hash of every setting that decides the figures, and a hash of
     the content of every input file (a new extract with the same size and time is another input)."""
@@ -174,7 +172,6 @@ def fingerprint(settings: RunSettings) -> str:
             f"{hashlib.sha256(json.dumps(contents).encode()).hexdigest()[:16]}")
 
 
-
 def _without_paths(value, paths: set[str]):
     """`value` (from ``asdict``) with every input file path replaced by a placeholder."""
     if isinstance(value, dict):
@@ -182,31 +179,6 @@ def _without_paths(value, paths: set[str]):
     if isinstance(value, (list, tuple)):
         return [_without_paths(v, paths) for v in value]
     return "<bestand>" if isinstance(value, (str, Path)) and str(value) in paths else value
-
-
-
-# --- what every run writes ----------------------------------------------------------------------
-
-def _write_report(out: OutputFolder, data, series=None) -> None:
-    stem = data.slug
-    text = data.report_text() + ("\n\n" + series.report_text() if series is not None else "")
-    out.write_text(f"{stem}_koppelrapport.txt", text + "\n")
-    payload = {
-        "koppelingen": [r.to_dict() for r in data.reports],
-        "registraties": [s.to_dict() for s in data.registrations],
-        "herkomst": [asdict(c) for c in data.columns],
-        "dekking": {row.gemeentecode: (None if pd.isna(row.dekking) else float(row.dekking))
-                    for row in data.gemeenten.itertuples(index=False)},
-        "waarschuwingen": list(data.warnings),
-        "adviezen": list(data.advice),
-        "geometrie": list(data.geometry_notes),
-        "kleine_aantallen": asdict(data.small_numbers),
-        "indelingen": [layout.to_dict() for layout in data.layouts],
-    }
-    if series is not None:
-        payload["jaren"] = series.to_dict()
-    out.write_text(f"{stem}_koppelrapport.json", json.dumps(payload, ensure_ascii=False, indent=2))
-
 
 
 def _has_need(data) -> bool:
