@@ -55,6 +55,19 @@ def test_the_new_product_is_in_the_choices_the_list_and_the_help():
     assert refused.exit_code != 0 and "stapelingen" in refused.output
 
 
+def test_the_orchestrator_makes_no_product_itself():
+    """products/run.py chooses, computes what is needed once and calls each product; the products
+    live in their own modules, masking in the disclosure module and XLSX writing in outputs."""
+    import inspect
+
+    import sociale_kaart.products.run as run
+
+    assert {p.make.__module__ for p in REGISTRY}.isdisjoint({run.__name__, "sociale_kaart.products.registry"})
+    source = inspect.getsource(run)
+    for writer in ("write_csv", "write_gpkg", "save_figure", "ExcelWriter", "write_bytes", "publishable"):
+        assert writer not in source, writer
+
+
 # --- the typed context -------------------------------------------------------------------------
 
 def test_a_mistyped_context_field_fails_loudly():
