@@ -59,7 +59,6 @@ SLOW_TESTS = {
                       "test_separate_commands_agree_when_given_the_same_settings",
                       "test_xlsx_and_qgis_style_carry_the_maps_classes"},
     "test_voortgang": {"test_the_briefing_has_a_progress_page_with_every_target"},
-    "test_registry": {"test_every_registered_product_is_given_what_it_declares"},
     "test_project": {"test_init_then_maak_makes_every_product", "test_options_override_the_project_file",
                      "test_bad_project_file_gives_one_line_naming_key_and_file", "test_missing_sources_say_how_to_start"},
     "test_safety": {"test_liveability_class_and_weakest_dimension_match_the_csv"},
