@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..settings import SmallNumbers, YearSource
 from ..sources.boundaries import label_wijken, read_boundaries
 from ..sources.kwb import KWB_COLUMNS, ColumnSource, read_kwb
-from ..texts import plural
+from ..texts import NO_YEARS, plural
 from . import indicators as ind
 from .crosswalk import Crosswalk, crosswalk, identity_crosswalk
 from .join import JoinReport, join_figures
@@ -182,11 +182,6 @@ def build_series(entries: tuple[YearSource, ...], *, reference: gpd.GeoDataFrame
         made.append(_year(entry, reference, Path(reference_path), areas, gemeenten, small_numbers, noise_width,
                           addresses, indicators))
     return Series(years=tuple(made), areas=areas, reference=Path(reference_path).name, small_numbers=small_numbers)
-
-
-#: Why a run that asks for change or targets without earlier years stops.
-NO_YEARS = ("verandering en doelen vragen minstens twee jaren: geef eerdere jaren als [[jaar]] in het projectbestand "
-            "(jaar, kwb, grenzen) of --nulmeting en --nulmeting-jaar")
 
 
 def _core(data) -> tuple:

@@ -8,7 +8,7 @@
   :mod:`.documents`, :mod:`.voortgang`, :mod:`.stapeling`.
 """
 
-from ..combine.series import NO_YEARS
+from ..texts import NO_YEARS
 from .context import Change, ProductResult, RunContext
 from .registry import PRODUCTS, REGISTRY, Product
 from .run import INDEX, RunResult, fingerprint, make
