@@ -8,6 +8,7 @@ from .context import RunContext
 
 
 def relation_plots(out: OutputFolder, ctx: RunContext) -> None:
+    """A scatter plot per pair of need and context indicator with at least three buurten (PNG)."""
     data, analysis, progress = ctx.data, ctx.analysis, ctx.progress
     from ..render.cores import on_all_cores
 
@@ -29,6 +30,7 @@ def relation_plots(out: OutputFolder, ctx: RunContext) -> None:
 
 
 def comparison(out: OutputFolder, ctx: RunContext) -> None:
+    """The gemeente beside its size class, the Netherlands and an own group (CSV, PNG); skipped without them."""
     data, progress = ctx.data, ctx.progress
     if data.comparison is None:
         progress.say("vergelijking overgeslagen: geef gemeentecijfers van alle gemeenten (kwb_gemeenten)")

@@ -15,6 +15,7 @@ def _progress_context(change: Change | None) -> dict:
 
 
 def profiles(out: OutputFolder, ctx: RunContext) -> ProductResult | None:
+    """A wijkprofiel (A4 PDF) per chosen wijk; the result counts the profiles."""
     data, analysis, classes = ctx.data, ctx.analysis, ctx.classes
     settings, progress, change = ctx.settings, ctx.progress, ctx.change
     from ..render.document.typeset import typeset_all
@@ -34,6 +35,7 @@ def profiles(out: OutputFolder, ctx: RunContext) -> ProductResult | None:
 
 
 def briefing(out: OutputFolder, ctx: RunContext) -> ProductResult | None:
+    """The briefing of the stuurgroep, or the pack for a wijkbezoek; the result counts its pages."""
     data, analysis, classes = ctx.data, ctx.analysis, ctx.classes
     settings, progress, change = ctx.settings, ctx.progress, ctx.change
     from ..render.document.typeset import typeset

@@ -11,6 +11,7 @@ from .context import RunContext
 
 
 def web_map(out: OutputFolder, ctx: RunContext) -> None:
+    """The interactive map: one HTML file that works offline."""
     data, analysis, classes = ctx.data, ctx.analysis, ctx.classes
     indicators, settings, progress = ctx.indicators, ctx.settings, ctx.progress
     from ..render.webmap import render_html
@@ -23,6 +24,7 @@ def web_map(out: OutputFolder, ctx: RunContext) -> None:
 
 
 def embed(out: OutputFolder, ctx: RunContext) -> None:
+    """A PNG of the map and an HTML snippet (iframe) for reports."""
     data, analysis, classes = ctx.data, ctx.analysis, ctx.classes
     indicators, settings, progress = ctx.indicators, ctx.settings, ctx.progress
     from ..render.static import map_figure
@@ -38,6 +40,7 @@ def embed(out: OutputFolder, ctx: RunContext) -> None:
 
 
 def static_maps(out: OutputFolder, ctx: RunContext) -> None:
+    """A static map per shown indicator in every asked format (PNG 300 dpi, SVG, tagged PDF)."""
     data, analysis, classes = ctx.data, ctx.analysis, ctx.classes
     indicators, settings, progress = ctx.indicators, ctx.settings, ctx.progress
     from ..render.cores import on_all_cores

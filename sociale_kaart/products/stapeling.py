@@ -48,8 +48,8 @@ def stacking_tables(out: OutputFolder, ctx: RunContext) -> None:
         sheets.append((name, table))
     one = "huishouden" if stacking.prefix == "huishoudens" else "persoon"
     write_xlsx(out, f"{data.slug}_stapeling.xlsx", sheets, data, notes={
-        "Stapeling": f"Leefgebieden: {', '.join(stacking.areas)}. Elk {one} telt één keer, in de buurt waar de meeste "
-                     "van zijn registraties liggen. Onderdrukt (in de CSV een leeg vak): een klein aantal, of een "
-                     "aantal dat een klein aantal zou verraden.",
+        "Stapeling": f"Leefgebieden: {', '.join(stacking.areas)}. Elk {one} telt één keer, in de buurt waar de "
+                     "meeste van zijn registraties liggen. Onderdrukt (in de CSV een leeg vak): een klein aantal, "
+                     "of een aantal dat een klein aantal zou verraden.",
         "Per buurt": "Precies 2 leefgebieden, elk leefgebied en elke combinatie staan alleen per wijk en gemeente."})
     progress.say("stapeling per buurt, wijk en gemeente geschreven")

@@ -11,6 +11,7 @@ from .context import RunContext
 
 
 def tables(out: OutputFolder, ctx: RunContext) -> None:
+    """GeoPackage (with the map's QGIS style), CSV per level and own layout, and the Excel workbook."""
     data, analysis, classes, indicators, settings = ctx.data, ctx.analysis, ctx.classes, ctx.indicators, ctx.settings
     stem = data.slug
     buurten, wijken, gemeenten = (publishable(frame, data) for frame in (data.buurten, data.wijken, data.gemeenten))
@@ -83,6 +84,7 @@ def flag_table(analysis, data):
 
 
 def flags(out: OutputFolder, ctx: RunContext) -> None:
+    """The aandachtsbuurten with their reasons (GeoPackage, CSV) and the relations of need (CSV)."""
     data, analysis, progress = ctx.data, ctx.analysis, ctx.progress
     stem = data.slug
     table = flag_table(analysis, data)
