@@ -24,7 +24,8 @@ guards it), on a foundation of ``errors``, ``texts``, ``settings``, ``reporter``
 ``analysis/``  stapeling, need index, hot spots, targets: frames in, frames out (no files, no plots)
 ``render/``    HTML map, static maps, wijkprofielen and briefing pages, index page
 ``outputs``    the output folder: written completely or not at all
-``products``   the orchestrator: build once, analyse once, render any set of products
+``products/``  every product declared once in a registry (key, what it needs, its ``make``) and
+               the orchestrator: build once, analyse once, then make any set of products
 ``project``    the project file ``sociale-kaart.toml``
 ``api``        the Python API above
 ``cli``        the command line ``sociale-kaart`` (``python -m sociale_kaart``)

@@ -25,9 +25,10 @@ from .combine.dataset import Dataset
 from .combine.dataset import build as _build
 from .combine.indicators import Indicator
 from .errors import InputError
-from .products import PRODUCTS, RunResult, map_classes, map_indicators, map_title
-from .products import _subtitle
+from .products import PRODUCTS, RunResult
 from .products import make as _make
+from .render.map_choice import map_classes, map_indicators, map_title
+from .render.map_choice import map_subtitle as _subtitle
 from .settings import MapSettings, NeedSettings, RunSettings, SmallNumbers, Sources
 
 __all__ = ["MapPage", "analyse", "build", "explore", "make", "plot", "sample_sources"]

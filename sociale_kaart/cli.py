@@ -406,9 +406,28 @@ def init(grenzen, kwb, jaar, gemeenten, overschrijf):
     click.echo(f"Geschreven: {path}. {todo}Maak {'daarna ' if missing else ''}alles met: sociale-kaart maak")
 
 
+class _ProductChoice(click.Choice):
+    """The keys of the product registry, read when the option is shown or checked, not at import
+    (so that ``sociale-kaart --help`` starts at once)."""
+
+    def __init__(self):
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from .products import PRODUCTS
+
+        return tuple(PRODUCTS)
+
+    @choices.setter
+    def choices(self, _value):
+        pass
+
+
 @cli.command(cls=_RunCommand)
 @run_options
-@option("--product", "chosen", multiple=True, group="Uitvoer", help="Alleen dit product; herhaal (zie 'sociale-kaart producten').")
+@option("--product", "chosen", multiple=True, type=_ProductChoice(), group="Uitvoer",
+        help="Alleen dit product; herhaal (zie 'sociale-kaart producten').")
 def maak(chosen, **options):
     """Maak alles wat het projectbestand vraagt: tabellen, kaarten, profielen, briefing en index."""
     from .products import PRODUCTS

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path
+from .combine.disclosure import table_for_output  # noqa: F401  (tables leave through it)
 from .errors import InputError
 
 MANIFEST = ".sociale-kaart.json"
@@ -347,50 +348,6 @@ def terminate_cleanly():
 
 # --- tables --------------------------------------------------------------------------------------
 
-def table_for_output(frame: pd.DataFrame, *, protected_columns=(), min_count: int = 5,
-                     count_columns=(), rate_columns=(), decimals: int | dict = 1) -> pd.DataFrame:
-    """A copy of `frame` fit to leave the machine: protected counts blanked, numbers rounded.
-
-    Parameters
-    ----------
-    frame : DataFrame
-    protected_columns : sequence of str
-        Registration counts: values from 1 to ``min_count - 1`` are blanked.
-    count_columns : sequence of str
-        Written as whole numbers.
-    rate_columns : sequence of str
-        Rounded to `decimals` (one number, or per column).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"n": [0.0, 3.0, 12.0], "r": [1.23456, 2.0, np.nan], "v": [True, False, True]})
-    >>> out = table_for_output(t, protected_columns=["n"], count_columns=["n"], rate_columns=["r"])
-    >>> out["n"].tolist(), out["r"].tolist(), out["v"].tolist()
-    ([0, <NA>, 12], [1.2, 2.0, nan], ['ja', 'nee', 'ja'])
-    """
-    out = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).copy()
-    for col in protected_columns:
-        if col in out:
-            values = out[col].astype(float)
-            out[col] = values.mask((values > 0) & (values < min_count))
-    for col in count_columns:
-        if col in out:
-            out[col] = out[col].astype(float).round().astype("Int64")
-    for col in rate_columns:
-        if col in out:
-            out[col] = out[col].astype(float).round(decimals.get(col, 1) if isinstance(decimals, dict) else decimals)
-    for col in out.columns:
-        if out[col].dtype == bool:
-            out[col] = np.where(out[col], "ja", "nee")
-        elif out[col].dtype == float and col not in rate_columns:
-            out[col] = out[col].round(4)
-    if "geometry" in frame.columns:
-        import geopandas as gpd
-
-        return gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
-    return out
-
-
 def safe_cell(value):
     """`value` as a cell that no spreadsheet opens as a formula: text beginning with ``=``, ``+``,
     ``-``, ``@``, a tab or a carriage return gets a leading apostrophe; numbers stay numbers.
@@ -422,6 +379,42 @@ def safe_sheet(worksheet) -> None:
             if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_STARTS)):
                 cell.data_type = "s"
                 cell.quotePrefix = True
+
+
+def write_xlsx(out: OutputFolder, name: str, frames, data, *, notes: dict[str, str] | None = None) -> None:
+    """One sheet per table with Dutch headers, suppressed figures as the word "onderdrukt" (with a
+    note), and a sheet of definitions: every indicator, every column's code key, then `notes`
+    (title -> text). Every sheet has a frozen header row, a filter and widths by content."""
+    from .combine.indicators import SUPPRESSED
+    from .render.workbook import column_labels, column_rows, finish_sheet, number_formats
+
+    note = f"Onderdrukt: {data.small_numbers.describe()}"
+    sheets: dict[str, list[str]] = {}
+    with pd.ExcelWriter(out.path(name), engine="openpyxl") as writer:
+        for sheet, frame in frames:
+            table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).astype(object)
+            for ind in data.indicators:
+                status = f"{ind.key}_status"
+                if status in table and ind.key in table:
+                    hidden = table[status].eq(SUPPRESSED)
+                    table.loc[hidden, ind.key] = SUPPRESSED
+                    if ind.protected and ind.numerator in table:
+                        table.loc[hidden & table[ind.numerator].isna(), ind.numerator] = SUPPRESSED
+            sheets[sheet] = list(table.columns)
+            formats = number_formats(table.columns, data)
+            table.where(table.notna(), None).rename(columns=column_labels(table.columns, data)).to_excel(
+                writer, sheet_name=sheet, index=False)
+            safe_sheet(writer.sheets[sheet])
+            finish_sheet(writer.sheets[sheet], [formats.get(c) for c in table.columns], marker=SUPPRESSED, note=note)
+        every = list(dict.fromkeys(c for columns in sheets.values() for c in columns))
+        definitions = pd.DataFrame(
+            column_rows(column_labels(every, data), data, sheets)
+            + [{"Kolom": "Kleine aantallen", "Betekenis": data.small_numbers.describe()},
+               {"Kolom": "Bron", "Betekenis": data.subtitle}]
+            + [{"Kolom": title, "Betekenis": text} for title, text in (notes or {}).items()])
+        definitions.to_excel(writer, sheet_name="definities", index=False)
+        safe_sheet(writer.sheets["definities"])
+        finish_sheet(writer.sheets["definities"], [])
 
 
 # --- internals -----------------------------------------------------------------------------------

@@ -140,3 +140,8 @@ def shorten(text: str, limit: int = MAX_NAME) -> str:
     if " " in cut[limit // 2:]:
         cut = cut[:cut.rindex(" ")]
     return cut.rstrip(" ,;:-") + "…"
+
+
+#: Why a run that asks for change or targets without earlier years stops.
+NO_YEARS = ("verandering en doelen vragen minstens twee jaren: geef eerdere jaren als [[jaar]] in het projectbestand "
+            "(jaar, kwb, grenzen) of --nulmeting en --nulmeting-jaar")

@@ -96,6 +96,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..sources.declarations import LEEFBAAROMETER, POLITIE
 
 STATUS_OK, STATUS_SUPPRESSED, STATUS_UNKNOWN = "ok", "onderdrukt", "onbekend"
 #: CBS codes for "secret" or "not available" (-99995, -99997, ...): missing, never a number.
@@ -811,3 +812,88 @@ class _ColumnProtection:
                      imbalance + sign * self.coef[:, j], live)
         proven = weight == 0 and (not frontier or frontier[0][0] >= best[0] or nodes < max_nodes)
         return best[0], best[1], best[2], proven
+
+
+# --- tables as they leave ------------------------------------------------------------------------
+# Every table of a run leaves through :func:`publishable` (and so :func:`table_for_output`):
+# registration counts below the minimum blanked, no raw column beside a suppressed rate.
+
+def table_for_output(frame: pd.DataFrame, *, protected_columns=(), min_count: int = 5,
+                     count_columns=(), rate_columns=(), decimals: int | dict = 1) -> pd.DataFrame:
+    """A copy of `frame` fit to leave the machine: protected counts blanked, numbers rounded.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    protected_columns : sequence of str
+        Registration counts: values from 1 to ``min_count - 1`` are blanked.
+    count_columns : sequence of str
+        Written as whole numbers.
+    rate_columns : sequence of str
+        Rounded to `decimals` (one number, or per column).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [0.0, 3.0, 12.0], "r": [1.23456, 2.0, np.nan], "v": [True, False, True]})
+    >>> out = table_for_output(t, protected_columns=["n"], count_columns=["n"], rate_columns=["r"])
+    >>> out["n"].tolist(), out["r"].tolist(), out["v"].tolist()
+    ([0, <NA>, 12], [1.2, 2.0, nan], ['ja', 'nee', 'ja'])
+    """
+    out = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).copy()
+    for col in protected_columns:
+        if col in out:
+            values = out[col].astype(float)
+            out[col] = values.mask((values > 0) & (values < min_count))
+    for col in count_columns:
+        if col in out:
+            out[col] = out[col].astype(float).round().astype("Int64")
+    for col in rate_columns:
+        if col in out:
+            out[col] = out[col].astype(float).round(decimals.get(col, 1) if isinstance(decimals, dict) else decimals)
+    for col in out.columns:
+        if out[col].dtype == bool:
+            out[col] = np.where(out[col], "ja", "nee")
+        elif out[col].dtype == float and col not in rate_columns:
+            out[col] = out[col].round(4)
+    if "geometry" in frame.columns:
+        import geopandas as gpd
+
+        return gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
+    return out
+
+
+def publishable(frame, data):
+    """`frame` as every table leaves: registration counts protected, numbers rounded, and no raw
+    column beside a suppressed figure (the count and percentage a suppressed rate was made of)."""
+    from ..texts import decimals_for
+
+    frame = without_raw_inputs(frame, data)
+    decimals = {ind.key: decimals_for(ind.unit) for ind in data.indicators if ind.key in frame}
+    counts = [c for c in ("inwoners", "woningvoorraad", "huishoudens", *data.registration_columns,
+                          *(s.stable for s in data.columns if s.kind in ("count", "class"))) if c in frame]
+    return table_for_output(frame, protected_columns=data.registration_columns, min_count=data.small_numbers.min_count,
+                            count_columns=counts, rate_columns=list(decimals), decimals=decimals)
+
+
+#: Lineages whose counts are published as they are, also where a rate on them is suppressed (police crime).
+PUBLISHED_COUNTS = frozenset({POLITIE, LEEFBAAROMETER})
+
+
+def without_raw_inputs(frame, data):
+    """Blank, per row, the numerator of every suppressed indicator and the source columns it came from."""
+    from .indicators import SUPPRESSED
+
+    inputs = {c.stable: c.inputs for c in data.columns}
+    frame = frame.copy()
+    for ind in data.indicators:
+        status = f"{ind.key}_status"
+        if status not in frame or ind.numerator == ind.denominator or ind.lineage & PUBLISHED_COUNTS or ind.protected:
+            continue  # police counts are published figures; registration counts are governed by the disclosure rules
+        hidden = (frame[status] == SUPPRESSED).to_numpy()
+        if not hidden.any():
+            continue
+        columns = [ind.numerator, *inputs.get(ind.numerator, ())]
+        for col in columns:
+            if col in frame and col != ind.denominator and col not in ("inwoners", "woningvoorraad", "huishoudens"):
+                frame.loc[hidden, col] = float("nan")
+    return frame

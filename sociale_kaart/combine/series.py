@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..settings import SmallNumbers, YearSource
 from ..sources.boundaries import label_wijken, read_boundaries
 from ..sources.kwb import KWB_COLUMNS, ColumnSource, read_kwb
-from ..texts import plural
+from ..texts import NO_YEARS, plural
 from . import indicators as ind
 from .crosswalk import Crosswalk, crosswalk, identity_crosswalk
 from .join import JoinReport, join_figures
@@ -182,6 +182,46 @@ def build_series(entries: tuple[YearSource, ...], *, reference: gpd.GeoDataFrame
         made.append(_year(entry, reference, Path(reference_path), areas, gemeenten, small_numbers, noise_width,
                           addresses, indicators))
     return Series(years=tuple(made), areas=areas, reference=Path(reference_path).name, small_numbers=small_numbers)
+
+
+def _core(data) -> tuple:
+    """The run's core KWB indicators, with the units the run shows them in (``[eenheden]``)."""
+    core = {i.key for i in ind.CORE_INDICATORS}
+    return tuple(i for i in data.indicators if i.key in core)
+
+
+def run_series(data, settings, progress) -> Series | None:
+    """Every year of the run on the run's buurten (None without [[jaar]]): the figures behind change.
+
+    Parameters
+    ----------
+    data : Dataset
+        The run's figures (its buurten are the reference of every year).
+    settings : RunSettings
+        ``years``, ``targets``, ``sources`` and ``change`` are read.
+    progress : Reporter
+    """
+    if not settings.years:
+        if settings.targets:
+            raise InputError(NO_YEARS)
+        return None
+    entries = tuple(settings.years)
+    if data.jaar_cijfers not in {y.year for y in entries}:  # the run's own KWB is the latest year unless listed
+        entries += (YearSource(year=data.jaar_cijfers, kwb=settings.sources.kwb,
+                               kwb_gemeenten=settings.sources.kwb_gemeenten),)
+    codes = sorted(data.buurten["gemeentecode"].dropna().unique())
+    addresses = None
+    if settings.sources.adrestabel is not None:  # with x/y, the crosswalk spreads by addresses instead of area
+        from ..sources.addresses import read_address_points
+
+        addresses = read_address_points(settings.sources.adrestabel)
+    series = build_series(entries, reference=data.buurten, reference_path=settings.sources.grenzen, gemeenten=codes,
+                          small_numbers=data.small_numbers, noise_width=settings.change.noise_width,
+                          addresses=addresses, indicators=_core(data))
+    if len(series.years) < 2:
+        raise InputError("verandering vraagt minstens twee verschillende jaren ([[jaar]] en [bronnen] kwb)")
+    progress.say(f"jaren {', '.join(map(str, series.year_numbers))} op de buurtgrenzen van {series.reference}")
+    return series
 
 
 def _areas(reference: pd.DataFrame, path: Path, gemeenten) -> pd.DataFrame:

@@ -51,9 +51,10 @@ _FORMATS = {".png": "PNG, 300 dpi", ".svg": "SVG, te bewerken", ".pdf": "PDF"}
 GROUPS = ("Kaarten", "Documenten", "Tabellen", "Grafieken", "Voor QGIS", "Verantwoording")
 
 
-def describe(name: str, labels: dict[str, str] | None = None) -> str:
+def describe(name: str, labels: dict[str, str] | None = None, kinds=()) -> str:
     """What a file of the output folder holds, in Dutch; `labels` (key -> label) names the
-    indicator of a static map.
+    indicator of a static map; `kinds` are more (name ending, description) pairs, tried first
+    (what a product declares of its files).
 
     Examples
     --------
@@ -64,7 +65,7 @@ def describe(name: str, labels: dict[str, str] | None = None) -> str:
     >>> describe("maassluis_wmo_per_1000.svg", {"wmo_per_1000": "Wmo-cliënten"})
     'Statische kaart Wmo-cliënten (SVG, te bewerken)'
     """
-    for suffix, text in _KINDS:
+    for suffix, text in (*kinds, *_KINDS):
         if name.endswith(suffix):
             return text
     if "_wijkbezoek_" in name:
@@ -105,9 +106,12 @@ def kind(name: str) -> str:
     return "Kaarten"
 
 
-def _order(name: str) -> tuple:
-    """Files of one group: the kinds of :data:`_KINDS` in their order, then the rest by name."""
-    rank = next((i for i, (suffix, _) in enumerate(_KINDS) if name.endswith(suffix)), len(_KINDS))
+def _order(name: str, kinds=()) -> tuple:
+    """Files of one group: the kinds of :data:`_KINDS` in their order, then those of `kinds` (a
+    product's own, see :func:`describe`), then the rest by name."""
+    own = next((len(_KINDS) + i for i, (suffix, _) in enumerate(kinds) if name.endswith(suffix)), None)
+    rank = own if own is not None else next((i for i, (suffix, _) in enumerate(_KINDS) if name.endswith(suffix)),
+                                            len(_KINDS) + len(kinds))
     return ("/" in name, rank, name)
 
 
@@ -118,8 +122,8 @@ def _wijk_name(name: str, wijken: dict) -> str:
     return str(found) if isinstance(found, str) and found.strip() else (slug.replace("_", " ") or code)
 
 
-def render_index(*, data, analysis, names: list[str], products, pages: dict, date: str) -> str:
-    """The page as one HTML string; every name and value is escaped."""
+def render_index(*, data, analysis, names: list[str], products, pages: dict, date: str, kinds=()) -> str:
+    """The page as one HTML string; every name and value is escaped. `kinds`: see :func:`describe`."""
     e = html.escape
     report = data.reports[0]
     labels = {ind.key: ind.label for ind in data.indicators}
@@ -149,11 +153,11 @@ def render_index(*, data, analysis, names: list[str], products, pages: dict, dat
         parts.append("</ul></section>")
     parts.append("<section aria-labelledby='bestanden'><h2 id='bestanden'>Alle bestanden</h2>")
     for group in GROUPS:
-        members = sorted((n for n in names if kind(n) == group), key=_order)
+        members = sorted((n for n in names if kind(n) == group), key=lambda n: _order(n, kinds))
         if not members:
             continue
         parts.append(f"<table class='bestanden'><caption>{e(group)}</caption><tr><th scope='col'>Bestand</th><th scope='col'>Inhoud</th></tr>")
-        parts += [f"<tr><td>{link(n)}</td><td>{e(describe(n, labels))}</td></tr>" for n in members]
+        parts += [f"<tr><td>{link(n)}</td><td>{e(describe(n, labels, kinds))}</td></tr>" for n in members]
         parts.append("</table>")
     parts.append("</section>")
     if analysis is not None:

@@ -55,6 +55,7 @@ def column_labels(columns, data) -> dict[str, str]:
     """
     indicators = {ind.key: ind for ind in data.indicators}
     sources = {c.stable: c for c in getattr(data, "columns", ())}
+    stacking = getattr(getattr(data, "stacking", None), "labels", {})
     labels = {}
     for col in columns:
         key, _, suffix = col.rpartition("_")
@@ -69,6 +70,8 @@ def column_labels(columns, data) -> dict[str, str]:
             label = FIXED_LABELS[col]
         elif col in sources and sources[col].label:
             label = sources[col].label + (f" ({sources[col].unit})" if sources[col].unit else "")
+        elif col in stacking:  # the stapeling counts: their names only, never their values
+            label = stacking[col]
         else:
             label = col[:1].upper() + col[1:].replace("_", " ")
         labels[col] = label if label not in labels.values() else f"{label} [{col}]"

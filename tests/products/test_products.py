@@ -257,15 +257,3 @@ def test_a_buurt_name_of_400_characters_breaks_no_product(buurten_2016, kwb_2024
     profile = next((out / f"{stem}_wijkprofielen").glob("*WK055604*.pdf"))
     text = subprocess.run(["pdftotext", "-raw", str(profile), "-"], capture_output=True, text=True, check=True).stdout
     assert "Heel lange buurtnaam die de opmaak van…" in text.replace("\n", " ")  # the table cell: 40 characters
-
-
-def test_the_need_index_is_classed_in_the_maps_number_of_classes(sample):
-    from sociale_kaart.analysis.need import analyse
-    from sociale_kaart.products import map_classes
-    from sociale_kaart.settings import MapSettings
-
-    analysis = analyse(sample)
-    indicators = [ind for ind in sample.indicators if ind.role == "behoefte"]
-    for k in (3, 4, 6):
-        classes = map_classes(sample, analysis, indicators, MapSettings(k=k))
-        assert len(classes["behoefte_index"].bins) == k

@@ -1,0 +1,106 @@
+"""Every product, declared once, in the order a run makes them.
+
+A product is a :class:`Product`: its key (``--product``), its Dutch description (``sociale-kaart
+producten``, ``--help``), what it needs of the run, the function that makes it, and what its files
+are (the index page). Adding a product is a module with its ``make`` function and one line in
+:data:`REGISTRY`.
+
+Examples
+--------
+>>> [p.key for p in REGISTRY][:3]
+['tabellen', 'aandachtsbuurten', 'samenhang']
+>>> sorted(product("statisch").needs)
+['analyse', 'klassen', 'wijkvlakken']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import charts, documents, maps, stapeling, tables, voortgang
+
+#: The need analysis (aandachtsbuurten, need index, relations).
+ANALYSIS = "analyse"
+#: The need analysis where the run has a need indicator at all (the tables show it then, else not).
+ANALYSIS_IF_POSSIBLE = "analyse_waar_mogelijk"
+#: The class breaks of the maps (computed once for every product that draws or styles a map).
+CLASSES = "klassen"
+#: The wijk polygons (not only the wijk figures).
+WIJK_SHAPES = "wijkvlakken"
+NEEDS = frozenset({ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, WIJK_SHAPES})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Product:
+    """One product of a run.
+
+    Attributes
+    ----------
+    key : str
+        Its name on the command line and in the project file (``--product tabellen``).
+    description : str
+        What it holds, in Dutch (``sociale-kaart producten``).
+    make : callable
+        ``make(out, ctx)`` with the :class:`~sociale_kaart.outputs.OutputFolder` and the
+        :class:`~sociale_kaart.products.context.RunContext`; returns a
+        :class:`~sociale_kaart.products.context.ProductResult` or None.
+    needs : frozenset of str
+        What the run must compute for it: :data:`ANALYSIS`, :data:`ANALYSIS_IF_POSSIBLE`,
+        :data:`CLASSES`, :data:`WIJK_SHAPES`.
+    with_products : tuple of str
+        Products it builds on, made with it (the embed snippet points at the web map).
+    files : tuple of (str, str)
+        How its file names end and what such a file holds, for the index page (the products of
+        the first versions are described there already).
+    """
+
+    key: str
+    description: str
+    make: Callable
+    needs: frozenset[str] = frozenset()
+    with_products: tuple[str, ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self):
+        unknown = set(self.needs) - NEEDS
+        if unknown:
+            raise ValueError(f"product {self.key!r}: unknown need {sorted(unknown)[0]!r}; known: {sorted(NEEDS)}")
+        if not callable(self.make):
+            raise TypeError(f"product {self.key!r}: make must be callable")
+
+
+_MAPS = frozenset({ANALYSIS, CLASSES})
+
+#: Every product, in the order they are made.
+REGISTRY: tuple[Product, ...] = (
+    Product(key="tabellen", make=tables.tables, needs=frozenset({ANALYSIS_IF_POSSIBLE, CLASSES}),
+            description="GeoPackage en CSV's per buurt, wijk en gemeente"),
+    Product(key="aandachtsbuurten", make=tables.flags, needs=frozenset({ANALYSIS}),
+            description="aandachtsbuurten met redenen (CSV, GeoPackage) en samenhang (CSV)"),
+    Product(key="samenhang", make=charts.relation_plots, needs=frozenset({ANALYSIS}),
+            description="spreidingsdiagrammen van behoefte tegen wonen en vergrijzing (PNG)"),
+    Product(key="vergelijking", make=charts.comparison,
+            description="de gemeente naast haar grootteklasse, Nederland en een eigen groep (CSV, PNG)"),
+    Product(key="kaart", make=maps.web_map, needs=_MAPS,
+            description="interactieve kaart (één HTML-bestand, werkt offline)"),
+    Product(key="insluiten", make=maps.embed, needs=_MAPS | {WIJK_SHAPES}, with_products=("kaart",),
+            description="PNG van de kaart en een HTML-fragment (iframe) voor rapporten"),
+    Product(key="statisch", make=maps.static_maps, needs=_MAPS | {WIJK_SHAPES},
+            description="statische kaarten per indicator (PNG 300 dpi, SVG, PDF)"),
+    Product(key="profielen", make=documents.profiles, needs=_MAPS | {WIJK_SHAPES},
+            description="wijkprofiel per wijk (A4-PDF)"),
+    Product(key="briefing", make=documents.briefing, needs=_MAPS | {WIJK_SHAPES},
+            description="briefingpakket voor de stuurgroep Integrale Veiligheid (PDF)"),
+    Product(key="voortgang", make=voortgang.progress_tables, needs=frozenset({WIJK_SHAPES}),
+            description="verandering sinds de nulmeting per gebied en de stand van de doelen (CSV, XLSX)"),
+    Product(key="stapeling", make=stapeling.stacking_tables, description=stapeling.DESCRIPTION, files=stapeling.FILES),
+)
+
+#: Every product key with what it holds (shown by ``--help``, ``sociale-kaart producten`` and the index).
+PRODUCTS: dict[str, str] = {p.key: p.description for p in REGISTRY}
+
+
+def product(key: str) -> Product:
+    """The product `key` of :data:`REGISTRY`."""
+    return next(p for p in REGISTRY if p.key == key)
