@@ -572,8 +572,8 @@ def fetch(gemeenten, jaar, cijferjaar, extra, crime_types, alle_kolommen, cache,
     Staat er een sociale-kaart.toml in deze map, dan komen de paden in [bronnen], zodat 'maak' ze gebruikt.
     """
     from .reporter import Reporter
-    from .project import find_project, read_project
-    from .sources.fetch import FetchOptions, fetch_for_project, update_project_sources
+    from .project import find_project, update_project_sources
+    from .sources.fetch import FetchOptions, fetch_for_project
 
     options = FetchOptions(cache_dir=cache, refresh=vernieuw, progress=Reporter(quiet=stil))
     run = fetch_for_project(list(gemeenten), jaar, figures_year=cijferjaar, extra=extra,
@@ -592,7 +592,7 @@ def fetch(gemeenten, jaar, cijferjaar, extra, crime_types, alle_kolommen, cache,
         extra_option = f" --grenzen-cijferjaar {run.grenzen_cijferjaar.path}" if run.grenzen_cijferjaar else ""
         click.echo(f"Verder met: sociale-kaart maak --grenzen {run.grenzen.path} --kwb {run.kwb.path}{extra_option}")
         return
-    changed = update_project_sources(path, run.project_entries, check=lambda p: read_project(p, check_files=False))
+    changed = update_project_sources(path, run.project_entries)
     if changed:
         click.echo(f"{path} bijgewerkt: [bronnen] {', '.join(changed)}. Verder met: sociale-kaart maak")
     else:

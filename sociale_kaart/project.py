@@ -17,9 +17,12 @@ Examples
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
+from .atomic import atomic_path
 from .errors import InputError
 from .sources.declarations import EXTRA_SOURCES
 from .settings import (BOOL, INT, NUMBER, PARTS, PATH, PATHS, TABLE, TEXT, TEXTS, ChangeSettings, Declared,
@@ -434,3 +437,119 @@ def _convert(value, kind, where: str, base: Path, check_files: bool):
     if isinstance(value, bool) or not isinstance(value, _PYTHON_TYPES[kind]):
         raise wrong()
     return value
+
+
+# --- editing the project file (fetch writes what it fetched into [bronnen]) ----------------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_\-]+)\s*\]\s*(#.*)?$")
+_ANY_HEADER = re.compile(r"^\s*\[")
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _project_path_text(path: Path, folder: Path) -> str:
+    path, folder = Path(path).resolve(), folder.resolve()
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def set_toml_keys(text: str, section: str, values: Mapping[str, str]) -> str:
+    """`text` with ``key = value`` set in ``[section]``, changing as little as possible.
+
+    An existing line keeps its indentation and its trailing comment; a missing key goes after its
+    commented example (``# key = ...``) or at the end of the section; a missing section is added at
+    the end. `values` are TOML literals (already quoted).
+
+    Examples
+    --------
+    >>> text = '[bronnen]\\n# uitleg\\ngrenzen = "oud.gpkg"  # kaart\\n# kwb = "k.csv"\\n\\n[gebied]\\ngemeenten = []\\n'
+    >>> print(set_toml_keys(text, "bronnen", {"grenzen": '"nieuw.gpkg"', "kwb": '"k2.csv"'}), end="")
+    [bronnen]
+    # uitleg
+    grenzen = "nieuw.gpkg"  # kaart
+    # kwb = "k.csv"
+    kwb = "k2.csv"
+    <BLANKLINE>
+    [gebied]
+    gemeenten = []
+    """
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    start = next((i for i, line in enumerate(lines) if (m := _HEADER.match(line.rstrip("\r\n"))) and m.group(1) == section), None)
+    if start is None:
+        tail = "" if not text or text.endswith(("\n", "\r")) else newline
+        gap = newline if text.strip() else ""
+        body = "".join(f"{key} = {value}{newline}" for key, value in values.items())
+        return f"{text}{tail}{gap}[{section}]{newline}{body}"
+    for key, value in values.items():
+        end = next((i for i in range(start + 1, len(lines)) if _ANY_HEADER.match(lines[i])), len(lines))
+        assignment = re.compile(rf"^(\s*){re.escape(key)}(\s*=\s*)(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^#\r\n]*?)(\s*(?:#[^\r\n]*)?)(\r?\n)?$")
+        example = re.compile(rf"^\s*#\s*{re.escape(key)}\s*=")
+        done = False
+        for i in range(start + 1, end):
+            m = assignment.match(lines[i])
+            if m:
+                lines[i] = f"{m.group(1)}{key}{m.group(2)}{value}{m.group(4)}{m.group(5) or ''}"
+                done = True
+                break
+        if done:
+            continue
+        at = next((i + 1 for i in range(start + 1, end) if example.match(lines[i])), None)
+        if at is None:
+            at = end
+            while at - 1 > start and not lines[at - 1].strip():
+                at -= 1
+        if at > 0 and not lines[at - 1].endswith(("\n", "\r")):
+            lines[at - 1] += newline
+        lines.insert(at, f"{key} = {value}{newline}")
+    return "".join(lines)
+
+
+def update_project_sources(
+    path: str | Path,
+    entries: Mapping[str, str | Path],
+    *,
+    check: bool = True,
+) -> tuple[str, ...]:
+    """Write `entries` (``grenzen``, ``kwb``, ``grenzen_cijferjaar``) into ``[bronnen]`` of a project file.
+
+    Paths inside the project's folder are written relative to it. The file is edited in place,
+    comments and layout kept; with `check` the edited text is read as a project file (:func:`read_project`)
+    before it replaces the file, so a file that would no longer read is never written.
+
+    Returns
+    -------
+    tuple of str
+        The keys whose value changed.
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: kan het projectbestand niet lezen ({exc})") from None
+    try:
+        current = tomllib.loads(text).get("bronnen", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path.name}: geen geldig TOML ({exc}); niet bijgewerkt") from None
+    folder = path.resolve().parent
+    literals, changed = {}, []
+    for key, value in entries.items():
+        shown = _project_path_text(Path(value), folder)
+        literals[key] = _toml_string(shown)
+        if current.get(key) != shown:
+            changed.append(key)
+    if not changed:
+        return ()
+    new = set_toml_keys(text, "bronnen", {k: v for k, v in literals.items() if k in changed})
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(new.encode("utf-8"))
+        if check:
+            try:
+                read_project(tmp, check_files=False)
+            except InputError as exc:
+                raise InputError(f"{path.name}: niet bijgewerkt, want het zou onleesbaar worden ({exc})") from None
+    return tuple(changed)

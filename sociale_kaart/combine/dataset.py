@@ -732,7 +732,7 @@ def _own_indicators(specs, joined, universe, kwb: KwbTable, lineage: dict[str, s
     """
     from ..sources.tables import read_buurt_table
 
-    from ..sources.kwb import normalise_column_name
+    from ..sources.kwb_columns import normalise_column_name
 
     by_source = {normalise_column_name(c.column): c.stable for c in kwb.columns}
     own = []

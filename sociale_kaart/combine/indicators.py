@@ -22,7 +22,7 @@ import pandas as pd
 from ..settings import SmallNumbers
 from ..sources.declarations import (CBS, CLASS, COUNT, HIGHER_BETTER, HIGHER_WORSE, NEITHER, RATE, REGISTRATION,
                                     Figure)
-from ..sources.kwb import KWB_COLUMNS
+from ..sources.kwb_columns import KWB_COLUMNS
 
 OK, MISSING, SUPPRESSED = "ok", "ontbreekt", "onderdrukt"
 #: The three domains of a wijkbezoek, in the order the briefing shows them.

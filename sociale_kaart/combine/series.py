@@ -25,7 +25,8 @@ import pandas as pd
 from ..errors import InputError
 from ..settings import SmallNumbers, YearSource
 from ..sources.boundaries import label_wijken, read_boundaries
-from ..sources.kwb import KWB_COLUMNS, ColumnSource, read_kwb
+from ..sources.kwb import ColumnSource, read_kwb
+from ..sources.kwb_columns import KWB_COLUMNS
 from ..texts import NO_YEARS, plural
 from . import indicators as ind
 from .crosswalk import Crosswalk, crosswalk, identity_crosswalk

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from .kwb import read_table
+from .tabular import read_table
 from .registrations import _XY_NAMES
 from .values import to_number
 

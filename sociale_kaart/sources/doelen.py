@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..settings import Target
-from .kwb import read_table
+from .tabular import read_table
 from .values import MISSING_TOKENS
 
 #: Column or key -> (Target field, type).

@@ -27,7 +27,7 @@ import shapely
 from ..errors import InputError
 from .boundaries import RD_NEW, layer_names, repair_geometries
 from .codes import buurtcode_column, normalise_buurtcodes
-from .kwb import read_table
+from .tabular import read_table
 
 #: File types read as polygons; everything else is read as a table.
 POLYGON_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".fgb")

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .codes import buurtcode_column, normalise_buurtcodes
-from .kwb import read_table
+from .tabular import read_table
 from .registrations import (_LONLAT_NAMES, _XY_NAMES, _find_pair, buurtcodes_by_address, place_points,
                             RegistrationSummary)
 from .values import to_number

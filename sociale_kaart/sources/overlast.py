@@ -21,7 +21,7 @@ from ..errors import InputError
 from .boundaries import year_from_name
 from .codes import buurtcode_column, normalise_buurtcodes
 from .declarations import BUURT, COUNT, HIGHER_WORSE, POLITIE, Figure, SourceDeclaration
-from .kwb import read_table
+from .tabular import read_table
 from .safety import SafetyTable, check_figures, choose_year, table_indeling
 from .values import to_number
 

@@ -34,7 +34,7 @@ from .codes import buurtcode_column, normalise_buurtcodes
 from .declarations import BUURT, COUNT, HIGHER_WORSE, REGISTRATION, Figure, SourceDeclaration
 from ..errors import InputError
 from ..texts import slugify
-from .kwb import read_table
+from .tabular import read_table
 from .values import MISSING_TOKENS, to_number
 
 #: The municipality's own registrations: counts per buurt that this toolkit must protect (lineage REGISTRATION).
@@ -424,9 +424,9 @@ def _read_coordinates_fast(path: Path):
     first = text.split("\n", 1)[0].strip("\r")
     sep = max([";", ",", "\t"], key=first.count)
     header = [c.strip().strip('"') for c in first.split(sep)]
-    from .kwb import _refuse_duplicate_headers
+    from .tabular import refuse_duplicate_headers
 
-    _refuse_duplicate_headers(header, path)
+    refuse_duplicate_headers(header, path)
     lower = {c.lower(): c for c in header}
     if buurtcode_column(header) is not None:
         return None

@@ -24,7 +24,7 @@ from .boundaries import year_from_name
 from .codes import buurtcode_column, normalise_buurtcodes
 from .declarations import (BUURT, CLASS, COUNT, HIGHER_BETTER, HIGHER_WORSE, LEEFBAAROMETER, POLITIE, RATE, SCORE,
                            Figure, SourceDeclaration)
-from .kwb import read_table
+from .tabular import read_table
 from .values import to_number
 
 CRIME_TOTAL = "0.0.0"

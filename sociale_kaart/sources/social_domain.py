@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import InputError
 from ..texts import slugify
 from .declarations import BUURT, CBS, COUNT, HIGHER_WORSE, WIJK, Figure, SourceDeclaration
-from .kwb import read_table
+from .tabular import read_table
 from .safety import SafetyTable
 from .values import to_number
 

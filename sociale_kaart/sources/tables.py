@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .codes import buurtcode_column, normalise_buurtcodes
-from .kwb import read_table
+from .tabular import read_table
 from .values import MISSING_TOKENS, to_number
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sociale_kaart.errors import InputError
-from sociale_kaart.project import read_project, run_settings, template
+from sociale_kaart.project import read_project, run_settings, set_toml_keys, template, update_project_sources
 
 
 def run(args, cwd, check=True):
@@ -215,3 +215,47 @@ def test_the_period_of_a_registration_is_declared_in_one_place():
     assert '# periode = "2024"' in template()
     for module in (sociale_kaart.cli, sociale_kaart.project):  # generated there, written in the declaration only
         assert "periode" not in Path(module.__file__).read_text(encoding="utf-8"), module.__name__
+
+
+# --- the project file edited by fetch ------------------------------------------------------------------------------
+
+def test_set_toml_keys_changes_as_little_as_possible():
+    text = ("# kop\n[bronnen]\n# Wijk- en Buurtkaart\ngrenzen = \"oud.gpkg\"   # uit 2016\nkwb = 'oud.csv'\n"
+            "# grenzen_cijferjaar = \"geodata/wijkenbuurten_2024.gpkg\"\n\n[gebied]\ngemeenten = [\"GM0556\"]\n")
+    new = set_toml_keys(text, "bronnen", {"grenzen": '"n.gpkg"', "kwb": '"n.csv"', "grenzen_cijferjaar": '"c.gpkg"'})
+    assert new == ("# kop\n[bronnen]\n# Wijk- en Buurtkaart\ngrenzen = \"n.gpkg\"   # uit 2016\nkwb = \"n.csv\"\n"
+                   "# grenzen_cijferjaar = \"geodata/wijkenbuurten_2024.gpkg\"\ngrenzen_cijferjaar = \"c.gpkg\"\n\n"
+                   "[gebied]\ngemeenten = [\"GM0556\"]\n")
+    crlf = "[bronnen]\r\nkwb = \"a.csv\"\r\n\r\n[kaart]\r\nklassen = 5\r\n"
+    assert set_toml_keys(crlf, "bronnen", {"grenzen": '"g.gpkg"'}) == (
+        "[bronnen]\r\nkwb = \"a.csv\"\r\ngrenzen = \"g.gpkg\"\r\n\r\n[kaart]\r\nklassen = 5\r\n")
+    assert set_toml_keys("[kaart]\nklassen = 5", "bronnen", {"kwb": '"k.csv"'}) == (
+        "[kaart]\nklassen = 5\n\n[bronnen]\nkwb = \"k.csv\"\n")
+
+
+def test_update_project_sources_checks_before_writing(tmp_path, monkeypatch):
+    from sociale_kaart import project as project_module
+
+
+    project = tmp_path / "sociale-kaart.toml"
+    project.write_text(template(gemeenten=("GM0556",)), encoding="utf-8")
+    before = project.read_text(encoding="utf-8")
+    data = tmp_path / "geodata" / "kwb_2024_GM0556.csv"
+    elsewhere = tmp_path.parent / "cache" / "wijkenbuurten_2024_GM0556.gpkg"
+    changed = update_project_sources(project, {"grenzen": elsewhere, "kwb": data})
+    assert changed == ("grenzen", "kwb")
+    parts = read_project(project, check_files=False)
+    assert parts["sources"]["grenzen"] == elsewhere.resolve() and parts["sources"]["kwb"] == data.resolve()
+    after = project.read_text(encoding="utf-8")
+    assert 'kwb = "geodata/kwb_2024_GM0556.csv"' in after  # relative inside the project's folder
+    diff = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert len(diff) == 2 and len(before.splitlines()) == len(after.splitlines())  # two lines changed, comments kept
+    assert update_project_sources(project, {"kwb": data}) == ()
+
+    def refuse(path, **_):
+        raise InputError("kapot")
+
+    monkeypatch.setattr(project_module, "read_project", refuse)  # the edited text would no longer read
+    with pytest.raises(InputError, match="niet bijgewerkt, want het zou onleesbaar worden"):
+        update_project_sources(project, {"kwb": tmp_path / "x.csv"})
+    assert project.read_text(encoding="utf-8") == after

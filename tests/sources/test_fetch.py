@@ -1032,50 +1032,6 @@ def test_bad_arguments():
     with pytest.raises(InputError, match="onbekende soort misdrijf 'diefstal'"):
         fetch.fetch_crime(["GM0556"], 2023, types=["diefstal"], options=fetch.FetchOptions(client=client_for(Services())))
 
-
-# --- the project file ------------------------------------------------------------------------------
-
-def test_set_toml_keys_changes_as_little_as_possible():
-    text = ("# kop\n[bronnen]\n# Wijk- en Buurtkaart\ngrenzen = \"oud.gpkg\"   # uit 2016\nkwb = 'oud.csv'\n"
-            "# grenzen_cijferjaar = \"geodata/wijkenbuurten_2024.gpkg\"\n\n[gebied]\ngemeenten = [\"GM0556\"]\n")
-    new = fetch.set_toml_keys(text, "bronnen", {"grenzen": '"n.gpkg"', "kwb": '"n.csv"', "grenzen_cijferjaar": '"c.gpkg"'})
-    assert new == ("# kop\n[bronnen]\n# Wijk- en Buurtkaart\ngrenzen = \"n.gpkg\"   # uit 2016\nkwb = \"n.csv\"\n"
-                   "# grenzen_cijferjaar = \"geodata/wijkenbuurten_2024.gpkg\"\ngrenzen_cijferjaar = \"c.gpkg\"\n\n"
-                   "[gebied]\ngemeenten = [\"GM0556\"]\n")
-    crlf = "[bronnen]\r\nkwb = \"a.csv\"\r\n\r\n[kaart]\r\nklassen = 5\r\n"
-    assert fetch.set_toml_keys(crlf, "bronnen", {"grenzen": '"g.gpkg"'}) == (
-        "[bronnen]\r\nkwb = \"a.csv\"\r\ngrenzen = \"g.gpkg\"\r\n\r\n[kaart]\r\nklassen = 5\r\n")
-    assert fetch.set_toml_keys("[kaart]\nklassen = 5", "bronnen", {"kwb": '"k.csv"'}) == (
-        "[kaart]\nklassen = 5\n\n[bronnen]\nkwb = \"k.csv\"\n")
-
-
-def test_update_project_sources_checks_before_writing(tmp_path):
-    from sociale_kaart.project import read_project, template
-
-    project = tmp_path / "sociale-kaart.toml"
-    project.write_text(template(gemeenten=("GM0556",)), encoding="utf-8")
-    before = project.read_text(encoding="utf-8")
-    data = tmp_path / "geodata" / "kwb_2024_GM0556.csv"
-    elsewhere = tmp_path.parent / "cache" / "wijkenbuurten_2024_GM0556.gpkg"
-    changed = fetch.update_project_sources(project, {"grenzen": elsewhere, "kwb": data},
-                                           check=lambda p: read_project(p, check_files=False))
-    assert changed == ("grenzen", "kwb")
-    parts = read_project(project, check_files=False)
-    assert parts["sources"]["grenzen"] == elsewhere.resolve() and parts["sources"]["kwb"] == data.resolve()
-    after = project.read_text(encoding="utf-8")
-    assert 'kwb = "geodata/kwb_2024_GM0556.csv"' in after  # relative inside the project's folder
-    diff = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
-    assert len(diff) == 2 and len(before.splitlines()) == len(after.splitlines())  # two lines changed, comments kept
-    assert fetch.update_project_sources(project, {"kwb": data}) == ()
-
-    def refuse(path):
-        raise InputError("kapot")
-
-    with pytest.raises(InputError, match="niet bijgewerkt, want het zou onleesbaar worden"):
-        fetch.update_project_sources(project, {"kwb": tmp_path / "x.csv"}, check=refuse)
-    assert project.read_text(encoding="utf-8") == after and no_files(tmp_path) == ["sociale-kaart.toml"]
-
-
 # --- acceptance: fetch, then maak uses what it fetched ------------------------------------------------
 
 @pytest.mark.parametrize(("code", "year", "slug", "buurten"), [

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from sociale_kaart.errors import InputError
-from sociale_kaart.sources.kwb import KWB_COLUMNS, column_keys, normalise_column_name, read_kwb
+from sociale_kaart.sources.kwb import read_kwb
+from sociale_kaart.sources.kwb_columns import KWB_COLUMNS, column_keys, normalise_column_name
 from tests.helpers import STATLINE, assert_refused, raw_number, statline_export
 
 #: The OData names of 85984NED (2024) for each stable column, as the README and the file header list them.
@@ -517,9 +518,9 @@ def test_column_name_normalisation():
 
 def test_mapping_table_names_are_unambiguous():
     # No source name may point at two stable columns, in any naming.
-    from sociale_kaart.sources.kwb import _POOL
+    from sociale_kaart.sources.kwb_columns import POOL
 
-    numeric = {key: {s for s, _f in owners if s in KWB_COLUMNS} for key, owners in _POOL.items()}
+    numeric = {key: {s for s, _f in owners if s in KWB_COLUMNS} for key, owners in POOL.items()}
     assert all(len(owners) <= 1 for owners in numeric.values()), {k: v for k, v in numeric.items() if len(v) > 1}
     required = {"inwoners", "inwoners_65plus", "bijstand", "wmo_clienten", "pct_huurwoningen", "woningvoorraad",
                 "jeugdzorg", "huurwoningen", "jongeren_0_25", "pct_65plus_cbs", "wmo_per_1000_cbs"}

@@ -20,8 +20,8 @@ service, sharing one HTTP client:
 * :mod:`.politie`: crime (47018NED) and overlast (47024NED) per buurt, with the buurtindeling the
   table is published on (1 January of its latest year) in the JSON beside the file.
 * :mod:`.leefbaarometer`: the WFS layer ``lbm3:buurtscore24``, filtered on ``id`` (the buurtcode).
-* :mod:`.run`: everything for a project (names resolved with the gemeente rows of the year) and the
-  project file updated in place.
+* :mod:`.run`: everything for a project (names resolved with the gemeente rows of the year); the
+  project file is edited by :mod:`sociale_kaart.project`.
 
 The network itself is a *transport*, a function from a URL to ``(status, headers, body)``, so that
 tests replace it (``client.UrllibTransport``). Files are written whole or not at all.
@@ -110,6 +110,4 @@ from .run import (  # noqa: F401
     EXTRAS,
     resolve_selectors,
     fetch_for_project,
-    set_toml_keys,
-    update_project_sources,
 )

@@ -19,7 +19,7 @@ CBS_V4 = "https://datasets.cbs.nl/odata/v1/CBS/{table}"
 # --- KWB ---------------------------------------------------------------------------------------
 
 def _known_odata_names() -> set[str]:
-    from ..kwb import KWB_COLUMNS, KWB_TEXT_COLUMNS
+    from ..kwb_columns import KWB_COLUMNS, KWB_TEXT_COLUMNS
 
     return {name.lower() for spec in (*KWB_COLUMNS.values(), *KWB_TEXT_COLUMNS.values())
             for form, name in spec.names if form == "odata"}
@@ -27,7 +27,7 @@ def _known_odata_names() -> set[str]:
 
 def _known_keys() -> set[str]:
     """Lookup keys of every column name the KWB reader knows, in every form."""
-    from ..kwb import KWB_COLUMNS, KWB_TEXT_COLUMNS, column_keys
+    from ..kwb_columns import KWB_COLUMNS, KWB_TEXT_COLUMNS, column_keys
 
     keys = set()
     for spec in (*KWB_COLUMNS.values(), *KWB_TEXT_COLUMNS.values()):
