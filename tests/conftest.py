@@ -109,14 +109,24 @@ def shared() -> Path:
     return SHARED
 
 
-@pytest.fixture(scope="session")
-def buurten_2016(shared) -> Path:
-    return shared / "cbs" / "wijkenbuurten_2016_land.gpkg"
+#: The files of ../shared/geodata the tests read, each a session fixture of its own name.
+SHARED_FILES = {
+    "buurten_2016": "cbs/wijkenbuurten_2016_land.gpkg",  # whole-NL 2016 buurt map
+    "buurten_2024": "cbs/wijkenbuurten_2024_rijnmond.gpkg",  # 2024 Rijnmond buurten
+    "kwb_2024": "kwb/kwb_2024_buurten_rijnmond.csv",  # KWB 2024, 12 gemeenten
+    "kwb_2015": "kwb/kwb_2015_buurten_wbkaart.csv",  # the 2015 map's own attributes
+}
 
 
-@pytest.fixture(scope="session")
-def kwb_2024(shared) -> Path:
-    return shared / "kwb" / "kwb_2024_buurten_rijnmond.csv"
+def _shared_file(relative: str):
+    @pytest.fixture(scope="session")
+    def path(shared) -> Path:
+        return shared / relative
+    return path
+
+
+for _name, _relative in SHARED_FILES.items():
+    globals()[_name] = _shared_file(_relative)
 
 
 @pytest.fixture(scope="session")
@@ -244,16 +254,6 @@ def maassluis_project(buurten_2016, kwb_2024):
 
 
 # --- change over time: a second year ------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def kwb_2015(shared) -> Path:
-    return shared / "kwb" / "kwb_2015_buurten_wbkaart.csv"
-
-
-@pytest.fixture(scope="session")
-def buurten_2024(shared) -> Path:
-    return shared / "cbs" / "wijkenbuurten_2024_rijnmond.gpkg"
-
 
 @pytest.fixture(scope="session")
 def kwb_2015_rows(kwb_2015) -> dict[str, dict[str, str]]:
