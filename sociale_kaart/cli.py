@@ -301,6 +301,22 @@ def _shown(value) -> str:
     return str(value)
 
 
+def _extra_source_keys() -> list[str]:
+    """The declared sources (:data:`~sociale_kaart.sources.declarations.EXTRA_SOURCES`) without a setting of their own."""
+    from .settings import declared_settings
+    from .sources.declarations import EXTRA_SOURCES
+
+    own = {d.setting.key for d in declared_settings()}
+    return [key for key in EXTRA_SOURCES if key not in own]
+
+
+def _extra_source_options():
+    """An option per declared source without a setting of its own, as ``[bronnen] <key>`` in the project file."""
+    return [option(f"--{key.replace('_', '-')}", key, type=PATH_TYPE, group="Bronnen",
+                   help=f"Tabel van de bron {key}, zoals [bronnen] {key} in het projectbestand.")
+            for key in _extra_source_keys()]
+
+
 def _run_options():
     """The options of every product command: each declared setting with a flag, and a few of their own.
     None means "not given": the project file or the default holds."""
@@ -310,7 +326,7 @@ def _run_options():
         option("--project", "project", type=PATH_TYPE, group="Bronnen",
                help="Projectbestand (standaard sociale-kaart.toml in deze map)."),
         *(_declared_option(d) for d in declared_settings() if d.setting.flag is not None),
-        option("--overlast", type=PATH_TYPE, group="Bronnen", help="Geregistreerde overlast per buurt (Politie 47024NED)."),
+        *_extra_source_options(),
         option("--nulmeting", type=PATH_TYPE, group="Bronnen",
                help="Kerncijfers van het jaar van de nulmeting (zoals [[jaar]] kwb)."),
         option("--nulmeting-jaar", type=INT_TYPE, group="Bronnen", help="Jaar van de nulmeting [uit de bestandsnaam]."),
@@ -328,9 +344,10 @@ def _settings(options: dict):
 
     project = find_project(options.get("project"))
     parts = with_options(read_project(project) if project else empty_parts(), options)
-    if options.get("overlast"):  # a declared source without a field of its own: replaces the project's file
-        parts["sources"]["extra"] = (*(e for e in parts["sources"].get("extra", ()) if e[0] != "overlast"),
-                                     ("overlast", options["overlast"]))
+    for key in _extra_source_keys():  # a declared source without a field of its own: replaces the project's file
+        if options.get(key):
+            parts["sources"]["extra"] = (*(e for e in parts["sources"].get("extra", ()) if e[0] != key),
+                                         (key, options[key]))
     _put_baseline(parts, options)
     products = parts["run"].get("products")
     return run_settings(parts), products

@@ -378,3 +378,22 @@ def test_klassen_from_the_project_file_and_the_option_class_the_map(sample_paths
 
     assert legends() and all(len(colours) == 4 for colours in legends())
     assert all(len(colours) == 3 for colours in legends("--klassen", "3"))
+
+
+def test_every_declared_source_is_an_option_without_touching_the_command_line(monkeypatch, sample_paths, tmp_path):
+    """A source declared in EXTRA_SOURCES (and not a setting of its own) is a --<key> option of every run command."""
+    from sociale_kaart import cli
+    from sociale_kaart.sources import declarations
+
+    monkeypatch.setitem(declarations.EXTRA_SOURCES, "wmo_wijk", "tests.sources.test_declarations:WMO_PER_WIJK:read_wmo_per_wijk")
+    flags = {opt for o in cli._extra_source_options() for opt in o(lambda: None).__click_params__[0].opts}
+    assert {"--overlast", "--cbs-stapeling", "--wmo-wijk"} <= flags
+    assert not {"--misdrijven", "--leefbaarometer"} & flags  # these are settings with an option of their own
+    (tmp_path / "sociale-kaart.toml").write_text(
+        f'[bronnen]\ngrenzen = "{sample_paths["grenzen"]}"\nkwb = "{sample_paths["kwb"]}"\n'
+        'wmo_wijk = "oud.csv"\noverlast = "o.csv"\n', encoding="utf-8")
+    for name in ("oud.csv", "o.csv", "nieuw.csv"):
+        (tmp_path / name).write_text("buurtcode;x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings, _ = cli._settings({"wmo_wijk": tmp_path / "nieuw.csv"})  # the option replaces the project's file
+    assert dict(settings.sources.extra) == {"overlast": tmp_path / "o.csv", "wmo_wijk": tmp_path / "nieuw.csv"}
