@@ -20,7 +20,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ
 # --- slow tests: marked "traag", so that `python -m pytest -m "not traag"` is the quick subset -----
 
 #: Fixtures that make an end-to-end run or start a browser: every test that uses one is slow.
-SLOW_FIXTURES = {"browser", "open_page", "made", "printed", "six_wijken"}
+SLOW_FIXTURES = {"browser", "open_page", "made", "printed", "six_wijken", "demo_made"}
+#: Session-scoped runs shared by tests of several modules: their tests go to one process, so the run is made once.
+SHARED_RUNS = ("demo_made",)
 #: Modules whose tests start the command line in a fresh process, a kernel or a whole run: all slow.
 SLOW_MODULES = {"test_cli", "test_disclosure_outputs", "test_notebook", "test_suite", "test_documents", "test_stacking"}
 #: Other tests that make a run, start a subprocess or read a whole-country table (module -> test names).
@@ -86,7 +88,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.traag)
         # A module's own (module-scoped) runs are made once: its tests that use one go to one process.
         defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-        if any(d.scope == "module" for name in fixtures for d in defs.get(name, ())):
+        shared_run = next((name for name in SHARED_RUNS if name in fixtures), None)
+        if shared_run:
+            item.add_marker(pytest.mark.xdist_group(shared_run))
+        elif any(d.scope == "module" for name in fixtures for d in defs.get(name, ())):
             item.add_marker(pytest.mark.xdist_group(module))
 
 
@@ -237,6 +242,19 @@ def sample(sample_paths):
 
     return build(Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"],
                          registraties=(sample_paths["registraties"], sample_paths["meldingen"])))
+
+
+@pytest.fixture(scope="session")
+def demo_made(tmp_path_factory):
+    """`sociale-kaart demo` (every product on the bundled sample), run once: its output text and folder."""
+    from click.testing import CliRunner
+
+    from sociale_kaart.cli import cli
+
+    folder = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(cli, ["demo", "--uitvoer", str(folder), "--stil"])
+    assert result.exit_code == 0, result.output
+    return result.output, folder
 
 
 @pytest.fixture(scope="session")

@@ -99,11 +99,10 @@ def test_bad_input_one_line_nonzero_exit_nothing_written(case, expected, sample_
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_demo_runs_on_the_bundled_sample(sample_paths, tmp_path):
-    result = CliRunner().invoke(cli, ["demo", "--uitvoer", str(tmp_path), "--stil"])
-    assert result.exit_code == 0, result.output
-    assert "FICTIEF" in result.output and (tmp_path / "index.html").exists()
-    rows = read_csv(tmp_path / "voorbeeldstad_fictief_buurten.csv")
+def test_demo_runs_on_the_bundled_sample(sample_paths, demo_made):
+    output, folder = demo_made
+    assert "FICTIEF" in output and (folder / "index.html").exists()
+    rows = read_csv(folder / "voorbeeldstad_fictief_buurten.csv")
     raw = {r["buurtcode"]: r for r in read_csv(sample_paths["registraties"])}
     assert len(rows) == len(raw) == 16
     # Registration counts of 1-4 never reach an output file; other counts are shown rounded to a multiple
