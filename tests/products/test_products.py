@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sociale_kaart.products import PRODUCTS, make
-from sociale_kaart.settings import MapSettings, NeedSettings, RunSettings, Sources
+from sociale_kaart.products import make
+from sociale_kaart.settings import NeedSettings, RunSettings, Sources
 
 
 def flagged_in_csv(path: Path) -> set[str]:
