@@ -27,7 +27,7 @@ from .errors import InputError
 from .sources.declarations import EXTRA_SOURCES
 from .settings import (BOOL, INT, NUMBER, PARTS, PATH, PATHS, TABLE, TEXT, TEXTS, ChangeSettings, Declared,
                        Huisstijl, IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings, SmallNumbers,
-                       Sources, YearSource, declared_settings)
+                       Sources, YearSource, declared_settings, table_keys)
 
 PROJECT_FILE = "sociale-kaart.toml"
 
@@ -39,20 +39,6 @@ SECTIONS = ("bronnen", "gebied", "aandacht", "kleine_aantallen", "stapeling", "k
 SCHEMA: dict[str, dict[str, Declared]] = {
     section: {d.setting.key: d for d in declared_settings() if d.setting.key is not None and d.setting.section == section}
     for section in SECTIONS}
-#: Keys of a linked registration (``[[registratie]]``) -> LinkedSpec field and type.
-LINKED_KEYS = {"bestand": ("source", PATH), "leefgebied": ("area", TEXT), "sleutel": ("key", TEXT)}
-#: Keys of a year (``[[jaar]]``) -> YearSource field and type.
-YEAR_KEYS = {"jaar": ("year", INT), "kwb": ("kwb", PATH), "grenzen": ("grenzen", PATH),
-             "kwb_gemeenten": ("kwb_gemeenten", PATH)}
-#: Keys of an own indicator (``[[indicator]]``) -> IndicatorSpec field and type.
-INDICATOR_KEYS = {
-    "sleutel": ("key", TEXT), "label": ("label", TEXT), "eenheid": ("unit", TEXT), "kolom": ("column", TEXT),
-    "teller": ("numerator", TEXT), "noemer": ("denominator", TEXT), "schaal": ("scale", NUMBER),
-    "richting": ("direction", TEXT), "optellen": ("aggregation", TEXT), "bron": ("source", PATH),
-}
-#: Keys of an own area layout (``[[indeling]]``) -> LayoutSpec field and type.
-LAYOUT_KEYS = {"naam": ("name", TEXT), "bron": ("source", PATH), "kolom": ("column", TEXT), "laag": ("layer", TEXT),
-               "code": ("code", TEXT)}
 _PYTHON_TYPES = {TEXT: (str,), INT: (int,), NUMBER: (int, float), BOOL: (bool,)}
 
 HEADER = """\
@@ -212,8 +198,7 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
 
 
 def _layout_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[LayoutSpec, ...]:
-    return _declared(tables, path, base, check_files, section="indeling", what="eigen indelingen",
-                     keys=LAYOUT_KEYS, required=("name", "source"), make=LayoutSpec)
+    return _declared(tables, path, base, check_files, section="indeling", what="eigen indelingen", make=LayoutSpec)
 
 
 def _linked_specs(tables, path: Path, base: Path, check_files: bool) -> tuple:
@@ -221,13 +206,13 @@ def _linked_specs(tables, path: Path, base: Path, check_files: bool) -> tuple:
     from .sources.linked import LinkedSpec
 
     return _declared(tables, path, base, check_files, section="registratie", what="gekoppelde registraties",
-                     keys=LINKED_KEYS, required=("source", "area", "key"), make=LinkedSpec)
+                     make=LinkedSpec)
 
 
 def _year_sources(tables, path: Path, base: Path, check_files: bool) -> tuple[YearSource, ...]:
     """``[[jaar]]`` tables: jaar, kwb and (optional) grenzen of the codes of that year and its gemeente rows."""
     return _declared(tables, path, base, check_files, section="jaar", what="jaren (jaar, kwb, grenzen, kwb_gemeenten)",
-                     keys=YEAR_KEYS, required=("year", "kwb"), make=YearSource)
+                     make=YearSource)
 
 
 def _targets(tables, path: Path):
@@ -264,13 +249,17 @@ FREE_SECTIONS = {"eenheden": ("units", _units), "domeinen": ("domains", _domains
 
 
 def _indicator_specs(tables, path: Path, base: Path, check_files: bool) -> tuple[IndicatorSpec, ...]:
-    return _declared(tables, path, base, check_files, section="indicator", what="eigen indicatoren",
-                     keys=INDICATOR_KEYS, required=("key", "label", "unit"), make=IndicatorSpec)
+    return _declared(tables, path, base, check_files, section="indicator", what="eigen indicatoren", make=IndicatorSpec)
 
 
-def _declared(tables, path: Path, base: Path, check_files: bool, *, section: str, what: str, keys: dict,
-              required: tuple[str, ...], make) -> tuple:
-    """The specs of ``[[section]]`` tables: every key known and converted, the required ones present."""
+def _declared(tables, path: Path, base: Path, check_files: bool, *, section: str, what: str, make) -> tuple:
+    """The specs of ``[[section]]`` tables: every key known and converted, the required ones present.
+
+    The keys are declared on the fields of `make` (:func:`~sociale_kaart.settings.table_keys`)."""
+    from dataclasses import MISSING
+
+    keys = {key: (d.name, d.setting.kind) for key, d in table_keys(make).items()}
+    required = tuple(d.name for d in table_keys(make).values() if d.default is MISSING)
     if not isinstance(tables, list):
         raise InputError(f"{path.name}: schrijf {what} als [[{section}]]-tabellen")
     specs = []

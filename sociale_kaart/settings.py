@@ -348,16 +348,20 @@ class IndicatorSpec:
     are never summed: weighted by inhabitants (``aggregation="gewogen"``) or shown per buurt only.
     """
 
-    key: str
-    label: str
-    unit: str
-    column: str | None = None  #: a score per buurt
-    numerator: str | None = None
-    denominator: str = "inwoners"
-    scale: float = 1000
-    direction: str = "meer"  #: "meer": higher = more need; "minder": higher = less need; "context"
-    aggregation: str = "geen"  #: scores: "gewogen" (by inhabitants) or "geen" (per buurt only)
-    source: Path | None = None  #: a table keyed on buurtcode; None: the KWB or a registration
+    key: str = setting(key="sleutel", section="indicator", kind=TEXT, help="Korte naam (a-z, 0-9, _).")
+    label: str = setting(key="label", section="indicator", kind=TEXT, help="Naam in kaarten en tabellen.")
+    unit: str = setting(key="eenheid", section="indicator", kind=TEXT, help="Eenheid (per 1.000 inwoners, %, score).")
+    column: str | None = setting(None, key="kolom", section="indicator", kind=TEXT,
+                                 help="Kolom met een score per buurt.")  #: a score per buurt
+    numerator: str | None = setting(None, key="teller", section="indicator", kind=TEXT, help="Kolom van de teller.")
+    denominator: str = setting("inwoners", key="noemer", section="indicator", kind=TEXT, help="Kolom van de noemer.")
+    scale: float = setting(1000, key="schaal", section="indicator", kind=NUMBER, help="Per 100, 1.000 of 10.000.")
+    #: "meer": higher = more need; "minder": higher = less need; "context"
+    direction: str = setting("meer", key="richting", section="indicator", kind=TEXT, help="meer, minder of context.")
+    #: scores: "gewogen" (by inhabitants) or "geen" (per buurt only)
+    aggregation: str = setting("geen", key="optellen", section="indicator", kind=TEXT, help="gewogen of geen.")
+    #: a table keyed on buurtcode; None: the KWB or a registration
+    source: Path | None = setting(None, key="bron", section="indicator", kind=PATH, help="Tabel met een buurtcodekolom.")
     protected: bool = False  #: the numerator counts cases of the municipality's own registrations
 
     def __post_init__(self):
@@ -381,11 +385,15 @@ class LayoutSpec:
     buurten are assigned by largest overlap (see :mod:`sociale_kaart.combine.layouts`).
     """
 
-    name: str  #: how products and the project file name it ("Wijken gemeenteatlas")
-    source: Path
-    column: str | None = None  #: column with the area name; None: "gebied", "naam", or the one other column
-    layer: str | None = None  #: polygons: the layer of a file with several
-    code: str | None = None  #: polygons: a column that tells areas of the same name apart
+    #: how products and the project file name it ("Wijken gemeenteatlas")
+    name: str = setting(key="naam", section="indeling", kind=TEXT, help="Naam van de indeling.")
+    source: Path = setting(key="bron", section="indeling", kind=PATH, help="Tabel buurtcode -> gebied, of vlakken.")
+    #: column with the area name; None: "gebied", "naam", or the one other column
+    column: str | None = setting(None, key="kolom", section="indeling", kind=TEXT, help="Kolom met de gebiedsnaam.")
+    #: polygons: the layer of a file with several
+    layer: str | None = setting(None, key="laag", section="indeling", kind=TEXT, help="Laag met de vlakken.")
+    #: polygons: a column that tells areas of the same name apart
+    code: str | None = setting(None, key="code", section="indeling", kind=TEXT, help="Kolom met een gebiedscode.")
 
     def __post_init__(self):
         if not self.name.strip():
@@ -479,10 +487,14 @@ class YearSource:
     (``[bronnen] grenzen``) through a crosswalk (:mod:`sociale_kaart.combine.crosswalk`).
     """
 
-    year: int
-    kwb: Path
-    grenzen: Path | None = None  #: the map of that year's codes; None: the run's own map
-    kwb_gemeenten: Path | None = None  #: that year's published gemeente rows (when `kwb` has none)
+    year: int = setting(key="jaar", section="jaar", kind=INT, help="Het jaar van de cijfers.")
+    kwb: Path = setting(key="kwb", section="jaar", kind=PATH, help="Kerncijfers van dat jaar.")
+    #: the map of that year's codes; None: the run's own map
+    grenzen: Path | None = setting(None, key="grenzen", section="jaar", kind=PATH,
+                                   help="Wijk- en Buurtkaart van de codes van dat jaar.")
+    #: that year's published gemeente rows (when `kwb` has none)
+    kwb_gemeenten: Path | None = setting(None, key="kwb_gemeenten", section="jaar", kind=PATH,
+                                         help="Gemeentecijfers van dat jaar.")
 
     def __post_init__(self):
         if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1990 <= self.year <= 2100:
@@ -689,3 +701,17 @@ def declared_settings() -> tuple[Declared, ...]:
                 found.append(Declared(part, f.name, f.metadata["setting"], default))
     found.extend(Declared("run", name, declaration) for name, declaration in RUN_EXTRAS)
     return tuple(found)
+
+
+def table_keys(cls) -> dict[str, Declared]:
+    """The keys of a ``[[table]]`` of the project file (``[[jaar]]``, ``[[indicator]]``, ...), declared on
+    the fields of `cls`: key -> its field (``default`` MISSING: the key is required).
+
+    Examples
+    --------
+    >>> keys = table_keys(YearSource)
+    >>> list(keys), keys["jaar"].name, keys["grenzen"].default
+    (['jaar', 'kwb', 'grenzen', 'kwb_gemeenten'], 'year', None)
+    """
+    return {f.metadata["setting"].key: Declared(f.metadata["setting"].section, f.name, f.metadata["setting"], f.default)
+            for f in fields(cls) if "setting" in f.metadata}

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..settings import PATH, TEXT, setting
 from .codes import buurtcode_column, normalise_buurtcodes
 from .tabular import read_table
 from .registrations import (_LONLAT_NAMES, _XY_NAMES, _find_pair, buurtcodes_by_address, place_points,
@@ -41,9 +42,11 @@ UNITS = (HOUSEHOLD, PERSON)
 class LinkedSpec:
     """One extract of a linked registration (``[[registratie]]`` in the project file)."""
 
-    source: Path  #: the extract (CSV or XLSX), one row per record
-    area: str  #: the leefgebied it covers ("Wmo", "jeugdhulp", "bijstand", ...)
-    key: str  #: the column with the key that links the extracts
+    source: Path = setting(key="bestand", section="registratie", kind=PATH,
+                           help="Het extract (CSV of XLSX), een regel per record.")
+    #: the leefgebied it covers ("Wmo", "jeugdhulp", "bijstand", ...)
+    area: str = setting(key="leefgebied", section="registratie", kind=TEXT, help="Het leefgebied van het extract.")
+    key: str = setting(key="sleutel", section="registratie", kind=TEXT, help="De kolom die de extracten koppelt.")
 
     def __post_init__(self):
         if not str(self.area).strip():
