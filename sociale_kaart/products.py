@@ -399,13 +399,15 @@ def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, sett
 
     def draw(ind) -> str:  # one indicator in PNG and SVG, the figure built once; the SVG also feeds the PDF
         from .render.document.drawings import drawing_fonts, svg_text
-        from .render.static import map_figure
+        from .render.static import freeze_layout, map_figure
 
         with drawing_fonts():
             fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=f"{ind.label} – {data.title}",
                              subtitle=_subtitle(data, [ind.key]),
                              border_label=border_labels(data.wijk_layout)[0])
             svg = svg_text(fig) if {"svg", "pdf"} & set(formats) else ""
+        if svg:
+            freeze_layout(fig)  # laid out once, for the SVG; the PNG only draws it
         if "png" in formats:
             out.save_figure(f"{data.slug}_{ind.key}.png", fig, dpi=300)
         if "svg" in formats:

@@ -33,6 +33,12 @@ def new_figure(**kwargs):
     return fig
 
 
+def freeze_layout(fig) -> None:
+    """Keep the layout a figure got in its first save, so that the next formats draw it once each
+    instead of laying it out again first (call it after the first save, not before)."""
+    fig.set_layout_engine("none")
+
+
 def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes, labels: bool = True,
                     legend: bool = True, legend_loc: str = "lower left", fontsize: float = 7.0,
                     legend_ax=None, border_label: str = border_labels(None)[0]) -> None:
