@@ -405,9 +405,8 @@ def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, sett
             fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=f"{ind.label} – {data.title}",
                              subtitle=_subtitle(data, [ind.key]),
                              border_label=border_labels(data.wijk_layout)[0])
+            freeze_layout(fig, 300)  # laid out once (as the PNG would be), for the SVG and the PNG
             svg = svg_text(fig) if {"svg", "pdf"} & set(formats) else ""
-        if svg:
-            freeze_layout(fig)  # laid out once, for the SVG; the PNG only draws it
         if "png" in formats:
             out.save_figure(f"{data.slug}_{ind.key}.png", fig, dpi=300)
         if "svg" in formats:

@@ -33,9 +33,19 @@ def new_figure(**kwargs):
     return fig
 
 
-def freeze_layout(fig) -> None:
-    """Keep the layout a figure got in its first save, so that the next formats draw it once each
-    instead of laying it out again first (call it after the first save, not before)."""
+def freeze_layout(fig, dpi: float | None = None) -> None:
+    """Lay a finished figure out once, now, and keep that layout: each save (PNG, SVG, PDF) then
+    draws it once, where a figure with a layout engine is drawn twice per save and laid out twice.
+
+    `dpi`: the resolution of the save whose pixels must be exactly those of a save without this."""
+    if fig.get_layout_engine() is None:
+        return
+    own = fig.dpi
+    fig.dpi = dpi or own
+    try:
+        fig.draw_without_rendering()
+    finally:
+        fig.dpi = own
     fig.set_layout_engine("none")
 
 
