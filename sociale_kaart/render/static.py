@@ -38,6 +38,8 @@ def freeze_layout(fig, dpi: float | None = None) -> None:
     draws it once, where a figure with a layout engine is drawn twice per save and laid out twice.
 
     `dpi`: the resolution of the save whose pixels must be exactly those of a save without this."""
+    import matplotlib
+
     if fig.get_layout_engine() is None:
         return
     own = fig.dpi
@@ -46,7 +48,9 @@ def freeze_layout(fig, dpi: float | None = None) -> None:
         fig.draw_without_rendering()
     finally:
         fig.dpi = own
-    fig.set_layout_engine("none")
+    # no engine at all ('none' leaves a placeholder, for which every save still draws twice)
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
 
 
 def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes, labels: bool = True,

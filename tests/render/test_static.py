@@ -76,3 +76,34 @@ def test_map_labels_cover_no_marker_and_no_other_label(maassluis, maassluis_anal
         for i, box in enumerate(names):
             assert not any(box.overlaps(m) for m in markers), (wijk, i)
             assert not any(box.overlaps(other) for other in names[i + 1:]), (wijk, i)
+
+
+def test_a_frozen_layout_gives_the_same_pixels_from_one_draw_per_save():
+    import io
+
+    from sociale_kaart.render.static import freeze_layout, new_figure
+
+    def figure():
+        fig = new_figure(figsize=(4, 3), layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot([0, 1000, 2000], [3, 1, 2])
+        ax.set_xlabel("een lang label onder de as")
+        ax.set_ylabel("aantal per 1.000 inwoners")
+        fig.suptitle("Titel boven de figuur")
+        return fig
+
+    def png(fig):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=150)
+        return np.asarray(Image.open(io.BytesIO(buffer.getvalue())))
+
+    plain, frozen = figure(), figure()
+    draws = {"plain": 0, "frozen": 0}
+    plain.canvas.mpl_connect("draw_event", lambda _: draws.__setitem__("plain", draws["plain"] + 1))
+    freeze_layout(frozen, 150)
+    frozen.canvas.mpl_connect("draw_event", lambda _: draws.__setitem__("frozen", draws["frozen"] + 1))
+    expected, got = png(plain), png(frozen)
+    assert draws == {"plain": 2, "frozen": 1}  # a laid-out figure is drawn twice per save, a frozen one once
+    assert got.shape == expected.shape and (got == expected).all()
+    png(frozen)
+    assert draws["frozen"] == 2 and frozen.get_layout_engine() is None  # the layout is kept, not redone
