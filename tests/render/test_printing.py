@@ -295,6 +295,25 @@ def test_a_chart_whose_every_value_is_suppressed_says_so(tmp_path):
     assert "72" not in svg.replace("72.", "") or "72,0" not in " ".join(texts)
 
 
+def test_a_bar_value_label_never_crosses_the_gemeente_line():
+    """Measured in the SVG: a value just under the gemeente's starts after the dashed line; one
+    far from it stays beside its bar."""
+    from sociale_kaart.render.document.drawings import bar_chart
+
+    svg, _, _ = bar_chart("Bijstand (per 1.000 inwoners)", ["Zuidbuurt", "De Dijk"], [24.0, 80.0], ["ok", "ok"],
+                          25.7, 1, width=180.0)
+    vertical = [float(a) for a, b in re.findall(r'd="M ([\d.]+) [\d.]+ \nL ([\d.]+) [\d.]+ \n"', svg) if a == b]
+    base, line = min(vertical), max(vertical)  # the bars' base and the gemeente line
+    found = re.findall(r'd="M ([\d.]+) [\d.]+ \nL ([\d.]+) [\d.]+ \nL', svg)
+    bars = {float(x1): float(x1) for x0, x1 in found if float(x0) == base}  # the bars (not the frame)
+    labels = {text: float(x) for x, text in re.findall(r'x="([\d.]+)" y="[\d.]+"[^>]*>(\d+,\d)</text>', svg)}
+    assert set(labels) == {"24,0", "80,0"} and len(bars) == 2
+    short = min(x for x in bars.values() if x < line)  # the bar of 24,0 ends just before the line
+    assert short < line < short + 10
+    assert labels["24,0"] > line  # after the line, not cut by it
+    assert labels["80,0"] - max(bars.values()) < 4  # beside its own bar end
+
+
 def test_flag_sentence_is_dutch():
     from sociale_kaart.render.printing import flag_sentence
 
