@@ -126,12 +126,9 @@ def make(settings: RunSettings, *, products=tuple(PRODUCTS), index: bool = True,
         shown = map_indicators(data, settings.map)
         classes = map_classes(data, analysis, shown, settings.map) if set(products) - {"aandachtsbuurten", "vergelijking", "voortgang"} else {}
         pages: dict[str, int] = {}
-        from .render.cores import Background
-
-        with Background() as later:  # drawings a product forks off, made beside the next products
-            for product in products:
-                _RENDERERS[product](out, data=data, analysis=analysis, classes=classes, indicators=shown,
-                                    settings=settings, pages=pages, progress=progress, change=change, later=later)
+        for product in products:
+            _RENDERERS[product](out, data=data, analysis=analysis, classes=classes, indicators=shown,
+                                settings=settings, pages=pages, progress=progress, change=change)
         if index:
             from .render.index import render_index
 
@@ -330,7 +327,7 @@ def _flags(out: OutputFolder, *, data, analysis, progress, **_) -> None:
     progress.say("aandachtsbuurten en samenhang geschreven")
 
 
-def _relation_plots(out: OutputFolder, *, data, analysis, progress, later, **_) -> None:
+def _relation_plots(out: OutputFolder, *, data, analysis, progress, **_) -> None:
     from .render.cores import on_all_cores
 
     by_key = {ind.key: ind for ind in data.indicators}
@@ -346,11 +343,8 @@ def _relation_plots(out: OutputFolder, *, data, analysis, progress, later, **_) 
         fig = relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row,
                               source=data.subtitle_for([row["behoefte"], row["context"]]))
         out.save_figure(names[i], fig, dpi=200)
-
-    def draw_all() -> None:
-        list(on_all_cores(list(range(len(rows))), draw))
-        progress.say("spreidingsdiagrammen getekend")
-    later.start(draw_all)  # beside the next products: nothing in the run waits for these PNGs
+    list(on_all_cores(list(range(len(rows))), draw))
+    progress.say("spreidingsdiagrammen getekend")
 
 
 def _comparison(out: OutputFolder, *, data, progress, **_) -> None:
@@ -382,21 +376,17 @@ def _web_map(out: OutputFolder, *, data, analysis, classes, indicators, settings
     progress.say("interactieve kaart gemaakt")
 
 
-def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, later, **_) -> None:
+def _embed(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:
     from .render.static import map_figure
     from .render.webmap import embed_snippet
 
     first = indicators[0]
-
-    def draw() -> None:
-        fig = map_figure(analysis.table, data.wijken, first, classes[first.key], title=_title(data, settings),
-                         subtitle=_subtitle(data, [first.key]), border_label=border_labels(data.wijk_layout)[0])
-        out.save_figure(f"{data.slug}_kaart.png", fig, dpi=300)
-        progress.say("PNG en insluitfragment gemaakt")
+    fig = map_figure(analysis.table, data.wijken, first, classes[first.key], title=_title(data, settings),
+                     subtitle=_subtitle(data, [first.key]), border_label=border_labels(data.wijk_layout)[0])
+    out.save_figure(f"{data.slug}_kaart.png", fig, dpi=300)
     snippet = embed_snippet(f"{data.slug}_kaart.html", f"{data.slug}_kaart.png", _title(data, settings), _subtitle(data))
     out.write_text(f"{data.slug}_kaart_insluiten.html", snippet)
-    out.path(f"{data.slug}_kaart.png")  # the name first: the output folder knows the file the fork writes
-    later.start(draw)
+    progress.say("PNG en insluitfragment gemaakt")
 
 
 def _static_maps(out: OutputFolder, *, data, analysis, classes, indicators, settings, progress, **_) -> None:

@@ -1,13 +1,11 @@
-"""Work on every core: results in order, errors back in the run, background jobs waited for."""
+"""Work on every core: results in order, also from a generator of jobs; errors back in the run."""
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
 from sociale_kaart.errors import InputError
-from sociale_kaart.render.cores import Background, on_all_cores
+from sociale_kaart.render.cores import on_all_cores
 
 
 def test_on_all_cores_keeps_the_order_also_for_a_generator_of_jobs():
@@ -28,19 +26,10 @@ def test_a_job_error_stops_the_run_with_its_message():
         list(on_all_cores([1, 2, 3], work))
 
 
-def test_background_jobs_run_beside_the_run_and_are_waited_for(tmp_path):
-    with Background() as later:
-        for i in range(3):
-            later.start(lambda i=i: (tmp_path / f"{i}.txt").write_text(str(os.getpid())))
-    pids = {int((tmp_path / f"{i}.txt").read_text()) for i in range(3)}  # all three written once the block ends
-    if len(os.sched_getaffinity(0)) > 1:
-        assert os.getpid() not in pids  # forked off, not run here
+def test_an_error_while_making_the_jobs_stops_the_run_too():
+    def jobs():
+        yield 1
+        raise InputError("fout: document 'Proef' kan niet gezet worden")
 
-
-def test_a_background_error_is_raised_when_the_block_ends():
-    def fail():
-        raise InputError("fout: kolom 'wmo' rij 3 is geen getal")
-
-    with pytest.raises(InputError, match="rij 3"):
-        with Background() as later:
-            later.start(fail)
+    with pytest.raises(InputError, match="Proef"):
+        list(on_all_cores(jobs(), lambda n: n))
