@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ def _tree_rss_kb(pid: int) -> int:
 
 def run_measured(args: list[str], interval: float = 0.02) -> dict:
     """Run `args`; return wall seconds, peak RSS (MB) of the whole process tree and the exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -34,8 +36,10 @@ def run_measured(args: list[str], interval: float = 0.02) -> dict:
         peak = max(peak, _tree_rss_kb(process.pid))
         time.sleep(interval)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the tree's CPU: its workers are reaped by it
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     stderr = process.stderr.read()
-    return {"seconds": wall, "peak_mb": peak / 1024, "returncode": process.returncode, "stderr": stderr}
+    return {"seconds": wall, "cpu": cpu, "peak_mb": peak / 1024, "returncode": process.returncode, "stderr": stderr}
 
 
 def cpu_reference() -> float:
@@ -77,7 +81,8 @@ def interleaved(commands: dict[str, list[str]], runs: int, before=None) -> dict[
     summary = {}
     for name, rows in results.items():
         seconds = sorted(r["seconds"] for r in rows)
-        summary[name] = {"min": seconds[0], "median": seconds[len(seconds) // 2],
+        cpu = sorted(r["cpu"] for r in rows)
+        summary[name] = {"min": seconds[0], "median": seconds[len(seconds) // 2], "cpu": cpu[len(cpu) // 2],
                          "peak_mb": max(r["peak_mb"] for r in rows),
                          "returncode": max(r["returncode"] for r in rows), "stderr": rows[-1]["stderr"]}
     return summary
@@ -96,7 +101,8 @@ def old_checkout(rev: str) -> Path:
 
 def print_table(title: str, summary: dict[str, dict]) -> None:
     print(f"\n{title}")
-    print(f"  {'':<44} {'min s':>7} {'median s':>9} {'peak MB':>8}")
+    print(f"  {'':<44} {'min s':>7} {'median s':>9} {'CPU s':>7} {'peak MB':>8}")
     for name, row in summary.items():
         flag = "" if row["returncode"] == 0 else f"  (exit {row['returncode']}: {row['stderr'].strip()[-120:]})"
-        print(f"  {name:<44} {row['min']:7.2f} {row['median']:9.2f} {row['peak_mb']:8.0f}{flag}")
+        cpu = f"{row['cpu']:7.2f}" if "cpu" in row else f"{'':>7}"
+        print(f"  {name:<44} {row['min']:7.2f} {row['median']:9.2f} {cpu} {row['peak_mb']:8.0f}{flag}")

@@ -155,11 +155,18 @@ class OutputFolder:
                        (layer, column[0] if column else "geom", style_name, qml, "sociale-kaart: klassen van de kaart"))
 
     def save_figure(self, name: str, fig, *, dpi: int | None = None) -> Path:
-        """A matplotlib figure as PNG, SVG or PDF (from the suffix)."""
+        """A matplotlib figure as PNG, SVG or PDF (from the suffix), laid out once (its layout is
+        kept for a next format).
+
+        A PNG is compressed at zlib's fastest level: the same pixels in a file about a third
+        larger, written in a fraction of the time (a 300-dpi map: 0,1-0,2 s less)."""
+        from .render.static import freeze_layout
+
         path = self.path(name)
         fmt = path.suffix[1:].lower()
         with _pdf_fonts():
-            fig.savefig(path, dpi=dpi, format=fmt)
+            freeze_layout(fig, dpi)
+            fig.savefig(path, dpi=dpi, format=fmt, **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
         return path
 
     def save_pdf(self, name: str, figures, *, title: str) -> tuple[Path, int]:

@@ -52,12 +52,13 @@ def static_maps(out: OutputFolder, ctx: RunContext) -> None:
 
     def draw(ind) -> str:  # one indicator in PNG and SVG, the figure built once; the SVG also feeds the PDF
         from ..render.document.drawings import drawing_fonts, svg_text
-        from ..render.static import map_figure
+        from ..render.static import freeze_layout, map_figure
 
         with drawing_fonts():
             fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=f"{ind.label} – {data.title}",
                              subtitle=_subtitle(data, [ind.key]),
                              border_label=border_labels(data.wijk_layout)[0])
+            freeze_layout(fig, 300)  # laid out once (as the PNG would be), for the SVG and the PNG
             svg = svg_text(fig) if {"svg", "pdf"} & set(formats) else ""
         if "png" in formats:
             out.save_figure(f"{data.slug}_{ind.key}.png", fig, dpi=300)

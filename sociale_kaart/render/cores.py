@@ -8,19 +8,23 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sized
 
 
-def on_all_cores(jobs: list, work) -> Iterator:
+def on_all_cores(jobs: Iterable, work) -> Iterator:
     """``work(job)`` for every job, on every core, yielding each result as it is done (in order).
 
     The workers are forked from this process, so they share the run's data and classes without
     copying them; a job's error (an InputError) comes back and stops the run as it would here.
+    `jobs` may be a generator: it is then read in a thread of this process while the workers work
+    (so what makes a job, such as asking the typesetter a drawing's size, overlaps the drawing).
     """
     import multiprocessing
     import os
 
-    cores = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, len(jobs))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if isinstance(jobs, Sized):
+        cores = min(cores, len(jobs))
     if cores < 2 or multiprocessing.current_process().daemon:
         yield from map(work, jobs)
         return

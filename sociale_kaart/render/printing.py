@@ -348,7 +348,7 @@ def domain_blocks(ctx: PrintContext, wijkcode: str, *, heading: str = "Sociaal, 
     blocks: list[Block] = [Heading(heading),
                            Table(tuple(header), tuple(map(tuple, rows)), aligns, tuple(bold), tuple(band),
                                  size="small" if len(header) > 8 else "normal",
-                                 caption=f"{heading}: per buurt de cijfers van de drie domeinen, dan wijk en gemeente")]
+                                 caption="Per buurt de cijfers van de drie domeinen, dan wijk en gemeente")]
     notes = []
     if "veiligheid" in domains and any(i.key.startswith("misdrijven") for i in ctx.data.indicators):
         notes.append("Veiligheid: " + CRIME_CAVEAT)
@@ -438,7 +438,7 @@ def _table_blocks(ctx: PrintContext, code: str, indicators: list[Indicator] | No
     aligns = ("left",) + ("right",) * (len(header) - 1)
     return [Heading(heading), Table(tuple(header), tuple(map(tuple, rows)), aligns, tuple(bold),
                                     size="small" if len(header) > 8 else "normal",
-                                    caption=f"{heading}: per buurt inwoners en indicatoren, dan wijk en gemeente")]
+                                    caption="Per buurt inwoners en indicatoren, dan wijk en gemeente")]
 
 
 def _figure_tables(ctx: PrintContext, code: str) -> list[Block]:

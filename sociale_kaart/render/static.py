@@ -12,7 +12,8 @@ import textwrap
 import numpy as np
 
 from ..combine.indicators import SUPPRESSED, Indicator
-from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, border_labels, decimals_for, nl_number, p_value_text, shorten
+from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, border_labels, decimals_for, nl_number, p_value_text, plural, \
+    shorten
 from .classes import Classes
 from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SYMBOL, FLAG_WIDTH, WIJK_BORDER_COLOUR, \
     WIJK_BORDER_WIDTH, flag_point
@@ -21,6 +22,7 @@ MISSING_STYLE = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#8c8c8c"
 SUPPRESSED_STYLE = {"facecolor": "#ffffff", "hatch": "\\\\\\\\", "edgecolor": "#b0b0b0"}
 MAX_LABELS = 60  # beyond this many buurten, names no longer fit
 MAX_SCATTER_LABELS = 40  # names in a scatter plot; beyond, only the aandachtsbuurten with the highest need
+SCATTER_AREA = 28  # a scatter plot's dot (pt²); names keep clear of its diameter and white edge
 
 
 def new_figure(**kwargs):
@@ -31,6 +33,26 @@ def new_figure(**kwargs):
     fig = Figure(**kwargs)
     FigureCanvasAgg(fig)
     return fig
+
+
+def freeze_layout(fig, dpi: float | None = None) -> None:
+    """Lay a finished figure out once, now, and keep that layout: each save (PNG, SVG, PDF) then
+    draws it once, where a figure with a layout engine is drawn twice per save and laid out twice.
+
+    `dpi`: the resolution of the save whose pixels must be exactly those of a save without this."""
+    import matplotlib
+
+    if fig.get_layout_engine() is None:
+        return
+    own = fig.dpi
+    fig.dpi = dpi or own
+    try:
+        fig.draw_without_rendering()
+    finally:
+        fig.dpi = own
+    # no engine at all ('none' leaves a placeholder, for which every save still draws twice)
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
 
 
 def draw_choropleth(ax, buurten, wijken, indicator: Indicator, classes: Classes, labels: bool = True,
@@ -209,14 +231,17 @@ def add_titles(fig, title: str, subtitle: str, width: float) -> None:
     fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, color="#444444", ha="left", va="bottom")
 
 
-def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = False, avoid=()) -> int:
+def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = False, avoid=(),
+                 own_symbol: bool = False) -> int:
     """Place text labels greedily so that they do not overlap each other or leave the axes.
 
     Each label tries a few offsets (points) around its anchor; a label that fits nowhere is put
     at its first offset, or left out when `drop` is set. Returns the number of labels left out.
     Every text is measured once and the candidate boxes are computed, so that only the chosen
     position becomes an artist (creating and removing an annotation per try took seconds).
-    `avoid` holds (x, y, diameter in points) of symbols that labels must not cover.
+    `avoid` holds (x, y, diameter in points) of symbols that labels must not cover; with
+    `own_symbol` a label's own symbol (the one at its anchor, such as its dot in a scatter plot)
+    only needs to stay clear of the label's text, which every offset away from the anchor keeps.
     """
     import matplotlib.patheffects as pe
     from matplotlib.font_manager import FontProperties
@@ -232,10 +257,11 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
     prop = FontProperties(size=fontsize)
     points = fig.dpi / 72
     anchors = ax.transData.transform(np.column_stack([xs, ys])) if len(xs) else np.empty((0, 2))
-    placed, dropped = [], 0
+    placed, dropped, owners = [], 0, []
     for x, y, size in avoid:
         (sx, sy), half = ax.transData.transform((x, y)), size * points / 2
         placed.append(Bbox.from_extents(sx - half, sy - half, sx + half, sy + half))
+        owners.append((x, y) if own_symbol else None)
     for (ax_x, ax_y), x, y, text in zip(anchors, xs, ys, texts):
         text = shorten(text)  # a name of hundreds of characters fits nowhere: it ends in an ellipsis
         width, height, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
@@ -246,7 +272,7 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
             y0 = {"center": cy - height / 2, "bottom": cy, "top": cy - height}[va]
             box = Bbox.from_bounds(x0, y0, width, height).expanded(1.05, 1.15)
             inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1 and box.y0 >= axes_box.y0 and box.y1 <= axes_box.y1)
-            if inside and not any(box.overlaps(other) for other in placed):
+            if inside and not any(box.overlaps(other) for other, owner in zip(placed, owners) if owner != (x, y)):
                 chosen = (dx, dy, ha, va, box)
                 break
         if chosen is None:
@@ -261,6 +287,7 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
         label.set_in_layout(False)  # placed inside the axes already; the layout need not measure it
         if box is not None:
             placed.append(box)
+            owners.append(None)
     return dropped
 
 
@@ -298,7 +325,7 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     fig = new_figure(figsize=(7.5, 5.5), layout="constrained")
     ax = fig.add_subplot()
     flagged = points["aandachtsbuurt"].to_numpy() if "aandachtsbuurt" in points else np.zeros(len(points), bool)
-    ax.scatter(points[context.key], points[need.key], s=28, c=np.where(flagged, "#b30000", "#4d4d4d"),
+    ax.scatter(points[context.key], points[need.key], s=SCATTER_AREA, c=np.where(flagged, "#b30000", "#4d4d4d"),
                edgecolor="white", linewidth=0.5, zorder=3)
     ax.margins(x=0.08, y=0.08)
     # Every buurt is named on a small map; on a large one the aandachtsbuurten with the highest need.
@@ -320,15 +347,20 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     ax.set_title(f"{need.label} en {context.label.lower()} per buurt\nSpearman rho = {rho_text}, n = {int(stats['n'])}, {p_text}",
                  fontsize=11)
     if flagged.any():
-        ax.scatter([], [], s=28, c="#b30000", label="aandachtsbuurt")
+        ax.scatter([], [], s=SCATTER_AREA, c="#b30000", label="aandachtsbuurt")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside, never on a label
     fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
-    fig.text(0.01, 0.005, source, fontsize=6.5, color="#444444")
+    dropped = 0
     if chosen:
+        freeze_layout(fig)  # the final axes first, so that the names are measured where they are drawn
         xs, ys, texts = zip(*chosen)
-        place_labels(ax, xs, ys, texts, 6.5, offsets=[(4, 3, "left", "bottom"), (4, -3, "left", "top"),
-                                                      (-4, 3, "right", "bottom"), (-4, -3, "right", "top"),
-                                                      (0, 8, "center", "bottom"), (0, -8, "center", "top")])
+        dots = [(x, y, SCATTER_AREA ** 0.5 + 0.5) for x, y in zip(points[context.key], points[need.key])]
+        dropped = place_labels(ax, xs, ys, texts, 6.5, drop=True, avoid=dots, own_symbol=True,
+                               offsets=[(4, 3, "left", "bottom"), (4, -3, "left", "top"), (-4, 3, "right", "bottom"),
+                                        (-4, -3, "right", "top"), (0, 6, "center", "bottom"), (0, -6, "center", "top")])
+    if dropped:  # a name that fits beside its own dot only, or not at all: never one that points at another dot
+        source = f"{source}{'; ' if source else ''}{plural(dropped, 'buurtnaam', 'buurtnamen')} weggelaten (geen plek naast de eigen stip)"
+    fig.text(0.01, 0.005, source, fontsize=6.5, color="#444444")
     return fig
 
 

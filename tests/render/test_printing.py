@@ -295,6 +295,49 @@ def test_a_chart_whose_every_value_is_suppressed_says_so(tmp_path):
     assert "72" not in svg.replace("72.", "") or "72,0" not in " ".join(texts)
 
 
+@needs_poppler
+def test_a_table_caption_is_printed_above_it_and_tagged_as_its_caption(tmp_path):
+    import pikepdf
+
+    from sociale_kaart.render.document.model import Section, Table, Text
+
+    rows = tuple((f"Buurt {i}", str(i)) for i in range(90))  # two pages: the header repeats, the caption not
+    path = _typeset([Section("Tabel", "", (Text("Een zin."), Table(("Gebied", "Aantal"), rows, ("left", "right"),
+                                                                    keep=False, caption="Per buurt het aantal")))],
+                    tmp_path / "bijschrift.pdf")
+    with pikepdf.open(path) as pdf:
+        kinds, todo = [], [pdf.Root.StructTreeRoot]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                kinds.append(str(node.get("/S", "")))
+                kids = node.get("/K")
+                todo += list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    assert "/Caption" in kinds and "/Table" in kinds
+    lines = [line.strip() for line in pdf_text(path).splitlines() if line.strip()]
+    at = lines.index("Per buurt het aantal")
+    assert lines[at + 1].split() == ["Gebied", "Aantal"] and lines.count("Per buurt het aantal") == 1
+
+
+def test_a_bar_value_label_never_crosses_the_gemeente_line():
+    """Measured in the SVG: a value just under the gemeente's starts after the dashed line; one
+    far from it stays beside its bar."""
+    from sociale_kaart.render.document.drawings import bar_chart
+
+    svg, _, _ = bar_chart("Bijstand (per 1.000 inwoners)", ["Zuidbuurt", "De Dijk"], [24.0, 80.0], ["ok", "ok"],
+                          25.7, 1, width=180.0)
+    vertical = [float(a) for a, b in re.findall(r'd="M ([\d.]+) [\d.]+ \nL ([\d.]+) [\d.]+ \n"', svg) if a == b]
+    base, line = min(vertical), max(vertical)  # the bars' base and the gemeente line
+    found = re.findall(r'd="M ([\d.]+) [\d.]+ \nL ([\d.]+) [\d.]+ \nL', svg)
+    bars = {float(x1): float(x1) for x0, x1 in found if float(x0) == base}  # the bars (not the frame)
+    labels = {text: float(x) for x, text in re.findall(r'x="([\d.]+)" y="[\d.]+"[^>]*>(\d+,\d)</text>', svg)}
+    assert set(labels) == {"24,0", "80,0"} and len(bars) == 2
+    short = min(x for x in bars.values() if x < line)  # the bar of 24,0 ends just before the line
+    assert short < line < short + 10
+    assert labels["24,0"] > line  # after the line, not cut by it
+    assert labels["80,0"] - max(bars.values()) < 4  # beside its own bar end
+
+
 def test_flag_sentence_is_dutch():
     from sociale_kaart.render.printing import flag_sentence
 
@@ -609,7 +652,8 @@ def test_wijkbezoek_shows_the_change_since_the_nulmeting(maassluis_project, buur
     text = pdf_text(tmp_path / "uit" / "maassluis_wijkbezoek_kapelpolder.pdf")
     part = text[text.index("Verandering sinds de nulmeting"):]
     lines = part.splitlines()
-    assert "Bijstand (2015 → 2024)" in lines[1]
+    assert lines[1] == "Per buurt de verandering sinds de nulmeting"  # the table's caption, then its header
+    assert "Bijstand (2015 → 2024)" in lines[2]
     buurten = pyogrio.read_dataframe(buurten_2016, layer="buurten", where="wijkcode='WK055604'", read_geometry=False)
     judged = 0
     for code, name in zip(buurten["buurtcode"], buurten["buurtnaam"]):

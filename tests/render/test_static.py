@@ -76,3 +76,64 @@ def test_map_labels_cover_no_marker_and_no_other_label(maassluis, maassluis_anal
         for i, box in enumerate(names):
             assert not any(box.overlaps(m) for m in markers), (wijk, i)
             assert not any(box.overlaps(other) for other in names[i + 1:]), (wijk, i)
+
+
+def test_a_frozen_layout_gives_the_same_pixels_from_one_draw_per_save():
+    import io
+
+    from sociale_kaart.render.static import freeze_layout, new_figure
+
+    def figure():
+        fig = new_figure(figsize=(4, 3), layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot([0, 1000, 2000], [3, 1, 2])
+        ax.set_xlabel("een lang label onder de as")
+        ax.set_ylabel("aantal per 1.000 inwoners")
+        fig.suptitle("Titel boven de figuur")
+        return fig
+
+    def png(fig):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=150)
+        return np.asarray(Image.open(io.BytesIO(buffer.getvalue())))
+
+    plain, frozen = figure(), figure()
+    draws = {"plain": 0, "frozen": 0}
+    plain.canvas.mpl_connect("draw_event", lambda _: draws.__setitem__("plain", draws["plain"] + 1))
+    freeze_layout(frozen, 150)
+    frozen.canvas.mpl_connect("draw_event", lambda _: draws.__setitem__("frozen", draws["frozen"] + 1))
+    expected, got = png(plain), png(frozen)
+    assert draws == {"plain": 2, "frozen": 1}  # a laid-out figure is drawn twice per save, a frozen one once
+    assert got.shape == expected.shape and (got == expected).all()
+    png(frozen)
+    assert draws["frozen"] == 2 and frozen.get_layout_engine() is None  # the layout is kept, not redone
+
+
+def test_every_scatter_name_sits_beside_its_own_dot_and_covers_no_other(maassluis, maassluis_analysis):
+    """Measured on the drawn plots: no name over a dot (its own or another) or over another name,
+    and each name within a few points of the dot it names, so a reader can match them."""
+    from matplotlib.text import Annotation
+
+    by_key = {i.key: i for i in maassluis.indicators}
+    table = maassluis_analysis.table
+    for _, row in maassluis_analysis.relations.iterrows():
+        need, context = by_key[row["behoefte"]], by_key[row["context"]]
+        fig = relation_figure(table, need, context, row)
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        ax = fig.axes[0]
+        both = (table[f"{need.key}_status"] == "ok") & (table[f"{context.key}_status"] == "ok")
+        dots = ax.transData.transform(np.column_stack([table.loc[both, context.key], table.loc[both, need.key]]))
+        radius = 28 ** 0.5 / 2 * fig.dpi / 72  # the dot's radius in pixels (area 28 pt²)
+        names = [t for t in ax.texts if isinstance(t, Annotation)]
+        shown = sum(1 for t in fig.texts if "weggelaten" in t.get_text())
+        assert names or shown, row["context"]
+        boxes = [t.get_window_extent(renderer) for t in names]
+        for i, (name, box) in enumerate(zip(names, boxes)):
+            assert not any(box.overlaps(other) for other in boxes[i + 1:]), name.get_text()
+            for x, y in dots:  # the nearest point of the box to each dot's centre lies outside the dot
+                dx, dy = max(box.x0 - x, 0, x - box.x1), max(box.y0 - y, 0, y - box.y1)
+                assert dx * dx + dy * dy >= radius * radius, (name.get_text(), context.key)
+            own = ax.transData.transform(name.xy)
+            dx, dy = max(box.x0 - own[0], 0, own[0] - box.x1), max(box.y0 - own[1], 0, own[1] - box.y1)
+            assert (dx * dx + dy * dy) ** 0.5 <= 10 * fig.dpi / 72, name.get_text()  # beside its own dot

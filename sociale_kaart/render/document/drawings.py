@@ -118,12 +118,15 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
         else:
             high = max(numbers + ([float(reference)] if has_ref else []) + [0.0])
             scale = lambda v: left + (v / (high or 1.0)) * (right - left)  # noqa: E731
+            line = scale(float(reference)) * width if has_ref else None
             for name, value, ok, status in zip(names, values, shown, statuses):
                 ax.text(left - 4 / width, y + 6, name, fontsize=LABEL_SIZE, va="center", ha="right")
                 if ok:
                     end = scale(float(value))
                     ax.add_patch(_rect(left, y + 1.5, max(end - left, 0.002), 9))
-                    ax.text(end + 2 / width, y + 6, nl_number(value, decimals), fontsize=LABEL_SIZE, va="center")
+                    text = nl_number(value, decimals)
+                    ax.text(value_label_x(end * width, line, text_width(text, LABEL_SIZE)) / width, y + 6, text,
+                            fontsize=LABEL_SIZE, va="center")
                 else:
                     ax.text(left + 2 / width, y + 6, "onderdrukt" if status == SUPPRESSED else MISSING_LABEL,
                             fontsize=LABEL_SIZE, color="#555555", va="center")
@@ -135,6 +138,29 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
                         zorder=3)
         svg = svg_text(fig)
     return (svg, *bar_chart_text(title, names, values, statuses, reference, decimals))
+
+
+def text_width(text: str, size: float) -> float:
+    """The width (points) of `text` in the print font at `size`, from the font's advance widths."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    with drawing_fonts():
+        width, _, _ = TextToPath().get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
+    return width
+
+
+def value_label_x(end: float, line: float | None, width: float, gap: float = 2.0) -> float:
+    """Where (points) a bar's value label starts: `gap` after the bar's `end`, or `gap` after the
+    gemeente `line` when the label would cross it (a label is never cut by the dashed line).
+
+    >>> value_label_x(100.0, None, 20.0), value_label_x(100.0, 110.0, 20.0), value_label_x(100.0, 130.0, 20.0)
+    (102.0, 112.0, 102.0)
+    """
+    start = end + gap
+    if line is not None and start - gap / 2 <= line <= start + width + gap / 2:
+        return line + gap
+    return start
 
 
 def _rect(x, y, w, h):

@@ -74,9 +74,11 @@ def typeset(document: Document, huisstijl: Huisstijl | None = None) -> Pdf:
 def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -> list[Pdf]:
     """Every document as a tagged PDF/UA-1; their maps and charts drawn once each, on every core.
 
-    First Typst says what size the pages give every drawing, then the drawings are made at that size
-    in forked workers (matplotlib only: Typst itself runs in this process, never in a fork of it,
-    as its threads do not survive a fork), then each document is set.
+    Three steps overlap: Typst says what size the pages give every drawing (in a thread of this
+    process, ahead of the drawing), the drawings are made at that size in forked
+    workers (matplotlib only: Typst runs in this process, never in a fork of it, as its threads do
+    not survive a fork), and each document is set here as soon as its last drawing is back, while
+    the workers draw the next ones. One compiler sets them all (fonts and template read once).
     """
     import typst
 
@@ -84,34 +86,49 @@ def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -
     style, fonts, root = _style(huisstijl)
     template = Path(huisstijl.template) if huisstijl.template is not None else TEMPLATE
     source = template.read_bytes()
+    compiler = None
 
     def run(step, doc: Document, **kwargs):
         payload = doc.to_dict()
         payload["style"] = style
+        inputs = {"document": json.dumps(payload, ensure_ascii=False)}
         try:
-            return step(source, font_paths=fonts, ignore_system_fonts=True, root=root,
-                        sys_inputs={"document": json.dumps(payload, ensure_ascii=False)}, **kwargs)
+            if step == "query":
+                return typst.query(source, font_paths=fonts, ignore_system_fonts=True, root=root, sys_inputs=inputs,
+                                   **kwargs)
+            return compiler.compile(input=source, sys_inputs=inputs, **kwargs)
         except RuntimeError as error:  # typst reports the template's errors as one message
             raise InputError(f"document {doc.title!r} kan niet gezet worden: "
                              f"{' '.join(str(error).split())[:400]}") from error
 
-    jobs = []  # (document index, figure, width, height)
-    for i, document in enumerate(documents):
-        if document.pending:
-            found = json.loads(run(typst.query, document, selector="<figure-size>", field="value"))
-            sizes = {item["key"]: (float(item["width"]), float(item["height"])) for item in found}
-            jobs += [(i, f, *sizes[f.key]) for f in document.figures() if f.key in sizes]
-    if jobs:
-        from ..cores import on_all_cores
+    def jobs():  # (document, figure key, width, height) per drawing; (document, None, 0, 0): all of it asked
+        for i, document in enumerate(documents):
+            if document.pending:
+                found = json.loads(run("query", document, selector="<figure-size>", field="value"))
+                sizes = {item["key"]: (float(item["width"]), float(item["height"])) for item in found}
+                yield from ((i, f.key, *sizes[f.key]) for f in document.figures() if f.key in sizes)
+            yield i, None, 0.0, 0.0
 
-        svgs = on_all_cores(list(range(len(jobs))), lambda j: jobs[j][1].draw(jobs[j][2], jobs[j][3]))
-        drawn: dict[int, dict] = {}
-        for (i, figure, _, height), svg in zip(jobs, svgs):
-            drawn.setdefault(i, {})[figure.key] = (svg, height)
-        documents = [d.with_drawings(drawn[i]) if i in drawn else d for i, d in enumerate(documents)]
-    pdfs = []
-    for document in documents:
-        data = run(typst.compile, document, format="pdf", pdf_standards=["ua-1"])
+    def draw(job):
+        i, key, width, height = job
+        if key is None:
+            return job, None
+        figure = next(f for f in documents[i].figures() if f.key == key)
+        return job, figure.draw(width, height)
+
+    from ..cores import on_all_cores
+
+    pdfs, drawn = [], {}
+    work = list(jobs()) if len(documents) == 1 else jobs()  # one document: as many workers as drawings
+    for (i, key, _, height), svg in on_all_cores(work, draw):
+        if key is not None:
+            drawn[key] = (svg, height)
+            continue
+        if compiler is None:  # after the workers are forked: they never hold a compiler's threads
+            compiler = typst.Compiler(source, font_paths=fonts, ignore_system_fonts=True, root=root)
+        document = documents[i].with_drawings(drawn) if drawn else documents[i]
+        drawn = {}
+        data = run("compile", document, format="pdf", pdf_standards=["ua-1"])
         pdfs.append(Pdf(data, page_count(data)))
     return pdfs
 
