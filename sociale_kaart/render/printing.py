@@ -378,7 +378,7 @@ def bar_figures(ctx: PrintContext, buurten: pd.DataFrame, code: str, width: floa
                 ref = gemeente.at[gm, ind.key]
         args = (f"{ind.label} ({ind.unit})", names, buurten[ind.key].to_list(), buurten[f"{ind.key}_status"].to_list(),
                 ref, decimals_for(ind.unit))
-        alt, height = bar_chart_text(*args)
+        alt, height = bar_chart_text(*args, width=width)
         figures.append(Figure("", alt, height=height, key=f"staaf-{code}-{ind.key}",
                               draw=lambda w, h, args=args: bar_chart(*args, width=w)[0]))
     return figures

@@ -207,3 +207,17 @@ def test_huisstijl_puts_logo_and_colour_on_every_document(maassluis_project, tmp
             assert logo_images(pdf, (97, 31)) == len(pdf.pages), path.name  # the logo on every page
             assert (0xB4, 0x23, 0x5A) in colours_used(pdf), path.name
     assert logo.exists()
+
+
+def test_a_chart_title_longer_than_its_chart_breaks_between_words_and_the_chart_grows():
+    """'Huishoudens met ondersteuning op 2+ leefgebieden (per 1.000 huishoudens)' was cut off at the chart's edge."""
+    from sociale_kaart.render.document.drawings import TITLE_SIZE, bar_chart, text_width, title_lines
+
+    title = "Huishoudens met ondersteuning op 2+ leefgebieden (per 1.000 huishoudens)"
+    args = (["Kapelpolder", "Het Balkon"], [86.2, None], ["ok", "onderdrukt"], 35.0, 1)
+    lines = title_lines(title, 230)
+    assert len(lines) == 2 and " ".join(lines) == title  # every word kept, in order
+    assert all(text_width(line, TITLE_SIZE) * 1.1 <= 230 for line in lines)
+    _, _, narrow = bar_chart(title, *args, width=230)
+    _, _, wide = bar_chart(title, *args, width=600)
+    assert narrow > wide  # the second title line takes room of its own, above the bars

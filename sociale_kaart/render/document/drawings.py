@@ -64,12 +64,39 @@ def dutch_ticks(ax, axis: str = "x", decimals: int | None = None) -> None:
 
 # --- bar charts ----------------------------------------------------------------------------------
 
+TITLE_SIZE = 7.5
+#: Points a title line takes in a chart.
+TITLE_LINE = 9.5
+
+
+def title_lines(title: str, width: float) -> list[str]:
+    """`title` broken between words into lines that fit `width` points in the bold chart title.
+
+    Examples
+    --------
+    >>> title_lines("Huishoudens met ondersteuning op 2+ leefgebieden (per 1.000 huishoudens)", 200)
+    ['Huishoudens met ondersteuning op 2+', 'leefgebieden (per 1.000 huishoudens)']
+    """
+    lines: list[str] = []
+    for word in title.split():
+        if lines and text_width(f"{lines[-1]} {word}", TITLE_SIZE) * 1.1 <= width:  # bold is about 10 % wider
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _title_extra(title: str, width: float) -> float:
+    """The height (points) a chart title takes beyond its first line."""
+    return TITLE_LINE * (len(title_lines(title, width)) - 1)
+
+
 def bar_chart_text(title: str, names: list[str], values: list, statuses: list[str], reference: float | None,
-                   decimals: int) -> tuple[str, float]:
+                   decimals: int, *, width: float) -> tuple[str, float]:
     """The alternative text and the height (points) of :func:`bar_chart`, without drawing it."""
     shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(values, statuses)]
     has_ref = reference is not None and not pd.isna(reference)
-    height = 30 + 13 * max(1, len(names)) + (10 if has_ref else 0)
+    height = 30 + 13 * max(1, len(names)) + (10 if has_ref else 0) + _title_extra(title, width)
     if not any(shown):
         every = set(statuses)
         note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
@@ -93,7 +120,8 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
     shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(values, statuses)]
     has_ref = reference is not None and not pd.isna(reference)
     rows = max(1, len(names))
-    height = 30 + 13 * rows + (10 if has_ref else 0)
+    extra = _title_extra(title, width)
+    height = 30 + 13 * rows + (10 if has_ref else 0) + extra
     with drawing_fonts():
         fig = new_figure(figsize=(width / 72, height / 72))
         ax = fig.add_axes((0, 0, 1, 1))
@@ -103,8 +131,9 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
         right = 1 - 34 / width
         ax.set_xlim(0, 1)
         ax.set_ylim(height, 0)  # points from the top
-        ax.text(0, 2, title, fontsize=7.5, fontweight="bold", va="top", ha="left")
-        y = 16
+        ax.text(0, 2, "\n".join(title_lines(title, width)), fontsize=TITLE_SIZE, fontweight="bold", va="top", ha="left",
+                linespacing=TITLE_LINE / TITLE_SIZE / 1.2)
+        y = 16 + extra
         if has_ref:
             ax.plot([0, 14 / width], [y + 4, y + 4], color="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)))
             ax.text(18 / width, y + 4, f"gemeente {nl_number(reference, decimals)}", fontsize=LABEL_SIZE, va="center")
@@ -131,13 +160,13 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
                     ax.text(left + 2 / width, y + 6, "onderdrukt" if status == SUPPRESSED else MISSING_LABEL,
                             fontsize=LABEL_SIZE, color="#555555", va="center")
                 y += 13
-            top = 16 + (12 if has_ref else 0)
+            top = 16 + extra + (12 if has_ref else 0)
             ax.plot([left, left], [top, y], color="#666666", linewidth=0.5)
             if has_ref:
                 ax.plot([scale(float(reference))] * 2, [top, y], color="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)),
                         zorder=3)
         svg = svg_text(fig)
-    return (svg, *bar_chart_text(title, names, values, statuses, reference, decimals))
+    return (svg, *bar_chart_text(title, names, values, statuses, reference, decimals, width=width))
 
 
 def text_width(text: str, size: float) -> float:
