@@ -128,37 +128,6 @@ def test_no_crime_footnote_without_a_crime_source(sample_paths, tmp_path):
     assert "Misdrijven worden geregistreerd" not in text and "Kernpunten" in text
 
 
-# --- layout a reader does not notice --------------------------------------------------------------
-
-def body_lines(text: str) -> int:
-    """Lines of a page without its running footer."""
-    return len([line for line in text.splitlines() if line.strip() and "pagina " not in line])
-
-
-@needs_poppler
-@pytest.mark.parametrize("name", ["demo", "maassluis", "vlaardingen_schiedam"])
-def test_no_short_page_and_no_reason_across_pages(name, request, tmp_path):
-    from tests.helpers import briefing_sources
-
-    from sociale_kaart.products import make
-    from sociale_kaart.settings import RunSettings
-
-    sources, need = briefing_sources(name, request)
-    result = make(RunSettings(sources=sources, need=need, output=tmp_path, quiet=True), products=("briefing",))
-    briefing = tmp_path / f"{result.data.slug}_briefing.pdf"
-    n = pdf_pages(briefing)
-    pages = [pdf_text(briefing, "-f", str(i), "-l", str(i)) for i in range(1, n + 1)]
-    for number, text in enumerate(pages[:-1], 1):
-        assert body_lines(text) >= 6, (name, number, text)
-    flagged = result.analysis.flagged
-    for _, row in flagged.iterrows():  # each reason whole on one page
-        reason = " ".join(str(row["reden"]).split())
-        starts = [i for i, text in enumerate(pages) if f"({row['buurtcode']}, stapeling" in text]
-        assert starts, row["buurtcode"]
-        for i in starts:  # wherever it starts (wijk page, list of all), its whole reason is on that page
-            assert reason in " ".join(pages[i].split()), (name, i + 1, reason)
-
-
 # --- huisstijl ------------------------------------------------------------------------------------
 
 def png(path: Path, width: int, height: int, rgb: tuple[int, int, int]) -> Path:

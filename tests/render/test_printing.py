@@ -12,7 +12,6 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 
 from sociale_kaart.texts import cell
 from tests.helpers import raw_number
-from tests.helpers import DATE, REPO, briefing_sources, needs_poppler, pdf_pages, pdf_plain, pdf_text, print_all, run
+from tests.helpers import DATE, briefing_sources, needs_poppler, pdf_pages, pdf_text, print_all, run
 
 #: Nothing may be printed closer to the edge of the paper than this (points; 8,5 mm).
 MARGIN = 24.0
@@ -668,3 +667,26 @@ def test_wijkbezoek_shows_the_change_since_the_nulmeting(maassluis_project, buur
         assert re.search(r"(gedaald|gestegen|gelijk)", line)
         judged += 1
     assert judged >= 3
+
+
+# --- layout a reader does not notice --------------------------------------------------------------
+
+def body_lines(text: str) -> int:
+    """Lines of a page without its running footer."""
+    return len([line for line in text.splitlines() if line.strip() and "pagina " not in line])
+
+
+@needs_poppler
+def test_no_short_page_and_no_reason_across_pages(made):
+    name, result, briefing = made.name, made.result, made.briefing
+    n = pdf_pages(briefing)
+    pages = [pdf_text(briefing, "-f", str(i), "-l", str(i)) for i in range(1, n + 1)]
+    for number, text in enumerate(pages[:-1], 1):
+        assert body_lines(text) >= 6, (name, number, text)
+    flagged = result.analysis.flagged
+    for _, row in flagged.iterrows():  # each reason whole on one page
+        reason = " ".join(str(row["reden"]).split())
+        starts = [i for i, text in enumerate(pages) if f"({row['buurtcode']}, stapeling" in text]
+        assert starts, row["buurtcode"]
+        for i in starts:  # wherever it starts (wijk page, list of all), its whole reason is on that page
+            assert reason in " ".join(pages[i].split()), (name, i + 1, reason)
