@@ -315,13 +315,23 @@ def find_relations(counts: pd.DataFrame, *, max_parts: int = 12) -> list[tuple[s
                       and bool(np.all(~(known[:, c] & known[:, t]) | (matrix[:, c] <= column)))]
         if len(candidates) < 2 or len(candidates) > max_parts:
             continue
-        for size in range(2, len(candidates) + 1):
-            for parts in itertools.combinations(candidates, size):
-                rows = known[:, t] & known[:, list(parts)].all(axis=1)
-                if (rows.any() and (column[rows] > 0).any()
-                        and np.array_equal(matrix[np.ix_(rows, parts)].sum(axis=1), column[rows])
-                        and not any(t_ == total and set(p_) < {names[c] for c in parts} for t_, p_ in found)):
-                    found.append((total, tuple(names[c] for c in parts)))
+        # Every subset of the candidates at once: a row of `chosen` per subset of two or more.
+        k = len(candidates)
+        chosen = np.zeros((2 ** k - k - 1, k))  # smallest first, as itertools.combinations gives them
+        for n, subset in enumerate(s for size in range(2, k + 1) for s in itertools.combinations(range(k), size)):
+            chosen[n, list(subset)] = 1
+        unknown_parts, part_values = (~known[:, candidates]).astype(float), np.nan_to_num(matrix[:, candidates])
+        total = np.nan_to_num(column)[:, None]
+        adds_up = np.zeros(len(chosen), dtype=bool)
+        for block in range(0, len(chosen), 256):  # buurt x subset matrices of bounded size
+            some = chosen[block:block + 256].T
+            rows = (unknown_parts @ some == 0) & known[:, [t]]  # the total and every part known
+            adds_up[block:block + 256] = (np.all(~rows | (part_values @ some == total), axis=0) & rows.any(axis=0)
+                                          & (rows & (total > 0)).any(axis=0))
+        for subset in chosen[adds_up]:
+            parts = tuple(names[candidates[i]] for i in np.flatnonzero(subset))
+            if not any(t_ == names[t] and set(p_) < set(parts) for t_, p_ in found):
+                found.append((names[t], parts))
     return found
 
 
