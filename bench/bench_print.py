@@ -104,13 +104,24 @@ def main() -> None:
     print("  Maassluis profiles, size in the region run / in the Maassluis run: "
           + ", ".join(f"{c} {r:.2f}" for c, r in sorted(ratios.items())) + " (target 0,80-1,20)")
     n_maassluis = wijken_in(REGION, "gemeentecode='GM0556'")
-    per_wijk = (region["seconds"] - maak) / (n_region - n_maassluis)
     n_land, gemeenten = wijken_in(LAND), 342  # the 2016 map of the Netherlands; gemeenten of 2024
-    fixed = max(maak - per_wijk * n_maassluis, 0.0)
+    extrapolate("every product", maak, region["seconds"], n_maassluis, n_region, n_land, gemeenten)
+    # What the target asks: every wijkprofiel and a briefing per gemeente, nothing else.
+    documents = ["--product", "profielen", "--product", "briefing", "--stil"]
+    small = run_measured([*CLI, "maak", *maassluis, *documents, "--uitvoer", str(OUT / "dm")])["seconds"]
+    large = run_measured([*CLI, "maak", "--grenzen", str(REGION), "--kwb", str(KWB), *documents,
+                          "--uitvoer", str(OUT / "dr")])["seconds"]
+    extrapolate("profiles and briefing only", small, large, n_maassluis, n_region, n_land, gemeenten)
+
+
+def extrapolate(what: str, small: float, large: float, n_small: int, n_large: int, n_land: int, gemeenten: int):
+    """The cost per wijk (from a small and a large run) and the fixed cost per run, for the whole country."""
+    per_wijk = (large - small) / (n_large - n_small)
+    fixed = max(small - per_wijk * n_small, 0.0)
     country = per_wijk * n_land + fixed * gemeenten
-    print(f"\nExtrapolation: {per_wijk:.2f} s per wijk (profile + briefing pages) above a fixed {fixed:.1f} s per run;"
-          f" {n_land} wijken (2016 map) and {gemeenten} gemeenten, one run each: {country / 60:.0f} min "
-          f"(target 15 min); one run of all: {(per_wijk * n_land + fixed) / 60:.0f} min")
+    print(f"\nExtrapolation, {what} (Maassluis {small:.1f} s, 12 gemeenten {large:.1f} s): {per_wijk:.2f} s per "
+          f"wijk above a fixed {fixed:.1f} s per run; {n_land} wijken (2016 map) and {gemeenten} gemeenten, one run "
+          f"each: {country / 60:.0f} min (target 15 min); one run of all: {(per_wijk * n_land + fixed) / 60:.0f} min")
 
 
 if __name__ == "__main__":
