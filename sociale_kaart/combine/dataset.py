@@ -438,7 +438,7 @@ def _linked(sources: Sources, buurten, taken):
     from ..sources.linked import read_linked
     from .stacking import stacking_counts
 
-    linked = read_linked(sources.linked, buurten, address_table=sources.adrestabel)
+    linked = read_linked(sources.linked, buurten, address_table=sources.adrestabel, period=sources.period)
     stacking = stacking_counts(linked.records, buurten["buurtcode"], areas=linked.areas, unit=sources.linked_unit)
     clash = [c for c in stacking.counts.columns if c != "buurtcode" and c in set(taken)]
     if clash:

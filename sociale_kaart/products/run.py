@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 from ..errors import InputError
@@ -148,14 +148,8 @@ def fingerprint(settings: RunSettings) -> str:
     described = asdict(settings)
     for key in _PRESENTATION:
         described.pop(key, None)
-    files = []
-    for value in vars(settings.sources).values():  # every input file: boundaries, figures, registrations, ...
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, (str, Path)) and Path(item).suffix:
-                files.append(item)
-    files += [spec.source for spec in settings.indicators if spec.source is not None]
-    files += [layout.source for layout in settings.layouts]
-    files += [p for y in settings.years for p in (y.kwb, y.grenzen) if p is not None]
+    # every input file: boundaries, figures, registrations, linked extracts, declared sources, years, ...
+    files = _input_files((settings.sources, settings.indicators, settings.layouts, settings.years))
     contents = []
     for path in files:  # in the order the settings name them: each file keeps its role
         digest = hashlib.sha256()
@@ -170,6 +164,26 @@ def fingerprint(settings: RunSettings) -> str:
     text = json.dumps(_without_paths(described, {str(f) for f in files}), default=str, sort_keys=True)
     return (f"{hashlib.sha256(text.encode()).hexdigest()[:16]}-"
             f"{hashlib.sha256(json.dumps(contents).encode()).hexdigest()[:16]}")
+
+
+def _input_files(value) -> list:
+    """Every file named anywhere in `value` (dataclasses, tuples, (key, path) pairs), in order.
+
+    Examples
+    --------
+    >>> from sociale_kaart.settings import Sources
+    >>> from sociale_kaart.sources.linked import LinkedSpec
+    >>> _input_files((Sources(grenzen=Path("g.gpkg"), kwb=Path("k.csv"), extra=(("overlast", Path("o.csv")),),
+    ...                       linked=(LinkedSpec(source=Path("wmo.csv"), area="Wmo", key="bsn"),)),))
+    [PosixPath('g.gpkg'), PosixPath('k.csv'), PosixPath('o.csv'), PosixPath('wmo.csv')]
+    """
+    if is_dataclass(value) and not isinstance(value, type):
+        return [f for field_ in fields(value) for f in _input_files(getattr(value, field_.name))]
+    if isinstance(value, (tuple, list)):
+        return [f for item in value for f in _input_files(item)]
+    if isinstance(value, (str, Path)) and Path(value).suffix:
+        return [value]
+    return []
 
 
 def _without_paths(value, paths: set[str]):

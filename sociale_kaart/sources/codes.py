@@ -118,16 +118,40 @@ def normalise_buurtcodes(values: pd.Series, source: str = "invoer") -> pd.Series
     return codes.astype(object)
 
 
-def buurtcode_column(columns: Iterable) -> str | None:
+def buurtcode_column(columns: Iterable, frame: pd.DataFrame | None = None) -> str | None:
     """The column, as written, whose name says it holds buurtcodes (:data:`BUURTCODE_COLUMNS`); None without one.
+
+    With `frame` (the table itself), a name that may also mean something else (``code``,
+    ``regiocode``, ``codering``, ``gwb_code``, ``wijkenenbuurten``, ``buurt``) counts only when every
+    filled value looks like a buurtcode, so that a registration with a column ``code`` of its own
+    is still placed by its coordinates or address; a name that says buurtcode always counts (its
+    values are checked, loudly, by whoever reads them).
 
     Examples
     --------
     >>> buurtcode_column(["Naam", "BU_CODE", "code"]), buurtcode_column(["straat", "huisnummer"])
     ('BU_CODE', None)
+    >>> table = pd.DataFrame({"code": ["A1", "HH"], "x": [1, 2], "y": [3, 4]})
+    >>> buurtcode_column(table.columns, table), buurtcode_column(["code", "x", "y"])
+    (None, 'code')
+    >>> buurtcode_column(["regiocode"], pd.DataFrame({"regiocode": ["BU05560101", "05560102", ""]}))
+    'regiocode'
     """
     lower = {str(c).strip().lower(): c for c in columns}
-    return next((lower[name] for name in BUURTCODE_COLUMNS if name in lower), None)
+    for name in BUURTCODE_COLUMNS:
+        if name not in lower:
+            continue
+        if frame is None or name in _SAYS_BUURTCODE:
+            return lower[name]
+        filled = frame[lower[name]].astype("string").str.strip().str.upper().dropna()
+        filled = filled[filled.ne("")]
+        if len(filled) and filled.str.fullmatch(r"(BU)?\d{4}[0-9A-Z]{4}|\d{7}").all():
+            return lower[name]
+    return None
+
+
+#: The names of :data:`BUURTCODE_COLUMNS` that cannot mean anything but a buurtcode.
+_SAYS_BUURTCODE = ("buurtcode", "bu_code", "buurt_code")
 
 
 def wijkcode_of(buurtcodes: pd.Series) -> pd.Series:

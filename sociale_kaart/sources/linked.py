@@ -30,7 +30,7 @@ from ..settings import PATH, TEXT, setting
 from .codes import buurtcode_column, normalise_buurtcodes
 from .tabular import read_table
 from .registrations import (_LONLAT_NAMES, _XY_NAMES, _find_pair, buurtcodes_by_address, place_points,
-                            RegistrationSummary)
+                            RegistrationSummary, select_period)
 from .values import to_number
 
 #: Units a linked count can be made of.
@@ -106,7 +106,7 @@ def new_secret() -> bytes:
 
 
 def read_linked(specs, buurten: gpd.GeoDataFrame, *, address_table: str | Path | None = None,
-                secret: bytes | None = None) -> LinkedRecords:
+                secret: bytes | None = None, period=None) -> LinkedRecords:
     """Read every extract, pseudonymise its key in memory and place each record in a buurt.
 
     Parameters
@@ -119,6 +119,9 @@ def read_linked(specs, buurten: gpd.GeoDataFrame, *, address_table: str | Path |
         CBS table postcode + huisnummer -> buurtcode, for records with an address.
     secret : bytes, optional
         The run's secret; a new random one when not given.
+    period : (date, date), optional
+        Only records dated in it count (:func:`~sociale_kaart.sources.registrations.select_period`);
+        an extract without a date on every record is then refused.
 
     Returns
     -------
@@ -137,6 +140,13 @@ def read_linked(specs, buurten: gpd.GeoDataFrame, *, address_table: str | Path |
         path = Path(spec.source)
         raw = read_table(path)
         raw.columns = [str(c).strip() for c in raw.columns]
+        within = ""
+        if period is not None:
+            raw, chosen = select_period(raw, path, period)
+            raw, within = raw.reset_index(drop=True), chosen.label
+            if raw.empty:
+                raise InputError(f"{path.name}: geen enkele regel met een datum in de periode {chosen.label}; "
+                                 "controleer de periode of het extract")
         lower = {c.lower(): c for c in raw.columns}
         key_col = lower.get(str(spec.key).strip().lower())
         if key_col is None:
@@ -155,8 +165,11 @@ def read_linked(specs, buurten: gpd.GeoDataFrame, *, address_table: str | Path |
         codes, how = _place(raw, lower, buurten, address_table, path)
         codes = codes.where(codes.isin(on_map))
         placed = int(codes.notna().sum())
+        if len(raw) and not placed:
+            raise InputError(f"{path.name}: geen enkele regel valt in een buurt van de kaart ({how}); controleer of "
+                             "het extract bij deze gemeenten hoort")
         summaries.append(RegistrationSummary(f"{path.name}, leefgebied {spec.area}", f"regels {how}", len(raw), placed,
-                                             len(raw) - placed, "niet in een buurt van de kaart" if placed < len(raw) else ""))
+                                             len(raw) - placed, "niet in een buurt van de kaart" if placed < len(raw) else "", periode=within))
         area = str(spec.area).strip()
         areas.append(area)
         frames.append(pd.DataFrame({"pseudoniem": pseudonyms, "leefgebied": area, "buurtcode": codes.to_numpy()}))
@@ -179,7 +192,7 @@ def read_linked(specs, buurten: gpd.GeoDataFrame, *, address_table: str | Path |
 
 def _place(raw: pd.DataFrame, lower: dict, buurten, address_table, path: Path) -> tuple[pd.Series, str]:
     """The buurtcode of every record (NaN: not placed) and how they were placed, in Dutch."""
-    code_col = buurtcode_column(raw.columns)
+    code_col = buurtcode_column(raw.columns, raw)
     if code_col is not None:
         filled = raw[code_col].astype("string").str.strip().fillna("")
         codes = pd.Series(np.nan, index=raw.index, dtype=object)

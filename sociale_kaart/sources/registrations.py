@@ -158,7 +158,7 @@ def read_registrations(
     raw = read_table(path)
     raw.columns = [str(c).strip() for c in raw.columns]
     lower = {c.lower(): c for c in raw.columns}
-    code_col = buurtcode_column(raw.columns)
+    code_col = buurtcode_column(raw.columns, raw)
     category = next((lower[n] for n in _CATEGORY_NAMES if n in lower), None)
     raw, period = select_period(raw, path, period) if period is not None else (raw, record_period(raw, path))
     decimal_comma = _uses_decimal_comma(raw)

@@ -328,3 +328,57 @@ def test_the_unit_person_names_the_columns_and_takes_inhabitants_as_denominator(
     assert rate.protected and rate.role == "behoefte"
     assert {"personen_1_leefgebied", "personen_3plus_leefgebieden"} <= set(data.buurten.columns)
     assert not any(c.startswith("huishoudens_") for c in data.stacking.counts.columns)
+
+
+def test_a_period_counts_only_the_linked_records_dated_in_it(tmp_path, maassluis):
+    """`periode` reaches the linked extracts too: households are counted from the records in the period only."""
+    import datetime
+
+    wmo, jeugd = tmp_path / "wmo.csv", tmp_path / "jeugd.csv"
+    wmo.write_text("bsn;buurtcode;datum\n1;BU05560101;2024-03-01\n2;BU05560101;2023-05-01\n3;BU05560201;2024-12-31\n",
+                   encoding="utf-8")
+    jeugd.write_text("bsn;buurtcode;datum\n1;BU05560101;2024-07-01\n2;BU05560101;2024-01-02\n", encoding="utf-8")
+    specs = [LinkedSpec(source=wmo, area="Wmo", key="bsn"), LinkedSpec(source=jeugd, area="jeugd", key="bsn")]
+    period = (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    linked = read_linked(specs, maassluis, period=period)
+    # by hand: 2024 keeps wmo rows 1 and 3 and both jeugd rows; key 2's Wmo record (2023) drops out
+    assert len(linked.records) == 4
+    assert sorted(Counter(linked.records["leefgebied"]).items()) == [("Wmo", 2), ("jeugd", 2)]
+    assert [s.periode for s in linked.summaries] == ["2024-01-01 t/m 2024-12-31"] * 2  # the report says it
+    undated = tmp_path / "bijstand.csv"
+    undated.write_text("bsn;buurtcode\n1;BU05560101\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bijstand.csv: een periode .* vraagt een kolom met de datum"):
+        read_linked([LinkedSpec(source=undated, area="bijstand", key="bsn")], maassluis, period=period)
+
+
+def test_a_column_named_code_of_another_meaning_leaves_the_records_placed_by_coordinates(tmp_path, maassluis):
+    """A client's own 'code' beside x/y is no buurtcode (it was read as one); a 'code' of buurtcodes still is."""
+    centre = maassluis.set_index("buurtcode").geometry.representative_point()
+    rows = [("11", "HH", "BU05560101"), ("12", "A7", "BU05560201"), ("13", "HH", "BU05560201")]
+    path = tmp_path / "wmo.csv"
+    path.write_text("bsn;code;x;y\n" + "".join(f"{k};{c};{centre[b].x:.1f};{centre[b].y:.1f}\n" for k, c, b in rows),
+                    encoding="utf-8")
+    linked = read_linked([LinkedSpec(source=path, area="Wmo", key="bsn")], maassluis)
+    assert sorted(linked.records["buurtcode"]) == sorted(b for _, _, b in rows)
+    assert "buurtcode" not in linked.summaries[0].vorm, linked.summaries[0].vorm
+    coded = tmp_path / "jeugd.csv"
+    coded.write_text("bsn;code\n11;BU05560101\n12;05560201\n", encoding="utf-8")
+    linked = read_linked([LinkedSpec(source=coded, area="jeugd", key="bsn")], maassluis)
+    assert sorted(linked.records["buurtcode"]) == ["BU05560101", "BU05560201"]
+
+
+def test_an_extract_with_no_record_on_the_map_is_a_fout(tmp_path, maassluis):
+    path = tmp_path / "wmo.csv"
+    path.write_text("bsn;buurtcode\n1;BU05990101\n2;BU05990102\n", encoding="utf-8")  # another gemeente
+    with pytest.raises(InputError, match="wmo.csv: geen enkele regel valt in een buurt van de kaart"):
+        read_linked([LinkedSpec(source=path, area="Wmo", key="bsn")], maassluis)
+
+
+def test_an_extract_without_a_record_in_the_period_is_a_fout(tmp_path, maassluis):
+    import datetime
+
+    path = tmp_path / "wmo.csv"
+    path.write_text("bsn;buurtcode;datum\n1;BU05560101;2023-05-01\n", encoding="utf-8")
+    with pytest.raises(InputError, match="wmo.csv: geen enkele regel met een datum in de periode 2024-01-01 t/m"):
+        read_linked([LinkedSpec(source=path, area="Wmo", key="bsn")], maassluis,
+                    period=(datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)))

@@ -255,3 +255,25 @@ def test_a_buurt_name_of_400_characters_breaks_no_product(buurten_2016, kwb_2024
     profile = next((out / f"{stem}_wijkprofielen").glob("*WK055604*.pdf"))
     text = subprocess.run(["pdftotext", "-raw", str(profile), "-"], capture_output=True, text=True, check=True).stdout
     assert "Heel lange buurtnaam die de opmaak van…" in text.replace("\n", " ")  # the table cell: 40 characters
+
+
+def test_the_fingerprint_reads_linked_extracts_and_declared_sources(sample_paths, tmp_path):
+    """A new extract under the same name is another run: the earlier products go, none is left beside the new."""
+    from sociale_kaart.products import fingerprint
+    from sociale_kaart.sources.linked import LinkedSpec
+
+    wmo, overlast = tmp_path / "wmo.csv", tmp_path / "overlast.csv"
+    wmo.write_text("bsn;buurtcode\n1;BU99990101\n", encoding="utf-8")
+    overlast.write_text("buurtcode;overlast\nBU99990101;3\n", encoding="utf-8")
+
+    def settings():
+        return RunSettings(sources=Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"],
+                                           linked=(LinkedSpec(source=wmo, area="Wmo", key="bsn"),),
+                                           extra=(("overlast", overlast),)))
+    before = fingerprint(settings())
+    wmo.write_text("bsn;buurtcode\n1;BU99990102\n", encoding="utf-8")
+    after_extract = fingerprint(settings())
+    overlast.write_text("buurtcode;overlast\nBU99990101;4\n", encoding="utf-8")
+    after_source = fingerprint(settings())
+    assert len({before, after_extract, after_source}) == 3
+    assert before.split("-")[0] == after_source.split("-")[0]  # the settings are the same; only the inputs changed
