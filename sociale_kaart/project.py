@@ -111,6 +111,7 @@ SECTION_TEXT = {
 # kwb_gemeenten = "geodata/kwb_2015_gemeenten_wbkaart.csv"  # gepubliceerde gemeentecijfers van dat jaar
 # [[doel]]
 # gebied = "Burgemeesterswijk"   # buurt, wijk of gemeente (code of naam)
+# niveau = "buurt"               # nodig als een buurt en een wijk zo heten (of geef de code)
 # indicator = "bijstand_per_1000"
 # nulmeting = 2015
 # doeljaar = 2024

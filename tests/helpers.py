@@ -128,8 +128,8 @@ HALF = 2.5
 
 
 def structuurvisie(target_year=2024):
-    targets = [Target(area=name, indicator="bijstand_per_1000", baseline_year=2015, target_year=target_year,
-                      direction="daling") for name in NAMED]
+    targets = [Target(area=name, level="buurt", indicator="bijstand_per_1000", baseline_year=2015,
+                      target_year=target_year, direction="daling") for name in NAMED]  # buurten, by name
     targets.append(Target(area="Maassluis", indicator="bijstand_per_1000", baseline_year=2015,
                           target_year=target_year, direction="gelijk"))
     return targets

@@ -114,8 +114,10 @@ def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataF
     ...                   "gemeentecode": ["GM0001", "GM0002"]})
     >>> select_wijken(w, ["WK000201"])["wijkcode"].tolist()
     ['WK000201']
-    >>> select_wijken(w, ["oost"])["wijkcode"].tolist()
-    ['WK000101']
+    >>> select_wijken(w, ["oost"])
+    Traceback (most recent call last):
+    ...
+    sociale_kaart.errors.InputError: wijken: wijk 'oost' is niet eenduidig: Oost (WK000101, GM0001), Wijk 01 Oost (WK000201, GM0002); geef de code
     """
     if not selectors:
         return wijken

@@ -11,9 +11,11 @@ an own layout in profiles and briefing) resolves it here, by one set of rules, i
    gemeenten whose CBS name differs are known (``Den Haag``, ``Den Bosch``);
 3. **the name without CBS's number**: ``Kapelpolder`` for ``Wijk 04 Kapelpolder``.
 
-The first rule that finds anything decides. One hit is the answer; several (``Oost`` in two
-gemeenten, ``Centrum`` as a wijk and a buurt) or none stop with a :class:`~sociale_kaart.errors.InputError`
-that names the candidates ("bedoelt u ...?"), never a guess.
+A code decides by itself; the name and the name without number are one rule (``Centrum`` of one
+gemeente and ``Wijk 01 Centrum`` of another are both candidates). One hit is the answer; several
+(``Oost`` in two gemeenten, ``Kapelpolder`` as a buurt and as ``Wijk 04 Kapelpolder``) or none stop
+with a :class:`~sociale_kaart.errors.InputError` that names the candidates ("bedoelt u ...?"), never
+a guess.
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ def _text(value) -> str:
 
 def _resolve(table: tuple[Area, ...], keys: list[tuple[str, str]], text: str, source: str, levels: tuple[str, ...]
              ) -> Area:
-    """The area of `text` by the first rule that finds any; `keys` are the name and the unnumbered name's key."""
+    """The area of `text`: by code, else by name or unnumbered name together; `keys` are the name and the unnumbered name's key."""
     wanted = text.strip()
     what = levels[0] if len(levels) == 1 else "gebied"
     if not wanted:
@@ -179,8 +181,11 @@ def _resolve(table: tuple[Area, ...], keys: list[tuple[str, str]], text: str, so
     else:
         key = name_key(wanted)
         alias = name_key(GEMEENTE_ALIASES.get(key, ""))
-        rules = [[a for a, (name, _) in zip(table, keys) if name == key or (a.level == "gemeente" and name == alias)],
-                 [a for a, (_, bare) in zip(table, keys) if bare == key]]
+        # The exact name and the name without CBS's "Wijk NN" are one rule: "Centrum" of one gemeente and
+        # "Wijk 01 Centrum" of another, or buurt "Kapelpolder" and wijk "Wijk 04 Kapelpolder", are a choice
+        # the user makes (by code or level), never one the first match makes silently.
+        rules = [[a for a, (name, bare) in zip(table, keys)
+                  if name == key or bare == key or (a.level == "gemeente" and name == alias)]]
     for hits in rules:
         if len(hits) == 1:
             return hits[0]

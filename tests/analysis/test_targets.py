@@ -77,7 +77,10 @@ def test_a_target_value_is_reached_or_not(maassluis_series, kwb_rows):
 
 def test_names_resolve_to_a_buurt_a_wijk_or_the_gemeente(maassluis_series):
     areas = maassluis_series.areas
-    assert resolve_area(areas, "Burgemeesterswijk", source="doel") == \
+    with pytest.raises(InputError, match="Burgemeesterswijk .*BU05560502.*Wijk 05 Burgemeesterswijk .*WK055605.*"
+                                         "geef de code of het niveau"):  # a buurt and a wijk: never a silent pick
+        resolve_area(areas, "Burgemeesterswijk", source="doel")
+    assert resolve_area(areas, "Burgemeesterswijk", source="doel", levels=["buurt"]) == \
         Area("buurt", "BU05560502", "Burgemeesterswijk", "Maassluis")
     assert resolve_area(areas, "burgemeesterswijk", source="doel", levels=["wijk"]).code == "WK055605"
     assert resolve_area(areas, "Maassluis", source="doel").code == "GM0556"

@@ -264,8 +264,8 @@ def test_voortgang_of_maassluis_from_the_project_file(buurten_2016, kwb_2015, kw
                                                     tmp_path):
     from tests.helpers import NAMED, expected_status, raw_counts
 
-    doelen = "".join(f'[[doel]]\ngebied = "{name}"\nindicator = "bijstand_per_1000"\nnulmeting = 2015\n'
-                     f'doeljaar = 2024\nrichting = "daling"\n' for name in NAMED)
+    doelen = "".join(f'[[doel]]\ngebied = "{name}"\nniveau = "buurt"\nindicator = "bijstand_per_1000"\n'
+                     f'nulmeting = 2015\ndoeljaar = 2024\nrichting = "daling"\n' for name in NAMED)
     doelen += '[[doel]]\ngebied = "Maassluis"\nindicator = "bijstand_per_1000"\nnulmeting = 2015\ndoeljaar = 2024\n' \
               'richting = "gelijk"\n'
     (tmp_path / "sociale-kaart.toml").write_text(VOORTGANG_PROJECT.format(
