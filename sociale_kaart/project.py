@@ -183,6 +183,9 @@ def read_project(path: str | Path, *, check_files: bool = True) -> dict[str, dic
                 continue
             declared = SCHEMA[section][key]
             where = f"{path.name}: [{section}] {key}"
+            if (declared.setting.kind == TEXT and declared.setting.conversion is not None and isinstance(value, int)
+                    and not isinstance(value, bool)):
+                value = str(value)  # a number is text to its conversion (the year 2024 written as 2024)
             written = _convert(value, declared.setting.kind, where, base, check_files and declared.setting.must_exist)
             parts[declared.part][declared.name] = _to_field(declared, written, where)
     if specs:

@@ -212,6 +212,10 @@ def test_the_period_of_a_registration_is_declared_in_one_place():
     assert settings.sources.period == (datetime.date(2024, 1, 1), datetime.date(2024, 6, 30))
     with pytest.raises(InputError, match=r"sociale-kaart\.toml: \[bronnen\] periode: 'maart' is geen periode"):
         read_project_text('[bronnen]\nperiode = "maart"\n')
+    settings = run_settings(read_project_text('[bronnen]\ngrenzen = "g"\nkwb = "k"\nperiode = 2024\n'))  # a number
+    assert settings.sources.period == (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    with pytest.raises(InputError, match=r"\[bronnen\] periode: .*geen periode"):
+        read_project_text('[bronnen]\nperiode = 20245\n')
     assert '# periode = "2024"' in template()
     for module in (sociale_kaart.cli, sociale_kaart.project):  # generated there, written in the declaration only
         assert "periode" not in Path(module.__file__).read_text(encoding="utf-8"), module.__name__
