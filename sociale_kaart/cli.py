@@ -204,7 +204,7 @@ class _Group(_Dutch, click.Group):
     def resolve_command(self, ctx, args):
         try:
             return super().resolve_command(ctx, args)
-        except click.exceptions.NoSuchCommand as exc:  # suggest an old name too
+        except click.exceptions.NoSuchCommand:  # suggest an old name too
             raise click.exceptions.NoSuchCommand(str(args[0]), possibilities=[*self.commands, *ALIASES.values()],
                                                  ctx=ctx) from None
 

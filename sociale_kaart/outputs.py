@@ -41,11 +41,9 @@ import tempfile
 import uuid
 from pathlib import Path, PurePosixPath
 
-import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path
-from .combine.disclosure import table_for_output  # noqa: F401  (tables leave through it)
 from .errors import InputError
 
 MANIFEST = ".sociale-kaart.json"

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..combine.indicators import OK, Indicator, aggregate
+from ..combine.indicators import OK, Indicator
 from ..errors import InputError
 from ..settings import NeedSettings
 from ..texts import decimals_for, nl_number, p_value_text, plural

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd

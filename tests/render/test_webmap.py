@@ -15,7 +15,6 @@ import sys
 import unicodedata
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from sociale_kaart.combine.indicators import registry

@@ -543,7 +543,6 @@ def statline_levels(kwb_2024, shared):
     with open(shared / "kwb" / "kwb_2024_gemeenten.csv", encoding="utf-8") as handle:
         gemeenten = {r["Codering_3"].strip(): r for r in csv.DictReader(handle, delimiter=";")}
     columns = list(STATLINE)
-    text = ("Gemeentenaam_1", "SoortRegio_2", "Codering_3")
     counts = [c for c in columns if STATLINE[c][1].endswith("(aantal)") and "Gemiddelde" not in STATLINE[c][1]]
     header = ["Wijken en buurten"] + [f"{theme}/{label}" for theme, label in (STATLINE[c] for c in columns)]
     body = []

@@ -4,7 +4,6 @@ import csv
 from pathlib import Path
 
 import pyogrio
-import pytest
 
 from sociale_kaart.sources.sample import FILES, GEMEENTECODE, GEMEENTENAAM, NOTICE, sample_dir, sample_path, write_sample
 

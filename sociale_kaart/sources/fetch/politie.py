@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,7 +11,7 @@ from ...atomic import write_bytes
 from ...errors import InputError, NetworkError
 from .cbs import confirm_empty
 from .client import (
-    EMPTY, Client, Fetched, FetchOptions, _csv_bytes, _query, _slug, _values, check_codes, failure, metadata_path,
+    EMPTY, Client, Fetched, FetchOptions, _csv_bytes, _query, _slug, _values, check_codes, failure,
     odata_rows,
 )
 
