@@ -6,26 +6,27 @@ from ..outputs import OutputFolder
 from ..texts import decimals_for
 from .context import RunContext
 
+#: The resolution of the charts' PNGs.
+CHART_DPI = 200
+
 
 def relation_plots(out: OutputFolder, ctx: RunContext) -> None:
     """A scatter plot per pair of need and context indicator with at least three buurten (PNG)."""
     data, analysis, progress = ctx.data, ctx.analysis, ctx.progress
     from ..render.cores import on_all_cores
+    from ..render.document.drawings import vector_drawing
 
     by_key = {ind.key: ind for ind in data.indicators}
     rows = [row for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows()]
-    names = [f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png" for row in rows]
-    for name in names:  # the names first, so that the output folder knows every file the workers write
-        out.path(name)
 
-    def draw(i: int) -> None:
+    def draw(row):
         from ..render.static import relation_figure
 
-        row = rows[i]
-        fig = relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]], row,
-                              source=data.subtitle_for([row["behoefte"], row["context"]]))
-        out.save_figure(names[i], fig, dpi=200)
-    list(on_all_cores(list(range(len(rows))), draw))
+        return vector_drawing(lambda: relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]],
+                                                      row, source=data.subtitle_for([row["behoefte"], row["context"]])),
+                              dpi=CHART_DPI)
+    for row, drawing in zip(rows, on_all_cores(rows, draw)):  # drawn on every core, rendered here meanwhile
+        out.path(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png").write_bytes(drawing.png(CHART_DPI))
     progress.say("spreidingsdiagrammen getekend")
 
 

@@ -24,7 +24,7 @@ TypeError: RunContext.__init__() got an unexpected keyword argument 'pages'
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the types only: importing them here would load the whole pipeline for --help
@@ -79,6 +79,10 @@ class RunContext:
     progress : Reporter
     change : Change or None
         The change since the nulmeting and the targets; None without earlier years.
+    drawings : dict
+        Drawings already made in this run, by what they show (``("statisch", key)``): a map that
+        two products use (the embed PNG and the static map) is drawn once. Only the drawing
+        helpers read and fill it; it holds pictures, never figures.
     """
 
     data: Dataset
@@ -88,6 +92,7 @@ class RunContext:
     settings: RunSettings
     progress: Reporter
     change: Change | None = None
+    drawings: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)

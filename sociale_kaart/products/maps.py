@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from ..outputs import OutputFolder
 from ..render.map_choice import map_subtitle as _subtitle
 from ..render.map_choice import map_title
 from ..settings import RunSettings
 from ..texts import border_labels
 from .context import RunContext
+
+#: The resolution of the static maps and the embed PNG.
+MAP_DPI = 300
 
 
 def web_map(out: OutputFolder, ctx: RunContext) -> None:
@@ -24,16 +29,13 @@ def web_map(out: OutputFolder, ctx: RunContext) -> None:
 
 
 def embed(out: OutputFolder, ctx: RunContext) -> None:
-    """A PNG of the map and an HTML snippet (iframe) for reports."""
-    data, analysis, classes = ctx.data, ctx.analysis, ctx.classes
-    indicators, settings, progress = ctx.indicators, ctx.settings, ctx.progress
-    from ..render.static import map_figure
+    """A PNG of the map (the static map of its first indicator, 300 dpi) and an HTML snippet (iframe)
+    for reports."""
+    data, indicators, settings, progress = ctx.data, ctx.indicators, ctx.settings, ctx.progress
     from ..render.webmap import embed_snippet
 
-    first = indicators[0]
-    fig = map_figure(analysis.table, data.wijken, first, classes[first.key], title=_title(data, settings),
-                     subtitle=_subtitle(data, [first.key]), border_label=border_labels(data.wijk_layout)[0])
-    out.save_figure(f"{data.slug}_kaart.png", fig, dpi=300)
+    png = _static_maps(ctx, indicators[:1], ("png",))[indicators[0].key].png
+    out.path(f"{data.slug}_kaart.png").write_bytes(png)
     snippet = embed_snippet(f"{data.slug}_kaart.html", f"{data.slug}_kaart.png", _title(data, settings), _subtitle(data))
     out.write_text(f"{data.slug}_kaart_insluiten.html", snippet)
     progress.say("PNG en insluitfragment gemaakt")
@@ -43,14 +45,46 @@ def static_maps(out: OutputFolder, ctx: RunContext) -> None:
     """A static map per shown indicator in every asked format (PNG 300 dpi, SVG, tagged PDF)."""
     data, analysis, classes = ctx.data, ctx.analysis, ctx.classes
     indicators, settings, progress = ctx.indicators, ctx.settings, ctx.progress
-    from ..render.cores import on_all_cores
     from ..render.document.drawings import map_alt
     from ..render.document.model import Document, Figure, Section, Text
     from ..render.document.typeset import typeset_all
 
     formats = settings.map.formats
+    drawn = _static_maps(ctx, indicators, formats, say=lambda ind: progress.say(f"statische kaart {ind.label}"))
+    documents = []
+    for ind in indicators:
+        if "png" in formats:
+            out.path(f"{data.slug}_{ind.key}.png").write_bytes(drawn[ind.key].png)
+        if "svg" in formats:
+            out.write_text(f"{data.slug}_{ind.key}.svg", drawn[ind.key].svg)
+        title = f"{ind.label} – {data.title}"
+        figure = Figure(drawn[ind.key].svg, map_alt(data.title, analysis.table, ind, classes[ind.key]))
+        documents.append(Document(title=title, footer=_subtitle(data, [ind.key]), kind="kaart", sections=(
+            Section(title, blocks=(figure, Text(_subtitle(data, [ind.key]), style="note"))),)))
+    if "pdf" in formats:  # the same vector drawing as a tagged PDF with its alternative text
+        for ind, pdf in zip(indicators, typeset_all(documents, settings.huisstijl)):
+            out.path(f"{data.slug}_{ind.key}.pdf").write_bytes(pdf.data)
 
-    def draw(ind) -> str:  # one indicator in PNG and SVG, the figure built once; the SVG also feeds the PDF
+
+@dataclass(frozen=True)
+class StaticMap:
+    """One indicator's static map: the SVG (also the drawing of its PDF) and the PNG at 300 dpi."""
+
+    svg: str
+    width: float  #: points
+    height: float
+    png: bytes | None = None  #: None until a product asks for the PNG
+
+
+def _static_maps(ctx: RunContext, indicators, formats, say=lambda ind: None) -> dict[str, StaticMap]:
+    """The static map of each of `indicators`, drawn once per run for every format and product
+    (the embed PNG is the first one's): matplotlib draws the SVG on every core, Typst renders the
+    PNG from it here."""
+    data, analysis, classes, memo = ctx.data, ctx.analysis, ctx.classes, ctx.drawings
+    from ..render.cores import on_all_cores
+    from ..render.document.typeset import rasterise
+
+    def draw(ind) -> tuple[str, tuple[float, float]]:
         from ..render.document.drawings import drawing_fonts, svg_text
         from ..render.static import freeze_layout, map_figure
 
@@ -58,27 +92,20 @@ def static_maps(out: OutputFolder, ctx: RunContext) -> None:
             fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=f"{ind.label} – {data.title}",
                              subtitle=_subtitle(data, [ind.key]),
                              border_label=border_labels(data.wijk_layout)[0])
-            freeze_layout(fig, 300)  # laid out once (as the PNG would be), for the SVG and the PNG
-            svg = svg_text(fig) if {"svg", "pdf"} & set(formats) else ""
-        if "png" in formats:
-            out.save_figure(f"{data.slug}_{ind.key}.png", fig, dpi=300)
-        if "svg" in formats:
-            out.write_text(f"{data.slug}_{ind.key}.svg", svg)
-        return svg
+            freeze_layout(fig, MAP_DPI)  # laid out as the PNG will be
+            return svg_text(fig), tuple(fig.get_size_inches() * 72)
 
-    for ind in indicators:  # the names first, so that the output folder knows every file the workers write
-        for fmt in formats:
-            out.path(f"{data.slug}_{ind.key}.{fmt}")
-    documents = []
-    for ind, svg in zip(indicators, on_all_cores(list(indicators), draw)):
-        progress.say(f"statische kaart {ind.label}")
-        title = f"{ind.label} – {data.title}"
-        figure = Figure(svg, map_alt(data.title, analysis.table, ind, classes[ind.key]))
-        documents.append(Document(title=title, footer=_subtitle(data, [ind.key]), kind="kaart", sections=(
-            Section(title, blocks=(figure, Text(_subtitle(data, [ind.key]), style="note"))),)))
-    if "pdf" in formats:  # the same vector drawing as a tagged PDF with its alternative text
-        for ind, pdf in zip(indicators, typeset_all(documents, settings.huisstijl)):
-            out.path(f"{data.slug}_{ind.key}.pdf").write_bytes(pdf.data)
+    def finished(ind, drawn: StaticMap) -> StaticMap:
+        if "png" in formats and drawn.png is None:  # here, while the workers draw the next
+            drawn = replace(drawn, png=rasterise(drawn.svg, width=drawn.width, height=drawn.height, ppi=MAP_DPI))
+        memo[("statisch", ind.key)] = drawn
+        say(ind)
+        return drawn
+
+    wanted = [ind for ind in indicators if ("statisch", ind.key) not in memo]
+    drawn = {ind.key: finished(ind, StaticMap(svg, width, height))
+             for ind, (svg, (width, height)) in zip(wanted, on_all_cores(wanted, draw))}
+    return {ind.key: drawn.get(ind.key) or finished(ind, memo[("statisch", ind.key)]) for ind in indicators}
 
 
 def _title(data, settings: RunSettings) -> str:

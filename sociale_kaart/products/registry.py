@@ -53,6 +53,11 @@ class Product:
     files : tuple of (str, str)
         How its file names end and what such a file holds, for the index page (the products of
         the first versions are described there already).
+    lane : str
+        The products of one lane are made one after another in one process, and the lanes side
+        by side (:func:`~sociale_kaart.render.cores.side_by_side`). Light products share the lane
+        :data:`LIGHT`; a product that uses another's drawings takes that one's lane. Empty: a lane
+        of its own.
     """
 
     key: str
@@ -61,6 +66,7 @@ class Product:
     needs: frozenset[str] = frozenset()
     with_products: tuple[str, ...] = ()
     files: tuple[tuple[str, str], ...] = ()
+    lane: str = ""
 
     def __post_init__(self):
         unknown = set(self.needs) - NEEDS
@@ -71,20 +77,22 @@ class Product:
 
 
 _MAPS = frozenset({ANALYSIS, CLASSES})
+#: The lane of the products that take a fraction of a second (tables, the web map).
+LIGHT = "licht"
 
 #: Every product, in the order they are made.
 REGISTRY: tuple[Product, ...] = (
-    Product(key="tabellen", make=tables.tables, needs=frozenset({ANALYSIS_IF_POSSIBLE, CLASSES}),
+    Product(key="tabellen", make=tables.tables, needs=frozenset({ANALYSIS_IF_POSSIBLE, CLASSES}), lane=LIGHT,
             description="GeoPackage en CSV's per buurt, wijk en gemeente"),
-    Product(key="aandachtsbuurten", make=tables.flags, needs=frozenset({ANALYSIS}),
+    Product(key="aandachtsbuurten", make=tables.flags, needs=frozenset({ANALYSIS}), lane=LIGHT,
             description="aandachtsbuurten met redenen (CSV, GeoPackage) en samenhang (CSV)"),
     Product(key="samenhang", make=charts.relation_plots, needs=frozenset({ANALYSIS}),
             description="spreidingsdiagrammen van behoefte tegen wonen en vergrijzing (PNG)"),
-    Product(key="vergelijking", make=charts.comparison,
+    Product(key="vergelijking", make=charts.comparison, lane=LIGHT,
             description="de gemeente naast haar grootteklasse, Nederland en een eigen groep (CSV, PNG)"),
-    Product(key="kaart", make=maps.web_map, needs=_MAPS,
+    Product(key="kaart", make=maps.web_map, needs=_MAPS, lane=LIGHT,
             description="interactieve kaart (één HTML-bestand, werkt offline)"),
-    Product(key="insluiten", make=maps.embed, needs=_MAPS | {WIJK_SHAPES}, with_products=("kaart",),
+    Product(key="insluiten", make=maps.embed, needs=_MAPS | {WIJK_SHAPES}, with_products=("kaart",), lane="statisch",
             description="PNG van de kaart en een HTML-fragment (iframe) voor rapporten"),
     Product(key="statisch", make=maps.static_maps, needs=_MAPS | {WIJK_SHAPES},
             description="statische kaarten per indicator (PNG 300 dpi, SVG, PDF)"),
@@ -92,9 +100,10 @@ REGISTRY: tuple[Product, ...] = (
             description="wijkprofiel per wijk (A4-PDF)"),
     Product(key="briefing", make=documents.briefing, needs=_MAPS | {WIJK_SHAPES},
             description="briefingpakket voor de stuurgroep Integrale Veiligheid (PDF)"),
-    Product(key="voortgang", make=voortgang.progress_tables, needs=frozenset({WIJK_SHAPES}),
+    Product(key="voortgang", make=voortgang.progress_tables, needs=frozenset({WIJK_SHAPES}), lane=LIGHT,
             description="verandering sinds de nulmeting per gebied en de stand van de doelen (CSV, XLSX)"),
-    Product(key="stapeling", make=stapeling.stacking_tables, description=stapeling.DESCRIPTION, files=stapeling.FILES),
+    Product(key="stapeling", make=stapeling.stacking_tables, description=stapeling.DESCRIPTION, files=stapeling.FILES,
+            lane=LIGHT),
 )
 
 #: Every product key with what it holds (shown by ``--help``, ``sociale-kaart producten`` and the index).

@@ -116,8 +116,9 @@ def make(settings: RunSettings, *, products=None, index: bool = True, progress: 
         ctx = RunContext(data=data, analysis=analysis, classes=classes, indicators=shown, settings=settings,
                          progress=progress, change=change)
         pages: dict[str, int] = {}
+        results = _make_products(made, out, ctx)
         for product in made:
-            result = product.make(out, ctx)
+            result = results[product.key]
             if result is not None and not isinstance(result, ProductResult):
                 raise TypeError(f"product {product.key!r} gave {type(result).__name__}, not a ProductResult or None")
             if result is not None and result.pages is not None:
@@ -135,6 +136,29 @@ def make(settings: RunSettings, *, products=None, index: bool = True, progress: 
         progress.say(out.note)
     progress.say(f"klaar: {plural(len(written), 'bestand', 'bestanden')} in {settings.output}")
     return RunResult(data=data, analysis=analysis, written=tuple(written), products=keys, pages=pages)
+
+
+def _make_products(made: tuple[Product, ...], out: OutputFolder, ctx: RunContext) -> dict:
+    """What each product of `made` returns: the products of a lane one after another in one
+    process, the lanes side by side, each using every core it can get (a run's tables need not
+    wait for its documents)."""
+    from ..render.cores import side_by_side, warm_up
+
+    lanes: dict[str, list[Product]] = {}
+    for product in made:
+        lanes.setdefault(product.lane or product.key, []).append(product)
+
+    def make_lane(products: list[Product]):
+        first = len(out.names)
+        return [(p.key, p.make(out, ctx)) for p in products], out.names[first:]
+
+    warm_up()  # once here, so that no lane or worker draws cold
+    results = {}
+    for made_here, names in side_by_side(list(lanes.values()), make_lane):
+        for name in names:  # written into the staging folder by a lane's own process
+            out.path(name)
+        results.update(made_here)
+    return results
 
 
 #: Settings that change no figure: how maps look, which wijken get a profile, where and how quietly.

@@ -20,6 +20,8 @@ from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SY
 
 MISSING_STYLE = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#8c8c8c"}
 SUPPRESSED_STYLE = {"facecolor": "#ffffff", "hatch": "\\\\\\\\", "edgecolor": "#b0b0b0"}
+#: The resolution a print is measured at (the static maps' PNG).
+PRINT_DPI = 300
 MAX_LABELS = 60  # beyond this many buurten, names no longer fit
 MAX_SCATTER_LABELS = 40  # names in a scatter plot; beyond, only the aandachtsbuurten with the highest need
 SCATTER_AREA = 28  # a scatter plot's dot (pt²); names keep clear of its diameter and white edge
@@ -212,21 +214,56 @@ def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title
     border_label : str
         The legend entry of the wijk borders ("wijkgrens", or the borders of an own layout).
     """
-    fig = new_figure(figsize=size, layout="constrained")
-    ax = fig.add_subplot()
+    fig = new_figure(figsize=size)
+    ax = fig.add_axes((0, 0, 1, 1))
     draw_choropleth(ax, buurten, wijken if wijken is not None and "geometry" in wijken else None, indicator, classes,
-                    border_label=border_label)
+                    border_label=border_label, labels=False)
     add_scale_bar(ax)
     add_north_arrow(ax)
-    add_titles(fig, title, subtitle, size[0])
+    title_text = fig.suptitle(title, fontsize=13, fontweight="bold")
+    source = fig.text(0.01, 0.005, "\n".join(_subtitle_lines(subtitle, size[0])), fontsize=7, color="#444444",
+                      ha="left", va="bottom")
+    _fit_map(fig, ax, title_text, source)
+    label_buurten(ax, buurten, 7.0)  # on the final axes, where the names are measured
     return fig
+
+
+def _fit_map(fig, ax, title, source, pad: float = 6.0) -> None:
+    """Place the map's axes between the title and the source lines, with its legend (anchored
+    beside the axes) inside the figure; the texts are measured, the figure is not drawn."""
+    width, height = fig.get_size_inches() * 72
+    top = _measured(fig, title)[1] + 0.02 * height + pad
+    bottom = _measured(fig, source)[1] + 0.005 * height + pad
+    legend = ax.get_legend()
+    beside = _measured(fig, legend)[0] * 1.02 if legend is not None else 0.0
+    ax.set_position((pad / width, bottom / height, (width - 2 * pad - beside) / (1.01 * width),
+                     1 - (top + bottom) / height))
+
+
+def _measured(fig, artist) -> tuple[float, float]:
+    """The width and height (points) of `artist` at the widest of a screen's and a print's
+    resolution: hinted text is a little wider at a low resolution."""
+    own, sizes = fig.dpi, []
+    try:
+        for dpi in (72, PRINT_DPI):
+            fig.dpi = dpi
+            box = artist.get_window_extent(fig.canvas.get_renderer())
+            sizes.append((box.width * 72 / dpi, box.height * 72 / dpi))
+    finally:
+        fig.dpi = own
+    return max(w for w, _ in sizes), max(h for _, h in sizes)
+
+
+def _subtitle_lines(subtitle: str, width: float) -> list[str]:
+    """The subtitle under a map (years, source, warnings) in lines of about 17 characters of 7 pt per inch."""
+    return textwrap.wrap(subtitle, int(width * 17))
 
 
 def add_titles(fig, title: str, subtitle: str, width: float) -> None:
     """The title above a map and the wrapped subtitle (years, source, warnings) under it."""
 
     fig.suptitle(title, fontsize=13, fontweight="bold")
-    lines = textwrap.wrap(subtitle, int(width * 17))  # about 17 characters of 7 pt per inch
+    lines = _subtitle_lines(subtitle, width)
     fig.get_layout_engine().set(rect=(0, 0.012 + 0.022 * len(lines), 1, 0.99 - 0.012 - 0.022 * len(lines)))
     fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, color="#444444", ha="left", va="bottom")
 
@@ -319,11 +356,16 @@ def label_buurten(ax, buurten, fontsize: float, *, markers=None) -> int:
 
 
 def relation_figure(table, need: Indicator, context: Indicator, stats, *, source: str = ""):
-    """Scatter plot of a need indicator against a context indicator, buurten labelled by name."""
+    """Scatter plot of a need indicator against a context indicator, buurten labelled by name.
+
+    Laid out by measure, not by a layout engine: the margins are the widths and heights of the
+    texts around the axes (tick labels, axis labels, title, legend), which is exact for a plot of
+    this one shape and draws the figure once instead of three times.
+    """
     both = (table[f"{need.key}_status"] == "ok") & (table[f"{context.key}_status"] == "ok")
     points = table[both]
-    fig = new_figure(figsize=(7.5, 5.5), layout="constrained")
-    ax = fig.add_subplot()
+    fig = new_figure(figsize=(7.5, 5.5))
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
     flagged = points["aandachtsbuurt"].to_numpy() if "aandachtsbuurt" in points else np.zeros(len(points), bool)
     ax.scatter(points[context.key], points[need.key], s=SCATTER_AREA, c=np.where(flagged, "#b30000", "#4d4d4d"),
                edgecolor="white", linewidth=0.5, zorder=3)
@@ -346,22 +388,74 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     rho_text = nl_number(stats["rho"], 2)
     ax.set_title(f"{need.label} en {context.label.lower()} per buurt\nSpearman rho = {rho_text}, n = {int(stats['n'])}, {p_text}",
                  fontsize=11)
+    legend = None
     if flagged.any():
         ax.scatter([], [], s=SCATTER_AREA, c="#b30000", label="aandachtsbuurt")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside, never on a label
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside, never on a label
+    room = _source_lines(f"{source}; {_dropped_note(len(chosen))}", fig)  # room for the note on names left out
+    _fit_axes(fig, ax, legend=legend, bottom_text=6.5 * len(room))
     dropped = 0
     if chosen:
-        freeze_layout(fig)  # the final axes first, so that the names are measured where they are drawn
         xs, ys, texts = zip(*chosen)
         dots = [(x, y, SCATTER_AREA ** 0.5 + 0.5) for x, y in zip(points[context.key], points[need.key])]
         dropped = place_labels(ax, xs, ys, texts, 6.5, drop=True, avoid=dots, own_symbol=True,
                                offsets=[(4, 3, "left", "bottom"), (4, -3, "left", "top"), (-4, 3, "right", "bottom"),
                                         (-4, -3, "right", "top"), (0, 6, "center", "bottom"), (0, -6, "center", "top")])
     if dropped:  # a name that fits beside its own dot only, or not at all: never one that points at another dot
-        source = f"{source}{'; ' if source else ''}{plural(dropped, 'buurtnaam', 'buurtnamen')} weggelaten (geen plek naast de eigen stip)"
-    fig.text(0.01, 0.005, source, fontsize=6.5, color="#444444")
+        source = f"{source}{'; ' if source else ''}{_dropped_note(dropped)}"
+    fig.text(0.01, 0.01, "\n".join(_source_lines(source, fig)), fontsize=6.5, color="#444444", va="bottom")
     return fig
+
+
+def _dropped_note(dropped: int) -> str:
+    return f"{plural(dropped, 'buurtnaam', 'buurtnamen')} weggelaten (geen plek naast de eigen stip)"
+
+
+def _source_lines(text: str, fig) -> list[str]:
+    """The source line under a chart, wrapped to the figure's width (about 18 characters of 6,5 pt per inch)."""
+    return textwrap.wrap(text, int(fig.get_figwidth() * 18)) if text else []
+
+
+def _fit_axes(fig, ax, *, legend=None, bottom_text: float = 0.0, pad: float = 6.0) -> None:
+    """Place `ax` so that its tick labels, axis labels, title and a `legend` beside it just fit in
+    the figure, with `pad` points around and a line of `bottom_text` points under it (a source).
+
+    The texts are measured (the renderer's text extents), as a layout engine would, without
+    drawing the figure; the ticks are those of the axes as placed (measured twice, as the ticks
+    depend on the axes' length)."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches() * 72
+    points = fig.dpi / 72
+
+    def extent(text) -> tuple[float, float]:
+        if not text.get_text():
+            return 0.0, 0.0
+        box = text.get_window_extent(renderer)
+        return box.width / points, box.height / points
+
+    def tick_labels(axis) -> list[tuple[float, float]]:
+        """Width and height (points) of each tick label the axis will show."""
+        low, high = sorted(axis.get_view_interval())
+        locs = [v for v in axis.get_majorticklocs() if low - 1e-9 * abs(high - low) <= v <= high + 1e-9 * abs(high - low)]
+        prop = axis.get_major_ticks()[0].label1.get_fontproperties()
+        sizes = []
+        for text in axis.get_major_formatter().format_ticks(locs):
+            w, h, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
+            sizes.append((w / points, h / points))
+        return sizes
+
+    right = pad
+    if legend is not None:
+        right += _measured(fig, legend)[0] * 1.02 + 0.01 * width
+    title = extent(ax.title)[1] + 6.0 + pad  # the title's own pad is 6 points
+    bottom = pad + (bottom_text * 1.4 if bottom_text else 0.0)
+    tick = 3.5 + 3.5  # tick length and its pad
+    for _ in range(2):  # the ticks of the axes as placed, then placed again for those ticks
+        ys, xs = tick_labels(ax.yaxis), tick_labels(ax.xaxis)
+        left = pad + extent(ax.yaxis.label)[0] + 4.0 + max((w for w, _ in ys), default=0.0) + tick
+        below = bottom + extent(ax.xaxis.label)[1] + 4.0 + max((h for _, h in xs), default=0.0) + tick
+        right_edge = max(right, (xs[-1][0] / 2 if xs else 0.0) + pad)  # the last x tick label reaches past the axes
+        ax.set_position((left / width, below / height, 1 - (left + right_edge) / width, 1 - (below + title) / height))
 
 
 #: Comparison bars: the gemeente where it is worse or better than its size class, or neither; the references.

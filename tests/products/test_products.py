@@ -277,3 +277,34 @@ def test_the_fingerprint_reads_linked_extracts_and_declared_sources(sample_paths
     after_source = fingerprint(settings())
     assert len({before, after_extract, after_source}) == 3
     assert before.split("-")[0] == after_source.split("-")[0]  # the settings are the same; only the inputs changed
+
+
+def test_a_map_is_drawn_once_for_the_embed_png_and_every_format(sample_paths, tmp_path):
+    """The embed PNG is the static map of the first indicator, byte for byte; PNG, SVG and PDF are
+    one drawing: the PNG at 300 dpi at the SVG's size, with the classes' colours and the legend's."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    settings = RunSettings(sources=Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"]), output=tmp_path,
+                           quiet=True)
+    result = make(settings, products=("insluiten", "statisch"))
+    first = result.data.indicators[0].key
+    shown = sorted(p.stem.removeprefix("voorbeeldstad_fictief_") for p in tmp_path.glob("*.svg"))
+    assert first in shown
+    png = (tmp_path / f"voorbeeldstad_fictief_{first}.png").read_bytes()
+    assert (tmp_path / "voorbeeldstad_fictief_kaart.png").read_bytes() == png
+    svg = (tmp_path / f"voorbeeldstad_fictief_{first}.svg").read_text(encoding="utf-8")
+    width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    image = Image.open(io.BytesIO(png))
+    assert round(image.info["dpi"][0]) == 300
+    assert image.size == (round(width / 72 * 300), round(height / 72 * 300))
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+    from sociale_kaart.render.classes import palette
+
+    painted = set(re.findall(r"fill: (#[0-9a-f]{6})", svg)) & {c.lower() for k in range(3, 8) for c in palette(k)}
+    assert len(painted) >= 3  # the classes the SVG fills buurten with
+    for colour in painted:  # each one in the PNG too, over an area (not an antialiased edge)
+        rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(pixels - rgb).sum(axis=2) < 12).sum() > 500, colour

@@ -137,3 +137,27 @@ def test_every_scatter_name_sits_beside_its_own_dot_and_covers_no_other(maasslui
             own = ax.transData.transform(name.xy)
             dx, dy = max(box.x0 - own[0], 0, own[0] - box.x1), max(box.y0 - own[1], 0, own[1] - box.y1)
             assert (dx * dx + dy * dy) ** 0.5 <= 10 * fig.dpi / 72, name.get_text()  # beside its own dot
+
+
+def test_every_scatter_plot_fits_its_picture(maassluis, maassluis_analysis, tmp_path):
+    """Laid out by measure: tick labels, axis labels, title, legend and source all inside the PNG
+    (as the product renders it, and as matplotlib does at 72 and 200 dpi)."""
+    from sociale_kaart.render.document.drawings import vector_drawing
+
+    by_key = {i.key: i for i in maassluis.indicators}
+    table = maassluis_analysis.table
+    source = "Bron: CBS/Kadaster wijk- en buurtkaart 2016 (CC BY 3.0), kerncijfers 2024 (CC BY 4.0); 1 buurtnaam weggelaten"
+    for _, row in maassluis_analysis.relations.iterrows():
+        def figure():
+            return relation_figure(table, by_key[row["behoefte"]], by_key[row["context"]], row, source=source)
+        path = tmp_path / f"{row['behoefte']}_{row['context']}.png"
+        path.write_bytes(vector_drawing(figure, dpi=200).png(200))
+        assert margins_are_white(path), path.name
+        for dpi in (72, 200):
+            figure().savefig(path, dpi=dpi)
+            assert margins_are_white(path), (path.name, dpi)
+        fig = figure()
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        box = fig.axes[0].get_tightbbox(renderer)  # ticks, labels, title and legend of the axes
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.width and box.y1 <= fig.bbox.height

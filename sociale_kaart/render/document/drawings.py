@@ -9,7 +9,9 @@ wijk map costs the same in a run of one gemeente and of a whole region. Texts st
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,19 +32,25 @@ FLAG_TINT = "#e4dcef"
 @contextlib.contextmanager
 def drawing_fonts():
     """Draw with the print font; SVG keeps texts as text (the PDF embeds the font once)."""
+    import matplotlib
+
+    _register_print_font()
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "sans-serif",
+                                "font.sans-serif": [PRINT_FONT, "DejaVu Sans"], "svg.hashsalt": "sociale-kaart",
+                                "axes.formatter.use_locale": False}):
+        yield
+
+
+def _register_print_font() -> None:
+    """Make the print font known to matplotlib (once per process)."""
     import logging
 
-    import matplotlib
     from matplotlib import font_manager
 
     if PRINT_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
         for path in sorted(FONT_DIR.glob("*.ttf")):
             font_manager.fontManager.addfont(str(path))
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "sans-serif",
-                                "font.sans-serif": [PRINT_FONT, "DejaVu Sans"], "svg.hashsalt": "sociale-kaart",
-                                "axes.formatter.use_locale": False}):
-        yield
 
 
 def svg_text(fig) -> str:
@@ -50,6 +58,34 @@ def svg_text(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class VectorDrawing:
+    """A finished matplotlib drawing as SVG text and its size in points; :meth:`png` renders it."""
+
+    svg: str
+    width: float
+    height: float
+
+    def png(self, dpi: int) -> bytes:
+        """The drawing as a PNG at `dpi` (rendered by the typesetter: call it in the run's process)."""
+        from .typeset import rasterise
+
+        return rasterise(self.svg, width=self.width, height=self.height, ppi=dpi)
+
+
+def vector_drawing(make_figure, *, dpi: int) -> VectorDrawing:
+    """The figure `make_figure()` builds, in the print font, laid out for `dpi` once and kept as SVG:
+    the one drawing behind its PNG, SVG and PDF (a PNG drawn again by matplotlib costs several
+    times the rendering of this SVG)."""
+    from ..static import freeze_layout
+
+    with drawing_fonts():
+        fig = make_figure()
+        freeze_layout(fig, dpi)
+        width, height = fig.get_size_inches() * 72
+        return VectorDrawing(svg_text(fig), float(width), float(height))
 
 
 def dutch_ticks(ax, axis: str = "x", decimals: int | None = None) -> None:
@@ -169,14 +205,28 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
     return (svg, *bar_chart_text(title, names, values, statuses, reference, decimals, width=width))
 
 
+@functools.lru_cache(maxsize=16384)
 def text_width(text: str, size: float) -> float:
-    """The width (points) of `text` in the print font at `size`, from the font's advance widths."""
+    """The width (points) of `text` in the print font at `size`, from the font's advance widths.
+
+    Measured once per text and size (a document asks the same titles and names many times).
+
+    >>> text_width("Maassluis", 10.0) == text_width("Maassluis", 10.0) > text_width("Maassluis", 7.0)
+    True
+    """
     from matplotlib.font_manager import FontProperties
+
+    _register_print_font()
+    prop = FontProperties(family=[PRINT_FONT, "DejaVu Sans"], size=size)
+    width, _, _ = _text_to_path().get_text_width_height_descent(text, prop, ismath=False)
+    return width
+
+
+@functools.lru_cache(maxsize=1)
+def _text_to_path():
     from matplotlib.textpath import TextToPath
 
-    with drawing_fonts():
-        width, _, _ = TextToPath().get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
-    return width
+    return TextToPath()
 
 
 def value_label_x(end: float, line: float | None, width: float, gap: float = 2.0) -> float:
