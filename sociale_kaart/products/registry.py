@@ -28,7 +28,9 @@ ANALYSIS_IF_POSSIBLE = "analyse_waar_mogelijk"
 CLASSES = "klassen"
 #: The wijk polygons (not only the wijk figures).
 WIJK_SHAPES = "wijkvlakken"
-NEEDS = frozenset({ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, WIJK_SHAPES})
+#: Drawings (matplotlib): the run loads and warms the drawing library once, before its lanes fork.
+DRAWINGS = "tekeningen"
+NEEDS = frozenset({ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, WIJK_SHAPES, DRAWINGS})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,7 +49,7 @@ class Product:
         :class:`~sociale_kaart.products.context.ProductResult` or None.
     needs : frozenset of str
         What the run must compute for it: :data:`ANALYSIS`, :data:`ANALYSIS_IF_POSSIBLE`,
-        :data:`CLASSES`, :data:`WIJK_SHAPES`.
+        :data:`CLASSES`, :data:`WIJK_SHAPES`, :data:`DRAWINGS`.
     with_products : tuple of str
         Products it builds on, made with it (the embed snippet points at the web map).
     files : tuple of (str, str)
@@ -77,6 +79,7 @@ class Product:
 
 
 _MAPS = frozenset({ANALYSIS, CLASSES})
+_DRAWN = _MAPS | {WIJK_SHAPES, DRAWINGS}
 #: The lane of the products that take a fraction of a second (tables, the web map).
 LIGHT = "licht"
 
@@ -86,21 +89,21 @@ REGISTRY: tuple[Product, ...] = (
             description="GeoPackage en CSV's per buurt, wijk en gemeente"),
     Product(key="aandachtsbuurten", make=tables.flags, needs=frozenset({ANALYSIS}), lane=LIGHT,
             description="aandachtsbuurten met redenen (CSV, GeoPackage) en samenhang (CSV)"),
-    Product(key="samenhang", make=charts.relation_plots, needs=frozenset({ANALYSIS}),
+    Product(key="samenhang", make=charts.relation_plots, needs=frozenset({ANALYSIS, DRAWINGS}),
             description="spreidingsdiagrammen van behoefte tegen wonen en vergrijzing (PNG)"),
-    Product(key="vergelijking", make=charts.comparison, lane=LIGHT,
+    Product(key="vergelijking", make=charts.comparison, needs=frozenset({DRAWINGS}), lane=LIGHT,
             description="de gemeente naast haar grootteklasse, Nederland en een eigen groep (CSV, PNG)"),
     Product(key="kaart", make=maps.web_map, needs=_MAPS, lane=LIGHT,
             description="interactieve kaart (één HTML-bestand, werkt offline)"),
-    Product(key="insluiten", make=maps.embed, needs=_MAPS | {WIJK_SHAPES}, with_products=("kaart",), lane="statisch",
+    Product(key="insluiten", make=maps.embed, needs=_DRAWN, with_products=("kaart",), lane="statisch",
             description="PNG van de kaart en een HTML-fragment (iframe) voor rapporten"),
-    Product(key="statisch", make=maps.static_maps, needs=_MAPS | {WIJK_SHAPES},
+    Product(key="statisch", make=maps.static_maps, needs=_DRAWN,
             description="statische kaarten per indicator (PNG 300 dpi, SVG, PDF)"),
-    Product(key="profielen", make=documents.profiles, needs=_MAPS | {WIJK_SHAPES},
+    Product(key="profielen", make=documents.profiles, needs=_DRAWN,
             description="wijkprofiel per wijk (A4-PDF)"),
-    Product(key="briefing", make=documents.briefing, needs=_MAPS | {WIJK_SHAPES},
+    Product(key="briefing", make=documents.briefing, needs=_DRAWN,
             description="briefingpakket voor de stuurgroep Integrale Veiligheid (PDF)"),
-    Product(key="voortgang", make=voortgang.progress_tables, needs=frozenset({WIJK_SHAPES}), lane=LIGHT,
+    Product(key="voortgang", make=voortgang.progress_tables, needs=frozenset({WIJK_SHAPES, DRAWINGS}),
             description="verandering sinds de nulmeting per gebied en de stand van de doelen (CSV, XLSX)"),
     Product(key="stapeling", make=stapeling.stacking_tables, description=stapeling.DESCRIPTION, files=stapeling.FILES,
             lane=LIGHT),

@@ -34,7 +34,7 @@ from ..reporter import Reporter
 from ..settings import RunSettings
 from ..texts import dutch_date, plural
 from .context import ProductResult, RunContext, judge_change
-from .registry import ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, REGISTRY, WIJK_SHAPES, Product
+from .registry import ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, DRAWINGS, REGISTRY, WIJK_SHAPES, Product
 from .report import write_report
 
 INDEX = "index.html"
@@ -116,6 +116,10 @@ def make(settings: RunSettings, *, products=None, index: bool = True, progress: 
         ctx = RunContext(data=data, analysis=analysis, classes=classes, indicators=shown, settings=settings,
                          progress=progress, change=change)
         pages: dict[str, int] = {}
+        if DRAWINGS in needs:
+            from ..render.cores import warm_up
+
+            warm_up()  # once here, so that no lane or worker starts cold
         results = _make_products(made, out, ctx)
         for product in made:
             result = results[product.key]
@@ -142,7 +146,7 @@ def _make_products(made: tuple[Product, ...], out: OutputFolder, ctx: RunContext
     """What each product of `made` returns: the products of a lane one after another in one
     process, the lanes side by side, each using every core it can get (a run's tables need not
     wait for its documents)."""
-    from ..render.cores import side_by_side, warm_up
+    from ..render.cores import side_by_side
 
     lanes: dict[str, list[Product]] = {}
     for product in made:
@@ -152,7 +156,6 @@ def _make_products(made: tuple[Product, ...], out: OutputFolder, ctx: RunContext
         first = len(out.names)
         return [(p.key, p.make(out, ctx)) for p in products], out.names[first:]
 
-    warm_up()  # once here, so that no lane or worker draws cold
     results = {}
     for made_here, names in side_by_side(list(lanes.values()), make_lane):
         for name in names:  # written into the staging folder by a lane's own process
