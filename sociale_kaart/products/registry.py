@@ -10,7 +10,7 @@ Examples
 >>> [p.key for p in REGISTRY][:3]
 ['tabellen', 'aandachtsbuurten', 'samenhang']
 >>> sorted(product("statisch").needs)
-['analyse', 'klassen', 'wijkvlakken']
+['analyse', 'klassen', 'tekeningen', 'wijkvlakken']
 """
 
 from __future__ import annotations
