@@ -123,6 +123,11 @@ class OutputFolder:
         path.write_text(text, encoding="utf-8")
         return path
 
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        path = self.path(name)
+        path.write_bytes(data)
+        return path
+
     def write_csv(self, name: str, frame: pd.DataFrame) -> Path:
         """A table as Dutch CSV (``;``, decimal comma), as Excel in the Netherlands opens it; text
         cells and column names through :func:`safe_cell`."""

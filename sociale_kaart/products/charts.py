@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from ..outputs import OutputFolder
+from ..render.static import CHART_DPI
 from ..texts import decimals_for
 from .context import RunContext
-
-#: The resolution of the charts' PNGs.
-CHART_DPI = 200
 
 
 def relation_plots(out: OutputFolder, ctx: RunContext) -> None:
@@ -26,7 +24,7 @@ def relation_plots(out: OutputFolder, ctx: RunContext) -> None:
                                                       row, source=data.subtitle_for([row["behoefte"], row["context"]])),
                               dpi=CHART_DPI)
     for row, drawing in zip(rows, on_all_cores(rows, draw)):  # drawn on every core, rendered here meanwhile
-        out.path(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png").write_bytes(drawing.png(CHART_DPI))
+        out.write_bytes(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png", drawing.png(CHART_DPI))
     progress.say("spreidingsdiagrammen getekend")
 
 
@@ -36,6 +34,7 @@ def comparison(out: OutputFolder, ctx: RunContext) -> None:
     if data.comparison is None:
         progress.say("vergelijking overgeslagen: geef gemeentecijfers van alle gemeenten (kwb_gemeenten)")
         return
+    from ..render.document.drawings import vector_drawing
     from ..render.static import comparison_figure
 
     table = data.comparison
@@ -44,9 +43,10 @@ def comparison(out: OutputFolder, ctx: RunContext) -> None:
     out.write_csv(f"{data.slug}_vergelijking.csv", rounded)
     for code, rows in table.groupby("gemeentecode", sort=False):
         name = rows["naam"].iloc[0]
-        fig = comparison_figure(rows, [i for i in data.indicators if i.key in keys], title=f"{name} vergeleken",
-                                source=data.subtitle_for(keys))
+        drawing = vector_drawing(lambda: comparison_figure(rows, [i for i in data.indicators if i.key in keys],
+                                                           title=f"{name} vergeleken", source=data.subtitle_for(keys)),
+                                 dpi=CHART_DPI)
         suffix = "" if table["gemeentecode"].nunique() == 1 else f"_{code}"
-        out.save_figure(f"{data.slug}_vergelijking{suffix}.png", fig, dpi=200)
+        out.write_bytes(f"{data.slug}_vergelijking{suffix}.png", drawing.png(CHART_DPI))
     progress.say("vergelijking met grootteklasse en Nederland gemaakt")
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..outputs import OutputFolder
+from ..render.document.drawings import VectorDrawing, vector_drawing
 from ..render.map_choice import map_subtitle as _subtitle
 from ..render.map_choice import map_title
+from ..render.static import PRINT_DPI
 from ..settings import RunSettings
 from ..texts import border_labels
 from .context import RunContext
-
-#: The resolution of the static maps and the embed PNG.
-MAP_DPI = 300
 
 
 def web_map(out: OutputFolder, ctx: RunContext) -> None:
@@ -35,7 +34,7 @@ def embed(out: OutputFolder, ctx: RunContext) -> None:
     from ..render.webmap import embed_snippet
 
     png = _static_maps(ctx, indicators[:1], ("png",))[indicators[0].key].png
-    out.path(f"{data.slug}_kaart.png").write_bytes(png)
+    out.write_bytes(f"{data.slug}_kaart.png", png)
     snippet = embed_snippet(f"{data.slug}_kaart.html", f"{data.slug}_kaart.png", _title(data, settings), _subtitle(data))
     out.write_text(f"{data.slug}_kaart_insluiten.html", snippet)
     progress.say("PNG en insluitfragment gemaakt")
@@ -54,7 +53,7 @@ def static_maps(out: OutputFolder, ctx: RunContext) -> None:
     documents = []
     for ind in indicators:
         if "png" in formats:
-            out.path(f"{data.slug}_{ind.key}.png").write_bytes(drawn[ind.key].png)
+            out.write_bytes(f"{data.slug}_{ind.key}.png", drawn[ind.key].png)
         if "svg" in formats:
             out.write_text(f"{data.slug}_{ind.key}.svg", drawn[ind.key].svg)
         title = f"{ind.label} – {data.title}"
@@ -63,17 +62,19 @@ def static_maps(out: OutputFolder, ctx: RunContext) -> None:
             Section(title, blocks=(figure, Text(_subtitle(data, [ind.key]), style="note"))),)))
     if "pdf" in formats:  # the same vector drawing as a tagged PDF with its alternative text
         for ind, pdf in zip(indicators, typeset_all(documents, settings.huisstijl)):
-            out.path(f"{data.slug}_{ind.key}.pdf").write_bytes(pdf.data)
+            out.write_bytes(f"{data.slug}_{ind.key}.pdf", pdf.data)
 
 
 @dataclass(frozen=True)
 class StaticMap:
-    """One indicator's static map: the SVG (also the drawing of its PDF) and the PNG at 300 dpi."""
+    """One indicator's static map: the drawing (SVG, also in its PDF) and the PNG at 300 dpi."""
 
-    svg: str
-    width: float  #: points
-    height: float
+    drawing: VectorDrawing
     png: bytes | None = None  #: None until a product asks for the PNG
+
+    @property
+    def svg(self) -> str:
+        return self.drawing.svg
 
 
 def _static_maps(ctx: RunContext, indicators, formats, say=lambda ind: None) -> dict[str, StaticMap]:
@@ -82,29 +83,23 @@ def _static_maps(ctx: RunContext, indicators, formats, say=lambda ind: None) -> 
     PNG from it here."""
     data, analysis, classes, memo = ctx.data, ctx.analysis, ctx.classes, ctx.drawings
     from ..render.cores import on_all_cores
-    from ..render.document.typeset import rasterise
+    from ..render.static import map_figure
 
-    def draw(ind) -> tuple[str, tuple[float, float]]:
-        from ..render.document.drawings import drawing_fonts, svg_text
-        from ..render.static import freeze_layout, map_figure
-
-        with drawing_fonts():
-            fig = map_figure(analysis.table, data.wijken, ind, classes[ind.key], title=f"{ind.label} – {data.title}",
-                             subtitle=_subtitle(data, [ind.key]),
-                             border_label=border_labels(data.wijk_layout)[0])
-            freeze_layout(fig, MAP_DPI)  # laid out as the PNG will be
-            return svg_text(fig), tuple(fig.get_size_inches() * 72)
+    def draw(ind) -> VectorDrawing:
+        return vector_drawing(lambda: map_figure(analysis.table, data.wijken, ind, classes[ind.key],
+                                                 title=f"{ind.label} – {data.title}",
+                                                 subtitle=_subtitle(data, [ind.key]),
+                                                 border_label=border_labels(data.wijk_layout)[0]), dpi=PRINT_DPI)
 
     def finished(ind, drawn: StaticMap) -> StaticMap:
         if "png" in formats and drawn.png is None:  # here, while the workers draw the next
-            drawn = replace(drawn, png=rasterise(drawn.svg, width=drawn.width, height=drawn.height, ppi=MAP_DPI))
+            drawn = replace(drawn, png=drawn.drawing.png(PRINT_DPI))
         memo[("statisch", ind.key)] = drawn
         say(ind)
         return drawn
 
     wanted = [ind for ind in indicators if ("statisch", ind.key) not in memo]
-    drawn = {ind.key: finished(ind, StaticMap(svg, width, height))
-             for ind, (svg, (width, height)) in zip(wanted, on_all_cores(wanted, draw))}
+    drawn = {ind.key: finished(ind, StaticMap(drawing)) for ind, drawing in zip(wanted, on_all_cores(wanted, draw))}
     return {ind.key: drawn.get(ind.key) or finished(ind, memo[("statisch", ind.key)]) for ind in indicators}
 
 

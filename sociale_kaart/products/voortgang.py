@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..outputs import OutputFolder, write_xlsx
+from ..render.static import CHART_DPI
 from ..texts import decimals_for
 from .context import RunContext
 
@@ -39,16 +40,22 @@ def progress_tables(out: OutputFolder, ctx: RunContext) -> None:
                  "(zie het koppelrapport)."})
     progress.say("verandering en voortgang geschreven")
     from ..render.change_map import change_map_figure
+    from ..render.cores import on_all_cores
+    from ..render.document.drawings import vector_drawing
 
     buurten = change[change["niveau"] == "buurt"]
     indicators = {i.key: i for y in series.years for i in y.indicators}
     first, last = int(change["jaar_nulmeting"].iloc[0]), int(change["jaar_laatste"].iloc[0])
-    for key, rows in buurten.groupby("indicator", sort=False):
+    groups = list(buurten.groupby("indicator", sort=False))
+
+    def draw(group):
+        key, rows = group
         ind = indicators[key]
-        fig = change_map_figure(data.buurten, data.wijken, rows, ind,
-                                title=f"{ind.label}: verandering {first}-{last} – {data.title}",
-                                subtitle=f"Cijfers {first} en {last} op de buurtgrenzen van {series.reference} · "
-                                         f"{settings.change.describe()} · {data.bron}")
-        out.save_figure(f"{data.slug}_verandering_{key}.png", fig, dpi=200)
+        return vector_drawing(lambda: change_map_figure(
+            data.buurten, data.wijken, rows, ind, title=f"{ind.label}: verandering {first}-{last} – {data.title}",
+            subtitle=f"Cijfers {first} en {last} op de buurtgrenzen van {series.reference} · "
+                     f"{settings.change.describe()} · {data.bron}"), dpi=CHART_DPI)
+    for (key, _), drawing in zip(groups, on_all_cores(groups, draw)):  # drawn on every core, rendered here
+        out.write_bytes(f"{data.slug}_verandering_{key}.png", drawing.png(CHART_DPI))
     progress.say("veranderingskaarten getekend")
 

@@ -20,8 +20,10 @@ from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SY
 
 MISSING_STYLE = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#8c8c8c"}
 SUPPRESSED_STYLE = {"facecolor": "#ffffff", "hatch": "\\\\\\\\", "edgecolor": "#b0b0b0"}
-#: The resolution a print is measured at (the static maps' PNG).
+#: The resolution of the static maps' PNG (for print), and the one texts are measured at.
 PRINT_DPI = 300
+#: The resolution of the charts' PNG (scatter plots, comparison, change maps).
+CHART_DPI = 200
 MAX_LABELS = 60  # beyond this many buurten, names no longer fit
 MAX_SCATTER_LABELS = 40  # names in a scatter plot; beyond, only the aandachtsbuurten with the highest need
 SCATTER_AREA = 28  # a scatter plot's dot (pt²); names keep clear of its diameter and white edge
