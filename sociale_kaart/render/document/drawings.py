@@ -160,13 +160,10 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
     height = 30 + 13 * rows + (10 if has_ref else 0) + extra
     with drawing_fonts():
         fig = new_figure(figsize=(width / 72, height / 72))
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_axis_off()
+        ax = _Sheet(fig, height)
         label_width = min(max((len(n) for n in names), default=4) * 4.3 + 6, width * 0.42)
         left = label_width / width
         right = 1 - 34 / width
-        ax.set_xlim(0, 1)
-        ax.set_ylim(height, 0)  # points from the top
         ax.text(0, 2, "\n".join(title_lines(title, width)), fontsize=TITLE_SIZE, fontweight="bold", va="top", ha="left",
                 linespacing=TITLE_LINE / TITLE_SIZE / 1.2)
         y = 16 + extra
@@ -203,6 +200,29 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
                         zorder=3)
         svg = svg_text(fig)
     return (svg, *bar_chart_text(title, names, values, statuses, reference, decimals, width=width))
+
+
+class _Sheet:
+    """Draws on a figure without axes (an Axes costs half a small chart's time in ticks it never
+    shows): x is a share of the width, y points from the top, as in the charts below."""
+
+    def __init__(self, fig, height: float):
+        from matplotlib.transforms import Affine2D
+
+        self.fig = fig
+        self.transform = Affine2D().scale(1, -1 / height).translate(0, 1) + fig.transFigure
+
+    def text(self, x, y, text, **kwargs):
+        return self.fig.text(x, y, text, transform=self.transform, **kwargs)
+
+    def plot(self, xs, ys, **kwargs):
+        from matplotlib.lines import Line2D
+
+        return self.fig.add_artist(Line2D(xs, ys, transform=self.transform, **kwargs))
+
+    def add_patch(self, patch):
+        patch.set_transform(self.transform)
+        return self.fig.add_artist(patch)
 
 
 @functools.lru_cache(maxsize=16384)
