@@ -414,8 +414,6 @@ def relations(buurten: pd.DataFrame, indicators) -> pd.DataFrame:
 
 def spearman(x: pd.Series, y: pd.Series) -> tuple[float, float]:
     """Spearman's rho (average ranks for ties) and its two-sided p-value (t approximation)."""
-    from scipy.special import stdtr
-
     rx = pd.Series(np.asarray(x, dtype=float)).rank().to_numpy()
     ry = pd.Series(np.asarray(y, dtype=float)).rank().to_numpy()
     n = len(rx)
@@ -425,7 +423,51 @@ def spearman(x: pd.Series, y: pd.Series) -> tuple[float, float]:
     if abs(rho) >= 1:
         return rho, 0.0
     t = rho * np.sqrt((n - 2) / ((1 - rho) * (1 + rho)))
-    return rho, float(2 * stdtr(n - 2, -abs(t)))
+    return rho, two_sided_t(float(t), n - 2)
+
+
+def two_sided_t(t: float, df: int) -> float:
+    """The two-sided p-value of Student's t with `df` degrees of freedom: the regularised
+    incomplete beta function I_x(df/2, 1/2) at x = df / (df + t²) (what scipy's ``stdtr`` gives,
+    without importing scipy: a third of a second of every run).
+
+    Examples
+    --------
+    >>> round(two_sided_t(2.0, 10), 6), round(two_sided_t(0.0, 5), 6), two_sided_t(1e9, 3) < 1e-12
+    (0.073388, 1.0, True)
+    """
+    x = df / (df + t * t)
+    return _incomplete_beta(df / 2, 0.5, x)
+
+
+def _incomplete_beta(a: float, b: float, x: float) -> float:
+    """The regularised incomplete beta function I_x(a, b), by its continued fraction (Lentz)."""
+    import math
+
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    if x > (a + 1) / (a + b + 2):  # the fraction converges fast on this side only
+        return 1.0 - _incomplete_beta(b, a, 1.0 - x)
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)) / a
+    tiny, f, c, d = 1e-300, 1.0, 1.0, 0.0
+    for i in range(400):
+        m = i // 2
+        if i == 0:
+            numerator = 1.0
+        elif i % 2 == 0:
+            numerator = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+        else:
+            numerator = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+        d = 1.0 + numerator * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + numerator / c
+        c = c if abs(c) > tiny else tiny
+        f *= c * d
+        if abs(1.0 - c * d) < 1e-15:
+            break
+    return front * (f - 1.0)
 
 
 def analyse(data, settings: NeedSettings = NeedSettings()) -> Analysis:

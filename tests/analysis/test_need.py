@@ -327,3 +327,20 @@ def test_a_reason_names_its_reference_and_a_published_gemeente_figure_wins(share
         assert len(flagged)
         for reason in flagged["reden"]:
             assert f", {basis}; " in reason or f", {basis})" in reason, reason
+
+
+def test_the_p_value_of_t_matches_scipy_over_every_sample_size():
+    """The p-value is computed without importing scipy (a third of a second of every run): the
+    same as scipy's Student t to nine digits, from 1 to 400 degrees of freedom, tiny to huge t."""
+    import numpy as np
+    from scipy.special import stdtr
+
+    from sociale_kaart.analysis.need import two_sided_t
+
+    for df in (1, 2, 3, 5, 8, 13, 30, 100, 399):
+        for t in (0.0, 1e-9, 0.3, 1.0, 2.0, 2.5, 4.0, 10.0, 50.0, 1e4):
+            expected = 2 * stdtr(df, -t)
+            got = two_sided_t(t, df)
+            assert got == pytest.approx(expected, rel=1e-9, abs=1e-300), (df, t)
+            assert two_sided_t(-t, df) == got
+    assert np.isclose(two_sided_t(2.228, 10), 0.05, atol=1e-4)  # the textbook table: t(10; 0,975) = 2,228
