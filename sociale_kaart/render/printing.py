@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -101,6 +101,46 @@ class PrintContext:
     def footer(self, area: str) -> str:
         """The running footer of every page: area, date and source."""
         return f"{area} · {self.date} · {self.data.subtitle}"
+
+
+def per_gemeente(ctx: PrintContext) -> list[PrintContext]:
+    """One context per gemeente of the run, in the run's order: :func:`gemeente_context` of each."""
+    order = {name: i for i, name in enumerate(ctx.data.gemeentenamen)}
+    gemeenten = ctx.data.gemeenten[ctx.data.gemeenten["gemeentecode"].isin(set(ctx.table["gemeentecode"]))]
+    ranked = sorted(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]), key=lambda g: order.get(g[1], len(order)))
+    return [gemeente_context(ctx, code) for code, _ in ranked]
+
+
+def gemeente_context(ctx: PrintContext, code: str) -> PrintContext:
+    """`ctx` restricted to the gemeente `code`: its buurten, wijken, gemeente row, comparison rows,
+    targets, join counts and warnings.
+
+    Rows are taken, nothing is computed again: every figure, protection, aandachtsbuurt and class is
+    the run's, so a figure in a gemeente's document is the one the regional document shows. A
+    warning that names another gemeente ("Schiedam: maar 97,1% ...") is left out.
+    """
+    data, table = ctx.data, ctx.table
+    mine = (table["gemeentecode"] == code).to_numpy()
+    gemeenten = data.gemeenten[data.gemeenten["gemeentecode"] == code]
+    others = [f"{n}: " for c, n in zip(data.gemeenten["gemeentecode"], data.gemeenten["gemeentenaam"]) if c != code]
+
+    def of_gemeente(codes) -> list:
+        return [c for c in codes if str(c)[2:6] == code[2:6]]
+
+    reports = tuple(replace(r, gekoppeld=of_gemeente(r.gekoppeld), alleen_grenzen=of_gemeente(r.alleen_grenzen),
+                            alleen_cijfers=of_gemeente(r.alleen_cijfers)) for r in data.reports)
+    comparison = data.comparison
+    restricted = replace(
+        data, buurten=data.buurten[data.buurten["gemeentecode"] == code],
+        wijken=data.wijken[data.wijken["wijkcode"].map(wijkcode_gemeente) == code], gemeenten=gemeenten,
+        gemeentenamen=tuple(str(n) for n in gemeenten["gemeentenaam"]), reports=reports,
+        warnings=tuple(w for w in data.warnings if not w.startswith(tuple(others))),
+        comparison=None if comparison is None else comparison[comparison["gemeentecode"] == code])
+    classes = {key: replace(c, classes=np.asarray(c.classes)[mine]) for key, c in ctx.classes.items()}
+    targets = tuple(r for r in ctx.targets if (r.level != "gemeente" or r.code == code)
+                    and (r.wijkcode is None or wijkcode_gemeente(r.wijkcode) == code))
+    return replace(ctx, data=restricted, analysis=replace(ctx.analysis, table=table[mine]), classes=classes,
+                   targets=targets)
 
 
 def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataFrame:
