@@ -1,0 +1,156 @@
+"""A briefing per gemeente in one run (``--briefing-per-gemeente``): Vlaardingen + Schiedam on the real
+2024 Rijnmond data, through the CLI.
+
+Expected counts come from the raw KWB CSV and the run's aandachtsbuurten CSV (csv module); buurt
+names from the boundaries as pyogrio reads them; what a reader sees from pdftotext.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import check_accessible, needs_poppler, pdf_pages, pdf_plain, run
+
+GEMEENTEN = {"GM0622": "Vlaardingen", "GM0606": "Schiedam"}
+
+
+def _sources(buurten_2024, kwb_2024, *gemeenten) -> list[str]:
+    return ["--grenzen", str(buurten_2024), "--kwb", str(kwb_2024), *(a for g in gemeenten for a in ("--gemeente", g))]
+
+
+@pytest.fixture(scope="module")
+def made(buurten_2024, kwb_2024, tmp_path_factory):
+    """The same two gemeenten made with a briefing per gemeente and with one regional briefing."""
+    base = tmp_path_factory.mktemp("per_gemeente")
+    products = ["--product", "briefing", "--product", "aandachtsbuurten"]
+    for folder, extra in (("apart", ["--briefing-per-gemeente"]), ("samen", [])):
+        done = run("maak", *_sources(buurten_2024, kwb_2024, *GEMEENTEN.values()), *products, *extra,
+                   "--uitvoer", str(base / folder), cwd=base)
+        assert done.returncode == 0, done.stderr
+    return base
+
+
+def _text(path: Path) -> str:
+    """The whole document as a reader gets it, words joined where a line broke them."""
+    return " ".join(re.sub(r"-\n", "", pdf_plain(path)).split())
+
+
+def _flagged(folder: Path) -> dict[str, dict[str, str]]:
+    """The run's aandachtsbuurten CSV: buurtcode -> row, aandachtsbuurten only."""
+    path = next(folder.glob("*_aandachtsbuurten.csv"))
+    with open(path, encoding="utf-8-sig") as handle:
+        return {r["buurtcode"]: r for r in csv.DictReader(handle, delimiter=";") if r["aandachtsbuurt"] == "ja"}
+
+
+def _kwb_codes(kwb_2024) -> dict[str, list[str]]:
+    """gemeentecode -> the buurtcodes of the raw KWB table."""
+    codes = {code: [] for code in GEMEENTEN}
+    with open(kwb_2024, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            code = row["Codering_3"].strip()
+            if row["SoortRegio_2"].strip() == "Buurt" and f"GM{code[2:6]}" in codes:
+                codes[f"GM{code[2:6]}"].append(code)
+    return codes
+
+
+def _cover(path: Path) -> tuple[int, int, int]:
+    """Wijken, buurten and aandachtsbuurten as the cover states them."""
+    cover = " ".join(pdf_plain(path, "-l", "1").split())
+    reach = re.search(r"Reikwijdte: (\d+) wijken, (\d+) buurten", cover)
+    flags = re.search(r"Aandachtsbuurten: (\d+) van (\d+) buurten", cover)
+    assert reach and flags, cover
+    assert reach[2] == flags[2]
+    return int(reach[1]), int(reach[2]), int(flags[1])
+
+
+def test_one_briefing_per_gemeente_and_the_index_lists_each(made):
+    folder = made / "apart"
+    assert sorted(p.name for p in folder.glob("*briefing*.pdf")) == ["schiedam_briefing.pdf", "vlaardingen_briefing.pdf"]
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    for name in GEMEENTEN.values():
+        assert f"href='{name.lower()}_briefing.pdf'>{name}</a>" in index
+    assert sorted(p.name for p in (made / "samen").glob("*briefing*.pdf")) == ["vlaardingen_schiedam_briefing.pdf"]
+
+
+@needs_poppler
+def test_each_briefing_holds_its_own_gemeente_only(made, buurten_2024):
+    import pyogrio
+
+    names = pyogrio.read_dataframe(buurten_2024, layer="buurten", columns=["buurtcode", "buurtnaam"], read_geometry=False)
+    names = names[names["buurtcode"].str[2:6].isin([c[2:] for c in GEMEENTEN])]
+    by_gemeente = {code: set(names.loc[names["buurtcode"].str[2:6] == code[2:], "buurtnaam"]) for code in GEMEENTEN}
+    flagged = _flagged(made / "apart")
+    for code, name in GEMEENTEN.items():
+        text = _text(made / "apart" / f"{name.lower()}_briefing.pdf")
+        assert f"Briefing {name}" in text
+        (other_code, other), = ((c, n) for c, n in GEMEENTEN.items() if c != code)
+        assert other not in text  # no wijk title "(Schiedam)", no warning about the other gemeente
+        foreign = {n for n in by_gemeente[other_code] - by_gemeente[code]
+                   if not any(n in own for own in by_gemeente[code]) and len(n) > 4}
+        assert len(foreign) > 20
+        assert [n for n in sorted(foreign) if n in text] == []
+        for buurt, row in flagged.items():  # every aandachtsbuurt with its code in its own briefing only
+            assert (f"{buurt}," in text) == (row["gemeentecode"] == code), (name, buurt)
+
+
+@needs_poppler
+def test_the_covers_add_up_to_the_regional_one_and_the_counts_are_the_runs(made, kwb_2024):
+    flagged, kwb = _flagged(made / "apart"), _kwb_codes(kwb_2024)
+    totals = [0, 0, 0]
+    for code, name in GEMEENTEN.items():
+        wijken, buurten, flags = _cover(made / "apart" / f"{name.lower()}_briefing.pdf")
+        assert buurten == len(kwb[code])
+        assert wijken == len({b[:8] for b in kwb[code]})  # BU06220101 lies in wijk WK062201
+        assert flags == sum(1 for row in flagged.values() if row["gemeentecode"] == code)
+        assert flags > 0
+        totals = [t + v for t, v in zip(totals, (wijken, buurten, flags))]
+    assert tuple(totals) == _cover(made / "samen" / "vlaardingen_schiedam_briefing.pdf")
+    assert set(_flagged(made / "samen")) == set(flagged)  # the same aandachtsbuurten either way
+
+
+@needs_poppler
+def test_every_reason_is_the_regional_one_word_for_word(made):
+    """The reasons carry the figures (rate, gemeente, ratio): the same text in both kinds of briefing."""
+    regional = _text(made / "samen" / "vlaardingen_schiedam_briefing.pdf")
+    for buurt, row in _flagged(made / "apart").items():
+        own = _text(made / "apart" / f"{GEMEENTEN[row['gemeentecode']].lower()}_briefing.pdf")
+        reason = " ".join(row["reden"].split())
+        assert reason in own and reason in regional, buurt
+
+
+def test_every_briefing_is_tagged_and_the_pages_add_up(made, buurten_2024, kwb_2024):
+    kwb = _kwb_codes(kwb_2024)
+    pages = 0
+    for code, name in GEMEENTEN.items():
+        path = made / "apart" / f"{name.lower()}_briefing.pdf"
+        check_accessible(path, figures=1 + len({b[:8] for b in kwb[code]}))  # the overview and a map per wijk
+        pages += pdf_pages(path)
+    done = run("briefing", *_sources(buurten_2024, kwb_2024, *GEMEENTEN.values()), "--briefing-per-gemeente",
+               "--uitvoer", str(made / "apart"), cwd=made)
+    assert done.returncode == 0, done.stderr
+    assert f"Briefing: {pages} pagina's" in done.stdout
+
+
+def _without_time(pdf: bytes) -> bytes:
+    """A PDF without what changes from one second to the next: dates and the instance id."""
+    pdf = re.sub(rb"D:\d{14}Z", b"D:", pdf)
+    pdf = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)?", b"", pdf)
+    pdf = re.sub(rb"<xmpMM:InstanceID>[^<]*<", b"<xmpMM:InstanceID><", pdf)
+    return re.sub(rb"/ID\[(\([^)]*\))\([^)]*\)\]", rb"/ID[\1]", pdf)
+
+
+def test_one_gemeente_gives_the_same_document_with_or_without_the_setting(buurten_2024, kwb_2024, tmp_path):
+    made = {}
+    for folder, extra in (("zonder", []), ("met", ["--briefing-per-gemeente"])):
+        done = run("briefing", *_sources(buurten_2024, kwb_2024, "Maassluis"), *extra, "--uitvoer",
+                   str(tmp_path / folder), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        made[folder] = [p.name for p in (tmp_path / folder).glob("*.pdf")], (tmp_path / folder / "maassluis_briefing.pdf")
+    assert made["zonder"][0] == made["met"][0] == ["maassluis_briefing.pdf"]
+    before, after = (made[k][1].read_bytes() for k in ("zonder", "met"))
+    assert before[:5] == b"%PDF-" and len(before) > 100_000
+    assert _without_time(before) == _without_time(after)
