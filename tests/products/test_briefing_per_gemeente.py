@@ -154,3 +154,41 @@ def test_one_gemeente_gives_the_same_document_with_or_without_the_setting(buurte
     before, after = (made[k][1].read_bytes() for k in ("zonder", "met"))
     assert before[:5] == b"%PDF-" and len(before) > 100_000
     assert _without_time(before) == _without_time(after)
+
+
+def test_a_gemeente_keeps_the_runs_rows_classes_and_only_its_own_warnings(buurten_2024, kwb_2024):
+    """:func:`gemeente_context` takes rows: the same values and classes as the run, nothing computed again."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from sociale_kaart.analysis.need import analyse
+    from sociale_kaart.combine.dataset import build
+    from sociale_kaart.render.map_choice import map_classes
+    from sociale_kaart.render.printing import PrintContext, gemeente_context, per_gemeente
+    from sociale_kaart.settings import MapSettings, NeedSettings, Sources
+
+    data = build(Sources(grenzen=buurten_2024, kwb=kwb_2024, gemeenten=tuple(GEMEENTEN.values())))
+    analysis = analyse(data, NeedSettings())
+    classes = map_classes(data, analysis, data.indicators, MapSettings())
+    own = ("Schiedam: maar 90,0% van de inwoners ligt in buurten op de kaart.",
+           "Vlaardingen: maar 95,0% van de inwoners ligt in buurten op de kaart.")
+    general = "Buurtgrenzen (2024) en cijfers (2023) komen uit verschillende jaren."
+    ctx = PrintContext(replace(data, warnings=(*own, general)), analysis, classes, "1 januari 2026")
+    assert [p.data.title for p in per_gemeente(ctx)] == ["Vlaardingen", "Schiedam"]  # the order asked
+    table, kwb = analysis.table, _kwb_codes(kwb_2024)
+    for code, name in GEMEENTEN.items():
+        part = gemeente_context(ctx, code)
+        rows = table[table["gemeentecode"] == code]
+        assert sorted(part.table["buurtcode"]) == sorted(kwb[code])
+        assert part.table.equals(rows)  # the run's rows, values and aandachtsbuurten unchanged
+        assert set(part.data.wijken["wijkcode"]) == {b.replace("BU", "WK")[:8] for b in kwb[code]}
+        assert part.data.gemeenten["gemeentecode"].tolist() == [code] and part.data.slug == name.lower()
+        assert part.data.warnings == (next(w for w in own if w.startswith(name)), general)
+        assert not part.several_gemeenten
+        at = np.flatnonzero((table["gemeentecode"] == code).to_numpy())
+        for key, found in part.classes.items():
+            assert found.bins == classes[key].bins
+            assert found.classes.tolist() == np.asarray(classes[key].classes)[at].tolist()
+        assert len(part.data.reports[0].gekoppeld) == len(kwb[code])
+    assert sum(len(gemeente_context(ctx, c).data.reports[0].gekoppeld) for c in GEMEENTEN) == len(data.reports[0].gekoppeld)
