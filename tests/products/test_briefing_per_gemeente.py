@@ -192,3 +192,20 @@ def test_a_gemeente_keeps_the_runs_rows_classes_and_only_its_own_warnings(buurte
             assert found.classes.tolist() == np.asarray(classes[key].classes)[at].tolist()
         assert len(part.data.reports[0].gekoppeld) == len(kwb[code])
     assert sum(len(gemeente_context(ctx, c).data.reports[0].gekoppeld) for c in GEMEENTEN) == len(data.reports[0].gekoppeld)
+
+
+def test_the_setting_comes_from_the_project_file_or_the_option(tmp_path):
+    from sociale_kaart.errors import InputError
+    from sociale_kaart.project import empty_parts, read_project, run_settings, with_options
+
+    sources = {"grenzen": tmp_path / "g.gpkg", "kwb": tmp_path / "k.csv"}
+    project = tmp_path / "sociale-kaart.toml"
+    project.write_text('[uitvoer]\nbriefing_per_gemeente = true\n', encoding="utf-8")
+    parts = read_project(project, check_files=False)
+    assert run_settings({**parts, "sources": sources}).briefing_per_gemeente is True
+    assert run_settings({**empty_parts(), "sources": sources}).briefing_per_gemeente is False
+    given = with_options(empty_parts(), {"briefing_per_gemeente": True})
+    assert run_settings({**given, "sources": sources}).briefing_per_gemeente is True
+    project.write_text('[uitvoer]\nbriefing_per_gemeente = "ja"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="briefing_per_gemeente"):
+        read_project(project, check_files=False)
