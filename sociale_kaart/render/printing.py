@@ -69,6 +69,7 @@ class PrintContext:
     series: object | None = None  # sociale_kaart.combine.series.Series: the years of the run, for the trend
     change_rules: str = ""  # ChangeSettings.describe(): when a change is judged
     change: pd.DataFrame | None = None  # sociale_kaart.combine.change.change_table: change per buurt and wijk
+    classes_area: str = ""  # the gemeenten the classes span, for a gemeente of a run of more ("" : this context's)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -89,6 +90,11 @@ class PrintContext:
     @property
     def several_gemeenten(self) -> bool:
         return self.table["gemeentecode"].nunique() > 1
+
+    @property
+    def classes_of(self) -> str:
+        """What the classes of the maps span: "de hele gemeente", "Vlaardingen, Schiedam", "12 gemeenten"."""
+        return self.classes_area or (self.data.title if self.several_gemeenten else "de hele gemeente")
 
     def gemeentenaam(self, wijkcode: str) -> str:
         code = wijkcode_gemeente(wijkcode)
@@ -113,7 +119,7 @@ def per_gemeente(ctx: PrintContext) -> list[PrintContext]:
 
 def gemeente_context(ctx: PrintContext, code: str) -> PrintContext:
     """`ctx` restricted to the gemeente `code`: its buurten, wijken, gemeente row, comparison rows,
-    targets, join counts and warnings.
+    targets, join counts and warnings; its maps say that their classes span the run's gemeenten.
 
     Rows are taken, nothing is computed again: every figure, protection, aandachtsbuurt and class is
     the run's, so a figure in a gemeente's document is the one the regional document shows. A
@@ -140,7 +146,7 @@ def gemeente_context(ctx: PrintContext, code: str) -> PrintContext:
     targets = tuple(r for r in ctx.targets if (r.level != "gemeente" or r.code == code)
                     and (r.wijkcode is None or wijkcode_gemeente(r.wijkcode) == code))
     return replace(ctx, data=restricted, analysis=replace(ctx.analysis, table=table[mine]), classes=classes,
-                   targets=targets)
+                   targets=targets, classes_area=ctx.classes_of if ctx.several_gemeenten else ctx.classes_area)
 
 
 def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataFrame:
@@ -440,7 +446,7 @@ def _wijk_map(ctx: PrintContext, buurten: pd.DataFrame, code: str, *, heights: t
     name = ctx.data.wijken.set_index("wijkcode").at[code, "wijknaam"] if code in set(ctx.data.wijken["wijkcode"]) else code
     return Figure("", map_alt(str(name), buurten, indicator, classes), height=heights[0], min_height=heights[1],
                   fill=True, key=f"kaart-{code}", draw=draw,
-                  caption=f"{indicator.label}, {indicator.unit} (klassen van de hele gemeente)" if caption else "")
+                  caption=f"{indicator.label}, {indicator.unit} (klassen van {ctx.classes_of})" if caption else "")
 
 
 def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:

@@ -77,18 +77,20 @@ def test_one_briefing_per_gemeente_and_the_index_lists_each(made):
 
 
 @needs_poppler
-def test_each_briefing_holds_its_own_gemeente_only(made, buurten_2024):
+def test_each_briefing_holds_its_own_gemeente_only(made, buurten_2024, kwb_2024):
     import pyogrio
 
     names = pyogrio.read_dataframe(buurten_2024, layer="buurten", columns=["buurtcode", "buurtnaam"], read_geometry=False)
     names = names[names["buurtcode"].str[2:6].isin([c[2:] for c in GEMEENTEN])]
     by_gemeente = {code: set(names.loc[names["buurtcode"].str[2:6] == code[2:], "buurtnaam"]) for code in GEMEENTEN}
-    flagged = _flagged(made / "apart")
+    flagged, kwb = _flagged(made / "apart"), _kwb_codes(kwb_2024)
     for code, name in GEMEENTEN.items():
         text = _text(made / "apart" / f"{name.lower()}_briefing.pdf")
         assert f"Briefing {name}" in text
         (other_code, other), = ((c, n) for c, n in GEMEENTEN.items() if c != code)
-        assert other not in text  # no wijk title "(Schiedam)", no warning about the other gemeente
+        span = "(klassen van Vlaardingen, Schiedam)"  # the maps' classes are the run's, and say so
+        assert text.count(span) == len({b[:8] for b in kwb[code]})  # one map per wijk
+        assert other not in text.replace(span, "")  # no wijk title "(Schiedam)", no warning about the other gemeente
         foreign = {n for n in by_gemeente[other_code] - by_gemeente[code]
                    if not any(n in own for own in by_gemeente[code]) and len(n) > 4}
         assert len(foreign) > 20
@@ -185,7 +187,7 @@ def test_a_gemeente_keeps_the_runs_rows_classes_and_only_its_own_warnings(buurte
         assert set(part.data.wijken["wijkcode"]) == {b.replace("BU", "WK")[:8] for b in kwb[code]}
         assert part.data.gemeenten["gemeentecode"].tolist() == [code] and part.data.slug == name.lower()
         assert part.data.warnings == (next(w for w in own if w.startswith(name)), general)
-        assert not part.several_gemeenten
+        assert not part.several_gemeenten and part.classes_of == "Vlaardingen, Schiedam"
         at = np.flatnonzero((table["gemeentecode"] == code).to_numpy())
         for key, found in part.classes.items():
             assert found.bins == classes[key].bins
