@@ -158,7 +158,7 @@ def test_one_gemeente_gives_the_same_document_with_or_without_the_setting(buurte
     assert _without_time(before) == _without_time(after)
 
 
-def test_a_gemeente_keeps_the_runs_rows_classes_and_only_its_own_warnings(buurten_2024, kwb_2024):
+def test_a_gemeente_keeps_the_runs_rows_classes_and_only_its_own_warnings(buurten_2024, kwb_2024, shared):
     """:func:`gemeente_context` takes rows: the same values and classes as the run, nothing computed again."""
     from dataclasses import replace
 
@@ -170,7 +170,8 @@ def test_a_gemeente_keeps_the_runs_rows_classes_and_only_its_own_warnings(buurte
     from sociale_kaart.render.printing import PrintContext, gemeente_context, per_gemeente
     from sociale_kaart.settings import MapSettings, NeedSettings, Sources
 
-    data = build(Sources(grenzen=buurten_2024, kwb=kwb_2024, gemeenten=tuple(GEMEENTEN.values())))
+    data = build(Sources(grenzen=buurten_2024, kwb=kwb_2024, gemeenten=tuple(GEMEENTEN.values()),
+                         kwb_gemeenten=shared / "kwb" / "kwb_2024_gemeenten.csv"))
     analysis = analyse(data, NeedSettings())
     classes = map_classes(data, analysis, data.indicators, MapSettings())
     own = ("Schiedam: maar 90,0% van de inwoners ligt in buurten op de kaart.",
@@ -193,6 +194,8 @@ def test_a_gemeente_keeps_the_runs_rows_classes_and_only_its_own_warnings(buurte
             assert found.bins == classes[key].bins
             assert found.classes.tolist() == np.asarray(classes[key].classes)[at].tolist()
         assert len(part.data.reports[0].gekoppeld) == len(kwb[code])
+        comparison = data.comparison[data.comparison["gemeentecode"] == code]  # the gemeente beside its size class
+        assert len(comparison) >= 3 and part.data.comparison.equals(comparison)
     assert sum(len(gemeente_context(ctx, c).data.reports[0].gekoppeld) for c in GEMEENTEN) == len(data.reports[0].gekoppeld)
 
 
