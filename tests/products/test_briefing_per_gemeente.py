@@ -214,3 +214,10 @@ def test_the_setting_comes_from_the_project_file_or_the_option(tmp_path):
     project.write_text('[uitvoer]\nbriefing_per_gemeente = "ja"\n', encoding="utf-8")
     with pytest.raises(InputError, match="briefing_per_gemeente"):
         read_project(project, check_files=False)
+
+
+def test_a_wijkbezoek_stays_one_pack_with_the_setting(made, buurten_2024, kwb_2024):
+    done = run("briefing", *_sources(buurten_2024, kwb_2024, *GEMEENTEN.values()), "--briefing-per-gemeente",
+               "--wijk", "WK062206", "--uitvoer", str(made / "bezoek"), cwd=made)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in (made / "bezoek").glob("*.pdf")] == ["vlaardingen_schiedam_wijkbezoek_wijk_06.pdf"]
