@@ -632,6 +632,12 @@ class RunSettings:
     wijken: tuple[str, ...] = setting((), key="wijken", section="gebied", kind=TEXTS, flag="--wijk", group="Uitvoer",
                                       param="wijken", help="Alleen deze wijken in profielen en briefing (code of "
                                                            "naam); zonder: alle.")
+    #: the briefing as one document per gemeente of the run instead of one for all of them
+    briefing_per_gemeente: bool = setting(False, key="briefing_per_gemeente", section="uitvoer", kind=BOOL,
+                                          flag="--briefing-per-gemeente", group="Uitvoer",
+                                          help="Een briefing per gemeente van de run (<gemeente>_briefing.pdf) in "
+                                               "plaats van één voor alle gemeenten samen; niet bij een wijkbezoek "
+                                               "(--wijk).")
     quiet: bool = setting(False, key=None, section=None, kind=BOOL, flag="--stil", group="Uitvoer",
                           help="Geen voortgang tonen.")
     layouts: tuple[LayoutSpec, ...] = ()  #: own area layouts; each gets a table of its areas

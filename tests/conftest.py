@@ -24,7 +24,8 @@ SLOW_FIXTURES = {"browser", "open_page", "made", "printed", "six_wijken", "demo_
 #: Session-scoped runs shared by tests of several modules: their tests go to one process, so the run is made once.
 SHARED_RUNS = ("demo_made",)
 #: Modules whose tests start the command line in a fresh process, a kernel or a whole run: all slow.
-SLOW_MODULES = {"test_cli", "test_disclosure_outputs", "test_notebook", "test_suite", "test_documents", "test_stacking"}
+SLOW_MODULES = {"test_cli", "test_disclosure_outputs", "test_notebook", "test_suite", "test_documents", "test_stacking",
+                "test_briefing_per_gemeente"}
 #: Other tests that make a run, start a subprocess or read a whole-country table (module -> test names).
 SLOW_TESTS = {
     "test_areas": {"test_cli_names_the_candidates_and_writes_nothing"},

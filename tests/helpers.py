@@ -189,6 +189,36 @@ def pdf_plain(path, *args) -> str:
     return subprocess.run(["pdftotext", "-raw", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def check_accessible(path: Path, *, figures: int) -> None:
+    """Tagged PDF/UA-1 with language, title and an alternative text for every figure."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root, path.name
+        assert bool(root.MarkInfo.Marked), path.name
+        assert str(root.Lang) == "nl", path.name
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1", path.name
+            title = meta.get("dc:title")
+        assert title and str(pdf.docinfo.get("/Title", title)), path.name
+        found = []
+
+        def walk(node):
+            if isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/Figure":
+                    found.append(str(node.get("/Alt", "")))
+                kids = node.get("/K")
+                if kids is not None:
+                    walk(kids)
+            elif isinstance(node, pikepdf.Array):
+                for item in node:
+                    walk(item)
+        walk(root.StructTreeRoot)
+    assert len(found) >= figures, (path.name, len(found))
+    assert all(len(alt) > 20 for alt in found), (path.name, found)
+
+
 #: The checkout under test.
 REPO = Path(__file__).resolve().parent.parent
 

@@ -165,7 +165,7 @@ class AreaLayout:
         """The layout's part of the koppelrapport (Dutch)."""
         names = buurtnamen or {}
         how = ("tabel buurtcode -> gebied" if self.kind == "tabel"
-               else f"vlakken; elke buurt bij het gebied met de grootste overlap")
+               else "vlakken; elke buurt bij het gebied met de grootste overlap")
         n_buurten = len(self.assignment) + len(self.unassigned)
         lines = [f"Eigen indeling '{self.name}' ({self.source}, {how}): "
                  f"{plural(len(self.areas), 'gebied', 'gebieden')}, {len(self.assignment)} van "

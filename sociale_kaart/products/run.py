@@ -164,9 +164,9 @@ def _make_products(made: tuple[Product, ...], out: OutputFolder, ctx: RunContext
     return results
 
 
-#: Settings that change no figure: how maps look, which wijken get a profile, where and how quietly.
-#: Runs that differ only in these add their products to one folder.
-_PRESENTATION = ("output", "quiet", "map", "wijken")
+#: Settings that change no figure: how maps look, which wijken get a profile, one briefing or one per
+#: gemeente, where and how quietly. Runs that differ only in these add their products to one folder.
+_PRESENTATION = ("output", "quiet", "map", "wijken", "briefing_per_gemeente")
 
 
 def fingerprint(settings: RunSettings) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import PurePosixPath
 
-from ..texts import decimals_for, nl_number, plural
+from ..texts import decimals_for, nl_number, plural, slugify
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -139,13 +139,18 @@ def render_index(*, data, analysis, names: list[str], products, pages: dict, dat
              "</header><main>"]
     for label, text in [("Let op", w) for w in data.warnings] + [("Wat u kunt doen", a) for a in data.advice]:
         parts.append(f"<div class='warn'><strong>{label}:</strong> {e(text)}</div>")
-    briefing = f", {pages['briefing']} pagina's" if pages.get("briefing") else ""
-    begin = [(n, "Briefing stuurgroep Integrale Veiligheid", f"PDF{briefing}") for n in names if n.endswith("_briefing.pdf")]
+    briefings = sorted(n for n in names if n.endswith("_briefing.pdf"))
+    briefing = f", {'samen ' if len(briefings) > 1 else ''}{pages['briefing']} pagina's" if pages.get("briefing") else ""
+    begin = [(n, "Briefing stuurgroep Integrale Veiligheid", f"PDF{briefing}") for n in briefings if len(briefings) == 1]
     begin += [(n, "Interactieve kaart", "werkt offline en op een telefoon, met een tabel van alle buurten")
               for n in names if n.endswith("_kaart.html")]
     profiles = sorted(n for n in names if "/wijkprofiel_" in n)
-    if begin or profiles:
+    if begin or profiles or briefings:
         parts.append("<section class='begin' aria-labelledby='begin'><h2 id='begin'>Begin hier</h2><ul>")
+        if len(briefings) > 1:  # a briefing per gemeente, each by the name of its gemeente
+            gemeenten = {slugify(name): name for name in data.gemeentenamen}
+            parts.append(f"<li>Briefing stuurgroep Integrale Veiligheid per gemeente (PDF{e(briefing)}): "
+                         + ", ".join(link(n, gemeenten.get(n.removesuffix("_briefing.pdf"))) for n in briefings) + "</li>")
         parts += [f"<li>{link(n, text)} ({e(note)})</li>" for n, text, note in begin]
         if profiles:
             wijken = dict(zip(data.wijken.get("wijkcode", ()), data.wijken.get("wijknaam", ())))

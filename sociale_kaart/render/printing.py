@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -69,6 +69,7 @@ class PrintContext:
     series: object | None = None  # sociale_kaart.combine.series.Series: the years of the run, for the trend
     change_rules: str = ""  # ChangeSettings.describe(): when a change is judged
     change: pd.DataFrame | None = None  # sociale_kaart.combine.change.change_table: change per buurt and wijk
+    classes_area: str = ""  # the gemeenten the classes span, for a gemeente of a run of more ("" : this context's)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -90,6 +91,11 @@ class PrintContext:
     def several_gemeenten(self) -> bool:
         return self.table["gemeentecode"].nunique() > 1
 
+    @property
+    def classes_of(self) -> str:
+        """What the classes of the maps span: "de hele gemeente", "Vlaardingen, Schiedam", "12 gemeenten"."""
+        return self.classes_area or (self.data.title if self.several_gemeenten else "de hele gemeente")
+
     def gemeentenaam(self, wijkcode: str) -> str:
         code = wijkcode_gemeente(wijkcode)
         names = self.data.gemeenten.set_index("gemeentecode").get("gemeentenaam")
@@ -101,6 +107,46 @@ class PrintContext:
     def footer(self, area: str) -> str:
         """The running footer of every page: area, date and source."""
         return f"{area} · {self.date} · {self.data.subtitle}"
+
+
+def per_gemeente(ctx: PrintContext) -> list[PrintContext]:
+    """One context per gemeente of the run, in the run's order: :func:`gemeente_context` of each."""
+    order = {name: i for i, name in enumerate(ctx.data.gemeentenamen)}
+    gemeenten = ctx.data.gemeenten[ctx.data.gemeenten["gemeentecode"].isin(set(ctx.table["gemeentecode"]))]
+    ranked = sorted(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]), key=lambda g: order.get(g[1], len(order)))
+    return [gemeente_context(ctx, code) for code, _ in ranked]
+
+
+def gemeente_context(ctx: PrintContext, code: str) -> PrintContext:
+    """`ctx` restricted to the gemeente `code`: its buurten, wijken, gemeente row, comparison rows,
+    targets, join counts and warnings; its maps say that their classes span the run's gemeenten.
+
+    Rows are taken, nothing is computed again: every figure, protection, aandachtsbuurt and class is
+    the run's, so a figure in a gemeente's document is the one the regional document shows. A
+    warning that names another gemeente ("Schiedam: maar 97,1% ...") is left out.
+    """
+    data, table = ctx.data, ctx.table
+    mine = (table["gemeentecode"] == code).to_numpy()
+    gemeenten = data.gemeenten[data.gemeenten["gemeentecode"] == code]
+    others = [f"{n}: " for c, n in zip(data.gemeenten["gemeentecode"], data.gemeenten["gemeentenaam"]) if c != code]
+
+    def of_gemeente(codes) -> list:
+        return [c for c in codes if str(c)[2:6] == code[2:6]]
+
+    reports = tuple(replace(r, gekoppeld=of_gemeente(r.gekoppeld), alleen_grenzen=of_gemeente(r.alleen_grenzen),
+                            alleen_cijfers=of_gemeente(r.alleen_cijfers)) for r in data.reports)
+    comparison = data.comparison
+    restricted = replace(
+        data, buurten=data.buurten[data.buurten["gemeentecode"] == code],
+        wijken=data.wijken[data.wijken["wijkcode"].map(wijkcode_gemeente) == code], gemeenten=gemeenten,
+        gemeentenamen=tuple(str(n) for n in gemeenten["gemeentenaam"]), reports=reports,
+        warnings=tuple(w for w in data.warnings if not w.startswith(tuple(others))),
+        comparison=None if comparison is None else comparison[comparison["gemeentecode"] == code])
+    classes = {key: replace(c, classes=np.asarray(c.classes)[mine]) for key, c in ctx.classes.items()}
+    targets = tuple(r for r in ctx.targets if (r.level != "gemeente" or r.code == code)
+                    and (r.wijkcode is None or wijkcode_gemeente(r.wijkcode) == code))
+    return replace(ctx, data=restricted, analysis=replace(ctx.analysis, table=table[mine]), classes=classes,
+                   targets=targets, classes_area=ctx.classes_of if ctx.several_gemeenten else ctx.classes_area)
 
 
 def select_wijken(wijken: pd.DataFrame, selectors: list[str] | None) -> pd.DataFrame:
@@ -400,7 +446,7 @@ def _wijk_map(ctx: PrintContext, buurten: pd.DataFrame, code: str, *, heights: t
     name = ctx.data.wijken.set_index("wijkcode").at[code, "wijknaam"] if code in set(ctx.data.wijken["wijkcode"]) else code
     return Figure("", map_alt(str(name), buurten, indicator, classes), height=heights[0], min_height=heights[1],
                   fill=True, key=f"kaart-{code}", draw=draw,
-                  caption=f"{indicator.label}, {indicator.unit} (klassen van de hele gemeente)" if caption else "")
+                  caption=f"{indicator.label}, {indicator.unit} (klassen van {ctx.classes_of})" if caption else "")
 
 
 def _overview_section(ctx: PrintContext, scope: pd.DataFrame) -> Section:
