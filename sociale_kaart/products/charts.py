@@ -12,7 +12,7 @@ def relation_plots(out: OutputFolder, ctx: RunContext) -> None:
     """A scatter plot per pair of need and context indicator with at least three buurten (PNG)."""
     data, analysis, progress = ctx.data, ctx.analysis, ctx.progress
     from ..render.cores import on_all_cores
-    from ..render.document.drawings import vector_drawing
+    from ..render.document.drawings import vector_drawing, with_pngs
 
     by_key = {ind.key: ind for ind in data.indicators}
     rows = [row for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows()]
@@ -23,8 +23,8 @@ def relation_plots(out: OutputFolder, ctx: RunContext) -> None:
         return vector_drawing(lambda: relation_figure(analysis.table, by_key[row["behoefte"]], by_key[row["context"]],
                                                       row, source=data.subtitle_for([row["behoefte"], row["context"]])),
                               dpi=CHART_DPI)
-    for row, drawing in zip(rows, on_all_cores(rows, draw)):  # drawn on every core, rendered here meanwhile
-        out.write_bytes(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png", drawing.png(CHART_DPI))
+    for (row, _), png in with_pngs(zip(rows, on_all_cores(rows, draw)), CHART_DPI):  # drawn on every core, rendered here
+        out.write_bytes(f"{data.slug}_samenhang_{row['behoefte']}_{row['context']}.png", png)
     progress.say("spreidingsdiagrammen getekend")
 
 

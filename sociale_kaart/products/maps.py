@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..outputs import OutputFolder
-from ..render.document.drawings import VectorDrawing, vector_drawing
+from ..render.document.drawings import VectorDrawing, vector_drawing, with_pngs
 from ..render.map_choice import map_subtitle as _subtitle
 from ..render.map_choice import map_title
 from ..render.static import PRINT_DPI
@@ -80,7 +80,7 @@ class StaticMap:
 def _static_maps(ctx: RunContext, indicators, formats, say=lambda ind: None) -> dict[str, StaticMap]:
     """The static map of each of `indicators`, drawn once per run for every format and product
     (the embed PNG is the first one's): matplotlib draws the SVG on every core, Typst renders the
-    PNG from it here."""
+    PNGs from them here, in threads, while the workers draw."""
     data, analysis, classes, memo = ctx.data, ctx.analysis, ctx.classes, ctx.drawings
     from ..render.cores import on_all_cores
     from ..render.static import map_figure
@@ -91,16 +91,15 @@ def _static_maps(ctx: RunContext, indicators, formats, say=lambda ind: None) -> 
                                                  subtitle=_subtitle(data, [ind.key]),
                                                  border_label=border_labels(data.wijk_layout)[0]), dpi=PRINT_DPI)
 
-    def finished(ind, drawn: StaticMap) -> StaticMap:
-        if "png" in formats and drawn.png is None:  # here, while the workers draw the next
-            drawn = replace(drawn, png=drawn.drawing.png(PRINT_DPI))
-        memo[("statisch", ind.key)] = drawn
-        say(ind)
-        return drawn
-
     wanted = [ind for ind in indicators if ("statisch", ind.key) not in memo]
-    drawn = {ind.key: finished(ind, StaticMap(drawing)) for ind, drawing in zip(wanted, on_all_cores(wanted, draw))}
-    return {ind.key: drawn.get(ind.key) or finished(ind, memo[("statisch", ind.key)]) for ind in indicators}
+    for (ind, drawing), png in with_pngs(zip(wanted, on_all_cores(wanted, draw)), PRINT_DPI, wanted="png" in formats):
+        memo[("statisch", ind.key)] = StaticMap(drawing, png)
+    for ind in indicators:
+        drawn = memo[("statisch", ind.key)]
+        if "png" in formats and drawn.png is None:  # drawn by a product that wanted no PNG
+            memo[("statisch", ind.key)] = replace(drawn, png=drawn.drawing.png(PRINT_DPI))
+        say(ind)
+    return {ind.key: memo[("statisch", ind.key)] for ind in indicators}
 
 
 def _title(data, settings: RunSettings) -> str:

@@ -34,7 +34,7 @@ from ..reporter import Reporter
 from ..settings import RunSettings
 from ..texts import dutch_date, plural
 from .context import ProductResult, RunContext, judge_change
-from .registry import ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, DRAWINGS, REGISTRY, WIJK_SHAPES, Product
+from .registry import ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, DRAWINGS, LIGHT, REGISTRY, WIJK_SHAPES, Product
 from .report import write_report
 
 INDEX = "index.html"
@@ -157,7 +157,8 @@ def _make_products(made: tuple[Product, ...], out: OutputFolder, ctx: RunContext
         return [(p.key, p.make(out, ctx)) for p in products], out.names[first:]
 
     results = {}
-    for made_here, names in side_by_side(list(lanes.values()), make_lane):
+    order = sorted(lanes.values(), key=lambda products: products[0].lane == LIGHT)  # light ones fill the gaps last
+    for made_here, names in side_by_side(order, make_lane):
         for name in names:  # written into the staging folder by a lane's own process
             out.path(name)
         results.update(made_here)

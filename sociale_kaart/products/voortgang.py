@@ -41,7 +41,7 @@ def progress_tables(out: OutputFolder, ctx: RunContext) -> None:
     progress.say("verandering en voortgang geschreven")
     from ..render.change_map import change_map_figure
     from ..render.cores import on_all_cores
-    from ..render.document.drawings import vector_drawing
+    from ..render.document.drawings import vector_drawing, with_pngs
 
     buurten = change[change["niveau"] == "buurt"]
     indicators = {i.key: i for y in series.years for i in y.indicators}
@@ -55,7 +55,7 @@ def progress_tables(out: OutputFolder, ctx: RunContext) -> None:
             data.buurten, data.wijken, rows, ind, title=f"{ind.label}: verandering {first}-{last} – {data.title}",
             subtitle=f"Cijfers {first} en {last} op de buurtgrenzen van {series.reference} · "
                      f"{settings.change.describe()} · {data.bron}"), dpi=CHART_DPI)
-    for (key, _), drawing in zip(groups, on_all_cores(groups, draw)):  # drawn on every core, rendered here
-        out.write_bytes(f"{data.slug}_verandering_{key}.png", drawing.png(CHART_DPI))
+    for ((key, _), _), png in with_pngs(zip(groups, on_all_cores(groups, draw)), CHART_DPI):  # drawn on every core
+        out.write_bytes(f"{data.slug}_verandering_{key}.png", png)
     progress.say("veranderingskaarten getekend")
 

@@ -23,7 +23,7 @@ def on_all_cores(jobs: Iterable, work) -> Iterator:
     """
     import multiprocessing
 
-    cores = _cores()
+    cores = core_count()
     if isinstance(jobs, Sized):
         cores = min(cores, len(jobs))
     if cores < 2 or multiprocessing.current_process().daemon:
@@ -64,7 +64,7 @@ def side_by_side(jobs: list, work, *, at_once: int | None = None) -> list:
     import multiprocessing
     from multiprocessing.connection import wait
 
-    cores = _cores()
+    cores = core_count()
     at_once = at_once or cores
     if len(jobs) < 2 or cores < 2 or multiprocessing.current_process().daemon or typesetter_started():
         return [work(job) for job in jobs]
@@ -136,7 +136,8 @@ def _end_with_parent() -> None:
         pass
 
 
-def _cores() -> int:
+def core_count() -> int:
+    """The cores this process may use."""
     import os
 
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

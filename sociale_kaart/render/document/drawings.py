@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,20 @@ class VectorDrawing:
         from .typeset import rasterise
 
         return rasterise(self.svg, width=self.width, height=self.height, ppi=dpi)
+
+
+def with_pngs(drawings: Iterable[tuple], dpi: int, *, wanted: bool = True) -> Iterator[tuple]:
+    """``((what, drawing), png)`` for each ``(what, drawing)`` of `drawings`, in order; the PNGs are
+    rendered in threads of this process while the drawings still come in (Typst leaves Python's
+    lock as it renders, so they use every core). Without `wanted` the PNG is None."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..cores import core_count
+
+    with ThreadPoolExecutor(core_count()) as rendering:
+        pending = [(pair, rendering.submit(pair[1].png, dpi) if wanted else None) for pair in drawings]
+        for pair, future in pending:
+            yield pair, future.result() if future is not None else None
 
 
 def vector_drawing(make_figure, *, dpi: int) -> VectorDrawing:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,11 +167,17 @@ def rasterise(svg: str, *, width: float, height: float, ppi: int) -> bytes:
     return with_resolution(png, ppi)
 
 
-@functools.lru_cache(maxsize=1)
 def _raster_compiler():
+    """A compiler of this thread: PNGs are rendered in several threads at once (Typst leaves
+    Python's lock while it renders), and one compiler serves one call at a time."""
     import typst
 
-    return typst.Compiler(_RASTER, font_paths=_fonts((str(FONT_DIR),)), ignore_system_fonts=True)
+    if not hasattr(_THREAD, "compiler"):
+        _THREAD.compiler = typst.Compiler(_RASTER, font_paths=_fonts((str(FONT_DIR),)), ignore_system_fonts=True)
+    return _THREAD.compiler
+
+
+_THREAD = threading.local()
 
 
 @functools.lru_cache(maxsize=4)
