@@ -205,6 +205,7 @@ class OutputFolder:
         """
         if self.staging is None:
             raise RuntimeError("OutputFolder is not open")
+        stop_if_asked()  # a stopped run publishes nothing
         with _locked(self.target / LOCK):
             recover(self.target)
             previous = _read_manifest(self.target)
@@ -338,13 +339,27 @@ def remove_leftovers(folder: Path) -> list[Path]:
     return removed
 
 
+#: The signals that asked this process to stop. The SystemExit of the handler is lost when the
+#: signal comes while a finalizer (``__del__``) runs ("Exception ignored"); the run then goes on,
+#: but :meth:`OutputFolder.commit` finds the signal here and publishes nothing.
+_STOPPED: list[int] = []
+
+
+def stop_if_asked() -> None:
+    """Raise the SystemExit of a SIGTERM this process received, also when its handler's was lost."""
+    if _STOPPED:
+        raise SystemExit(128 + _STOPPED[0])
+
+
 @contextlib.contextmanager
 def terminate_cleanly():
     """Turn SIGTERM into SystemExit, so that context managers clean up as they do on Ctrl-C."""
 
     def handler(signum, frame):
+        _STOPPED.append(signum)
         raise SystemExit(128 + signum)
 
+    _STOPPED.clear()
     try:
         old = signal.signal(signal.SIGTERM, handler)
     except ValueError:  # not the main thread

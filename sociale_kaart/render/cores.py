@@ -93,7 +93,10 @@ def side_by_side(jobs: list, work, *, at_once: int | None = None) -> list:
     finally:
         for i, process in running.values():  # an error or an interruption: the others stop too
             process.terminate()
-            process.join()
+            process.join(10)
+            if process.is_alive():  # its SystemExit lost in a finalizer: it would finish its work first
+                process.kill()
+                process.join()
     return results
 
 

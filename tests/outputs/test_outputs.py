@@ -373,3 +373,29 @@ def test_map_plot_and_profiel_add_up_and_other_figures_replace_them_in_one_line(
     left = listing(out)
     assert not any(n.endswith(".png") or n.endswith(".pdf") for n in left), left
     assert not (out / "voorbeeldstad_fictief_wijkprofielen").exists(), "the emptied subfolder went too"
+
+
+def test_a_sigterm_whose_exit_a_finalizer_swallowed_still_publishes_nothing(tmp_path):
+    """A signal that comes while a ``__del__`` runs loses its SystemExit ("Exception ignored"): the
+    run goes on, but the commit finds the signal and stops, with nothing published."""
+    import gc
+
+    from sociale_kaart.outputs import OutputFolder, terminate_cleanly
+
+    class Finalized:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(1000):  # the handler runs here, inside the finalizer, and its exit is lost
+                pass
+
+    out = tmp_path / "uit"
+    with pytest.raises(SystemExit) as stopped:
+        with terminate_cleanly(), OutputFolder(out, fingerprint="a-b") as folder:
+            folder.write_text("a.txt", "half")
+            Finalized()  # collected at once: its __del__ swallows the handler's SystemExit
+            gc.collect()
+            folder.write_text("b.txt", "the run went on")
+            folder.commit()
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert not (out / "a.txt").exists() and not (out / "b.txt").exists()
+    assert not list(out.glob(f"{STAGING_PREFIX}*"))
