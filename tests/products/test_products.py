@@ -287,8 +287,10 @@ def test_a_map_is_drawn_once_for_the_embed_png_and_every_format(sample_paths, tm
     import numpy as np
     from PIL import Image
 
+    from sociale_kaart.settings import MapSettings
+
     settings = RunSettings(sources=Sources(grenzen=sample_paths["grenzen"], kwb=sample_paths["kwb"]), output=tmp_path,
-                           quiet=True)
+                           quiet=True, map=MapSettings(formats=("png", "svg")))
     result = make(settings, products=("insluiten", "statisch"))
     first = result.data.indicators[0].key
     shown = sorted(p.stem.removeprefix("voorbeeldstad_fictief_") for p in tmp_path.glob("*.svg"))
