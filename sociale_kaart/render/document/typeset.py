@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ...errors import InputError
 from ...settings import Huisstijl
-from ..cores import claim_typesetter, on_all_cores
+from ..cores import claim_typesetter, core_count, on_all_cores
 from .model import Document
 
 TEMPLATE = Path(__file__).with_name("template.typ")
@@ -92,7 +92,7 @@ def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -
     source = template.read_bytes()
     compiler = None
 
-    def run(step, doc: Document, **kwargs):
+    def run(step, doc: Document, using=None, **kwargs):
         payload = doc.to_dict()
         payload["style"] = style
         inputs = {"document": json.dumps(payload, ensure_ascii=False)}
@@ -100,7 +100,7 @@ def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -
             if step == "query":
                 return typst.query(source, font_paths=_fonts(tuple(fonts)), ignore_system_fonts=True, root=root,
                                    sys_inputs=inputs, **kwargs)
-            return compiler.compile(input=source, sys_inputs=inputs, **kwargs)
+            return (using or compiler).compile(input=source, sys_inputs=inputs, **kwargs)
         except RuntimeError as error:  # typst reports the template's errors as one message
             raise InputError(f"document {doc.title!r} kan niet gezet worden: "
                              f"{' '.join(str(error).split())[:400]}") from error
@@ -120,18 +120,29 @@ def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -
         figure = next(f for f in documents[i].figures() if f.key == key)
         return job, figure.draw(width, height)
 
+    def new_compiler():
+        return typst.Compiler(source, font_paths=_fonts(tuple(fonts)), ignore_system_fonts=True, root=root)
+
+    if not any(d.pending for d in documents):  # every drawing made already: set side by side, in threads
+        from concurrent.futures import ThreadPoolExecutor
+
+        own = threading.local()  # a compiler serves one call at a time
+
+        def set_one(document: Document) -> Pdf:
+            if not hasattr(own, "compiler"):
+                own.compiler = new_compiler()
+            data = run("compile", document, using=own.compiler, format="pdf", pdf_standards=["ua-1"])
+            return Pdf(data, page_count(data))
+        with ThreadPoolExecutor(min(core_count(), len(documents)) or 1) as setting:
+            return list(setting.map(set_one, documents))
     pdfs, drawn = [], {}
-    if any(d.pending for d in documents):
-        work = list(jobs()) if len(documents) == 1 else jobs()  # one document: as many workers as drawings
-        done = on_all_cores(work, draw)
-    else:  # every drawing is made already: no workers to start
-        done = map(draw, jobs())
-    for (i, key, _, height), svg in done:
+    work = list(jobs()) if len(documents) == 1 else jobs()  # one document: as many workers as drawings
+    for (i, key, _, height), svg in on_all_cores(work, draw):
         if key is not None:
             drawn[key] = (svg, height)
             continue
         if compiler is None:  # after the workers are forked: they never hold a compiler's threads
-            compiler = typst.Compiler(source, font_paths=_fonts(tuple(fonts)), ignore_system_fonts=True, root=root)
+            compiler = new_compiler()
         document = documents[i].with_drawings(drawn) if drawn else documents[i]
         drawn = {}
         data = run("compile", document, format="pdf", pdf_standards=["ua-1"])
