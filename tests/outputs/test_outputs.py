@@ -375,6 +375,7 @@ def test_map_plot_and_profiel_add_up_and_other_figures_replace_them_in_one_line(
     assert not (out / "voorbeeldstad_fictief_wijkprofielen").exists(), "the emptied subfolder went too"
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed exit, on purpose
 def test_a_sigterm_whose_exit_a_finalizer_swallowed_still_publishes_nothing(tmp_path):
     """A signal that comes while a ``__del__`` runs loses its SystemExit ("Exception ignored"): the
     run goes on, but the commit finds the signal and stops, with nothing published."""
