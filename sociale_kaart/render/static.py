@@ -234,20 +234,20 @@ def _fit_map(fig, ax, title, source, pad: float = 6.0) -> None:
     """Place the map's axes between the title and the source lines, with its legend (anchored
     beside the axes) inside the figure; the texts are measured, the figure is not drawn."""
     width, height = fig.get_size_inches() * 72
-    top = _measured(fig, title)[1] + 0.02 * height + pad
-    bottom = _measured(fig, source)[1] + 0.005 * height + pad
+    top = _measured(fig, title, dpis=(PRINT_DPI,))[1] + 0.02 * height + pad  # heights hardly depend on it
+    bottom = _measured(fig, source, dpis=(PRINT_DPI,))[1] + 0.005 * height + pad
     legend = ax.get_legend()
     beside = _measured(fig, legend)[0] * 1.02 if legend is not None else 0.0
     ax.set_position((pad / width, bottom / height, (width - 2 * pad - beside) / (1.01 * width),
                      1 - (top + bottom) / height))
 
 
-def _measured(fig, artist) -> tuple[float, float]:
-    """The width and height (points) of `artist` at the widest of a screen's and a print's
-    resolution: hinted text is a little wider at a low resolution."""
+def _measured(fig, artist, dpis=(72, PRINT_DPI)) -> tuple[float, float]:
+    """The width and height (points) of `artist` at the largest of `dpis` (a screen's and a
+    print's resolution): hinted text is a little wider at a low resolution."""
     own, sizes = fig.dpi, []
     try:
-        for dpi in (72, PRINT_DPI):
+        for dpi in dpis:
             fig.dpi = dpi
             box = artist.get_window_extent(fig.canvas.get_renderer())
             sizes.append((box.width * 72 / dpi, box.height * 72 / dpi))
