@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..outputs import OutputFolder
-from ..render.static import CHART_DPI
 from ..texts import decimals_for
 from .context import RunContext
 
@@ -13,6 +12,7 @@ def relation_plots(out: OutputFolder, ctx: RunContext) -> None:
     data, analysis, progress = ctx.data, ctx.analysis, ctx.progress
     from ..render.cores import on_all_cores
     from ..render.document.drawings import vector_drawing, with_pngs
+    from ..render.static import CHART_DPI
 
     by_key = {ind.key: ind for ind in data.indicators}
     rows = [row for _, row in analysis.relations[analysis.relations["n"] >= 3].iterrows()]
@@ -35,7 +35,7 @@ def comparison(out: OutputFolder, ctx: RunContext) -> None:
         progress.say("vergelijking overgeslagen: geef gemeentecijfers van alle gemeenten (kwb_gemeenten)")
         return
     from ..render.document.drawings import vector_drawing
-    from ..render.static import comparison_figure
+    from ..render.static import CHART_DPI, comparison_figure
 
     table = data.comparison
     keys = [i.key for i in data.indicators if i.key in table]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..outputs import OutputFolder
-from ..render.document.drawings import VectorDrawing, vector_drawing, with_pngs
 from ..render.map_choice import map_subtitle as _subtitle
 from ..render.map_choice import map_title
-from ..render.static import PRINT_DPI
 from ..settings import RunSettings
 from ..texts import border_labels
 from .context import RunContext
+
+if TYPE_CHECKING:  # drawing code loads only when a map is drawn, not for --help
+    from ..render.document.drawings import VectorDrawing
 
 
 def web_map(out: OutputFolder, ctx: RunContext) -> None:
@@ -83,7 +85,8 @@ def _static_maps(ctx: RunContext, indicators, formats, say=lambda ind: None) -> 
     PNGs from them here, in threads, while the workers draw."""
     data, analysis, classes, memo = ctx.data, ctx.analysis, ctx.classes, ctx.drawings
     from ..render.cores import on_all_cores
-    from ..render.static import map_figure
+    from ..render.document.drawings import vector_drawing, with_pngs
+    from ..render.static import PRINT_DPI, map_figure
 
     def draw(ind) -> VectorDrawing:
         return vector_drawing(lambda: map_figure(analysis.table, data.wijken, ind, classes[ind.key],

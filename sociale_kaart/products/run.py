@@ -117,7 +117,7 @@ def make(settings: RunSettings, *, products=None, index: bool = True, progress: 
                          progress=progress, change=change)
         pages: dict[str, int] = {}
         if DRAWINGS in needs:
-            from ..render.cores import warm_up
+            from ..render.document.drawings import warm_up
 
             warm_up()  # once here, so that no lane or worker starts cold
         results = _make_products(made, out, ctx)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..outputs import OutputFolder, write_xlsx
-from ..render.static import CHART_DPI
 from ..texts import decimals_for
 from .context import RunContext
 
@@ -42,6 +41,7 @@ def progress_tables(out: OutputFolder, ctx: RunContext) -> None:
     from ..render.change_map import change_map_figure
     from ..render.cores import on_all_cores
     from ..render.document.drawings import vector_drawing, with_pngs
+    from ..render.static import CHART_DPI
 
     buurten = change[change["niveau"] == "buurt"]
     indicators = {i.key: i for y in series.years for i in y.indicators}

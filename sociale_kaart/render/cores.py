@@ -9,7 +9,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Iterable, Iterator, Sized
 
 
@@ -29,7 +28,6 @@ def on_all_cores(jobs: Iterable, work) -> Iterator:
     if cores < 2 or multiprocessing.current_process().daemon:
         yield from map(work, jobs)
         return
-    warm_up()  # the workers start with what this process has loaded (fonts, glyphs), not each on its own
     global _WORK
     _WORK = work
     try:
@@ -91,7 +89,7 @@ def side_by_side(jobs: list, work, *, at_once: int | None = None) -> list:
                     raise value
                 results[i] = value
     finally:
-        for i, process in running.values():  # an error or an interruption: the others stop too
+        for _, process in running.values():  # an error or an interruption: the others stop too
             process.terminate()
             process.join(10)
             if process.is_alive():  # its SystemExit lost in a finalizer: it would finish its work first
@@ -164,29 +162,6 @@ def claim_typesetter() -> None:
 def typesetter_started() -> bool:
     """Whether this process has used the typesetter (so a fork of it may not)."""
     return _TYPESETTER_PID is not None
-
-
-@functools.lru_cache(maxsize=1)
-def warm_up() -> None:
-    """Draw a small figure once in this process (both print fonts, Agg and SVG), so that every
-    forked worker starts warm: a cold worker spends about 0,3 s on its first drawing."""
-    import io
-
-    from .document.drawings import drawing_fonts, svg_text
-    from .static import new_figure
-
-    for vector in (False, True):
-        fig = new_figure(figsize=(2, 1), layout="constrained")
-        ax = fig.add_subplot()
-        ax.scatter([0, 1], [0, 1], label="a")
-        ax.set_title("Wmo 1,5", fontweight="bold")
-        ax.legend()
-        fig.text(0, 0, "b")
-        if vector:
-            with drawing_fonts():
-                svg_text(fig)
-        else:
-            fig.savefig(io.BytesIO(), format="png", dpi=50)
 
 
 def _plain_signals() -> None:

@@ -234,8 +234,9 @@ def _fit_map(fig, ax, title, source, pad: float = 6.0) -> None:
     """Place the map's axes between the title and the source lines, with its legend (anchored
     beside the axes) inside the figure; the texts are measured, the figure is not drawn."""
     width, height = fig.get_size_inches() * 72
-    top = _measured(fig, title, dpis=(PRINT_DPI,))[1] + 0.02 * height + pad  # heights hardly depend on it
-    bottom = _measured(fig, source, dpis=(PRINT_DPI,))[1] + 0.005 * height + pad
+    # the texts' heights hardly depend on the resolution; their places are their own (y in figure shares)
+    top = _measured(fig, title, dpis=(PRINT_DPI,))[1] + (1 - title.get_position()[1]) * height + pad
+    bottom = _measured(fig, source, dpis=(PRINT_DPI,))[1] + source.get_position()[1] * height + pad
     legend = ax.get_legend()
     beside = _measured(fig, legend)[0] * 1.02 if legend is not None else 0.0
     ax.set_position((pad / width, bottom / height, (width - 2 * pad - beside) / (1.01 * width),
@@ -256,9 +257,10 @@ def _measured(fig, artist, dpis=(72, PRINT_DPI)) -> tuple[float, float]:
     return max(w for w, _ in sizes), max(h for _, h in sizes)
 
 
-def _subtitle_lines(subtitle: str, width: float) -> list[str]:
-    """The subtitle under a map (years, source, warnings) in lines of about 17 characters of 7 pt per inch."""
-    return textwrap.wrap(subtitle, int(width * 17))
+def _subtitle_lines(subtitle: str, width: float, *, per_inch: int = 17) -> list[str]:
+    """The subtitle or source under a figure `width` inches wide, in lines of about `per_inch`
+    characters per inch (17 of 7 pt, 18 of 6,5 pt)."""
+    return textwrap.wrap(subtitle, int(width * per_inch)) if subtitle else []
 
 
 def add_titles(fig, title: str, subtitle: str, width: float) -> None:
@@ -394,7 +396,7 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     if flagged.any():
         ax.scatter([], [], s=SCATTER_AREA, c="#b30000", label="aandachtsbuurt")
         legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside, never on a label
-    room = _source_lines(f"{source}; {_dropped_note(len(chosen))}", fig)  # room for the note on names left out
+    room = _subtitle_lines(f"{source}; {_dropped_note(len(chosen))}", fig.get_figwidth(), per_inch=18)  # and the note
     _fit_axes(fig, ax, legend=legend, bottom_text=6.5 * len(room))
     dropped = 0
     if chosen:
@@ -405,17 +407,13 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
                                         (-4, -3, "right", "top"), (0, 6, "center", "bottom"), (0, -6, "center", "top")])
     if dropped:  # a name that fits beside its own dot only, or not at all: never one that points at another dot
         source = f"{source}{'; ' if source else ''}{_dropped_note(dropped)}"
-    fig.text(0.01, 0.01, "\n".join(_source_lines(source, fig)), fontsize=6.5, color="#444444", va="bottom")
+    fig.text(0.01, 0.01, "\n".join(_subtitle_lines(source, fig.get_figwidth(), per_inch=18)), fontsize=6.5,
+             color="#444444", va="bottom")
     return fig
 
 
 def _dropped_note(dropped: int) -> str:
     return f"{plural(dropped, 'buurtnaam', 'buurtnamen')} weggelaten (geen plek naast de eigen stip)"
-
-
-def _source_lines(text: str, fig) -> list[str]:
-    """The source line under a chart, wrapped to the figure's width (about 18 characters of 6,5 pt per inch)."""
-    return textwrap.wrap(text, int(fig.get_figwidth() * 18)) if text else []
 
 
 def _fit_axes(fig, ax, *, legend=None, bottom_text: float = 0.0, pad: float = 6.0) -> None:
@@ -425,15 +423,15 @@ def _fit_axes(fig, ax, *, legend=None, bottom_text: float = 0.0, pad: float = 6.
     The texts are measured (the renderer's text extents), as a layout engine would, without
     drawing the figure; the ticks are those of the axes as placed (measured twice, as the ticks
     depend on the axes' length)."""
+    import matplotlib
+
     renderer = fig.canvas.get_renderer()
     width, height = fig.get_size_inches() * 72
     points = fig.dpi / 72
+    rc = matplotlib.rcParams
 
     def extent(text) -> tuple[float, float]:
-        if not text.get_text():
-            return 0.0, 0.0
-        box = text.get_window_extent(renderer)
-        return box.width / points, box.height / points
+        return _measured(fig, text, dpis=(fig.dpi,)) if text.get_text() else (0.0, 0.0)
 
     def tick_labels(axis) -> list[tuple[float, float]]:
         """Width and height (points) of each tick label the axis will show."""
@@ -449,13 +447,14 @@ def _fit_axes(fig, ax, *, legend=None, bottom_text: float = 0.0, pad: float = 6.
     right = pad
     if legend is not None:
         right += _measured(fig, legend)[0] * 1.02 + 0.01 * width
-    title = extent(ax.title)[1] + 6.0 + pad  # the title's own pad is 6 points
+    title = extent(ax.title)[1] + rc["axes.titlepad"] + pad
     bottom = pad + (bottom_text * 1.4 if bottom_text else 0.0)
-    tick = 3.5 + 3.5  # tick length and its pad
     for _ in range(2):  # the ticks of the axes as placed, then placed again for those ticks
         ys, xs = tick_labels(ax.yaxis), tick_labels(ax.xaxis)
-        left = pad + extent(ax.yaxis.label)[0] + 4.0 + max((w for w, _ in ys), default=0.0) + tick
-        below = bottom + extent(ax.xaxis.label)[1] + 4.0 + max((h for _, h in xs), default=0.0) + tick
+        left = (pad + extent(ax.yaxis.label)[0] + ax.yaxis.labelpad + max((w for w, _ in ys), default=0.0)
+                + rc["ytick.major.size"] + rc["ytick.major.pad"])
+        below = (bottom + extent(ax.xaxis.label)[1] + ax.xaxis.labelpad + max((h for _, h in xs), default=0.0)
+                 + rc["xtick.major.size"] + rc["xtick.major.pad"])
         right_edge = max(right, (xs[-1][0] / 2 if xs else 0.0) + pad)  # the last x tick label reaches past the axes
         ax.set_position((left / width, below / height, 1 - (left + right_edge) / width, 1 - (below + title) / height))
 

@@ -81,7 +81,8 @@ def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -
     process, ahead of the drawing), the drawings are made at that size in forked
     workers (matplotlib only: Typst runs in this process, never in a fork of it, as its threads do
     not survive a fork), and each document is set here as soon as its last drawing is back, while
-    the workers draw the next ones. One compiler sets them all (fonts and template read once).
+    the workers draw the next ones. One compiler per thread sets them all (fonts and template read
+    once); documents whose drawings are all made are set side by side in threads.
     """
     import typst
 
@@ -90,9 +91,8 @@ def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -
     style, fonts, root = _style(huisstijl)
     template = Path(huisstijl.template) if huisstijl.template is not None else TEMPLATE
     source = template.read_bytes()
-    compiler = None
 
-    def run(step, doc: Document, using=None, **kwargs):
+    def run(step, doc: Document, **kwargs):
         payload = doc.to_dict()
         payload["style"] = style
         inputs = {"document": json.dumps(payload, ensure_ascii=False)}
@@ -100,7 +100,7 @@ def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -
             if step == "query":
                 return typst.query(source, font_paths=_fonts(tuple(fonts)), ignore_system_fonts=True, root=root,
                                    sys_inputs=inputs, **kwargs)
-            return (using or compiler).compile(input=source, sys_inputs=inputs, **kwargs)
+            return _compiler(source, tuple(fonts), root).compile(input=source, sys_inputs=inputs, **kwargs)
         except RuntimeError as error:  # typst reports the template's errors as one message
             raise InputError(f"document {doc.title!r} kan niet gezet worden: "
                              f"{' '.join(str(error).split())[:400]}") from error
@@ -120,19 +120,13 @@ def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -
         figure = next(f for f in documents[i].figures() if f.key == key)
         return job, figure.draw(width, height)
 
-    def new_compiler():
-        return typst.Compiler(source, font_paths=_fonts(tuple(fonts)), ignore_system_fonts=True, root=root)
+    def set_one(document: Document) -> Pdf:
+        data = run("compile", document, format="pdf", pdf_standards=["ua-1"])
+        return Pdf(data, page_count(data))
 
     if not any(d.pending for d in documents):  # every drawing made already: set side by side, in threads
         from concurrent.futures import ThreadPoolExecutor
 
-        own = threading.local()  # a compiler serves one call at a time
-
-        def set_one(document: Document) -> Pdf:
-            if not hasattr(own, "compiler"):
-                own.compiler = new_compiler()
-            data = run("compile", document, using=own.compiler, format="pdf", pdf_standards=["ua-1"])
-            return Pdf(data, page_count(data))
         with ThreadPoolExecutor(min(core_count(), len(documents)) or 1) as setting:
             return list(setting.map(set_one, documents))
     pdfs, drawn = [], {}
@@ -141,12 +135,9 @@ def typeset_all(documents: list[Document], huisstijl: Huisstijl | None = None) -
         if key is not None:
             drawn[key] = (svg, height)
             continue
-        if compiler is None:  # after the workers are forked: they never hold a compiler's threads
-            compiler = new_compiler()
         document = documents[i].with_drawings(drawn) if drawn else documents[i]
         drawn = {}
-        data = run("compile", document, format="pdf", pdf_standards=["ua-1"])
-        pdfs.append(Pdf(data, page_count(data)))
+        pdfs.append(set_one(document))
     return pdfs
 
 
@@ -174,18 +165,22 @@ def rasterise(svg: str, *, width: float, height: float, ppi: int) -> bytes:
     """
     claim_typesetter()
     drawing = json.dumps({"svg": svg, "width": width, "height": height})
-    png = _raster_compiler().compile(input=_RASTER, format="png", ppi=ppi, sys_inputs={"drawing": drawing})
+    png = _compiler(_RASTER, (str(FONT_DIR),)).compile(input=_RASTER, format="png", ppi=ppi,
+                                                       sys_inputs={"drawing": drawing})
     return with_resolution(png, ppi)
 
 
-def _raster_compiler():
-    """A compiler of this thread: PNGs are rendered in several threads at once (Typst leaves
-    Python's lock while it renders), and one compiler serves one call at a time."""
+def _compiler(source: bytes, folders: tuple[str, ...], root: str | None = None):
+    """This thread's compiler of `source` with the fonts of `folders`: documents and PNGs are set in
+    several threads at once (Typst leaves Python's lock while it works), and a compiler serves one
+    call at a time. Made on first use, so never before the workers of a run are forked."""
     import typst
 
-    if not hasattr(_THREAD, "compiler"):
-        _THREAD.compiler = typst.Compiler(_RASTER, font_paths=_fonts((str(FONT_DIR),)), ignore_system_fonts=True)
-    return _THREAD.compiler
+    made = _THREAD.__dict__.setdefault("compilers", {})
+    key = (source, folders, root)
+    if key not in made:
+        made[key] = typst.Compiler(source, font_paths=_fonts(folders), ignore_system_fonts=True, root=root)
+    return made[key]
 
 
 _THREAD = threading.local()
