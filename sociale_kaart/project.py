@@ -25,9 +25,8 @@ from pathlib import Path
 from .atomic import atomic_path
 from .errors import InputError
 from .sources.declarations import EXTRA_SOURCES
-from .settings import (BOOL, INT, NUMBER, PARTS, PATH, PATHS, TABLE, TEXT, TEXTS, ChangeSettings, Declared,
-                       Huisstijl, IndicatorSpec, LayoutSpec, MapSettings, NeedSettings, RunSettings, SmallNumbers,
-                       Sources, YearSource, declared_settings, table_keys)
+from .settings import (BOOL, INT, NUMBER, PARTS, PATH, PATHS, TABLE, TEXT, TEXTS, Declared, IndicatorSpec, LayoutSpec,
+                       RunSettings, YearSource, declared_settings, table_keys)
 
 PROJECT_FILE = "sociale-kaart.toml"
 
@@ -333,15 +332,7 @@ def run_settings(parts: dict[str, dict]) -> RunSettings:
         from .sources.doelen import read_targets
 
         run["targets"] = tuple(run.get("targets", ())) + read_targets(targets_file)
-    return RunSettings(
-        sources=Sources(**sources),
-        small_numbers=SmallNumbers(**parts.get("small_numbers", {})),
-        need=NeedSettings(**parts.get("need", {})),
-        map=MapSettings(**parts.get("map", {})),
-        change=ChangeSettings(**parts.get("change", {})),
-        huisstijl=Huisstijl(**parts.get("huisstijl", {})),
-        **run,
-    )
+    return RunSettings(**{name: cls(**parts.get(name, {})) for name, cls in PARTS.items()}, **run)
 
 
 def template(*, grenzen: str = "geodata/wijkenbuurten_2024.gpkg", kwb: str = "geodata/kwb_2024.csv",
@@ -438,10 +429,6 @@ _HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_\-]+)\s*\]\s*(#.*)?$")
 _ANY_HEADER = re.compile(r"^\s*\[")
 
 
-def _toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _project_path_text(path: Path, folder: Path) -> str:
     path, folder = Path(path).resolve(), folder.resolve()
     try:
@@ -532,7 +519,7 @@ def update_project_sources(
     literals, changed = {}, []
     for key, value in entries.items():
         shown = _project_path_text(Path(value), folder)
-        literals[key] = _toml_string(shown)
+        literals[key] = _toml_value(shown)
         if current.get(key) != shown:
             changed.append(key)
     if not changed:

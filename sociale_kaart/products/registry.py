@@ -9,7 +9,7 @@ Examples
 --------
 >>> [p.key for p in REGISTRY][:3]
 ['tabellen', 'aandachtsbuurten', 'samenhang']
->>> sorted(product("statisch").needs)
+>>> sorted(next(p for p in REGISTRY if p.key == "statisch").needs)
 ['analyse', 'klassen', 'tekeningen', 'wijkvlakken']
 """
 
@@ -112,7 +112,3 @@ REGISTRY: tuple[Product, ...] = (
 #: Every product key with what it holds (shown by ``--help``, ``sociale-kaart producten`` and the index).
 PRODUCTS: dict[str, str] = {p.key: p.description for p in REGISTRY}
 
-
-def product(key: str) -> Product:
-    """The product `key` of :data:`REGISTRY`."""
-    return next(p for p in REGISTRY if p.key == key)

@@ -6,9 +6,13 @@ the static maps, the documents and the QGIS style agree.
 
 from __future__ import annotations
 
-from ..combine.indicators import Indicator
+from typing import TYPE_CHECKING
+
 from ..errors import InputError
 from ..settings import MapSettings
+
+if TYPE_CHECKING:  # for the annotations only: the CLI's --help stays light
+    from ..combine.indicators import Indicator
 
 
 def map_indicators(data, map_settings: MapSettings) -> list[Indicator]:

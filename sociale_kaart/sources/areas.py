@@ -177,23 +177,22 @@ def _resolve(table: tuple[Area, ...], keys: list[tuple[str, str]], text: str, so
     codes: set[str] = set()
     if _CODE_LIKE.fullmatch(wanted.upper()):
         codes = {wanted.upper()} | {c for lvl in levels if (c := _as_code(wanted, lvl))}
-        rules = [[a for a in table if a.code in codes]]
+        hits = [a for a in table if a.code in codes]
     else:
         key = name_key(wanted)
         alias = name_key(GEMEENTE_ALIASES.get(key, ""))
         # The exact name and the name without CBS's "Wijk NN" are one rule: "Centrum" of one gemeente and
         # "Wijk 01 Centrum" of another, or buurt "Kapelpolder" and wijk "Wijk 04 Kapelpolder", are a choice
         # the user makes (by code or level), never one the first match makes silently.
-        rules = [[a for a, (name, bare) in zip(table, keys)
-                  if name == key or bare == key or (a.level == "gemeente" and name == alias)]]
-    for hits in rules:
-        if len(hits) == 1:
-            return hits[0]
-        if hits:
-            several = len({a.level for a in hits}) > 1
-            listed = ", ".join(a.label(level=several, gemeente=True) for a in hits)
-            raise InputError(f"{source}: {what} {wanted!r} is niet eenduidig: {listed}; "
-                             f"geef de code{' of het niveau' if several else ''}")
+        hits = [a for a, (name, bare) in zip(table, keys)
+                if name == key or bare == key or (a.level == "gemeente" and name == alias)]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        several = len({a.level for a in hits}) > 1
+        listed = ", ".join(a.label(level=several, gemeente=True) for a in hits)
+        raise InputError(f"{source}: {what} {wanted!r} is niet eenduidig: {listed}; "
+                         f"geef de code{' of het niveau' if several else ''}")
     raise InputError(f"{source}: {what} {wanted!r} komt niet voor{_suggestions(table, wanted, codes, len(levels) > 1)}")
 
 

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from importlib import resources
 
 from .declarations import CBS, NEITHER, Figure
-from .tabular import UNIT_CELL
 
+
+#: A unit row's cell above a KWB table's data ("aantal", "%", "per 1 000 inwoners").
+UNIT_CELL = re.compile(r"(aantal|%|code|naam|omschrijving|km|ha|jaar|euro|x ?1[ .]?000 euro|per 1[ .]?000.*|"
+                        r"per km2|m3|kwh|1 = .*)", re.IGNORECASE)
 
 #: The naming conventions in ``kwb_columns.csv``, with a Dutch description for reports.
 FORMS = {

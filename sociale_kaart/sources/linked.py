@@ -142,8 +142,8 @@ def read_linked(specs, buurten: gpd.GeoDataFrame, *, address_table: str | Path |
         raw.columns = [str(c).strip() for c in raw.columns]
         within = ""
         if period is not None:
-            raw, chosen = select_period(raw, path, period)
-            raw, within = raw.reset_index(drop=True), chosen.label
+            raw, chosen = select_period(raw, path, period)  # its rows numbered anew
+            within = chosen.label
             if raw.empty:
                 raise InputError(f"{path.name}: geen enkele regel met een datum in de periode {chosen.label}; "
                                  "controleer de periode of het extract")

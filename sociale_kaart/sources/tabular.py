@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .boundaries import layer_names
+from .kwb_columns import UNIT_CELL
 from .values import is_number_text
 
 
@@ -230,10 +231,6 @@ def first_filled(row: list, n: int) -> list:
 
 
 CODE_CELL = re.compile(r"\s*((BU|WK|GM)\d{4}[0-9A-Z]{0,4}|NL\d{0,2})\s*", re.IGNORECASE)
-
-
-UNIT_CELL = re.compile(r"(aantal|%|code|naam|omschrijving|km|ha|jaar|euro|x ?1[ .]?000 euro|per 1[ .]?000.*|"
-                        r"per km2|m3|kwh|1 = .*)", re.IGNORECASE)
 
 
 def grid_from_rows(rows: list[list], source: str, file_type: str) -> Grid:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sociale_kaart.render.static import map_figure, relation_figure
+from sociale_kaart.render.static import SCATTER_AREA, map_figure, relation_figure
 
 
 def margins_are_white(path, border: int = 3) -> bool:
@@ -124,7 +124,7 @@ def test_every_scatter_name_sits_beside_its_own_dot_and_covers_no_other(maasslui
         ax = fig.axes[0]
         both = (table[f"{need.key}_status"] == "ok") & (table[f"{context.key}_status"] == "ok")
         dots = ax.transData.transform(np.column_stack([table.loc[both, context.key], table.loc[both, need.key]]))
-        radius = 28 ** 0.5 / 2 * fig.dpi / 72  # the dot's radius in pixels (area 28 pt²)
+        radius = SCATTER_AREA ** 0.5 / 2 * fig.dpi / 72  # the dot's radius in pixels
         names = [t for t in ax.texts if isinstance(t, Annotation)]
         shown = sum(1 for t in fig.texts if "weggelaten" in t.get_text())
         assert names or shown, row["context"]

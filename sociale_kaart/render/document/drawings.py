@@ -160,26 +160,38 @@ def title_lines(title: str, width: float) -> list[str]:
     return lines or [""]
 
 
-def _title_extra(title: str, width: float) -> float:
-    """The height (points) a chart title takes beyond its first line."""
-    return TITLE_LINE * (len(title_lines(title, width)) - 1)
+def _bar_layout(title: str, names: list[str], values: list, statuses: list[str], reference: float | None,
+                width: float) -> tuple[list[bool], bool, list[str], float]:
+    """What a bar chart shows and how tall it is: which bars have a value, whether the gemeente line
+    is there, the title's lines and the height in points."""
+    shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(values, statuses)]
+    has_ref = reference is not None and not pd.isna(reference)
+    lines = title_lines(title, width)
+    height = 30 + 13 * max(1, len(names)) + (10 if has_ref else 0) + TITLE_LINE * (len(lines) - 1)
+    return shown, has_ref, lines, float(height)
+
+
+def _no_values_note(statuses: list[str]) -> str:
+    """What a chart without any value says instead of its bars."""
+    every = set(statuses)
+    return ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
+            else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
+
+
+def _bar_alt(title, names, values, statuses, reference, decimals, shown, has_ref) -> str:
+    if not any(shown):
+        return f"{title}: {_no_values_note(statuses)}."
+    parts = [f"{n} {nl_number(v, decimals) if ok else ('onderdrukt' if s == SUPPRESSED else 'geen cijfer')}"
+             for n, v, ok, s in zip(names, values, shown, statuses)]
+    alt = f"Staafdiagram {title} per buurt: " + "; ".join(parts)
+    return alt + (f"; gemeente {nl_number(reference, decimals)}." if has_ref else ".")
 
 
 def bar_chart_text(title: str, names: list[str], values: list, statuses: list[str], reference: float | None,
                    decimals: int, *, width: float) -> tuple[str, float]:
     """The alternative text and the height (points) of :func:`bar_chart`, without drawing it."""
-    shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(values, statuses)]
-    has_ref = reference is not None and not pd.isna(reference)
-    height = 30 + 13 * max(1, len(names)) + (10 if has_ref else 0) + _title_extra(title, width)
-    if not any(shown):
-        every = set(statuses)
-        note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
-                else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
-        return f"{title}: {note}.", float(height)
-    parts = [f"{n} {nl_number(v, decimals) if ok else ('onderdrukt' if s == SUPPRESSED else 'geen cijfer')}"
-             for n, v, ok, s in zip(names, values, shown, statuses)]
-    alt = f"Staafdiagram {title} per buurt: " + "; ".join(parts)
-    return alt + (f"; gemeente {nl_number(reference, decimals)}." if has_ref else "."), float(height)
+    shown, has_ref, _, height = _bar_layout(title, names, values, statuses, reference, width)
+    return _bar_alt(title, names, values, statuses, reference, decimals, shown, has_ref), height
 
 
 def bar_chart(title: str, names: list[str], values: list, statuses: list[str], reference: float | None,
@@ -191,18 +203,15 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
     """
     from ..static import new_figure
 
-    shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(values, statuses)]
-    has_ref = reference is not None and not pd.isna(reference)
-    rows = max(1, len(names))
-    extra = _title_extra(title, width)
-    height = 30 + 13 * rows + (10 if has_ref else 0) + extra
+    shown, has_ref, lines, height = _bar_layout(title, names, values, statuses, reference, width)
+    extra = TITLE_LINE * (len(lines) - 1)
     with drawing_fonts():
         fig = new_figure(figsize=(width / 72, height / 72))
         ax = _Sheet(fig, height)
         label_width = min(max((len(n) for n in names), default=4) * 4.3 + 6, width * 0.42)
         left = label_width / width
         right = 1 - 34 / width
-        ax.text(0, 2, "\n".join(title_lines(title, width)), fontsize=TITLE_SIZE, fontweight="bold", va="top", ha="left",
+        ax.text(0, 2, "\n".join(lines), fontsize=TITLE_SIZE, fontweight="bold", va="top", ha="left",
                 linespacing=TITLE_LINE / TITLE_SIZE / 1.2)
         y = 16 + extra
         if has_ref:
@@ -211,10 +220,7 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
             y += 12
         numbers = [float(v) for v, ok in zip(values, shown) if ok]
         if not numbers:
-            every = set(statuses)
-            note = ("alle waarden onderdrukt (kleine aantallen)" if every == {SUPPRESSED}
-                    else "geen gegevens" if SUPPRESSED not in every else "alle waarden onderdrukt of zonder gegevens")
-            ax.text(0, y + 6, note, fontsize=LABEL_SIZE, color="#555555", va="center")
+            ax.text(0, y + 6, _no_values_note(statuses), fontsize=LABEL_SIZE, color="#555555", va="center")
         else:
             high = max(numbers + ([float(reference)] if has_ref else []) + [0.0])
             scale = lambda v: left + (v / (high or 1.0)) * (right - left)  # noqa: E731
@@ -237,7 +243,7 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
                 ax.plot([scale(float(reference))] * 2, [top, y], color="#1a1a1a", linewidth=0.8, linestyle=(0, (3, 2)),
                         zorder=3)
         svg = svg_text(fig)
-    return (svg, *bar_chart_text(title, names, values, statuses, reference, decimals, width=width))
+    return svg, _bar_alt(title, names, values, statuses, reference, decimals, shown, has_ref), height
 
 
 class _Sheet:
