@@ -15,8 +15,8 @@ from ..combine.indicators import SUPPRESSED, Indicator
 from ..texts import MISSING_LABEL, SUPPRESSED_LABEL, border_labels, decimals_for, nl_number, p_value_text, plural, \
     shorten
 from .classes import Classes
-from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SYMBOL, FLAG_WIDTH, WIJK_BORDER_COLOUR, \
-    WIJK_BORDER_WIDTH, flag_point
+from .style import FLAG_COLOUR, FLAG_DASH, FLAG_GAP_COLOUR, FLAG_LEGEND, FLAG_SYMBOL, FLAG_WIDTH, HALO_COLOUR, \
+    HALO_GID, HALO_WIDTH, WIJK_BORDER_COLOUR, WIJK_BORDER_WIDTH, flag_point
 
 MISSING_STYLE = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#8c8c8c"}
 SUPPRESSED_STYLE = {"facecolor": "#ffffff", "hatch": "\\\\\\\\", "edgecolor": "#b0b0b0"}
@@ -294,7 +294,7 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
     renderer = fig.canvas.get_renderer()
     ax.apply_aspect()  # the final axes box, without drawing the whole figure
     axes_box = ax.get_window_extent(renderer)
-    halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+    halo = [pe.withStroke(linewidth=HALO_WIDTH, foreground=HALO_COLOUR)]
     prop = FontProperties(size=fontsize)
     points = fig.dpi / 72
     anchors = ax.transData.transform(np.column_stack([xs, ys])) if len(xs) else np.empty((0, 2))
@@ -324,7 +324,8 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
             chosen = (dx, dy, ha, va, None)
         dx, dy, ha, va, box = chosen
         label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                            fontsize=fontsize, path_effects=halo, zorder=6, annotation_clip=False)
+                            fontsize=fontsize, path_effects=halo, zorder=6, annotation_clip=False,
+                            gid=f"{HALO_GID}{fig.axes.index(ax)}-{len(ax.texts)}")
         label.set_in_layout(False)  # placed inside the axes already; the layout need not measure it
         if box is not None:
             placed.append(box)

@@ -32,6 +32,12 @@ SEARCH_COLOUR = "#00a6d6"
 SEARCH_WIDTH = 3.0
 #: The legend text of the aandachtsbuurt marking, on every map.
 FLAG_LEGEND = "aandachtsbuurt (paarse binnenrand en !-teken)"
+#: Names on a map or chart: a white halo (a stroke of this width in points, under the letters)
+#: keeps them legible over any class colour. Their artists carry a ``gid`` that starts with
+#: HALO_GID, so an SVG keeps them as text with the halo as a stroke (see ``svg_text``).
+HALO_WIDTH = 2.2
+HALO_COLOUR = "#ffffff"
+HALO_GID = "sk-halo-"
 
 
 def flag_point(geom):

@@ -8,6 +8,7 @@ reader sees); expected figures come from the raw CSV files.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import struct
 import zlib
@@ -52,6 +53,59 @@ def test_every_kind_of_pdf_is_tagged_pdf_ua_with_alt_texts(maassluis_safety):
         check_accessible(profile, figures=2)  # the map and at least one chart
     check_accessible(base / "bezoek" / "maassluis_wijkbezoek_kapelpolder.pdf", figures=1)
     check_accessible(base / "kaart" / "maassluis_wmo_per_1000.pdf", figures=1)
+
+
+def _raw_buurtnamen(gpkg: Path, gemeente: str) -> set[str]:
+    """The buurt names of `gemeente` straight from the GeoPackage's table (SQLite), not through the toolkit."""
+    import sqlite3
+
+    with sqlite3.connect(gpkg) as db:
+        return {name for (name,) in db.execute("select buurtnaam from buurten where gemeentenaam = ?", (gemeente,))}
+
+
+def test_buurt_names_on_a_map_stay_text_in_its_svg_and_pdf(maassluis_safety, buurten_2016):
+    """A name's white halo is a stroke under its letters, so the name is text: a PDF reader finds
+    it, and the SVG holds no glyph outlines (two per name before, nine tenths of the file)."""
+    import xml.etree.ElementTree as ET
+
+    names = _raw_buurtnamen(buurten_2016, "Maassluis")
+    kaart = maassluis_safety / "kaart"
+    svg = ET.parse(kaart / "maassluis_wmo_per_1000.svg").getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    haloed = [t for t in svg.iter(f"{ns}text") if t.get("paint-order") == "stroke"]
+    assert haloed and all(t.get("stroke") == "#ffffff" and float(t.get("stroke-width")) > 1 for t in haloed)
+    shown = {t.text for t in haloed}
+    assert shown <= names and len(shown) >= len(names) // 2, sorted(shown ^ names)
+    # letters as outlines are paths of many quadratic curves (a rounded legend frame has four)
+    glyph_like = [p for p in svg.iter(f"{ns}path") if p.get("d", "").split().count("Q") > 8]
+    assert not glyph_like, "a text became outlines"
+    words = set(pdf_plain(kaart / "maassluis_wmo_per_1000.pdf").split())
+    assert all(set(name.split()) <= words for name in shown)
+
+
+def test_a_halo_as_stroke_looks_like_the_path_effect(maassluis, maassluis_analysis):
+    """The SVG's halo (a stroke) and matplotlib's path effect (outlines), rendered at 150 dpi: the
+    same pixels but for antialiasing at the edges of letters."""
+    import numpy as np
+    from PIL import Image
+
+    from sociale_kaart.render.classes import classify
+    from sociale_kaart.render.document import drawings
+    from sociale_kaart.render.document.typeset import rasterise
+    from sociale_kaart.render.static import map_figure
+
+    ind = maassluis.indicators[0]
+    table = maassluis_analysis.table
+    with drawings.drawing_fonts():
+        fig = map_figure(table, maassluis.wijken, ind, classify(table[ind.key]), title="Titel", subtitle="Bron")
+        width, height = fig.get_size_inches() * 72
+        as_stroke, as_outlines = drawings.svg_text(fig), drawings._saved_svg(fig)
+    assert as_stroke.count('paint-order="stroke"') >= 5 and "paint-order" not in as_outlines
+    assert len(as_stroke) * 3 < len(as_outlines)
+    pixels = [np.asarray(Image.open(io.BytesIO(rasterise(svg, width=width, height=height, ppi=150))).convert("L"),
+                         dtype=int) for svg in (as_stroke, as_outlines)]
+    difference = np.abs(pixels[0] - pixels[1])
+    assert difference.mean() < 0.05 and (difference > 64).mean() < 1e-4
 
 
 def _kapelpolder_crime(shared, kwb_2024, buurten_2016) -> str:
