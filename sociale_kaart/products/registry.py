@@ -57,9 +57,9 @@ class Product:
         the first versions are described there already).
     lane : str
         The products of one lane are made one after another in one process, and the lanes side
-        by side (:func:`~sociale_kaart.render.cores.side_by_side`). Light products share the lane
-        :data:`LIGHT`; a product that uses another's drawings takes that one's lane. Empty: a lane
-        of its own.
+        by side (:func:`~sociale_kaart.render.cores.side_by_side`). Light products that draw nothing
+        share the lane :data:`LIGHT`; a product that uses another's drawings takes that one's lane.
+        Empty: a lane of its own.
     """
 
     key: str
@@ -80,7 +80,8 @@ class Product:
 
 _MAPS = frozenset({ANALYSIS, CLASSES})
 _DRAWN = _MAPS | {WIJK_SHAPES, DRAWINGS}
-#: The lane of the products that take a fraction of a second (tables, the web map).
+#: The lane of the products that take a fraction of a second and draw nothing (tables, the web
+#: map): it runs while the run warms up for the lanes that draw.
 LIGHT = "licht"
 
 #: Every product, in the order they are made.
@@ -91,7 +92,7 @@ REGISTRY: tuple[Product, ...] = (
             description="aandachtsbuurten met redenen (CSV, GeoPackage) en samenhang (CSV)"),
     Product(key="samenhang", make=charts.relation_plots, needs=frozenset({ANALYSIS, DRAWINGS}),
             description="spreidingsdiagrammen van behoefte tegen wonen en vergrijzing (PNG)"),
-    Product(key="vergelijking", make=charts.comparison, needs=frozenset({DRAWINGS}), lane=LIGHT,
+    Product(key="vergelijking", make=charts.comparison, needs=frozenset({DRAWINGS}),
             description="de gemeente naast haar grootteklasse, Nederland en een eigen groep (CSV, PNG)"),
     Product(key="kaart", make=maps.web_map, needs=_MAPS, lane=LIGHT,
             description="interactieve kaart (één HTML-bestand, werkt offline)"),

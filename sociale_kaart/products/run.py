@@ -34,7 +34,7 @@ from ..reporter import Reporter
 from ..settings import RunSettings
 from ..texts import dutch_date, plural
 from .context import ProductResult, RunContext, judge_change
-from .registry import ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, DRAWINGS, LIGHT, REGISTRY, WIJK_SHAPES, Product
+from .registry import ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, DRAWINGS, REGISTRY, WIJK_SHAPES, Product
 from .report import write_report
 
 INDEX = "index.html"
@@ -116,10 +116,6 @@ def make(settings: RunSettings, *, products=None, index: bool = True, progress: 
         ctx = RunContext(data=data, analysis=analysis, classes=classes, indicators=shown, settings=settings,
                          progress=progress, change=change)
         pages: dict[str, int] = {}
-        if DRAWINGS in needs:
-            from ..render.document.drawings import warm_up
-
-            warm_up()  # once here, so that no lane or worker starts cold
         results = _make_products(made, out, ctx)
         for product in made:
             result = results[product.key]
@@ -156,9 +152,17 @@ def _make_products(made: tuple[Product, ...], out: OutputFolder, ctx: RunContext
         first = len(out.names)
         return [(p.key, p.make(out, ctx)) for p in products], out.names[first:]
 
+    def draws(products: list[Product]) -> bool:
+        return any(DRAWINGS in p.needs for p in products)
+
+    def warm_up() -> None:  # once, before the first lane that draws, so that no lane or worker starts cold
+        from ..render.document.drawings import warm_up
+
+        warm_up()
+
     results = {}
-    order = sorted(lanes.values(), key=lambda products: products[0].lane == LIGHT)  # light ones fill the gaps last
-    for made_here, names in side_by_side(order, make_lane):
+    order = sorted(lanes.values(), key=draws)  # the lanes that draw nothing run while matplotlib warms up
+    for made_here, names in side_by_side(order, make_lane, prepare=warm_up, prepared_for=draws):
         for name in names:  # written into the staging folder by a lane's own process
             out.path(name)
         results.update(made_here)

@@ -44,9 +44,13 @@ def on_all_cores(jobs: Iterable, work) -> Iterator:
 _WORK = None
 
 
-def side_by_side(jobs: list, work, *, at_once: int | None = None) -> list:
+def side_by_side(jobs: list, work, *, at_once: int | None = None, prepare=None, prepared_for=None) -> list:
     """``work(job)`` for every job, each in a process of its own forked from this one, at most
     `at_once` (default: the cores) at a time; the results in the order of `jobs`.
+
+    `prepare` runs once, here, just before the first job for which ``prepared_for(job)`` is true
+    starts (default: before the first job): the jobs before it already run meanwhile, and every
+    job after it starts prepared (a run's tables need no drawing and start while it warms up).
 
     Unlike :func:`on_all_cores` a job may use every core itself (its process may start workers),
     so a long job and a short one share the machine instead of waiting for each other. The first
@@ -58,20 +62,31 @@ def side_by_side(jobs: list, work, *, at_once: int | None = None) -> list:
     --------
     >>> side_by_side([1, 2, 3], lambda n: n * n)
     [1, 4, 9]
+    >>> said = []
+    >>> side_by_side(["a", "b"], lambda job: (job, list(said)), prepare=lambda: said.append("warm"),
+    ...              prepared_for=lambda job: job == "b")
+    [('a', []), ('b', ['warm'])]
     """
     import multiprocessing
     from multiprocessing.connection import wait
 
     cores = core_count()
     at_once = at_once or cores
+    unprepared = [prepare] if prepare is not None else []
+
+    def ready(job) -> None:
+        if unprepared and (prepared_for is None or prepared_for(job)):
+            unprepared.pop()()
+
     if len(jobs) < 2 or cores < 2 or multiprocessing.current_process().daemon or typesetter_started():
-        return [work(job) for job in jobs]
+        return [(ready(job), work(job))[1] for job in jobs]
     fork = multiprocessing.get_context("fork")
     results, waiting, running = [None] * len(jobs), list(enumerate(jobs)), {}
     try:
         while waiting or running:
             while waiting and len(running) < at_once:
                 i, job = waiting.pop(0)
+                ready(job)
                 reader, writer = fork.Pipe(duplex=False)
                 process = fork.Process(target=_job_process, args=(work, job, writer), daemon=False)
                 with _forking():

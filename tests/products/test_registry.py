@@ -41,6 +41,14 @@ def test_every_product_is_declared_once_with_known_needs():
         Product(key="x", description="x", make=print, needs=frozenset({"analysis"}))
 
 
+def test_the_light_lane_draws_nothing_so_it_runs_while_the_run_warms_up_its_drawing():
+    from sociale_kaart.products.registry import DRAWINGS, LIGHT
+
+    light = [p for p in REGISTRY if p.lane == LIGHT]
+    assert {p.key for p in light} >= {"tabellen", "kaart"}
+    assert not [p.key for p in light if DRAWINGS in p.needs]
+
+
 def test_the_new_product_is_in_the_choices_the_list_and_the_help():
     from click.testing import CliRunner
 

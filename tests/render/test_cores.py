@@ -61,6 +61,27 @@ def test_side_by_side_runs_each_job_in_a_process_of_its_own_that_may_use_every_c
             assert pid not in inner  # the job's own workers drew, not the job's process one by one
 
 
+#: What the preparation of the next test sets, in the process that prepares.
+PREPARED: list[str] = []
+
+
+@pytest.mark.skipif(len(__import__("os").sched_getaffinity(0)) < 2, reason="one core: the jobs run here")
+def test_side_by_side_prepares_once_in_the_run_before_the_first_job_that_wants_it(fresh_typesetter):
+    """The jobs before it are forked unprepared and run while this process prepares; every job
+    after it is forked from the prepared process."""
+    import os
+
+    from sociale_kaart.render.cores import side_by_side
+
+    PREPARED.clear()
+    results = side_by_side(["tabel", "kaart", "profiel"], lambda job: (job, list(PREPARED), os.getpid()),
+                           prepare=lambda: PREPARED.append(f"warm in {os.getpid()}"),
+                           prepared_for=lambda job: job != "tabel")
+    assert [seen for _, seen, _ in results] == [[], [f"warm in {os.getpid()}"], [f"warm in {os.getpid()}"]]
+    assert PREPARED == [f"warm in {os.getpid()}"]  # once, here
+    assert os.getpid() not in {pid for _, _, pid in results}
+
+
 def test_side_by_side_raises_the_first_error_and_stops_the_other_jobs(fresh_typesetter, tmp_path):
     import time
 
