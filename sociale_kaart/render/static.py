@@ -6,6 +6,7 @@ suppressed buurten are hatched in grey so that they read in greyscale print too.
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 
@@ -250,11 +251,22 @@ def _measured(fig, artist, dpis=(72, PRINT_DPI)) -> tuple[float, float]:
     try:
         for dpi in dpis:
             fig.dpi = dpi
-            box = artist.get_window_extent(fig.canvas.get_renderer())
+            box = artist.get_window_extent(measuring_renderer(dpi))
             sizes.append((box.width * 72 / dpi, box.height * 72 / dpi))
     finally:
         fig.dpi = own
     return max(w for w, _ in sizes), max(h for _, h in sizes)
+
+
+@functools.lru_cache(maxsize=4)
+def measuring_renderer(dpi: float):
+    """A renderer that only measures texts and boxes at `dpi`, one per resolution and process: the
+    canvas of a figure would make one with the whole picture's pixels (19 MB for a map at 300
+    dpi) each time the resolution changes, and forget the texts it measured (matplotlib keeps
+    their sizes per renderer, so this one knows every name and legend entry it measured before)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(1, 1, dpi)
 
 
 def _subtitle_lines(subtitle: str, width: float, *, per_inch: int = 17) -> list[str]:
@@ -291,7 +303,7 @@ def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = 
     offsets = offsets or [(0, 0, "center", "center"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
                           (6, 0, "left", "center"), (-6, 0, "right", "center")]
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = measuring_renderer(fig.dpi)
     ax.apply_aspect()  # the final axes box, without drawing the whole figure
     axes_box = ax.get_window_extent(renderer)
     halo = [pe.withStroke(linewidth=HALO_WIDTH, foreground=HALO_COLOUR)]
@@ -426,7 +438,7 @@ def _fit_axes(fig, ax, *, legend=None, bottom_text: float = 0.0, pad: float = 6.
     depend on the axes' length)."""
     import matplotlib
 
-    renderer = fig.canvas.get_renderer()
+    renderer = measuring_renderer(fig.dpi)
     width, height = fig.get_size_inches() * 72
     points = fig.dpi / 72
     rc = matplotlib.rcParams
