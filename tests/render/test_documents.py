@@ -108,6 +108,31 @@ def test_a_halo_as_stroke_looks_like_the_path_effect(maassluis, maassluis_analys
     assert difference.mean() < 0.05 and (difference > 64).mean() < 1e-4
 
 
+def test_every_line_of_a_name_keeps_its_halo_and_a_name_that_is_not_drawn_costs_none():
+    """A name of two lines is two texts in the SVG, each with the halo; an empty name (which
+    matplotlib does not draw) leaves the others as text."""
+    import xml.etree.ElementTree as ET
+
+    import matplotlib.patheffects as pe
+    from matplotlib.figure import Figure
+
+    from sociale_kaart.render.document import drawings
+    from sociale_kaart.render.style import HALO_GID
+
+    halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+    with drawings.drawing_fonts():
+        fig = Figure(figsize=(3, 2))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.annotate("Oude Haven\n& <Noord>", (0.5, 0.5), gid=f"{HALO_GID}0-1", path_effects=halo)
+        ax.annotate("", (0.2, 0.2), gid=f"{HALO_GID}0-2", path_effects=halo)
+        svg = drawings.svg_text(fig)
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t for g in ET.fromstring(svg).iter(f"{ns}g") if g.get("id", "").startswith(HALO_GID)
+             for t in g.iter(f"{ns}text")]
+    assert [t.text for t in texts] == ["Oude Haven", "& <Noord>"]
+    assert all(t.get("paint-order") == "stroke" and t.get("stroke") == "#ffffff" for t in texts)
+
+
 def _kapelpolder_crime(shared, kwb_2024, buurten_2016) -> str:
     """Kapelpolder's registered crime per 1.000 inhabitants from the raw police rows and KWB."""
     import pyogrio

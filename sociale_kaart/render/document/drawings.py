@@ -73,13 +73,16 @@ def svg_text(fig) -> str:
     finally:
         for text, effect in zip(halos, effects):
             text.set_path_effects(effect)
-    svg, found = _HALO_TEXT.subn(rf'\1stroke="{HALO_COLOUR}" stroke-width="{HALO_WIDTH:g}" stroke-linejoin="round" '
-                                 r'paint-order="stroke" ', svg)
-    return svg if found == len(halos) else _saved_svg(fig)  # a form not foreseen: the outlines
+    stroke = (f'<text stroke="{HALO_COLOUR}" stroke-width="{HALO_WIDTH:g}" stroke-linejoin="round" '
+              'paint-order="stroke" ')
+    groups = _HALO_GROUP.findall(svg)
+    if len(groups) != sum(1 for t in halos if t.get_text()) or any("<g" in g[2:] for g in groups):
+        return _saved_svg(fig)  # a form not foreseen (matplotlib draws no empty text): the outlines
+    return _HALO_GROUP.sub(lambda group: group.group(0).replace("<text ", stroke), svg)  # every line of a name
 
 
-#: Where the SVG writer opens the text of a name with a halo.
-_HALO_TEXT = re.compile(rf'(<g id="{HALO_GID}[\w-]*">\s*<text )')
+#: The group the SVG writer makes of a name with a halo: one text per line.
+_HALO_GROUP = re.compile(rf'<g id="{HALO_GID}[\w-]*">.*?</g>', re.S)
 
 
 def _saved_svg(fig) -> str:
