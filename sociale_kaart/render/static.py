@@ -6,7 +6,6 @@ suppressed buurten are hatched in grey so that they read in greyscale print too.
 
 from __future__ import annotations
 
-import functools
 import math
 import textwrap
 
@@ -258,12 +257,12 @@ def _measured(fig, artist, dpis=(72, PRINT_DPI)) -> tuple[float, float]:
     return max(w for w, _ in sizes), max(h for _, h in sizes)
 
 
-@functools.lru_cache(maxsize=4)
 def measuring_renderer(dpi: float):
-    """A renderer that only measures texts and boxes at `dpi`, one per resolution and process: the
-    canvas of a figure would make one with the whole picture's pixels (19 MB for a map at 300
-    dpi) each time the resolution changes, and forget the texts it measured (matplotlib keeps
-    their sizes per renderer, so this one knows every name and legend entry it measured before)."""
+    """A renderer of one pixel that only measures texts and boxes at `dpi`: the canvas of a figure
+    would make one with the whole picture's pixels (19 MB for a map at 300 dpi) each time the
+    resolution changes. A new one per call: matplotlib keeps the sizes of texts per renderer and
+    per font *family* ("sans-serif"), not per font file, so a renderer kept across figures would
+    give a text measured in one font the size it had in another."""
     from matplotlib.backends.backend_agg import RendererAgg
 
     return RendererAgg(1, 1, dpi)

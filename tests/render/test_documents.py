@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from sociale_kaart.render.style import HALO_COLOUR, HALO_GID, HALO_WIDTH
 from tests.helpers import raw_number
 from tests.helpers import check_accessible, needs_poppler, pdf_pages, pdf_plain, pdf_text, run
 
@@ -73,7 +74,7 @@ def test_buurt_names_on_a_map_stay_text_in_its_svg_and_pdf(maassluis_safety, buu
     svg = ET.parse(kaart / "maassluis_wmo_per_1000.svg").getroot()
     ns = "{http://www.w3.org/2000/svg}"
     haloed = [t for t in svg.iter(f"{ns}text") if t.get("paint-order") == "stroke"]
-    assert haloed and all(t.get("stroke") == "#ffffff" and float(t.get("stroke-width")) > 1 for t in haloed)
+    assert haloed and all(t.get("stroke") == HALO_COLOUR and float(t.get("stroke-width")) == HALO_WIDTH for t in haloed)
     shown = {t.text for t in haloed}
     assert shown <= names and len(shown) >= len(names) // 2, sorted(shown ^ names)
     # letters as outlines are paths of many quadratic curves (a rounded legend frame has four)
@@ -117,9 +118,8 @@ def test_every_line_of_a_name_keeps_its_halo_and_a_name_that_is_not_drawn_costs_
     from matplotlib.figure import Figure
 
     from sociale_kaart.render.document import drawings
-    from sociale_kaart.render.style import HALO_GID
 
-    halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+    halo = [pe.withStroke(linewidth=HALO_WIDTH, foreground=HALO_COLOUR)]
     with drawings.drawing_fonts():
         fig = Figure(figsize=(3, 2))
         ax = fig.add_axes((0, 0, 1, 1))
@@ -130,7 +130,7 @@ def test_every_line_of_a_name_keeps_its_halo_and_a_name_that_is_not_drawn_costs_
     texts = [t for g in ET.fromstring(svg).iter(f"{ns}g") if g.get("id", "").startswith(HALO_GID)
              for t in g.iter(f"{ns}text")]
     assert [t.text for t in texts] == ["Oude Haven", "& <Noord>"]
-    assert all(t.get("paint-order") == "stroke" and t.get("stroke") == "#ffffff" for t in texts)
+    assert all(t.get("paint-order") == "stroke" and t.get("stroke") == HALO_COLOUR for t in texts)
 
 
 def _kapelpolder_crime(shared, kwb_2024, buurten_2016) -> str:

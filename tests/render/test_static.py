@@ -159,3 +159,28 @@ def test_every_scatter_plot_fits_its_picture(maassluis, maassluis_analysis, tmp_
         fig.draw(renderer)
         box = fig.axes[0].get_tightbbox(renderer)  # ticks, labels, title and legend of the axes
         assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.width and box.y1 <= fig.bbox.height
+
+
+def test_a_text_is_measured_in_the_font_it_is_drawn_in():
+    """The print font (documents) and matplotlib's default (notebooks) give the same legend other
+    widths; measuring one must not hand its width to the other (matplotlib keeps measured sizes
+    per renderer and font *family*, so a renderer kept across figures would)."""
+    from matplotlib.figure import Figure
+
+    from sociale_kaart.render.document.drawings import drawing_fonts
+    from sociale_kaart.render.static import _measured
+    from sociale_kaart.render.style import FLAG_LEGEND
+
+    def legend_width() -> float:
+        fig = Figure(figsize=(4, 3))
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, 1], label=FLAG_LEGEND)
+        return _measured(fig, ax.legend(fontsize=7))[0]
+
+    with drawing_fonts():
+        printed = legend_width()
+    plain = legend_width()
+    with drawing_fonts():
+        printed_again = legend_width()
+    assert plain == legend_width() and printed == printed_again
+    assert abs(printed - plain) > 5, "one font was given the width measured in the other"

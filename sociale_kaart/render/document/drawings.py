@@ -62,7 +62,9 @@ def svg_text(fig) -> str:
     Names with a white halo (artists whose ``gid`` starts with :data:`~..style.HALO_GID`) stay
     text: their halo becomes a stroke painted under the letters (``paint-order``), where
     matplotlib's path effect would turn each name into two outlines (nine tenths of a map's SVG,
-    and no text to search or read aloud in its PDF). The same drawing, to the eye.
+    and no text to search or read aloud in its PDF). The same drawing, to the eye. A name in a
+    form this does not foresee (mathtext, a clipped or boxed text) is saved as outlines, with the
+    halo of the path effect.
     """
     halos = [t for ax in fig.axes for t in ax.texts if str(t.get_gid() or "").startswith(HALO_GID)]
     effects = [t.get_path_effects() for t in halos]
