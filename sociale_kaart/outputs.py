@@ -157,33 +157,6 @@ class OutputFolder:
                        "styleName, styleQML, useAsDefault, description) VALUES ('', '', ?, ?, ?, ?, 1, ?)",
                        (layer, column[0] if column else "geom", style_name, qml, "sociale-kaart: klassen van de kaart"))
 
-    def save_figure(self, name: str, fig, *, dpi: int | None = None) -> Path:
-        """A matplotlib figure as PNG, SVG or PDF (from the suffix), laid out once (its layout is
-        kept for a next format).
-
-        A PNG is compressed at zlib's fastest level: the same pixels in a file about a third
-        larger, written in a fraction of the time (a 300-dpi map: 0,1-0,2 s less)."""
-        from .render.static import freeze_layout
-
-        path = self.path(name)
-        fmt = path.suffix[1:].lower()
-        with _pdf_fonts():
-            freeze_layout(fig, dpi)
-            fig.savefig(path, dpi=dpi, format=fmt, **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
-        return path
-
-    def save_pdf(self, name: str, figures, *, title: str) -> tuple[Path, int]:
-        """Several figures as the pages of one PDF; returns the path and the page count."""
-        from matplotlib.backends.backend_pdf import PdfPages
-
-        path = self.path(name)
-        pages = 0
-        with _pdf_fonts(), PdfPages(path, metadata={"Title": title, "Creator": "sociale-kaart"}) as pdf:
-            for fig in figures:
-                pdf.savefig(fig)
-                pages += 1
-        return path, pages
-
     def kept(self) -> list[str]:
         """Files of an earlier run with the same fingerprint that the commit will leave in place (for
         the index; a file changed since is found out, and dropped, by :meth:`commit`)."""
@@ -606,16 +579,3 @@ def _removal_note(removed: list[str], before, now: str) -> str:
     shown = ", ".join(sorted(removed)[:5]) + (f" en {len(removed) - 5} andere" if len(removed) > 5 else "")
     return (f"{len(removed)} {'bestand' if len(removed) == 1 else 'bestanden'} van de vorige run verwijderd "
             f"({why} dan deze run): {shown}")
-
-
-@contextlib.contextmanager
-def _pdf_fonts():
-    import logging
-
-    import matplotlib
-
-    from .render.print_fonts import print_rc
-
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    with matplotlib.rc_context({**print_rc(), "svg.fonttype": "none"}):  # the print font, embedded
-        yield

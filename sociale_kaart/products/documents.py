@@ -29,7 +29,7 @@ def profiles(out: OutputFolder, ctx: RunContext) -> ProductResult | None:
         names.append(name)
         documents.append(document)
     for name, pdf in zip(names, typeset_all(documents, settings.huisstijl)):  # maps and charts on every core
-        out.path(f"{folder}/{name}").write_bytes(pdf.data)
+        out.write_bytes(f"{folder}/{name}", pdf.data)
     progress.say(f"wijkprofielen: {plural(len(names), 'wijk', 'wijken')}")
     return ProductResult(pages=len(wijken))
 
@@ -59,7 +59,7 @@ def briefing(out: OutputFolder, ctx: RunContext) -> ProductResult | None:
         documents = [(f"{data.slug}_briefing.pdf", briefing_document(ctx, wijken))]
     pdfs = typeset_all([document for _, document in documents], settings.huisstijl)  # one typesetter for all
     for (name, _), pdf in zip(documents, pdfs):
-        out.path(name).write_bytes(pdf.data)
+        out.write_bytes(name, pdf.data)
     pages = sum(pdf.pages for pdf in pdfs)
     if len(pdfs) > 1:
         progress.say(f"briefing: {len(pdfs)} briefings (één per gemeente), " + plural(pages, "pagina", "pagina's"))

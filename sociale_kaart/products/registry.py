@@ -28,7 +28,7 @@ ANALYSIS_IF_POSSIBLE = "analyse_waar_mogelijk"
 CLASSES = "klassen"
 #: The wijk polygons (not only the wijk figures).
 WIJK_SHAPES = "wijkvlakken"
-#: Drawings (matplotlib): the run loads and warms the drawing library once, before its lanes fork.
+#: Drawings (matplotlib): the run warms the drawing library once, before the first lane that draws forks.
 DRAWINGS = "tekeningen"
 NEEDS = frozenset({ANALYSIS, ANALYSIS_IF_POSSIBLE, CLASSES, WIJK_SHAPES, DRAWINGS})
 

@@ -79,7 +79,11 @@ def side_by_side(jobs: list, work, *, at_once: int | None = None, prepare=None, 
             unprepared.pop()()
 
     if len(jobs) < 2 or cores < 2 or multiprocessing.current_process().daemon or typesetter_started():
-        return [(ready(job), work(job))[1] for job in jobs]
+        results = []
+        for job in jobs:
+            ready(job)
+            results.append(work(job))
+        return results
     fork = multiprocessing.get_context("fork")
     results, waiting, running = [None] * len(jobs), list(enumerate(jobs)), {}
     try:

@@ -222,10 +222,7 @@ def map_figure(buurten, wijken, indicator: Indicator, classes: Classes, *, title
                     border_label=border_label, labels=False)
     add_scale_bar(ax)
     add_north_arrow(ax)
-    title_text = fig.suptitle(title, fontsize=13, fontweight="bold")
-    source = fig.text(0.01, 0.005, "\n".join(_subtitle_lines(subtitle, size[0])), fontsize=7, color="#444444",
-                      ha="left", va="bottom")
-    _fit_map(fig, ax, title_text, source)
+    _fit_map(fig, ax, *add_titles(fig, title, subtitle, size[0]))
     label_buurten(ax, buurten, 7.0)  # on the final axes, where the names are measured
     return fig
 
@@ -274,13 +271,14 @@ def _subtitle_lines(subtitle: str, width: float, *, per_inch: int = 17) -> list[
     return textwrap.wrap(subtitle, int(width * per_inch)) if subtitle else []
 
 
-def add_titles(fig, title: str, subtitle: str, width: float) -> None:
-    """The title above a map and the wrapped subtitle (years, source, warnings) under it."""
-
-    fig.suptitle(title, fontsize=13, fontweight="bold")
+def add_titles(fig, title: str, subtitle: str, width: float):
+    """The title above a map and the wrapped subtitle (years, source, warnings) under it, as texts
+    (title, subtitle); a layout engine of the figure leaves room for them."""
+    title_text = fig.suptitle(title, fontsize=13, fontweight="bold")
     lines = _subtitle_lines(subtitle, width)
-    fig.get_layout_engine().set(rect=(0, 0.012 + 0.022 * len(lines), 1, 0.99 - 0.012 - 0.022 * len(lines)))
-    fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, color="#444444", ha="left", va="bottom")
+    if fig.get_layout_engine() is not None:
+        fig.get_layout_engine().set(rect=(0, 0.012 + 0.022 * len(lines), 1, 0.99 - 0.012 - 0.022 * len(lines)))
+    return title_text, fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, color="#444444", ha="left", va="bottom")
 
 
 def place_labels(ax, xs, ys, texts, fontsize: float, offsets=None, drop: bool = False, avoid=(),
@@ -408,8 +406,9 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
     if flagged.any():
         ax.scatter([], [], s=SCATTER_AREA, c="#b30000", label="aandachtsbuurt")
         legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside, never on a label
+    source_size = 6.5  # points, 18 characters to the inch
     room = _subtitle_lines(f"{source}; {_dropped_note(len(chosen))}", fig.get_figwidth(), per_inch=18)  # and the note
-    _fit_axes(fig, ax, legend=legend, bottom_text=6.5 * len(room))
+    _fit_axes(fig, ax, legend=legend, bottom_text=source_size * len(room))
     dropped = 0
     if chosen:
         xs, ys, texts = zip(*chosen)
@@ -419,7 +418,7 @@ def relation_figure(table, need: Indicator, context: Indicator, stats, *, source
                                         (-4, -3, "right", "top"), (0, 6, "center", "bottom"), (0, -6, "center", "top")])
     if dropped:  # a name that fits beside its own dot only, or not at all: never one that points at another dot
         source = f"{source}{'; ' if source else ''}{_dropped_note(dropped)}"
-    fig.text(0.01, 0.01, "\n".join(_subtitle_lines(source, fig.get_figwidth(), per_inch=18)), fontsize=6.5,
+    fig.text(0.01, 0.01, "\n".join(_subtitle_lines(source, fig.get_figwidth(), per_inch=18)), fontsize=source_size,
              color="#444444", va="bottom")
     return fig
 

@@ -25,6 +25,8 @@ from ..style import FLAG_LEGEND, GEMEENTE_BORDER_COLOUR, GEMEENTE_BORDER_WIDTH, 
     WIJK_BORDER_COLOUR, WIJK_BORDER_WIDTH
 from .typeset import FONT_DIR, PRINT_FONT
 
+#: The family list of every drawn text: glyphs the reduced print font lacks come from the full font.
+PRINT_FAMILIES = [PRINT_FONT, "DejaVu Sans"]
 LABEL_SIZE = 7.0
 BAR_COLOUR, BAR_EDGE = "#fc8d59", "#7f2704"
 CONTEXT_FILL, CONTEXT_EDGE = "#f0f0f0", "#c8c8c8"
@@ -39,7 +41,7 @@ def drawing_fonts():
 
     _register_print_font()
     with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "sans-serif",
-                                "font.sans-serif": [PRINT_FONT, "DejaVu Sans"], "svg.hashsalt": "sociale-kaart",
+                                "font.sans-serif": PRINT_FAMILIES, "svg.hashsalt": "sociale-kaart",
                                 "axes.formatter.use_locale": False}):
         yield
 
@@ -140,8 +142,6 @@ def warm_up() -> None:
     """Draw a small figure once in this process (both print fonts, Agg and SVG), before a run forks
     its lanes and workers, so that none starts cold: a cold one spends about 0,3 s on its first
     drawing."""
-    import io
-
     from ..static import new_figure
 
     for vector in (False, True):
@@ -199,8 +199,13 @@ def _bar_layout(title: str, names: list[str], values: list, statuses: list[str],
     shown = [s == OK and v is not None and not pd.isna(v) for v, s in zip(values, statuses)]
     has_ref = reference is not None and not pd.isna(reference)
     lines = title_lines(title, width)
-    height = 30 + 13 * max(1, len(names)) + (10 if has_ref else 0) + TITLE_LINE * (len(lines) - 1)
+    height = 30 + 13 * max(1, len(names)) + (10 if has_ref else 0) + _title_extra(lines)
     return shown, has_ref, lines, float(height)
+
+
+def _title_extra(lines: list[str]) -> float:
+    """The height (points) a chart title takes beyond its first line."""
+    return TITLE_LINE * (len(lines) - 1)
 
 
 def _no_values_note(statuses: list[str]) -> str:
@@ -236,7 +241,7 @@ def bar_chart(title: str, names: list[str], values: list, statuses: list[str], r
     from ..static import new_figure
 
     shown, has_ref, lines, height = _bar_layout(title, names, values, statuses, reference, width)
-    extra = TITLE_LINE * (len(lines) - 1)
+    extra = _title_extra(lines)
     with drawing_fonts():
         fig = new_figure(figsize=(width / 72, height / 72))
         ax = _Sheet(fig, height)
@@ -313,7 +318,7 @@ def text_width(text: str, size: float) -> float:
     from matplotlib.font_manager import FontProperties
 
     _register_print_font()
-    prop = FontProperties(family=[PRINT_FONT, "DejaVu Sans"], size=size)
+    prop = FontProperties(family=PRINT_FAMILIES, size=size)
     width, _, _ = _text_to_path().get_text_width_height_descent(text, prop, ismath=False)
     return width
 
